@@ -1,0 +1,22 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "lab-application.h"
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(LabApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = lab_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

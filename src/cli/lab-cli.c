@@ -1,0 +1,83 @@
+#define G_LOG_DOMAIN "latentlab-cli"
+
+#include "lab-cli.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+static const LabCliEntry commands[] = {
+  { "datasets", "List every dataset found, with sizes and where it is", lab_cli_datasets },
+  { "inspect",  "Load an IDX file or a PNG folder and describe it",     lab_cli_inspect },
+  { "noise",    "Render a grid of clean and noisy samples to PNG",      lab_cli_noise },
+};
+
+int
+lab_cli_fail (const char *command,
+              GError     *error)
+{
+  g_printerr ("latentlab-cli %s: %s\n", command, error ? error->message : "failed");
+  return 1;
+}
+
+gboolean
+lab_cli_parse (const char          *command,
+               const char          *parameter_string,
+               const char          *summary,
+               const GOptionEntry  *entries,
+               int                 *argc,
+               char              ***argv,
+               int                 *status)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = lab_cli_fail (command, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage: latentlab-cli COMMAND [OPTIONS...]\n\nCommands:\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun 'latentlab-cli COMMAND --help' for a command's options.\n");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
+    {
+      usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? 1 : 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("latentlab-cli %s\n", LAB_VERSION);
+      return 0;
+    }
+
+  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("latentlab-cli: unknown command '%s'\n\n", argv[1]);
+  usage (stderr);
+  return 1;
+}

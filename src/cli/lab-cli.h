@@ -1,0 +1,35 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Each subcommand parses its own options (GOptionContext) from argv, where
+ * argv[0] is the subcommand's name, and returns the process exit status:
+ * 0 on success, 1 on bad input or usage, with the message on stderr. */
+typedef int (*LabCliCommand) (int argc, char **argv);
+
+typedef struct
+{
+  const char    *name;
+  const char    *summary;
+  LabCliCommand  run;
+} LabCliEntry;
+
+/* Prints "latentlab-cli NAME: message" on stderr and returns 1. */
+int   lab_cli_fail        (const char  *command,
+                           GError      *error);
+/* Parses argv with entries; on failure prints the error and the usage. */
+gboolean lab_cli_parse    (const char  *command,
+                           const char  *parameter_string,
+                           const char  *summary,
+                           const GOptionEntry *entries,
+                           int         *argc,
+                           char      ***argv,
+                           int         *status);
+
+int   lab_cli_datasets    (int argc, char **argv);
+int   lab_cli_inspect     (int argc, char **argv);
+int   lab_cli_noise       (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,127 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "lab-error.h"
+#include "lab-rng.h"
+
+G_BEGIN_DECLS
+
+/* Shape of ONE sample, NCHW without the N. Dense activations are (c, 1, 1). */
+typedef struct
+{
+  guint c, h, w;
+} LabShape;
+
+static inline gsize
+lab_shape_size (LabShape s)
+{
+  return (gsize) s.c * s.h * s.w;
+}
+
+typedef enum
+{
+  LAB_INIT_TORCH,    /* PyTorch defaults: kaiming_uniform(a=sqrt(5)), bias U(+-1/sqrt(fan_in)) */
+  LAB_INIT_GLOROT,   /* Keras defaults: glorot_uniform weights, zero bias */
+} LabInit;
+
+/* One named tensor of a layer, as PyTorch's state_dict has it:
+ * "<layer index>.<name>" with these dims. Trainable tensors live in the
+ * model's flat parameter array; running statistics in its buffer array. */
+typedef struct
+{
+  const char *name;        /* "weight", "bias", "running_mean", "running_var" */
+  guint       ndim;
+  guint       dims[4];     /* PyTorch layout: Linear [out,in], Conv2d [out,in,kh,kw],
+                            * ConvTranspose2d [in,out,kh,kw] */
+  gsize       offset;      /* floats from the start of the layer's params (or buffers) */
+  gboolean    trainable;   /* FALSE: in buffers, not touched by the optimizer */
+} LabTensorInfo;
+
+#define LAB_LAYER_MAX_TENSORS 4
+
+typedef struct _LabLayer      LabLayer;
+typedef struct _LabLayerClass LabLayerClass;
+typedef struct _LabPass       LabPass;
+
+/* Everything one forward or backward call of one layer sees. Pointers are
+ * the layer's own slices; sizes are for `batch` samples.
+ * backward ACCUMULATES (+=) into din and dparams; the model zeroes them. */
+struct _LabPass
+{
+  guint        batch;
+  gboolean     training;   /* BatchNorm batch statistics, Dropout masks, VAE sampling */
+  LabRng      *rng;        /* Dropout, VAE sampling */
+  const float *in;         /* (B, in)  */
+  float       *out;        /* (B, out) */
+  const float *dout;       /* (B, out), backward only */
+  float       *din;        /* (B, in), backward only; NULL for the first layer */
+  const float *params;     /* n_params floats */
+  float       *dparams;    /* n_params floats, backward only */
+  float       *buffers;    /* n_buffers floats; forward in training updates them */
+  float       *scratch;    /* scratch_floats(batch) floats, kept from forward to backward */
+  double      *aux_loss;   /* a layer's own loss term (the VAE's KL), added to the total; may be NULL */
+};
+
+struct _LabLayerClass
+{
+  const char *type;        /* spec name: "conv2d"; also the JSON "type" */
+  const char *title;       /* Keras-style summary name: "Conv2D" */
+  /* Parses the layer's options from its spec object (type already known). */
+  LabLayer  *(*from_json)      (JsonObject    *spec,
+                                GError       **error);
+  /* Writes the options back as members of an open JSON object. */
+  void       (*to_json)        (LabLayer      *self,
+                                JsonBuilder   *builder);
+  /* Fixes the input shape: sets self->out, n_params, n_buffers, tensors.
+   * A shape that does not fit fails, naming both shapes. */
+  gboolean   (*setup)          (LabLayer      *self,
+                                LabShape       in,
+                                GError       **error);
+  void       (*init)           (LabLayer      *self,
+                                float         *params,
+                                float         *buffers,
+                                LabInit        init,
+                                LabRng        *rng);
+  /* Floats of scratch for a batch of `batch`: im2col columns, masks,
+   * argmax, batch statistics. Kept bounded: convolutions work through the
+   * batch in chunks rather than holding the whole batch's columns. */
+  gsize      (*scratch_floats) (LabLayer      *self,
+                                guint          batch);
+  void       (*forward)        (LabLayer      *self,
+                                const LabPass *pass);
+  void       (*backward)       (LabLayer      *self,
+                                const LabPass *pass);
+  void       (*free)           (LabLayer      *self);
+};
+
+/* The common head of every layer; each layer file embeds it first in its
+ * private struct. */
+struct _LabLayer
+{
+  const LabLayerClass *klass;
+  LabShape             in;
+  LabShape             out;
+  gsize                n_params;
+  gsize                n_buffers;
+  guint                n_tensors;
+  LabTensorInfo        tensors[LAB_LAYER_MAX_TENSORS];
+  /* Multiply-accumulates of one forward pass for one sample (for GFLOP/s). */
+  guint64              macs;
+};
+
+/* Registry over all layer kinds: builds a layer from {"type": ..., ...}. */
+LabLayer   *lab_layer_new_from_json (JsonObject     *spec,
+                                     GError        **error);
+/* The layer's spec as a JSON object node, "type" first. */
+JsonNode   *lab_layer_to_json       (LabLayer       *self);
+gboolean    lab_layer_setup         (LabLayer       *self,
+                                     LabShape        in,
+                                     GError        **error);
+void        lab_layer_free          (LabLayer       *self);
+/* "(None, 28, 28, 32)" in Keras' NHWC order, as the seeds print it. */
+char       *lab_shape_to_keras      (LabShape        shape);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabLayer, lab_layer_free)
+
+G_END_DECLS
