@@ -45,6 +45,17 @@ LabDataset   *lab_dataset_new              (const char         *name,
                                             guint               width,
                                             gboolean            labelled,
                                             GError            **error);
+/* Wraps buffers a loader already filled: pixels (n, height, width) and
+ * labels (n) or NULL, both from g_malloc, owned by the dataset from here on
+ * (also when this fails: they are freed then). The same size checks as
+ * lab_dataset_new; no class names yet. */
+LabDataset   *lab_dataset_new_take         (const char         *name,
+                                            guint               n,
+                                            guint               height,
+                                            guint               width,
+                                            guint8             *pixels,
+                                            guint8             *labels,
+                                            GError            **error);
 LabDataset   *lab_dataset_ref              (LabDataset         *self);
 void          lab_dataset_unref            (LabDataset         *self);
 void          lab_dataset_set_class_names  (LabDataset         *self,

@@ -1,0 +1,384 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-dataset.h"
+
+#include <string.h>
+
+#include "lab-catalog.h"
+#include "lab-idx.h"
+#include "lab-png-folder.h"
+#include "lab-synthetic.h"
+
+/* Checks n x height x width against overflow and LAB_MAX_ALLOC_BYTES. */
+static gboolean
+check_size (const char  *name,
+            guint        n,
+            guint        height,
+            guint        width,
+            guint64     *bytes,
+            GError     **error)
+{
+  guint64 pixels = 0;
+
+  if (height == 0 || width == 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "%s: images of %u x %u pixels", name, height, width);
+      return FALSE;
+    }
+  /* Each factor < 2^32, so the product of two cannot overflow; three can. */
+  if (!g_uint64_checked_mul (&pixels, (guint64) height * width, n)
+      || pixels > LAB_MAX_ALLOC_BYTES)
+    {
+      g_autofree char *count = lab_format_count (n);
+
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: %s images of %u x %u pixels need more than 4 GiB",
+                   name, count, height, width);
+      return FALSE;
+    }
+  *bytes = pixels;
+  return TRUE;
+}
+
+static LabDataset *
+dataset_wrap (const char *name,
+              guint       n,
+              guint       height,
+              guint       width,
+              guint8     *pixels,
+              guint8     *labels)
+{
+  LabDataset *self = g_new0 (LabDataset, 1);
+
+  g_ref_count_init (&self->ref_count);
+  self->name = g_strdup (name != NULL ? name : "dataset");
+  self->source = g_strdup ("");
+  self->n = n;
+  self->height = height;
+  self->width = width;
+  self->pixels = pixels;
+  self->labels = labels;
+  self->class_names = g_new0 (char *, 1);
+  self->skipped = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+LabDataset *
+lab_dataset_new (const char  *name,
+                 guint        n,
+                 guint        height,
+                 guint        width,
+                 gboolean     labelled,
+                 GError     **error)
+{
+  guint64 bytes = 0;
+  guint8 *pixels;
+  guint8 *labels = NULL;
+
+  if (!check_size (name, n, height, width, &bytes, error))
+    return NULL;
+
+  /* calloc: zero pages come from the kernel lazily, so a loader that
+   * overwrites every byte next does not pay for the zeroing twice. */
+  pixels = g_try_malloc0 (MAX (bytes, 1));
+  if (labelled)
+    labels = g_try_malloc0 (MAX (n, 1));
+  if (pixels == NULL || (labelled && labels == NULL))
+    {
+      g_free (pixels);
+      g_free (labels);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: not enough memory for %u images of %u x %u pixels",
+                   name, n, height, width);
+      return NULL;
+    }
+  return dataset_wrap (name, n, height, width, pixels, labels);
+}
+
+LabDataset *
+lab_dataset_new_take (const char  *name,
+                      guint        n,
+                      guint        height,
+                      guint        width,
+                      guint8      *pixels,
+                      guint8      *labels,
+                      GError     **error)
+{
+  guint64 bytes = 0;
+
+  if (!check_size (name, n, height, width, &bytes, error))
+    {
+      g_free (pixels);
+      g_free (labels);
+      return NULL;
+    }
+  return dataset_wrap (name, n, height, width, pixels, labels);
+}
+
+LabDataset *
+lab_dataset_ref (LabDataset *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+lab_dataset_unref (LabDataset *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_ref_count_dec (&self->ref_count))
+    return;
+  g_free (self->name);
+  g_free (self->source);
+  g_free (self->pixels);
+  g_free (self->labels);
+  g_strfreev (self->class_names);
+  g_ptr_array_unref (self->skipped);
+  g_free (self);
+}
+
+void
+lab_dataset_set_class_names (LabDataset         *self,
+                             const char * const *names,
+                             guint               n_classes)
+{
+  char **copy;
+
+  g_return_if_fail (self != NULL);
+
+  /* NULL names: "0".."n_classes-1"; missing entries likewise. */
+  copy = g_new0 (char *, n_classes + 1);
+  for (guint k = 0; k < n_classes; k++)
+    {
+      if (names != NULL && names[k] == NULL)
+        names = NULL;
+      copy[k] = names != NULL ? g_strdup (names[k]) : g_strdup_printf ("%u", k);
+    }
+  g_strfreev (self->class_names);
+  self->class_names = copy;
+  self->n_classes = n_classes;
+}
+
+void
+lab_dataset_class_counts (const LabDataset *self,
+                          guint            *counts)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->n_classes == 0)
+    return;
+  memset (counts, 0, self->n_classes * sizeof *counts);
+  if (self->labels == NULL)
+    return;
+  for (guint i = 0; i < self->n; i++)
+    if (self->labels[i] < self->n_classes)
+      counts[self->labels[i]]++;
+}
+
+LabDataset *
+lab_dataset_subset (const LabDataset  *self,
+                    const guint       *indices,
+                    guint              n,
+                    GError           **error)
+{
+  g_autoptr(LabDataset) sub = NULL;
+  gsize image_bytes;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (indices != NULL || n == 0, NULL);
+
+  for (guint i = 0; i < n; i++)
+    if (indices[i] >= self->n)
+      {
+        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                     "%s: image %u asked for, but it has only %u images",
+                     self->name, indices[i], self->n);
+        return NULL;
+      }
+
+  sub = lab_dataset_new (self->name, n, self->height, self->width,
+                         self->labels != NULL, error);
+  if (sub == NULL)
+    return NULL;
+
+  image_bytes = (gsize) self->height * self->width;
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (sub->pixels + i * image_bytes, self->pixels + indices[i] * image_bytes,
+              image_bytes);
+      if (self->labels != NULL)
+        sub->labels[i] = self->labels[indices[i]];
+    }
+  g_free (sub->source);
+  sub->source = g_strdup (self->source);
+  lab_dataset_set_class_names (sub, (const char * const *) self->class_names, self->n_classes);
+  return g_steal_pointer (&sub);
+}
+
+void
+lab_dataset_to_float (const LabDataset *self,
+                      const guint      *indices,
+                      guint             n,
+                      float            *out)
+{
+  gsize image_size = (gsize) self->height * self->width;
+  float table[256];
+
+  /* k / 255.0f exactly, looked up rather than divided per pixel. */
+  for (int k = 0; k < 256; k++)
+    table[k] = (float) k / 255.0f;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *src = lab_dataset_image (self, indices[i]);
+      float *dst = out + i * image_size;
+
+      for (gsize j = 0; j < image_size; j++)
+        dst[j] = table[src[j]];
+    }
+}
+
+static gboolean
+contains_fashion (const char *path)
+{
+  g_autofree char *folded = g_ascii_strdown (path, -1);
+
+  return strstr (folded, "fashion") != NULL;
+}
+
+static const char *
+split_word (LabSplit split)
+{
+  return split == LAB_SPLIT_TRAIN ? "train" : "test";
+}
+
+/* Loads an IDX images file and the labels beside it (if any). name_for
+ * chooses the class names: Fashion-MNIST's when the path says "fashion"
+ * and there are 10 classes, else "0".."max". */
+static LabDataset *
+open_idx (const char       *images_path,
+          const char       *labels_path,
+          const char       *name,
+          GCancellable     *cancellable,
+          LabProgressFunc   progress,
+          gpointer          user_data,
+          GError          **error)
+{
+  LabDataset *ds = lab_idx_load (images_path, labels_path, cancellable,
+                                 progress, user_data, error);
+
+  if (ds == NULL)
+    return NULL;
+  if (name != NULL)
+    {
+      g_free (ds->name);
+      ds->name = g_strdup (name);
+    }
+  if (ds->n_classes == 10 && contains_fashion (images_path))
+    lab_dataset_set_class_names (ds, lab_catalog_class_names ("fashion-mnist"), 10);
+  return ds;
+}
+
+static LabDataset *
+open_catalog (const char       *id,
+              LabSplit          split,
+              GCancellable     *cancellable,
+              LabProgressFunc   progress,
+              gpointer          user_data,
+              GError          **error)
+{
+  g_autoptr(LabCatalogEntry) entry = NULL;
+  g_autofree char *name = NULL;
+  const char *images;
+  const char *labels;
+  LabDataset *ds;
+
+  if (g_strcmp0 (id, "synthetic") == 0)
+    {
+      ds = lab_synthetic_digits_new (split == LAB_SPLIT_TRAIN ? 6000 : 1000,
+                                     split == LAB_SPLIT_TRAIN ? 1 : 2, error);
+      if (ds != NULL && progress != NULL)
+        progress (1.0, NULL, user_data);
+      return ds;
+    }
+
+  entry = lab_catalog_find (id, error);
+  if (entry == NULL)
+    return NULL;
+  images = split == LAB_SPLIT_TRAIN ? entry->train_images : entry->test_images;
+  labels = split == LAB_SPLIT_TRAIN ? entry->train_labels : entry->test_labels;
+  if (images == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND,
+                   "%s: no %s images in %s", entry->title, split_word (split),
+                   entry->directory);
+      return NULL;
+    }
+
+  name = g_strdup_printf ("%s (%s)", entry->title, split_word (split));
+  ds = lab_idx_load (images, labels, cancellable, progress, user_data, error);
+  if (ds == NULL)
+    return NULL;
+  g_free (ds->name);
+  ds->name = g_steal_pointer (&name);
+  /* The catalog's names, when the labels fit them. */
+  if (ds->labels != NULL && ds->n_classes <= entry->n_classes)
+    lab_dataset_set_class_names (ds, (const char * const *) entry->class_names,
+                                 entry->n_classes);
+  return ds;
+}
+
+LabDataset *
+lab_dataset_open (const char       *spec,
+                  LabSplit          split,
+                  GCancellable     *cancellable,
+                  LabProgressFunc   progress,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  /* A file or folder of that name wins over a catalog id. */
+  if (g_file_test (spec, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *images = NULL;
+      g_autofree char *labels = NULL;
+      g_autofree char *base = NULL;
+      g_autofree char *name = NULL;
+
+      if (!lab_idx_dir_has_set (spec))
+        return lab_png_folder_load (spec, 0, 0, cancellable, progress, user_data, error);
+
+      images = lab_idx_find_images (spec, split);
+      if (images == NULL)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND,
+                       "%s: folder has IDX files but no %s images (%s-images-idx3-ubyte)",
+                       spec, split_word (split), split == LAB_SPLIT_TRAIN ? "train" : "t10k");
+          return NULL;
+        }
+      labels = lab_idx_find_labels (images);
+      base = g_path_get_basename (spec);
+      name = g_strdup_printf ("%s (%s)", base, split_word (split));
+      return open_idx (images, labels, name, cancellable, progress, user_data, error);
+    }
+
+  if (g_file_test (spec, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *labels = lab_idx_find_labels (spec);
+
+      return open_idx (spec, labels, NULL, cancellable, progress, user_data, error);
+    }
+
+  if (lab_catalog_is_known_id (spec))
+    return open_catalog (spec, split, cancellable, progress, user_data, error);
+
+  g_set_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND,
+               "%s: no such file, folder or dataset (datasets: mnist, fashion-mnist, synthetic)",
+               spec);
+  return NULL;
+}

@@ -1,0 +1,906 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-png.h"
+
+#include <errno.h>
+#include <math.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <glib/gstdio.h>
+#include <png.h>
+
+static const guint8 png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+/* libpng reports errors by calling our error function, which must not
+ * return: we keep its message and longjmp back to the setjmp in the caller.
+ * Everything the caller must free after a longjmp lives in this struct (not
+ * in locals, which setjmp may not preserve). */
+typedef struct
+{
+  const guint8 *data;
+  gsize         len;
+  gsize         pos;
+  gboolean      truncated;
+  char          message[256];
+  guint8       *buffer;   /* decoded rows (height, rowbytes) */
+  png_bytep    *rows;     /* (height) pointers into buffer */
+} LabPngState;
+
+static void
+on_png_error (png_structp      png,
+              png_const_charp  message)
+{
+  LabPngState *state = png_get_error_ptr (png);
+
+  g_strlcpy (state->message, message ? message : "unknown error", sizeof state->message);
+  png_longjmp (png, 1);
+}
+
+static void
+on_png_warning (png_structp      png,
+                png_const_charp  message)
+{
+  /* The core never prints; warnings (bad ancillary chunks) are harmless. */
+}
+
+static void
+on_png_read (png_structp  png,
+             png_bytep    out,
+             png_size_t   len)
+{
+  LabPngState *state = png_get_io_ptr (png);
+
+  if (len > state->len - state->pos)
+    {
+      state->truncated = TRUE;
+      png_error (png, "the file ends early");
+    }
+  memcpy (out, state->data + state->pos, len);
+  state->pos += len;
+}
+
+gboolean
+lab_png_has_signature (const guint8 *data,
+                       gsize         len)
+{
+  return len >= sizeof png_signature && memcmp (data, png_signature, sizeof png_signature) == 0;
+}
+
+/* Reads the whole file at path, refusing anything but a regular file no
+ * larger than LAB_MAX_ALLOC_BYTES. */
+static gboolean
+read_file (const char  *path,
+           const char  *display,
+           guint8     **data,
+           gsize       *len,
+           GError     **error)
+{
+  g_autofree guint8 *buffer = NULL;
+  struct stat st;
+  gsize done = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, LAB_ERROR, saved == ENOENT ? LAB_ERROR_NOT_FOUND : LAB_ERROR_IO,
+                   "%s: cannot open (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot open (not a regular file)", display);
+      close (fd);
+      return FALSE;
+    }
+  if ((guint64) st.st_size > LAB_MAX_ALLOC_BYTES)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: the file is too large (%" G_GUINT64_FORMAT " bytes)",
+                   display, (guint64) st.st_size);
+      close (fd);
+      return FALSE;
+    }
+
+  buffer = g_try_malloc (MAX (st.st_size, 1));
+  if (buffer == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: not enough memory to read the file", display);
+      close (fd);
+      return FALSE;
+    }
+  while (done < (gsize) st.st_size)
+    {
+      gssize r = read (fd, buffer + done, st.st_size - done);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                       "%s: cannot read (%s)", display, g_strerror (saved));
+          close (fd);
+          return FALSE;
+        }
+      if (r == 0)
+        break;   /* shrank while we read: use what is there */
+      done += r;
+    }
+  close (fd);
+
+  *data = g_steal_pointer (&buffer);
+  *len = done;
+  return TRUE;
+}
+
+static guint32
+read_be32 (const guint8 *p)
+{
+  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+}
+
+gboolean
+lab_png_parse_header (const guint8  *data,
+                      gsize          len,
+                      const char    *name,
+                      gboolean      *is_png,
+                      guint         *width,
+                      guint         *height,
+                      GError       **error)
+{
+  guint32 w, h;
+
+  if (is_png)
+    *is_png = FALSE;
+  if (!lab_png_has_signature (data, len))
+    return FALSE;
+  if (is_png)
+    *is_png = TRUE;
+
+  /* signature, then IHDR: length 13, "IHDR", width, height, ... */
+  if (len < LAB_PNG_HEADER_BYTES)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TRUNCATED,
+                   "%s: corrupt PNG data (the file ends early)", name);
+      return FALSE;
+    }
+  if (read_be32 (data + 8) != 13 || memcmp (data + 12, "IHDR", 4) != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: corrupt PNG data (no IHDR header)", name);
+      return FALSE;
+    }
+  w = read_be32 (data + 16);
+  h = read_be32 (data + 20);
+  if (w == 0 || h == 0 || w > G_MAXINT32 || h > G_MAXINT32)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: corrupt PNG data (image size %u x %u)", name, w, h);
+      return FALSE;
+    }
+  if (w > LAB_PNG_MAX_SIDE || h > LAB_PNG_MAX_SIDE)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: the image is too large (%u x %u; at most %u pixels a side)",
+                   name, w, h, LAB_PNG_MAX_SIDE);
+      return FALSE;
+    }
+
+  *width = w;
+  *height = h;
+  return TRUE;
+}
+
+gboolean
+lab_png_read_size (const char  *path,
+                   gboolean    *is_png,
+                   guint       *width,
+                   guint       *height,
+                   GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  guint8 head[LAB_PNG_HEADER_BYTES];
+  gsize got;
+  FILE *fp;
+
+  if (is_png)
+    *is_png = FALSE;
+
+  fp = g_fopen (path, "rbe");
+  if (fp == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, LAB_ERROR, saved == ENOENT ? LAB_ERROR_NOT_FOUND : LAB_ERROR_IO,
+                   "%s: cannot open (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  got = fread (head, 1, sizeof head, fp);
+  fclose (fp);
+
+  return lab_png_parse_header (head, got, display, is_png, width, height, error);
+}
+
+/* Decodes into state->buffer as 8-bit gray, gray+alpha, RGB or RGBA rows.
+ * Returns FALSE after a libpng error (message in state->message), and sets
+ * *too_large when the declared size is beyond what we allocate. */
+static gboolean
+decode_rows (LabPngState *state,
+             guint       *width,
+             guint       *height,
+             guint       *channels,
+             gboolean    *too_large)
+{
+  png_structp png;
+  png_infop info;
+  png_uint_32 w, h;
+  int bit_depth, color_type, interlace;
+  gsize rowbytes;
+
+  *too_large = FALSE;
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, state, on_png_error, on_png_warning);
+  if (png == NULL)
+    {
+      g_strlcpy (state->message, "out of memory", sizeof state->message);
+      return FALSE;
+    }
+  info = png_create_info_struct (png);
+  if (info == NULL)
+    {
+      png_destroy_read_struct (&png, NULL, NULL);
+      g_strlcpy (state->message, "out of memory", sizeof state->message);
+      return FALSE;
+    }
+
+  if (setjmp (png_jmpbuf (png)))
+    {
+      png_destroy_read_struct (&png, &info, NULL);
+      return FALSE;
+    }
+
+  png_set_read_fn (png, state, on_png_read);
+  png_set_user_limits (png, LAB_PNG_MAX_SIDE, LAB_PNG_MAX_SIDE);
+  png_read_info (png, info);
+  png_get_IHDR (png, info, &w, &h, &bit_depth, &color_type, &interlace, NULL, NULL);
+
+  /* Deflate packs at most 1032 bytes into one, so a file this short cannot
+   * hold the (filter byte + row) * height bytes IHDR claims. Checked before
+   * we allocate for the claim. */
+  if ((guint64) (png_get_rowbytes (png, info) + 1) * h > (guint64) state->len * 1032 + 4096)
+    {
+      g_snprintf (state->message, sizeof state->message,
+                  "the file is too short for a %u x %u image", (guint) w, (guint) h);
+      png_longjmp (png, 1);
+    }
+
+  if (color_type == PNG_COLOR_TYPE_PALETTE)
+    png_set_palette_to_rgb (png);
+  if (color_type == PNG_COLOR_TYPE_GRAY && bit_depth < 8)
+    png_set_expand_gray_1_2_4_to_8 (png);
+  if (png_get_valid (png, info, PNG_INFO_tRNS))
+    png_set_tRNS_to_alpha (png);
+  if (bit_depth == 16)
+    {
+#ifdef PNG_READ_SCALE_16_TO_8_SUPPORTED
+      png_set_scale_16 (png);   /* rounds: v * 255 / 65535 */
+#else
+      png_set_strip_16 (png);
+#endif
+    }
+  png_set_interlace_handling (png);
+  png_read_update_info (png, info);
+
+  *channels = png_get_channels (png, info);
+  rowbytes = png_get_rowbytes (png, info);
+  if (*channels < 1 || *channels > 4 || rowbytes != (gsize) w * *channels)
+    png_error (png, "unexpected pixel layout");
+
+  if ((guint64) rowbytes * h > LAB_MAX_ALLOC_BYTES)
+    {
+      *too_large = TRUE;
+      png_error (png, "image too large");
+    }
+  state->buffer = g_try_malloc ((gsize) rowbytes * h);
+  state->rows = g_try_new (png_bytep, h);
+  if (state->buffer == NULL || state->rows == NULL)
+    {
+      *too_large = TRUE;
+      png_error (png, "not enough memory");
+    }
+  for (png_uint_32 y = 0; y < h; y++)
+    state->rows[y] = state->buffer + (gsize) y * rowbytes;
+
+  /* Handles all interlace passes. We stop after the image data: a file
+   * missing only its IEND trailer still holds a complete image. */
+  png_read_image (png, state->rows);
+
+  *width = w;
+  *height = h;
+  png_destroy_read_struct (&png, &info, NULL);
+  return TRUE;
+}
+
+gboolean
+lab_png_decode_gray (const guint8  *data,
+                     gsize          len,
+                     const char    *name,
+                     guint         *width,
+                     guint         *height,
+                     guint8       **pixels,
+                     GError       **error)
+{
+  LabPngState state = { .data = data, .len = len };
+  g_autofree guint8 *out = NULL;
+  guint w = 0, h = 0, channels = 0;
+  gboolean too_large;
+  gsize n;
+
+  if (!lab_png_has_signature (data, len))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: not a PNG file", name);
+      return FALSE;
+    }
+
+  if (!decode_rows (&state, &w, &h, &channels, &too_large))
+    {
+      if (too_large)
+        g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                     "%s: the image is too large to load (%s)", name, state.message);
+      else if (state.truncated)
+        g_set_error (error, LAB_ERROR, LAB_ERROR_TRUNCATED,
+                     "%s: corrupt PNG data (%s)", name, state.message);
+      else
+        g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                     "%s: corrupt PNG data (%s)", name, state.message);
+      g_free (state.buffer);
+      g_free (state.rows);
+      return FALSE;
+    }
+
+  /* Fewer bytes than the decoded rows: converting in place would do, but
+   * the decoded buffer is short-lived and may be 4x larger. */
+  n = (gsize) w * h;
+  out = g_try_malloc (n);
+  if (out == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: not enough memory for a %u x %u image", name, w, h);
+      g_free (state.buffer);
+      g_free (state.rows);
+      return FALSE;
+    }
+
+  {
+    const guint8 *s = state.buffer;
+
+    switch (channels)
+      {
+      case 1:
+        memcpy (out, s, n);
+        break;
+      case 2:   /* gray, alpha: over black */
+        for (gsize i = 0; i < n; i++, s += 2)
+          out[i] = (s[0] * s[1] + 127) / 255;
+        break;
+      case 3:   /* Rec. 601 luma */
+        for (gsize i = 0; i < n; i++, s += 3)
+          out[i] = (299 * s[0] + 587 * s[1] + 114 * s[2] + 500) / 1000;
+        break;
+      case 4:   /* luma, then alpha over black */
+        for (gsize i = 0; i < n; i++, s += 4)
+          {
+            guint y = (299 * s[0] + 587 * s[1] + 114 * s[2] + 500) / 1000;
+            out[i] = (y * s[3] + 127) / 255;
+          }
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+  }
+
+  g_free (state.buffer);
+  g_free (state.rows);
+  *width = w;
+  *height = h;
+  *pixels = g_steal_pointer (&out);
+  return TRUE;
+}
+
+gboolean
+lab_png_load_gray_named (const char  *path,
+                         const char  *name,
+                         guint       *width,
+                         guint       *height,
+                         guint8     **pixels,
+                         GError     **error)
+{
+  g_autofree char *display = name ? g_strdup (name) : g_filename_display_name (path);
+  g_autofree guint8 *data = NULL;
+  gsize len = 0;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!read_file (path, display, &data, &len, error))
+    return FALSE;
+  return lab_png_decode_gray (data, len, display, width, height, pixels, error);
+}
+
+gboolean
+lab_png_load_gray (const char  *path,
+                   guint       *width,
+                   guint       *height,
+                   guint8     **pixels,
+                   GError     **error)
+{
+  return lab_png_load_gray_named (path, NULL, width, height, pixels, error);
+}
+
+/* The source pixels output pixel o covers along one axis, with weights
+ * that sum to 1: output o spans [o * S / T, (o + 1) * S / T) in source
+ * coordinates, and source pixel s gets the length of its overlap with that
+ * span, divided by the span's length. */
+typedef struct
+{
+  guint   first;    /* first source index */
+  guint   count;
+  guint   offset;   /* into the weights array */
+} AreaSpan;
+
+static float *
+area_weights (guint      src,
+              guint      dst,
+              AreaSpan  *spans)
+{
+  /* Each output touches at most ceil(S / T) + 1 sources. */
+  gsize per = src / dst + 2;
+  float *weights = g_new (float, per * dst);
+  guint offset = 0;
+
+  for (guint o = 0; o < dst; o++)
+    {
+      double a = (double) o * src / dst;
+      double b = (double) (o + 1) * src / dst;
+      guint s0 = (guint) floor (a);
+      guint s1 = MIN ((guint) ceil (b), src);
+
+      spans[o].first = s0;
+      spans[o].offset = offset;
+      spans[o].count = 0;
+      for (guint s = s0; s < s1; s++)
+        {
+          double w = MIN (b, (double) s + 1) - MAX (a, (double) s);
+          if (w <= 0)
+            continue;
+          if (spans[o].count == 0)
+            spans[o].first = s;
+          weights[offset++] = (float) (w / (b - a));
+          spans[o].count++;
+        }
+    }
+  return weights;
+}
+
+void
+lab_png_resize_area (const guint8 *src,
+                     guint         src_width,
+                     guint         src_height,
+                     guint8       *dst,
+                     guint         dst_width,
+                     guint         dst_height)
+{
+  g_autofree AreaSpan *xs = g_new (AreaSpan, dst_width);
+  g_autofree AreaSpan *ys = g_new (AreaSpan, dst_height);
+  g_autofree float *wx = area_weights (src_width, dst_width, xs);
+  g_autofree float *wy = area_weights (src_height, dst_height, ys);
+  /* tmp (src_height, dst_width): rows resized horizontally first */
+  g_autofree float *tmp = g_new (float, (gsize) src_height * dst_width);
+
+  for (guint y = 0; y < src_height; y++)
+    {
+      const guint8 *row = src + (gsize) y * src_width;
+      float *out = tmp + (gsize) y * dst_width;
+
+      for (guint o = 0; o < dst_width; o++)
+        {
+          const float *w = wx + xs[o].offset;
+          const guint8 *p = row + xs[o].first;
+          float acc = 0;
+
+          for (guint k = 0; k < xs[o].count; k++)
+            acc += w[k] * p[k];
+          out[o] = acc;
+        }
+    }
+
+  for (guint o = 0; o < dst_height; o++)
+    {
+      const float *w = wy + ys[o].offset;
+      guint8 *out = dst + (gsize) o * dst_width;
+
+      for (guint x = 0; x < dst_width; x++)
+        {
+          float acc = 0;
+
+          for (guint k = 0; k < ys[o].count; k++)
+            acc += w[k] * tmp[(gsize) (ys[o].first + k) * dst_width + x];
+          out[x] = (guint8) CLAMP (acc + 0.5f, 0.0f, 255.0f);
+        }
+    }
+}
+
+typedef struct
+{
+  char message[256];
+} LabPngWriteState;
+
+static void
+on_png_write_error (png_structp      png,
+                    png_const_charp  message)
+{
+  LabPngWriteState *state = png_get_error_ptr (png);
+
+  g_strlcpy (state->message, message ? message : "unknown error", sizeof state->message);
+  png_longjmp (png, 1);
+}
+
+/* rows (height) point at width gray bytes each. */
+static gboolean
+write_png_stream (FILE              *fp,
+                  png_bytep         *rows,
+                  guint              width,
+                  guint              height,
+                  LabPngWriteState  *state)
+{
+  png_structp png;
+  png_infop info;
+
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, state, on_png_write_error, on_png_warning);
+  if (png == NULL)
+    {
+      g_strlcpy (state->message, "out of memory", sizeof state->message);
+      return FALSE;
+    }
+  info = png_create_info_struct (png);
+  if (info == NULL)
+    {
+      png_destroy_write_struct (&png, NULL);
+      g_strlcpy (state->message, "out of memory", sizeof state->message);
+      return FALSE;
+    }
+  if (setjmp (png_jmpbuf (png)))
+    {
+      png_destroy_write_struct (&png, &info);
+      return FALSE;
+    }
+
+  png_init_io (png, fp);
+  png_set_IHDR (png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  png_write_image (png, rows);
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  return TRUE;
+}
+
+/* data (height, stride) holds width gray bytes per row. Writes to a
+ * temporary file beside path, then renames it over path. */
+static gboolean
+write_gray_png (const char    *path,
+                const guint8  *data,
+                gsize          stride,
+                guint          width,
+                guint          height,
+                GError       **error)
+{
+  g_autofree char *display = g_filename_display_name (path);
+  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
+  g_autofree png_bytep *rows = NULL;
+  LabPngWriteState state = { { 0 } };
+  FILE *fp;
+  int fd;
+
+  if (width == 0 || height == 0 || width > PNG_USER_WIDTH_MAX || height > PNG_USER_HEIGHT_MAX)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "%s: cannot write an image of %u x %u pixels", display, width, height);
+      return FALSE;
+    }
+
+  rows = g_new (png_bytep, height);
+  for (guint y = 0; y < height; y++)
+    rows[y] = (png_bytep) data + (gsize) y * stride;
+
+  /* Same directory as path, so the rename cannot cross file systems. */
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot write (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  fp = fdopen (fd, "wb");
+  if (fp == NULL)
+    {
+      int saved = errno;
+      close (fd);
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot write (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+
+  errno = 0;
+  if (!write_png_stream (fp, rows, width, height, &state))
+    {
+      int saved = errno;
+      fclose (fp);
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write (%s)", display,
+                   saved ? g_strerror (saved) : state.message);
+      return FALSE;
+    }
+  if (fflush (fp) != 0 || ferror (fp))
+    {
+      int saved = errno;
+      fclose (fp);
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot write (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  if (fclose (fp) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot write (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                   "%s: cannot write (%s)", display, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+lab_png_save_gray (const char    *path,
+                   const guint8  *pixels,
+                   guint          width,
+                   guint          height,
+                   GError       **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (pixels != NULL, FALSE);
+
+  return write_gray_png (path, pixels, width, width, height, error);
+}
+
+/* Grid geometry, in output pixels: a GAP-wide border of gray around and
+ * between cells; a cell is the image magnified `scale` times, with a
+ * CAPTION_HEIGHT band under it when captioned. */
+#define GRID_GAP            2
+#define GRID_BACKGROUND     80     /* gray of gaps and caption bands */
+#define CAPTION_HEIGHT      14
+#define CAPTION_FONT_SIZE   11.0
+
+static guint
+grid_columns (guint n,
+              guint columns)
+{
+  if (columns == 0)
+    columns = (guint) ceil (sqrt ((double) n));
+  return CLAMP (columns, 1, MAX (n, 1));
+}
+
+void
+lab_png_grid_layout (guint     n,
+                     guint     height,
+                     guint     width,
+                     guint     columns,
+                     guint     scale,
+                     gboolean  captioned,
+                     guint    *grid_width,
+                     guint    *grid_height,
+                     guint     i,
+                     guint    *x,
+                     guint    *y)
+{
+  guint cols = grid_columns (n, columns);
+  guint rows = (n + cols - 1) / cols;
+  guint cell_w = width * MAX (scale, 1);
+  guint cell_h = height * MAX (scale, 1) + (captioned ? CAPTION_HEIGHT : 0);
+
+  if (grid_width)
+    *grid_width = GRID_GAP + cols * (cell_w + GRID_GAP);
+  if (grid_height)
+    *grid_height = GRID_GAP + rows * (cell_h + GRID_GAP);
+  if (x)
+    *x = GRID_GAP + (i % cols) * (cell_w + GRID_GAP);
+  if (y)
+    *y = GRID_GAP + (i / cols) * (cell_h + GRID_GAP);
+}
+
+gboolean
+lab_png_save_grid (const char          *path,
+                   const guint8 * const *images,
+                   guint                n,
+                   guint                height,
+                   guint                width,
+                   guint                columns,
+                   guint                scale,
+                   const char * const  *captions,
+                   GError             **error)
+{
+  g_autofree char *display = NULL;
+  cairo_surface_t *surface;
+  guint cols, rows, grid_w, grid_h;
+  guint8 *data;
+  int stride;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (images != NULL || n == 0, FALSE);
+
+  display = g_filename_display_name (path);
+  if (n == 0 || height == 0 || width == 0 || scale == 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "%s: nothing to draw (%u images of %u x %u at scale %u)",
+                   display, n, height, width, scale);
+      return FALSE;
+    }
+
+  /* Cairo surfaces are limited to 32767 pixels a side; check in 64 bits
+   * before any multiplication can wrap. */
+  cols = grid_columns (n, columns);
+  rows = (n + cols - 1) / cols;
+  if ((guint64) cols * ((guint64) width * scale + GRID_GAP) + GRID_GAP > 32767
+      || (guint64) rows * ((guint64) height * scale + GRID_GAP + (captions ? CAPTION_HEIGHT : 0)) + GRID_GAP > 32767)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: a grid of %u x %u images of %u x %u at scale %u is too large",
+                   display, cols, rows, width, height, scale);
+      return FALSE;
+    }
+  lab_png_grid_layout (n, height, width, columns, scale, captions != NULL,
+                       &grid_w, &grid_h, 0, NULL, NULL);
+
+  /* An A8 surface is a gray canvas: alpha is the gray level. */
+  surface = cairo_image_surface_create (CAIRO_FORMAT_A8, grid_w, grid_h);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: cannot draw a %u x %u grid (%s)", display, grid_w, grid_h,
+                   cairo_status_to_string (cairo_surface_status (surface)));
+      cairo_surface_destroy (surface);
+      return FALSE;
+    }
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint yy = 0; yy < grid_h; yy++)
+    memset (data + (gsize) yy * stride, GRID_BACKGROUND, grid_w);
+
+  /* Nearest-neighbour magnification, written straight into the surface. */
+  for (guint i = 0; i < n; i++)
+    {
+      const guint8 *img = images[i];
+      guint x0, y0;
+
+      lab_png_grid_layout (n, height, width, columns, scale, captions != NULL,
+                           NULL, NULL, i, &x0, &y0);
+      for (guint yy = 0; yy < height * scale; yy++)
+        {
+          guint8 *dst = data + (gsize) (y0 + yy) * stride + x0;
+          const guint8 *src = img + (gsize) (yy / scale) * width;
+
+          if (scale == 1)
+            memcpy (dst, src, width);
+          else
+            for (guint xx = 0; xx < width * scale; xx++)
+              dst[xx] = src[xx / scale];
+        }
+    }
+  cairo_surface_mark_dirty (surface);
+
+  if (captions != NULL)
+    {
+      cairo_t *cr = cairo_create (surface);
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, CAPTION_FONT_SIZE);
+      cairo_set_source_rgba (cr, 0, 0, 0, 1.0);   /* full alpha = white */
+      for (guint i = 0; i < n; i++)
+        {
+          cairo_text_extents_t ext;
+          guint x0, y0;
+          double cell_w = (double) width * scale;
+          double band_y;
+
+          if (captions[i] == NULL || captions[i][0] == '\0')
+            continue;
+          lab_png_grid_layout (n, height, width, columns, scale, TRUE, NULL, NULL, i, &x0, &y0);
+          band_y = y0 + (double) height * scale;
+
+          /* Centred in the band under the image, clipped to the cell. */
+          cairo_save (cr);
+          cairo_rectangle (cr, x0, band_y, cell_w, CAPTION_HEIGHT);
+          cairo_clip (cr);
+          /* Narrow cells get a smaller font, down to a still legible size;
+           * what is still too wide is cut off at the cell's edge. */
+          cairo_set_font_size (cr, CAPTION_FONT_SIZE);
+          cairo_text_extents (cr, captions[i], &ext);
+          if (ext.x_advance > cell_w - 2)
+            {
+              cairo_set_font_size (cr, MAX (7.0, CAPTION_FONT_SIZE * (cell_w - 2) / ext.x_advance));
+              cairo_text_extents (cr, captions[i], &ext);
+            }
+          cairo_move_to (cr,
+                         x0 + MAX (0.0, (cell_w - ext.x_advance) / 2),
+                         band_y + CAPTION_HEIGHT - 3.0);
+          cairo_show_text (cr, captions[i]);
+          cairo_restore (cr);
+        }
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+    }
+
+  ok = write_gray_png (path, data, stride, grid_w, grid_h, error);
+  cairo_surface_destroy (surface);
+  return ok;
+}
+
+gboolean
+lab_png_save_grid_float (const char         *path,
+                         const float        *images,
+                         guint               n,
+                         guint               height,
+                         guint               width,
+                         guint               columns,
+                         guint               scale,
+                         const char * const *captions,
+                         GError            **error)
+{
+  gsize size = (gsize) height * width;
+  g_autofree guint8 *bytes = NULL;
+  g_autofree const guint8 **ptrs = NULL;
+
+  g_return_val_if_fail (images != NULL || n == 0, FALSE);
+
+  if ((guint64) n * height * width > LAB_MAX_ALLOC_BYTES)
+    {
+      g_autofree char *display = g_filename_display_name (path);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: %u images of %u x %u are too many for one grid",
+                   display, n, width, height);
+      return FALSE;
+    }
+
+  bytes = g_malloc (MAX (n * size, 1));
+  ptrs = g_new (const guint8 *, MAX (n, 1));
+  for (gsize k = 0; k < n * size; k++)
+    {
+      float v = images[k];
+      /* NaN fails both comparisons and lands on 0. */
+      bytes[k] = v > 0.0f ? (v < 1.0f ? (guint8) (v * 255.0f + 0.5f) : 255) : 0;
+    }
+  for (guint i = 0; i < n; i++)
+    ptrs[i] = bytes + i * size;
+
+  return lab_png_save_grid (path, ptrs, n, height, width, columns, scale, captions, error);
+}
