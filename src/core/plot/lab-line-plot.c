@@ -1,0 +1,539 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-line-plot.h"
+
+#include <math.h>
+
+#include <errno.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-palette.h"
+
+typedef struct
+{
+  char         *name;
+  guint         color;
+  LabLineStyle  style;
+  GArray       *points;   /* (element-type double) x0, y0, x1, y1, ... */
+} Series;
+
+typedef struct
+{
+  double  x;
+  char   *label;
+} Marker;
+
+struct _LabLinePlot
+{
+  char      *title;
+  char      *x_label;
+  char      *y_label;
+  gboolean   log_y;
+  double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
+  GPtrArray *series;        /* (element-type Series) */
+  GArray    *markers;       /* (element-type Marker) */
+};
+
+static void
+series_free (gpointer data)
+{
+  Series *s = data;
+
+  g_free (s->name);
+  g_array_unref (s->points);
+  g_free (s);
+}
+
+static void
+marker_clear (gpointer data)
+{
+  g_free (((Marker *) data)->label);
+}
+
+LabLinePlot *
+lab_line_plot_new (void)
+{
+  LabLinePlot *self = g_new0 (LabLinePlot, 1);
+
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
+  g_array_set_clear_func (self->markers, marker_clear);
+  return self;
+}
+
+void
+lab_line_plot_free (LabLinePlot *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->title);
+  g_free (self->x_label);
+  g_free (self->y_label);
+  g_ptr_array_unref (self->series);
+  g_array_unref (self->markers);
+  g_free (self);
+}
+
+void
+lab_line_plot_set_title (LabLinePlot *self,
+                         const char  *title)
+{
+  g_free (self->title);
+  self->title = g_strdup (title);
+}
+
+void
+lab_line_plot_set_labels (LabLinePlot *self,
+                          const char  *x_label,
+                          const char  *y_label)
+{
+  g_free (self->x_label);
+  g_free (self->y_label);
+  self->x_label = g_strdup (x_label);
+  self->y_label = g_strdup (y_label);
+}
+
+void
+lab_line_plot_set_log_y (LabLinePlot *self,
+                         gboolean     log_y)
+{
+  self->log_y = log_y;
+}
+
+void
+lab_line_plot_set_x_range (LabLinePlot *self,
+                           double       lo,
+                           double       hi)
+{
+  self->x_lo = lo;
+  self->x_hi = hi;
+}
+
+guint
+lab_line_plot_add_series (LabLinePlot  *self,
+                          const char   *name,
+                          guint         color,
+                          LabLineStyle  style)
+{
+  Series *s = g_new0 (Series, 1);
+
+  s->name = g_strdup (name);
+  s->color = color;
+  s->style = style;
+  s->points = g_array_new (FALSE, FALSE, sizeof (double));
+  g_ptr_array_add (self->series, s);
+  return self->series->len - 1;
+}
+
+void
+lab_line_plot_append (LabLinePlot *self,
+                      guint        series,
+                      double       x,
+                      double       y)
+{
+  Series *s;
+
+  g_return_if_fail (series < self->series->len);
+  s = g_ptr_array_index (self->series, series);
+  g_array_append_val (s->points, x);
+  g_array_append_val (s->points, y);
+}
+
+guint
+lab_line_plot_get_n_points (LabLinePlot *self,
+                            guint        series)
+{
+  g_return_val_if_fail (series < self->series->len, 0);
+  return ((Series *) g_ptr_array_index (self->series, series))->points->len / 2;
+}
+
+gboolean
+lab_line_plot_get_point (LabLinePlot *self,
+                         guint        series,
+                         guint        i,
+                         double      *x,
+                         double      *y)
+{
+  Series *s;
+
+  if (series >= self->series->len)
+    return FALSE;
+  s = g_ptr_array_index (self->series, series);
+  if (i >= s->points->len / 2)
+    return FALSE;
+  *x = g_array_index (s->points, double, 2 * i);
+  *y = g_array_index (s->points, double, 2 * i + 1);
+  return TRUE;
+}
+
+void
+lab_line_plot_clear (LabLinePlot *self)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    g_array_set_size (((Series *) g_ptr_array_index (self->series, i))->points, 0);
+}
+
+void
+lab_line_plot_add_marker (LabLinePlot *self,
+                          double       x,
+                          const char  *label)
+{
+  Marker m = { x, g_strdup (label) };
+
+  g_array_append_val (self->markers, m);
+}
+
+void
+lab_line_plot_clear_markers (LabLinePlot *self)
+{
+  g_array_set_size (self->markers, 0);
+}
+
+static gboolean
+usable (const LabLinePlot *self,
+        double             x,
+        double             y)
+{
+  return isfinite (x) && isfinite (y) && (!self->log_y || y > 0);
+}
+
+static double
+ty (const LabLinePlot *self,
+    double             y)
+{
+  return self->log_y ? log10 (y) : y;
+}
+
+/* Data bounds in plot space (log10 of y on a log axis). FALSE if empty. */
+static gboolean
+bounds (LabLinePlot *self,
+        double      *x0,
+        double      *x1,
+        double      *y0,
+        double      *y1)
+{
+  gboolean any = FALSE;
+
+  *x0 = *y0 = INFINITY;
+  *x1 = *y1 = -INFINITY;
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      for (guint k = 0; k + 1 < s->points->len; k += 2)
+        {
+          double x = g_array_index (s->points, double, k);
+          double y = g_array_index (s->points, double, k + 1);
+          if (!usable (self, x, y))
+            continue;
+          *x0 = MIN (*x0, x);
+          *x1 = MAX (*x1, x);
+          *y0 = MIN (*y0, ty (self, y));
+          *y1 = MAX (*y1, ty (self, y));
+          any = TRUE;
+        }
+    }
+  if (self->x_lo < self->x_hi)
+    {
+      *x0 = self->x_lo;
+      *x1 = self->x_hi;
+    }
+  if (!any)
+    return FALSE;
+  if (*x1 - *x0 < 1e-12)
+    {
+      *x0 -= 0.5;
+      *x1 += 0.5;
+    }
+  if (*y1 - *y0 < 1e-12)
+    {
+      double pad = self->log_y ? 0.5 : MAX (fabs (*y0) * 0.1, 1e-3);
+      *y0 -= pad;
+      *y1 += pad;
+    }
+  else
+    {
+      double pad = (*y1 - *y0) * 0.06;
+      *y0 -= pad;
+      *y1 += pad;
+    }
+  return TRUE;
+}
+
+static void
+text_at (cairo_t    *cr,
+         const char *text,
+         double      x,
+         double      y,
+         double      align_x,   /* 0 left, 0.5 centre, 1 right */
+         double      align_y)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
+  cairo_show_text (cr, text);
+}
+
+void
+lab_line_plot_draw (LabLinePlot *self,
+                    cairo_t     *cr,
+                    double       width,
+                    double       height)
+{
+  double x0, x1, y0, y1;
+  double left = 64, right = 16, top = 16, bottom = 48;
+  double pw, ph;
+  double ticks[32];
+  guint n_ticks;
+  gboolean have_data;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  if (self->title != NULL)
+    {
+      cairo_set_font_size (cr, 15);
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      text_at (cr, self->title, width / 2, 8, 0.5, 0);
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      top = 34;
+    }
+
+  pw = width - left - right;
+  ph = height - top - bottom;
+  if (pw < 20 || ph < 20)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  have_data = bounds (self, &x0, &x1, &y0, &y1);
+  if (!have_data)
+    {
+      if (self->x_lo < self->x_hi)
+        x0 = self->x_lo, x1 = self->x_hi;
+      else
+        x0 = 0, x1 = 1;
+      y0 = self->log_y ? -2 : 0;
+      y1 = self->log_y ? 0 : 1;
+    }
+
+#define PX(v) (left + ((v) - x0) / (x1 - x0) * pw)
+#define PY(v) (top + ph - ((v) - y0) / (y1 - y0) * ph)
+
+  /* grid and ticks */
+  cairo_set_font_size (cr, 12);
+  cairo_set_line_width (cr, 1);
+  n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
+  for (guint i = 0; i < n_ticks; i++)
+    {
+      char buf[32];
+      double px = round (PX (ticks[i])) + 0.5;
+
+      cairo_set_source_rgb (cr, 0.91, 0.91, 0.91);
+      cairo_move_to (cr, px, top);
+      cairo_line_to (cr, px, top + ph);
+      cairo_stroke (cr);
+      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      text_at (cr, buf, px, top + ph + 6, 0.5, 0);
+    }
+  if (self->log_y)
+    {
+      for (double d = floor (y0); d <= ceil (y1); d += 1)
+        for (int m = 1; m < 10; m++)
+          {
+            double v = d + log10 (m);
+            double py;
+            char buf[32];
+            if (v < y0 || v > y1)
+              continue;
+            if (m != 1 && (y1 - y0) > 2.5)
+              continue;
+            py = round (PY (v)) + 0.5;
+            cairo_set_source_rgb (cr, m == 1 ? 0.85 : 0.94, m == 1 ? 0.85 : 0.94, m == 1 ? 0.85 : 0.94);
+            cairo_move_to (cr, left, py);
+            cairo_line_to (cr, left + pw, py);
+            cairo_stroke (cr);
+            if (m == 1 || m == 2 || m == 5)
+              {
+                g_snprintf (buf, sizeof buf, "%g", pow (10, v));
+                cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+                text_at (cr, buf, left - 6, py, 1, 0.5);
+              }
+          }
+    }
+  else
+    {
+      n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n_ticks; i++)
+        {
+          char buf[32];
+          double py = round (PY (ticks[i])) + 0.5;
+
+          cairo_set_source_rgb (cr, 0.91, 0.91, 0.91);
+          cairo_move_to (cr, left, py);
+          cairo_line_to (cr, left + pw, py);
+          cairo_stroke (cr);
+          lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
+          cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+          text_at (cr, buf, left - 6, py, 1, 0.5);
+        }
+    }
+
+  /* axes frame */
+  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  cairo_rectangle (cr, left + 0.5, top + 0.5, pw - 1, ph - 1);
+  cairo_stroke (cr);
+
+  /* axis labels */
+  cairo_set_font_size (cr, 13);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  if (self->x_label != NULL)
+    text_at (cr, self->x_label, left + pw / 2, height - 18, 0.5, 0);
+  if (self->y_label != NULL)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, 14, top + ph / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      text_at (cr, self->y_label, 0, 0, 0.5, 0.5);
+      cairo_restore (cr);
+    }
+
+  /* markers */
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      Marker *m = &g_array_index (self->markers, Marker, i);
+      double px;
+      const double dash[] = { 5, 4 };
+
+      if (m->x < x0 || m->x > x1)
+        continue;
+      px = round (PX (m->x)) + 0.5;
+      cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, px, top);
+      cairo_line_to (cr, px, top + ph);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      if (m->label != NULL)
+        {
+          cairo_set_font_size (cr, 12);
+          text_at (cr, m->label, px + (px > left + pw * 0.7 ? -4 : 4), top + 4,
+                   px > left + pw * 0.7 ? 1 : 0, 0);
+        }
+    }
+
+  /* series, clipped to the plot area */
+  cairo_save (cr);
+  cairo_rectangle (cr, left, top, pw, ph);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  for (guint i = 0; i < self->series->len && have_data; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      gboolean pen_down = FALSE;
+
+      lab_palette_set (cr, s->color, 1);
+      cairo_set_line_width (cr, s->style == LAB_LINE_STYLE_POINTS ? 1.5 : 2);
+      for (guint k = 0; k + 1 < s->points->len; k += 2)
+        {
+          double x = g_array_index (s->points, double, k);
+          double y = g_array_index (s->points, double, k + 1);
+          if (!usable (self, x, y))
+            {
+              pen_down = FALSE;
+              continue;
+            }
+          if (pen_down)
+            cairo_line_to (cr, PX (x), PY (ty (self, y)));
+          else
+            cairo_move_to (cr, PX (x), PY (ty (self, y)));
+          pen_down = TRUE;
+        }
+      cairo_stroke (cr);
+      if (s->style == LAB_LINE_STYLE_POINTS)
+        for (guint k = 0; k + 1 < s->points->len; k += 2)
+          {
+            double x = g_array_index (s->points, double, k);
+            double y = g_array_index (s->points, double, k + 1);
+            if (!usable (self, x, y))
+              continue;
+            cairo_new_sub_path (cr);
+            cairo_arc (cr, PX (x), PY (ty (self, y)), 3.5, 0, 2 * G_PI);
+          }
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+
+  /* legend, top right inside the plot */
+  if (self->series->len > 0)
+    {
+      double lw = 0, lh = 8, lx, ly;
+      cairo_set_font_size (cr, 12);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *s = g_ptr_array_index (self->series, i);
+          cairo_text_extents_t ext;
+          cairo_text_extents (cr, s->name ? s->name : "", &ext);
+          lw = MAX (lw, ext.x_advance);
+          lh += 18;
+        }
+      lw += 40;
+      lx = left + pw - lw - 8;
+      ly = top + 8;
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
+      cairo_rectangle (cr, lx, ly, lw, lh);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
+      cairo_set_line_width (cr, 1);
+      cairo_stroke (cr);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *s = g_ptr_array_index (self->series, i);
+          double cy = ly + 13 + 18 * i;
+          lab_palette_set (cr, s->color, 1);
+          cairo_set_line_width (cr, 2.5);
+          cairo_move_to (cr, lx + 8, cy);
+          cairo_line_to (cr, lx + 28, cy);
+          cairo_stroke (cr);
+          cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+          text_at (cr, s->name ? s->name : "", lx + 34, cy, 0, 0.5);
+        }
+    }
+#undef PX
+#undef PY
+  cairo_restore (cr);
+}
+
+gboolean
+lab_line_plot_save_png (LabLinePlot  *self,
+                        const char   *path,
+                        int           width,
+                        int           height,
+                        GError      **error)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (surface);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  cairo_status_t status;
+
+  lab_line_plot_draw (self, cr, width, height);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
+    {
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
+                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
+                                                      : g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+#include "lab-error.h"
+
+G_BEGIN_DECLS
+
+/* A line chart drawn with Cairo: several named series of (x, y) points,
+ * axes with round ticks, axis labels, a legend, and optional vertical
+ * markers ("trained at 0.5"). The app draws it in a widget's snapshot; the
+ * CLI and the lesson reports draw the same object into PNG or PDF. */
+typedef struct _LabLinePlot LabLinePlot;
+
+typedef enum
+{
+  LAB_LINE_STYLE_LINE,     /* a polyline */
+  LAB_LINE_STYLE_POINTS,   /* dots at each point, joined by a thin line */
+} LabLineStyle;
+
+LabLinePlot *lab_line_plot_new           (void);
+void         lab_line_plot_free          (LabLinePlot  *self);
+void         lab_line_plot_set_title     (LabLinePlot  *self,
+                                          const char   *title);
+void         lab_line_plot_set_labels    (LabLinePlot  *self,
+                                          const char   *x_label,
+                                          const char   *y_label);
+/* A logarithmic y axis (losses); non-positive values are not drawn. */
+void         lab_line_plot_set_log_y     (LabLinePlot  *self,
+                                          gboolean      log_y);
+/* Fixes the x range; lo >= hi lets the data decide. */
+void         lab_line_plot_set_x_range   (LabLinePlot  *self,
+                                          double        lo,
+                                          double        hi);
+/* Adds a series with palette colour `color`; returns its index. */
+guint        lab_line_plot_add_series    (LabLinePlot  *self,
+                                          const char   *name,
+                                          guint         color,
+                                          LabLineStyle  style);
+void         lab_line_plot_append        (LabLinePlot  *self,
+                                          guint         series,
+                                          double        x,
+                                          double        y);
+guint        lab_line_plot_get_n_points  (LabLinePlot  *self,
+                                          guint         series);
+/* Point i of a series; FALSE when out of range. */
+gboolean     lab_line_plot_get_point     (LabLinePlot  *self,
+                                          guint         series,
+                                          guint         i,
+                                          double       *x,
+                                          double       *y);
+void         lab_line_plot_clear         (LabLinePlot  *self);
+void         lab_line_plot_add_marker    (LabLinePlot  *self,
+                                          double        x,
+                                          const char   *label);
+void         lab_line_plot_clear_markers (LabLinePlot  *self);
+/* Draws into [0, width] x [0, height] of cr, background included. */
+void         lab_line_plot_draw          (LabLinePlot  *self,
+                                          cairo_t      *cr,
+                                          double        width,
+                                          double        height);
+gboolean     lab_line_plot_save_png      (LabLinePlot  *self,
+                                          const char   *path,
+                                          int           width,
+                                          int           height,
+                                          GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabLinePlot, lab_line_plot_free)
+
+G_END_DECLS

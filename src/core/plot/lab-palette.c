@@ -1,0 +1,92 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-palette.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static const guint32 tableau10[10] = {
+  0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+  0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac,
+};
+
+void
+lab_palette_color (guint   index,
+                   double *r,
+                   double *g,
+                   double *b)
+{
+  guint32 c = tableau10[index % G_N_ELEMENTS (tableau10)];
+
+  *r = ((c >> 16) & 0xff) / 255.0;
+  *g = ((c >> 8) & 0xff) / 255.0;
+  *b = (c & 0xff) / 255.0;
+}
+
+void
+lab_palette_set (cairo_t *cr,
+                 guint    index,
+                 double   alpha)
+{
+  double r, g, b;
+
+  lab_palette_color (index, &r, &g, &b);
+  cairo_set_source_rgba (cr, r, g, b, alpha);
+}
+
+static double
+nice_step (double range,
+           guint  target)
+{
+  double raw = range / MAX (target, 1);
+  double mag = pow (10, floor (log10 (raw)));
+  double f = raw / mag;
+
+  if (f < 1.5)
+    return mag;
+  if (f < 3.5)
+    return 2 * mag;
+  if (f < 7.5)
+    return 5 * mag;
+  return 10 * mag;
+}
+
+guint
+lab_nice_ticks (double  lo,
+                double  hi,
+                guint   target,
+                double *ticks,
+                guint   max)
+{
+  double step, t;
+  guint n = 0;
+
+  if (!(hi > lo) || !isfinite (lo) || !isfinite (hi))
+    {
+      if (max > 0 && isfinite (lo))
+        ticks[n++] = lo;
+      return n;
+    }
+  step = nice_step (hi - lo, target);
+  for (t = ceil (lo / step - 1e-9) * step; t <= hi + step * 1e-9 && n < max; t += step)
+    ticks[n++] = fabs (t) < step * 1e-9 ? 0.0 : t;
+  return n;
+}
+
+void
+lab_format_tick (double  value,
+                 double  step,
+                 char   *buf,
+                 gsize   size)
+{
+  int decimals = 0;
+
+  if (fabs (value) >= 10000 && step >= 1000)
+    {
+      snprintf (buf, size, "%gk", value / 1000);
+      return;
+    }
+  if (step > 0 && step < 1)
+    decimals = (int) ceil (-log10 (step) - 1e-9);
+  snprintf (buf, size, "%.*f", CLAMP (decimals, 0, 8), value);
+}

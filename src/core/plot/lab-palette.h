@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Ten well-separated colours (Tableau 10), one per class or series; the
+ * same everywhere so a class keeps its colour from plot to plot. */
+void lab_palette_color (guint   index,
+                        double *r,
+                        double *g,
+                        double *b);
+void lab_palette_set   (cairo_t *cr,
+                        guint    index,
+                        double   alpha);
+
+/* Round tick positions for [lo, hi]: steps of 1, 2 or 5 x 10^k so that
+ * about `target` ticks fit. Returns the count written to ticks[max]. */
+guint lab_nice_ticks   (double  lo,
+                        double  hi,
+                        guint   target,
+                        double *ticks,
+                        guint   max);
+/* A tick label with just enough digits for the step ("0.002", "1.5k"). */
+void  lab_format_tick  (double  value,
+                        double  step,
+                        char   *buf,
+                        gsize   size);
+
+G_END_DECLS

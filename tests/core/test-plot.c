@@ -1,0 +1,93 @@
+#include <math.h>
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-line-plot.h"
+#include "lab-palette.h"
+
+static void
+test_plot_nice_ticks (void)
+{
+  double t[32];
+  guint n = lab_nice_ticks (0.0, 1.0, 5, t, 32);
+  char buf[32];
+
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpfloat_with_epsilon (t[0], 0.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t[1], 0.2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t[5], 1.0, 1e-12);
+
+  n = lab_nice_ticks (0.0123, 0.0871, 4, t, 32);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpfloat_with_epsilon (t[0], 0.02, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t[3], 0.08, 1e-12);
+  lab_format_tick (t[1], t[1] - t[0], buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.04");
+
+  n = lab_nice_ticks (3.0, 3.0, 5, t, 32);
+  g_assert_cmpuint (n, ==, 1);
+}
+
+static void
+test_plot_draws_series (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  g_autofree char *dir = g_dir_make_tmp ("lab-plot-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plot.png", NULL);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *s;
+  guint colored = 0;
+  unsigned char *data;
+  int stride;
+  double x, y;
+  guint train;
+
+  lab_line_plot_set_title (plot, "Loss");
+  lab_line_plot_set_labels (plot, "epoch", "loss");
+  lab_line_plot_set_log_y (plot, TRUE);
+  train = lab_line_plot_add_series (plot, "training", 0, LAB_LINE_STYLE_LINE);
+  for (int i = 0; i < 100; i++)
+    lab_line_plot_append (plot, train, i / 20.0, 0.3 * exp (-i / 30.0) + 0.05);
+  lab_line_plot_append (plot, train, 5.1, NAN);   /* skipped, not drawn */
+  lab_line_plot_add_marker (plot, 2.5, "now");
+  g_assert_cmpuint (lab_line_plot_get_n_points (plot, train), ==, 101);
+  g_assert_true (lab_line_plot_get_point (plot, train, 0, &x, &y));
+  g_assert_cmpfloat_with_epsilon (y, 0.35, 1e-12);
+  g_assert_false (lab_line_plot_get_point (plot, train, 101, &x, &y));
+
+  g_assert_true (lab_line_plot_save_png (plot, path, 480, 320, &error));
+  g_assert_no_error (error);
+
+  /* The curve is drawn in the first palette colour (Tableau blue 4e79a7). */
+  s = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (s), ==, 480);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  for (int r = 0; r < 320; r++)
+    for (int c = 0; c < 480; c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4) & 0xffffff;
+        colored += px == 0x4e79a7;
+      }
+  cairo_surface_destroy (s);
+  g_assert_cmpuint (colored, >, 200);
+
+  g_assert_false (lab_line_plot_save_png (plot, "/nonexistent-dir/plot.png", 100, 100, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "/nonexistent-dir/plot.png"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/plot/nice-ticks", test_plot_nice_ticks);
+  g_test_add_func ("/plot/draws-series", test_plot_draws_series);
+  return g_test_run ();
+}
