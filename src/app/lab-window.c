@@ -2,35 +2,593 @@
 
 #include <glib/gi18n.h>
 
-#include "lab-window.h"
+#include "lab-data-page.h"
+#include "lab-window-private.h"
+
+/* The pages of the sidebar, in order. Adding a page is one line here: a
+ * widget type whose instances fill the page (lab-<name>-page.{c,h,ui}).
+ * Alt+1, Alt+2, ... show them in this order. */
+typedef struct
+{
+  const char *name;        /* win.show-page::<name> */
+  const char *title;
+  const char *icon_name;
+  GType     (*get_type) (void);
+} LabWindowPage;
+
+static const LabWindowPage lab_window_pages[] = {
+  { "data", N_("Data"), "view-grid-symbolic", lab_data_page_get_type },
+};
 
 struct _LabWindow
 {
-  GtkApplicationWindow parent_instance;
+  GtkApplicationWindow  parent_instance;
 
-  /* template widgets */
-  GtkStack *stack;
+  /* Template widgets */
+  GtkHeaderBar         *header_bar;
+  GtkMenuButton        *primary_menu_button;
+  GtkLabel             *subtitle_label;
+  GtkListBox           *sidebar;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkStack             *stack;
+
+  /* Borrowed: a child of stack */
+  LabDataPage          *data_page;
+
+  /* Owned */
+  GSettings            *settings;       /* NULL when the schema is not installed */
+  GtkFileChooserNative *file_chooser;   /* while an Open dialog is up */
 };
 
+enum {
+  PROP_0,
+  PROP_VISIBLE_PAGE,
+  N_PROPS
+};
+
+enum {
+  DATASET_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static const LabWindowPage *
+find_page (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages); i++)
+    if (g_strcmp0 (lab_window_pages[i].name, name) == 0)
+      return &lab_window_pages[i];
+  return NULL;
+}
+
+/* Error banner */
+
+void
+lab_window_show_message (LabWindow  *self,
+                         const char *message)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  g_debug ("Shown to the user: %s", message);
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
+void
+lab_window_show_error (LabWindow    *self,
+                       const GError *error)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  lab_window_show_message (self, error->message);
+}
+
+void
+lab_window_dismiss_error (LabWindow *self)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
+void
+lab_widget_show_error (GtkWidget    *widget,
+                       const GError *error)
+{
+  GtkRoot *root;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (error != NULL);
+
+  root = gtk_widget_get_root (widget);
+  if (LAB_IS_WINDOW (root))
+    lab_window_show_error (LAB_WINDOW (root), error);
+  else
+    g_warning ("%s", error->message);
+}
+
+/* Opening files */
+
+/* Hook for models: a .safetensors file from the command line, a drop or the
+ * Open dialog arrives here. The Train page will take it over (load the
+ * model, show its summary, switch to the page); until then say so. */
+static void
+lab_window_open_model (LabWindow *self,
+                       GFile     *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *message = NULL;
+
+  message = g_strdup_printf (_("%s: this is a model file. Models open on the Train page, "
+                               "which this version does not have yet."),
+                             name);
+  lab_window_show_message (self, message);
+}
+
+void
+lab_window_open_file (LabWindow *self,
+                      GFile     *file)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("%s: only files on this computer can be opened"), uri);
+      lab_window_show_message (self, message);
+      return;
+    }
+
+  if (g_str_has_suffix (path, ".safetensors"))
+    {
+      lab_window_open_model (self, file);
+      return;
+    }
+
+  /* A folder (IDX set or PNGs) or an IDX file. */
+  lab_window_set_visible_page (self, "data");
+  lab_data_page_load_spec (self->data_page, path);
+}
+
+void
+lab_window_load_dataset (LabWindow  *self,
+                         const char *spec)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  g_return_if_fail (spec != NULL);
+
+  lab_window_set_visible_page (self, "data");
+  lab_data_page_load_spec (self->data_page, spec);
+}
+
+LabDataset *
+lab_window_get_dataset (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return lab_data_page_get_dataset (self->data_page);
+}
+
+static void
+file_chooser_response (GtkNativeDialog *dialog,
+                       int              response,
+                       LabWindow       *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        lab_window_open_file (self, file);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->file_chooser);
+}
+
+static void
+show_file_chooser (LabWindow            *self,
+                   GtkFileChooserAction  action)
+{
+  g_autoptr(GtkFileFilter) supported = NULL;
+  g_autoptr(GtkFileFilter) all = NULL;
+  gboolean folder = action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER;
+
+  if (self->file_chooser != NULL)
+    {
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+      return;
+    }
+
+  self->file_chooser = gtk_file_chooser_native_new (folder ? _("Open a Dataset Folder")
+                                                           : _("Open a Dataset or Model File"),
+                                                    GTK_WINDOW (self), action,
+                                                    _("_Open"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+
+  if (!folder)
+    {
+      supported = gtk_file_filter_new ();
+      gtk_file_filter_set_name (supported, _("IDX images and models"));
+      gtk_file_filter_add_pattern (supported, "*-ubyte");
+      gtk_file_filter_add_pattern (supported, "*-ubyte.gz");
+      gtk_file_filter_add_pattern (supported, "*.idx");
+      gtk_file_filter_add_pattern (supported, "*.idx.gz");
+      gtk_file_filter_add_pattern (supported, "*.safetensors");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), supported);
+
+      all = gtk_file_filter_new ();
+      gtk_file_filter_set_name (all, _("All files"));
+      gtk_file_filter_add_pattern (all, "*");
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all);
+    }
+
+  g_signal_connect (self->file_chooser, "response", G_CALLBACK (file_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+}
+
+static gboolean
+on_drop (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         LabWindow     *self)
+{
+  GFile *file = NULL;
+
+  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+
+      /* Several files: the first decides (an IDX file finds its labels). */
+      file = files != NULL ? files->data : NULL;
+      g_slist_free (files);
+    }
+  else if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+
+  if (file == NULL)
+    return FALSE;
+  lab_window_open_file (self, file);
+  return TRUE;
+}
+
+/* Pages */
+
+const char *
+lab_window_get_visible_page (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+void
+lab_window_set_visible_page (LabWindow  *self,
+                             const char *name)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  if (name == NULL || find_page (name) == NULL)
+    {
+      g_warning ("No page named “%s”", name ? name : "(null)");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+static void
+on_visible_child_changed (LabWindow *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  for (GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sidebar, 0);
+       row != NULL;
+       row = gtk_list_box_get_row_at_index (self->sidebar, gtk_list_box_row_get_index (row) + 1))
+    {
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "lab-page"), name) == 0)
+        {
+          if (gtk_list_box_get_selected_row (self->sidebar) != row)
+            gtk_list_box_select_row (self->sidebar, row);
+          break;
+        }
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_PAGE]);
+}
+
+static void
+on_sidebar_row_selected (LabWindow     *self,
+                         GtkListBoxRow *row)
+{
+  if (row != NULL)
+    gtk_stack_set_visible_child_name (self->stack, g_object_get_data (G_OBJECT (row), "lab-page"));
+}
+
+static GtkWidget *
+sidebar_row_new (const LabWindowPage *page)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *image = gtk_image_new_from_icon_name (page->icon_name);
+  GtkWidget *label = gtk_label_new (_(page->title));
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  g_object_set_data (G_OBJECT (row), "lab-page", (gpointer) page->name);
+  return row;
+}
+
+static void
+on_dataset_changed (LabWindow   *self,
+                    LabDataset  *dataset,
+                    LabDataPage *page)
+{
+  const char *spec = lab_data_page_get_spec (page);
+
+  gtk_label_set_label (self->subtitle_label, dataset ? dataset->name : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), dataset != NULL);
+  if (self->settings != NULL && spec != NULL)
+    g_settings_set_string (self->settings, "last-dataset", spec);
+
+  g_signal_emit (self, signals[DATASET_CHANGED], 0, dataset);
+}
+
+/* Actions */
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  show_file_chooser (LAB_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_OPEN);
+}
+
+static void
+open_folder_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
+{
+  show_file_chooser (LAB_WINDOW (widget), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER);
+}
+
+static void
+load_dataset_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  lab_window_load_dataset (LAB_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+dismiss_error_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  lab_window_dismiss_error (LAB_WINDOW (widget));
+}
+
+/* GObject */
+
+static gboolean
+lab_window_close_request (GtkWindow *window)
+{
+  LabWindow *self = LAB_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      /* The unmaximized size, so un-maximizing next time restores it. */
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+    }
+
+  return GTK_WINDOW_CLASS (lab_window_parent_class)->close_request (window);
+}
+
+static void
+lab_window_dispose (GObject *object)
+{
+  LabWindow *self = (LabWindow *)object;
+
+  if (self->file_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
+  g_clear_object (&self->file_chooser);
+  /* GtkWindow unparents its child and titlebar itself. */
+  self->data_page = NULL;
+
+  G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
+}
+
+static void
+lab_window_finalize (GObject *object)
+{
+  LabWindow *self = (LabWindow *)object;
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
+}
+
+static void
+lab_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  LabWindow *self = LAB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VISIBLE_PAGE:
+      g_value_set_string (value, lab_window_get_visible_page (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_window_set_property (GObject      *object,
+                         guint         prop_id,
+                         const GValue *value,
+                         GParamSpec   *pspec)
+{
+  LabWindow *self = LAB_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_VISIBLE_PAGE:
+      lab_window_set_visible_page (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
 
 static void
 lab_window_class_init (LabWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = lab_window_dispose;
+  object_class->finalize = lab_window_finalize;
+  object_class->get_property = lab_window_get_property;
+  object_class->set_property = lab_window_set_property;
+
+  window_class->close_request = lab_window_close_request;
+
+  properties[PROP_VISIBLE_PAGE] =
+    g_param_spec_string ("visible-page", NULL, NULL,
+                         "data",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[DATASET_CHANGED] =
+    g_signal_new ("dataset-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, stack);
+
+  gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.load-dataset", "s", load_dataset_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
+  gtk_widget_class_install_property_action (widget_class, "win.show-page", "visible-page");
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.dismiss-error", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages) && i < 9; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_ALT_MASK,
+                                         "win.show-page", "s", lab_window_pages[i].name);
 }
 
 static void
 lab_window_init (LabWindow *self)
 {
+  GtkDropTarget *drop_target;
+  GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  g_autofree char *last_dataset = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages); i++)
+    {
+      const LabWindowPage *page = &lab_window_pages[i];
+      GtkWidget *child = g_object_new (page->get_type (), NULL);
+      GtkStackPage *stack_page = gtk_stack_add_titled (self->stack, child, page->name, _(page->title));
+
+      gtk_stack_page_set_icon_name (stack_page, page->icon_name);
+      gtk_list_box_append (self->sidebar, sidebar_row_new (page));
+      if (LAB_IS_DATA_PAGE (child))
+        self->data_page = LAB_DATA_PAGE (child);
+    }
+  g_assert (self->data_page != NULL);
+
+  g_signal_connect_swapped (self->stack, "notify::visible-child-name",
+                            G_CALLBACK (on_visible_child_changed), self);
+  g_signal_connect_swapped (self->sidebar, "row-selected",
+                            G_CALLBACK (on_sidebar_row_selected), self);
+  g_signal_connect_swapped (self->data_page, "dataset-changed",
+                            G_CALLBACK (on_dataset_changed), self);
+  on_visible_child_changed (self);
+
+  drop_target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (drop_target, drop_types, G_N_ELEMENTS (drop_types));
+  g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
+
+  self->settings = lab_application_create_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      last_dataset = g_settings_get_string (self->settings, "last-dataset");
+    }
+
+  lab_data_page_load_default (self->data_page, last_dataset);
 }
 
 LabWindow *
 lab_window_new (LabApplication *app)
 {
   return g_object_new (LAB_TYPE_WINDOW, "application", app, NULL);
+}
+
+/* Testing accessors (lab-window-private.h) */
+
+LabDataPage *
+lab_window_get_data_page (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->data_page;
+}
+
+gboolean
+lab_window_is_error_shown (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->error_revealer);
+}
+
+const char *
+lab_window_get_error_text (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return gtk_label_get_label (self->error_label);
 }

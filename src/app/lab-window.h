@@ -3,12 +3,44 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-dataset.h"
 
 G_BEGIN_DECLS
 
+/* The main window: header bar, a sidebar of pages (Data, later Train,
+ * Denoise, Latent, Classify, Lessons), and an error banner above them.
+ *
+ * Actions (win.*): open, open-folder, show-page (string state: the page
+ * name, e.g. win.show-page::data), load-dataset (string: a dataset spec as
+ * lab_dataset_open() takes it), dismiss-error.
+ *
+ * Signals:
+ *   dataset-changed (LabDataset *dataset): the Data page shows a new
+ *   dataset; pages that train or embed connect here. */
 #define LAB_TYPE_WINDOW (lab_window_get_type ())
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, GtkApplicationWindow)
 
-LabWindow *lab_window_new (LabApplication *app);
+LabWindow  *lab_window_new              (LabApplication *app);
+/* Errors always reach the user here, naming the file and the problem. */
+void        lab_window_show_error       (LabWindow      *self,
+                                         const GError   *error);
+void        lab_window_show_message     (LabWindow      *self,
+                                         const char     *message);
+void        lab_window_dismiss_error    (LabWindow      *self);
+/* A folder or IDX file loads as a dataset; a .safetensors file is a model. */
+void        lab_window_open_file        (LabWindow      *self,
+                                         GFile          *file);
+void        lab_window_load_dataset     (LabWindow      *self,
+                                         const char     *spec);
+/* The dataset the Data page shows, or NULL (transfer none). */
+LabDataset *lab_window_get_dataset      (LabWindow      *self);
+const char *lab_window_get_visible_page (LabWindow      *self);
+void        lab_window_set_visible_page (LabWindow      *self,
+                                         const char     *name);
+
+/* For pages: shows error in the LabWindow that holds widget, or logs it
+ * when widget is not in one (yet). */
+void        lab_widget_show_error       (GtkWidget      *widget,
+                                         const GError   *error);
 
 G_END_DECLS

@@ -1,26 +1,668 @@
+/* The window and the Data page under Xvfb. LATENTLAB_DATA_DIR points at an
+ * empty folder, so the catalog offers only the synthetic digits, and
+ * GSETTINGS_BACKEND=memory keeps the user's settings out of it. */
+
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
-#include "lab-window.h"
+#include "lab-data-page-private.h"
+#include "lab-image-item.h"
+#include "lab-png.h"
+#include "lab-window-private.h"
+
+static LabApplication *app;
+
+typedef struct
+{
+  LabWindow   *window;
+  LabDataPage *page;
+} Fixture;
+
+/* 6000 -> "6,000", as the page writes counts in the C locale. */
+static char *
+thousands (guint n)
+{
+  if (n >= 1000000)
+    return g_strdup_printf ("%u,%03u,%03u", n / 1000000, n / 1000 % 1000, n % 1000);
+  if (n >= 1000)
+    return g_strdup_printf ("%u,%03u", n / 1000, n % 1000);
+  return g_strdup_printf ("%u", n);
+}
 
 static void
-test_window_opens (void)
+remove_tree (const char *path)
 {
-  g_autoptr(LabApplication) app = lab_application_new ();
-  LabWindow *window;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
 
-  g_application_register (G_APPLICATION (app), NULL, NULL);
-  g_application_activate (G_APPLICATION (app));
-  window = LAB_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  g_assert_nonnull (window);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window)));
-  gtk_window_destroy (GTK_WINDOW (window));
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until done(data) holds; fails after 30 s. */
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (5, wake_up, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for the main loop");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (tick);
+}
+
+static gboolean
+page_idle (gpointer data)
+{
+  LabDataPage *page = data;
+
+  return !lab_data_page_is_loading (page) && lab_data_page_get_dataset (page) != NULL;
+}
+
+static void
+wait_loaded (Fixture *f)
+{
+  spin_until (page_idle, f->page);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  /* Our own reference: a test may close (and so destroy) the window. */
+  f->window = g_object_ref (lab_window_new (app));
+  f->page = lab_window_get_data_page (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  /* The startup dataset: no last one, no MNIST here, so synthetic. */
+  wait_loaded (f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+}
+
+static void
+load_through_action (Fixture    *f,
+                     const char *spec)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.load-dataset", "s", spec));
+  g_assert_true (lab_data_page_is_loading (f->page));
+  wait_loaded (f);
+}
+
+static void
+test_window_opens (Fixture       *f,
+                   gconstpointer  data)
+{
+  LabDataset *ds = lab_window_get_dataset (f->window);
+  g_autoptr(GVariant) state = NULL;
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (gtk_application_get_active_window (GTK_APPLICATION (app)) == GTK_WINDOW (f->window));
+  g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "data");
+  g_assert_false (lab_window_is_error_shown (f->window));
+
+  /* The default dataset when nothing else is installed. */
+  g_assert_nonnull (ds);
+  g_assert_cmpstr (lab_data_page_get_spec (f->page), ==, "synthetic");
+  g_assert_cmpint (lab_data_page_get_split (f->page), ==, LAB_SPLIT_TRAIN);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "data"));
+  g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "data");
+
+  /* The Open dialogs come up (and go with the window). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-folder", NULL));
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* The shortcuts window came from the resource gtk/help-overlay.ui, and
+   * GtkApplication gave it Ctrl+?. */
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  {
+    g_auto(GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.show-help-overlay");
+    g_auto(GStrv) open = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.open");
+
+    g_assert_cmpuint (g_strv_length (help), >=, 1);
+    g_assert_cmpuint (g_strv_length (open), ==, 1);
+    g_assert_cmpstr (open[0], ==, "<Control>o");
+  }
+}
+
+static void
+test_window_loads_dataset (Fixture       *f,
+                           gconstpointer  data)
+{
+  LabDataset *ds;
+  GtkSelectionModel *model;
+  g_autoptr(GSettings) settings = lab_application_create_settings ();
+  g_autofree char *expected = NULL;
+  g_autofree char *last = NULL;
+
+  load_through_action (f, "synthetic");
+  ds = lab_window_get_dataset (f->window);
+  g_assert_nonnull (ds);
+  g_assert_cmpuint (ds->n, >, 0);
+  g_assert_cmpuint (ds->n_classes, ==, 10);
+  g_assert_cmpuint (ds->width, ==, 28);
+  g_assert_cmpuint (ds->height, ==, 28);
+
+  model = lab_data_page_get_grid_model (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, ds->n);
+  {
+    g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (model), ds->n - 1);
+
+    g_assert_true (LAB_IS_IMAGE_ITEM (item));
+    g_assert_cmpuint (lab_image_item_get_index (LAB_IMAGE_ITEM (item)), ==, ds->n - 1);
+    g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), ds->n));
+  }
+
+  /* "Synthetic digits (train): 6,000 images, 28×28, 10 classes" */
+  {
+    g_autofree char *count = thousands (ds->n);
+
+    expected = g_strdup_printf ("%s: %s images, 28×28, 10 classes", ds->name, count);
+  }
+  g_assert_cmpstr (lab_data_page_get_status_text (f->page), ==, expected);
+
+  /* The first image is selected and shown large. */
+  g_assert_cmpuint (lab_data_page_get_selected_index (f->page), ==, 0);
+  {
+    guint w, h;
+    const guint8 *shown = lab_image_view_get_pixels (lab_data_page_get_preview_view (f->page), &w, &h);
+
+    g_assert_cmpuint (w, ==, ds->width);
+    g_assert_cmpuint (h, ==, ds->height);
+    g_assert_cmpmem (shown, w * h, lab_dataset_image (ds, 0), w * h);
+  }
+
+  g_assert_nonnull (settings);
+  last = g_settings_get_string (settings, "last-dataset");
+  g_assert_cmpstr (last, ==, "synthetic");
+}
+
+static void
+test_window_class_filter (Fixture       *f,
+                          gconstpointer  data)
+{
+  LabDataset *ds = lab_window_get_dataset (f->window);
+  GListModel *model = G_LIST_MODEL (lab_data_page_get_grid_model (f->page));
+  guint counts[10];
+  g_autofree char *button_text = NULL;
+  g_autofree char *expected_text = NULL;
+  guint n;
+
+  g_assert_cmpuint (ds->n_classes, ==, 10);
+  lab_dataset_class_counts (ds, counts);
+  g_assert_cmpuint (counts[3], >, 0);
+
+  g_assert_true (lab_data_page_select_class (f->page, 3));
+  n = g_list_model_get_n_items (model);
+  g_assert_cmpuint (n, ==, counts[3]);
+  g_assert_cmpuint (n, <, ds->n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(LabImageItem) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpint (lab_image_item_get_label (item), ==, 3);
+    }
+  /* The large preview follows the filter. */
+  g_assert_cmpuint (ds->labels[lab_data_page_get_selected_index (f->page)], ==, 3);
+
+  /* The button says the class and its count. */
+  button_text = lab_data_page_dup_class_button_text (f->page, 3);
+  {
+    g_autofree char *count = thousands (counts[3]);
+
+    expected_text = g_strdup_printf ("3 %s", count);
+  }
+  g_assert_cmpstr (button_text, ==, expected_text);
+
+  g_assert_true (lab_data_page_select_class (f->page, -1));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, ds->n);
+  g_assert_false (lab_data_page_select_class (f->page, 10));
+}
+
+static guint
+count_differences (LabDataPage *page)
+{
+  guint w1, h1, w2, h2, diff = 0;
+  const guint8 *clean = lab_image_view_get_pixels (lab_data_page_get_preview_view (page), &w1, &h1);
+  const guint8 *noisy = lab_image_view_get_pixels (lab_data_page_get_noisy_view (page), &w2, &h2);
+
+  g_assert_nonnull (clean);
+  g_assert_nonnull (noisy);
+  g_assert_cmpuint (w1, ==, w2);
+  g_assert_cmpuint (h1, ==, h2);
+  for (guint i = 0; i < w1 * h1; i++)
+    diff += clean[i] != noisy[i];
+  return diff;
+}
+
+static void
+test_window_noise_preview (Fixture       *f,
+                           gconstpointer  data)
+{
+  GtkRange *scale = lab_data_page_get_noise_scale (f->page);
+  LabImageView *noisy = lab_data_page_get_noisy_view (f->page);
+  g_autofree guint8 *before = NULL;
+  const guint8 *after;
+  guint w, h, low, high;
+
+  /* Gaussian */
+  gtk_drop_down_set_selected (lab_data_page_get_noise_type (f->page), 0);
+  gtk_range_set_value (scale, 0.0);
+  g_assert_cmpuint (count_differences (f->page), ==, 0);
+
+  gtk_range_set_value (scale, 0.2);
+  before = g_memdup2 (lab_image_view_get_pixels (noisy, &w, &h), 28 * 28);
+  low = count_differences (f->page);
+  g_assert_cmpuint (low, >, 0);
+
+  gtk_range_set_value (scale, 0.8);
+  after = lab_image_view_get_pixels (noisy, &w, &h);
+  g_assert_true (memcmp (before, after, w * h) != 0);
+  high = count_differences (f->page);
+  g_assert_cmpuint (high, >=, low);
+
+  /* The same amount gives the same picture: the preview is seeded. */
+  gtk_range_set_value (scale, 0.2);
+  g_assert_cmpmem (lab_image_view_get_pixels (noisy, NULL, NULL), w * h, before, w * h);
+
+  /* Mask at 0.5 blanks about half of the pixels that have ink. */
+  gtk_drop_down_set_selected (lab_data_page_get_noise_type (f->page), 2);
+  gtk_range_set_value (scale, 0.5);
+  g_assert_cmpuint (count_differences (f->page), >, 0);
+  g_assert_true (memcmp (before, lab_image_view_get_pixels (noisy, NULL, NULL), w * h) != 0);
+
+  /* Downsample ignores the amount: the slider is greyed out. */
+  gtk_drop_down_set_selected (lab_data_page_get_noise_type (f->page), 3);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (scale)));
+  gtk_drop_down_set_selected (lab_data_page_get_noise_type (f->page), 0);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (scale)));
+}
+
+static gboolean
+error_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return !lab_data_page_is_loading (f->page) && lab_window_is_error_shown (f->window);
+}
+
+static void
+test_window_corrupt_idx (Fixture       *f,
+                         gconstpointer  data)
+{
+  LabDataset *before = lab_window_get_dataset (f->window);
+  guint n_before = before->n;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  /* An IDX3 header claiming 1000 images of 28x28, then 16 bytes of them. */
+  static const guint8 bad[32] = { 0, 0, 8, 3, 0, 0, 3, 232, 0, 0, 0, 28, 0, 0, 0, 28,
+                                  1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+
+  dir = g_dir_make_tmp ("latentlab-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "broken-images-idx3-ubyte", NULL);
+  g_file_set_contents (path, (const char *) bad, sizeof bad, &error);
+  g_assert_no_error (error);
+
+  /* The path a drop or the command line takes. */
+  file = g_file_new_for_path (path);
+  lab_window_open_file (f->window, file);
+  g_assert_true (lab_data_page_is_loading (f->page));
+  spin_until (error_shown, f);
+
+  g_test_message ("banner: %s", lab_window_get_error_text (f->window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "broken-images-idx3-ubyte"));
+  /* The previous dataset stays, grid and all. */
+  g_assert_true (lab_window_get_dataset (f->window) == before);
+  g_assert_cmpuint (lab_window_get_dataset (f->window)->n, ==, n_before);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_data_page_get_grid_model (f->page))), ==, n_before);
+  g_assert_cmpstr (lab_data_page_get_spec (f->page), ==, "synthetic");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.dismiss-error", NULL));
+  g_assert_false (lab_window_is_error_shown (f->window));
+
+  remove_tree (dir);
+}
+
+static void
+test_window_empty_folder (Fixture       *f,
+                          gconstpointer  data)
+{
+  LabDataset *before = lab_window_get_dataset (f->window);
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dir = g_dir_make_tmp ("latentlab-empty-XXXXXX", &error);
+  g_assert_no_error (error);
+  base = g_path_get_basename (dir);
+  file = g_file_new_for_path (dir);
+  lab_window_open_file (f->window, file);
+  spin_until (error_shown, f);
+
+  g_test_message ("banner: %s", lab_window_get_error_text (f->window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), base));
+  g_assert_true (lab_window_get_dataset (f->window) == before);
+  remove_tree (dir);
+}
+
+static void
+test_window_png_folder (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *skipped;
+  guint8 pixels[28 * 28];
+  LabDataset *ds;
+
+  dir = g_dir_make_tmp ("latentlab-png-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autofree char *class_dir = g_build_filename (dir, k ? "ring" : "bar", NULL);
+
+      g_assert_cmpint (g_mkdir (class_dir, 0700), ==, 0);
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("%u.png", i);
+          g_autofree char *path = g_build_filename (class_dir, name, NULL);
+
+          for (guint p = 0; p < 28 * 28; p++)
+            pixels[p] = (guint8) ((p * (k + 1) + i * 31) & 0xff);
+          g_assert_true (lab_png_save_gray (path, pixels, 28, 28, &error));
+          g_assert_no_error (error);
+        }
+    }
+  {
+    /* A PNG signature with nothing after it, and a file that is no PNG. */
+    g_autofree char *cut = g_build_filename (dir, "ring", "cut-short.png", NULL);
+    g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+    static const char signature[] = "\x89PNG\r\n\x1a\n";
+
+    g_assert_true (g_file_set_contents (cut, signature, 8, NULL));
+    g_assert_true (g_file_set_contents (notes, "class notes", -1, NULL));
+  }
+
+  load_through_action (f, dir);
+  ds = lab_window_get_dataset (f->window);
+  g_assert_cmpuint (ds->n, ==, 6);
+  g_assert_cmpuint (ds->n_classes, ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_data_page_get_grid_model (f->page))), ==, 6);
+  g_assert_false (lab_window_is_error_shown (f->window));
+
+  skipped = lab_data_page_get_skipped_text (f->page);
+  g_assert_nonnull (skipped);
+  g_test_message ("skipped: %s", skipped);
+  g_assert_nonnull (strstr (skipped, "cut-short.png"));
+  g_assert_cmpuint (ds->n_ignored, >=, 1);
+
+  /* Back to a dataset without skipped files: the list goes away. */
+  load_through_action (f, "synthetic");
+  g_assert_null (lab_data_page_get_skipped_text (f->page));
+
+  remove_tree (dir);
+}
+
+static void
+test_window_remembers_size (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = lab_application_create_settings ();
+  LabWindow *second;
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 700);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  second = lab_window_new (app);
+  gtk_window_get_default_size (GTK_WINDOW (second), &width, &height);
+  g_assert_cmpint (width, ==, 1000);
+  g_assert_cmpint (height, ==, 700);
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+/* The last dataset comes back on startup; when it no longer loads, the
+ * error shows and the built-in digits fill the page. */
+static void
+test_window_startup_dataset (void)
+{
+  g_autoptr(GSettings) settings = lab_application_create_settings ();
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture f;
+  static const guint8 bad[8] = { 0, 0, 8, 3, 0, 0, 0, 5 };
+
+  dir = g_dir_make_tmp ("latentlab-last-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "last-images-idx3-ubyte", NULL);
+  g_assert_true (g_file_set_contents (path, (const char *) bad, sizeof bad, NULL));
+  g_settings_set_string (settings, "last-dataset", path);
+
+  f.window = g_object_ref (lab_window_new (app));
+  f.page = lab_window_get_data_page (f.window);
+  gtk_window_present (GTK_WINDOW (f.window));
+  wait_loaded (&f);
+
+  g_assert_true (lab_window_is_error_shown (f.window));
+  g_test_message ("banner: %s", lab_window_get_error_text (f.window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f.window), "last-images-idx3-ubyte"));
+  g_assert_cmpstr (lab_data_page_get_spec (f.page), ==, "synthetic");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_data_page_get_grid_model (f.page))),
+                    ==, lab_window_get_dataset (f.window)->n);
+
+  fixture_teardown (&f, NULL);
+  g_settings_reset (settings, "last-dataset");
+  remove_tree (dir);
+}
+
+/* A folder dropped on the window goes where a command-line one does. The
+ * drop is delivered as GTK would: the window's drop target gets "drop". */
+static void
+test_window_drop (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (f->window));
+  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/dropped-folder");
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  GSList files = { file, NULL };
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (&files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+  g_assert_true (lab_data_page_is_loading (f->page));
+  spin_until (error_shown, f);
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "dropped-folder"));
+}
+
+static void
+test_window_model_hook (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path ("/nonexistent/autoencoder.safetensors");
+  LabDataset *before = lab_window_get_dataset (f->window);
+
+  lab_window_open_file (f->window, file);
+  g_assert_false (lab_data_page_is_loading (f->page));
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "autoencoder.safetensors"));
+  g_assert_true (lab_window_get_dataset (f->window) == before);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      n_paints;
+} Painting;
+
+/* Keeps frames coming until the test has seen enough of them: the grid
+ * fills in over the first frames after the window is shown. */
+static void
+count_paints (GdkFrameClock *clock,
+              Painting      *painting)
+{
+  /* The widget paintable shows the last frame's render node, which a
+   * queued draw discards: stop asking once there are enough. */
+  if (++painting->n_paints < 3)
+    gtk_widget_queue_draw (painting->widget);
+}
+
+static gboolean
+painted_enough (gpointer data)
+{
+  return ((Painting *) data)->n_paints >= 3;
+}
+
+static void
+test_window_screenshot (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GHashTable) colors = NULL;
+  GdkFrameClock *clock;
+  GskRenderer *renderer;
+  Painting painting = { GTK_WIDGET (f->window), 0 };
+  gulong handler;
+  int width, height;
+  double sum = 0, sum2 = 0, mean, variance;
+
+  /* Select an image further in, so the preview is not the grid's first. */
+  gtk_selection_model_select_item (lab_data_page_get_grid_model (f->page), 7, TRUE);
+  gtk_range_set_value (lab_data_page_get_noise_scale (f->page), 0.35);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paints), &painting);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  spin_until (painted_enough, &painting);
+  g_signal_handler_disconnect (clock, handler);
+
+  width = gtk_widget_get_width (GTK_WIDGET (f->window));
+  height = gtk_widget_get_height (GTK_WIDGET (f->window));
+  g_assert_cmpint (width, >, 600);
+  g_assert_cmpint (height, >, 400);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                           "screenshot-data.png", NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  /* Not blank: many distinct colours and a real spread of brightness. */
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  colors = g_hash_table_new (NULL, NULL);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    {
+      guint32 argb = ((guint32 *) pixels)[i];
+      double luma = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
+
+      g_hash_table_add (colors, GUINT_TO_POINTER (argb));
+      sum += luma;
+      sum2 += luma * luma;
+    }
+  mean = sum / ((double) width * height);
+  variance = sum2 / ((double) width * height) - mean * mean;
+  g_test_message ("%u colours, luma mean %.1f, variance %.1f", g_hash_table_size (colors), mean, variance);
+  g_assert_cmpuint (g_hash_table_size (colors), >, 64);
+  g_assert_cmpfloat (variance, >, 500.0);
 }
 
 int
 main (int argc, char **argv)
 {
+  int status;
+
+  /* Counts are checked as the C locale groups them. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/window/opens", test_window_opens);
-  return g_test_run ();
+
+  app = lab_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/window/opens", test_window_opens);
+  ADD ("/window/loads-dataset", test_window_loads_dataset);
+  ADD ("/window/class-filter", test_window_class_filter);
+  ADD ("/window/noise-preview", test_window_noise_preview);
+  ADD ("/window/corrupt-idx", test_window_corrupt_idx);
+  ADD ("/window/empty-folder", test_window_empty_folder);
+  ADD ("/window/png-folder", test_window_png_folder);
+  ADD ("/window/drop", test_window_drop);
+  ADD ("/window/model-hook", test_window_model_hook);
+  ADD ("/window/remembers-size", test_window_remembers_size);
+  ADD ("/window/screenshot", test_window_screenshot);
+#undef ADD
+  g_test_add_func ("/window/startup-dataset", test_window_startup_dataset);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
 }

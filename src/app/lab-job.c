@@ -1,0 +1,430 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include "lab-job.h"
+
+/* Per owner and slot name, stored as qdata on the owner. Main thread only. */
+typedef struct
+{
+  guint   generation;   /* bumped by every lab_job_start() in this slot */
+  LabJob *current;      /* the running job (strong ref), or NULL */
+} LabJobSlot;
+
+struct _LabJob
+{
+  GObject             parent_instance;
+
+  /* Set before lab_job_start(), read-only afterwards (any thread). */
+  GWeakRef            owner;
+  char               *slot;
+  GQuark              slot_quark;
+  LabJobFunc          func;
+  gpointer            data;
+  GDestroyNotify      data_destroy;
+  GDestroyNotify      result_free;
+  LabJobProgressFunc  progress;
+  LabJobDoneFunc      done;
+  GCancellable       *cancellable;
+  GMainContext       *context;
+  guint               generation;
+
+  /* Main thread only. */
+  guint               started : 1;
+  guint               finished : 1;
+  guint               dropped : 1;
+
+  /* Written by the worker before the GTask returns, read by the completion
+   * callback after it: the GTask hand-over orders the two. */
+  gpointer            result;
+  GError             *error;
+
+  /* Coalesced progress: the latest report wins. */
+  GMutex              mutex;
+  gboolean            idle_pending;
+  double              fraction;
+  char               *text;
+  gpointer            payload;
+  GDestroyNotify      payload_destroy;
+};
+
+G_DEFINE_FINAL_TYPE (LabJob, lab_job, G_TYPE_OBJECT)
+
+static GQuark
+slot_quark (const char *slot)
+{
+  g_autofree char *key = g_strconcat ("lab-job-slot:", slot, NULL);
+
+  return g_quark_from_string (key);
+}
+
+static void
+lab_job_drop (LabJob *self)
+{
+  self->dropped = TRUE;
+  g_cancellable_cancel (self->cancellable);
+}
+
+static void
+lab_job_slot_free (gpointer data)
+{
+  LabJobSlot *slot = data;
+
+  /* The owner is being finalized: its jobs can report to no one. */
+  if (slot->current != NULL)
+    lab_job_drop (slot->current);
+  g_clear_object (&slot->current);
+  g_free (slot);
+}
+
+/* The owner, referenced, when this job may still talk to it; NULL when the
+ * job was cancelled, superseded, already finished, or the owner is gone. */
+static GObject *
+lab_job_acquire_owner (LabJob *self)
+{
+  g_autoptr(GObject) owner = NULL;
+  LabJobSlot *slot;
+
+  if (self->dropped || self->finished)
+    return NULL;
+  owner = g_weak_ref_get (&self->owner);
+  if (owner == NULL)
+    return NULL;
+  slot = g_object_get_qdata (owner, self->slot_quark);
+  if (slot == NULL || slot->generation != self->generation)
+    return NULL;
+  return g_steal_pointer (&owner);
+}
+
+static void
+lab_job_release_slot (LabJob *self)
+{
+  g_autoptr(GObject) owner = g_weak_ref_get (&self->owner);
+  LabJobSlot *slot;
+
+  if (owner == NULL)
+    return;
+  slot = g_object_get_qdata (owner, self->slot_quark);
+  if (slot != NULL && slot->current == self)
+    g_clear_object (&slot->current);
+}
+
+static void
+lab_job_finalize (GObject *object)
+{
+  LabJob *self = (LabJob *)object;
+
+  /* data and an undelivered result were released on the main thread when the
+   * job completed; only a job that never started still holds them here. */
+  if (self->result != NULL && self->result_free != NULL)
+    self->result_free (self->result);
+  if (self->data != NULL && self->data_destroy != NULL)
+    self->data_destroy (self->data);
+  if (self->payload != NULL && self->payload_destroy != NULL)
+    self->payload_destroy (self->payload);
+  g_clear_error (&self->error);
+  g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->slot, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->cancellable);
+  g_weak_ref_clear (&self->owner);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (lab_job_parent_class)->finalize (object);
+}
+
+static void
+lab_job_class_init (LabJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lab_job_finalize;
+}
+
+static void
+lab_job_init (LabJob *self)
+{
+  g_mutex_init (&self->mutex);
+  g_weak_ref_init (&self->owner, NULL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * lab_job_new:
+ * @owner: (type GObject): receives the callbacks; held weakly
+ * @slot: the job's name on @owner; a newer job in the same slot supersedes it
+ * @func: runs on a worker thread
+ * @data: passed to @func; freed with @data_destroy on the main thread once
+ *   the job has completed
+ */
+LabJob *
+lab_job_new (gpointer        owner,
+             const char     *slot,
+             LabJobFunc      func,
+             gpointer        data,
+             GDestroyNotify  data_destroy)
+{
+  LabJob *self;
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  g_return_val_if_fail (slot != NULL, NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  self = g_object_new (LAB_TYPE_JOB, NULL);
+  g_weak_ref_set (&self->owner, owner);
+  self->slot = g_strdup (slot);
+  self->slot_quark = slot_quark (slot);
+  self->func = func;
+  self->data = data;
+  self->data_destroy = data_destroy;
+  return self;
+}
+
+void
+lab_job_set_result_free_func (LabJob         *self,
+                              GDestroyNotify  result_free)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->result_free = result_free;
+}
+
+void
+lab_job_set_progress_func (LabJob             *self,
+                           LabJobProgressFunc  progress)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->progress = progress;
+}
+
+void
+lab_job_set_done_func (LabJob         *self,
+                       LabJobDoneFunc  done)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->done = done;
+}
+
+static void
+lab_job_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  LabJob *self = task_data;
+
+  self->result = self->func (self, self->data, cancellable, &self->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+lab_job_completed (GObject      *source_object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(LabJob) self = user_data;
+  g_autoptr(GObject) owner = lab_job_acquire_owner (self);
+  g_autoptr(GError) error = g_steal_pointer (&self->error);
+  gpointer value = g_steal_pointer (&self->result);
+
+  /* Before the callback, so it can start the next job in this slot. */
+  self->finished = TRUE;
+  lab_job_release_slot (self);
+
+  if (owner != NULL && self->done != NULL)
+    {
+      self->done (owner, self, error == NULL ? value : NULL, error);
+      value = error == NULL ? NULL : value;
+    }
+  if (value != NULL && self->result_free != NULL)
+    self->result_free (value);
+
+  /* The worker's data may hold main-thread objects; the last reference to
+   * the job may be dropped on the worker thread, so release it here. */
+  if (self->data != NULL && self->data_destroy != NULL)
+    self->data_destroy (self->data);
+  self->data = NULL;
+}
+
+void
+lab_job_start (LabJob *self)
+{
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(GTask) task = NULL;
+  LabJobSlot *slot;
+
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  owner = g_weak_ref_get (&self->owner);
+  g_return_if_fail (owner != NULL);
+
+  slot = g_object_get_qdata (owner, self->slot_quark);
+  if (slot == NULL)
+    {
+      slot = g_new0 (LabJobSlot, 1);
+      g_object_set_qdata_full (owner, self->slot_quark, slot, lab_job_slot_free);
+    }
+  if (slot->current != NULL)
+    lab_job_drop (slot->current);
+  g_clear_object (&slot->current);
+  slot->current = g_object_ref (self);
+  self->generation = ++slot->generation;
+
+  self->started = TRUE;
+  self->context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (NULL, self->cancellable, lab_job_completed, g_object_ref (self));
+  g_task_set_name (task, self->slot);
+  g_task_set_task_data (task, g_object_ref (self), g_object_unref);
+  g_task_run_in_thread (task, lab_job_thread);
+}
+
+void
+lab_job_cancel (LabJob *self)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+
+  if (self->finished || self->dropped)
+    return;
+  lab_job_drop (self);
+  lab_job_release_slot (self);
+}
+
+const char *
+lab_job_get_slot (LabJob *self)
+{
+  g_return_val_if_fail (LAB_IS_JOB (self), NULL);
+
+  return self->slot;
+}
+
+gpointer
+lab_job_get_data (LabJob *self)
+{
+  g_return_val_if_fail (LAB_IS_JOB (self), NULL);
+
+  return self->data;
+}
+
+GCancellable *
+lab_job_get_cancellable (LabJob *self)
+{
+  g_return_val_if_fail (LAB_IS_JOB (self), NULL);
+
+  return self->cancellable;
+}
+
+gboolean
+lab_job_is_running (LabJob *self)
+{
+  g_return_val_if_fail (LAB_IS_JOB (self), FALSE);
+
+  return self->started && !self->finished && !self->dropped;
+}
+
+LabJob *
+lab_job_lookup (gpointer    owner,
+                const char *slot_name)
+{
+  LabJobSlot *slot;
+
+  g_return_val_if_fail (G_IS_OBJECT (owner), NULL);
+  g_return_val_if_fail (slot_name != NULL, NULL);
+
+  slot = g_object_get_qdata (owner, slot_quark (slot_name));
+  return slot != NULL ? slot->current : NULL;
+}
+
+void
+lab_job_cancel_slot (gpointer    owner,
+                     const char *slot_name)
+{
+  LabJob *job = lab_job_lookup (owner, slot_name);
+
+  if (job != NULL)
+    lab_job_cancel (job);
+}
+
+static gboolean
+lab_job_progress_idle (gpointer user_data)
+{
+  LabJob *self = user_data;
+  g_autoptr(GObject) owner = NULL;
+  g_autofree char *text = NULL;
+  gpointer payload;
+  GDestroyNotify payload_destroy;
+  double fraction;
+
+  g_mutex_lock (&self->mutex);
+  self->idle_pending = FALSE;
+  fraction = self->fraction;
+  text = g_steal_pointer (&self->text);
+  payload = g_steal_pointer (&self->payload);
+  payload_destroy = self->payload_destroy;
+  self->payload_destroy = NULL;
+  g_mutex_unlock (&self->mutex);
+
+  owner = lab_job_acquire_owner (self);
+  if (owner != NULL && self->progress != NULL)
+    self->progress (owner, self, fraction, text, payload);
+  if (payload != NULL && payload_destroy != NULL)
+    payload_destroy (payload);
+
+  return G_SOURCE_REMOVE;
+}
+
+void
+lab_job_report (LabJob         *self,
+                double          fraction,
+                const char     *text,
+                gpointer        payload,
+                GDestroyNotify  payload_destroy)
+{
+  gpointer old_payload;
+  GDestroyNotify old_destroy;
+  gboolean schedule;
+
+  g_return_if_fail (LAB_IS_JOB (self));
+
+  g_mutex_lock (&self->mutex);
+  old_payload = g_steal_pointer (&self->payload);
+  old_destroy = self->payload_destroy;
+  self->fraction = CLAMP (fraction, 0.0, 1.0);
+  if (g_strcmp0 (self->text, text) != 0)
+    {
+      g_free (self->text);
+      self->text = g_strdup (text);
+    }
+  self->payload = payload;
+  self->payload_destroy = payload_destroy;
+  schedule = !self->idle_pending;
+  self->idle_pending = TRUE;
+  g_mutex_unlock (&self->mutex);
+
+  /* A payload the main thread never saw is superseded by this one. */
+  if (old_payload != NULL && old_destroy != NULL)
+    old_destroy (old_payload);
+
+  if (schedule)
+    {
+      g_autoptr(GSource) source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, lab_job_progress_idle,
+                             g_object_ref (self), g_object_unref);
+      g_source_set_static_name (source, "[lab-job-progress]");
+      g_source_attach (source, self->context);
+    }
+}
+
+void
+lab_job_progress_func (double      fraction,
+                       const char *text,
+                       gpointer    job)
+{
+  lab_job_report (LAB_JOB (job), fraction, text, NULL, NULL);
+}

@@ -1,0 +1,390 @@
+/* LabJob without a display: progress coalescing, superseding, cancelling,
+ * and an owner that goes away. Only GLib; the worker is a test function. */
+
+#include <gio/gio.h>
+
+#include "lab-job.h"
+
+/* The worker and the test thread meet at gates: the worker reports while
+ * the main loop is not running, so every report but the last must be
+ * coalesced away. */
+typedef struct
+{
+  GMutex   mutex;
+  GCond    cond;
+  gboolean reported;   /* worker -> test: all reports are published */
+  gboolean go;         /* test -> worker: you may return */
+  guint    n_reports;
+  guint    result;
+} Gate;
+
+typedef struct
+{
+  guint  n_progress;
+  double last_fraction;
+  char  *last_text;
+  guint  last_payload;
+  guint  n_done;
+  guint  result;
+  GError *error;
+} Seen;
+
+static guint payloads_freed;
+static guint results_freed;
+
+static void
+payload_free (gpointer data)
+{
+  g_atomic_int_inc (&payloads_freed);
+  g_free (data);
+}
+
+static void
+result_free (gpointer data)
+{
+  g_atomic_int_inc (&results_freed);
+  g_free (data);
+}
+
+static Gate *
+gate_new (guint n_reports,
+          guint result)
+{
+  Gate *gate = g_new0 (Gate, 1);
+
+  g_mutex_init (&gate->mutex);
+  g_cond_init (&gate->cond);
+  gate->n_reports = n_reports;
+  gate->result = result;
+  return gate;
+}
+
+static void
+gate_free (gpointer data)
+{
+  Gate *gate = data;
+
+  g_mutex_clear (&gate->mutex);
+  g_cond_clear (&gate->cond);
+  g_free (gate);
+}
+
+static void
+gate_wait_reported (Gate *gate)
+{
+  g_mutex_lock (&gate->mutex);
+  while (!gate->reported)
+    g_cond_wait (&gate->cond, &gate->mutex);
+  g_mutex_unlock (&gate->mutex);
+}
+
+static void
+gate_open (Gate *gate)
+{
+  g_mutex_lock (&gate->mutex);
+  gate->go = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->mutex);
+}
+
+static gpointer
+gated_worker (LabJob        *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Gate *gate = data;
+  guint *result;
+
+  for (guint i = 1; i <= gate->n_reports; i++)
+    {
+      guint *payload = g_new (guint, 1);
+      g_autofree char *text = g_strdup_printf ("step %u", i);
+
+      *payload = i;
+      lab_job_report (job, (double) i / gate->n_reports, text, payload, payload_free);
+    }
+
+  g_mutex_lock (&gate->mutex);
+  gate->reported = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->go)
+    g_cond_wait (&gate->cond, &gate->mutex);
+  g_mutex_unlock (&gate->mutex);
+
+  if (gate->result == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "worker failed on purpose");
+      return NULL;
+    }
+  result = g_new (guint, 1);
+  *result = gate->result;
+  return result;
+}
+
+static void
+on_progress (gpointer    owner,
+             LabJob     *job,
+             double      fraction,
+             const char *text,
+             gpointer    payload)
+{
+  Seen *seen = g_object_get_data (owner, "seen");
+
+  seen->n_progress++;
+  seen->last_fraction = fraction;
+  g_free (seen->last_text);
+  seen->last_text = g_strdup (text);
+  seen->last_payload = payload ? *(guint *) payload : 0;
+}
+
+static void
+on_done (gpointer      owner,
+         LabJob       *job,
+         gpointer      result,
+         const GError *error)
+{
+  Seen *seen = g_object_get_data (owner, "seen");
+
+  seen->n_done++;
+  if (error != NULL)
+    seen->error = g_error_copy (error);
+  else
+    {
+      seen->result = *(guint *) result;
+      result_free (result);
+    }
+}
+
+static void
+seen_free (gpointer data)
+{
+  Seen *seen = data;
+
+  g_free (seen->last_text);
+  g_clear_error (&seen->error);
+  g_free (seen);
+}
+
+static GObject *
+owner_new (Seen **seen)
+{
+  GObject *owner = g_object_new (G_TYPE_OBJECT, NULL);
+
+  *seen = g_new0 (Seen, 1);
+  g_object_set_data_full (owner, "seen", *seen, seen_free);
+  return owner;
+}
+
+static LabJob *
+gated_job_new (GObject *owner,
+               Gate    *gate)
+{
+  LabJob *job = lab_job_new (owner, "work", gated_worker, gate, gate_free);
+
+  lab_job_set_result_free_func (job, result_free);
+  lab_job_set_progress_func (job, on_progress);
+  lab_job_set_done_func (job, on_done);
+  return job;
+}
+
+static gboolean
+job_finished (LabJob *job)
+{
+  return !lab_job_is_running (job);
+}
+
+/* Iterates the main context until done(data) or 10 s pass. */
+static void
+spin_until (gboolean (*done) (gpointer),
+            gpointer   data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static void
+spin_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static guint results_target;
+
+static gboolean
+results_freed_reached (gpointer data)
+{
+  return (guint) g_atomic_int_get (&results_freed) >= results_target;
+}
+
+/* Waits for the worker threads to have freed n results since before. */
+static void
+wait_results_freed (guint before,
+                    guint n)
+{
+  results_target = before + n;
+  spin_until (results_freed_reached, NULL);
+}
+
+static void
+test_job_coalesces_progress (void)
+{
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(LabJob) job = NULL;
+  Gate *gate = gate_new (5000, 42);
+  Seen *seen;
+  guint freed_before = payloads_freed;
+
+  owner = owner_new (&seen);
+  job = gated_job_new (owner, gate);
+  lab_job_start (job);
+  g_assert_true (lab_job_is_running (job));
+  g_assert_true (lab_job_lookup (owner, "work") == job);
+
+  /* 5000 reports while the main loop sleeps... */
+  gate_wait_reported (gate);
+  g_assert_cmpuint (payloads_freed - freed_before, ==, 4999);
+
+  /* ...arrive as ONE progress call carrying the latest state. */
+  spin_for (50);
+  g_assert_cmpuint (seen->n_progress, ==, 1);
+  g_assert_cmpfloat_with_epsilon (seen->last_fraction, 1.0, 1e-12);
+  g_assert_cmpstr (seen->last_text, ==, "step 5000");
+  g_assert_cmpuint (seen->last_payload, ==, 5000);
+  g_assert_cmpuint (payloads_freed - freed_before, ==, 5000);
+  g_assert_cmpuint (seen->n_done, ==, 0);
+
+  gate_open (gate);
+  spin_until ((gboolean (*) (gpointer)) job_finished, job);
+  g_assert_cmpuint (seen->n_done, ==, 1);
+  g_assert_cmpuint (seen->result, ==, 42);
+  g_assert_no_error (seen->error);
+  g_assert_null (lab_job_lookup (owner, "work"));
+}
+
+static void
+test_job_error (void)
+{
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(LabJob) job = NULL;
+  Gate *gate = gate_new (1, 0);
+  Seen *seen;
+
+  owner = owner_new (&seen);
+  job = gated_job_new (owner, gate);
+  lab_job_start (job);
+  gate_open (gate);
+  spin_until ((gboolean (*) (gpointer)) job_finished, job);
+  g_assert_cmpuint (seen->n_done, ==, 1);
+  g_assert_error (seen->error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_cmpstr (seen->error->message, ==, "worker failed on purpose");
+}
+
+static void
+test_job_superseded (void)
+{
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(LabJob) first = NULL;
+  g_autoptr(LabJob) second = NULL;
+  Gate *gate1 = gate_new (3, 1);
+  Gate *gate2 = gate_new (3, 2);
+  Seen *seen;
+  guint results_before = results_freed;
+
+  owner = owner_new (&seen);
+  first = gated_job_new (owner, gate1);
+  lab_job_start (first);
+  gate_wait_reported (gate1);
+
+  second = gated_job_new (owner, gate2);
+  lab_job_start (second);
+  g_assert_true (g_cancellable_is_cancelled (lab_job_get_cancellable (first)));
+  g_assert_false (lab_job_is_running (first));
+  g_assert_true (lab_job_lookup (owner, "work") == second);
+
+  /* The first job's pending progress and its late result are dropped. */
+  gate_open (gate1);
+  gate_wait_reported (gate2);
+  gate_open (gate2);
+  spin_until ((gboolean (*) (gpointer)) job_finished, second);
+  wait_results_freed (results_before, 2);
+  spin_for (20);
+
+  g_assert_cmpuint (seen->n_done, ==, 1);
+  g_assert_cmpuint (seen->result, ==, 2);
+  /* Both results freed: the first dropped, the second by on_done. */
+  g_assert_cmpuint (results_freed - results_before, ==, 2);
+}
+
+static void
+test_job_cancelled (void)
+{
+  g_autoptr(GObject) owner = NULL;
+  g_autoptr(LabJob) job = NULL;
+  Gate *gate = gate_new (10, 7);
+  Seen *seen;
+  guint results_before = results_freed;
+
+  owner = owner_new (&seen);
+  job = gated_job_new (owner, gate);
+  lab_job_start (job);
+  gate_wait_reported (gate);
+  lab_job_cancel_slot (owner, "work");
+  g_assert_false (lab_job_is_running (job));
+  g_assert_null (lab_job_lookup (owner, "work"));
+
+  gate_open (gate);
+  wait_results_freed (results_before, 1);
+  spin_for (20);
+  g_assert_cmpuint (seen->n_progress, ==, 0);
+  g_assert_cmpuint (seen->n_done, ==, 0);
+  g_assert_cmpuint (results_freed - results_before, ==, 1);
+}
+
+static void
+test_job_owner_gone (void)
+{
+  GObject *owner;
+  g_autoptr(LabJob) job = NULL;
+  Gate *gate = gate_new (10, 9);
+  Seen *seen;
+  guint results_before = results_freed;
+
+  owner = owner_new (&seen);
+  job = gated_job_new (owner, gate);
+  lab_job_start (job);
+  gate_wait_reported (gate);
+
+  /* Finalizing the owner cancels what it started. */
+  g_object_unref (owner);
+  g_assert_true (g_cancellable_is_cancelled (lab_job_get_cancellable (job)));
+
+  gate_open (gate);
+  wait_results_freed (results_before, 1);
+  g_assert_false (lab_job_is_running (job));
+  g_assert_cmpuint (results_freed - results_before, ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/job/coalesces-progress", test_job_coalesces_progress);
+  g_test_add_func ("/job/error", test_job_error);
+  g_test_add_func ("/job/superseded", test_job_superseded);
+  g_test_add_func ("/job/cancelled", test_job_cancelled);
+  g_test_add_func ("/job/owner-gone", test_job_owner_gone);
+  return g_test_run ();
+}
