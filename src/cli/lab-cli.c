@@ -12,6 +12,11 @@ static const LabCliEntry commands[] = {
   { "datasets", "List every dataset found, with sizes and where it is", lab_cli_datasets },
   { "inspect",  "Load an IDX file or a PNG folder and describe it",     lab_cli_inspect },
   { "noise",    "Render a grid of clean and noisy samples to PNG",      lab_cli_noise },
+  { "summary",  "Show an architecture's layers and parameter counts",   lab_cli_summary },
+  { "train",    "Train an autoencoder and save it as safetensors",      lab_cli_train },
+  { "eval",     "Measure a saved model's MSE, BCE and PSNR on a dataset", lab_cli_eval },
+  { "denoise",  "Run a PNG image through a saved autoencoder",          lab_cli_denoise },
+  { "gradcheck", "Check every layer's gradients against finite differences", lab_cli_gradcheck },
 };
 
 int

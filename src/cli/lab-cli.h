@@ -31,5 +31,10 @@ gboolean lab_cli_parse    (const char  *command,
 int   lab_cli_datasets    (int argc, char **argv);
 int   lab_cli_inspect     (int argc, char **argv);
 int   lab_cli_noise       (int argc, char **argv);
+int   lab_cli_summary     (int argc, char **argv);
+int   lab_cli_train       (int argc, char **argv);
+int   lab_cli_eval        (int argc, char **argv);
+int   lab_cli_denoise     (int argc, char **argv);
+int   lab_cli_gradcheck   (int argc, char **argv);
 
 G_END_DECLS

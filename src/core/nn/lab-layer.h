@@ -46,7 +46,11 @@ typedef struct _LabPass       LabPass;
 
 /* Everything one forward or backward call of one layer sees. Pointers are
  * the layer's own slices; sizes are for `batch` samples.
- * backward ACCUMULATES (+=) into din and dparams; the model zeroes them. */
+ * backward ACCUMULATES (+=) into din and dparams; the model zeroes them.
+ * backward must see what its forward saw and left: the same in, out,
+ * params, scratch, batch and `training` (BatchNorm, Dropout and vae_sample
+ * differentiate the mode the forward ran in, from masks and statistics
+ * the forward kept in scratch). */
 struct _LabPass
 {
   guint        batch;
@@ -108,6 +112,12 @@ struct _LabLayer
   LabTensorInfo        tensors[LAB_LAYER_MAX_TENSORS];
   /* Multiply-accumulates of one forward pass for one sample (for GFLOP/s). */
   guint64              macs;
+  /* Elements per sample the model's mean-reduced loss divides by (its
+   * output size, 784 for MNIST). A layer with a loss of its own
+   * (vae_sample's KL) divides by it too, so that term is on the same
+   * per-pixel scale as MSE/BCE. A new layer has 1; the model sets the
+   * real value once it knows its output shape. */
+  gsize                loss_elements;
 };
 
 /* Registry over all layer kinds: builds a layer from {"type": ..., ...}. */

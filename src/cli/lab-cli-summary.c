@@ -1,0 +1,144 @@
+#define G_LOG_DOMAIN "latentlab-cli"
+
+#include "lab-cli.h"
+#include "lab-cli-model.h"
+
+#include <stdio.h>
+
+#include <json-glib/json-glib.h>
+
+#include "lab-model.h"
+#include "lab-presets.h"
+
+LabSpec *
+lab_cli_load_spec (const char  *arch,
+                   const char  *arch_file,
+                   GError     **error)
+{
+  if (arch != NULL && arch_file != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "give either --arch or --arch-file, not both");
+      return NULL;
+    }
+  if (arch_file != NULL)
+    return lab_spec_load (arch_file, error);
+  if (arch != NULL)
+    return lab_presets_get (arch, error);
+  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+               "say which architecture with --arch NAME (see 'latentlab-cli summary') "
+               "or --arch-file spec.json");
+  return NULL;
+}
+
+void
+lab_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+/* Every preset with its size, as a table or JSON. */
+static int
+list_presets (gboolean json)
+{
+  const char * const *names = lab_presets_list ();
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  if (!json)
+    printf ("%-14s %12s  %-12s %s\n", "Architecture", "Parameters", "Loss", "Description");
+  json_builder_begin_array (b);
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabSpec) spec = lab_presets_get (names[i], &error);
+      g_autoptr(LabModel) model = spec ? lab_model_new (spec, &error) : NULL;
+
+      if (model == NULL)
+        return lab_cli_fail ("summary", error);
+      if (json)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, names[i]);
+          json_builder_set_member_name (b, "params");
+          json_builder_add_int_value (b, lab_model_n_params (model));
+          json_builder_set_member_name (b, "loss");
+          json_builder_add_string_value (b, lab_loss_name (spec->loss));
+          json_builder_set_member_name (b, "description");
+          json_builder_add_string_value (b, lab_presets_describe (names[i]));
+          json_builder_end_object (b);
+        }
+      else
+        printf ("%-14s %12" G_GSIZE_FORMAT "  %-12s %s\n", names[i], lab_model_n_params (model),
+                lab_loss_name (spec->loss), lab_presets_describe (names[i]));
+    }
+  json_builder_end_array (b);
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      lab_cli_print_json (root);
+    }
+  return 0;
+}
+
+int
+lab_cli_summary (int argc, char **argv)
+{
+  g_autofree char *arch = NULL;
+  g_autofree char *arch_file = NULL;
+  gboolean json = FALSE, spec_only = FALSE;
+  const GOptionEntry entries[] = {
+    { "arch", 'a', 0, G_OPTION_ARG_STRING, &arch,
+      "A preset architecture (without it, list them all)", "NAME" },
+    { "arch-file", 'f', 0, G_OPTION_ARG_FILENAME, &arch_file,
+      "An architecture spec in JSON", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+      "Print JSON: params and layers [{name, output_shape, params}]", NULL },
+    { "spec", 0, 0, G_OPTION_ARG_NONE, &spec_only,
+      "Print the architecture's JSON spec (a start for --arch-file)", NULL },
+    { NULL }
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  g_autoptr(LabModel) model = NULL;
+  int status = 0;
+
+  if (!lab_cli_parse ("summary", NULL,
+                      "Show an architecture's layers, output shapes and parameter counts, "
+                      "as Keras' model.summary() does.",
+                      entries, &argc, &argv, &status))
+    return status;
+
+  if (arch == NULL && arch_file == NULL)
+    return list_presets (json);
+  spec = lab_cli_load_spec (arch, arch_file, &error);
+  if (spec == NULL)
+    return lab_cli_fail ("summary", error);
+  model = lab_model_new (spec, &error);
+  if (model == NULL)
+    return lab_cli_fail ("summary", error);
+
+  if (spec_only)
+    {
+      g_autofree char *text = lab_spec_to_string (spec, TRUE);
+      printf ("%s\n", text);
+    }
+  else if (json)
+    {
+      g_autoptr(JsonNode) node = lab_model_summary_json (model);
+      lab_cli_print_json (node);
+    }
+  else
+    {
+      g_autofree char *text = lab_model_summary_text (model);
+      fputs (text, stdout);
+    }
+  return 0;
+}

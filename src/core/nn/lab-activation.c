@@ -1,0 +1,304 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* Element-wise activations and softmax, as PyTorch's nn.ReLU, LeakyReLU,
+ * Sigmoid, Tanh and Softmax(dim = 1). Backward reads only the forward's
+ * output and G_y, never its input, so a model may run these in place.
+ *
+ * Loops over whole arrays go four floats at a time (LabV4): GCC does not
+ * vectorise them by itself at -O2, and the ReLUs of a conv net touch
+ * millions of values per step. */
+
+#include "lab-layers-private.h"
+
+#include <math.h>
+
+typedef struct
+{
+  LabLayer parent;
+  double   slope;
+} LabLeakyRelu;
+
+static LabLayer *
+plain_from_json (JsonObject  *spec,
+                 GError     **error)
+{
+  return g_new0 (LabLayer, 1);
+}
+
+static gboolean
+same_shape_setup (LabLayer  *layer,
+                  LabShape   in,
+                  GError   **error)
+{
+  layer->out = in;
+  return TRUE;
+}
+
+static inline gsize
+n_values (LabLayer      *layer,
+          const LabPass *pass)
+{
+  return (gsize) pass->batch * lab_shape_size (layer->in);
+}
+
+/* ReLU: y = max(x, 0) (NaN stays NaN);  G_x += G_y [y > 0] */
+
+static void
+relu_forward (LabLayer      *layer,
+              const LabPass *pass)
+{
+  const float *restrict x = pass->in;
+  float *restrict y = pass->out;
+  const gsize n = n_values (layer, pass);
+  const LabV4 zero = { 0 };
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4 v = lab_v4_load (x + i);
+      lab_v4_store (y + i, (LabV4) ((LabV4i) v & ~(v < zero)));
+    }
+  for (; i < n; i++)
+    y[i] = x[i] < 0.f ? 0.f : x[i];
+}
+
+static void
+relu_backward (LabLayer      *layer,
+               const LabPass *pass)
+{
+  const float *restrict y = pass->out, *restrict dy = pass->dout;
+  float *restrict dx = pass->din;
+  const gsize n = n_values (layer, pass);
+  const LabV4 zero = { 0 };
+  gsize i = 0;
+
+  if (dx == NULL)
+    return;
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4i live = lab_v4_load (y + i) > zero;
+      lab_v4_store (dx + i, lab_v4_load (dx + i) + (LabV4) ((LabV4i) lab_v4_load (dy + i) & live));
+    }
+  for (; i < n; i++)
+    dx[i] += y[i] > 0.f ? dy[i] : 0.f;
+}
+
+/* LeakyReLU: y = x for x > 0, slope·x otherwise;  G_x += G_y (1 or slope) */
+
+static LabLayer *
+leaky_from_json (JsonObject  *spec,
+                 GError     **error)
+{
+  g_autofree LabLeakyRelu *self = g_new0 (LabLeakyRelu, 1);
+
+  /* slope in [0, 1): y > 0 exactly when x > 0, which backward relies on */
+  if (!lab_spec_get_double (spec, "leaky_relu", "slope", 0.01, 0.0, 0.999, &self->slope, error))
+    return NULL;
+  return (LabLayer *) g_steal_pointer (&self);
+}
+
+static void
+leaky_to_json (LabLayer    *layer,
+               JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "slope");
+  json_builder_add_double_value (builder, ((LabLeakyRelu *) layer)->slope);
+}
+
+static void
+leaky_forward (LabLayer      *layer,
+               const LabPass *pass)
+{
+  const float slope = (float) ((LabLeakyRelu *) layer)->slope;
+  const float *restrict x = pass->in;
+  float *restrict y = pass->out;
+  const gsize n = n_values (layer, pass);
+  const LabV4 zero = { 0 }, s4 = lab_v4_splat (slope);
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4 v = lab_v4_load (x + i);
+      lab_v4_store (y + i, lab_v4_select (v > zero, v, s4 * v));
+    }
+  for (; i < n; i++)
+    y[i] = x[i] > 0.f ? x[i] : slope * x[i];
+}
+
+static void
+leaky_backward (LabLayer      *layer,
+                const LabPass *pass)
+{
+  const float slope = (float) ((LabLeakyRelu *) layer)->slope;
+  const float *restrict y = pass->out, *restrict dy = pass->dout;
+  float *restrict dx = pass->din;
+  const gsize n = n_values (layer, pass);
+  const LabV4 zero = { 0 }, s4 = lab_v4_splat (slope);
+  gsize i = 0;
+
+  if (dx == NULL)
+    return;
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4 d = lab_v4_load (dy + i);
+      lab_v4_store (dx + i, lab_v4_load (dx + i)
+                            + lab_v4_select (lab_v4_load (y + i) > zero, d, s4 * d));
+    }
+  for (; i < n; i++)
+    dx[i] += y[i] > 0.f ? dy[i] : slope * dy[i];
+}
+
+/* Sigmoid: y = 1 / (1 + e^-x);  G_x += G_y y (1 - y) */
+
+static void
+sigmoid_forward (LabLayer      *layer,
+                 const LabPass *pass)
+{
+  const float *restrict x = pass->in;
+  float *restrict y = pass->out;
+  const gsize n = n_values (layer, pass);
+
+  for (gsize i = 0; i < n; i++)
+    y[i] = 1.f / (1.f + expf (-x[i]));
+}
+
+static void
+sigmoid_backward (LabLayer      *layer,
+                  const LabPass *pass)
+{
+  const float *restrict y = pass->out, *restrict dy = pass->dout;
+  float *restrict dx = pass->din;
+  const gsize n = n_values (layer, pass);
+  const LabV4 one = lab_v4_splat (1.f);
+  gsize i = 0;
+
+  if (dx == NULL)
+    return;
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4 v = lab_v4_load (y + i);
+      lab_v4_store (dx + i, lab_v4_load (dx + i) + lab_v4_load (dy + i) * v * (one - v));
+    }
+  for (; i < n; i++)
+    dx[i] += dy[i] * y[i] * (1.f - y[i]);
+}
+
+/* Tanh: y = tanh x;  G_x += G_y (1 - y²) */
+
+static void
+tanh_forward (LabLayer      *layer,
+              const LabPass *pass)
+{
+  const gsize n = n_values (layer, pass);
+
+  for (gsize i = 0; i < n; i++)
+    pass->out[i] = tanhf (pass->in[i]);
+}
+
+static void
+tanh_backward (LabLayer      *layer,
+               const LabPass *pass)
+{
+  const float *restrict y = pass->out, *restrict dy = pass->dout;
+  float *restrict dx = pass->din;
+  const gsize n = n_values (layer, pass);
+  const LabV4 one = lab_v4_splat (1.f);
+  gsize i = 0;
+
+  if (dx == NULL)
+    return;
+  for (; i + 4 <= n; i += 4)
+    {
+      LabV4 v = lab_v4_load (y + i);
+      lab_v4_store (dx + i, lab_v4_load (dx + i) + lab_v4_load (dy + i) * (one - v * v));
+    }
+  for (; i < n; i++)
+    dx[i] += dy[i] * (1.f - y[i] * y[i]);
+}
+
+/* Softmax over the channels at every pixel (PyTorch dim = 1; for features
+ * (C, 1, 1) the usual softmax):
+ *   y_c = e^{x_c - max} / Σ e^{x - max};  G_x_c += y_c (G_y_c - Σ_j G_y_j y_j) */
+
+static void
+softmax_forward (LabLayer      *layer,
+                 const LabPass *pass)
+{
+  const guint C = layer->in.c;
+  const gsize hw = (gsize) layer->in.h * layer->in.w;
+
+  for (guint n = 0; n < pass->batch; n++)
+    for (gsize q = 0; q < hw; q++)
+      {
+        const float *x = pass->in + (gsize) n * C * hw + q;
+        float *y = pass->out + (gsize) n * C * hw + q;
+        float max = x[0];
+        double sum = 0;
+
+        for (guint c = 1; c < C; c++)
+          max = MAX (max, x[c * hw]);
+        for (guint c = 0; c < C; c++)
+          {
+            y[c * hw] = expf (x[c * hw] - max);
+            sum += y[c * hw];
+          }
+        for (guint c = 0; c < C; c++)
+          y[c * hw] = (float) (y[c * hw] / sum);
+      }
+}
+
+static void
+softmax_backward (LabLayer      *layer,
+                  const LabPass *pass)
+{
+  const guint C = layer->in.c;
+  const gsize hw = (gsize) layer->in.h * layer->in.w;
+
+  if (pass->din == NULL)
+    return;
+  for (guint n = 0; n < pass->batch; n++)
+    for (gsize q = 0; q < hw; q++)
+      {
+        const gsize off = (gsize) n * C * hw + q;
+        const float *y = pass->out + off, *dy = pass->dout + off;
+        float *dx = pass->din + off;
+        double dot = 0;
+
+        for (guint c = 0; c < C; c++)
+          dot += (double) dy[c * hw] * y[c * hw];
+        for (guint c = 0; c < C; c++)
+          dx[c * hw] += y[c * hw] * (dy[c * hw] - (float) dot);
+      }
+}
+
+#define ACTIVATION_CLASS(name, type_, title_, from_json_, to_json_)   \
+  const LabLayerClass lab_##name##_class = {                          \
+    .type = type_,                                                    \
+    .title = title_,                                                  \
+    .from_json = from_json_,                                          \
+    .to_json = to_json_,                                              \
+    .setup = same_shape_setup,                                        \
+    .init = lab_layer_init_none,                                      \
+    .scratch_floats = lab_layer_scratch_none,                         \
+    .forward = name##_forward,                                        \
+    .backward = name##_backward,                                      \
+    .free = lab_layer_free_plain,                                     \
+  }
+
+ACTIVATION_CLASS (relu, "relu", "ReLU", plain_from_json, lab_layer_to_json_none);
+ACTIVATION_CLASS (sigmoid, "sigmoid", "Sigmoid", plain_from_json, lab_layer_to_json_none);
+ACTIVATION_CLASS (tanh, "tanh", "Tanh", plain_from_json, lab_layer_to_json_none);
+ACTIVATION_CLASS (softmax, "softmax", "Softmax", plain_from_json, lab_layer_to_json_none);
+
+const LabLayerClass lab_leaky_relu_class = {
+  .type = "leaky_relu",
+  .title = "LeakyReLU",
+  .from_json = leaky_from_json,
+  .to_json = leaky_to_json,
+  .setup = same_shape_setup,
+  .init = lab_layer_init_none,
+  .scratch_floats = lab_layer_scratch_none,
+  .forward = leaky_forward,
+  .backward = leaky_backward,
+  .free = lab_layer_free_plain,
+};

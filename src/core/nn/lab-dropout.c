@@ -1,0 +1,108 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* Dropout as PyTorch's nn.Dropout(p): in training every value is zeroed
+ * with probability p and the survivors scaled by 1/(1-p) ("inverted"
+ * dropout), so eval is the identity.
+ *
+ *   y = x ⊙ mask;  G_x += G_y ⊙ mask     (mask (B, in) in scratch) */
+
+#include "lab-layers-private.h"
+
+#include <string.h>
+
+typedef struct
+{
+  LabLayer parent;
+  double   rate;
+} LabDropout;
+
+static LabLayer *
+dropout_from_json (JsonObject  *spec,
+                   GError     **error)
+{
+  g_autofree LabDropout *self = g_new0 (LabDropout, 1);
+
+  if (!lab_spec_get_double (spec, "dropout", "rate", 0.5, 0.0, 0.99, &self->rate, error))
+    return NULL;
+  return (LabLayer *) g_steal_pointer (&self);
+}
+
+static void
+dropout_to_json (LabLayer    *layer,
+                 JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "rate");
+  json_builder_add_double_value (builder, ((LabDropout *) layer)->rate);
+}
+
+static gboolean
+dropout_setup (LabLayer  *layer,
+               LabShape   in,
+               GError   **error)
+{
+  layer->out = in;
+  return TRUE;
+}
+
+static gsize
+dropout_scratch_floats (LabLayer *layer,
+                        guint     batch)
+{
+  return (gsize) batch * lab_shape_size (layer->in);
+}
+
+static void
+dropout_forward (LabLayer      *layer,
+                 const LabPass *pass)
+{
+  const double rate = ((LabDropout *) layer)->rate;
+  const gsize n = (gsize) pass->batch * lab_shape_size (layer->in);
+  const float keep = (float) (1.0 / (1.0 - rate));
+  float *mask = pass->scratch;
+
+  if (!pass->training || rate == 0.0)
+    {
+      if (pass->out != pass->in)
+        memcpy (pass->out, pass->in, n * sizeof (float));
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      mask[i] = lab_rng_uniform (pass->rng) < rate ? 0.f : keep;
+      pass->out[i] = pass->in[i] * mask[i];
+    }
+}
+
+static void
+dropout_backward (LabLayer      *layer,
+                  const LabPass *pass)
+{
+  const double rate = ((LabDropout *) layer)->rate;
+  const gsize n = (gsize) pass->batch * lab_shape_size (layer->in);
+  const float *restrict dy = pass->dout, *restrict mask = pass->scratch;
+  float *restrict dx = pass->din;
+
+  if (dx == NULL)
+    return;
+  if (!pass->training || rate == 0.0)
+    {
+      for (gsize i = 0; i < n; i++)
+        dx[i] += dy[i];
+      return;
+    }
+  for (gsize i = 0; i < n; i++)
+    dx[i] += dy[i] * mask[i];
+}
+
+const LabLayerClass lab_dropout_class = {
+  .type = "dropout",
+  .title = "Dropout",
+  .from_json = dropout_from_json,
+  .to_json = dropout_to_json,
+  .setup = dropout_setup,
+  .init = lab_layer_init_none,
+  .scratch_floats = dropout_scratch_floats,
+  .forward = dropout_forward,
+  .backward = dropout_backward,
+  .free = lab_layer_free_plain,
+};

@@ -1,0 +1,847 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-model.h"
+#include "lab-optim.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Every slice of an arena starts on a 64-byte line (16 floats). */
+#define ALIGN_FLOATS 16
+
+struct _LabModel
+{
+  LabSpec   *spec;
+  guint      n_layers;
+  LabLayer **layers;            /* (n_layers) owned */
+  gsize     *param_off;         /* (n_layers + 1) into params / grads */
+  gsize     *buffer_off;        /* (n_layers + 1) into buffers */
+  gsize      n_params;
+  gsize      n_buffers;
+  float     *params;            /* (n_params) */
+  float     *grads;             /* (n_params) */
+  float     *buffers;           /* (n_buffers) */
+  guint      encoder_layers;
+  guint      loss_layers;       /* layers [0, loss_layers) feed the loss: n_layers, or
+                                 * n_layers - 1 to give softmax_ce the logits */
+  guint      frozen;
+  guint64    batches_tracked;
+  LabRng     rng;
+  double     aux_loss;
+
+  /* Per batch, from lab_model_set_batch. */
+  guint      batch;
+  float     *acts;              /* arena: layer i's output at act_off[i], (batch, out_i) */
+  gsize     *act_off;           /* (n_layers) */
+  float     *dbuf[2];           /* ping-pong activation gradients, (batch, max size) each */
+  float     *scratch;           /* arena: layer i's scratch at scratch_off[i] */
+  gsize     *scratch_off;       /* (n_layers) */
+  const float *last_input;      /* x of the last forward, read by layer 0's backward */
+  guint      last_n;
+  gboolean   loss_grad_ready;
+};
+
+static inline gsize
+align_up (gsize n)
+{
+  return (n + ALIGN_FLOATS - 1) / ALIGN_FLOATS * ALIGN_FLOATS;
+}
+
+static float *
+arena_alloc (gsize n_floats)
+{
+  return g_aligned_alloc0 (MAX (n_floats, 1), sizeof (float), 64);
+}
+
+static void
+free_batch (LabModel *self)
+{
+  g_clear_pointer (&self->acts, g_aligned_free);
+  g_clear_pointer (&self->dbuf[0], g_aligned_free);
+  g_clear_pointer (&self->dbuf[1], g_aligned_free);
+  g_clear_pointer (&self->scratch, g_aligned_free);
+  self->batch = 0;
+  self->last_input = NULL;
+  self->loss_grad_ready = FALSE;
+}
+
+void
+lab_model_free (LabModel *self)
+{
+  if (self == NULL)
+    return;
+  free_batch (self);
+  for (guint i = 0; i < self->n_layers; i++)
+    g_clear_pointer (&self->layers[i], lab_layer_free);
+  g_free (self->layers);
+  g_free (self->param_off);
+  g_free (self->buffer_off);
+  g_free (self->act_off);
+  g_free (self->scratch_off);
+  g_clear_pointer (&self->params, g_aligned_free);
+  g_clear_pointer (&self->grads, g_aligned_free);
+  g_clear_pointer (&self->buffers, g_aligned_free);
+  g_clear_pointer (&self->spec, lab_spec_free);
+  g_free (self);
+}
+
+LabModel *
+lab_model_new (const LabSpec  *spec,
+               GError        **error)
+{
+  g_autoptr(LabModel) self = g_new0 (LabModel, 1);
+  LabShape shape;
+  const char *last_type;
+
+  self->spec = lab_spec_copy (spec);
+  self->n_layers = lab_spec_n_layers (spec);
+  self->encoder_layers = spec->encoder_layers;
+  self->layers = g_new0 (LabLayer *, self->n_layers);
+  self->param_off = g_new0 (gsize, self->n_layers + 1);
+  self->buffer_off = g_new0 (gsize, self->n_layers + 1);
+  self->act_off = g_new0 (gsize, self->n_layers);
+  self->scratch_off = g_new0 (gsize, self->n_layers);
+  lab_rng_init (&self->rng, 0);
+
+  shape = spec->input;
+  for (guint i = 0; i < self->n_layers; i++)
+    {
+      JsonObject *obj = lab_spec_get_layer (spec, i);
+      const char *type = json_object_get_string_member (obj, "type");
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *in_text = NULL;
+      LabLayer *layer;
+
+      layer = lab_layer_new_from_json (obj, &local_error);
+      if (layer == NULL)
+        {
+          g_set_error (error, LAB_ERROR, local_error->code,
+                       "“%s”, layer %u (%s): %s", spec->name, i, type, local_error->message);
+          return NULL;
+        }
+      self->layers[i] = layer;
+      if (!lab_layer_setup (layer, shape, &local_error))
+        {
+          in_text = lab_shape_to_keras (shape);
+          g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                       "“%s”, layer %u (%s) does not fit its input %s: %s",
+                       spec->name, i, type, in_text, local_error->message);
+          return NULL;
+        }
+      if (lab_shape_size (layer->out) == 0)
+        {
+          in_text = lab_shape_to_keras (shape);
+          g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                       "“%s”, layer %u (%s) turns its input %s into nothing",
+                       spec->name, i, type, in_text);
+          return NULL;
+        }
+      /* Packed without gaps: the flat arrays are exactly n_params and
+       * n_buffers long, so optimizers and checks loop over them blindly. */
+      self->param_off[i + 1] = self->param_off[i] + layer->n_params;
+      self->buffer_off[i + 1] = self->buffer_off[i] + layer->n_buffers;
+      if (self->param_off[i + 1] > LAB_MAX_ALLOC_BYTES / sizeof (float)
+          || self->buffer_off[i + 1] > LAB_MAX_ALLOC_BYTES / sizeof (float))
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                       "“%s” has too many parameters (layer %u, %s, alone has %" G_GSIZE_FORMAT ")",
+                       spec->name, i, type, layer->n_params);
+          return NULL;
+        }
+      self->n_params += layer->n_params;
+      self->n_buffers += layer->n_buffers;
+      shape = layer->out;
+    }
+
+  /* A layer's own loss (the VAE's KL) is divided by the elements the
+   * model's mean-reduced loss divides by per sample, to share its scale. */
+  for (guint i = 0; i < self->n_layers; i++)
+    self->layers[i]->loss_elements = spec->loss == LAB_LOSS_SOFTMAX_CE
+      ? 1 : lab_shape_size (self->layers[self->n_layers - 1]->out);
+
+  /* softmax_ce on a model ending in softmax: the loss takes the logits and
+   * its gradient (p - t)/B replaces the softmax's backward. */
+  last_type = self->layers[self->n_layers - 1]->klass->type;
+  self->loss_layers = self->n_layers;
+  if (spec->loss == LAB_LOSS_SOFTMAX_CE && g_strcmp0 (last_type, "softmax") == 0)
+    self->loss_layers = self->n_layers - 1;
+
+  self->params = arena_alloc (self->n_params);
+  self->grads = arena_alloc (self->n_params);
+  self->buffers = arena_alloc (self->n_buffers);
+  return g_steal_pointer (&self);
+}
+
+void
+lab_model_init (LabModel *self,
+                LabInit   init,
+                guint64   seed)
+{
+  LabRng rng;
+
+  lab_rng_init (&rng, seed);
+  for (guint i = 0; i < self->n_layers; i++)
+    {
+      LabLayer *layer = self->layers[i];
+      if (layer->klass->init)
+        layer->klass->init (layer, self->params + self->param_off[i],
+                            self->buffers + self->buffer_off[i], init, &rng);
+    }
+  lab_rng_split (&rng, &self->rng);
+  memset (self->grads, 0, self->n_params * sizeof (float));
+  self->batches_tracked = 0;
+}
+
+gboolean
+lab_model_set_batch (LabModel  *self,
+                     guint      batch,
+                     GError   **error)
+{
+  gsize act_total = 0, scratch_total = 0, max_size = lab_shape_size (self->spec->input);
+  const gsize limit = LAB_MAX_ALLOC_BYTES / sizeof (float);
+
+  g_return_val_if_fail (batch > 0, FALSE);
+
+  if (batch == self->batch)
+    return TRUE;
+
+  for (guint i = 0; i < self->n_layers; i++)
+    {
+      LabLayer *layer = self->layers[i];
+      gsize out = lab_shape_size (layer->out), s, a;
+      gsize scr = layer->klass->scratch_floats ? layer->klass->scratch_floats (layer, batch) : 0;
+
+      max_size = MAX (max_size, out);
+      if (!g_size_checked_mul (&a, out, batch) || a > limit || scr > limit)
+        goto too_large;
+      self->act_off[i] = act_total;
+      act_total += align_up (a);
+      self->scratch_off[i] = scratch_total;
+      s = align_up (scr);
+      scratch_total += s;
+      if (act_total > limit || scratch_total > limit)
+        goto too_large;
+    }
+  if ((gsize) batch * max_size > limit / 2)
+    goto too_large;
+
+  free_batch (self);
+  self->acts = arena_alloc (act_total);
+  self->dbuf[0] = arena_alloc ((gsize) batch * max_size);
+  self->dbuf[1] = arena_alloc ((gsize) batch * max_size);
+  self->scratch = arena_alloc (scratch_total);
+  self->batch = batch;
+  return TRUE;
+
+too_large:
+  g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+               "A batch of %u images is too large for “%s”: its activations would need "
+               "more than %" G_GUINT64_FORMAT " GB; use a smaller batch",
+               batch, self->spec->name, (guint64) (LAB_MAX_ALLOC_BYTES >> 30));
+  return FALSE;
+}
+
+guint
+lab_model_get_batch (LabModel *self)
+{
+  return self->batch;
+}
+
+LabModel *
+lab_model_copy (LabModel *self,
+                guint     batch)
+{
+  g_autoptr(GError) error = NULL;
+  LabModel *copy = lab_model_new (self->spec, &error);
+
+  /* The spec built this model once, so it builds again. */
+  g_assert_no_error (error);
+  lab_model_copy_params_from (copy, self);
+  copy->frozen = self->frozen;
+  copy->rng = self->rng;
+  if (batch > 0 && !lab_model_set_batch (copy, batch, NULL))
+    g_warning ("lab_model_copy: cannot allocate a batch of %u", batch);
+  return copy;
+}
+
+gboolean
+lab_model_copy_params_from (LabModel *dst,
+                            LabModel *src)
+{
+  g_return_val_if_fail (dst->n_layers == src->n_layers, FALSE);
+  g_return_val_if_fail (dst->n_params == src->n_params, FALSE);
+  g_return_val_if_fail (dst->n_buffers == src->n_buffers, FALSE);
+
+  if (dst == src)
+    return TRUE;
+  memcpy (dst->params, src->params, src->n_params * sizeof (float));
+  memcpy (dst->buffers, src->buffers, src->n_buffers * sizeof (float));
+  dst->batches_tracked = src->batches_tracked;
+  return TRUE;
+}
+
+gboolean
+lab_model_transfer_layers (LabModel  *dst,
+                           LabModel  *src,
+                           guint      n_layers,
+                           GError   **error)
+{
+  if (n_layers > dst->n_layers || n_layers > src->n_layers)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "Cannot transfer %u layers: “%s” has %u and “%s” has %u",
+                   n_layers, src->spec->name, src->n_layers, dst->spec->name, dst->n_layers);
+      return FALSE;
+    }
+  for (guint i = 0; i < n_layers; i++)
+    {
+      LabLayer *a = src->layers[i], *b = dst->layers[i];
+      gboolean same = g_strcmp0 (a->klass->type, b->klass->type) == 0
+        && a->n_params == b->n_params && a->n_buffers == b->n_buffers
+        && a->n_tensors == b->n_tensors;
+
+      for (guint t = 0; same && t < a->n_tensors; t++)
+        same = a->tensors[t].ndim == b->tensors[t].ndim
+          && memcmp (a->tensors[t].dims, b->tensors[t].dims, sizeof a->tensors[t].dims) == 0;
+      if (!same)
+        {
+          g_autofree char *sa = lab_shape_to_keras (a->out);
+          g_autofree char *sb = lab_shape_to_keras (b->out);
+          g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                       "Cannot transfer layer %u: “%s” has %s with output %s and "
+                       "%" G_GSIZE_FORMAT " parameters, “%s” has %s with output %s and "
+                       "%" G_GSIZE_FORMAT,
+                       i, src->spec->name, a->klass->type, sa, a->n_params,
+                       dst->spec->name, b->klass->type, sb, b->n_params);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; i < n_layers; i++)
+    {
+      memcpy (dst->params + dst->param_off[i], src->params + src->param_off[i],
+              src->layers[i]->n_params * sizeof (float));
+      memcpy (dst->buffers + dst->buffer_off[i], src->buffers + src->buffer_off[i],
+              src->layers[i]->n_buffers * sizeof (float));
+    }
+  return TRUE;
+}
+
+const LabSpec *
+lab_model_get_spec (LabModel *self)
+{
+  return self->spec;
+}
+
+const char *
+lab_model_get_name (LabModel *self)
+{
+  return self->spec->name;
+}
+
+LabLossKind
+lab_model_get_loss (LabModel *self)
+{
+  return self->spec->loss;
+}
+
+guint
+lab_model_n_layers (LabModel *self)
+{
+  return self->n_layers;
+}
+
+LabLayer *
+lab_model_get_layer (LabModel *self,
+                     guint     index)
+{
+  g_return_val_if_fail (index < self->n_layers, NULL);
+  return self->layers[index];
+}
+
+gsize
+lab_model_param_offset (LabModel *self,
+                        guint     index)
+{
+  g_return_val_if_fail (index <= self->n_layers, 0);
+  return self->param_off[index];
+}
+
+gsize
+lab_model_buffer_offset (LabModel *self,
+                         guint     index)
+{
+  g_return_val_if_fail (index <= self->n_layers, 0);
+  return self->buffer_off[index];
+}
+
+guint
+lab_model_encoder_layers (LabModel *self)
+{
+  return self->encoder_layers;
+}
+
+LabShape
+lab_model_input_shape (LabModel *self)
+{
+  return self->spec->input;
+}
+
+LabShape
+lab_model_output_shape (LabModel *self)
+{
+  return self->layers[self->n_layers - 1]->out;
+}
+
+LabShape
+lab_model_latent_shape (LabModel *self)
+{
+  return self->layers[self->encoder_layers - 1]->out;
+}
+
+guint64
+lab_model_macs (LabModel *self)
+{
+  guint64 macs = 0;
+
+  for (guint i = 0; i < self->n_layers; i++)
+    macs += self->layers[i]->macs;
+  return macs;
+}
+
+gsize
+lab_model_n_params (LabModel *self)
+{
+  return self->n_params;
+}
+
+gsize
+lab_model_n_buffers (LabModel *self)
+{
+  return self->n_buffers;
+}
+
+float *
+lab_model_params (LabModel *self)
+{
+  return self->params;
+}
+
+float *
+lab_model_grads (LabModel *self)
+{
+  return self->grads;
+}
+
+float *
+lab_model_buffers (LabModel *self)
+{
+  return self->buffers;
+}
+
+gboolean
+lab_model_is_finite (LabModel *self)
+{
+  return lab_floats_finite (self->params, self->n_params)
+         && lab_floats_finite (self->buffers, self->n_buffers);
+}
+
+guint64
+lab_model_get_batches_tracked (LabModel *self)
+{
+  return self->batches_tracked;
+}
+
+void
+lab_model_set_batches_tracked (LabModel *self,
+                               guint64   n)
+{
+  self->batches_tracked = n;
+}
+
+LabRng *
+lab_model_get_rng (LabModel *self)
+{
+  return &self->rng;
+}
+
+void
+lab_model_set_frozen_layers (LabModel *self,
+                             guint     n)
+{
+  g_return_if_fail (n <= self->n_layers);
+  self->frozen = n;
+}
+
+guint
+lab_model_get_frozen_layers (LabModel *self)
+{
+  return self->frozen;
+}
+
+static inline float *
+act (LabModel *self,
+     guint     i)
+{
+  return self->acts + self->act_off[i];
+}
+
+/* Forward through layers [first, last) with in as layer first's input. */
+static const float *
+forward_range (LabModel    *self,
+               guint        first,
+               guint        last,
+               const float *in,
+               guint        n,
+               gboolean     training)
+{
+  LabPass pass = { 0 };
+
+  g_return_val_if_fail (self->batch > 0, NULL);
+  g_return_val_if_fail (n > 0 && n <= self->batch, NULL);
+
+  self->aux_loss = 0;
+  self->loss_grad_ready = FALSE;
+  pass.batch = n;
+  pass.training = training;
+  pass.rng = &self->rng;
+  pass.aux_loss = &self->aux_loss;
+  for (guint i = first; i < last; i++)
+    {
+      LabLayer *layer = self->layers[i];
+
+      pass.in = in;
+      pass.out = act (self, i);
+      pass.params = self->params + self->param_off[i];
+      pass.buffers = self->buffers + self->buffer_off[i];
+      pass.scratch = self->scratch + self->scratch_off[i];
+      layer->klass->forward (layer, &pass);
+      in = pass.out;
+    }
+  return in;
+}
+
+const float *
+lab_model_forward (LabModel    *self,
+                   const float *x,
+                   guint        n,
+                   gboolean     training)
+{
+  const float *out = forward_range (self, 0, self->n_layers, x, n, training);
+
+  self->last_input = x;
+  self->last_n = n;
+  if (training && self->n_buffers > 0)
+    self->batches_tracked++;
+  return out;
+}
+
+const float *
+lab_model_layer_output (LabModel *self,
+                        guint     index)
+{
+  g_return_val_if_fail (index < self->n_layers && self->batch > 0, NULL);
+  return act (self, index);
+}
+
+double
+lab_model_loss (LabModel    *self,
+                const float *target,
+                guint        n)
+{
+  const float *pred;
+  gsize dim;
+  double loss;
+
+  g_return_val_if_fail (self->last_input != NULL && n == self->last_n, NAN);
+
+  pred = self->loss_layers == 0 ? self->last_input : act (self, self->loss_layers - 1);
+  dim = self->loss_layers == 0 ? lab_shape_size (self->spec->input)
+                               : lab_shape_size (self->layers[self->loss_layers - 1]->out);
+  loss = lab_loss_compute (self->spec->loss, pred, target, n, dim, self->dbuf[0]);
+  self->loss_grad_ready = TRUE;
+  return loss + self->aux_loss;
+}
+
+double
+lab_model_aux_loss (LabModel *self)
+{
+  return self->aux_loss;
+}
+
+void
+lab_model_zero_grad (LabModel *self)
+{
+  memset (self->grads, 0, self->n_params * sizeof (float));
+}
+
+/* Backward through layers [frozen, top), dout being dL/d(output of top - 1).
+ * Gradients ping-pong between dbuf[0] and dbuf[1]; each din is zeroed
+ * because layers accumulate into it. */
+static void
+backward_range (LabModel    *self,
+                guint        top,
+                const float *dout,
+                guint        n)
+{
+  LabPass pass = { 0 };
+
+  pass.batch = n;
+  pass.training = TRUE;
+  pass.rng = &self->rng;
+  pass.aux_loss = NULL;
+  for (guint i = top; i-- > self->frozen;)
+    {
+      LabLayer *layer = self->layers[i];
+      float *din = NULL;
+
+      if (i > self->frozen)
+        {
+          din = dout == self->dbuf[0] ? self->dbuf[1] : self->dbuf[0];
+          memset (din, 0, (gsize) n * lab_shape_size (layer->in) * sizeof (float));
+        }
+      pass.in = i == 0 ? self->last_input : act (self, i - 1);
+      pass.out = act (self, i);
+      pass.dout = dout;
+      pass.din = din;
+      pass.params = self->params + self->param_off[i];
+      pass.dparams = self->grads + self->param_off[i];
+      pass.buffers = self->buffers + self->buffer_off[i];
+      pass.scratch = self->scratch + self->scratch_off[i];
+      layer->klass->backward (layer, &pass);
+      dout = din;
+    }
+}
+
+void
+lab_model_backward (LabModel *self,
+                    guint     n)
+{
+  g_return_if_fail (self->loss_grad_ready && n == self->last_n);
+  backward_range (self, self->loss_layers, self->dbuf[0], n);
+  self->loss_grad_ready = FALSE;
+}
+
+void
+lab_model_backward_from (LabModel    *self,
+                         const float *dout,
+                         guint        n)
+{
+  g_return_if_fail (self->last_input != NULL && n == self->last_n);
+  g_return_if_fail (dout != self->dbuf[1]);
+  backward_range (self, self->n_layers, dout, n);
+  self->loss_grad_ready = FALSE;
+}
+
+const float *
+lab_model_encode (LabModel    *self,
+                  const float *x,
+                  guint        n)
+{
+  self->last_input = NULL;
+  return forward_range (self, 0, self->encoder_layers, x, n, FALSE);
+}
+
+const float *
+lab_model_decode (LabModel    *self,
+                  const float *z,
+                  guint        n)
+{
+  self->last_input = NULL;
+  if (self->encoder_layers == self->n_layers)
+    return z;
+  return forward_range (self, self->encoder_layers, self->n_layers, z, n, FALSE);
+}
+
+/* Summary */
+
+void
+lab_summary_row_free (LabSummaryRow *row)
+{
+  if (row == NULL)
+    return;
+  g_free (row->name);
+  g_free (row->type);
+  g_free (row->title);
+  g_free (row->output_shape);
+  g_free (row);
+}
+
+GPtrArray *
+lab_model_summary_rows (LabModel *self)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_summary_row_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < self->n_layers; i++)
+    {
+      LabLayer *layer = self->layers[i];
+      LabSummaryRow *row = g_new0 (LabSummaryRow, 1);
+      guint k = GPOINTER_TO_UINT (g_hash_table_lookup (seen, layer->klass->type));
+
+      /* Keras numbers repeated layers: conv2d, conv2d_1, conv2d_2, ... */
+      row->index = i;
+      row->name = k == 0 ? g_strdup (layer->klass->type)
+                         : g_strdup_printf ("%s_%u", layer->klass->type, k);
+      g_hash_table_insert (seen, (gpointer) layer->klass->type, GUINT_TO_POINTER (k + 1));
+      row->type = g_strdup (layer->klass->type);
+      row->title = g_strdup (layer->klass->title ? layer->klass->title : layer->klass->type);
+      row->output = layer->out;
+      row->output_shape = lab_shape_to_keras (layer->out);
+      row->params = layer->n_params;
+      row->buffers = layer->n_buffers;
+      row->macs = layer->macs;
+      row->is_latent = i + 1 == self->encoder_layers;
+      g_ptr_array_add (rows, row);
+    }
+  return rows;
+}
+
+/* 1149520 -> "1,149,520", the way Keras prints counts. */
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *s = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Pads by characters, not bytes, so "×" and "←" keep columns straight. */
+static void
+append_padded (GString    *s,
+               const char *text,
+               glong       width)
+{
+  glong len = g_utf8_strlen (text, -1);
+
+  g_string_append (s, text);
+  for (glong i = len; i < width; i++)
+    g_string_append_c (s, ' ');
+}
+
+char *
+lab_model_summary_text (LabModel *self)
+{
+  g_autoptr(GPtrArray) rows = lab_model_summary_rows (self);
+  g_autofree char *in_shape = lab_shape_to_keras (self->spec->input);
+  g_autofree char *total = format_count (self->n_params + self->n_buffers);
+  g_autofree char *trainable = format_count (self->n_params);
+  g_autofree char *frozen = format_count (self->n_buffers);
+  g_autofree char *latent_shape = lab_shape_to_keras (lab_model_latent_shape (self));
+  g_autofree char *latent_size = format_count (lab_shape_size (lab_model_latent_shape (self)));
+  GString *s = g_string_new (NULL);
+  const char *rule = "__________________________________________________________________________\n";
+  const char *thick = "==========================================================================\n";
+
+  g_string_append_printf (s, "Model: \"%s\" (loss: %s)\n", self->spec->name,
+                          lab_loss_name (self->spec->loss));
+  g_string_append (s, rule);
+  g_string_append (s, "  #  Layer (type)                  Output Shape              Param #\n");
+  g_string_append (s, thick);
+  g_string_append (s, "     ");
+  append_padded (s, "input (InputLayer)", 30);
+  append_padded (s, in_shape, 26);
+  g_string_append (s, "0\n");
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LabSummaryRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", row->name, row->title);
+      g_autofree char *count = format_count (row->params + row->buffers);
+
+      g_string_append_printf (s, "%3u  ", row->index);
+      append_padded (s, label, 30);
+      append_padded (s, row->output_shape, 26);
+      append_padded (s, count, row->is_latent ? 10 : 0);
+      if (row->is_latent)
+        g_string_append (s, "← latent");
+      g_string_append_c (s, '\n');
+    }
+  g_string_append (s, thick);
+  g_string_append_printf (s, "Total params: %s\n", total);
+  g_string_append_printf (s, "Trainable params: %s\n", trainable);
+  g_string_append_printf (s, "Non-trainable params: %s%s\n", frozen,
+                          self->n_buffers ? " (batch-norm running statistics)" : "");
+  g_string_append (s, rule);
+  g_string_append_printf (s, "Latent: %s values %s, the output of layer %u\n",
+                          latent_size, latent_shape, self->encoder_layers - 1);
+  g_string_append_printf (s, "Forward pass: %.2f MFLOP per image\n",
+                          2.0 * lab_model_macs (self) / 1e6);
+  return g_string_free (s, FALSE);
+}
+
+static void
+add_shape (JsonBuilder *b,
+           const char  *member,
+           LabShape     shape)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, shape.c);
+  json_builder_add_int_value (b, shape.h);
+  json_builder_add_int_value (b, shape.w);
+  json_builder_end_array (b);
+}
+
+JsonNode *
+lab_model_summary_json (LabModel *self)
+{
+  g_autoptr(GPtrArray) rows = lab_model_summary_rows (self);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, self->spec->name);
+  json_builder_set_member_name (b, "loss");
+  json_builder_add_string_value (b, lab_loss_name (self->spec->loss));
+  add_shape (b, "input_shape", self->spec->input);
+  add_shape (b, "output_shape", lab_model_output_shape (self));
+  add_shape (b, "latent_shape", lab_model_latent_shape (self));
+  json_builder_set_member_name (b, "latent_size");
+  json_builder_add_int_value (b, lab_shape_size (lab_model_latent_shape (self)));
+  json_builder_set_member_name (b, "encoder_layers");
+  json_builder_add_int_value (b, self->encoder_layers);
+  json_builder_set_member_name (b, "params");
+  json_builder_add_int_value (b, self->n_params);
+  json_builder_set_member_name (b, "non_trainable");
+  json_builder_add_int_value (b, self->n_buffers);
+  json_builder_set_member_name (b, "macs");
+  json_builder_add_int_value (b, lab_model_macs (self));
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      LabSummaryRow *row = g_ptr_array_index (rows, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "index");
+      json_builder_add_int_value (b, row->index);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, row->name);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, row->type);
+      json_builder_set_member_name (b, "title");
+      json_builder_add_string_value (b, row->title);
+      json_builder_set_member_name (b, "output_shape");
+      json_builder_add_string_value (b, row->output_shape);
+      add_shape (b, "output", row->output);
+      json_builder_set_member_name (b, "params");
+      json_builder_add_int_value (b, row->params);
+      json_builder_set_member_name (b, "non_trainable");
+      json_builder_add_int_value (b, row->buffers);
+      json_builder_set_member_name (b, "macs");
+      json_builder_add_int_value (b, row->macs);
+      json_builder_set_member_name (b, "latent");
+      json_builder_add_boolean_value (b, row->is_latent);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

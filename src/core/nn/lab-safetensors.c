@@ -1,0 +1,802 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-safetensors.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#define MAX_TENSORS 100000
+
+struct _LabSafetensors
+{
+  char         *name;       /* the file's base name, for messages */
+  GMappedFile  *mapped;
+  const guint8 *data;       /* start of the tensor bytes, after the header */
+  guint64       data_len;
+  GPtrArray    *tensors;    /* (element-type LabSafetensorsTensor) in header order */
+  GHashTable   *by_name;    /* name -> LabSafetensorsTensor, borrowed */
+  GHashTable   *metadata;   /* key -> value, owned */
+};
+
+static const struct
+{
+  const char *name;
+  guint       size;
+} dtypes[] = {
+  { "F64", 8 }, { "F32", 4 }, { "F16", 2 }, { "BF16", 2 },
+  { "I64", 8 }, { "I32", 4 }, { "I16", 2 }, { "I8", 1 },
+  { "U64", 8 }, { "U32", 4 }, { "U16", 2 }, { "U8", 1 }, { "BOOL", 1 },
+};
+
+static guint
+dtype_size (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (dtypes); i++)
+    if (g_strcmp0 (name, dtypes[i].name) == 0)
+      return dtypes[i].size;
+  return 0;
+}
+
+static void
+tensor_free (LabSafetensorsTensor *t)
+{
+  g_free (t->name);
+  g_free (t->dtype);
+  g_free (t);
+}
+
+void
+lab_safetensors_free (LabSafetensors *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->by_name, g_hash_table_unref);
+  g_clear_pointer (&self->tensors, g_ptr_array_unref);
+  g_clear_pointer (&self->metadata, g_hash_table_unref);
+  g_clear_pointer (&self->mapped, g_mapped_file_unref);
+  g_free (self->name);
+  g_free (self);
+}
+
+/* "[64,32,3,3]" */
+static char *
+shape_to_string (guint          ndim,
+                 const guint64 *shape)
+{
+  GString *s = g_string_new ("[");
+
+  for (guint i = 0; i < ndim; i++)
+    g_string_append_printf (s, "%s%" G_GUINT64_FORMAT, i ? "," : "", shape[i]);
+  g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+node_get_u64 (JsonNode *node,
+              guint64  *value)
+{
+  gint64 v;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  v = json_node_get_int (node);
+  if (v < 0)
+    return FALSE;
+  *value = (guint64) v;
+  return TRUE;
+}
+
+/* One tensor entry of the header, checked against the data length. */
+static LabSafetensorsTensor *
+parse_tensor (LabSafetensors  *self,
+              const char      *name,
+              JsonNode        *node,
+              GError         **error)
+{
+  g_autoptr(GPtrArray) guard = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  LabSafetensorsTensor *t = g_new0 (LabSafetensorsTensor, 1);
+  JsonObject *obj;
+  JsonNode *member;
+  JsonArray *shape, *offsets;
+  guint64 n_elems = 1, n_bytes;
+
+  g_ptr_array_add (guard, t);
+  t->name = g_strdup (name);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s is not described by a JSON object", self->name, name);
+      return NULL;
+    }
+  obj = json_node_get_object (node);
+
+  member = json_object_get_member (obj, "dtype");
+  if (member && JSON_NODE_HOLDS_VALUE (member) && json_node_get_value_type (member) == G_TYPE_STRING)
+    t->dtype = g_strdup (json_node_get_string (member));
+  t->dtype_size = dtype_size (t->dtype);
+  if (t->dtype_size == 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s has an unknown dtype “%s”", self->name, name,
+                   t->dtype ? t->dtype : "(none)");
+      return NULL;
+    }
+
+  member = json_object_get_member (obj, "shape");
+  shape = member && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
+  if (shape == NULL || json_array_get_length (shape) > LAB_SAFETENSORS_MAX_DIMS)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s needs a “shape” list of at most %d sizes",
+                   self->name, name, LAB_SAFETENSORS_MAX_DIMS);
+      return NULL;
+    }
+  t->ndim = json_array_get_length (shape);
+  for (guint i = 0; i < t->ndim; i++)
+    {
+      if (!node_get_u64 (json_array_get_element (shape, i), &t->shape[i])
+          || t->shape[i] > G_MAXUINT32
+          || (t->shape[i] > 0 && n_elems > G_MAXUINT64 / t->shape[i]))
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: tensor %s has an invalid size in its shape", self->name, name);
+          return NULL;
+        }
+      n_elems *= t->shape[i];
+    }
+
+  member = json_object_get_member (obj, "data_offsets");
+  offsets = member && JSON_NODE_HOLDS_ARRAY (member) ? json_node_get_array (member) : NULL;
+  if (offsets == NULL || json_array_get_length (offsets) != 2
+      || !node_get_u64 (json_array_get_element (offsets, 0), &t->begin)
+      || !node_get_u64 (json_array_get_element (offsets, 1), &t->end)
+      || t->begin > t->end)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s needs “data_offsets” [begin, end] with begin ≤ end",
+                   self->name, name);
+      return NULL;
+    }
+  if (n_elems > G_MAXUINT64 / t->dtype_size
+      || (n_bytes = n_elems * t->dtype_size) != t->end - t->begin)
+    {
+      g_autofree char *s = shape_to_string (t->ndim, t->shape);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s has data_offsets [%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
+                   "] (%" G_GUINT64_FORMAT " bytes), but shape %s of %s needs a different size",
+                   self->name, name, t->begin, t->end, t->end - t->begin, s, t->dtype);
+      return NULL;
+    }
+  if (t->end > self->data_len)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TRUNCATED,
+                   "%s: tensor %s needs bytes %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                   " of the data, but the file holds only %" G_GUINT64_FORMAT
+                   " after its header (is it cut short?)",
+                   self->name, name, t->begin, t->end, self->data_len);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (guard, 0);
+}
+
+static int
+compare_begin (gconstpointer a,
+               gconstpointer b)
+{
+  const LabSafetensorsTensor *x = *(LabSafetensorsTensor * const *) a;
+  const LabSafetensorsTensor *y = *(LabSafetensorsTensor * const *) b;
+
+  return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : 0;
+}
+
+LabSafetensors *
+lab_safetensors_open (const char  *path,
+                      GError     **error)
+{
+  g_autoptr(LabSafetensors) self = g_new0 (LabSafetensors, 1);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GPtrArray) sorted = NULL;
+  const guint8 *contents;
+  guint64 file_len, header_len;
+  JsonObject *root;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+
+  self->name = g_path_get_basename (path);
+  self->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  self->mapped = g_mapped_file_new (path, FALSE, &local_error);
+  if (self->mapped == NULL)
+    {
+      g_set_error (error, LAB_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? LAB_ERROR_NOT_FOUND : LAB_ERROR_IO,
+                   "%s: cannot read the file (%s)", self->name, local_error->message);
+      return NULL;
+    }
+  contents = (const guint8 *) g_mapped_file_get_contents (self->mapped);
+  file_len = g_mapped_file_get_length (self->mapped);
+
+  if (file_len < 8)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TRUNCATED,
+                   "%s: only %" G_GUINT64_FORMAT " bytes, too short for a safetensors file",
+                   self->name, file_len);
+      return NULL;
+    }
+  memcpy (&header_len, contents, 8);
+  header_len = GUINT64_FROM_LE (header_len);
+  if (header_len > file_len - 8)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TRUNCATED,
+                   "%s: the header claims %" G_GUINT64_FORMAT " bytes but the file has only %"
+                   G_GUINT64_FORMAT " (it is cut short, or not a safetensors file)",
+                   self->name, header_len, file_len - 8);
+      return NULL;
+    }
+  if (header_len < 2 || header_len > LAB_SAFETENSORS_MAX_HEADER)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: a header of %" G_GUINT64_FORMAT " bytes is not a safetensors header",
+                   self->name, header_len);
+      return NULL;
+    }
+  self->data = contents + 8 + header_len;
+  self->data_len = file_len - 8 - header_len;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, (const char *) contents + 8, (gssize) header_len,
+                                   &local_error))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: the header is not valid JSON (%s)", self->name, local_error->message);
+      return NULL;
+    }
+  node = json_parser_get_root (parser);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: the header must be a JSON object of tensors", self->name);
+      return NULL;
+    }
+  root = json_node_get_object (node);
+  if (json_object_get_size (root) > MAX_TENSORS)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: more than %d tensors", self->name, MAX_TENSORS);
+      return NULL;
+    }
+
+  json_object_iter_init (&iter, root);
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      LabSafetensorsTensor *t;
+
+      if (strcmp (member, "__metadata__") == 0)
+        {
+          JsonObjectIter miter;
+          const char *key;
+          JsonNode *value;
+
+          if (!JSON_NODE_HOLDS_OBJECT (node))
+            {
+              g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                           "%s: “__metadata__” must be an object of strings", self->name);
+              return NULL;
+            }
+          json_object_iter_init (&miter, json_node_get_object (node));
+          while (json_object_iter_next (&miter, &key, &value))
+            {
+              if (!JSON_NODE_HOLDS_VALUE (value) || json_node_get_value_type (value) != G_TYPE_STRING)
+                {
+                  g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                               "%s: metadata “%s” must be a string", self->name, key);
+                  return NULL;
+                }
+              g_hash_table_replace (self->metadata, g_strdup (key),
+                                    g_strdup (json_node_get_string (value)));
+            }
+          continue;
+        }
+
+      t = parse_tensor (self, member, node, error);
+      if (t == NULL)
+        return NULL;
+      g_ptr_array_add (self->tensors, t);
+      g_hash_table_insert (self->by_name, t->name, t);
+    }
+
+  /* No two tensors may share bytes: sort by start and compare neighbours. */
+  sorted = g_ptr_array_copy (self->tensors, NULL, NULL);
+  g_ptr_array_set_free_func (sorted, NULL);   /* the copy borrows the tensors */
+  g_ptr_array_sort (sorted, compare_begin);
+  for (guint i = 1; i < sorted->len; i++)
+    {
+      const LabSafetensorsTensor *a = g_ptr_array_index (sorted, i - 1);
+      const LabSafetensorsTensor *b = g_ptr_array_index (sorted, i);
+
+      if (b->begin < a->end && b->begin < b->end)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: tensors %s and %s overlap in the data (bytes %" G_GUINT64_FORMAT
+                       " to %" G_GUINT64_FORMAT ")", self->name, a->name, b->name,
+                       b->begin, MIN (a->end, b->end));
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&self);
+}
+
+guint
+lab_safetensors_n_tensors (LabSafetensors *self)
+{
+  return self->tensors->len;
+}
+
+const LabSafetensorsTensor *
+lab_safetensors_get_tensor (LabSafetensors *self,
+                            guint           index)
+{
+  g_return_val_if_fail (index < self->tensors->len, NULL);
+  return g_ptr_array_index (self->tensors, index);
+}
+
+const LabSafetensorsTensor *
+lab_safetensors_find (LabSafetensors *self,
+                      const char     *name)
+{
+  return g_hash_table_lookup (self->by_name, name);
+}
+
+const guint8 *
+lab_safetensors_tensor_data (LabSafetensors             *self,
+                             const LabSafetensorsTensor *tensor)
+{
+  return self->data + tensor->begin;
+}
+
+const char *
+lab_safetensors_get_metadata (LabSafetensors *self,
+                              const char     *key)
+{
+  return g_hash_table_lookup (self->metadata, key);
+}
+
+GList *
+lab_safetensors_metadata_keys (LabSafetensors *self)
+{
+  return g_hash_table_get_keys (self->metadata);
+}
+
+/* Writer */
+
+typedef struct
+{
+  char          *name;
+  const char    *dtype;
+  guint          dtype_size;
+  guint          ndim;
+  guint64        shape[LAB_SAFETENSORS_MAX_DIMS];
+  gconstpointer  data;
+  guint64        n_bytes;
+} Entry;
+
+struct _LabSafetensorsWriter
+{
+  GArray    *entries;    /* (element-type Entry) */
+  GPtrArray *meta_keys;  /* insertion order */
+  GHashTable *meta;      /* key -> value */
+};
+
+static void
+entry_clear (Entry *e)
+{
+  g_free (e->name);
+}
+
+LabSafetensorsWriter *
+lab_safetensors_writer_new (void)
+{
+  LabSafetensorsWriter *self = g_new0 (LabSafetensorsWriter, 1);
+
+  self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_array_set_clear_func (self->entries, (GDestroyNotify) entry_clear);
+  self->meta_keys = g_ptr_array_new_with_free_func (g_free);
+  self->meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return self;
+}
+
+void
+lab_safetensors_writer_free (LabSafetensorsWriter *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->entries);
+  g_ptr_array_unref (self->meta_keys);
+  g_hash_table_unref (self->meta);
+  g_free (self);
+}
+
+void
+lab_safetensors_writer_add (LabSafetensorsWriter *self,
+                            const char           *name,
+                            const char           *dtype,
+                            guint                 ndim,
+                            const guint64        *shape,
+                            gconstpointer         data)
+{
+  Entry e = { 0 };
+
+  g_return_if_fail (ndim <= LAB_SAFETENSORS_MAX_DIMS);
+  g_return_if_fail (g_strcmp0 (dtype, "F32") == 0 || g_strcmp0 (dtype, "I64") == 0);
+
+  e.name = g_strdup (name);
+  e.dtype = g_strcmp0 (dtype, "F32") == 0 ? "F32" : "I64";
+  e.dtype_size = dtype_size (e.dtype);
+  e.ndim = ndim;
+  e.n_bytes = e.dtype_size;
+  for (guint i = 0; i < ndim; i++)
+    {
+      e.shape[i] = shape[i];
+      e.n_bytes *= shape[i];
+    }
+  e.data = data;
+  g_array_append_val (self->entries, e);
+}
+
+void
+lab_safetensors_writer_set_metadata (LabSafetensorsWriter *self,
+                                     const char           *key,
+                                     const char           *value)
+{
+  /* A key set twice keeps its first place and its last value. */
+  if (!g_hash_table_contains (self->meta, key))
+    g_ptr_array_add (self->meta_keys, g_strdup (key));
+  g_hash_table_replace (self->meta, g_strdup (key), g_strdup (value));
+}
+
+gboolean
+lab_safetensors_writer_save (LabSafetensorsWriter  *self,
+                             const char            *path,
+                             GError               **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *header = NULL;
+  g_autofree guint8 *file = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  gsize header_len, padded_len;
+  guint64 offset = 0, le_len;
+  guint8 *p;
+
+  json_builder_begin_object (b);
+  if (self->meta_keys->len > 0)
+    {
+      json_builder_set_member_name (b, "__metadata__");
+      json_builder_begin_object (b);
+      for (guint i = 0; i < self->meta_keys->len; i++)
+        {
+          const char *key = g_ptr_array_index (self->meta_keys, i);
+          json_builder_set_member_name (b, key);
+          json_builder_add_string_value (b, g_hash_table_lookup (self->meta, key));
+        }
+      json_builder_end_object (b);
+    }
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      const Entry *e = &g_array_index (self->entries, Entry, i);
+
+      json_builder_set_member_name (b, e->name);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "dtype");
+      json_builder_add_string_value (b, e->dtype);
+      json_builder_set_member_name (b, "shape");
+      json_builder_begin_array (b);
+      for (guint d = 0; d < e->ndim; d++)
+        json_builder_add_int_value (b, (gint64) e->shape[d]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "data_offsets");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, (gint64) offset);
+      json_builder_add_int_value (b, (gint64) (offset + e->n_bytes));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      offset += e->n_bytes;
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  header = json_generator_to_data (gen, &header_len);
+
+  /* Spaces up to a multiple of 8, so the data starts 8-byte aligned. */
+  padded_len = (8 + header_len + 7) / 8 * 8 - 8;
+  if (offset > LAB_MAX_ALLOC_BYTES - padded_len - 8)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: %" G_GUINT64_FORMAT " bytes of tensors are too many to save", base, offset);
+      return FALSE;
+    }
+  file = g_malloc (8 + padded_len + offset);
+  le_len = GUINT64_TO_LE ((guint64) padded_len);
+  memcpy (file, &le_len, 8);
+  memcpy (file + 8, header, header_len);
+  memset (file + 8 + header_len, ' ', padded_len - header_len);
+  p = file + 8 + padded_len;
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      const Entry *e = &g_array_index (self->entries, Entry, i);
+
+      memcpy (p, e->data, e->n_bytes);
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+      if (e->dtype_size == 4)
+        for (guint64 k = 0; k < e->n_bytes; k += 4)
+          {
+            guint32 v;
+            memcpy (&v, p + k, 4);
+            v = GUINT32_SWAP_LE_BE (v);
+            memcpy (p + k, &v, 4);
+          }
+      else
+        for (guint64 k = 0; k < e->n_bytes; k += 8)
+          {
+            guint64 v;
+            memcpy (&v, p + k, 8);
+            v = GUINT64_SWAP_LE_BE (v);
+            memcpy (p + k, &v, 8);
+          }
+#endif
+      p += e->n_bytes;
+    }
+
+  if (!g_file_set_contents_full (path, (const char *) file, 8 + padded_len + offset,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot save (%s)", base,
+                   local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Model files */
+
+static gboolean
+layer_has_running_stats (LabLayer *layer)
+{
+  for (guint t = 0; t < layer->n_tensors; t++)
+    if (g_strcmp0 (layer->tensors[t].name, "running_mean") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static float *
+tensor_ptr (LabModel            *model,
+            guint                layer,
+            const LabTensorInfo *info)
+{
+  return info->trainable
+    ? lab_model_params (model) + lab_model_param_offset (model, layer) + info->offset
+    : lab_model_buffers (model) + lab_model_buffer_offset (model, layer) + info->offset;
+}
+
+gboolean
+lab_model_save (LabModel    *model,
+                const char  *path,
+                const char  *train_json,
+                GError     **error)
+{
+  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
+  g_autofree char *spec = lab_spec_to_string (lab_model_get_spec (model), FALSE);
+  gint64 tracked = (gint64) lab_model_get_batches_tracked (model);
+
+  lab_safetensors_writer_set_metadata (w, "format", LAB_SAFETENSORS_FORMAT);
+  lab_safetensors_writer_set_metadata (w, "spec", spec);
+  if (train_json)
+    lab_safetensors_writer_set_metadata (w, "train", train_json);
+
+  for (guint i = 0; i < lab_model_n_layers (model); i++)
+    {
+      LabLayer *layer = lab_model_get_layer (model, i);
+
+      for (guint t = 0; t < layer->n_tensors; t++)
+        {
+          const LabTensorInfo *info = &layer->tensors[t];
+          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          guint64 shape[4];
+
+          for (guint d = 0; d < info->ndim; d++)
+            shape[d] = info->dims[d];
+          lab_safetensors_writer_add (w, name, "F32", info->ndim, shape,
+                                      tensor_ptr (model, i, info));
+        }
+      /* PyTorch's BatchNorm has this buffer too; strict loading wants it. */
+      if (layer_has_running_stats (layer))
+        {
+          g_autofree char *name = g_strdup_printf ("%u.num_batches_tracked", i);
+          lab_safetensors_writer_add (w, name, "I64", 0, NULL, &tracked);
+        }
+    }
+  return lab_safetensors_writer_save (w, path, error);
+}
+
+static gboolean
+load_tensors (LabModel        *model,
+              LabSafetensors  *st,
+              GError         **error)
+{
+  g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *arch = lab_model_get_name (model);
+  guint64 tracked = 0;
+
+  for (guint i = 0; i < lab_model_n_layers (model); i++)
+    {
+      LabLayer *layer = lab_model_get_layer (model, i);
+
+      for (guint t = 0; t < layer->n_tensors; t++)
+        {
+          const LabTensorInfo *info = &layer->tensors[t];
+          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
+          guint64 want[4];
+          gboolean same;
+          float *dst;
+          gsize n;
+
+          for (guint d = 0; d < info->ndim; d++)
+            want[d] = info->dims[d];
+          if (tensor == NULL)
+            {
+              g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                           "%s: tensor %s is missing; the architecture “%s” needs it",
+                           st->name, name, arch);
+              return FALSE;
+            }
+          if (strcmp (tensor->dtype, "F32") != 0)
+            {
+              g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                           "%s: tensor %s has dtype %s; LatentLab reads float32 (F32) weights",
+                           st->name, name, tensor->dtype);
+              return FALSE;
+            }
+          same = tensor->ndim == info->ndim;
+          for (guint d = 0; same && d < info->ndim; d++)
+            same = tensor->shape[d] == want[d];
+          if (!same)
+            {
+              g_autofree char *has = shape_to_string (tensor->ndim, tensor->shape);
+              g_autofree char *needs = shape_to_string (info->ndim, want);
+              g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                           "%s: tensor %s has shape %s, the architecture needs %s",
+                           st->name, name, has, needs);
+              return FALSE;
+            }
+          dst = tensor_ptr (model, i, info);
+          n = (gsize) ((tensor->end - tensor->begin) / 4);
+          memcpy (dst, lab_safetensors_tensor_data (st, tensor), n * 4);
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+          for (gsize k = 0; k < n; k++)
+            {
+              guint32 v;
+              memcpy (&v, dst + k, 4);
+              v = GUINT32_FROM_LE (v);
+              memcpy (dst + k, &v, 4);
+            }
+#endif
+          g_hash_table_add (expected, g_steal_pointer (&name));
+        }
+
+      if (layer_has_running_stats (layer))
+        {
+          g_autofree char *name = g_strdup_printf ("%u.num_batches_tracked", i);
+          const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
+
+          /* Optional: files from other tools may leave it out. */
+          if (tensor != NULL)
+            {
+              gint64 v;
+              if (strcmp (tensor->dtype, "I64") != 0 || tensor->end - tensor->begin != 8)
+                {
+                  g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                               "%s: tensor %s must be one I64 number", st->name, name);
+                  return FALSE;
+                }
+              memcpy (&v, lab_safetensors_tensor_data (st, tensor), 8);
+              v = GINT64_FROM_LE (v);
+              tracked = MAX (tracked, (guint64) MAX (v, 0));
+            }
+          g_hash_table_add (expected, g_steal_pointer (&name));
+        }
+    }
+
+  for (guint i = 0; i < lab_safetensors_n_tensors (st); i++)
+    {
+      const LabSafetensorsTensor *tensor = lab_safetensors_get_tensor (st, i);
+      if (!g_hash_table_contains (expected, tensor->name))
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                       "%s: tensor %s is not part of the architecture “%s”",
+                       st->name, tensor->name, arch);
+          return FALSE;
+        }
+    }
+  lab_model_set_batches_tracked (model, tracked);
+  return TRUE;
+}
+
+LabModel *
+lab_model_load (const char  *path,
+                char       **train_json,
+                GError     **error)
+{
+  g_autoptr(LabSafetensors) st = lab_safetensors_open (path, error);
+  g_autoptr(LabSpec) spec = NULL;
+  g_autoptr(LabModel) model = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *format, *spec_json;
+
+  if (st == NULL)
+    return NULL;
+  format = lab_safetensors_get_metadata (st, "format");
+  if (format != NULL && !g_str_has_prefix (format, "latentlab-"))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: metadata says format “%s”, not a LatentLab model", st->name, format);
+      return NULL;
+    }
+  if (format != NULL && strcmp (format, LAB_SAFETENSORS_FORMAT) != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: written in format “%s” by a newer LatentLab; this one reads “%s”",
+                   st->name, format, LAB_SAFETENSORS_FORMAT);
+      return NULL;
+    }
+  spec_json = lab_safetensors_get_metadata (st, "spec");
+  if (spec_json == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: has no architecture (“spec” metadata), so it was not saved by "
+                   "LatentLab; load it into a chosen architecture instead",
+                   st->name);
+      return NULL;
+    }
+  spec = lab_spec_new_from_string (spec_json, -1, st->name, error);
+  if (spec == NULL)
+    return NULL;
+  model = lab_model_new (spec, &local_error);
+  if (model == NULL)
+    {
+      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", st->name, local_error->message);
+      return NULL;
+    }
+  if (!load_tensors (model, st, error))
+    return NULL;
+  if (train_json)
+    *train_json = g_strdup (lab_safetensors_get_metadata (st, "train"));
+  return g_steal_pointer (&model);
+}
+
+gboolean
+lab_model_load_weights (LabModel    *model,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autoptr(LabSafetensors) st = lab_safetensors_open (path, error);
+  g_autoptr(LabModel) staging = NULL;
+
+  if (st == NULL)
+    return FALSE;
+  /* Load into a copy first, so a file that fails halfway leaves the model as it was. */
+  staging = lab_model_copy (model, 0);
+  if (!load_tensors (staging, st, error))
+    return FALSE;
+  return lab_model_copy_params_from (model, staging);
+}

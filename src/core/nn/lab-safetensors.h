@@ -1,0 +1,103 @@
+#pragma once
+
+#include <glib.h>
+
+#include "lab-error.h"
+#include "lab-model.h"
+
+G_BEGIN_DECLS
+
+/* The safetensors format (huggingface/safetensors): an 8-byte little-endian
+ * header length N, N bytes of JSON
+ *   {"__metadata__": {"key": "string", ...},
+ *    "<name>": {"dtype": "F32", "shape": [d0, ...], "data_offsets": [begin, end]}, ...}
+ * padded with spaces, then the raw little-endian tensor bytes; offsets are
+ * relative to the end of the header. */
+
+#define LAB_SAFETENSORS_FORMAT      "latentlab-1"
+/* Largest JSON header we parse; real ones are a few kB. */
+#define LAB_SAFETENSORS_MAX_HEADER  (100u << 20)
+#define LAB_SAFETENSORS_MAX_DIMS    8
+
+typedef struct
+{
+  char    *name;
+  char    *dtype;        /* "F32", "I64", ... */
+  guint    dtype_size;   /* bytes per element */
+  guint    ndim;
+  guint64  shape[LAB_SAFETENSORS_MAX_DIMS];
+  guint64  begin;        /* bytes from the start of the data */
+  guint64  end;
+} LabSafetensorsTensor;
+
+/* A parsed and fully validated file, mapped read-only. */
+typedef struct _LabSafetensors LabSafetensors;
+
+/* Checks everything before trusting anything: the header length against
+ * the file size, the JSON, each dtype and shape, every data range inside
+ * the file and no two overlapping. Errors start with the file's name. */
+LabSafetensors             *lab_safetensors_open          (const char           *path,
+                                                           GError              **error);
+void                        lab_safetensors_free          (LabSafetensors       *self);
+guint                       lab_safetensors_n_tensors     (LabSafetensors       *self);
+/* In the order of the header. */
+const LabSafetensorsTensor *lab_safetensors_get_tensor    (LabSafetensors       *self,
+                                                           guint                 index);
+const LabSafetensorsTensor *lab_safetensors_find          (LabSafetensors       *self,
+                                                           const char           *name);
+/* end - begin bytes, possibly unaligned: read with memcpy. */
+const guint8               *lab_safetensors_tensor_data   (LabSafetensors       *self,
+                                                           const LabSafetensorsTensor *tensor);
+/* A "__metadata__" value, or NULL. */
+const char                 *lab_safetensors_get_metadata  (LabSafetensors       *self,
+                                                           const char           *key);
+/* (element-type utf8) keys, borrowed. */
+GList                      *lab_safetensors_metadata_keys (LabSafetensors       *self);
+
+/* Collects tensors (borrowed until save) and metadata, then writes them. */
+typedef struct _LabSafetensorsWriter LabSafetensorsWriter;
+
+LabSafetensorsWriter       *lab_safetensors_writer_new    (void);
+void                        lab_safetensors_writer_free   (LabSafetensorsWriter *self);
+/* data holds the product of shape elements of dtype ("F32" or "I64"),
+ * in host byte order; it is converted to little-endian on save. */
+void                        lab_safetensors_writer_add    (LabSafetensorsWriter *self,
+                                                           const char           *name,
+                                                           const char           *dtype,
+                                                           guint                 ndim,
+                                                           const guint64        *shape,
+                                                           gconstpointer         data);
+void                        lab_safetensors_writer_set_metadata (LabSafetensorsWriter *self,
+                                                           const char           *key,
+                                                           const char           *value);
+/* Writes to a temporary file beside path and renames it over path, so a
+ * failed save leaves an existing file as it was. */
+gboolean                    lab_safetensors_writer_save   (LabSafetensorsWriter *self,
+                                                           const char           *path,
+                                                           GError              **error);
+
+/* A model file: every tensor "<layer>.<name>" as PyTorch's state_dict has
+ * it (BatchNorm layers also "<layer>.num_batches_tracked", I64 shape []),
+ * metadata "format" = "latentlab-1", "spec" = the architecture JSON and,
+ * when train_json is not NULL, "train" = the training record. */
+gboolean                    lab_model_save                (LabModel             *model,
+                                                           const char           *path,
+                                                           const char           *train_json,
+                                                           GError              **error);
+/* Rebuilds the model from the file's "spec" and loads every tensor. The
+ * file must hold exactly the architecture's tensors with their shapes, as
+ * PyTorch's load_state_dict(strict=True) demands. train_json (may be NULL)
+ * receives the "train" metadata or NULL. The model has no batch yet. */
+LabModel                   *lab_model_load                (const char           *path,
+                                                           char                **train_json,
+                                                           GError              **error);
+/* Loads a file's tensors into an existing model of a known architecture,
+ * e.g. one exported from PyTorch without LatentLab's metadata. */
+gboolean                    lab_model_load_weights        (LabModel             *model,
+                                                           const char           *path,
+                                                           GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSafetensors, lab_safetensors_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSafetensorsWriter, lab_safetensors_writer_free)
+
+G_END_DECLS

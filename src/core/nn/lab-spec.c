@@ -1,0 +1,292 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-spec.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#define SPEC_FILE_MAX_BYTES (1 << 20)
+
+static const char *
+source_or_default (const char *source)
+{
+  return source ? source : "Architecture";
+}
+
+/* A whole number in [min, max] from a JSON value node, or FALSE. */
+static gboolean
+node_get_uint (JsonNode *node,
+               guint     min,
+               guint     max,
+               guint    *value)
+{
+  gint64 v;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
+    return FALSE;
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    v = json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+      if (!isfinite (d) || d != floor (d) || fabs (d) > 1e12)
+        return FALSE;
+      v = (gint64) d;
+    }
+  else
+    return FALSE;
+  if (v < (gint64) min || v > (gint64) max)
+    return FALSE;
+  *value = (guint) v;
+  return TRUE;
+}
+
+LabSpec *
+lab_spec_new_from_node (JsonNode    *root,
+                        const char  *source,
+                        GError     **error)
+{
+  g_autoptr(LabSpec) self = g_new0 (LabSpec, 1);
+  const char *src = source_or_default (source);
+  JsonObject *obj;
+  JsonNode *node;
+  JsonArray *input, *layers;
+  guint dims[3];
+  guint n;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: the architecture must be a JSON object with “input”, “loss”, "
+                   "“encoder_layers” and “layers”", src);
+      return NULL;
+    }
+  obj = json_node_get_object (root);
+
+  node = json_object_get_member (obj, "name");
+  if (node == NULL)
+    self->name = g_strdup ("custom");
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+           && *json_node_get_string (node) != '\0')
+    self->name = g_strdup (json_node_get_string (node));
+  else
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: “name” must be a non-empty string", src);
+      return NULL;
+    }
+
+  node = json_object_get_member (obj, "description");
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node)
+      && json_node_get_value_type (node) == G_TYPE_STRING)
+    self->description = g_strdup (json_node_get_string (node));
+
+  node = json_object_get_member (obj, "input");
+  input = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  if (input == NULL || json_array_get_length (input) != 3
+      || !node_get_uint (json_array_get_element (input, 0), 1, LAB_SPEC_MAX_SIDE, &dims[0])
+      || !node_get_uint (json_array_get_element (input, 1), 1, LAB_SPEC_MAX_SIDE, &dims[1])
+      || !node_get_uint (json_array_get_element (input, 2), 1, LAB_SPEC_MAX_SIDE, &dims[2]))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: “input” must be [channels, height, width] with whole numbers "
+                   "from 1 to %d, such as [1, 28, 28]", src, LAB_SPEC_MAX_SIDE);
+      return NULL;
+    }
+  self->input = (LabShape) { dims[0], dims[1], dims[2] };
+  if (lab_shape_size (self->input) > LAB_SPEC_MAX_INPUT)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: an input of %u×%u×%u values is larger than the %u allowed",
+                   src, dims[0], dims[1], dims[2], LAB_SPEC_MAX_INPUT);
+      return NULL;
+    }
+
+  node = json_object_get_member (obj, "loss");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: “loss” must be “mse”, “bce” or “softmax_ce”", src);
+      return NULL;
+    }
+  if (!lab_loss_from_name (json_node_get_string (node), &self->loss, error))
+    {
+      g_prefix_error (error, "%s: ", src);
+      return NULL;
+    }
+
+  node = json_object_get_member (obj, "layers");
+  layers = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  n = layers ? json_array_get_length (layers) : 0;
+  if (n == 0 || n > LAB_SPEC_MAX_LAYERS)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: “layers” must be a list of 1 to %d layer objects",
+                   src, LAB_SPEC_MAX_LAYERS);
+      return NULL;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *layer = json_array_get_element (layers, i);
+      JsonNode *type = JSON_NODE_HOLDS_OBJECT (layer)
+        ? json_object_get_member (json_node_get_object (layer), "type") : NULL;
+
+      if (type == NULL || !JSON_NODE_HOLDS_VALUE (type)
+          || json_node_get_value_type (type) != G_TYPE_STRING)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: layer %u must be an object with a “type”, "
+                       "such as {\"type\": \"relu\"}", src, i);
+          return NULL;
+        }
+    }
+  self->layers = json_array_ref (layers);
+
+  node = json_object_get_member (obj, "encoder_layers");
+  if (!node_get_uint (node, 1, n, &self->encoder_layers))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: “encoder_layers” must be a whole number from 1 to %u: layers "
+                   "[0, encoder_layers) are the encoder and the last of them gives the latent",
+                   src, n);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+LabSpec *
+lab_spec_new_from_string (const char  *json,
+                          gssize       length,
+                          const char  *source,
+                          GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+
+  if (!json_parser_load_from_data (parser, json, length, &local_error))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: not valid JSON (%s)",
+                   source_or_default (source), local_error->message);
+      return NULL;
+    }
+  return lab_spec_new_from_node (json_parser_get_root (parser), source, error);
+}
+
+LabSpec *
+lab_spec_load (const char  *path,
+               GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+  GStatBuf st;
+
+  if (g_stat (path, &st) == 0 && st.st_size > SPEC_FILE_MAX_BYTES)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: an architecture file of %" G_GINT64_FORMAT " bytes is too large "
+                   "(at most 1 MB)", base, (gint64) st.st_size);
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, LAB_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                   ? LAB_ERROR_NOT_FOUND : LAB_ERROR_IO,
+                   "%s", local_error->message);
+      return NULL;
+    }
+  return lab_spec_new_from_string (contents, length, base, error);
+}
+
+LabSpec *
+lab_spec_copy (const LabSpec *self)
+{
+  LabSpec *copy = g_new0 (LabSpec, 1);
+
+  /* A spec never changes once parsed, so the layer objects can be shared. */
+  copy->name = g_strdup (self->name);
+  copy->description = g_strdup (self->description);
+  copy->input = self->input;
+  copy->loss = self->loss;
+  copy->encoder_layers = self->encoder_layers;
+  copy->layers = json_array_ref (self->layers);
+  return copy;
+}
+
+void
+lab_spec_free (LabSpec *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->description);
+  g_clear_pointer (&self->layers, json_array_unref);
+  g_free (self);
+}
+
+JsonObject *
+lab_spec_get_layer (const LabSpec *self,
+                    guint          index)
+{
+  g_return_val_if_fail (index < lab_spec_n_layers (self), NULL);
+  return json_array_get_object_element (self->layers, index);
+}
+
+const char *
+lab_spec_get_layer_type (const LabSpec *self,
+                         guint          index)
+{
+  return json_object_get_string_member (lab_spec_get_layer (self, index), "type");
+}
+
+JsonNode *
+lab_spec_to_node (const LabSpec *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  guint n = lab_spec_n_layers (self);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, self->name);
+  if (self->description)
+    {
+      json_builder_set_member_name (b, "description");
+      json_builder_add_string_value (b, self->description);
+    }
+  json_builder_set_member_name (b, "input");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, self->input.c);
+  json_builder_add_int_value (b, self->input.h);
+  json_builder_add_int_value (b, self->input.w);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "loss");
+  json_builder_add_string_value (b, lab_loss_name (self->loss));
+  json_builder_set_member_name (b, "encoder_layers");
+  json_builder_add_int_value (b, self->encoder_layers);
+  json_builder_set_member_name (b, "layers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (b, json_node_copy (json_array_get_element (self->layers, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+char *
+lab_spec_to_string (const LabSpec *self,
+                    gboolean       pretty)
+{
+  g_autoptr(JsonNode) root = lab_spec_to_node (self);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}

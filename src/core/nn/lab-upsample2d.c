@@ -1,0 +1,151 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* Upsample2d as PyTorch's nn.Upsample(scale_factor = s, mode = "nearest")
+ * with a whole-number scale: every pixel becomes an s×s block.
+ *
+ *   y[oy, ox] = x[oy / s, ox / s];  G_x[iy, ix] += Σ over its block of G_y */
+
+#include "lab-layers-private.h"
+
+#include <string.h>
+
+typedef struct
+{
+  LabLayer parent;
+  guint    scale;
+} LabUpsample2d;
+
+static LabLayer *
+upsample_from_json (JsonObject  *spec,
+                    GError     **error)
+{
+  g_autofree LabUpsample2d *self = g_new0 (LabUpsample2d, 1);
+
+  if (!lab_spec_get_uint (spec, "upsample2d", "scale", FALSE, 2, 1, 64, &self->scale, error))
+    return NULL;
+  return (LabLayer *) g_steal_pointer (&self);
+}
+
+static void
+upsample_to_json (LabLayer    *layer,
+                  JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "scale");
+  json_builder_add_int_value (builder, ((LabUpsample2d *) layer)->scale);
+}
+
+static gboolean
+upsample_setup (LabLayer  *layer,
+                LabShape   in,
+                GError   **error)
+{
+  guint s = ((LabUpsample2d *) layer)->scale;
+
+  if ((guint64) in.h * s > 65536 || (guint64) in.w * s > 65536)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "Layer “upsample2d” would make %u×%u pixels into more than 65536 a side",
+                   in.h, in.w);
+      return FALSE;
+    }
+  layer->out = (LabShape) { in.c, in.h * s, in.w * s };
+  return TRUE;
+}
+
+static void
+upsample_forward (LabLayer      *layer,
+                  const LabPass *pass)
+{
+  const guint s = ((LabUpsample2d *) layer)->scale;
+  const LabShape in = layer->in, out = layer->out;
+  const gsize planes = (gsize) pass->batch * in.c;
+
+  for (gsize pl = 0; pl < planes; pl++)
+    {
+      const float *x = pass->in + pl * in.h * in.w;
+      float *y = pass->out + pl * out.h * out.w;
+
+      for (guint iy = 0; iy < in.h; iy++)
+        {
+          const float *xr = x + (gsize) iy * in.w;
+          float *row = y + (gsize) iy * s * out.w;
+          guint ix = 0;
+
+          if (s == 2)
+            for (; ix + 4 <= in.w; ix += 4)
+              {
+                LabV4 v = lab_v4_load (xr + ix);
+
+                lab_v4_store (row + 2 * ix, LAB_V4_SHUFFLE (v, v, 0, 0, 1, 1));
+                lab_v4_store (row + 2 * ix + 4, LAB_V4_SHUFFLE (v, v, 2, 2, 3, 3));
+              }
+          for (; ix < in.w; ix++)
+            for (guint j = 0; j < s; j++)
+              row[ix * s + j] = xr[ix];
+          /* the other s-1 rows of the block repeat the first */
+          for (guint j = 1; j < s; j++)
+            memcpy (row + (gsize) j * out.w, row, out.w * sizeof (float));
+        }
+    }
+}
+
+static void
+upsample_backward (LabLayer      *layer,
+                   const LabPass *pass)
+{
+  const guint s = ((LabUpsample2d *) layer)->scale;
+  const LabShape in = layer->in, out = layer->out;
+  const gsize planes = (gsize) pass->batch * in.c;
+
+  if (pass->din == NULL)
+    return;
+  for (gsize pl = 0; pl < planes; pl++)
+    {
+      float *dx = pass->din + pl * in.h * in.w;
+      const float *dy = pass->dout + pl * out.h * out.w;
+
+      for (guint iy = 0; iy < in.h; iy++)
+        {
+          float *dxr = dx + (gsize) iy * in.w;
+          guint ix = 0;
+
+          if (s == 2)
+            {
+              /* both rows of the blocks at once, then neighbours pairwise */
+              const float *r0 = dy + (gsize) 2 * iy * out.w, *r1 = r0 + out.w;
+
+              for (; ix + 4 <= in.w; ix += 4)
+                {
+                  LabV4 lo = lab_v4_load (r0 + 2 * ix) + lab_v4_load (r1 + 2 * ix);
+                  LabV4 hi = lab_v4_load (r0 + 2 * ix + 4) + lab_v4_load (r1 + 2 * ix + 4);
+                  LabV4 even = LAB_V4_SHUFFLE (lo, hi, 0, 2, 4, 6);
+                  LabV4 odd = LAB_V4_SHUFFLE (lo, hi, 1, 3, 5, 7);
+
+                  lab_v4_store (dxr + ix, lab_v4_load (dxr + ix) + even + odd);
+                }
+            }
+          for (; ix < in.w; ix++)
+            {
+              float sum = 0.f;
+
+              for (guint j = 0; j < s; j++)
+                for (guint i = 0; i < s; i++)
+                  sum += dy[((gsize) iy * s + j) * out.w + ix * s + i];
+              dxr[ix] += sum;
+            }
+        }
+    }
+}
+
+const LabLayerClass lab_upsample2d_class = {
+  .type = "upsample2d",
+  .title = "UpSampling2D",
+  .from_json = upsample_from_json,
+  .to_json = upsample_to_json,
+  .setup = upsample_setup,
+  .init = lab_layer_init_none,
+  .scratch_floats = lab_layer_scratch_none,
+  .forward = upsample_forward,
+  .backward = upsample_backward,
+  .free = lab_layer_free_plain,
+};

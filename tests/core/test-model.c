@@ -1,0 +1,438 @@
+#include <math.h>
+#include <string.h>
+
+#include "lab-gradcheck.h"
+#include "lab-model.h"
+#include "lab-presets.h"
+
+static LabModel *
+new_preset (const char *name,
+            guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
+  LabModel *model;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  lab_model_init (model, LAB_INIT_TORCH, seed);
+  return model;
+}
+
+static void
+fill_uniform (float  *x,
+              gsize   n,
+              guint64 seed)
+{
+  LabRng rng;
+
+  lab_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) lab_rng_uniform (&rng);
+}
+
+/* The counts PyTorch gives for torch_ref.py's models (`torch_ref.py params`)
+ * and, for the presets it does not have, the sum of their layers:
+ *   sr-ae        320 + 18,496 + 803,072 + 16,448 + 16,640 + 805,952 + 18,464 + 4,624 + 145
+ *   cnn-baseline 160 + 1,160 + 39,300 + 1,010
+ *   vae-conv     320 + 18,496 + 12,548 + 9,408 + 18,464 + 289      (latent 2)
+ *   vae-conv16   320 + 18,496 + 100,384 + 53,312 + 18,464 + 289    (latent 16) */
+static void
+test_model_preset_counts (void)
+{
+  static const struct
+  {
+    const char *name;
+    gsize       params;
+    gsize       buffers;
+    guint       layers;
+    guint       encoder;
+    LabShape    latent;
+    LabShape    output;
+    LabLossKind loss;
+  } expected[] = {
+    { "dae-keras32",  74497,   0,   14, 6,  { 64, 7, 7 },  { 1, 28, 28 }, LAB_LOSS_BCE },
+    { "cae-tiny",     4385,    0,   20, 9,  { 8, 4, 4 },   { 1, 28, 28 }, LAB_LOSS_BCE },
+    { "cae-keras16",  7265,    0,   14, 6,  { 16, 7, 7 },  { 1, 28, 28 }, LAB_LOSS_BCE },
+    { "stacked",      1149520, 0,   18, 9,  { 64, 1, 1 },  { 1, 28, 28 }, LAB_LOSS_MSE },
+    { "convae-bn",    995009,  640, 21, 11, { 64, 1, 1 },  { 1, 28, 28 }, LAB_LOSS_MSE },
+    { "strided-dae",  3217,    0,   10, 4,  { 8, 7, 7 },   { 1, 28, 28 }, LAB_LOSS_MSE },
+    { "sr-ae",        1684161, 0,   19, 8,  { 64, 1, 1 },  { 1, 28, 28 }, LAB_LOSS_MSE },
+    { "cnn-baseline", 41630,   0,   9,  4,  { 8, 7, 7 },   { 10, 1, 1 },  LAB_LOSS_SOFTMAX_CE },
+    { "vae-conv",     59525,   0,   14, 7,  { 2, 1, 1 },   { 1, 28, 28 }, LAB_LOSS_BCE },
+    { "vae-conv16",   191265,  0,   14, 7,  { 16, 1, 1 },  { 1, 28, 28 }, LAB_LOSS_BCE },
+  };
+  const char * const *names = lab_presets_list ();
+
+  g_assert_cmpuint (g_strv_length ((char **) names), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(LabModel) model = new_preset (expected[i].name, 1);
+      LabShape latent = lab_model_latent_shape (model);
+      LabShape out = lab_model_output_shape (model);
+
+      g_test_message ("%s: %" G_GSIZE_FORMAT " params", expected[i].name, lab_model_n_params (model));
+      g_assert_cmpstr (names[i], ==, expected[i].name);
+      g_assert_nonnull (lab_presets_describe (expected[i].name));
+      g_assert_cmpuint (lab_model_n_params (model), ==, expected[i].params);
+      g_assert_cmpuint (lab_model_n_buffers (model), ==, expected[i].buffers);
+      g_assert_cmpuint (lab_model_n_layers (model), ==, expected[i].layers);
+      g_assert_cmpuint (lab_model_encoder_layers (model), ==, expected[i].encoder);
+      g_assert_cmpuint (latent.c, ==, expected[i].latent.c);
+      g_assert_cmpuint (latent.h, ==, expected[i].latent.h);
+      g_assert_cmpuint (latent.w, ==, expected[i].latent.w);
+      g_assert_cmpuint (lab_shape_size (out), ==, lab_shape_size (expected[i].output));
+      g_assert_cmpint (lab_model_get_loss (model), ==, expected[i].loss);
+    }
+  /* sr-ae takes the half-size image */
+  {
+    g_autoptr(LabModel) sr = new_preset ("sr_ae", 1);
+    g_assert_cmpuint (lab_model_input_shape (sr).h, ==, 14);
+  }
+}
+
+/* Layer indices mirror torch_ref.py's nn.Sequential, so tensor names are
+ * its state_dict keys; spot checks of PyTorch's layouts. */
+static void
+test_model_tensor_layout (void)
+{
+  g_autoptr(LabModel) stacked = new_preset ("stacked", 1);
+  g_autoptr(LabModel) convae = new_preset ("convae-bn", 1);
+  LabLayer *l;
+
+  /* stacked[1] = Linear(784, 512): weight [512, 784]; stacked[0] = Flatten */
+  l = lab_model_get_layer (stacked, 1);
+  g_assert_cmpstr (l->klass->type, ==, "dense");
+  g_assert_cmpstr (l->tensors[0].name, ==, "weight");
+  g_assert_cmpuint (l->tensors[0].dims[0], ==, 512);
+  g_assert_cmpuint (l->tensors[0].dims[1], ==, 784);
+  g_assert_cmpstr (lab_model_get_layer (stacked, 0)->klass->type, ==, "flatten");
+  g_assert_cmpstr (lab_model_get_layer (stacked, 17)->klass->type, ==, "reshape");
+
+  /* convae_bn[14] = BatchNorm2d(64); [16] = ConvTranspose2d(64, 32): [in, out, kh, kw] */
+  l = lab_model_get_layer (convae, 14);
+  g_assert_cmpuint (l->n_tensors, ==, 4);
+  g_assert_cmpstr (l->tensors[2].name, ==, "running_mean");
+  g_assert_false (l->tensors[2].trainable);
+  l = lab_model_get_layer (convae, 16);
+  g_assert_cmpuint (l->tensors[0].dims[0], ==, 64);
+  g_assert_cmpuint (l->tensors[0].dims[1], ==, 32);
+
+  /* Offsets pack the layers back to back in the one flat array. */
+  g_assert_cmpuint (lab_model_param_offset (convae, 0), ==, 0);
+  g_assert_cmpuint (lab_model_param_offset (convae, 1), ==, 32 * 9 + 32);
+  g_assert_cmpuint (lab_model_param_offset (convae, lab_model_n_layers (convae)), ==,
+                    lab_model_n_params (convae));
+}
+
+static void
+test_model_summary (void)
+{
+  g_autoptr(LabModel) model = new_preset ("dae-keras32", 1);
+  g_autoptr(GPtrArray) rows = lab_model_summary_rows (model);
+  g_autofree char *text = lab_model_summary_text (model);
+  g_autoptr(JsonNode) json = lab_model_summary_json (model);
+  g_autoptr(LabModel) bn = new_preset ("convae-bn", 1);
+  g_autofree char *bn_text = lab_model_summary_text (bn);
+  LabSummaryRow *row;
+  JsonObject *obj;
+  JsonArray *layers;
+  gsize total = 0;
+
+  g_assert_cmpuint (rows->len, ==, 14);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->name, ==, "conv2d");
+  g_assert_cmpstr (row->title, ==, "Conv2D");
+  g_assert_cmpstr (row->output_shape, ==, "(None, 28, 28, 32)");
+  g_assert_cmpuint (row->params, ==, 320);
+  row = g_ptr_array_index (rows, 3);
+  g_assert_cmpstr (row->name, ==, "conv2d_1");
+  g_assert_cmpuint (row->params, ==, 18496);
+  row = g_ptr_array_index (rows, 5);
+  g_assert_true (row->is_latent);
+  g_assert_cmpstr (row->output_shape, ==, "(None, 7, 7, 64)");
+  row = g_ptr_array_index (rows, 12);
+  g_assert_cmpstr (row->name, ==, "conv2d_4");
+  g_assert_cmpuint (row->params, ==, 289);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      row = g_ptr_array_index (rows, i);
+      total += row->params;
+      g_assert_true (row->is_latent == (i == 5));
+    }
+  g_assert_cmpuint (total, ==, 74497);
+
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Total params: 74,497"));
+  g_assert_nonnull (strstr (text, "conv2d_1 (Conv2D)"));
+  g_assert_nonnull (strstr (text, "(None, 14, 14, 64)        18,496"));
+  g_assert_nonnull (strstr (text, "Latent: 3,136 values"));
+  /* BatchNorm's running statistics are Keras' non-trainable params. */
+  g_assert_nonnull (strstr (bn_text, "Trainable params: 995,009"));
+  g_assert_nonnull (strstr (bn_text, "Non-trainable params: 640"));
+
+  obj = json_node_get_object (json);
+  g_assert_cmpint (json_object_get_int_member (obj, "params"), ==, 74497);
+  g_assert_cmpint (json_object_get_int_member (obj, "latent_size"), ==, 3136);
+  layers = json_object_get_array_member (obj, "layers");
+  g_assert_cmpuint (json_array_get_length (layers), ==, 14);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (layers, 9),
+                                                  "output_shape"), ==, "(None, 14, 14, 32)");
+  /* 2 x MACs matches torch_ref.py's fwd_mflop_per_image, 18.967 */
+  g_assert_cmpfloat_with_epsilon (2.0 * lab_model_macs (model) / 1e6, 18.967, 5e-4);
+}
+
+/* decode(encode(x)) is forward(x) in inference, for every preset. */
+static void
+test_model_encode_decode_split (void)
+{
+  const char * const *names = lab_presets_list ();
+
+  for (guint p = 0; names[p]; p++)
+    {
+      g_autoptr(LabModel) model = new_preset (names[p], 3 + p);
+      g_autoptr(GError) error = NULL;
+      const guint n = 3;
+      gsize in_size = lab_shape_size (lab_model_input_shape (model));
+      gsize out_size = lab_shape_size (lab_model_output_shape (model));
+      gsize latent_size = lab_shape_size (lab_model_latent_shape (model));
+      g_autofree float *x = g_new (float, n * in_size);
+      g_autofree float *forward = NULL, *latent = NULL;
+      const float *y;
+      double max_diff = 0, sum = 0;
+
+      g_assert_true (lab_model_set_batch (model, n, &error));
+      fill_uniform (x, n * in_size, 10 + p);
+      forward = g_memdup2 (lab_model_forward (model, x, n, FALSE), n * out_size * sizeof (float));
+      latent = g_memdup2 (lab_model_encode (model, x, n), n * latent_size * sizeof (float));
+      /* The encoder's output is what forward computed at that layer. */
+      g_assert_cmpmem (latent, n * latent_size * sizeof (float),
+                       lab_model_layer_output (model, lab_model_encoder_layers (model) - 1),
+                       n * latent_size * sizeof (float));
+      y = lab_model_decode (model, latent, n);
+      for (gsize i = 0; i < n * out_size; i++)
+        {
+          max_diff = MAX (max_diff, fabs (y[i] - forward[i]));
+          sum += fabs (forward[i]);
+        }
+      g_test_message ("%s: max |decode(encode(x)) - forward(x)| = %g", names[p], max_diff);
+      g_assert_cmpfloat (max_diff, ==, 0.0);
+      g_assert_cmpfloat (sum, >, 0.0);
+    }
+}
+
+/* A copy has its own weights and activations; copy_params_from syncs them. */
+static void
+test_model_copy_independent (void)
+{
+  g_autoptr(LabModel) model = new_preset ("convae-bn", 1);
+  g_autoptr(LabModel) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint n = 2;
+  float x[2 * 784];
+  g_autofree float *before = NULL;
+  const float *y;
+
+  for (gsize i = 0; i < lab_model_n_buffers (model); i++)
+    lab_model_buffers (model)[i] = 0.5f + 0.01f * (float) (i % 7);
+  copy = lab_model_copy (model, n);
+  g_assert_cmpuint (lab_model_get_batch (copy), ==, n);
+  g_assert_cmpmem (lab_model_params (copy), lab_model_n_params (copy) * 4,
+                   lab_model_params (model), lab_model_n_params (model) * 4);
+  g_assert_cmpmem (lab_model_buffers (copy), lab_model_n_buffers (copy) * 4,
+                   lab_model_buffers (model), lab_model_n_buffers (model) * 4);
+  g_assert_true (lab_model_params (copy) != lab_model_params (model));
+
+  fill_uniform (x, G_N_ELEMENTS (x), 4);
+  before = g_memdup2 (lab_model_forward (copy, x, n, FALSE), n * 784 * sizeof (float));
+
+  /* Retrain the original (here: new weights and a training forward that
+   * moves its running statistics): the copy must not notice. */
+  lab_model_init (model, LAB_INIT_GLOROT, 99);
+  g_assert_true (lab_model_set_batch (model, n, &error));
+  lab_model_forward (model, x, n, TRUE);
+  y = lab_model_forward (copy, x, n, FALSE);
+  g_assert_cmpmem (y, n * 784 * sizeof (float), before, n * 784 * sizeof (float));
+
+  g_assert_true (lab_model_copy_params_from (copy, model));
+  g_assert_cmpmem (lab_model_forward (copy, x, n, FALSE), n * 784 * sizeof (float),
+                   lab_model_forward (model, x, n, FALSE), n * 784 * sizeof (float));
+  g_assert_cmpuint (lab_model_get_batches_tracked (copy), ==, 1);
+}
+
+static void
+assert_spec_error (const char *json,
+                   int         code,
+                   const char *fragment1,
+                   const char *fragment2)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (json, -1, "spec.json", &error);
+  g_autoptr(LabModel) model = NULL;
+
+  if (spec != NULL)
+    model = lab_model_new (spec, &error);
+  g_assert_null (model);
+  g_assert_error (error, LAB_ERROR, code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, fragment1));
+  if (fragment2)
+    g_assert_nonnull (strstr (error->message, fragment2));
+}
+
+static void
+test_model_bad_specs (void)
+{
+  /* The layer that does not fit is named with its index, type and input. */
+  assert_spec_error ("{\"name\":\"broken\",\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":2,"
+                     "\"layers\":[{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"stride\":2,\"padding\":1},"
+                     "{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":10},"
+                     "{\"type\":\"reshape\",\"shape\":[1,28,28]}]}",
+                     LAB_ERROR_MISMATCH, "“broken”, layer 3 (reshape) does not fit its input (None, 10)",
+                     NULL);
+  assert_spec_error ("{\"name\":\"tiny\",\"input\":[1,2,2],\"loss\":\"mse\",\"encoder_layers\":1,"
+                     "\"layers\":[{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"stride\":1,\"padding\":0}]}",
+                     LAB_ERROR_MISMATCH, "layer 0 (conv2d)", "(None, 2, 2, 1)");
+  assert_spec_error ("{\"name\":\"typo\",\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":1,"
+                     "\"layers\":[{\"type\":\"relu\"},{\"type\":\"conv3d\"}]}",
+                     LAB_ERROR_NOT_FOUND, "“typo”, layer 1 (conv3d)", "conv3d");
+  assert_spec_error ("{\"name\":\"opt\",\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":1,"
+                     "\"layers\":[{\"type\":\"dense\",\"units\":0}]}",
+                     LAB_ERROR_INVALID, "layer 0 (dense)", "units");
+  /* Structure. */
+  assert_spec_error ("{\"input\":[1,28],\"loss\":\"mse\",\"encoder_layers\":1,\"layers\":[{\"type\":\"relu\"}]}",
+                     LAB_ERROR_FORMAT, "spec.json: “input” must be [channels, height, width]", NULL);
+  assert_spec_error ("{\"input\":[1,28,28],\"loss\":\"l1\",\"encoder_layers\":1,\"layers\":[{\"type\":\"relu\"}]}",
+                     LAB_ERROR_INVALID, "spec.json: Unknown loss “l1”", NULL);
+  assert_spec_error ("{\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":2,\"layers\":[{\"type\":\"relu\"}]}",
+                     LAB_ERROR_FORMAT, "“encoder_layers” must be a whole number from 1 to 1", NULL);
+  assert_spec_error ("{\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":1,\"layers\":[{\"units\":3}]}",
+                     LAB_ERROR_FORMAT, "layer 0 must be an object with a “type”", NULL);
+  assert_spec_error ("{\"input\":[1,28,28],\"loss\":\"mse\",", LAB_ERROR_FORMAT,
+                     "spec.json: not valid JSON", NULL);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_null (lab_presets_get ("dae-keras64", &error));
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND);
+    g_assert_nonnull (strstr (error->message, "dae-keras32, cae-tiny"));
+  }
+}
+
+static void
+test_model_spec_round_trip (void)
+{
+  const char * const *names = lab_presets_list ();
+
+  for (guint p = 0; names[p]; p++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LabSpec) spec = lab_presets_get (names[p], &error);
+      g_autofree char *text = lab_spec_to_string (spec, TRUE);
+      g_autoptr(LabSpec) back = lab_spec_new_from_string (text, -1, NULL, &error);
+      g_autofree char *again = NULL;
+
+      g_assert_no_error (error);
+      again = lab_spec_to_string (back, TRUE);
+      g_assert_cmpstr (text, ==, again);
+      g_assert_cmpstr (back->name, ==, names[p]);
+      g_assert_cmpuint (back->encoder_layers, ==, spec->encoder_layers);
+    }
+}
+
+/* Gradients of whole models (offsets, the ping-pong buffers, the fused
+ * softmax, batch norm, the VAE's KL) against central differences. */
+static void
+test_model_gradients (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) results = lab_gradcheck_run_all (17, NULL, &error);
+  guint n_models = 0;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < results->len; i++)
+    {
+      LabGradcheckResult *r = g_ptr_array_index (results, i);
+
+      g_test_message ("%-32s %-12s %.3g (%u checked, %u skipped)", r->name, r->metric,
+                      r->error, r->n_checked, r->n_skipped);
+      g_assert_cmpstr (r->message, ==, NULL);
+      g_assert_true (r->passed);
+      g_assert_cmpuint (r->n_checked, >, 10);
+      if (g_str_has_prefix (r->name, "model "))
+        {
+          n_models++;
+          g_assert_cmpuint (r->n_skipped, <, r->n_checked);
+        }
+    }
+  g_assert_cmpuint (n_models, ==, 5);
+}
+
+static void
+test_model_batch_too_large (void)
+{
+  g_autoptr(LabModel) model = new_preset ("dae-keras32", 1);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (lab_model_set_batch (model, 2000000000u, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "smaller batch"));
+  g_assert_cmpuint (lab_model_get_batch (model), ==, 0);
+}
+
+/* strided-dae's encoder goes into cnn-baseline; frozen, it gets no gradients. */
+static void
+test_model_transfer_and_freeze (void)
+{
+  g_autoptr(LabModel) dae = new_preset ("strided-dae", 1);
+  g_autoptr(LabModel) cnn = new_preset ("cnn-baseline", 2);
+  g_autoptr(GError) error = NULL;
+  float x[4 * 784], target[4 * 10] = { 0 };
+  gsize frozen_end;
+  double frozen_sum = 0, free_sum = 0;
+
+  g_assert_true (lab_model_transfer_layers (cnn, dae, 4, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (lab_model_params (cnn), lab_model_param_offset (cnn, 4) * 4,
+                   lab_model_params (dae), lab_model_param_offset (dae, 4) * 4);
+  g_assert_false (lab_model_transfer_layers (cnn, dae, 5, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "layer 4"));
+
+  lab_model_set_frozen_layers (cnn, 4);
+  g_assert_true (lab_model_set_batch (cnn, 4, NULL));
+  fill_uniform (x, G_N_ELEMENTS (x), 8);
+  for (guint b = 0; b < 4; b++)
+    target[b * 10 + b] = 1;
+  lab_model_forward (cnn, x, 4, TRUE);
+  lab_model_loss (cnn, target, 4);
+  lab_model_zero_grad (cnn);
+  lab_model_backward (cnn, 4);
+  frozen_end = lab_model_param_offset (cnn, 4);
+  for (gsize i = 0; i < lab_model_n_params (cnn); i++)
+    {
+      if (i < frozen_end)
+        frozen_sum += fabs (lab_model_grads (cnn)[i]);
+      else
+        free_sum += fabs (lab_model_grads (cnn)[i]);
+    }
+  g_assert_cmpfloat (frozen_sum, ==, 0.0);
+  g_assert_cmpfloat (free_sum, >, 0.0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/model/preset-counts", test_model_preset_counts);
+  g_test_add_func ("/model/tensor-layout", test_model_tensor_layout);
+  g_test_add_func ("/model/summary", test_model_summary);
+  g_test_add_func ("/model/encode-decode", test_model_encode_decode_split);
+  g_test_add_func ("/model/copy", test_model_copy_independent);
+  g_test_add_func ("/model/bad-specs", test_model_bad_specs);
+  g_test_add_func ("/model/spec-round-trip", test_model_spec_round_trip);
+  g_test_add_func ("/model/gradients", test_model_gradients);
+  g_test_add_func ("/model/batch-too-large", test_model_batch_too_large);
+  g_test_add_func ("/model/transfer-freeze", test_model_transfer_and_freeze);
+  return g_test_run ();
+}

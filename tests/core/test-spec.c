@@ -1,0 +1,347 @@
+/* Architecture specs as the "Build your own" editor and --arch-file use
+ * them: a preset edited as JSON (a layer removed, filters or units
+ * changed) gives the parameter count the layer formulas say; a spec whose
+ * shapes clash names the layer and both shapes; spec → JSON → spec is
+ * the identity. */
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-model.h"
+#include "lab-presets.h"
+
+/* Parameters of a k×k conv from c_in to f channels, and of a dense layer. */
+static gsize
+conv_params (gsize k,
+             gsize c_in,
+             gsize f)
+{
+  return k * k * c_in * f + f;
+}
+
+static gsize
+dense_params (gsize in,
+              gsize out)
+{
+  return in * out + out;
+}
+
+/* A preset as a mutable JSON tree, the way an editor holds it. */
+static JsonNode *
+preset_tree (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
+  g_autofree char *text = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_no_error (error);
+  text = lab_spec_to_string (spec, FALSE);
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonArray *
+tree_layers (JsonNode *tree)
+{
+  return json_object_get_array_member (json_node_get_object (tree), "layers");
+}
+
+static JsonObject *
+tree_layer (JsonNode *tree,
+            guint     index)
+{
+  return json_array_get_object_element (tree_layers (tree), index);
+}
+
+/* Puts a layer (JSON text) at index, moving the later ones up. */
+static void
+insert_layer (JsonNode   *tree,
+              guint       index,
+              const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *layers = tree_layers (tree);
+  JsonArray *rebuilt = json_array_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+  for (guint i = 0; i <= json_array_get_length (layers); i++)
+    {
+      if (i == index)
+        json_array_add_element (rebuilt, json_node_copy (json_parser_get_root (parser)));
+      if (i < json_array_get_length (layers))
+        json_array_add_element (rebuilt, json_node_copy (json_array_get_element (layers, i)));
+    }
+  json_object_set_array_member (json_node_get_object (tree), "layers", rebuilt);
+}
+
+/* Builds the tree into a model; its trainable parameter count. */
+static gsize
+tree_params (JsonNode *tree)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_node (tree, "edited.json", &error);
+  g_autoptr(LabModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  return lab_model_n_params (model);
+}
+
+/* The error building the tree gives; NULL when it builds. */
+static GError *
+tree_error (JsonNode *tree)
+{
+  GError *error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_node (tree, "edited.json", &error);
+  g_autoptr(LabModel) model = NULL;
+
+  if (spec == NULL)
+    return error;
+  model = lab_model_new (spec, &error);
+  return error;
+}
+
+static void
+test_spec_edited_params (void)
+{
+  g_autoptr(JsonNode) cae = preset_tree ("cae-keras16");
+  g_autoptr(JsonNode) stacked = preset_tree ("stacked");
+  g_autoptr(JsonNode) dae = preset_tree ("dae-keras32");
+  gsize stacked_params = 0;
+  static const gsize widths[] = { 784, 512, 256, 128, 64, 128, 256, 512, 784 };
+
+  /* cae-keras16: convs 1→16, 16→16 (×3), 16→1. */
+  g_assert_cmpuint (tree_params (cae), ==,
+                    conv_params (3, 1, 16) + 3 * conv_params (3, 16, 16) + conv_params (3, 16, 1));
+  /* 32 filters in the first conv change it and the conv that reads it. */
+  json_object_set_int_member (tree_layer (cae, 0), "filters", 32);
+  g_assert_cmpuint (tree_params (cae), ==,
+                    conv_params (3, 1, 32) + conv_params (3, 32, 16) + 2 * conv_params (3, 16, 16)
+                    + conv_params (3, 16, 1));
+  /* A 5×5 kernel in the decoder's first conv (layer 6). */
+  json_object_set_int_member (tree_layer (cae, 6), "kernel", 5);
+  json_object_set_int_member (tree_layer (cae, 6), "padding", 2);
+  g_assert_cmpuint (tree_params (cae), ==,
+                    conv_params (3, 1, 32) + conv_params (3, 32, 16) + conv_params (5, 16, 16)
+                    + conv_params (3, 16, 16) + conv_params (3, 16, 1));
+
+  /* stacked: dense 784-512-256-128-64-128-256-512-784. */
+  for (guint i = 0; i + 1 < G_N_ELEMENTS (widths); i++)
+    stacked_params += dense_params (widths[i], widths[i + 1]);
+  g_assert_cmpuint (tree_params (stacked), ==, stacked_params);
+  /* Without the 64-unit latent and its ReLU (layers 7, 8) the latent is the
+   * 128-unit layer: 128→64→128 becomes 128→128. */
+  json_array_remove_element (tree_layers (stacked), 8);
+  json_array_remove_element (tree_layers (stacked), 7);
+  json_object_set_int_member (json_node_get_object (stacked), "encoder_layers", 7);
+  g_assert_cmpuint (tree_params (stacked), ==,
+                    stacked_params - dense_params (128, 64) - dense_params (64, 128)
+                    + dense_params (128, 128));
+
+  /* dae-keras32 without its first decoder block (conv 64, relu, upsample:
+   * layers 6-8): the 32-filter conv now reads 64 channels at 7×7, and the
+   * output is 14×14. */
+  for (guint i = 0; i < 3; i++)
+    json_array_remove_element (tree_layers (dae), 6);
+  g_assert_cmpuint (tree_params (dae), ==,
+                    conv_params (3, 1, 32) + conv_params (3, 32, 64) + conv_params (3, 64, 32)
+                    + conv_params (3, 32, 1));
+  {
+    g_autoptr(LabSpec) spec = lab_spec_new_from_node (dae, NULL, NULL);
+    g_autoptr(LabModel) model = lab_model_new (spec, NULL);
+    LabShape out = lab_model_output_shape (model);
+
+    g_assert_cmpuint (out.c, ==, 1);
+    g_assert_cmpuint (out.h, ==, 14);
+    g_assert_cmpuint (out.w, ==, 14);
+  }
+}
+
+static void
+assert_message_has (const GError *error,
+                    const char   *part)
+{
+  g_assert_nonnull (error);
+  if (strstr (error->message, part) == NULL)
+    g_error ("“%s” is not in the message: %s", part, error->message);
+}
+
+static void
+test_spec_clash_names_shapes (void)
+{
+  /* stacked with a 100-unit output: the reshape to 1×28×28 gets 100 values. */
+  {
+    g_autoptr(JsonNode) tree = preset_tree ("stacked");
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_int_member (tree_layer (tree, 15), "units", 100);
+    error = tree_error (tree);
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+    g_test_message ("%s", error->message);
+    assert_message_has (error, "layer 17 (reshape)");
+    assert_message_has (error, "(None, 100)");
+    assert_message_has (error, "1×28×28 (784 values)");
+    assert_message_has (error, "100×1×1 (100 values)");
+  }
+  /* dae-keras32 with a 9×9 unpadded kernel on its 7×7 latent. */
+  {
+    g_autoptr(JsonNode) tree = preset_tree ("dae-keras32");
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_int_member (tree_layer (tree, 6), "kernel", 9);
+    json_object_set_int_member (tree_layer (tree, 6), "padding", 0);
+    error = tree_error (tree);
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+    g_test_message ("%s", error->message);
+    assert_message_has (error, "layer 6 (conv2d)");
+    assert_message_has (error, "(None, 7, 7, 64)");
+    assert_message_has (error, "9×9 kernel");
+  }
+  /* A VAE whose dense layer gives an odd count: no even mean/log-variance split. */
+  {
+    g_autoptr(JsonNode) tree = preset_tree ("vae-conv");
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_int_member (tree_layer (tree, 5), "units", 5);
+    error = tree_error (tree);
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+    g_test_message ("%s", error->message);
+    assert_message_has (error, "layer 6 (vae_sample)");
+    assert_message_has (error, "(None, 5)");
+  }
+  /* An inserted layer that fits itself can make a later one clash:
+   * dense 100 after convae-bn's dense 6272 (layer 11) leaves the reshape
+   * to 128×7×7, now layer 13, with 100 values. */
+  {
+    g_autoptr(JsonNode) tree = preset_tree ("convae-bn");
+    g_autoptr(GError) error = NULL;
+
+    insert_layer (tree, 12, "{\"type\":\"dense\",\"units\":100}");
+    error = tree_error (tree);
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+    g_test_message ("%s", error->message);
+    assert_message_has (error, "layer 13 (reshape)");
+    assert_message_has (error, "(None, 100)");
+    assert_message_has (error, "128×7×7 (6272 values)");
+  }
+}
+
+static void
+assert_specs_equal (const LabSpec *a,
+                    const LabSpec *b)
+{
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpstr (a->description, ==, b->description);
+  g_assert_cmpuint (a->input.c, ==, b->input.c);
+  g_assert_cmpuint (a->input.h, ==, b->input.h);
+  g_assert_cmpuint (a->input.w, ==, b->input.w);
+  g_assert_cmpint (a->loss, ==, b->loss);
+  g_assert_cmpuint (a->encoder_layers, ==, b->encoder_layers);
+  g_assert_cmpuint (lab_spec_n_layers (a), ==, lab_spec_n_layers (b));
+  for (guint i = 0; i < lab_spec_n_layers (a); i++)
+    g_assert_true (json_node_equal (json_array_get_element (a->layers, i),
+                                    json_array_get_element (b->layers, i)));
+}
+
+static void
+assert_round_trip (const LabSpec *spec)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pretty = lab_spec_to_string (spec, TRUE);
+  g_autofree char *compact = lab_spec_to_string (spec, FALSE);
+  g_autoptr(LabSpec) from_pretty = lab_spec_new_from_string (pretty, -1, NULL, &error);
+  g_autoptr(LabSpec) from_compact = NULL;
+  g_autoptr(JsonNode) node = lab_spec_to_node (spec);
+  g_autoptr(LabSpec) from_node = lab_spec_new_from_node (node, NULL, &error);
+  g_autoptr(LabModel) model = NULL;
+  g_autoptr(LabModel) model_back = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *from_model = NULL;
+
+  g_assert_no_error (error);
+  from_compact = lab_spec_new_from_string (compact, -1, NULL, &error);
+  g_assert_no_error (error);
+  assert_specs_equal (spec, from_pretty);
+  assert_specs_equal (spec, from_compact);
+  assert_specs_equal (spec, from_node);
+  again = lab_spec_to_string (from_pretty, TRUE);
+  g_assert_cmpstr (again, ==, pretty);
+
+  /* A model keeps its spec as given (what a .safetensors file stores). */
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  model_back = lab_model_new (from_compact, &error);
+  g_assert_no_error (error);
+  from_model = lab_spec_to_string (lab_model_get_spec (model), TRUE);
+  g_assert_cmpstr (from_model, ==, pretty);
+  g_assert_cmpuint (lab_model_n_params (model), ==, lab_model_n_params (model_back));
+  g_assert_cmpuint (lab_model_n_buffers (model), ==, lab_model_n_buffers (model_back));
+}
+
+static void
+test_spec_round_trip (void)
+{
+  const char * const *names = lab_presets_list ();
+  /* Every kind of value an editor writes: "same" padding, fractions,
+   * booleans, a one-number reshape, a description. */
+  static const char custom[] =
+    "{\"name\":\"my-ae\",\"description\":\"Edited in class\",\"input\":[1,28,28],"
+    "\"loss\":\"mse\",\"encoder_layers\":7,\"layers\":["
+    "{\"type\":\"conv2d\",\"filters\":12,\"kernel\":5,\"stride\":1,\"padding\":\"same\"},"
+    "{\"type\":\"leaky_relu\",\"slope\":0.2},"
+    "{\"type\":\"maxpool2d\",\"pool\":2,\"ceil_mode\":true},"
+    "{\"type\":\"dropout\",\"rate\":0.25},"
+    "{\"type\":\"flatten\"},"
+    "{\"type\":\"dense\",\"units\":32},"
+    "{\"type\":\"reshape\",\"shape\":[32]},"
+    "{\"type\":\"dense\",\"units\":784},"
+    "{\"type\":\"sigmoid\"},"
+    "{\"type\":\"reshape\",\"shape\":[1,28,28]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (custom, -1, NULL, &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(LabSpec) loaded = NULL;
+
+  g_assert_no_error (error);
+  assert_round_trip (spec);
+  g_assert_cmpstr (json_object_get_string_member (lab_spec_get_layer (spec, 0), "padding"), ==, "same");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (lab_spec_get_layer (spec, 3), "rate"),
+                                  0.25, 1e-12);
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(LabSpec) preset = lab_presets_get (names[i], &error);
+
+      g_assert_no_error (error);
+      assert_round_trip (preset);
+    }
+
+  /* Through a file, as Export… and --arch-file do. */
+  dir = g_dir_make_tmp ("latentlab-spec-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "my-ae.json", NULL);
+  text = lab_spec_to_string (spec, TRUE);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  loaded = lab_spec_load (path, &error);
+  g_assert_no_error (error);
+  assert_specs_equal (spec, loaded);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/spec/edited-params", test_spec_edited_params);
+  g_test_add_func ("/spec/clash-names-shapes", test_spec_clash_names_shapes);
+  g_test_add_func ("/spec/round-trip", test_spec_round_trip);
+  return g_test_run ();
+}
