@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-train-page.h"
 #include "lab-window.h"
 
 struct _LabApplication
@@ -101,10 +102,117 @@ about_activated (GSimpleAction *action,
                          NULL);
 }
 
+/* app.<name> runs win.<name> in the active window, so a running app can be
+ * scripted: `gapplication action io.github.latentlab.LatentLab train`. */
+static const struct {
+  const char *name;
+  const char *param_type;
+} forwarded_actions[] = {
+  { "train", NULL },
+  { "pause", NULL },
+  { "stop", NULL },
+  { "save-model", NULL },
+  { "save-model-to", "s" },
+  { "open-model", NULL },
+  { "open-model-file", "s" },
+  { "noise-level", "d" },
+  { "noise-type", "s" },
+  { "reshuffle", NULL },
+  { "sweep-noise", NULL },
+  { "show-page", "s" },
+  { "load-dataset", "s" },
+};
+
+static void
+forward_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  LabWindow *window = get_or_create_window (LAB_APPLICATION (user_data));
+  g_autofree char *name = g_strconcat ("win.", g_action_get_name (G_ACTION (action)), NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+  if (!gtk_widget_activate_action_variant (GTK_WIDGET (window), name, parameter))
+    g_warning ("The window has no action %s", name);
+}
+
+/* app.configure (a{sv}): the command line's dataset and training options
+ * (see lab_application_handle_local_options) applied to the active window,
+ * which then shows the Train page. */
+static void
+configure_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  LabWindow *window = get_or_create_window (LAB_APPLICATION (user_data));
+  g_autoptr(GVariantDict) options = g_variant_dict_new (parameter);
+  g_autoptr(GError) error = NULL;
+  const char *dataset = NULL;
+  GtkWidget *page = lab_window_get_page (window, "train");
+
+  if (g_variant_dict_lookup (options, "dataset", "&s", &dataset))
+    lab_window_load_dataset (window, dataset);
+  if (!lab_train_page_configure (LAB_TRAIN_PAGE (page), options, dataset != NULL, &error))
+    lab_window_show_error (window, error);
+  lab_window_set_visible_page (window, "train");
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_activated },
   { "about", about_activated },
+  { "configure", configure_activated, "a{sv}" },
 };
+
+static const GOptionEntry option_entries[] = {
+  { "dataset", 'd', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Dataset to show and train on: mnist, fashion-mnist, synthetic, or a file or folder"), N_("NAME") },
+  { "arch", 'a', 0, G_OPTION_ARG_STRING, NULL, N_("Architecture preset, e.g. dae-keras32"), N_("NAME") },
+  { "noise", 'n', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Noise on the training inputs: gaussian:0.5, salt-pepper:0.1, mask:0.3, downsample, none"),
+    N_("TYPE[:AMOUNT]") },
+  { "loss", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Loss: bce or mse (default: the architecture's)"), N_("NAME") },
+  { "optimizer", 0, 0, G_OPTION_ARG_STRING, NULL, N_("adam or sgd (with momentum 0.9)"), N_("NAME") },
+  { "epochs", 'e', 0, G_OPTION_ARG_INT, NULL, N_("Passes over the training images"), N_("N") },
+  { "batch", 'b', 0, G_OPTION_ARG_INT, NULL, N_("Images per step"), N_("N") },
+  { "lr", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Learning rate"), N_("X") },
+  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, N_("Seed of the weights, order and noise"), N_("S") },
+  { "limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Train on the first N images only"), N_("N") },
+  { "train", 't', 0, G_OPTION_ARG_NONE, NULL, N_("Start training as soon as the dataset is loaded"), NULL },
+  { NULL }
+};
+
+/* `latentlab --dataset mnist --arch dae-keras32 --noise gaussian:0.5
+ * --train`: the options become one app.configure activation, which reaches
+ * the running instance when there is one. */
+static int
+lab_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  g_autoptr(GVariantDict) ours = g_variant_dict_new (NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean any = FALSE;
+
+  for (guint i = 0; option_entries[i].long_name != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_variant_dict_lookup_value (options, option_entries[i].long_name, NULL);
+
+      if (value != NULL)
+        {
+          g_variant_dict_insert_value (ours, option_entries[i].long_name, value);
+          any = TRUE;
+        }
+    }
+  if (!any)
+    return -1;
+
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("latentlab: %s\n", error->message);
+      return 1;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (app), "configure", g_variant_dict_end (ours));
+  return -1;
+}
 
 static void
 lab_application_startup (GApplication *app)
@@ -112,6 +220,17 @@ lab_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *open_accels[] = { "<Control>o", NULL };
   static const char *open_folder_accels[] = { "<Control><Shift>o", NULL };
+  static const struct {
+    const char *action;
+    const char *accels[2];
+  } page_accels[] = {
+    { "win.train", { "<Control>t", NULL } },
+    { "win.pause", { "<Control>p", NULL } },
+    { "win.stop", { "<Control>period", NULL } },
+    { "win.save-model", { "<Control>s", NULL } },
+    { "win.open-model", { "<Control>m", NULL } },
+    { "win.reshuffle", { "<Control>r", NULL } },
+  };
 
   g_autoptr(GtkCssProvider) css = NULL;
 
@@ -131,6 +250,19 @@ lab_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open", open_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open-folder", open_folder_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (page_accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), page_accels[i].action,
+                                           page_accels[i].accels);
+
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded_actions); i++)
+    {
+      const GVariantType *type = forwarded_actions[i].param_type
+                                 ? G_VARIANT_TYPE (forwarded_actions[i].param_type) : NULL;
+      g_autoptr(GSimpleAction) action = g_simple_action_new (forwarded_actions[i].name, type);
+
+      g_signal_connect (action, "activate", G_CALLBACK (forward_activated), app);
+      g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (action));
+    }
 
   gtk_window_set_default_icon_name (LAB_APP_ID);
 }
@@ -143,11 +275,13 @@ lab_application_class_init (LabApplicationClass *klass)
   app_class->activate = lab_application_activate;
   app_class->open = lab_application_open;
   app_class->startup = lab_application_startup;
+  app_class->handle_local_options = lab_application_handle_local_options;
 }
 
 static void
 lab_application_init (LabApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
 }
 
 LabApplication *

@@ -3,6 +3,9 @@
 #include <glib/gi18n.h>
 
 #include "lab-data-page.h"
+#include "lab-denoise-page.h"
+#include "lab-session.h"
+#include "lab-train-page.h"
 #include "lab-window-private.h"
 
 /* The pages of the sidebar, in order. Adding a page is one line here: a
@@ -18,6 +21,8 @@ typedef struct
 
 static const LabWindowPage lab_window_pages[] = {
   { "data", N_("Data"), "view-grid-symbolic", lab_data_page_get_type },
+  { "train", N_("Train"), "media-playback-start-symbolic", lab_train_page_get_type },
+  { "denoise", N_("Denoise"), "image-x-generic-symbolic", lab_denoise_page_get_type },
 };
 
 struct _LabWindow
@@ -35,6 +40,10 @@ struct _LabWindow
 
   /* Borrowed: a child of stack */
   LabDataPage          *data_page;
+  LabTrainPage         *train_page;
+
+  /* Owned: the datasets and the model the pages share */
+  LabSession           *session;
 
   /* Owned */
   GSettings            *settings;       /* NULL when the schema is not installed */
@@ -116,20 +125,17 @@ lab_widget_show_error (GtkWidget    *widget,
 
 /* Opening files */
 
-/* Hook for models: a .safetensors file from the command line, a drop or the
- * Open dialog arrives here. The Train page will take it over (load the
- * model, show its summary, switch to the page); until then say so. */
+/* A .safetensors file from the command line, a drop or the Open dialog:
+ * the Train page loads it (or says why not and keeps the current model). */
 static void
 lab_window_open_model (LabWindow *self,
                        GFile     *file)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *message = NULL;
+  g_autoptr(GError) error = NULL;
 
-  message = g_strdup_printf (_("%s: this is a model file. Models open on the Train page, "
-                               "which this version does not have yet."),
-                             name);
-  lab_window_show_message (self, message);
+  lab_window_set_visible_page (self, "train");
+  if (!lab_train_page_open_model (self->train_page, file, &error))
+    lab_window_show_error (self, error);
 }
 
 void
@@ -343,6 +349,7 @@ on_dataset_changed (LabWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), dataset != NULL);
   if (self->settings != NULL && spec != NULL)
     g_settings_set_string (self->settings, "last-dataset", spec);
+  lab_session_set_dataset (self->session, dataset, spec, lab_data_page_get_split (page));
 
   g_signal_emit (self, signals[DATASET_CHANGED], 0, dataset);
 }
@@ -412,6 +419,7 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->file_chooser);
   /* GtkWindow unparents its child and titlebar itself. */
   self->data_page = NULL;
+  self->train_page = NULL;
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -422,6 +430,7 @@ lab_window_finalize (GObject *object)
   LabWindow *self = (LabWindow *)object;
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
 }
@@ -520,6 +529,7 @@ lab_window_init (LabWindow *self)
   g_autofree char *last_dataset = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->session = lab_session_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages); i++)
     {
@@ -531,8 +541,22 @@ lab_window_init (LabWindow *self)
       gtk_list_box_append (self->sidebar, sidebar_row_new (page));
       if (LAB_IS_DATA_PAGE (child))
         self->data_page = LAB_DATA_PAGE (child);
+      /* Pages that share the model get the session, and their actions
+       * become the window's (win.train, win.noise-level, ...). */
+      if (LAB_IS_TRAIN_PAGE (child))
+        {
+          self->train_page = LAB_TRAIN_PAGE (child);
+          lab_train_page_set_session (self->train_page, self->session);
+          lab_train_page_add_actions (self->train_page, G_ACTION_MAP (self));
+        }
+      if (LAB_IS_DENOISE_PAGE (child))
+        {
+          lab_denoise_page_set_session (LAB_DENOISE_PAGE (child), self->session);
+          lab_denoise_page_add_actions (LAB_DENOISE_PAGE (child), G_ACTION_MAP (self));
+        }
     }
   g_assert (self->data_page != NULL);
+  g_assert (self->train_page != NULL);
 
   g_signal_connect_swapped (self->stack, "notify::visible-child-name",
                             G_CALLBACK (on_visible_child_changed), self);
@@ -591,4 +615,22 @@ lab_window_get_error_text (LabWindow *self)
   g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
 
   return gtk_label_get_label (self->error_label);
+}
+
+LabSession *
+lab_window_get_session (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->session;
+}
+
+GtkWidget *
+lab_window_get_page (LabWindow  *self,
+                     const char *name)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return gtk_stack_get_child_by_name (self->stack, name);
 }

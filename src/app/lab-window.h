@@ -4,6 +4,7 @@
 
 #include "lab-application.h"
 #include "lab-dataset.h"
+#include "lab-session.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,12 @@ void        lab_window_load_dataset     (LabWindow      *self,
 LabDataset *lab_window_get_dataset      (LabWindow      *self);
 const char *lab_window_get_visible_page (LabWindow      *self);
 void        lab_window_set_visible_page (LabWindow      *self,
+                                         const char     *name);
+
+/* The datasets and model the pages share (transfer none). */
+LabSession *lab_window_get_session      (LabWindow      *self);
+/* The page named name ("data", "train", "denoise", ...), or NULL. */
+GtkWidget  *lab_window_get_page         (LabWindow      *self,
                                          const char     *name);
 
 /* For pages: shows error in the LabWindow that holds widget, or logs it

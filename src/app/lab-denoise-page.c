@@ -1,0 +1,1130 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include <locale.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lab-denoise-page-private.h"
+#include "lab-job.h"
+#include "lab-loss.h"
+#include "lab-metrics.h"
+#include "lab-rng.h"
+#include "lab-task.h"
+#include "lab-window.h"
+#include "lab-worker-gate.h"
+
+#define PASS_SLOT   "denoise"
+#define SWEEP_SLOT  "sweep"
+/* Each image keeps its noise pattern as the slider moves. */
+#define PASS_SEED   G_GUINT64_CONSTANT (0xde9015e)
+#define SWEEP_SEED  G_GUINT64_CONSTANT (0x5ee9)
+
+/* In the order of the noise type dropdown. */
+static const LabNoiseType noise_types[] = {
+  LAB_NOISE_GAUSSIAN, LAB_NOISE_SALT_PEPPER, LAB_NOISE_MASK, LAB_NOISE_DOWNSAMPLE,
+};
+
+typedef struct
+{
+  LabModel   *model;        /* lent by the page; given back by the done callback */
+  LabDataset *dataset;
+  guint       indices[LAB_DENOISE_IMAGES];
+  guint       n;
+  LabNoise    noise;
+  guint       generation;
+  guint64     serial;
+  LabWorkerGate *gate;
+  double      ms;           /* what the pass took on the worker */
+} PassRequest;
+
+typedef struct
+{
+  LabModel      *model;
+  LabDataset    *dataset;
+  LabNoiseType   type;
+  guint          n_images;
+  LabWorkerGate *gate;
+  guint64        serial;
+} SweepRequest;
+
+/* Filled level by level; the progress payload is a copy. */
+typedef struct
+{
+  guint  n_levels;
+  double level[LAB_DENOISE_SWEEP_LEVELS];
+  double loss[LAB_DENOISE_SWEEP_LEVELS];
+  double psnr[LAB_DENOISE_SWEEP_LEVELS];
+  double noisy_psnr[LAB_DENOISE_SWEEP_LEVELS];
+} SweepPoints;
+
+struct _LabDenoisePage
+{
+  GtkWidget       parent_instance;
+
+  /* Template widgets */
+  GtkStack       *stack;
+  GtkLabel       *empty_label;
+  GtkDropDown    *noise_type_dropdown;
+  GtkScale       *noise_scale;
+  GtkButton      *reshuffle_button;
+  GtkLabel       *means_label;
+  GtkLabel       *model_label;
+  LabReconGrid   *grid;
+  GtkLabel       *sweep_label;
+  GtkButton      *sweep_button;
+  GtkProgressBar *sweep_progress;
+  LabPlotView    *loss_plot;
+  LabPlotView    *psnr_plot;
+
+  /* Owned */
+  LabSession     *session;
+  GHashTable     *actions;        /* name -> GSimpleAction */
+  LabWorkerGate  *gate;
+  LabModel       *infer;          /* the page's copy of the session model, or NULL */
+  guint           infer_generation;
+  guint64         infer_serial;
+  guint           model_generation;  /* bumped by model-changed */
+  LabDataset     *images_ds;      /* what indices index */
+  guint           indices[LAB_DENOISE_IMAGES];
+  guint           n_images;
+  guint           n_shuffles;
+  LabReconBatch  *shown;
+  double          shown_level;
+  double          pass_ms;
+  guint           n_passes;
+  guint64         sweep_serial;   /* weights the curves are for; 0: none */
+  SweepPoints     sweep;          /* the last finished sweep */
+
+  guint           busy : 1;       /* a pass runs on a worker */
+  guint           pending : 1;    /* another pass is wanted when it returns */
+  guint           use_worker : 1;
+  guint           dirty : 1;      /* new weights arrived while hidden */
+  guint           sweep_dirty : 1;
+  guint           syncing : 1;
+};
+
+G_DEFINE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, GTK_TYPE_WIDGET)
+
+static void request_pass  (LabDenoisePage *self);
+static void maybe_sweep   (LabDenoisePage *self);
+static void update_markers (LabDenoisePage *self);
+
+/* 1000 -> "1,000" (or the locale's grouping). */
+static char *
+format_count (guint n)
+{
+  const struct lconv *lc = localeconv ();
+  g_autofree char *digits = g_strdup_printf ("%u", n);
+  gsize len = strlen (digits);
+  GString *s;
+
+  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
+    return g_strdup_printf ("%'u", n);
+  s = g_string_new (NULL);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (s, ',');
+      g_string_append_c (s, digits[i]);
+    }
+  return g_string_free (s, FALSE);
+}
+
+static LabModel *
+session_model (LabDenoisePage *self)
+{
+  return self->session ? lab_session_get_model (self->session) : NULL;
+}
+
+static LabDataset *
+test_dataset (LabDenoisePage *self)
+{
+  return self->session ? lab_session_get_test_dataset (self->session) : NULL;
+}
+
+static double
+noise_level (LabDenoisePage *self)
+{
+  return gtk_range_get_value (GTK_RANGE (self->noise_scale));
+}
+
+static LabNoise
+current_noise (LabDenoisePage *self)
+{
+  guint i = gtk_drop_down_get_selected (self->noise_type_dropdown);
+  LabNoise noise;
+
+  noise.type = noise_types[MIN (i, G_N_ELEMENTS (noise_types) - 1)];
+  noise.amount = noise.type == LAB_NOISE_DOWNSAMPLE ? 0 : (float) noise_level (self);
+  return noise;
+}
+
+static gboolean
+noise_has_amount (LabNoiseType type)
+{
+  return type != LAB_NOISE_NONE && type != LAB_NOISE_DOWNSAMPLE;
+}
+
+/* The inference copy of the session's model, with the latest weights;
+ * the caller owns it until give_back_model. */
+static LabModel *
+take_model (LabDenoisePage *self)
+{
+  LabModel *model = g_steal_pointer (&self->infer);
+  LabModel *source = session_model (self);
+
+  if (model != NULL && self->infer_generation != self->model_generation)
+    g_clear_pointer (&model, lab_model_free);
+  if (model == NULL)
+    model = lab_model_copy (source, LAB_DENOISE_IMAGES);
+  else if (self->infer_serial != lab_session_get_weights_serial (self->session))
+    lab_model_copy_params_from (model, source);
+  self->infer_generation = self->model_generation;
+  self->infer_serial = lab_session_get_weights_serial (self->session);
+  return model;
+}
+
+static void
+give_back_model (LabDenoisePage *self,
+                 LabModel       *model,
+                 guint           generation,
+                 guint64         serial)
+{
+  if (self->infer == NULL && generation == self->model_generation)
+    {
+      self->infer = model;
+      self->infer_generation = generation;
+      self->infer_serial = serial;
+    }
+  else
+    lab_model_free (model);
+}
+
+/* Showing */
+
+static void
+show_empty (LabDenoisePage *self,
+            const char     *text)
+{
+  gtk_label_set_label (self->empty_label, text);
+  gtk_stack_set_visible_child_name (self->stack, "empty");
+}
+
+static void
+show_model_label (LabDenoisePage *self)
+{
+  LabModel *model = session_model (self);
+  const LabTrainConfig *config;
+  GString *text;
+
+  if (model == NULL)
+    return;
+  config = lab_session_get_train_config (self->session);
+  text = g_string_new (lab_model_get_name (model));
+  if (config != NULL)
+    {
+      g_autofree char *noise = lab_noise_to_string (&config->noise);
+
+      g_string_append_printf (text, _("  ·  trained with noise %s"), noise);
+    }
+  if (lab_session_get_training (self->session))
+    g_string_append_printf (text, _("  ·  training: live weights of step %" G_GUINT64_FORMAT),
+                            lab_session_get_step (self->session));
+  gtk_label_set_label (self->model_label, text->str);
+  g_string_free (text, TRUE);
+}
+
+static void
+show_pass (LabDenoisePage *self,
+           LabReconBatch  *batch,
+           double          level)
+{
+  g_autofree char *text = NULL;
+
+  g_clear_pointer (&self->shown, lab_recon_batch_free);
+  self->shown = batch;
+  self->shown_level = level;
+  self->n_passes++;
+  lab_recon_grid_show_batch (self->grid, batch, TRUE);
+  if (isfinite (batch->mean_noisy_psnr))
+    text = g_strdup_printf (_("Mean of %u test images:  noisy %.1f dB  →  denoised %.1f dB  (MSE %.4f)"),
+                            batch->n, batch->mean_noisy_psnr, batch->mean_psnr, batch->mean_mse);
+  else
+    text = g_strdup_printf (_("Mean of %u test images:  output %.1f dB  (MSE %.4f)"),
+                            batch->n, batch->mean_psnr, batch->mean_mse);
+  gtk_label_set_label (self->means_label, text);
+  show_model_label (self);
+}
+
+/* The 16-image pass */
+
+static void
+pass_request_free (gpointer data)
+{
+  PassRequest *req = data;
+
+  g_clear_pointer (&req->model, lab_model_free);
+  g_clear_pointer (&req->dataset, lab_dataset_unref);
+  g_clear_pointer (&req->gate, lab_worker_gate_unref);
+  g_free (req);
+}
+
+static gpointer
+pass_worker (LabJob        *job,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  PassRequest *req = data;
+  LabReconBatch *batch;
+  gint64 start = g_get_monotonic_time ();
+
+  batch = lab_recon_batch_compute (req->model, req->dataset, req->indices, req->n, &req->noise,
+                                   PASS_SEED, error);
+  req->ms = (g_get_monotonic_time () - start) / 1000.0;
+  lab_worker_gate_leave (req->gate);
+  return batch;
+}
+
+static void
+pass_done (gpointer      owner,
+           LabJob       *job,
+           gpointer      result,
+           const GError *error)
+{
+  LabDenoisePage *self = owner;
+  PassRequest *req = lab_job_get_data (job);
+  LabReconBatch *batch = result;
+
+  self->busy = FALSE;
+  self->pass_ms = req->ms;
+  /* Fast again (the machine was busy when it was measured): back to the
+   * main thread, with a margin so it does not flip back and forth. */
+  if (req->ms < 0.6 * LAB_DENOISE_INLINE_MS)
+    self->use_worker = FALSE;
+  give_back_model (self, g_steal_pointer (&req->model), req->generation, req->serial);
+  if (batch != NULL)
+    show_pass (self, batch, req->noise.type == LAB_NOISE_DOWNSAMPLE ? noise_level (self) : req->noise.amount);
+  else if (error != NULL)
+    g_debug ("Denoise pass: %s", error->message);
+  if (self->pending)
+    {
+      self->pending = FALSE;
+      request_pass (self);
+    }
+}
+
+static void
+pick_images (LabDenoisePage *self,
+             gboolean        shuffle)
+{
+  LabDataset *ds = test_dataset (self);
+
+  g_clear_pointer (&self->images_ds, lab_dataset_unref);
+  self->n_images = 0;
+  if (ds == NULL)
+    return;
+  self->images_ds = lab_dataset_ref (ds);
+  if (!shuffle)
+    self->n_images = lab_recon_pick_by_class (ds, self->indices, LAB_DENOISE_IMAGES);
+  else
+    {
+      LabRng rng;
+
+      lab_rng_init (&rng, PASS_SEED + ++self->n_shuffles);
+      self->n_images = MIN (LAB_DENOISE_IMAGES, ds->n);
+      /* Distinct images: a partial Fisher-Yates over a lazily built range
+       * would need n; 16 draws with rejection are enough. */
+      for (guint i = 0; i < self->n_images; i++)
+        {
+          guint pick;
+          gboolean seen;
+
+          do
+            {
+              pick = (guint) lab_rng_below (&rng, ds->n);
+              seen = FALSE;
+              for (guint j = 0; j < i; j++)
+                seen |= self->indices[j] == pick;
+            }
+          while (seen);
+          self->indices[i] = pick;
+        }
+    }
+}
+
+static void
+request_pass (LabDenoisePage *self)
+{
+  LabModel *source = session_model (self);
+  LabNoise noise = current_noise (self);
+  g_autoptr(GError) error = NULL;
+  LabTask task;
+
+  if (source == NULL)
+    {
+      show_empty (self, _("There is no model yet. Train one on the Train page, or open a "
+                          "model file, and its denoising shows here."));
+      return;
+    }
+  if (self->images_ds == NULL || self->images_ds != test_dataset (self))
+    pick_images (self, FALSE);
+  if (self->images_ds == NULL || self->n_images == 0)
+    {
+      show_empty (self, _("The dataset is still loading."));
+      return;
+    }
+  if (!lab_task_for (source, self->images_ds, &task, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("This model does not fit the dataset shown: %s"),
+                                               error->message);
+      show_empty (self, text);
+      return;
+    }
+  if (task == LAB_TASK_CLASSIFY)
+    {
+      show_empty (self, _("This model classifies images; denoising needs an autoencoder. "
+                          "Train or open one on the Train page."));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "content");
+
+  if (self->busy)
+    {
+      self->pending = TRUE;
+      return;
+    }
+
+  if (!self->use_worker)
+    {
+      guint generation = self->model_generation;
+      guint64 serial = lab_session_get_weights_serial (self->session);
+      LabModel *model = take_model (self);
+      LabReconBatch *batch;
+      gint64 start;
+
+      /* Timed without take_model: a new model's first copy is not what
+       * each slider step costs. */
+      start = g_get_monotonic_time ();
+      batch = lab_recon_batch_compute (model, self->images_ds, self->indices, self->n_images,
+                                       &noise, PASS_SEED, &error);
+      self->pass_ms = (g_get_monotonic_time () - start) / 1000.0;
+      give_back_model (self, model, generation, serial);
+      /* Too slow for a frame: from now on, passes run on a worker. */
+      if (self->pass_ms > LAB_DENOISE_INLINE_MS)
+        {
+          g_debug ("Denoise pass took %.1f ms on the main thread; using a worker", self->pass_ms);
+          self->use_worker = TRUE;
+        }
+      if (batch != NULL)
+        show_pass (self, batch, noise_level (self));
+      else
+        lab_widget_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+
+  {
+    g_autoptr(LabJob) job = NULL;
+    PassRequest *req = g_new0 (PassRequest, 1);
+
+    req->generation = self->model_generation;
+    req->serial = lab_session_get_weights_serial (self->session);
+    req->model = take_model (self);
+    req->dataset = lab_dataset_ref (self->images_ds);
+    memcpy (req->indices, self->indices, sizeof req->indices);
+    req->n = self->n_images;
+    req->noise = noise;
+    req->gate = lab_worker_gate_ref (self->gate);
+    self->busy = TRUE;
+    lab_worker_gate_enter (self->gate);
+    job = lab_job_new (self, PASS_SLOT, pass_worker, req, pass_request_free);
+    lab_job_set_result_free_func (job, (GDestroyNotify) lab_recon_batch_free);
+    lab_job_set_done_func (job, pass_done);
+    lab_job_start (job);
+  }
+}
+
+/* The loss-vs-noise sweep */
+
+static void
+sweep_request_free (gpointer data)
+{
+  SweepRequest *req = data;
+
+  g_clear_pointer (&req->model, lab_model_free);
+  g_clear_pointer (&req->dataset, lab_dataset_unref);
+  g_clear_pointer (&req->gate, lab_worker_gate_unref);
+  g_free (req);
+}
+
+/* Mean PSNR of the noisy inputs themselves: the line the model must beat.
+ * NAN when the input is not an image of the clean size (super-resolution). */
+static double
+noisy_input_psnr (LabModel       *model,
+                  LabDataset     *ds,
+                  guint           n_images,
+                  const LabNoise *noise)
+{
+  LabShape in = lab_model_input_shape (model);
+  gsize pixels = (gsize) ds->height * ds->width;
+  gsize in_size = lab_shape_size (in), out_size = lab_shape_size (lab_model_output_shape (model));
+  enum { CHUNK = 100 };
+  g_autofree float *input = g_new (float, CHUNK * in_size);
+  g_autofree float *target = g_new (float, CHUNK * MAX (out_size, pixels));
+  g_autofree float *clean = g_new (float, CHUNK * pixels);
+  guint indices[CHUNK];
+  double mse[CHUNK], sum = 0;
+  LabTask task;
+
+  if (in_size != pixels || !lab_task_for (model, ds, &task, NULL))
+    return NAN;
+  for (guint start = 0; start < n_images; start += CHUNK)
+    {
+      guint m = MIN (CHUNK, n_images - start);
+
+      for (guint i = 0; i < m; i++)
+        indices[i] = start + i;
+      lab_task_prepare_batch (task, model, ds, indices, m, noise, NULL, SWEEP_SEED,
+                              input, target, clean);
+      lab_loss_per_image (input, clean, m, pixels, mse, NULL);
+      for (guint i = 0; i < m; i++)
+        sum += lab_psnr (mse[i]);
+    }
+  return sum / n_images;
+}
+
+static gpointer
+sweep_worker (LabJob        *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  SweepRequest *req = data;
+  SweepPoints *points = g_new0 (SweepPoints, 1);
+  LabEvalResult result;
+  LabNoise noise = { req->type, 0 };
+  gboolean ok = TRUE;
+
+  for (guint l = 0; l < LAB_DENOISE_SWEEP_LEVELS && ok; l++)
+    {
+      noise.amount = (float) l / (LAB_DENOISE_SWEEP_LEVELS - 1);
+      points->level[l] = noise.amount;
+      if (l > 0 && !noise_has_amount (req->type))
+        {
+          /* The amount does not matter: the same numbers at every level. */
+          points->loss[l] = points->loss[0];
+          points->psnr[l] = points->psnr[0];
+          points->noisy_psnr[l] = points->noisy_psnr[0];
+        }
+      else
+        {
+          ok = lab_evaluate (req->model, req->dataset, &noise, SWEEP_SEED, req->n_images,
+                             &result, cancellable, error);
+          if (!ok)
+            break;
+          points->loss[l] = result.loss;
+          points->psnr[l] = result.psnr;
+          points->noisy_psnr[l] = noisy_input_psnr (req->model, req->dataset, req->n_images, &noise);
+        }
+      points->n_levels = l + 1;
+      lab_job_report (job, (double) (l + 1) / LAB_DENOISE_SWEEP_LEVELS, NULL,
+                      g_memdup2 (points, sizeof *points), g_free);
+    }
+
+  lab_worker_gate_leave (req->gate);
+  if (!ok)
+    g_clear_pointer (&points, g_free);
+  return points;
+}
+
+static void
+show_sweep (LabDenoisePage    *self,
+            const SweepPoints *points)
+{
+  LabLinePlot *loss = lab_plot_view_reset (self->loss_plot);
+  LabLinePlot *psnr = lab_plot_view_reset (self->psnr_plot);
+  LabModel *model = session_model (self);
+  g_autofree char *loss_label = NULL;
+  const char *loss_name = model ? lab_loss_name (lab_model_get_loss (model)) : "";
+
+  loss_label = g_strdup_printf (_("test loss (%s)"), loss_name);
+  lab_line_plot_set_labels (loss, _("noise factor"), loss_label);
+  lab_line_plot_set_labels (psnr, _("noise factor"), _("PSNR (dB)"));
+  lab_line_plot_add_series (loss, _("denoised"), 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_add_series (psnr, _("denoised"), 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_add_series (psnr, _("noisy input"), 3, LAB_LINE_STYLE_POINTS);
+  for (guint l = 0; l < points->n_levels; l++)
+    {
+      if (isfinite (points->loss[l]))
+        lab_line_plot_append (loss, LAB_DENOISE_SERIES_DENOISED, points->level[l], points->loss[l]);
+      if (isfinite (points->psnr[l]))
+        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_DENOISED, points->level[l], points->psnr[l]);
+      /* A clean input is a perfect match (100 dB): off the scale that matters. */
+      if (isfinite (points->noisy_psnr[l]) && points->noisy_psnr[l] < 99)
+        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_NOISY, points->level[l], points->noisy_psnr[l]);
+    }
+  update_markers (self);
+}
+
+static void
+sweep_progress (gpointer    owner,
+                LabJob     *job,
+                double      fraction,
+                const char *text,
+                gpointer    payload)
+{
+  LabDenoisePage *self = owner;
+
+  gtk_progress_bar_set_fraction (self->sweep_progress, fraction);
+  if (payload != NULL)
+    show_sweep (self, payload);
+}
+
+static void
+sweep_done (gpointer      owner,
+            LabJob       *job,
+            gpointer      result,
+            const GError *error)
+{
+  LabDenoisePage *self = owner;
+  SweepRequest *req = lab_job_get_data (job);
+  g_autofree SweepPoints *points = result;
+  g_autofree char *images = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), FALSE);
+  if (points == NULL)
+    {
+      if (error != NULL)
+        lab_widget_show_error (GTK_WIDGET (self), error);
+      return;
+    }
+  self->sweep = *points;
+  self->sweep_serial = req->serial;
+  show_sweep (self, points);
+  images = format_count (req->n_images);
+  text = g_strdup_printf (_("Loss and PSNR against noise, %s test images"), images);
+  gtk_label_set_label (self->sweep_label, text);
+}
+
+static void
+start_sweep (LabDenoisePage *self)
+{
+  LabModel *model = session_model (self);
+  LabDataset *ds = test_dataset (self);
+  g_autoptr(LabJob) job = NULL;
+  SweepRequest *req;
+  LabTask task;
+
+  if (model == NULL || ds == NULL || !lab_task_for (model, ds, &task, NULL) || task == LAB_TASK_CLASSIFY)
+    return;
+  self->sweep_dirty = FALSE;
+  req = g_new0 (SweepRequest, 1);
+  /* Batches of 100: lab_evaluate uses the model's batch. */
+  req->model = lab_model_copy (model, 100);
+  req->dataset = lab_dataset_ref (ds);
+  req->type = current_noise (self).type;
+  req->n_images = MIN (LAB_DENOISE_SWEEP_IMAGES, ds->n);
+  req->gate = lab_worker_gate_ref (self->gate);
+  req->serial = lab_session_get_weights_serial (self->session);
+
+  gtk_progress_bar_set_fraction (self->sweep_progress, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), TRUE);
+  {
+    g_autofree char *images = format_count (req->n_images);
+    g_autofree char *text = g_strdup_printf (_("Computing %u noise levels × %s test images…"),
+                                             LAB_DENOISE_SWEEP_LEVELS, images);
+
+    gtk_label_set_label (self->sweep_label, text);
+  }
+
+  lab_worker_gate_enter (self->gate);
+  job = lab_job_new (self, SWEEP_SLOT, sweep_worker, req, sweep_request_free);
+  lab_job_set_result_free_func (job, g_free);
+  lab_job_set_progress_func (job, sweep_progress);
+  lab_job_set_done_func (job, sweep_done);
+  lab_job_start (job);
+}
+
+/* Empty curves with their axes, and what to do about them. */
+static void
+reset_sweep_plots (LabDenoisePage *self,
+                   const char     *title)
+{
+  LabLinePlot *loss = lab_plot_view_reset (self->loss_plot);
+  LabLinePlot *psnr = lab_plot_view_reset (self->psnr_plot);
+
+  lab_line_plot_set_labels (loss, _("noise factor"), _("test loss"));
+  lab_line_plot_set_labels (psnr, _("noise factor"), _("PSNR (dB)"));
+  gtk_label_set_label (self->sweep_label, title);
+  update_markers (self);
+}
+
+/* The sweep runs for each new model once training is over: while it
+ * trains, the curves would go stale at once and slow the training down
+ * (win.sweep-noise still computes them on request). */
+static void
+maybe_sweep (LabDenoisePage *self)
+{
+  if (!self->sweep_dirty || self->session == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (lab_session_get_training (self->session))
+    {
+      if (self->sweep_serial == 0 && lab_job_lookup (self, SWEEP_SLOT) == NULL)
+        gtk_label_set_label (self->sweep_label,
+                             _("Loss and PSNR against noise: computed when training ends, "
+                               "or now with ↻"));
+      return;
+    }
+  start_sweep (self);
+}
+
+static void
+update_markers (LabDenoisePage *self)
+{
+  const LabTrainConfig *config = self->session ? lab_session_get_train_config (self->session) : NULL;
+  LabNoise noise = current_noise (self);
+
+  for (guint p = 0; p < 2; p++)
+    {
+      LabPlotView *view = p == 0 ? self->loss_plot : self->psnr_plot;
+      LabLinePlot *plot = lab_plot_view_get_plot (view);
+
+      gboolean trained = config != NULL && noise_has_amount (config->noise.type);
+      /* One marker when the two are too close for two labels. */
+      gboolean near = trained && fabs (config->noise.amount - noise.amount) < 0.12;
+
+      lab_line_plot_clear_markers (plot);
+      if (trained)
+        {
+          const char *label = config->noise.type != noise.type ? lab_noise_type_name (config->noise.type)
+                              : _("trained");
+
+          lab_line_plot_add_marker (plot, config->noise.amount, label);
+        }
+      if (noise_has_amount (noise.type))
+        lab_line_plot_add_marker (plot, noise.amount, near ? "" : _("now"));
+      lab_line_plot_set_x_range (plot, 0, 1);
+      lab_plot_view_changed (view);
+    }
+}
+
+/* Actions and controls */
+
+static void
+set_level (LabDenoisePage *self,
+           double          level)
+{
+  GAction *action = g_hash_table_lookup (self->actions, "noise-level");
+
+  level = round (CLAMP (level, 0.0, 1.0) * 100) / 100;
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_double (level));
+  if (fabs (gtk_range_get_value (GTK_RANGE (self->noise_scale)) - level) > 1e-9)
+    {
+      self->syncing = TRUE;
+      gtk_range_set_value (GTK_RANGE (self->noise_scale), level);
+      self->syncing = FALSE;
+    }
+  update_markers (self);
+  request_pass (self);
+}
+
+static void
+noise_level_change_state (GSimpleAction *action,
+                          GVariant      *value,
+                          gpointer       user_data)
+{
+  set_level (user_data, g_variant_get_double (value));
+}
+
+static void
+on_scale_changed (LabDenoisePage *self)
+{
+  if (!self->syncing)
+    set_level (self, gtk_range_get_value (GTK_RANGE (self->noise_scale)));
+}
+
+static void
+noise_type_change_state (GSimpleAction *action,
+                         GVariant      *value,
+                         gpointer       user_data)
+{
+  LabDenoisePage *self = user_data;
+  const char *name = g_variant_get_string (value, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (noise_types); i++)
+    if (g_strcmp0 (lab_noise_type_name (noise_types[i]), name) == 0)
+      {
+        gtk_drop_down_set_selected (self->noise_type_dropdown, i);
+        return;
+      }
+  {
+    g_autoptr(GError) error = g_error_new (LAB_ERROR, LAB_ERROR_INVALID,
+                                           _("Unknown noise type “%s”: use gaussian, salt-pepper, "
+                                             "mask or downsample"), name);
+
+    lab_widget_show_error (GTK_WIDGET (self), error);
+  }
+}
+
+static void
+on_noise_type_changed (LabDenoisePage *self)
+{
+  LabNoise noise = current_noise (self);
+  GAction *action = g_hash_table_lookup (self->actions, "noise-type");
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action),
+                             g_variant_new_string (lab_noise_type_name (noise.type)));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->noise_scale), noise_has_amount (noise.type));
+  self->sweep_dirty = TRUE;
+  update_markers (self);
+  request_pass (self);
+  maybe_sweep (self);
+}
+
+static void
+reshuffle_activated (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  LabDenoisePage *self = user_data;
+
+  pick_images (self, TRUE);
+  request_pass (self);
+}
+
+static void
+sweep_activated (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  start_sweep (user_data);
+}
+
+static const GActionEntry page_actions[] = {
+  { "noise-level", NULL, "d", "0.5", noise_level_change_state },
+  { "noise-type", NULL, "s", "'gaussian'", noise_type_change_state },
+  { "reshuffle", reshuffle_activated },
+  { "sweep-noise", sweep_activated },
+};
+
+void
+lab_denoise_page_add_actions (LabDenoisePage *self,
+                              GActionMap     *map)
+{
+  GHashTableIter iter;
+  gpointer action;
+
+  g_return_if_fail (LAB_IS_DENOISE_PAGE (self));
+  g_return_if_fail (G_IS_ACTION_MAP (map));
+
+  g_hash_table_iter_init (&iter, self->actions);
+  while (g_hash_table_iter_next (&iter, NULL, &action))
+    g_action_map_add_action (map, action);
+}
+
+/* Session */
+
+/* A new model: show it at the noise it was trained with. */
+static void
+on_model_changed (LabDenoisePage *self)
+{
+  const LabTrainConfig *config = lab_session_get_train_config (self->session);
+
+  self->model_generation++;
+  g_clear_pointer (&self->infer, lab_model_free);
+  self->use_worker = FALSE;
+  self->sweep_dirty = TRUE;
+  self->sweep_serial = 0;
+  lab_job_cancel_slot (self, SWEEP_SLOT);
+  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), FALSE);
+  reset_sweep_plots (self, _("Loss and PSNR against noise"));
+
+  if (config != NULL && config->noise.type != LAB_NOISE_NONE)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (noise_types); i++)
+        if (noise_types[i] == config->noise.type)
+          gtk_drop_down_set_selected (self->noise_type_dropdown, i);
+      if (noise_has_amount (config->noise.type))
+        set_level (self, config->noise.amount);
+    }
+  update_markers (self);
+  request_pass (self);
+  maybe_sweep (self);
+}
+
+static void
+on_weights_published (LabDenoisePage *self)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->dirty = TRUE;
+      return;
+    }
+  request_pass (self);
+}
+
+static void
+on_datasets_changed (LabDenoisePage *self)
+{
+  pick_images (self, FALSE);
+  self->sweep_dirty = TRUE;
+  request_pass (self);
+  maybe_sweep (self);
+}
+
+static void
+on_training_changed (LabDenoisePage *self)
+{
+  show_model_label (self);
+  /* Training finished: the curves are worth computing for the final weights. */
+  if (!lab_session_get_training (self->session)
+      && self->sweep_serial != lab_session_get_weights_serial (self->session))
+    self->sweep_dirty = TRUE;
+  maybe_sweep (self);
+}
+
+LabSession *
+lab_denoise_page_get_session (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+
+  return self->session;
+}
+
+void
+lab_denoise_page_set_session (LabDenoisePage *self,
+                              LabSession     *session)
+{
+  g_return_if_fail (LAB_IS_DENOISE_PAGE (self));
+
+  if (self->session == session)
+    return;
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_set_object (&self->session, session);
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "model-changed", G_CALLBACK (on_model_changed), self);
+      g_signal_connect_swapped (session, "weights-published", G_CALLBACK (on_weights_published), self);
+      g_signal_connect_swapped (session, "datasets-changed", G_CALLBACK (on_datasets_changed), self);
+      g_signal_connect_swapped (session, "notify::training", G_CALLBACK (on_training_changed), self);
+      on_model_changed (self);
+    }
+}
+
+/* GObject */
+
+static void
+lab_denoise_page_map (GtkWidget *widget)
+{
+  LabDenoisePage *self = LAB_DENOISE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (lab_denoise_page_parent_class)->map (widget);
+  if (self->dirty)
+    {
+      self->dirty = FALSE;
+      request_pass (self);
+    }
+  maybe_sweep (self);
+}
+
+static void
+lab_denoise_page_dispose (GObject *object)
+{
+  LabDenoisePage *self = (LabDenoisePage *)object;
+  GtkWidget *child;
+
+  /* The actions stay in the window's map until it is finalized: they must
+   * not reach this page any more. */
+  if (self->actions != NULL)
+    {
+      GHashTableIter iter;
+      gpointer action;
+
+      g_hash_table_iter_init (&iter, self->actions);
+      while (g_hash_table_iter_next (&iter, NULL, &action))
+        {
+          g_signal_handlers_disconnect_by_data (action, self);
+          g_simple_action_set_enabled (action, FALSE);
+        }
+    }
+
+  lab_job_cancel_slot (self, PASS_SLOT);
+  lab_job_cancel_slot (self, SWEEP_SLOT);
+  if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
+    g_warning ("A denoising worker did not stop within 10 s");
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  g_clear_object (&self->session);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DENOISE_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (lab_denoise_page_parent_class)->dispose (object);
+}
+
+static void
+lab_denoise_page_finalize (GObject *object)
+{
+  LabDenoisePage *self = (LabDenoisePage *)object;
+
+  g_clear_pointer (&self->actions, g_hash_table_unref);
+  g_clear_pointer (&self->infer, lab_model_free);
+  g_clear_pointer (&self->images_ds, lab_dataset_unref);
+  g_clear_pointer (&self->shown, lab_recon_batch_free);
+  g_clear_pointer (&self->gate, lab_worker_gate_unref);
+
+  G_OBJECT_CLASS (lab_denoise_page_parent_class)->finalize (object);
+}
+
+static void
+lab_denoise_page_class_init (LabDenoisePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_denoise_page_dispose;
+  object_class->finalize = lab_denoise_page_finalize;
+  widget_class->map = lab_denoise_page_map;
+
+  g_type_ensure (LAB_TYPE_PLOT_VIEW);
+  g_type_ensure (LAB_TYPE_RECON_GRID);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-denoise-page.ui");
+  gtk_widget_class_set_css_name (widget_class, "denoisepage");
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, noise_type_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, noise_scale);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, reshuffle_button);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, means_label);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, model_label);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, grid);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, sweep_label);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, sweep_button);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, sweep_progress);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, loss_plot);
+  gtk_widget_class_bind_template_child (widget_class, LabDenoisePage, psnr_plot);
+}
+
+static void
+lab_denoise_page_init (LabDenoisePage *self)
+{
+  GSimpleActionGroup *group;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->gate = lab_worker_gate_new ();
+  self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  group = g_simple_action_group_new ();
+  g_action_map_add_action_entries (G_ACTION_MAP (group), page_actions, G_N_ELEMENTS (page_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
+    g_hash_table_insert (self->actions, (gpointer) page_actions[i].name,
+                         g_object_ref (g_action_map_lookup_action (G_ACTION_MAP (group), page_actions[i].name)));
+  g_object_unref (group);
+
+  lab_recon_grid_set_row_title (self->grid, 0, _("Noisy  (PSNR)"));
+  lab_recon_grid_set_row_title (self->grid, 1, _("Denoised  (PSNR, MSE)"));
+  lab_recon_grid_set_row_title (self->grid, 2, _("Clean"));
+  lab_recon_grid_set_max_columns (self->grid, 8);
+
+  reset_sweep_plots (self, _("Loss and PSNR against noise"));
+
+  g_signal_connect_swapped (self->noise_scale, "value-changed", G_CALLBACK (on_scale_changed), self);
+  g_signal_connect_swapped (self->noise_type_dropdown, "notify::selected",
+                            G_CALLBACK (on_noise_type_changed), self);
+  show_empty (self, _("There is no model yet. Train one on the Train page, or open a "
+                      "model file, and its denoising shows here."));
+}
+
+GtkWidget *
+lab_denoise_page_new (void)
+{
+  return g_object_new (LAB_TYPE_DENOISE_PAGE, NULL);
+}
+
+/* Testing accessors */
+
+LabReconGrid *
+lab_denoise_page_get_grid (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  return self->grid;
+}
+
+GtkRange *
+lab_denoise_page_get_noise_scale (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  return GTK_RANGE (self->noise_scale);
+}
+
+const LabReconBatch *
+lab_denoise_page_get_shown (LabDenoisePage *self,
+                            double         *level)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  if (level != NULL)
+    *level = self->shown_level;
+  return self->shown;
+}
+
+gboolean
+lab_denoise_page_is_busy (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), FALSE);
+  return self->busy || self->pending;
+}
+
+double
+lab_denoise_page_get_pass_ms (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), 0);
+  return self->pass_ms;
+}
+
+gboolean
+lab_denoise_page_uses_worker (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), FALSE);
+  return self->use_worker;
+}
+
+gboolean
+lab_denoise_page_is_sweeping (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), FALSE);
+  return lab_job_lookup (self, SWEEP_SLOT) != NULL;
+}
+
+guint
+lab_denoise_page_get_sweep_levels (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), 0);
+  return self->sweep_serial != 0 ? self->sweep.n_levels : 0;
+}
+
+LabPlotView *
+lab_denoise_page_get_loss_plot (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  return self->loss_plot;
+}
+
+LabPlotView *
+lab_denoise_page_get_psnr_plot (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  return self->psnr_plot;
+}
+
+guint
+lab_denoise_page_get_n_passes (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), 0);
+  return self->n_passes;
+}

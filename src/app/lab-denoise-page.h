@@ -1,0 +1,43 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-session.h"
+
+G_BEGIN_DECLS
+
+/* The Denoise page: the session's model on 16 test images, noisy |
+ * denoised | clean with each image's PSNR and MSE, following the noise
+ * slider as it is dragged; and the test loss and PSNR over 21 noise levels
+ * (1,000 test images, computed on a worker) with a marker at the level the
+ * model was trained with. Works while training runs, on the latest weights
+ * the Train page published.
+ *
+ * The 16-image pass runs on the main thread while it takes at most
+ * LAB_DENOISE_INLINE_MS (each pass is timed), else on a worker with at most
+ * one pass in flight and the latest slider value next; a pass on the worker
+ * that is well under the limit brings the next ones back. Measured on 2
+ * cores, idle: strided-dae 1.0 ms, cae-tiny 1.4, stacked 0.8, dae-keras32
+ * 6.3, convae-bn 6.4 (so those two use the worker).
+ *
+ * Actions, added to the window by lab_denoise_page_add_actions():
+ *   win.noise-level (double state, 0..1)   the slider
+ *   win.noise-type  (string state)         "gaussian", "salt-pepper", "mask", "downsample"
+ *   win.reshuffle                          other test images
+ *   win.sweep-noise                        recompute the loss-vs-noise curves */
+#define LAB_TYPE_DENOISE_PAGE (lab_denoise_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, GtkWidget)
+
+#define LAB_DENOISE_IMAGES      16
+#define LAB_DENOISE_INLINE_MS   4.0
+#define LAB_DENOISE_SWEEP_LEVELS 21
+#define LAB_DENOISE_SWEEP_IMAGES 1000
+
+GtkWidget  *lab_denoise_page_new         (void);
+LabSession *lab_denoise_page_get_session (LabDenoisePage *self);
+void        lab_denoise_page_set_session (LabDenoisePage *self,
+                                          LabSession     *session);
+void        lab_denoise_page_add_actions (LabDenoisePage *self,
+                                          GActionMap     *map);
+
+G_END_DECLS

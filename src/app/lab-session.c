@@ -1,0 +1,459 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include "lab-session.h"
+
+#include <string.h>
+
+#include "lab-idx.h"
+#include "lab-job.h"
+
+#define SPLIT_SLOT "other-split"
+
+struct _LabSession
+{
+  GObject         parent_instance;
+
+  /* Datasets (refs) */
+  LabDataset     *train;
+  LabDataset     *test;
+  char           *spec;
+  guint           dataset_serial;
+  guint           loading : 1;
+  guint           has_test_split : 1;
+
+  /* Model */
+  LabModel       *model;
+  LabTrainConfig  config;
+  char           *train_json;
+  char           *model_path;
+  guint64         weights_serial;
+  guint64         step;
+  guint           has_config : 1;
+  guint           training : 1;
+};
+
+typedef struct
+{
+  char     *spec;
+  LabSplit  split;
+} SplitRequest;
+
+enum {
+  PROP_0,
+  PROP_TRAINING,
+  PROP_READY,
+  N_PROPS
+};
+
+enum {
+  DATASETS_CHANGED,
+  MODEL_CHANGED,
+  WEIGHTS_PUBLISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
+
+static void
+split_request_free (gpointer data)
+{
+  SplitRequest *req = data;
+
+  g_free (req->spec);
+  g_free (req);
+}
+
+/* Worker thread. */
+static gpointer
+load_split_worker (LabJob        *job,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  SplitRequest *req = data;
+
+  return lab_dataset_open (req->spec, req->split, cancellable, NULL, NULL, error);
+}
+
+static void
+datasets_ready (LabSession *self)
+{
+  self->loading = FALSE;
+  self->dataset_serial++;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  g_signal_emit (self, signals[DATASETS_CHANGED], 0);
+}
+
+static void
+load_split_done (gpointer      owner,
+                 LabJob       *job,
+                 gpointer      result,
+                 const GError *error)
+{
+  LabSession *self = owner;
+  SplitRequest *req = lab_job_get_data (job);
+  g_autoptr(LabDataset) other = result;
+  LabDataset *shown = req->split == LAB_SPLIT_TEST ? self->train : self->test;
+
+  if (other == NULL || other->height != shown->height || other->width != shown->width)
+    {
+      /* No usable other split: validate and test on the shown dataset. */
+      g_debug ("No %s split for %s: %s", req->split == LAB_SPLIT_TEST ? "test" : "train",
+               req->spec, error ? error->message : "its images differ in size");
+      g_clear_pointer (&self->train, lab_dataset_unref);
+      g_clear_pointer (&self->test, lab_dataset_unref);
+      self->train = lab_dataset_ref (shown);
+      self->test = lab_dataset_ref (shown);
+      self->has_test_split = FALSE;
+    }
+  else if (req->split == LAB_SPLIT_TEST)
+    {
+      g_clear_pointer (&self->test, lab_dataset_unref);
+      self->test = g_steal_pointer (&other);
+      self->has_test_split = TRUE;
+    }
+  else
+    {
+      g_clear_pointer (&self->train, lab_dataset_unref);
+      self->train = g_steal_pointer (&other);
+      self->has_test_split = TRUE;
+    }
+  datasets_ready (self);
+}
+
+/* Whether spec names something with a train and a test split. */
+static gboolean
+spec_has_splits (const char *spec)
+{
+  if (g_file_test (spec, G_FILE_TEST_IS_DIR))
+    return lab_idx_dir_has_set (spec);
+  /* A single IDX file is one split; a catalog id has both. */
+  return !g_file_test (spec, G_FILE_TEST_EXISTS);
+}
+
+void
+lab_session_set_dataset (LabSession *self,
+                         LabDataset *dataset,
+                         const char *spec,
+                         LabSplit    split)
+{
+  g_autoptr(LabJob) job = NULL;
+  SplitRequest *req;
+
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  lab_job_cancel_slot (self, SPLIT_SLOT);
+  g_clear_pointer (&self->train, lab_dataset_unref);
+  g_clear_pointer (&self->test, lab_dataset_unref);
+  g_clear_pointer (&self->spec, g_free);
+  if (dataset == NULL)
+    {
+      self->loading = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+      return;
+    }
+
+  self->spec = g_strdup (spec);
+  if (split == LAB_SPLIT_TEST)
+    self->test = lab_dataset_ref (dataset);
+  else
+    self->train = lab_dataset_ref (dataset);
+
+  if (spec == NULL || !spec_has_splits (spec))
+    {
+      if (self->train == NULL)
+        self->train = lab_dataset_ref (dataset);
+      if (self->test == NULL)
+        self->test = lab_dataset_ref (dataset);
+      self->has_test_split = FALSE;
+      datasets_ready (self);
+      return;
+    }
+
+  self->loading = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+  req = g_new0 (SplitRequest, 1);
+  req->spec = g_strdup (spec);
+  req->split = split == LAB_SPLIT_TEST ? LAB_SPLIT_TRAIN : LAB_SPLIT_TEST;
+  job = lab_job_new (self, SPLIT_SLOT, load_split_worker, req, split_request_free);
+  lab_job_set_result_free_func (job, (GDestroyNotify) lab_dataset_unref);
+  lab_job_set_done_func (job, load_split_done);
+  lab_job_start (job);
+}
+
+LabDataset *
+lab_session_get_train_dataset (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->loading ? NULL : self->train;
+}
+
+LabDataset *
+lab_session_get_test_dataset (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->loading ? NULL : self->test;
+}
+
+gboolean
+lab_session_has_test_split (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return self->has_test_split;
+}
+
+const char *
+lab_session_get_dataset_spec (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->spec;
+}
+
+gboolean
+lab_session_is_ready (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return !self->loading && self->train != NULL && self->test != NULL;
+}
+
+guint
+lab_session_get_dataset_serial (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), 0);
+
+  return self->dataset_serial;
+}
+
+/* Model */
+
+LabModel *
+lab_session_get_model (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->model;
+}
+
+void
+lab_session_set_model (LabSession           *self,
+                       LabModel             *model,
+                       const LabTrainConfig *config,
+                       const char           *train_json,
+                       const char           *path)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  if (model != self->model)
+    g_clear_pointer (&self->model, lab_model_free);
+  self->model = model;
+  self->has_config = config != NULL;
+  if (config != NULL)
+    self->config = *config;
+  g_free (self->train_json);
+  self->train_json = g_strdup (train_json);
+  g_free (self->model_path);
+  self->model_path = g_strdup (path);
+  self->step = 0;
+  self->weights_serial++;
+  g_signal_emit (self, signals[MODEL_CHANGED], 0);
+}
+
+void
+lab_session_publish (LabSession  *self,
+                     const float *params,
+                     const float *buffers,
+                     guint64      step)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (self->model != NULL);
+
+  memcpy (lab_model_params (self->model), params, lab_model_n_params (self->model) * sizeof (float));
+  if (lab_model_n_buffers (self->model) > 0)
+    memcpy (lab_model_buffers (self->model), buffers,
+            lab_model_n_buffers (self->model) * sizeof (float));
+  self->step = step;
+  self->weights_serial++;
+  g_signal_emit (self, signals[WEIGHTS_PUBLISHED], 0);
+}
+
+void
+lab_session_publish_from (LabSession *self,
+                          LabModel   *model,
+                          guint64     step)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (self->model != NULL);
+
+  if (!lab_model_copy_params_from (self->model, model))
+    return;
+  self->step = step;
+  self->weights_serial++;
+  g_signal_emit (self, signals[WEIGHTS_PUBLISHED], 0);
+}
+
+guint64
+lab_session_get_weights_serial (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), 0);
+
+  return self->weights_serial;
+}
+
+guint64
+lab_session_get_step (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), 0);
+
+  return self->step;
+}
+
+const LabTrainConfig *
+lab_session_get_train_config (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->has_config ? &self->config : NULL;
+}
+
+const char *
+lab_session_get_train_json (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->train_json;
+}
+
+void
+lab_session_set_train_json (LabSession *self,
+                            const char *train_json)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  g_free (self->train_json);
+  self->train_json = g_strdup (train_json);
+}
+
+const char *
+lab_session_get_model_path (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->model_path;
+}
+
+void
+lab_session_set_model_path (LabSession *self,
+                            const char *path)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  g_free (self->model_path);
+  self->model_path = g_strdup (path);
+}
+
+gboolean
+lab_session_get_training (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
+
+  return self->training;
+}
+
+void
+lab_session_set_training (LabSession *self,
+                          gboolean    training)
+{
+  g_return_if_fail (LAB_IS_SESSION (self));
+
+  training = !!training;
+  if (self->training == training)
+    return;
+  self->training = training;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRAINING]);
+}
+
+/* GObject */
+
+static void
+lab_session_finalize (GObject *object)
+{
+  LabSession *self = (LabSession *)object;
+
+  g_clear_pointer (&self->train, lab_dataset_unref);
+  g_clear_pointer (&self->test, lab_dataset_unref);
+  g_clear_pointer (&self->spec, g_free);
+  g_clear_pointer (&self->model, lab_model_free);
+  g_clear_pointer (&self->train_json, g_free);
+  g_clear_pointer (&self->model_path, g_free);
+
+  G_OBJECT_CLASS (lab_session_parent_class)->finalize (object);
+}
+
+static void
+lab_session_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  LabSession *self = LAB_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_TRAINING:
+      g_value_set_boolean (value, self->training);
+      break;
+
+    case PROP_READY:
+      g_value_set_boolean (value, lab_session_is_ready (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_session_class_init (LabSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = lab_session_finalize;
+  object_class->get_property = lab_session_get_property;
+
+  properties[PROP_TRAINING] =
+    g_param_spec_boolean ("training", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL, FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[DATASETS_CHANGED] =
+    g_signal_new ("datasets-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[MODEL_CHANGED] =
+    g_signal_new ("model-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[WEIGHTS_PUBLISHED] =
+    g_signal_new ("weights-published", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+lab_session_init (LabSession *self)
+{
+}
+
+LabSession *
+lab_session_new (void)
+{
+  return g_object_new (LAB_TYPE_SESSION, NULL);
+}

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <glib-object.h>
+
+#include "lab-dataset.h"
+#include "lab-model.h"
+#include "lab-trainer.h"
+
+G_BEGIN_DECLS
+
+/* What the pages of one window share: the datasets and the current model.
+ * Owned by the window; main thread only.
+ *
+ * Datasets: the Data page's choice becomes the training set, and the
+ * session loads the other split of the same dataset on a worker, so the
+ * Train page validates and the Denoise page tests on images the model never
+ * trained on. When the Data page shows the test split, the session loads
+ * the training split to train on. A folder of PNGs or a single IDX file has
+ * no other split: then test and training sets are the same dataset and
+ * lab_session_has_test_split() says so.
+ *
+ * Model: one LabModel safe to use on the main thread. While training runs
+ * on a worker, the Train page publishes a copy of the weights into it every
+ * few batches (lab_session_publish), so the Denoise and Latent pages always
+ * show the latest weights without touching the training model.
+ *
+ * Signals:
+ *   datasets-changed (): the training and test datasets are both ready
+ *     (they may be the same as before when only the split shown changed).
+ *   model-changed (): a different model (architecture or file); its
+ *     weights are new too.
+ *   weights-published (): the same model has new weights. */
+#define LAB_TYPE_SESSION (lab_session_get_type ())
+G_DECLARE_FINAL_TYPE (LabSession, lab_session, LAB, SESSION, GObject)
+
+LabSession           *lab_session_new                (void);
+
+/* From the Data page: dataset (transfer none) was loaded from spec, split. */
+void                  lab_session_set_dataset        (LabSession           *self,
+                                                      LabDataset           *dataset,
+                                                      const char           *spec,
+                                                      LabSplit              split);
+/* NULL until ready (transfer none). */
+LabDataset           *lab_session_get_train_dataset  (LabSession           *self);
+LabDataset           *lab_session_get_test_dataset   (LabSession           *self);
+/* FALSE when the test dataset is the training dataset (no other split). */
+gboolean              lab_session_has_test_split     (LabSession           *self);
+const char           *lab_session_get_dataset_spec   (LabSession           *self);
+/* Both datasets are there and no load is running. */
+gboolean              lab_session_is_ready           (LabSession           *self);
+/* Bumped each time datasets-changed is emitted. */
+guint                 lab_session_get_dataset_serial (LabSession           *self);
+
+/* NULL before a model is trained or opened (transfer none). */
+LabModel             *lab_session_get_model          (LabSession           *self);
+/* Takes model. config: what it was (or is being) trained with, or NULL
+ * when unknown; train_json: the file's "train" record, or NULL; path: the
+ * file it came from, or NULL. Emits model-changed. */
+void                  lab_session_set_model          (LabSession           *self,
+                                                      LabModel             *model,
+                                                      const LabTrainConfig *config,
+                                                      const char           *train_json,
+                                                      const char           *path);
+/* Copies params (n_params floats) and buffers (n_buffers floats) into the
+ * model, records the optimizer steps they come from, and emits
+ * weights-published. */
+void                  lab_session_publish            (LabSession           *self,
+                                                      const float          *params,
+                                                      const float          *buffers,
+                                                      guint64               step);
+/* The same from another model of the same architecture. */
+void                  lab_session_publish_from       (LabSession           *self,
+                                                      LabModel             *model,
+                                                      guint64               step);
+/* Changes with every model-changed and weights-published. */
+guint64               lab_session_get_weights_serial (LabSession           *self);
+/* Optimizer steps behind the weights shown (0: fresh or unknown). */
+guint64               lab_session_get_step           (LabSession           *self);
+/* NULL when unknown. */
+const LabTrainConfig *lab_session_get_train_config   (LabSession           *self);
+const char           *lab_session_get_train_json     (LabSession           *self);
+void                  lab_session_set_train_json     (LabSession           *self,
+                                                      const char           *train_json);
+const char           *lab_session_get_model_path     (LabSession           *self);
+void                  lab_session_set_model_path     (LabSession           *self,
+                                                      const char           *path);
+
+/* TRUE while a training job writes into this session's model. */
+gboolean              lab_session_get_training       (LabSession           *self);
+void                  lab_session_set_training       (LabSession           *self,
+                                                      gboolean              training);
+
+G_END_DECLS

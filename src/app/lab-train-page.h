@@ -1,0 +1,56 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-session.h"
+
+G_BEGIN_DECLS
+
+/* The Train page: pick an architecture (every preset, or one built in the
+ * architecture editor) and its hyperparameters, train it on a worker
+ * thread, and watch the loss curves fall and the reconstructions sharpen.
+ * Opens and saves models (safetensors) and keeps a list of recent ones.
+ *
+ * Actions, added to the window by lab_train_page_add_actions():
+ *   win.train                 start training with the settings shown
+ *   win.pause                 (boolean state) pause / resume
+ *   win.stop                  stop, keeping the weights trained so far
+ *   win.save-model            Save dialog; win.save-model-to (s) saves to a path
+ *   win.open-model            Open dialog; win.open-model-file (s) opens a path
+ *   win.save-spec             the architecture as JSON, Save dialog
+ *   win.build-architecture    the architecture editor
+ *
+ * The model trained or opened is the session's (lab-session.h); the worker
+ * publishes a copy of its weights a few times a second while it trains. */
+#define LAB_TYPE_TRAIN_PAGE (lab_train_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabTrainPage, lab_train_page, LAB, TRAIN_PAGE, GtkWidget)
+
+GtkWidget  *lab_train_page_new          (void);
+LabSession *lab_train_page_get_session  (LabTrainPage  *self);
+void        lab_train_page_set_session  (LabTrainPage  *self,
+                                         LabSession    *session);
+void        lab_train_page_add_actions  (LabTrainPage  *self,
+                                         GActionMap    *map);
+
+/* A .safetensors model: loads it with its architecture and training
+ * settings, or shows why not and keeps the current model. */
+gboolean    lab_train_page_open_model   (LabTrainPage  *self,
+                                         GFile         *file,
+                                         GError       **error);
+gboolean    lab_train_page_save_model   (LabTrainPage  *self,
+                                         GFile         *file,
+                                         GError       **error);
+
+/* Settings by name, as the command line gives them (all optional):
+ *   arch (s) a preset, noise (s) "gaussian:0.5", loss (s), optimizer (s)
+ *   "adam" or "sgd", epochs (i),
+ *   batch (i), lr (d), seed (x), limit (i), train (b): start training once
+ *   the datasets are ready; with wait_for_dataset, only after the dataset
+ *   load that the caller has just started. */
+gboolean    lab_train_page_configure    (LabTrainPage  *self,
+                                         GVariantDict  *options,
+                                         gboolean       wait_for_dataset,
+                                         GError       **error);
+gboolean    lab_train_page_is_training  (LabTrainPage  *self);
+
+G_END_DECLS

@@ -1,0 +1,597 @@
+/* The "Build your own" architecture editor under Xvfb, driven through its
+ * widgets: the preset dropdown, the option spin buttons, the row buttons.
+ * Expected parameter counts come from the layer formulas (a k×k conv from
+ * c_in to f channels has k·k·c_in·f + f) and are cross-checked against
+ * lab_model_new on the JSON the editor hands out. */
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-arch-editor-private.h"
+#include "lab-model.h"
+#include "lab-presets.h"
+
+static LabApplication *app;
+
+typedef struct
+{
+  GtkWindow     *dialog;
+  LabArchEditor *editor;
+  guint          n_changed;
+  guint          n_done;
+  char          *done_json;
+} Fixture;
+
+static gsize
+conv_params (gsize k,
+             gsize c_in,
+             gsize filters)
+{
+  return k * k * c_in * filters + filters;
+}
+
+/* dae-keras32: conv 1→32, 32→64, 64→64, 64→32, 32→1, all 3×3. */
+static gsize
+dae_keras32_params (void)
+{
+  return conv_params (3, 1, 32) + conv_params (3, 32, 64) + conv_params (3, 64, 64)
+       + conv_params (3, 64, 32) + conv_params (3, 32, 1);
+}
+
+static void
+on_changed (LabArchEditor *editor,
+            Fixture       *f)
+{
+  f->n_changed++;
+}
+
+static void
+on_done (const char *json,
+         gpointer    data)
+{
+  Fixture *f = data;
+
+  f->n_done++;
+  g_free (f->done_json);
+  f->done_json = g_strdup (json);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->dialog = lab_arch_editor_run_dialog (NULL, NULL, on_done, f);
+  g_object_add_weak_pointer (G_OBJECT (f->dialog), (gpointer *) &f->dialog);
+  f->editor = lab_arch_editor_dialog_get_editor (f->dialog);
+  g_assert_true (LAB_IS_ARCH_EDITOR (f->editor));
+  g_signal_connect (f->editor, "changed", G_CALLBACK (on_changed), f);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->dialog)
+    gtk_window_destroy (f->dialog);
+  g_assert_null (f->dialog);
+  g_free (f->done_json);
+}
+
+static guint
+preset_position (const char *name)
+{
+  const char * const *names = lab_presets_list ();
+
+  for (guint i = 0; names[i]; i++)
+    if (g_strcmp0 (names[i], name) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+select_preset (Fixture    *f,
+               const char *name)
+{
+  guint before = f->n_changed;
+
+  /* Another preset first, so selecting name always changes the dropdown. */
+  gtk_drop_down_set_selected (lab_arch_editor_get_preset_dropdown (f->editor),
+                              preset_position (g_strcmp0 (name, "stacked") ? "stacked" : "cae-tiny"));
+  gtk_drop_down_set_selected (lab_arch_editor_get_preset_dropdown (f->editor), preset_position (name));
+  g_assert_cmpuint (f->n_changed, ==, before + 2);
+}
+
+static GtkSpinButton *
+option_spin (Fixture    *f,
+             guint       layer,
+             const char *key)
+{
+  GtkWidget *widget = lab_arch_editor_get_option_widget (f->editor, layer, key);
+
+  g_assert_true (GTK_IS_SPIN_BUTTON (widget));
+  return GTK_SPIN_BUTTON (widget);
+}
+
+static guint
+type_position (GtkDropDown *dropdown,
+               const char  *type)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), type) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* The editor's JSON built into a model: its parameters, as the trainer
+ * would see them. */
+static gsize
+model_params_of_json (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (json, -1, NULL, &error);
+  g_autoptr(LabModel) model = NULL;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  return lab_model_n_params (model) + lab_model_n_buffers (model);
+}
+
+static void
+test_filters_change_params (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  gsize expected;
+
+  select_preset (f, "cae-keras16");
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  /* 1→16, then 16→16 three times, then 16→1 */
+  expected = conv_params (3, 1, 16) + 3 * conv_params (3, 16, 16) + conv_params (3, 16, 1);
+  g_assert_cmpuint (expected, ==, 7265);
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, expected);
+  g_assert_cmpstr (lab_arch_editor_get_total_text (f->editor), ==, "7,265");
+  /* The input row plus one row per layer. */
+  g_assert_cmpuint (lab_arch_editor_get_summary_rows (f->editor), ==, 1 + 14);
+
+  /* The first conv gets 32 filters: it and the conv after it grow. */
+  gtk_spin_button_set_value (option_spin (f, 0, "filters"), 32);
+  expected = conv_params (3, 1, 32) + conv_params (3, 32, 16) + 2 * conv_params (3, 16, 16)
+           + conv_params (3, 16, 1);
+  g_assert_cmpuint (expected, ==, 9729);
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, expected);
+  g_assert_cmpstr (lab_arch_editor_get_total_text (f->editor), ==, "9,729");
+
+  /* What "Use" would hand out builds the same model, renamed. */
+  json = lab_arch_editor_get_spec_json (f->editor);
+  g_assert_nonnull (json);
+  g_assert_cmpuint (model_params_of_json (json), ==, expected);
+  spec = lab_spec_new_from_string (json, -1, NULL, NULL);
+  g_assert_cmpstr (spec->name, ==, "cae-keras16-custom");
+  g_assert_null (spec->description);
+  g_assert_cmpint (json_object_get_int_member (lab_spec_get_layer (spec, 0), "filters"), ==, 32);
+  g_assert_cmpuint (spec->encoder_layers, ==, 6);
+
+  /* Back from the Train page: the same spec, still "started from"
+   * cae-keras16, and an edit keeps the user's name. */
+  lab_arch_editor_set_spec_json (f->editor, json);
+  g_assert_cmpuint (gtk_drop_down_get_selected (lab_arch_editor_get_preset_dropdown (f->editor)), ==,
+                    preset_position ("cae-keras16"));
+  {
+    g_autofree char *again = lab_arch_editor_get_spec_json (f->editor);
+    g_autoptr(LabSpec) edited = NULL;
+
+    g_assert_cmpstr (again, ==, json);
+    gtk_spin_button_set_value (option_spin (f, 3, "filters"), 8);
+    g_clear_pointer (&again, g_free);
+    again = lab_arch_editor_get_spec_json (f->editor);
+    edited = lab_spec_new_from_string (again, -1, NULL, NULL);
+    g_assert_cmpstr (edited->name, ==, "cae-keras16-custom");
+  }
+
+  /* A dense autoencoder: the latent's units. */
+  select_preset (f, "stacked");
+  expected = lab_arch_editor_get_total_params (f->editor);
+  gtk_spin_button_set_value (option_spin (f, 7, "units"), 2);
+  /* dense 128→64 and 64→128 become 128→2 and 2→128 */
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==,
+                    expected - (128 * 64 + 64) - (64 * 128 + 128) + (128 * 2 + 2) + (2 * 128 + 128));
+}
+
+static void
+test_clash_and_fix (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkWidget *use = lab_arch_editor_dialog_get_use_button (f->dialog);
+  GtkDropDown *type;
+  const char *message;
+  g_autofree char *json = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  g_autoptr(LabSpec) preset = lab_presets_get ("dae-keras32", NULL);
+
+  select_preset (f, "dae-keras32");
+  g_assert_cmpuint (lab_arch_editor_get_n_layers (f->editor), ==, 14);
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 6);
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, dae_keras32_params ());
+  g_assert_true (gtk_widget_get_sensitive (use));
+
+  /* A copy of the latent's max pool below it: 7×7 becomes 3×3; the decoder
+   * still fits (it just gives 12×12), so this is valid. */
+  click (lab_arch_editor_get_row_button (f->editor, 5, "insert"));
+  g_assert_cmpuint (lab_arch_editor_get_n_layers (f->editor), ==, 15);
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 6);
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+
+  /* As a reshape it starts at the shape it gets, 64×7×7 ... */
+  type = lab_arch_editor_get_type_dropdown (f->editor, 6);
+  gtk_drop_down_set_selected (type, type_position (type, "reshape"));
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 6, "shape.0")), ==, 64);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 6, "shape.1")), ==, 7);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 6, "shape.2")), ==, 7);
+
+  /* ... and 32×7×7 does not fit: 1,568 values from 3,136. */
+  gtk_spin_button_set_value (option_spin (f, 6, "shape.0"), 32);
+  g_assert_false (lab_arch_editor_is_valid (f->editor));
+  g_assert_null (lab_arch_editor_get_spec_json (f->editor));
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, 0);
+  g_assert_cmpstr (lab_arch_editor_get_total_text (f->editor), ==, "—");
+  g_assert_cmpint (lab_arch_editor_get_error_layer (f->editor), ==, 6);
+  g_assert_true (lab_arch_editor_row_is_highlighted (f->editor, 6));
+  g_assert_false (lab_arch_editor_row_is_highlighted (f->editor, 5));
+  g_assert_false (gtk_widget_get_sensitive (use));
+  message = lab_arch_editor_get_error (f->editor);
+  g_test_message ("error: %s", message);
+  g_assert_nonnull (strstr (message, "layer 6 (reshape)"));
+  g_assert_nonnull (strstr (message, "(None, 7, 7, 64)"));
+  g_assert_nonnull (strstr (message, "32×7×7"));
+  g_assert_nonnull (strstr (message, "64×7×7"));
+  /* The summary stops at the layer that does not fit: input, 0-5, 6. */
+  g_assert_cmpuint (lab_arch_editor_get_summary_rows (f->editor), ==, 1 + 7);
+
+  /* Fixed: valid again, the same count as the preset (a reshape has no
+   * parameters), "Use" comes back. */
+  gtk_spin_button_set_value (option_spin (f, 6, "shape.0"), 64);
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpint (lab_arch_editor_get_error_layer (f->editor), ==, -1);
+  g_assert_null (lab_arch_editor_get_error (f->editor));
+  g_assert_false (lab_arch_editor_row_is_highlighted (f->editor, 6));
+  g_assert_true (gtk_widget_get_sensitive (use));
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, dae_keras32_params ());
+
+  /* Removed again: the preset's layers, under the new name. */
+  click (lab_arch_editor_get_row_button (f->editor, 6, "remove"));
+  json = lab_arch_editor_get_spec_json (f->editor);
+  spec = lab_spec_new_from_string (json, -1, NULL, NULL);
+  g_assert_nonnull (spec);
+  g_assert_cmpuint (lab_spec_n_layers (spec), ==, lab_spec_n_layers (preset));
+  g_assert_cmpuint (spec->encoder_layers, ==, preset->encoder_layers);
+  for (guint i = 0; i < lab_spec_n_layers (spec); i++)
+    {
+      g_autoptr(JsonNode) a = json_node_init_object (json_node_alloc (), lab_spec_get_layer (spec, i));
+      g_autoptr(JsonNode) b = json_node_init_object (json_node_alloc (), lab_spec_get_layer (preset, i));
+
+      g_assert_true (json_node_equal (a, b));
+    }
+
+  /* A conv whose kernel outgrows the 7×7 latent, then "same" padding. */
+  gtk_spin_button_set_value (option_spin (f, 6, "padding"), 0);
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  gtk_spin_button_set_value (option_spin (f, 6, "kernel"), 9);
+  g_assert_false (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpint (lab_arch_editor_get_error_layer (f->editor), ==, 6);
+  g_assert_nonnull (strstr (lab_arch_editor_get_error (f->editor), "layer 6 (conv2d)"));
+  g_assert_nonnull (strstr (lab_arch_editor_get_error (f->editor), "(None, 7, 7, 64)"));
+  gtk_spin_button_set_value (option_spin (f, 6, "padding"), -1);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (option_spin (f, 6, "padding"))), ==, "same");
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&spec, lab_spec_free);
+  json = lab_arch_editor_get_spec_json (f->editor);
+  spec = lab_spec_new_from_string (json, -1, NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (lab_spec_get_layer (spec, 6), "padding"), ==, "same");
+  g_assert_cmpuint (model_params_of_json (json), ==,
+                    dae_keras32_params () - conv_params (3, 64, 64) + conv_params (9, 64, 64));
+}
+
+static void
+test_rows_latent_loss (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *json = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  GtkDropDown *loss = lab_arch_editor_get_loss_dropdown (f->editor);
+
+  select_preset (f, "strided-dae");
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 4);
+  g_assert_false (gtk_widget_get_sensitive (lab_arch_editor_get_row_button (f->editor, 0, "up")));
+  g_assert_false (gtk_widget_get_sensitive (lab_arch_editor_get_row_button (f->editor, 9, "down")));
+
+  /* The latent moves to layer 1's output: a 2-layer encoder. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (lab_arch_editor_get_row_button (f->editor, 1, "latent")), TRUE);
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 2);
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (lab_arch_editor_get_row_button (f->editor, 3, "latent"))));
+
+  /* Layer 0 (conv) down below its relu, then back: the latent follows its
+   * layer, the relu stays the latent. */
+  click (lab_arch_editor_get_row_button (f->editor, 0, "down"));
+  g_assert_cmpint (gtk_drop_down_get_selected (lab_arch_editor_get_type_dropdown (f->editor, 0)), ==,
+                   type_position (lab_arch_editor_get_type_dropdown (f->editor, 0), "relu"));
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 1);
+  click (lab_arch_editor_get_row_button (f->editor, 1, "up"));
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 2);
+
+  /* Removing the latent hands it to the layer before. */
+  click (lab_arch_editor_get_row_button (f->editor, 1, "remove"));
+  g_assert_cmpuint (lab_arch_editor_get_n_layers (f->editor), ==, 9);
+  g_assert_cmpuint (lab_arch_editor_get_encoder_layers (f->editor), ==, 1);
+
+  gtk_drop_down_set_selected (loss, 1);
+  json = lab_arch_editor_get_spec_json (f->editor);
+  spec = lab_spec_new_from_string (json, -1, NULL, NULL);
+  g_assert_nonnull (spec);
+  g_assert_cmpint (spec->loss, ==, LAB_LOSS_BCE);
+  g_assert_cmpuint (spec->encoder_layers, ==, 1);
+  g_assert_cmpstr (lab_spec_get_layer_type (spec, 0), ==, "conv2d");
+  g_assert_cmpstr (lab_spec_get_layer_type (spec, 1), ==, "conv2d");
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char * const *names = lab_presets_list ();
+  g_autofree char *dir = g_dir_make_tmp ("latentlab-arch-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "spec.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  /* Every preset, set as JSON, comes back as the same JSON. */
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autoptr(LabSpec) spec = lab_presets_get (names[i], NULL);
+      g_autofree char *in = lab_spec_to_string (spec, TRUE);
+      g_autofree char *out = NULL;
+
+      lab_arch_editor_set_spec_json (f->editor, in);
+      out = lab_arch_editor_get_spec_json (f->editor);
+      g_assert_cmpstr (out, ==, in);
+    }
+
+  /* Export, change, import: the exported spec is back. */
+  select_preset (f, "vae-conv");
+  gtk_spin_button_set_value (option_spin (f, 5, "units"), 8);
+  g_assert_true (lab_arch_editor_save_file (f->editor, file, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *saved = lab_arch_editor_get_spec_json (f->editor);
+    g_autofree char *loaded = NULL;
+    gsize params = lab_arch_editor_get_total_params (f->editor);
+
+    select_preset (f, "cae-tiny");
+    g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), !=, params);
+    g_assert_true (lab_arch_editor_load_file (f->editor, file, &error));
+    g_assert_no_error (error);
+    loaded = lab_arch_editor_get_spec_json (f->editor);
+    g_assert_cmpstr (loaded, ==, saved);
+    g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, params);
+  }
+
+  /* Not a spec: the editor keeps what it had and says why. */
+  g_assert_true (g_file_set_contents (path, "{\"layers\": 3}", -1, NULL));
+  g_assert_false (lab_arch_editor_load_file (f->editor, file, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "spec.json"));
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  {
+    g_autofree char *before = lab_arch_editor_get_spec_json (f->editor);
+    g_autofree char *after = NULL;
+
+    lab_arch_editor_set_spec_json (f->editor, "not JSON");
+    after = lab_arch_editor_get_spec_json (f->editor);
+    g_assert_cmpstr (after, ==, before);
+  }
+
+  /* A type the engine does not know is shown, flagged and named; picking
+   * a real type keeps the options the two share (filters 4). */
+  lab_arch_editor_set_spec_json (f->editor,
+                                 "{\"name\":\"typo\",\"input\":[1,28,28],\"loss\":\"mse\","
+                                 "\"encoder_layers\":1,\"layers\":[{\"type\":\"relu\"},"
+                                 "{\"type\":\"conv3d\",\"filters\":4}]}");
+  g_assert_false (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpint (lab_arch_editor_get_error_layer (f->editor), ==, 1);
+  g_assert_true (lab_arch_editor_row_is_highlighted (f->editor, 1));
+  g_assert_nonnull (strstr (lab_arch_editor_get_error (f->editor), "conv3d"));
+  g_assert_cmpuint (gtk_drop_down_get_selected (lab_arch_editor_get_type_dropdown (f->editor, 1)), ==,
+                    GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (lab_arch_editor_get_type_dropdown (f->editor, 1),
+                              type_position (lab_arch_editor_get_type_dropdown (f->editor, 1), "conv2d"));
+  g_assert_true (lab_arch_editor_is_valid (f->editor));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 1, "filters")), ==, 4);
+  g_assert_cmpuint (lab_arch_editor_get_total_params (f->editor), ==, conv_params (3, 1, 4));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_dialog_use_and_cancel (Fixture       *f,
+                            gconstpointer  data)
+{
+  GtkWindow *second;
+  g_autoptr(LabSpec) spec = NULL;
+
+  select_preset (f, "cnn-baseline");
+  click (lab_arch_editor_dialog_get_use_button (f->dialog));
+  g_assert_null (f->dialog);
+  g_assert_cmpuint (f->n_done, ==, 1);
+  g_assert_nonnull (f->done_json);
+  spec = lab_spec_new_from_string (f->done_json, -1, NULL, NULL);
+  g_assert_cmpstr (spec->name, ==, "cnn-baseline");
+
+  /* Starting from JSON, then cancelled: done(NULL), once. */
+  second = lab_arch_editor_run_dialog (NULL, f->done_json, on_done, f);
+  g_assert_cmpstr (lab_arch_editor_get_spec_json (lab_arch_editor_dialog_get_editor (second)), ==, f->done_json);
+  gtk_window_close (second);
+  g_assert_cmpuint (f->n_done, ==, 2);
+  g_assert_null (f->done_json);
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  guint      n_paints;
+} Painting;
+
+static void
+count_paints (GdkFrameClock *clock,
+              Painting      *painting)
+{
+  /* The widget paintable shows the last frame's render node, which a
+   * queued draw discards: stop asking once there are enough. */
+  if (++painting->n_paints < 3)
+    gtk_widget_queue_draw (painting->widget);
+}
+
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_painted (GtkWidget *widget)
+{
+  Painting painting = { widget, 0 };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint tick = g_timeout_add (5, wake_up, NULL);
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paints), &painting);
+  gtk_widget_queue_draw (widget);
+  while (painting.n_paints < 3)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for frames");
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+  g_source_remove (tick);
+}
+
+/* Saves the window as name under G_TEST_BUILDDIR; asserts it is no blank
+ * (many colours, a real spread of brightness). */
+static void
+save_screenshot (GtkWindow  *window,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GHashTable) colors = g_hash_table_new (NULL, NULL);
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+  double sum = 0, sum2 = 0, mean, variance;
+
+  wait_painted (GTK_WIDGET (window));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_assert_cmpint (width, >, 800);
+  g_assert_cmpint (height, >, 500);
+
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  width = gdk_texture_get_width (texture);
+  height = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    {
+      guint32 argb = ((guint32 *) pixels)[i];
+      double luma = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
+
+      g_hash_table_add (colors, GUINT_TO_POINTER (argb));
+      sum += luma;
+      sum2 += luma * luma;
+    }
+  mean = sum / ((double) width * height);
+  variance = sum2 / ((double) width * height) - mean * mean;
+  g_test_message ("%u colours, luma mean %.1f, variance %.1f", g_hash_table_size (colors), mean, variance);
+  g_assert_cmpuint (g_hash_table_size (colors), >, 64);
+  g_assert_cmpfloat (variance, >, 300.0);
+}
+
+static void
+test_screenshot (Fixture       *f,
+                 gconstpointer  data)
+{
+  select_preset (f, "dae-keras32");
+  gtk_spin_button_set_value (option_spin (f, 3, "filters"), 48);
+  save_screenshot (f->dialog, "screenshot-arch-editor.png");
+
+  /* The same with a layer that does not fit, for the eye. */
+  gtk_spin_button_set_value (option_spin (f, 6, "padding"), 0);
+  gtk_spin_button_set_value (option_spin (f, 6, "kernel"), 9);
+  g_assert_false (lab_arch_editor_is_valid (f->editor));
+  save_screenshot (f->dialog, "screenshot-arch-editor-error.png");
+  select_preset (f, "convae-bn");
+  save_screenshot (f->dialog, "screenshot-arch-editor-convt.png");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  /* Counts are checked as the C locale groups them. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+
+  /* The application's startup loads style.css for the display. */
+  app = lab_application_new ();
+  g_application_register (G_APPLICATION (app), NULL, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/arch-editor/filters-change-params", test_filters_change_params);
+  ADD ("/arch-editor/clash-and-fix", test_clash_and_fix);
+  ADD ("/arch-editor/rows-latent-loss", test_rows_latent_loss);
+  ADD ("/arch-editor/round-trip", test_round_trip);
+  ADD ("/arch-editor/dialog-use-and-cancel", test_dialog_use_and_cancel);
+  ADD ("/arch-editor/screenshot", test_screenshot);
+#undef ADD
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
