@@ -1,0 +1,287 @@
+/* Responsiveness of the window while a model trains.
+ *
+ * Starts the app as a teacher would in class (`latentlab --dataset mnist
+ * --arch dae-keras32 --noise gaussian:0.5 --train`), and measures on the
+ * GTK main thread:
+ *  - the longest main-loop stall: gaps between runs of a 1 ms timeout
+ *    (anything beyond the period is time the loop was busy elsewhere);
+ *  - slider-to-frame latency on the Denoise page: from moving the noise
+ *    slider to the end of the first frame painted after the denoised grid
+ *    was updated.
+ * Both while training runs and after it stopped (idle). Run under Xvfb. */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-catalog.h"
+#include "lab-denoise-page-private.h"
+#include "lab-train-page-private.h"
+#include "lab-window.h"
+
+#define N_MOVES 30
+
+typedef enum
+{
+  PHASE_WAIT_TRAINING,
+  PHASE_TRAINING,
+  PHASE_WAIT_STOPPED,
+  PHASE_IDLE,
+  PHASE_DONE,
+} Phase;
+
+typedef struct
+{
+  LabApplication *app;
+  LabWindow      *window;
+  LabTrainPage   *train;
+  LabDenoisePage *denoise;
+  Phase           phase;
+  gint64          phase_start;
+  gint64          last_tick;
+  double          max_stall_ms[2];     /* [0] training, [1] idle */
+  double          max_stall_at[2];     /* seconds into the phase */
+  double          latency_ms[2][N_MOVES];
+  guint           n_moves;
+  gint64          move_start;
+  guint           passes_before;
+  gboolean        waiting_paint;
+  gboolean        pass_seen;
+  guint           probe_id;
+  int             status;
+} Bench;
+
+static int
+cmp_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, guint n)
+{
+  double tmp[N_MOVES];
+
+  memcpy (tmp, v, n * sizeof (double));
+  qsort (tmp, n, sizeof (double), cmp_double);
+  return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+static double
+max_of (double *v, guint n)
+{
+  double m = 0;
+  for (guint i = 0; i < n; i++)
+    m = MAX (m, v[i]);
+  return m;
+}
+
+static int
+measuring (Bench *b)
+{
+  if (b->phase == PHASE_TRAINING)
+    return 0;
+  if (b->phase == PHASE_IDLE)
+    return 1;
+  return -1;
+}
+
+static void
+start_move (Bench *b)
+{
+  GtkRange *scale = lab_denoise_page_get_noise_scale (b->denoise);
+  double v = 0.2 + 0.6 * ((b->n_moves * 7) % N_MOVES) / (double) N_MOVES;
+
+  b->passes_before = lab_denoise_page_get_n_passes (b->denoise);
+  b->pass_seen = FALSE;
+  b->waiting_paint = TRUE;
+  b->move_start = g_get_monotonic_time ();
+  gtk_range_set_value (scale, v);
+}
+
+static void
+finish_phase (Bench *b)
+{
+  if (b->phase == PHASE_TRAINING)
+    {
+      g_action_group_activate_action (G_ACTION_GROUP (b->window), "stop", NULL);
+      b->phase = PHASE_WAIT_STOPPED;
+      b->phase_start = g_get_monotonic_time ();
+    }
+  else
+    {
+      b->phase = PHASE_DONE;
+      g_application_quit (G_APPLICATION (b->app));
+    }
+  b->n_moves = 0;
+}
+
+static void
+after_paint (GdkFrameClock *clock,
+             Bench         *b)
+{
+  int m = measuring (b);
+
+  if (m < 0 || !b->waiting_paint)
+    return;
+  if (!b->pass_seen && lab_denoise_page_get_n_passes (b->denoise) != b->passes_before)
+    {
+      /* The grid changed in this frame's update; this paint shows it. */
+      b->pass_seen = TRUE;
+    }
+  if (!b->pass_seen)
+    return;
+  b->latency_ms[m][b->n_moves++] = (g_get_monotonic_time () - b->move_start) / 1000.0;
+  b->waiting_paint = FALSE;
+}
+
+static gboolean
+probe (gpointer data)
+{
+  Bench *b = data;
+  gint64 now = g_get_monotonic_time ();
+  int m = measuring (b);
+
+  if (m >= 0 && b->last_tick > 0 && (now - b->last_tick) / 1000.0 - 1.0 > b->max_stall_ms[m])
+    {
+      b->max_stall_ms[m] = (now - b->last_tick) / 1000.0 - 1.0;
+      b->max_stall_at[m] = (now - b->phase_start) / (double) G_USEC_PER_SEC;
+    }
+  b->last_tick = now;
+
+  switch (b->phase)
+    {
+    case PHASE_WAIT_TRAINING:
+      /* The page switch (the Denoise page's first frame) happens before
+       * measuring starts: what is measured is the steady state. */
+      if (gtk_widget_get_mapped (GTK_WIDGET (b->window)) &&
+          !gtk_widget_get_mapped (GTK_WIDGET (b->denoise)))
+        lab_window_set_visible_page (b->window, "denoise");
+      if (lab_train_page_get_step (b->train) >= 20 && gtk_widget_get_mapped (GTK_WIDGET (b->denoise)))
+        {
+          b->phase = PHASE_TRAINING;
+          b->phase_start = now;
+          b->last_tick = 0;
+        }
+      else if (now - b->phase_start > 300 * G_USEC_PER_SEC)
+        {
+          g_printerr ("bench-gui: training did not start within 300 s\n");
+          b->status = 1;
+          b->phase = PHASE_DONE;
+          g_application_quit (G_APPLICATION (b->app));
+        }
+      break;
+
+    case PHASE_TRAINING:
+    case PHASE_IDLE:
+      if (now - b->phase_start > 120 * G_USEC_PER_SEC)
+        {
+          g_printerr ("bench-gui: only %u of %d slider moves reached the screen in 120 s\n",
+                      b->n_moves, N_MOVES);
+          b->status = 1;
+          b->phase = PHASE_DONE;
+          g_application_quit (G_APPLICATION (b->app));
+          break;
+        }
+      /* A move every 250 ms once the previous one has been painted. */
+      if (!b->waiting_paint && now - b->move_start > 250 * 1000)
+        {
+          if (b->n_moves == N_MOVES)
+            finish_phase (b);
+          else
+            start_move (b);
+        }
+      break;
+
+    case PHASE_WAIT_STOPPED:
+      if (now - b->phase_start > 120 * G_USEC_PER_SEC)
+        {
+          g_printerr ("bench-gui: training did not stop within 120 s of win.stop\n");
+          b->status = 1;
+          b->phase = PHASE_DONE;
+          g_application_quit (G_APPLICATION (b->app));
+          break;
+        }
+      if (!lab_train_page_is_training (b->train))
+        {
+          b->phase = PHASE_IDLE;
+          b->phase_start = now;
+          b->last_tick = 0;
+        }
+      break;
+
+    case PHASE_DONE:
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+window_mapped (GtkWidget *widget,
+               Bench     *b)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (after_paint), b);
+}
+
+static void
+window_added_first (GtkApplication *app,
+                    GtkWindow      *window,
+                    Bench          *b)
+{
+  if (b->window != NULL || !LAB_IS_WINDOW (window))
+    return;
+  b->window = LAB_WINDOW (window);
+  b->train = LAB_TRAIN_PAGE (lab_window_get_page (b->window, "train"));
+  b->denoise = LAB_DENOISE_PAGE (lab_window_get_page (b->window, "denoise"));
+  g_signal_connect (window, "map", G_CALLBACK (window_mapped), b);
+  b->phase_start = g_get_monotonic_time ();
+  b->probe_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 1, probe, b, NULL);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(LabCatalogEntry) mnist = NULL;
+  char *args[] = { "latentlab", "--dataset", "mnist", "--arch", "dae-keras32",
+                   "--noise", "gaussian:0.5", "--train", NULL };
+  Bench b = { 0 };
+
+  gtk_init ();
+  mnist = lab_catalog_find ("mnist", NULL);
+  if (mnist == NULL)
+    {
+      printf ("bench-gui: MNIST is not installed (build-aux/setup fetches it); nothing measured\n");
+      return 0;
+    }
+
+  b.app = lab_application_new ();
+  g_application_set_flags (G_APPLICATION (b.app),
+                           g_application_get_flags (G_APPLICATION (b.app)) | G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (b.app, "window-added", G_CALLBACK (window_added_first), &b);
+  g_application_run (G_APPLICATION (b.app), G_N_ELEMENTS (args) - 1, args);
+
+  if (b.status != 0 || b.phase != PHASE_DONE)
+    return b.status ? b.status : 1;
+
+  printf ("GUI responsiveness, dae-keras32 training on MNIST (Xvfb)\n");
+  printf ("| measure | training | idle | target (training / idle) |\n");
+  printf ("|---|---|---|---|\n");
+  printf ("| longest main-loop stall | %.1f ms | %.1f ms | 16 / 16 ms |\n",
+          b.max_stall_ms[0], b.max_stall_ms[1]);
+  printf ("| longest stall happened at | %.1f s | %.1f s | into the phase |\n",
+          b.max_stall_at[0], b.max_stall_at[1]);
+  printf ("| slider to frame, median | %.1f ms | %.1f ms | 33 / 16 ms |\n",
+          median (b.latency_ms[0], N_MOVES), median (b.latency_ms[1], N_MOVES));
+  printf ("| slider to frame, worst | %.1f ms | %.1f ms | 33 / 16 ms |\n",
+          max_of (b.latency_ms[0], N_MOVES), max_of (b.latency_ms[1], N_MOVES));
+  printf ("ratios to target: stall %.2f / %.2f, slider median %.2f / %.2f\n",
+          b.max_stall_ms[0] / 16, b.max_stall_ms[1] / 16,
+          median (b.latency_ms[0], N_MOVES) / 33, median (b.latency_ms[1], N_MOVES) / 16);
+  g_object_unref (b.app);
+  return 0;
+}
