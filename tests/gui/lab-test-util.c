@@ -1,4 +1,53 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include <glib/gstdio.h>
+
 #include "lab-test-util.h"
+
+static LabApplication *test_app;
+
+LabApplication *
+lab_test_init (int    *argc,
+               char ***argv)
+{
+  g_assert_null (test_app);
+  /* Before GTK reads the locale: numbers are checked as C groups them. */
+  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  gtk_test_init (argc, argv, NULL);
+
+  test_app = lab_application_new ();
+  g_application_register (G_APPLICATION (test_app), NULL, NULL);
+  return test_app;
+}
+
+int
+lab_test_run (void)
+{
+  int status = g_test_run ();
+
+  g_clear_object (&test_app);
+  return status;
+}
+
+void
+lab_test_remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          lab_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
 
 static gboolean
 wake_up (gpointer data)
@@ -120,4 +169,20 @@ lab_test_screenshot (GtkWidget  *window,
   if (variance != NULL)
     *variance = sum2 / ((double) width * height) - mean * mean;
   return path;
+}
+
+void
+lab_test_assert_screenshot (GtkWidget  *window,
+                            const char *name,
+                            guint       min_colors,
+                            double      min_variance)
+{
+  g_autofree char *path = NULL;
+  guint n_colors;
+  double variance;
+
+  path = lab_test_screenshot (window, name, &n_colors, &variance);
+  g_test_message ("%s: %u colours, luma variance %.0f", path, n_colors, variance);
+  g_assert_cmpuint (n_colors, >, min_colors);
+  g_assert_cmpfloat (variance, >, min_variance);
 }

@@ -11,8 +11,7 @@
 #include "lab-arch-editor-private.h"
 #include "lab-model.h"
 #include "lab-presets.h"
-
-static LabApplication *app;
+#include "lab-test-util.h"
 
 typedef struct
 {
@@ -454,101 +453,15 @@ test_dialog_use_and_cancel (Fixture       *f,
   g_assert_null (f->done_json);
 }
 
-typedef struct
-{
-  GtkWidget *widget;
-  guint      n_paints;
-} Painting;
-
-static void
-count_paints (GdkFrameClock *clock,
-              Painting      *painting)
-{
-  /* The widget paintable shows the last frame's render node, which a
-   * queued draw discards: stop asking once there are enough. */
-  if (++painting->n_paints < 3)
-    gtk_widget_queue_draw (painting->widget);
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_painted (GtkWidget *widget)
-{
-  Painting painting = { widget, 0 };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (5, wake_up, NULL);
-  gulong handler;
-
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paints), &painting);
-  gtk_widget_queue_draw (widget);
-  while (painting.n_paints < 3)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for frames");
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, handler);
-  g_source_remove (tick);
-}
-
-/* Saves the window as name under G_TEST_BUILDDIR; asserts it is no blank
- * (many colours, a real spread of brightness). */
+/* Saves the dialog as name under G_TEST_BUILDDIR; asserts it is not blank
+ * (many colours, a real spread of brightness) and at its full size. */
 static void
 save_screenshot (GtkWindow  *window,
                  const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autoptr(GHashTable) colors = g_hash_table_new (NULL, NULL);
-  g_autofree guchar *pixels = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-  double sum = 0, sum2 = 0, mean, variance;
-
-  wait_painted (GTK_WIDGET (window));
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  g_assert_cmpint (width, >, 800);
-  g_assert_cmpint (height, >, 500);
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".", name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-
-  width = gdk_texture_get_width (texture);
-  height = gdk_texture_get_height (texture);
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      guint32 argb = ((guint32 *) pixels)[i];
-      double luma = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
-
-      g_hash_table_add (colors, GUINT_TO_POINTER (argb));
-      sum += luma;
-      sum2 += luma * luma;
-    }
-  mean = sum / ((double) width * height);
-  variance = sum2 / ((double) width * height) - mean * mean;
-  g_test_message ("%u colours, luma mean %.1f, variance %.1f", g_hash_table_size (colors), mean, variance);
-  g_assert_cmpuint (g_hash_table_size (colors), >, 64);
-  g_assert_cmpfloat (variance, >, 300.0);
+  lab_test_assert_screenshot (GTK_WIDGET (window), name, 64, 300.0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), >, 800);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), >, 500);
 }
 
 static void
@@ -571,15 +484,8 @@ test_screenshot (Fixture       *f,
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  /* Counts are checked as the C locale groups them. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-
   /* The application's startup loads style.css for the display. */
-  app = lab_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, NULL);
+  lab_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -591,7 +497,5 @@ main (int argc, char **argv)
   ADD ("/arch-editor/screenshot", test_screenshot);
 #undef ADD
 
-  status = g_test_run ();
-  g_clear_object (&app);
-  return status;
+  return lab_test_run ();
 }

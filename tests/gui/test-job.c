@@ -176,22 +176,62 @@ owner_new (Seen **seen)
   return owner;
 }
 
-static LabJob *
-gated_job_new (GObject *owner,
-               Gate    *gate)
+/* What every test starts from: an owner that records what reaches it, and
+ * the free counters as they were, since the tests share them. */
+typedef struct
 {
-  LabJob *job = lab_job_new (owner, "work", gated_worker, gate, gate_free);
+  GObject *owner;
+  Seen    *seen;             /* the owner's "seen" data */
+  guint    payloads_before;
+  guint    results_before;
+} Fixture;
 
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->owner = owner_new (&f->seen);
+  f->payloads_before = g_atomic_int_get (&payloads_freed);
+  f->results_before = g_atomic_int_get (&results_freed);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->owner);
+}
+
+static guint
+payloads_freed_since (Fixture *f)
+{
+  return g_atomic_int_get (&payloads_freed) - f->payloads_before;
+}
+
+static guint
+results_freed_since (Fixture *f)
+{
+  return g_atomic_int_get (&results_freed) - f->results_before;
+}
+
+/* Starts a job in the owner's "work" slot whose worker makes n_reports
+ * reports, then waits at *gate and returns result (0: fails). The job
+ * owns the gate. */
+static LabJob *
+start_gated_job (Fixture  *f,
+                 guint     n_reports,
+                 guint     result,
+                 Gate    **gate)
+{
+  LabJob *job;
+
+  *gate = gate_new (n_reports, result);
+  job = lab_job_new (f->owner, "work", gated_worker, *gate, gate_free);
   lab_job_set_result_free_func (job, result_free);
   lab_job_set_progress_func (job, on_progress);
   lab_job_set_done_func (job, on_done);
+  lab_job_start (job);
   return job;
-}
-
-static gboolean
-job_finished (LabJob *job)
-{
-  return !lab_job_is_running (job);
 }
 
 /* Iterates the main context until done(data) or 10 s pass. */
@@ -209,182 +249,182 @@ spin_until (gboolean (*done) (gpointer),
     }
 }
 
+static gboolean
+time_is_up (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
 static void
 spin_for (guint ms)
 {
   gint64 end = g_get_monotonic_time () + ms * 1000;
 
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
+  spin_until (time_is_up, &end);
 }
 
-static guint results_target;
+static gboolean
+job_finished (gpointer data)
+{
+  return !lab_job_is_running (data);
+}
+
+/* Lets the worker return, then runs the main loop until the job is done
+ * with (its done func called, if it still counts). */
+static void
+release_and_finish (Gate   *gate,
+                    LabJob *job)
+{
+  gate_open (gate);
+  spin_until (job_finished, job);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} FreedWait;
 
 static gboolean
 results_freed_reached (gpointer data)
 {
-  return (guint) g_atomic_int_get (&results_freed) >= results_target;
+  FreedWait *w = data;
+
+  return results_freed_since (w->f) >= w->n;
 }
 
-/* Waits for the worker threads to have freed n results since before. */
+/* Waits for the worker threads to have freed n results since the test
+ * began: a job that no longer counts frees its result unseen. */
 static void
-wait_results_freed (guint before,
-                    guint n)
+wait_results_freed (Fixture *f,
+                    guint    n)
 {
-  results_target = before + n;
-  spin_until (results_freed_reached, NULL);
+  FreedWait w = { f, n };
+
+  spin_until (results_freed_reached, &w);
 }
 
 static void
-test_job_coalesces_progress (void)
+test_job_coalesces_progress (Fixture       *f,
+                             gconstpointer  data)
 {
-  g_autoptr(GObject) owner = NULL;
-  g_autoptr(LabJob) job = NULL;
-  Gate *gate = gate_new (5000, 42);
-  Seen *seen;
-  guint freed_before = payloads_freed;
+  Gate *gate;
+  g_autoptr(LabJob) job = start_gated_job (f, 5000, 42, &gate);
 
-  owner = owner_new (&seen);
-  job = gated_job_new (owner, gate);
-  lab_job_start (job);
   g_assert_true (lab_job_is_running (job));
-  g_assert_true (lab_job_lookup (owner, "work") == job);
+  g_assert_true (lab_job_lookup (f->owner, "work") == job);
 
   /* 5000 reports while the main loop sleeps... */
   gate_wait_reported (gate);
-  g_assert_cmpuint (payloads_freed - freed_before, ==, 4999);
+  g_assert_cmpuint (payloads_freed_since (f), ==, 4999);
 
   /* ...arrive as ONE progress call carrying the latest state. */
   spin_for (50);
-  g_assert_cmpuint (seen->n_progress, ==, 1);
-  g_assert_cmpfloat_with_epsilon (seen->last_fraction, 1.0, 1e-12);
-  g_assert_cmpstr (seen->last_text, ==, "step 5000");
-  g_assert_cmpuint (seen->last_payload, ==, 5000);
-  g_assert_cmpuint (payloads_freed - freed_before, ==, 5000);
-  g_assert_cmpuint (seen->n_done, ==, 0);
+  g_assert_cmpuint (f->seen->n_progress, ==, 1);
+  g_assert_cmpfloat_with_epsilon (f->seen->last_fraction, 1.0, 1e-12);
+  g_assert_cmpstr (f->seen->last_text, ==, "step 5000");
+  g_assert_cmpuint (f->seen->last_payload, ==, 5000);
+  g_assert_cmpuint (payloads_freed_since (f), ==, 5000);
+  g_assert_cmpuint (f->seen->n_done, ==, 0);
 
-  gate_open (gate);
-  spin_until ((gboolean (*) (gpointer)) job_finished, job);
-  g_assert_cmpuint (seen->n_done, ==, 1);
-  g_assert_cmpuint (seen->result, ==, 42);
-  g_assert_no_error (seen->error);
-  g_assert_null (lab_job_lookup (owner, "work"));
+  release_and_finish (gate, job);
+  g_assert_cmpuint (f->seen->n_done, ==, 1);
+  g_assert_cmpuint (f->seen->result, ==, 42);
+  g_assert_no_error (f->seen->error);
+  g_assert_null (lab_job_lookup (f->owner, "work"));
 }
 
 static void
-test_job_error (void)
+test_job_error (Fixture       *f,
+                gconstpointer  data)
 {
-  g_autoptr(GObject) owner = NULL;
-  g_autoptr(LabJob) job = NULL;
-  Gate *gate = gate_new (1, 0);
-  Seen *seen;
+  Gate *gate;
+  g_autoptr(LabJob) job = start_gated_job (f, 1, 0, &gate);
 
-  owner = owner_new (&seen);
-  job = gated_job_new (owner, gate);
-  lab_job_start (job);
-  gate_open (gate);
-  spin_until ((gboolean (*) (gpointer)) job_finished, job);
-  g_assert_cmpuint (seen->n_done, ==, 1);
-  g_assert_error (seen->error, G_IO_ERROR, G_IO_ERROR_FAILED);
-  g_assert_cmpstr (seen->error->message, ==, "worker failed on purpose");
+  release_and_finish (gate, job);
+  g_assert_cmpuint (f->seen->n_done, ==, 1);
+  g_assert_error (f->seen->error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_cmpstr (f->seen->error->message, ==, "worker failed on purpose");
 }
 
 static void
-test_job_superseded (void)
+test_job_superseded (Fixture       *f,
+                     gconstpointer  data)
 {
-  g_autoptr(GObject) owner = NULL;
-  g_autoptr(LabJob) first = NULL;
+  Gate *gate1, *gate2;
+  g_autoptr(LabJob) first = start_gated_job (f, 3, 1, &gate1);
   g_autoptr(LabJob) second = NULL;
-  Gate *gate1 = gate_new (3, 1);
-  Gate *gate2 = gate_new (3, 2);
-  Seen *seen;
-  guint results_before = results_freed;
 
-  owner = owner_new (&seen);
-  first = gated_job_new (owner, gate1);
-  lab_job_start (first);
   gate_wait_reported (gate1);
 
-  second = gated_job_new (owner, gate2);
-  lab_job_start (second);
+  second = start_gated_job (f, 3, 2, &gate2);
   g_assert_true (g_cancellable_is_cancelled (lab_job_get_cancellable (first)));
   g_assert_false (lab_job_is_running (first));
-  g_assert_true (lab_job_lookup (owner, "work") == second);
+  g_assert_true (lab_job_lookup (f->owner, "work") == second);
 
   /* The first job's pending progress and its late result are dropped. */
   gate_open (gate1);
   gate_wait_reported (gate2);
-  gate_open (gate2);
-  spin_until ((gboolean (*) (gpointer)) job_finished, second);
-  wait_results_freed (results_before, 2);
+  release_and_finish (gate2, second);
+  wait_results_freed (f, 2);
   spin_for (20);
 
-  g_assert_cmpuint (seen->n_done, ==, 1);
-  g_assert_cmpuint (seen->result, ==, 2);
+  g_assert_cmpuint (f->seen->n_done, ==, 1);
+  g_assert_cmpuint (f->seen->result, ==, 2);
   /* Both results freed: the first dropped, the second by on_done. */
-  g_assert_cmpuint (results_freed - results_before, ==, 2);
+  g_assert_cmpuint (results_freed_since (f), ==, 2);
 }
 
 static void
-test_job_cancelled (void)
+test_job_cancelled (Fixture       *f,
+                    gconstpointer  data)
 {
-  g_autoptr(GObject) owner = NULL;
-  g_autoptr(LabJob) job = NULL;
-  Gate *gate = gate_new (10, 7);
-  Seen *seen;
-  guint results_before = results_freed;
+  Gate *gate;
+  g_autoptr(LabJob) job = start_gated_job (f, 10, 7, &gate);
 
-  owner = owner_new (&seen);
-  job = gated_job_new (owner, gate);
-  lab_job_start (job);
   gate_wait_reported (gate);
-  lab_job_cancel_slot (owner, "work");
+  lab_job_cancel_slot (f->owner, "work");
   g_assert_false (lab_job_is_running (job));
-  g_assert_null (lab_job_lookup (owner, "work"));
+  g_assert_null (lab_job_lookup (f->owner, "work"));
 
   gate_open (gate);
-  wait_results_freed (results_before, 1);
+  wait_results_freed (f, 1);
   spin_for (20);
-  g_assert_cmpuint (seen->n_progress, ==, 0);
-  g_assert_cmpuint (seen->n_done, ==, 0);
-  g_assert_cmpuint (results_freed - results_before, ==, 1);
+  g_assert_cmpuint (f->seen->n_progress, ==, 0);
+  g_assert_cmpuint (f->seen->n_done, ==, 0);
+  g_assert_cmpuint (results_freed_since (f), ==, 1);
 }
 
 static void
-test_job_owner_gone (void)
+test_job_owner_gone (Fixture       *f,
+                     gconstpointer  data)
 {
-  GObject *owner;
-  g_autoptr(LabJob) job = NULL;
-  Gate *gate = gate_new (10, 9);
-  Seen *seen;
-  guint results_before = results_freed;
+  Gate *gate;
+  g_autoptr(LabJob) job = start_gated_job (f, 10, 9, &gate);
 
-  owner = owner_new (&seen);
-  job = gated_job_new (owner, gate);
-  lab_job_start (job);
   gate_wait_reported (gate);
 
   /* Finalizing the owner cancels what it started. */
-  g_object_unref (owner);
+  g_clear_object (&f->owner);
   g_assert_true (g_cancellable_is_cancelled (lab_job_get_cancellable (job)));
 
   gate_open (gate);
-  wait_results_freed (results_before, 1);
+  wait_results_freed (f, 1);
   g_assert_false (lab_job_is_running (job));
-  g_assert_cmpuint (results_freed - results_before, ==, 1);
+  g_assert_cmpuint (results_freed_since (f), ==, 1);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/job/coalesces-progress", test_job_coalesces_progress);
-  g_test_add_func ("/job/error", test_job_error);
-  g_test_add_func ("/job/superseded", test_job_superseded);
-  g_test_add_func ("/job/cancelled", test_job_cancelled);
-  g_test_add_func ("/job/owner-gone", test_job_owner_gone);
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/job/coalesces-progress", test_job_coalesces_progress);
+  ADD ("/job/error", test_job_error);
+  ADD ("/job/superseded", test_job_superseded);
+  ADD ("/job/cancelled", test_job_cancelled);
+  ADD ("/job/owner-gone", test_job_owner_gone);
+#undef ADD
   return g_test_run ();
 }

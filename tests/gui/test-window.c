@@ -9,6 +9,7 @@
 #include "lab-data-page-private.h"
 #include "lab-image-item.h"
 #include "lab-png.h"
+#include "lab-test-util.h"
 #include "lab-window-private.h"
 
 static LabApplication *app;
@@ -30,49 +31,6 @@ thousands (guint n)
   return g_strdup_printf ("%u", n);
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static gboolean
-wake_up (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Runs the main loop until done(data) holds; fails after 30 s. */
-static void
-spin_until (gboolean (*done) (gpointer),
-            gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-  guint tick = g_timeout_add (5, wake_up, NULL);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for the main loop");
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
 static gboolean
 page_idle (gpointer data)
 {
@@ -84,7 +42,7 @@ page_idle (gpointer data)
 static void
 wait_loaded (Fixture *f)
 {
-  spin_until (page_idle, f->page);
+  lab_test_spin_until (page_idle, f->page, 30);
 }
 
 static void
@@ -95,7 +53,7 @@ fixture_setup (Fixture       *f,
   f->window = g_object_ref (lab_window_new (app));
   f->page = lab_window_get_data_page (f->window);
   gtk_window_present (GTK_WINDOW (f->window));
-  /* The startup dataset: no last one, no MNIST here, so synthetic. */
+  /* The startup dataset: the last one, else (no MNIST here) synthetic. */
   wait_loaded (f);
 }
 
@@ -105,6 +63,18 @@ fixture_teardown (Fixture       *f,
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_object (&f->window);
+}
+
+/* The error banner is up and names what failed (a file or a folder). */
+static void
+assert_banner_names (Fixture    *f,
+                     const char *name)
+{
+  const char *text = lab_window_get_error_text (f->window);
+
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_test_message ("banner: %s", text);
+  g_assert_nonnull (strstr (text, name));
 }
 
 static void
@@ -340,10 +310,9 @@ test_window_corrupt_idx (Fixture       *f,
   file = g_file_new_for_path (path);
   lab_window_open_file (f->window, file);
   g_assert_true (lab_data_page_is_loading (f->page));
-  spin_until (error_shown, f);
+  lab_test_spin_until (error_shown, f, 30);
 
-  g_test_message ("banner: %s", lab_window_get_error_text (f->window));
-  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "broken-images-idx3-ubyte"));
+  assert_banner_names (f, "broken-images-idx3-ubyte");
   /* The previous dataset stays, grid and all. */
   g_assert_true (lab_window_get_dataset (f->window) == before);
   g_assert_cmpuint (lab_window_get_dataset (f->window)->n, ==, n_before);
@@ -353,7 +322,7 @@ test_window_corrupt_idx (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.dismiss-error", NULL));
   g_assert_false (lab_window_is_error_shown (f->window));
 
-  remove_tree (dir);
+  lab_test_remove_tree (dir);
 }
 
 static void
@@ -371,12 +340,11 @@ test_window_empty_folder (Fixture       *f,
   base = g_path_get_basename (dir);
   file = g_file_new_for_path (dir);
   lab_window_open_file (f->window, file);
-  spin_until (error_shown, f);
+  lab_test_spin_until (error_shown, f, 30);
 
-  g_test_message ("banner: %s", lab_window_get_error_text (f->window));
-  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), base));
+  assert_banner_names (f, base);
   g_assert_true (lab_window_get_dataset (f->window) == before);
-  remove_tree (dir);
+  lab_test_remove_tree (dir);
 }
 
 static void
@@ -434,7 +402,7 @@ test_window_png_folder (Fixture       *f,
   load_through_action (f, "synthetic");
   g_assert_null (lab_data_page_get_skipped_text (f->page));
 
-  remove_tree (dir);
+  lab_test_remove_tree (dir);
 }
 
 static void
@@ -479,21 +447,16 @@ test_window_startup_dataset (void)
   g_assert_true (g_file_set_contents (path, (const char *) bad, sizeof bad, NULL));
   g_settings_set_string (settings, "last-dataset", path);
 
-  f.window = g_object_ref (lab_window_new (app));
-  f.page = lab_window_get_data_page (f.window);
-  gtk_window_present (GTK_WINDOW (f.window));
-  wait_loaded (&f);
+  fixture_setup (&f, NULL);
 
-  g_assert_true (lab_window_is_error_shown (f.window));
-  g_test_message ("banner: %s", lab_window_get_error_text (f.window));
-  g_assert_nonnull (strstr (lab_window_get_error_text (f.window), "last-images-idx3-ubyte"));
+  assert_banner_names (&f, "last-images-idx3-ubyte");
   g_assert_cmpstr (lab_data_page_get_spec (f.page), ==, "synthetic");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_data_page_get_grid_model (f.page))),
                     ==, lab_window_get_dataset (f.window)->n);
 
   fixture_teardown (&f, NULL);
   g_settings_reset (settings, "last-dataset");
-  remove_tree (dir);
+  lab_test_remove_tree (dir);
 }
 
 /* A folder dropped on the window goes where a command-line one does. The
@@ -523,8 +486,8 @@ test_window_drop (Fixture       *f,
   g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
   g_assert_true (accepted);
   g_assert_true (lab_data_page_is_loading (f->page));
-  spin_until (error_shown, f);
-  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "dropped-folder"));
+  lab_test_spin_until (error_shown, f, 30);
+  assert_banner_names (f, "dropped-folder");
 }
 
 static void
@@ -536,115 +499,28 @@ test_window_model_hook (Fixture       *f,
 
   lab_window_open_file (f->window, file);
   g_assert_false (lab_data_page_is_loading (f->page));
-  g_assert_true (lab_window_is_error_shown (f->window));
-  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "autoencoder.safetensors"));
+  assert_banner_names (f, "autoencoder.safetensors");
   g_assert_true (lab_window_get_dataset (f->window) == before);
-}
-
-typedef struct
-{
-  GtkWidget *widget;
-  guint      n_paints;
-} Painting;
-
-/* Keeps frames coming until the test has seen enough of them: the grid
- * fills in over the first frames after the window is shown. */
-static void
-count_paints (GdkFrameClock *clock,
-              Painting      *painting)
-{
-  /* The widget paintable shows the last frame's render node, which a
-   * queued draw discards: stop asking once there are enough. */
-  if (++painting->n_paints < 3)
-    gtk_widget_queue_draw (painting->widget);
-}
-
-static gboolean
-painted_enough (gpointer data)
-{
-  return ((Painting *) data)->n_paints >= 3;
 }
 
 static void
 test_window_screenshot (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree guchar *pixels = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GHashTable) colors = NULL;
-  GdkFrameClock *clock;
-  GskRenderer *renderer;
-  Painting painting = { GTK_WIDGET (f->window), 0 };
-  gulong handler;
-  int width, height;
-  double sum = 0, sum2 = 0, mean, variance;
-
   /* Select an image further in, so the preview is not the grid's first. */
   gtk_selection_model_select_item (lab_data_page_get_grid_model (f->page), 7, TRUE);
   gtk_range_set_value (lab_data_page_get_noise_scale (f->page), 0.35);
 
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-  g_assert_nonnull (clock);
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paints), &painting);
-  gtk_widget_queue_draw (GTK_WIDGET (f->window));
-  spin_until (painted_enough, &painting);
-  g_signal_handler_disconnect (clock, handler);
-
-  width = gtk_widget_get_width (GTK_WIDGET (f->window));
-  height = gtk_widget_get_height (GTK_WIDGET (f->window));
-  g_assert_cmpint (width, >, 600);
-  g_assert_cmpint (height, >, 400);
-
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (f->window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                           "screenshot-data.png", NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-
   /* Not blank: many distinct colours and a real spread of brightness. */
-  width = gdk_texture_get_width (texture);
-  height = gdk_texture_get_height (texture);
-  pixels = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (texture, pixels, (gsize) width * 4);
-  colors = g_hash_table_new (NULL, NULL);
-  for (gsize i = 0; i < (gsize) width * height; i++)
-    {
-      guint32 argb = ((guint32 *) pixels)[i];
-      double luma = 0.299 * ((argb >> 16) & 0xff) + 0.587 * ((argb >> 8) & 0xff) + 0.114 * (argb & 0xff);
-
-      g_hash_table_add (colors, GUINT_TO_POINTER (argb));
-      sum += luma;
-      sum2 += luma * luma;
-    }
-  mean = sum / ((double) width * height);
-  variance = sum2 / ((double) width * height) - mean * mean;
-  g_test_message ("%u colours, luma mean %.1f, variance %.1f", g_hash_table_size (colors), mean, variance);
-  g_assert_cmpuint (g_hash_table_size (colors), >, 64);
-  g_assert_cmpfloat (variance, >, 500.0);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-data.png", 64, 500.0);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >, 600);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f->window)), >, 400);
 }
 
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  /* Counts are checked as the C locale groups them. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-
-  app = lab_application_new ();
-  g_application_register (G_APPLICATION (app), NULL, NULL);
+  app = lab_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -662,7 +538,5 @@ main (int argc, char **argv)
 #undef ADD
   g_test_add_func ("/window/startup-dataset", test_window_startup_dataset);
 
-  status = g_test_run ();
-  g_clear_object (&app);
-  return status;
+  return lab_test_run ();
 }
