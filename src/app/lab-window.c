@@ -4,6 +4,7 @@
 
 #include "lab-data-page.h"
 #include "lab-denoise-page.h"
+#include "lab-latent-page.h"
 #include "lab-session.h"
 #include "lab-train-page.h"
 #include "lab-window-private.h"
@@ -23,6 +24,7 @@ static const LabWindowPage lab_window_pages[] = {
   { "data", N_("Data"), "view-grid-symbolic", lab_data_page_get_type },
   { "train", N_("Train"), "media-playback-start-symbolic", lab_train_page_get_type },
   { "denoise", N_("Denoise"), "image-x-generic-symbolic", lab_denoise_page_get_type },
+  { "latent", N_("Latent"), "find-location-symbolic", lab_latent_page_get_type },
 };
 
 struct _LabWindow

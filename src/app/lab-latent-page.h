@@ -1,0 +1,44 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "lab-session.h"
+
+G_BEGIN_DECLS
+
+/* The Latent page: how the encoder has arranged the images. The session's
+ * model encodes N test images on a worker (lab_embedding_compute), and the
+ * latents appear as a scatter plot coloured by class: PCA, t-SNE (the
+ * points move while it optimises) or the raw 2-D latent. A click decodes
+ * that location into a new image; a morph drag decodes 10 images along the
+ * line between two latents; "Keep" puts the decoded image in the
+ * augmentation gallery, which finds each kept image's nearest training
+ * image (is it invented or remembered?), measures the gallery's diversity
+ * and exports it as a PNG folder or an IDX pair.
+ *
+ * "Embed" uses the weights the session has at that moment, so during
+ * training it shows the latest published weights; the embedding then keeps
+ * its own copy of those weights for decoding, so clicks match the map.
+ *
+ * Actions, added to the window (win.*) when the page is put in a LabWindow:
+ *   embed                               encode and map (Ctrl+E)
+ *   latent-method (string state)        "pca", "tsne", "latent"
+ *   latent-drag   (string state)        "pan" or "morph": what a drag does
+ *   latent-fit                          show every point again
+ *   latent-manifold (boolean state)     the decoded 15 × 15 grid instead of the points
+ *   keep-sample                         keep the decoded image (Ctrl+K)
+ *   export-gallery (string: "png", "idx")
+ *   clear-gallery */
+#define LAB_TYPE_LATENT_PAGE (lab_latent_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB, LATENT_PAGE, GtkWidget)
+
+GtkWidget  *lab_latent_page_new         (void);
+LabSession *lab_latent_page_get_session (LabLatentPage *self);
+void        lab_latent_page_set_session (LabLatentPage *self,
+                                         LabSession    *session);
+/* Adds the actions above to map once (the page does it by itself when it
+ * is put into a LabWindow). */
+void        lab_latent_page_add_actions (LabLatentPage *self,
+                                         GActionMap    *map);
+
+G_END_DECLS

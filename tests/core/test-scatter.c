@@ -1,0 +1,276 @@
+/* The Cairo scatter plot of the latent space: the view transform, hit
+ * testing, the legend, and drawing 10,000 points fast. */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-palette.h"
+#include "lab-png.h"
+#include "lab-rng.h"
+#include "lab-scatter-plot.h"
+
+#define W 900
+#define H 640
+
+/* n points in 10 Gaussian blobs; labels (n) the blob. */
+static float *
+blobs (guint    n,
+       guint8  *labels,
+       guint64  seed)
+{
+  float *xy = g_new (float, 2 * n);
+  LabRng rng;
+
+  lab_rng_init (&rng, seed);
+  for (guint i = 0; i < n; i++)
+    {
+      guint c = i % 10;
+
+      labels[i] = c;
+      xy[2 * i] = 10 * cos (c * G_PI / 5) + lab_rng_normal (&rng);
+      xy[2 * i + 1] = 10 * sin (c * G_PI / 5) + lab_rng_normal (&rng);
+    }
+  return xy;
+}
+
+static LabScatterPlot *
+make_plot (guint    n,
+           float  **points,
+           guint8 **labels)
+{
+  const char *names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  LabScatterPlot *plot = lab_scatter_plot_new ();
+
+  *labels = g_new (guint8, n);
+  *points = blobs (n, *labels, 5);
+  lab_scatter_plot_set_classes (plot, names, 10);
+  lab_scatter_plot_set_size (plot, W, H);
+  lab_scatter_plot_set_points (plot, *points, *labels, n, FALSE);
+  return plot;
+}
+
+static void
+test_scatter_view (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (500, &points, &labels);
+  double ax, ay, aw, ah, px, py, x, y, x0, x1, y0, y1, qx, qy;
+
+  lab_scatter_plot_get_area (plot, &ax, &ay, &aw, &ah);
+  g_assert_cmpfloat (aw, >, 500);
+  g_assert_cmpfloat (ah, >, 450);
+  g_assert_true (lab_scatter_plot_is_fitted (plot));
+
+  /* Fitted: every point inside the area, y upwards. */
+  for (guint i = 0; i < 500; i++)
+    {
+      lab_scatter_plot_to_pixel (plot, points[2 * i], points[2 * i + 1], &px, &py);
+      g_assert_true (lab_scatter_plot_in_area (plot, px, py));
+      lab_scatter_plot_to_data (plot, px, py, &x, &y);
+      g_assert_cmpfloat_with_epsilon (x, points[2 * i], 1e-9 * 20);
+      g_assert_cmpfloat_with_epsilon (y, points[2 * i + 1], 1e-9 * 20);
+    }
+  lab_scatter_plot_to_pixel (plot, 0, 10, &px, &py);
+  lab_scatter_plot_to_pixel (plot, 0, -10, &qx, &qy);
+  g_assert_cmpfloat (py, <, qy);
+
+  /* Zoom 2x around a pixel: the data point there stays there. */
+  lab_scatter_plot_get_view (plot, &x0, &x1, &y0, &y1);
+  lab_scatter_plot_to_data (plot, ax + 100, ay + 80, &x, &y);
+  lab_scatter_plot_zoom (plot, 2, ax + 100, ay + 80);
+  g_assert_false (lab_scatter_plot_is_fitted (plot));
+  lab_scatter_plot_to_pixel (plot, x, y, &px, &py);
+  g_assert_cmpfloat_with_epsilon (px, ax + 100, 1e-6);
+  g_assert_cmpfloat_with_epsilon (py, ay + 80, 1e-6);
+  {
+    double z0, z1, w0, w1;
+
+    lab_scatter_plot_get_view (plot, &z0, &z1, &w0, &w1);
+    g_assert_cmpfloat_with_epsilon (z1 - z0, (x1 - x0) / 2, 1e-9);
+    g_assert_cmpfloat_with_epsilon (w1 - w0, (y1 - y0) / 2, 1e-9);
+  }
+
+  /* Pan: the content follows the pointer. */
+  lab_scatter_plot_to_pixel (plot, 1, 2, &px, &py);
+  lab_scatter_plot_pan (plot, 30, -12);
+  lab_scatter_plot_to_pixel (plot, 1, 2, &qx, &qy);
+  g_assert_cmpfloat_with_epsilon (qx - px, 30, 1e-6);
+  g_assert_cmpfloat_with_epsilon (qy - py, -12, 1e-6);
+
+  lab_scatter_plot_fit (plot);
+  lab_scatter_plot_get_view (plot, &qx, &qy, &px, &py);
+  g_assert_cmpfloat_with_epsilon (qx, x0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (py, y1, 1e-9);
+
+  /* Equal aspect: one data unit is as many pixels on both axes. */
+  lab_scatter_plot_set_equal_aspect (plot, TRUE);
+  lab_scatter_plot_get_view (plot, &x0, &x1, &y0, &y1);
+  g_assert_cmpfloat_with_epsilon ((x1 - x0) / aw, (y1 - y0) / ah, 1e-9);
+}
+
+static void
+test_scatter_hit (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (300, &points, &labels);
+  double px, py, lx, ly, lw, lh;
+  guint i = 123;
+  int hit;
+
+  lab_scatter_plot_to_pixel (plot, points[2 * i], points[2 * i + 1], &px, &py);
+  g_assert_cmpint (lab_scatter_plot_hit (plot, px, py, 6), ==, (int) i);
+  /* Near it, still it or a neighbour of the same blob within the radius. */
+  hit = lab_scatter_plot_hit (plot, px + 2, py - 1, 6);
+  g_assert_cmpint (hit, >=, 0);
+  /* Far from every point and outside the area: nothing. */
+  g_assert_cmpint (lab_scatter_plot_hit (plot, 2, 2, 6), ==, -1);
+
+  /* A hidden class is never hit. */
+  lab_scatter_plot_set_class_hidden (plot, labels[i], TRUE);
+  hit = lab_scatter_plot_hit (plot, px, py, 6);
+  g_assert_cmpint (hit, !=, (int) i);
+  if (hit >= 0)
+    g_assert_cmpuint (labels[hit], !=, labels[i]);
+
+  /* The legend: class 3's entry is where the plot says. */
+  g_assert_cmpuint (lab_scatter_plot_class_count (plot, 3), ==, 30);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 3, &lx, &ly, &lw, &lh));
+  g_assert_cmpfloat (lx, >, 600);
+  g_assert_cmpint (lab_scatter_plot_legend_hit (plot, lx + lw / 2, ly + lh / 2), ==, 3);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpint (lab_scatter_plot_legend_hit (plot, lx + lw / 2, ly + 9 * lh + lh / 2), ==, 9);
+  g_assert_cmpint (lab_scatter_plot_legend_hit (plot, lx + lw / 2, ly + 10 * lh + lh / 2), ==, -1);
+  g_assert_cmpint (lab_scatter_plot_legend_hit (plot, 10, ly + lh / 2), ==, -1);
+  g_assert_false (lab_scatter_plot_get_legend_entry (plot, 10, &lx, &ly, &lw, &lh));
+}
+
+static void
+pixel_rgb (cairo_surface_t *surface,
+           int              x,
+           int              y,
+           double          *r,
+           double          *g,
+           double          *b)
+{
+  guint32 v;
+
+  cairo_surface_flush (surface);
+  v = *(guint32 *) (cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface) + 4 * x);
+  *r = ((v >> 16) & 0xff) / 255.0;
+  *g = ((v >> 8) & 0xff) / 255.0;
+  *b = (v & 0xff) / 255.0;
+}
+
+/* 10,000 points in one frame: one fill per class. */
+static void
+test_scatter_draw (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (10000, &points, &labels);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (surface);
+  double best = INFINITY, r, g, b, pr, pg, pb, px, py;
+  guint lone = 0;
+
+  for (guint rep = 0; rep < 5; rep++)
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      lab_scatter_plot_draw (plot, cr, W, H);
+      cairo_surface_flush (surface);
+      best = MIN (best, (g_get_monotonic_time () - start) / 1000.0);
+    }
+  g_test_message ("10,000 points drawn in %.1f ms", best);
+  g_assert_cmpfloat (best, <, 16.7);
+
+  /* Up to 5,000 points are round dots, which cost more per point. */
+  {
+    g_autofree float *few = NULL;
+    g_autofree guint8 *few_labels = NULL;
+    g_autoptr(LabScatterPlot) round_plot = make_plot (5000, &few, &few_labels);
+    double round_best = INFINITY;
+
+    for (guint rep = 0; rep < 5; rep++)
+      {
+        gint64 start = g_get_monotonic_time ();
+
+        lab_scatter_plot_draw (round_plot, cr, W, H);
+        cairo_surface_flush (surface);
+        round_best = MIN (round_best, (g_get_monotonic_time () - start) / 1000.0);
+      }
+    g_test_message ("5,000 round points drawn in %.1f ms", round_best);
+    g_assert_cmpfloat (round_best, <, 16.7);
+  }
+  lab_scatter_plot_draw (plot, cr, W, H);
+
+  /* A point drawn on top of its class: the pixel at its centre has the
+   * class colour (blended with white at the points' alpha). Pick the last
+   * point of class 9 (drawn last). */
+  for (guint i = 0; i < 10000; i++)
+    if (labels[i] == 9)
+      lone = i;
+  lab_scatter_plot_to_pixel (plot, points[2 * lone], points[2 * lone + 1], &px, &py);
+  pixel_rgb (surface, (int) px, (int) py, &r, &g, &b);
+  lab_palette_color (9, &pr, &pg, &pb);
+  g_assert_cmpfloat (fabs (r - pr) + fabs (g - pg) + fabs (b - pb), <, 0.3);
+
+  /* Hidden: the same pixel is not of that colour any more (white or
+   * another class). */
+  for (guint c = 0; c < 10; c++)
+    lab_scatter_plot_set_class_hidden (plot, c, TRUE);
+  lab_scatter_plot_draw (plot, cr, W, H);
+  pixel_rgb (surface, (int) px, (int) py, &r, &g, &b);
+  g_assert_cmpfloat (r + g + b, >, 2.9);
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_scatter_png (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (2000, &points, &labels);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("latentlab-scatter-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "scatter.png", NULL);
+  g_autofree guint8 *gray = NULL;
+  guint w, h, dark = 0;
+
+  lab_scatter_plot_set_labels (plot, "PC 1", "PC 2");
+  lab_scatter_plot_set_title (plot, "Latent space");
+  lab_scatter_plot_set_marker (plot, TRUE, 0, 0);
+  lab_scatter_plot_set_line (plot, TRUE, -10, 0, 10, 0);
+  g_assert_true (lab_scatter_plot_save_png (plot, path, 800, 600, &error));
+  g_assert_no_error (error);
+  g_assert_true (lab_png_load_gray (path, &w, &h, &gray, &error));
+  g_assert_cmpuint (w, ==, 800);
+  g_assert_cmpuint (h, ==, 600);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    dark += gray[i] < 200;
+  /* points, text, axes: a good share of the picture is not background */
+  g_assert_cmpuint (dark, >, w * h / 50);
+
+  g_assert_false (lab_scatter_plot_save_png (plot, "/nonexistent/dir/x.png", 100, 100, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/scatter/view", test_scatter_view);
+  g_test_add_func ("/scatter/hit", test_scatter_hit);
+  g_test_add_func ("/scatter/draw", test_scatter_draw);
+  g_test_add_func ("/scatter/png", test_scatter_png);
+  return g_test_run ();
+}

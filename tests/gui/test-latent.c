@@ -1,0 +1,480 @@
+/* The Latent page under Xvfb. LATENTLAB_DATA_DIR is an empty folder, so the
+ * window shows the synthetic digits (6,000 training, 1,000 test images).
+ * The model is trained here through the core for one short epoch and put
+ * into the session, as the Train page does when a run ends. */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-dataset.h"
+#include "lab-latent-page-private.h"
+#include "lab-presets.h"
+#include "lab-test-util.h"
+#include "lab-trainer.h"
+#include "lab-window-private.h"
+
+static LabApplication *app;
+
+typedef struct
+{
+  LabWindow     *window;
+  LabSession    *session;
+  LabLatentPage *page;
+  char          *tmpdir;
+} Fixture;
+
+static gboolean
+session_ready (gpointer data)
+{
+  return lab_session_is_ready (((Fixture *) data)->session);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->window = lab_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  f->session = lab_window_get_session (f->window);
+  f->page = LAB_LATENT_PAGE (lab_window_get_page (f->window, "latent"));
+  g_assert_nonnull (f->page);
+  gtk_window_present (GTK_WINDOW (f->window));
+  lab_test_spin_until (session_ready, f, 30);
+  f->tmpdir = g_dir_make_tmp ("latentlab-latent-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  lab_test_remove_tree (f->tmpdir);
+  g_free (f->tmpdir);
+}
+
+static LabModel *
+new_model (const char *name,
+           guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
+  LabModel *model;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  lab_model_init (model, LAB_INIT_TORCH, seed);
+  return model;
+}
+
+/* One epoch over the synthetic training digits, then into the session. */
+static LabModel *
+train_briefly (Fixture    *f,
+               const char *name)
+{
+  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
+  g_autoptr(GError) error = NULL;
+  LabModel *model = new_model (name, 5);
+  LabTrainConfig config;
+
+  lab_train_config_init (&config);
+  config.epochs = 1;
+  config.batch = 64;
+  config.lr = 2e-3;
+  config.seed = 5;
+  config.val_fraction = 0;
+  g_assert_true (lab_trainer_run (trainer, model, lab_session_get_train_dataset (f->session), NULL,
+                                  &config, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  lab_session_set_model (f->session, model, &config, NULL, NULL);
+  return model;
+}
+
+static gboolean
+embedded (gpointer data)
+{
+  Fixture *f = data;
+
+  return !lab_latent_page_is_embedding (f->page) && lab_latent_page_get_embedding (f->page) != NULL;
+}
+
+static const LabEmbedding *
+embed (Fixture        *f,
+       LabEmbedMethod  method,
+       guint           n)
+{
+  const LabEmbedding *emb;
+
+  lab_latent_page_embed (f->page, method, n);
+  g_assert_true (lab_latent_page_is_embedding (f->page));
+  lab_test_spin_until (embedded, f, 60);
+  emb = lab_latent_page_get_embedding (f->page);
+  g_assert_cmpint (emb->method, ==, method);
+  g_assert_cmpuint (emb->n, ==, n);
+  return emb;
+}
+
+static gboolean
+not_embedding (gpointer data)
+{
+  return !lab_latent_page_is_embedding (((Fixture *) data)->page);
+}
+
+static gboolean
+not_searching (gpointer data)
+{
+  return !lab_latent_page_is_searching (((Fixture *) data)->page);
+}
+
+static void
+activate (Fixture    *f,
+          const char *name,
+          GVariant   *param)
+{
+  g_autoptr(GVariant) owned = param ? g_variant_ref_sink (param) : NULL;
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), name));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), name));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), name, owned);
+}
+
+/* The decoded image the page shows, against the model's own decode of
+ * latent; returns the shown image's sum of pixels. */
+static guint64
+assert_shows_decode (Fixture     *f,
+                     LabModel    *model,
+                     const float *latent,
+                     guint        dim)
+{
+  g_autoptr(GError) error = NULL;
+  float image[784];
+  const guint8 *pixels;
+  guint w, h;
+  guint64 sum = 0;
+
+  pixels = lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), &w, &h);
+  g_assert_nonnull (pixels);
+  g_assert_cmpuint (w, ==, 28);
+  g_assert_cmpuint (h, ==, 28);
+  g_assert_true (lab_embedding_decode (model, latent, 1, dim, image, &error));
+  g_assert_no_error (error);
+  for (guint p = 0; p < 784; p++)
+    {
+      g_assert_cmpint (abs ((int) pixels[p] - (int) lrintf (CLAMP (image[p], 0, 1) * 255)), <=, 1);
+      sum += pixels[p];
+    }
+  return sum;
+}
+
+/* A row whose point is visible and not covered by another point nearer
+ * than the hit radius, so a click there means that row. */
+static guint
+clickable_row (Fixture *f,
+               guint    start,
+               double  *x,
+               double  *y)
+{
+  LabScatterView *scatter = lab_latent_page_get_scatter (f->page);
+  LabScatterPlot *plot = lab_scatter_view_get_plot (scatter);
+
+  for (guint r = start; r < lab_scatter_plot_get_n_points (plot); r++)
+    if (lab_scatter_view_point_position (scatter, r, x, y)
+        && lab_scatter_plot_hit (plot, *x, *y, LAB_SCATTER_VIEW_HIT_RADIUS) == (int) r)
+      return r;
+  g_assert_not_reached ();
+  return 0;
+}
+
+static void
+test_latent_empty (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(LabModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  lab_window_set_visible_page (f->window, "latent");
+  lab_test_spin_for (0.2);
+  g_assert_nonnull (lab_latent_page_get_empty_text (f->page));
+  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "Train or open a model first"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "embed"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "keep-sample"));
+
+  /* A classifier has no decoder. */
+  lab_session_set_model (f->session, new_model ("cnn-baseline", 1), NULL, NULL, NULL);
+  lab_test_spin_for (0.2);
+  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "classifier"));
+  g_assert_null (lab_latent_page_get_embedding (f->page));
+
+  /* A model for other images than the dataset's. */
+  spec = lab_spec_new_from_string ("{\"name\":\"faces-ae\",\"input\":[1,32,32],\"loss\":\"mse\","
+                                   "\"encoder_layers\":2,\"layers\":[{\"type\":\"flatten\"},"
+                                   "{\"type\":\"dense\",\"units\":8},{\"type\":\"dense\",\"units\":1024},"
+                                   "{\"type\":\"reshape\",\"shape\":[1,32,32]}]}", -1, NULL, &error);
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  lab_session_set_model (f->session, g_steal_pointer (&model), NULL, NULL, NULL);
+  lab_test_spin_for (0.2);
+  g_test_message ("%s", lab_latent_page_get_empty_text (f->page));
+  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "32×32"));
+
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent-empty.png", 16, 50.0);
+}
+
+static void
+test_latent_explore (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (f->tmpdir, "augmented", NULL);
+  g_autofree char *idx = g_build_filename (f->tmpdir, "aug-images-idx3-ubyte", NULL);
+  g_autoptr(LabDataset) from_folder = NULL;
+  g_autoptr(LabDataset) from_idx = NULL;
+  LabModel *model;
+  LabScatterView *scatter = lab_latent_page_get_scatter (f->page);
+  const LabEmbedding *emb;
+  LabGallery *gallery;
+  const LabGalleryItem *item;
+  const guint *rows;
+  float latent[128];
+  double x, y, x2, y2;
+  guint r, r2, n_rows;
+  int label;
+
+  model = train_briefly (f, "cae-tiny");
+  lab_window_set_visible_page (f->window, "latent");
+  /* Showing the page embeds by itself (PCA for a 128-value latent). */
+  lab_test_spin_until (embedded, f, 60);
+  g_assert_cmpint (lab_latent_page_get_embedding (f->page)->method, ==, LAB_EMBED_PCA);
+
+  emb = embed (f, LAB_EMBED_PCA, 1000);
+  g_assert_cmpuint (emb->dim, ==, 128);
+  g_assert_cmpuint (lab_scatter_plot_get_n_points (lab_scatter_view_get_plot (scatter)), ==, 1000);
+  g_assert_null (lab_latent_page_get_empty_text (f->page));
+  lab_test_spin_for (0.2);
+
+  /* Hover: the card shows the image under the pointer. */
+  r = clickable_row (f, 10, &x, &y);
+  lab_scatter_view_hover_at (scatter, x, y);
+  g_assert_cmpint (lab_scatter_view_get_hover (scatter), ==, (int) r);
+
+  /* The legend hides a class, and its points can no longer be hovered;
+   * a second click shows it again. */
+  {
+    LabScatterPlot *plot = lab_scatter_view_get_plot (scatter);
+    guint8 c = emb->labels[r];
+    double lx, ly, lw, lh;
+
+    g_assert_true (lab_scatter_plot_get_legend_entry (plot, c, &lx, &ly, &lw, &lh));
+    lab_scatter_view_click (scatter, lx + lw / 2, ly + lh / 2);
+    g_assert_true (lab_scatter_plot_get_class_hidden (plot, c));
+    lab_scatter_view_hover_at (scatter, x, y);
+    g_assert_cmpint (lab_scatter_view_get_hover (scatter), !=, (int) r);
+    lab_scatter_view_click (scatter, lx + lw / 2, ly + lh / 2);
+    g_assert_false (lab_scatter_plot_get_class_hidden (plot, c));
+  }
+
+  /* Click a point: its place in the PCA plane decodes. */
+  lab_latent_page_click (f->page, x, y);
+  lab_embedding_latent_at (emb, emb->points[2 * r], emb->points[2 * r + 1], latent, NULL, NULL, NULL);
+  g_assert_cmpuint (assert_shows_decode (f, model, latent, 128), >, 0);
+  label = lab_embedding_majority_label (emb, emb->points[2 * r], emb->points[2 * r + 1], emb->config.k);
+  g_assert_cmpint (lab_latent_page_get_keep_label (f->page), ==, label);
+  g_assert_cmpint (label, >=, 0);
+
+  /* Keep it: into the gallery with its label, latent and provenance; the
+   * nearest training image is searched on a worker. */
+  activate (f, "keep-sample", NULL);
+  gallery = lab_latent_page_get_gallery (f->page);
+  g_assert_nonnull (gallery);
+  g_assert_cmpuint (lab_gallery_get_n (gallery), ==, 1);
+  lab_test_spin_until (not_searching, f, 30);
+  item = lab_gallery_get_item (gallery, 0);
+  g_assert_cmpint (item->label, ==, label);
+  g_assert_cmpuint (item->latent_dim, ==, 128);
+  g_assert_cmpmem (item->latent, sizeof latent, latent, sizeof latent);
+  g_assert_cmpstr (item->method, ==, "pca");
+  g_assert_cmpstr (item->model, ==, "cae-tiny");
+  g_assert_true (item->has_nearest);
+  g_assert_cmpuint (item->nearest_index, <, 6000);
+  g_assert_true (isfinite (item->nearest_distance));
+  {
+    guint index;
+    double distance;
+
+    g_assert_true (lab_gallery_find_nearest (item->pixels, 28, 28, lab_session_get_train_dataset (f->session),
+                                             &index, &distance, NULL, &error));
+    g_assert_cmpuint (index, ==, item->nearest_index);
+    g_assert_cmpfloat (distance, ==, item->nearest_distance);
+  }
+
+  /* Empty space decodes too: a location between two points. */
+  r2 = clickable_row (f, r + 50, &x2, &y2);
+  lab_latent_page_click (f->page, (x + x2) / 2 + 0.5, (y + y2) / 2 + 0.5);
+  g_assert_nonnull (lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), NULL, NULL));
+
+  /* A morph from point r to point r2: 10 steps, the ends are their decodes. */
+  lab_scatter_view_drag_morph (scatter, x, y, x2, y2);
+  {
+    const guint8 *first = lab_image_view_get_pixels (lab_latent_page_get_strip_view (f->page, 0), NULL, NULL);
+    const guint8 *last = lab_image_view_get_pixels (lab_latent_page_get_strip_view (f->page, 9), NULL, NULL);
+    float image[784];
+
+    g_assert_nonnull (first);
+    g_assert_nonnull (last);
+    g_assert_true (lab_embedding_decode (model, emb->latents + (gsize) r * 128, 1, 128, image, &error));
+    for (guint p = 0; p < 784; p++)
+      g_assert_cmpint (abs ((int) first[p] - (int) lrintf (CLAMP (image[p], 0, 1) * 255)), <=, 1);
+    g_assert_true (lab_embedding_decode (model, emb->latents + (gsize) r2 * 128, 1, 128, image, &error));
+    for (guint p = 0; p < 784; p++)
+      g_assert_cmpint (abs ((int) last[p] - (int) lrintf (CLAMP (image[p], 0, 1) * 255)), <=, 1);
+  }
+
+  /* t-SNE on 300 points: the points move while it runs, then a click on
+   * a point decodes exactly that point's latent. */
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    emb = embed (f, LAB_EMBED_TSNE, 1000);
+    g_test_message ("t-SNE of 1000 points drew %u frames in %.2f s", lab_latent_page_get_n_frames (f->page),
+                    (g_get_monotonic_time () - start) / 1e6);
+  }
+  /* Positions arrived and were drawn before the end (how many depends on
+   * the machine: under Xvfb a frame takes tens of milliseconds). */
+  g_assert_cmpuint (lab_latent_page_get_n_frames (f->page), >=, 1);
+  emb = embed (f, LAB_EMBED_TSNE, 300);
+  r = clickable_row (f, 7, &x, &y);
+  lab_latent_page_click (f->page, x, y);
+  n_rows = lab_latent_page_get_neighbours (f->page, &rows);
+  g_assert_cmpuint (n_rows, ==, LAB_EMBED_DEFAULT_K);
+  g_assert_cmpuint (rows[0], ==, r);
+  assert_shows_decode (f, model, emb->latents + (gsize) r * 128, 128);
+  activate (f, "keep-sample", NULL);
+  g_assert_cmpuint (lab_gallery_get_n (gallery), ==, 2);
+  g_assert_cmpstr (lab_gallery_get_item (gallery, 1)->method, ==, "tsne");
+  lab_test_spin_until (not_searching, f, 30);
+
+  /* Export both ways; both load again with their labels. */
+  g_assert_true (lab_latent_page_export (f->page, "png", folder, &error));
+  g_assert_no_error (error);
+  g_assert_true (lab_latent_page_export (f->page, "idx", idx, &error));
+  g_assert_no_error (error);
+  from_folder = lab_dataset_open (folder, LAB_SPLIT_TRAIN, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_folder->n, ==, 2);
+  from_idx = lab_dataset_open (idx, LAB_SPLIT_TRAIN, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_idx->n, ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      item = lab_gallery_get_item (gallery, i);
+      g_assert_cmpuint (from_idx->labels[i], ==, (guint) item->label);
+      g_assert_cmpmem (lab_dataset_image (from_idx, i), 784, item->pixels, 784);
+    }
+
+  /* A bad request reaches the banner and keeps the map: the raw latent
+   * of a 128-value latent cannot be drawn. */
+  g_assert_false (lab_window_is_error_shown (f->window));
+  lab_latent_page_embed (f->page, LAB_EMBED_LATENT, 500);
+  lab_test_spin_until (not_embedding, f, 30);
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "has 128"));
+  g_assert_true (lab_latent_page_get_embedding (f->page) == emb);
+  lab_window_dismiss_error (f->window);
+
+  /* A t-SNE map with a few kept digits and a morph, for the picture. */
+  emb = embed (f, LAB_EMBED_TSNE, 1000);
+  r = clickable_row (f, 3, &x, &y);
+  r2 = clickable_row (f, 400, &x2, &y2);
+  lab_scatter_view_drag_morph (scatter, x, y, x2, y2);
+  lab_latent_page_click (f->page, x2, y2);
+  activate (f, "keep-sample", NULL);
+  lab_scatter_view_hover_at (scatter, x, y);
+  lab_test_spin_until (not_searching, f, 30);
+  lab_test_spin_for (0.5);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent.png", 256, 500.0);
+}
+
+/* The raw 2-D latent of a VAE, its manifold, and the live model: new
+ * weights are used when the page embeds again. */
+static void
+test_latent_live (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(LabModel) newer = NULL;
+  g_autoptr(GError) error = NULL;
+  LabModel *model;
+  const LabEmbedding *emb;
+  float latent[2];
+  g_autofree float *expected = g_new (float, 2 * 200);
+
+  model = train_briefly (f, "vae-conv");
+  lab_window_set_visible_page (f->window, "latent");
+  lab_test_spin_until (embedded, f, 60);
+  emb = lab_latent_page_get_embedding (f->page);
+  /* A 2-D latent is shown as it is. */
+  g_assert_cmpint (emb->method, ==, LAB_EMBED_LATENT);
+
+  emb = embed (f, LAB_EMBED_LATENT, 200);
+  lab_latent_page_click (f->page, 400, 300);
+  g_assert_nonnull (lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), NULL, NULL));
+  {
+    LabScatterPlot *plot = lab_scatter_view_get_plot (lab_latent_page_get_scatter (f->page));
+    double x, y;
+
+    lab_scatter_plot_to_data (plot, 400, 300, &x, &y);
+    latent[0] = x;
+    latent[1] = y;
+    assert_shows_decode (f, model, latent, 2);
+  }
+
+  activate (f, "latent-manifold", NULL);
+  lab_test_spin_for (0.3);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent-manifold.png", 64, 100.0);
+  activate (f, "latent-manifold", NULL);
+
+  /* New weights arrive (as training publishes them): the map says so, and
+   * Embed uses them. */
+  newer = lab_model_copy (model, 0);
+  lab_model_init (newer, LAB_INIT_TORCH, 99);
+  lab_session_publish_from (f->session, newer, 1234);
+  g_assert_nonnull (strstr (lab_latent_page_get_status (f->page), "Embed again"));
+  emb = embed (f, LAB_EMBED_LATENT, 200);
+  g_assert_true (lab_embedding_encode (newer, lab_session_get_test_dataset (f->session), emb->indices, 200,
+                                       expected, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 400; i++)
+    g_assert_cmpfloat_with_epsilon (emb->latents[i], expected[i], 1e-4 * MAX (1, fabs (expected[i])));
+  g_assert_null (strstr (lab_latent_page_get_status (f->page), "Embed again"));
+
+  /* The sample size stays within the test set (1,000 images here). */
+  lab_latent_page_embed (f->page, LAB_EMBED_PCA, 5000);
+  lab_test_spin_until (embedded, f, 60);
+  g_assert_cmpuint (lab_latent_page_get_embedding (f->page)->n, ==, 1000);
+  /* t-SNE of few points gets a perplexity below n / 3 by itself. */
+  emb = embed (f, LAB_EMBED_TSNE, 100);
+  g_assert_cmpfloat (emb->config.perplexity, <, 100 / 3.0);
+}
+
+int
+main (int argc, char **argv)
+{
+  app = lab_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/latent/empty", test_latent_empty);
+  ADD ("/latent/explore", test_latent_explore);
+  ADD ("/latent/live", test_latent_live);
+#undef ADD
+
+  return lab_test_run ();
+}
