@@ -165,7 +165,8 @@ pixel_rgb (cairo_surface_t *surface,
   *b = (v & 0xff) / 255.0;
 }
 
-/* 10,000 points in one frame: one fill per class. */
+/* Drawing 10,000 points (the speed is measured by bench/bench-scatter.c,
+ * not here: CI machines are shared and noisy). */
 static void
 test_scatter_draw (void)
 {
@@ -174,38 +175,9 @@ test_scatter_draw (void)
   g_autoptr(LabScatterPlot) plot = make_plot (10000, &points, &labels);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
   cairo_t *cr = cairo_create (surface);
-  double best = INFINITY, r, g, b, pr, pg, pb, px, py;
+  double r, g, b, pr, pg, pb, px, py;
   guint lone = 0;
 
-  for (guint rep = 0; rep < 5; rep++)
-    {
-      gint64 start = g_get_monotonic_time ();
-
-      lab_scatter_plot_draw (plot, cr, W, H);
-      cairo_surface_flush (surface);
-      best = MIN (best, (g_get_monotonic_time () - start) / 1000.0);
-    }
-  g_test_message ("10,000 points drawn in %.1f ms", best);
-  g_assert_cmpfloat (best, <, 16.7);
-
-  /* Up to 5,000 points are round dots, which cost more per point. */
-  {
-    g_autofree float *few = NULL;
-    g_autofree guint8 *few_labels = NULL;
-    g_autoptr(LabScatterPlot) round_plot = make_plot (5000, &few, &few_labels);
-    double round_best = INFINITY;
-
-    for (guint rep = 0; rep < 5; rep++)
-      {
-        gint64 start = g_get_monotonic_time ();
-
-        lab_scatter_plot_draw (round_plot, cr, W, H);
-        cairo_surface_flush (surface);
-        round_best = MIN (round_best, (g_get_monotonic_time () - start) / 1000.0);
-      }
-    g_test_message ("5,000 round points drawn in %.1f ms", round_best);
-    g_assert_cmpfloat (round_best, <, 16.7);
-  }
   lab_scatter_plot_draw (plot, cr, W, H);
 
   /* A point drawn on top of its class: the pixel at its centre has the
