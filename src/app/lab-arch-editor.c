@@ -498,7 +498,7 @@ editor_update_task (LabArchEditor *self)
       warn = TRUE;
     }
   else if (self->loss == LAB_LOSS_SOFTMAX_CE)
-    text = g_strdup_printf (_("Classifies %u×%u images into %" G_GSIZE_FORMAT " classes."),
+    text = g_strdup_printf (_("Classifies %u×%u images into %zu classes."),
                             in.h, in.w, lab_shape_size (out));
   else if (out.c == 1 && out.h == in.h && out.w == in.w)
     text = g_strdup_printf (_("Reconstructs %u×%u images: the output has the input’s shape."), in.h, in.w);

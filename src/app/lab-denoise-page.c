@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-denoise-page-private.h"
@@ -230,7 +232,7 @@ show_model_label (LabDenoisePage *self)
       g_string_append_printf (text, _("  ·  trained with noise %s"), noise);
     }
   if (lab_session_get_training (self->session))
-    g_string_append_printf (text, _("  ·  training: live weights of step %" G_GUINT64_FORMAT),
+    g_string_append_printf (text, _("  ·  training: live weights of step %" PRIu64),
                             lab_session_get_step (self->session));
   gtk_label_set_label (self->model_label, text->str);
   g_string_free (text, TRUE);

@@ -3,6 +3,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-idx.h"
@@ -312,7 +314,7 @@ show_status (LabLatentPage *self)
   if (self->session != NULL && self->embed_serial != lab_session_get_weights_serial (self->session))
     g_string_append (text, _("  ·  the model has changed since: Embed again for the latest weights"));
   else if (self->embed_step > 0)
-    g_string_append_printf (text, _("  ·  weights of step %" G_GUINT64_FORMAT), self->embed_step);
+    g_string_append_printf (text, _("  ·  weights of step %" PRIu64), self->embed_step);
   gtk_label_set_label (self->status_label, text->str);
   g_string_free (text, TRUE);
 }
