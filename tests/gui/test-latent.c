@@ -25,6 +25,7 @@ typedef struct
   LabSession    *session;
   LabLatentPage *page;
   char          *tmpdir;
+  guint          draws_before;   /* the scatter's draws when an embedding ended */
 } Fixture;
 
 static gboolean
@@ -106,6 +107,14 @@ embedded (gpointer data)
   return !lab_latent_page_is_embedding (f->page) && lab_latent_page_get_embedding (f->page) != NULL;
 }
 
+static gboolean
+drawn_again (gpointer data)
+{
+  Fixture *f = data;
+
+  return lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page)) > f->draws_before;
+}
+
 static const LabEmbedding *
 embed (Fixture        *f,
        LabEmbedMethod  method,
@@ -116,6 +125,10 @@ embed (Fixture        *f,
   lab_latent_page_embed (f->page, method, n);
   g_assert_true (lab_latent_page_is_embedding (f->page));
   lab_test_spin_until (embedded, f, 60);
+  /* Clicks are computed from the map as it is laid out and drawn: wait for
+   * the first frame drawn with the finished embedding. */
+  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page));
+  lab_test_spin_until (drawn_again, f, 30);
   emb = lab_latent_page_get_embedding (f->page);
   g_assert_cmpint (emb->method, ==, method);
   g_assert_cmpuint (emb->n, ==, n);
@@ -419,6 +432,10 @@ test_latent_live (Fixture       *f,
   model = train_briefly (f, "vae-conv");
   lab_window_set_visible_page (f->window, "latent");
   lab_test_spin_until (embedded, f, 60);
+  /* Clicks are computed from the map as it is laid out and drawn: wait for
+   * the first frame drawn with the finished embedding. */
+  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page));
+  lab_test_spin_until (drawn_again, f, 30);
   emb = lab_latent_page_get_embedding (f->page);
   /* A 2-D latent is shown as it is. */
   g_assert_cmpint (emb->method, ==, LAB_EMBED_LATENT);
