@@ -168,7 +168,9 @@ lab_scatter_plot_set_points (LabScatterPlot *self,
   g_clear_pointer (&self->rings, g_free);
   self->n_rings = 0;
   self->hover = -1;
-  if (!keep_view)
+  /* keep_view keeps a view the user chose (zoomed or panned); a view that
+   * follows the data follows the new points too. */
+  if (!keep_view || self->fitted)
     lab_scatter_plot_fit (self);
 }
 

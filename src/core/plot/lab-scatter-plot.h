@@ -30,7 +30,8 @@ void            lab_scatter_plot_set_labels     (LabScatterPlot *self,
                                                  const char     *x_label,
                                                  const char     *y_label);
 /* points (n, 2) row-major and labels (n, NULL: every point is class 0),
- * copied. The view is fitted to the new points unless keep_view. */
+ * copied. The view is fitted to the new points unless keep_view and the
+ * user has zoomed or panned (a fitted view follows the points). */
 void            lab_scatter_plot_set_points     (LabScatterPlot *self,
                                                  const float    *points,
                                                  const guint8   *labels,
