@@ -9,7 +9,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cblas.h>
 #include <json-glib/json-glib.h>
 
 #include "lab-dataset.h"
@@ -202,7 +201,7 @@ lab_cli_train (int argc, char **argv)
       "of the training images, or none", "test|FRACTION|none" },
     { "init", 0, 0, G_OPTION_ARG_STRING, &init_name,
       "Initial weights as PyTorch (torch, default) or Keras (glorot) does", "torch|glorot" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "OpenBLAS threads (default: all cores)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads, each taking a share of every batch (default: one per core)", "N" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Where to save the model (.safetensors)", "FILE" },
     { "metrics", 'm', 0, G_OPTION_ARG_FILENAME, &metrics,
       "Write per-epoch metrics: JSON lines, or CSV for a .csv name", "FILE" },
@@ -273,8 +272,7 @@ lab_cli_train (int argc, char **argv)
   config.seed = (guint64) seed;
   config.limit = (guint) MIN (limit, G_MAXUINT);
   config.max_steps = (guint64) max_steps;
-  if (threads > 0)
-    openblas_set_num_threads (threads);
+  config.threads = (guint) threads;
 
   if (from != NULL)
     {

@@ -420,6 +420,213 @@ test_model_transfer_and_freeze (void)
   g_assert_cmpfloat (free_sum, >, 0.0);
 }
 
+/* Backward differentiates the mode of the last forward: after an eval-mode
+ * forward, Dropout is the identity both ways (a training-mode backward
+ * would apply a mask the forward never drew: here all zeros). */
+static void
+test_model_backward_mode (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (
+    "{\"name\":\"drop\",\"input\":[3,1,1],\"loss\":\"mse\",\"encoder_layers\":1,"
+    "\"layers\":[{\"type\":\"dense\",\"units\":2},{\"type\":\"dropout\",\"rate\":0.5}]}",
+    -1, "drop.json", &error);
+  g_autoptr(LabModel) model = NULL;
+  const float x[2 * 3] = { 0.5f, -1.0f, 2.0f, 1.5f, 0.25f, -0.75f };
+  const float dout[2 * 2] = { 1.0f, -2.0f, 0.5f, 3.0f };
+  const float *grads;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  lab_model_init (model, LAB_INIT_TORCH, 5);
+  g_assert_true (lab_model_set_batch (model, 2, &error));
+  lab_model_forward (model, x, 2, FALSE);
+  lab_model_zero_grad (model);
+  lab_model_backward_from (model, dout, 2);
+  grads = lab_model_grads (model);
+  /* G_W[o][i] = Σ_b dout[b][o] x[b][i], G_b[o] = Σ_b dout[b][o] */
+  for (guint o = 0; o < 2; o++)
+    {
+      for (guint i = 0; i < 3; i++)
+        g_assert_cmpfloat_with_epsilon (grads[o * 3 + i],
+                                        dout[o] * x[i] + dout[2 + o] * x[3 + i], 1e-6);
+      g_assert_cmpfloat_with_epsilon (grads[6 + o], dout[o] + dout[2 + o], 1e-6);
+    }
+}
+
+/* One step of forward, loss and backward with `threads` threads: the
+ * output, the loss and the gradients. */
+typedef struct
+{
+  float  *out;
+  double  loss;
+  float  *grads;
+} Step;
+
+static void
+step_with_threads (const char *preset,
+                   guint       threads,
+                   guint       n,
+                   Step       *step)
+{
+  g_autoptr(LabModel) model = new_preset (preset, 3);
+  g_autoptr(GError) error = NULL;
+  gsize in = lab_shape_size (lab_model_input_shape (model));
+  gsize out = lab_shape_size (lab_model_output_shape (model));
+  g_autofree float *x = g_new (float, n * in);
+  g_autofree float *target = g_new0 (float, n * out);
+
+  fill_uniform (x, n * in, 11);
+  if (lab_model_get_loss (model) == LAB_LOSS_SOFTMAX_CE)
+    for (guint b = 0; b < n; b++)
+      target[b * out + b % out] = 1.f;
+  else
+    fill_uniform (target, n * out, 12);
+  g_assert_true (lab_model_set_threads (model, threads, &error));
+  g_assert_true (lab_model_set_batch (model, n + 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (lab_model_get_threads (model), ==, threads);
+  step->out = g_memdup2 (lab_model_forward (model, x, n, TRUE), n * out * sizeof (float));
+  step->loss = lab_model_loss (model, target, n);
+  lab_model_zero_grad (model);
+  lab_model_backward (model, n);
+  step->grads = g_memdup2 (lab_model_grads (model), lab_model_n_params (model) * sizeof (float));
+}
+
+/* Data parallelism: per-sample stretches (dae-keras32, stacked), batch norm
+ * in training (convae-bn), the VAE's KL (vae-conv) and the fused softmax
+ * (cnn-baseline) give what one thread gives, up to the rounding of the
+ * summed gradients, and the same bits on every run; a batch smaller than
+ * the allocation and not divisible by the thread count splits too. */
+static void
+test_model_threads (void)
+{
+  const char *presets[] = { "dae-keras32", "stacked", "convae-bn", "vae-conv", "cnn-baseline" };
+
+  for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
+    {
+      g_autoptr(LabModel) model = new_preset (presets[p], 3);
+      gsize out = lab_shape_size (lab_model_output_shape (model));
+      gsize n_params = lab_model_n_params (model);
+      const guint n = 7;
+      Step one, two, again, three;
+      double norm = 0, diff = 0;
+
+      step_with_threads (presets[p], 1, n, &one);
+      step_with_threads (presets[p], 2, n, &two);
+      step_with_threads (presets[p], 2, n, &again);
+      step_with_threads (presets[p], 3, n, &three);
+
+      g_assert_cmpmem (two.grads, n_params * 4, again.grads, n_params * 4);
+      g_assert_cmpmem (two.out, n * out * 4, again.out, n * out * 4);
+      g_assert_cmpfloat (two.loss, ==, again.loss);
+      for (gsize i = 0; i < n * out; i++)
+        {
+          g_assert_cmpfloat_with_epsilon (two.out[i], one.out[i], 1e-5);
+          g_assert_cmpfloat_with_epsilon (three.out[i], one.out[i], 1e-5);
+        }
+      g_assert_cmpfloat_with_epsilon (two.loss, one.loss, 1e-6 * fabs (one.loss));
+      g_assert_cmpfloat_with_epsilon (three.loss, one.loss, 1e-6 * fabs (one.loss));
+      for (gsize i = 0; i < n_params; i++)
+        {
+          norm += (double) one.grads[i] * one.grads[i];
+          diff += ((double) two.grads[i] - one.grads[i]) * ((double) two.grads[i] - one.grads[i])
+                  + ((double) three.grads[i] - one.grads[i]) * ((double) three.grads[i] - one.grads[i]);
+        }
+      g_test_message ("%s: gradient norm %.3g, difference across thread counts %.3g",
+                      presets[p], sqrt (norm), sqrt (diff));
+      g_assert_cmpfloat (norm, >, 0);
+      g_assert_cmpfloat (sqrt (diff), <, 1e-5 * sqrt (norm));
+      for (Step *s = &one; s != NULL; s = s == &one ? &two : s == &two ? &again
+                                        : s == &again ? &three : NULL)
+        {
+          g_free (s->out);
+          g_free (s->grads);
+        }
+    }
+}
+
+/* A layer that may write din (LAB_LAYER_WRITES_DIN) gives, writing over
+ * garbage, what it gives adding to zeros: every path of conv2d (kn2row,
+ * adjoint, col2im, direct) and the activations and upsampling. */
+static void
+test_model_din_write (void)
+{
+  static const struct
+  {
+    const char *json;
+    LabShape    in;
+  } cases[] = {
+    { "{\"type\":\"conv2d\",\"filters\":2,\"kernel\":3,\"padding\":\"same\"}", { 5, 6, 6 } },
+    { "{\"type\":\"conv2d\",\"filters\":3,\"kernel\":3,\"padding\":\"valid\"}", { 4, 6, 5 } },
+    { "{\"type\":\"conv2d\",\"filters\":4,\"kernel\":3,\"padding\":\"same\"}", { 3, 7, 7 } },
+    { "{\"type\":\"conv2d\",\"filters\":4,\"kernel\":3,\"stride\":2,\"padding\":1}", { 2, 8, 8 } },
+    { "{\"type\":\"conv2d\",\"filters\":1,\"kernel\":3,\"padding\":\"valid\"}", { 2, 6, 5 } },
+    { "{\"type\":\"relu\"}", { 3, 5, 5 } },
+    { "{\"type\":\"leaky_relu\",\"slope\":0.1}", { 3, 5, 5 } },
+    { "{\"type\":\"sigmoid\"}", { 3, 5, 5 } },
+    { "{\"type\":\"tanh\"}", { 3, 5, 5 } },
+    { "{\"type\":\"upsample2d\",\"scale\":2}", { 3, 5, 6 } },
+  };
+  const guint batch = 3;
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = json_from_string (cases[c].json, &error);
+      g_autoptr(LabLayer) layer = NULL;
+      g_autofree float *x = NULL, *y = NULL, *dy = NULL, *params = NULL, *scratch = NULL;
+      g_autofree float *dparams = NULL, *added = NULL, *written = NULL;
+      gsize in, out, n_scratch;
+      LabRng rng;
+      LabPass pass = { 0 };
+
+      g_assert_no_error (error);
+      layer = lab_layer_new_from_json (json_node_get_object (node), &error);
+      g_assert_no_error (error);
+      g_assert_true (lab_layer_setup (layer, cases[c].in, &error));
+      g_assert_true (layer->klass->flags & LAB_LAYER_WRITES_DIN);
+      in = batch * lab_shape_size (layer->in);
+      out = batch * lab_shape_size (layer->out);
+      n_scratch = layer->klass->scratch_floats (layer, batch);
+      x = g_new (float, in);
+      y = g_new (float, out);
+      dy = g_new (float, out);
+      params = g_new0 (float, layer->n_params + 1);
+      dparams = g_new0 (float, layer->n_params + 1);
+      scratch = g_new0 (float, n_scratch + 1);
+      added = g_new0 (float, in);
+      written = g_new (float, in);
+      fill_uniform (x, in, 20 + c);
+      fill_uniform (dy, out, 30 + c);
+      for (gsize i = 0; i < in; i++)
+        x[i] -= 0.5f;
+      lab_rng_init (&rng, c);
+      layer->klass->init (layer, params, NULL, LAB_INIT_TORCH, &rng);
+
+      pass.batch = batch;
+      pass.training = TRUE;
+      pass.rng = &rng;
+      pass.in = x;
+      pass.out = y;
+      pass.params = params;
+      pass.dparams = dparams;
+      pass.scratch = scratch;
+      pass.dout = dy;
+      layer->klass->forward (layer, &pass);
+      pass.din = added;
+      layer->klass->backward (layer, &pass);
+      for (gsize i = 0; i < in; i++)
+        written[i] = NAN;
+      pass.din = written;
+      pass.din_write = TRUE;
+      layer->klass->backward (layer, &pass);
+      for (gsize i = 0; i < in; i++)
+        g_assert_cmpfloat (written[i], ==, added[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -434,5 +641,8 @@ main (int argc, char **argv)
   g_test_add_func ("/model/gradients", test_model_gradients);
   g_test_add_func ("/model/batch-too-large", test_model_batch_too_large);
   g_test_add_func ("/model/transfer-freeze", test_model_transfer_and_freeze);
+  g_test_add_func ("/model/backward-mode", test_model_backward_mode);
+  g_test_add_func ("/model/threads", test_model_threads);
+  g_test_add_func ("/model/din-write", test_model_din_write);
   return g_test_run ();
 }

@@ -47,8 +47,8 @@ static void
 relu_forward (LabLayer      *layer,
               const LabPass *pass)
 {
-  const float *restrict x = pass->in;
-  float *restrict y = pass->out;
+  const float *x = pass->in;   /* may be y itself: in place */
+  float *y = pass->out;
   const gsize n = n_values (layer, pass);
   const LabV4 zero = { 0 };
   gsize i = 0;
@@ -74,6 +74,14 @@ relu_backward (LabLayer      *layer,
 
   if (dx == NULL)
     return;
+  if (pass->din_write)
+    {
+      for (; i + 4 <= n; i += 4)
+        lab_v4_store (dx + i, (LabV4) ((LabV4i) lab_v4_load (dy + i) & (lab_v4_load (y + i) > zero)));
+      for (; i < n; i++)
+        dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+      return;
+    }
   for (; i + 4 <= n; i += 4)
     {
       LabV4i live = lab_v4_load (y + i) > zero;
@@ -110,8 +118,8 @@ leaky_forward (LabLayer      *layer,
                const LabPass *pass)
 {
   const float slope = (float) ((LabLeakyRelu *) layer)->slope;
-  const float *restrict x = pass->in;
-  float *restrict y = pass->out;
+  const float *x = pass->in;   /* may be y itself: in place */
+  float *y = pass->out;
   const gsize n = n_values (layer, pass);
   const LabV4 zero = { 0 }, s4 = lab_v4_splat (slope);
   gsize i = 0;
@@ -134,18 +142,21 @@ leaky_backward (LabLayer      *layer,
   float *restrict dx = pass->din;
   const gsize n = n_values (layer, pass);
   const LabV4 zero = { 0 }, s4 = lab_v4_splat (slope);
+  const gboolean write = pass->din_write;
   gsize i = 0;
 
   if (dx == NULL)
     return;
+  /* din_write: add to zeros, which gives the same bits as adding to a
+   * zeroed din */
   for (; i + 4 <= n; i += 4)
     {
       LabV4 d = lab_v4_load (dy + i);
-      lab_v4_store (dx + i, lab_v4_load (dx + i)
+      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
                             + lab_v4_select (lab_v4_load (y + i) > zero, d, s4 * d));
     }
   for (; i < n; i++)
-    dx[i] += y[i] > 0.f ? dy[i] : slope * dy[i];
+    dx[i] = (write ? 0.f : dx[i]) + (y[i] > 0.f ? dy[i] : slope * dy[i]);
 }
 
 /* Sigmoid: y = 1 / (1 + e^-x);  G_x += G_y y (1 - y) */
@@ -154,8 +165,8 @@ static void
 sigmoid_forward (LabLayer      *layer,
                  const LabPass *pass)
 {
-  const float *restrict x = pass->in;
-  float *restrict y = pass->out;
+  const float *x = pass->in;   /* may be y itself: in place */
+  float *y = pass->out;
   const gsize n = n_values (layer, pass);
 
   for (gsize i = 0; i < n; i++)
@@ -169,7 +180,8 @@ sigmoid_backward (LabLayer      *layer,
   const float *restrict y = pass->out, *restrict dy = pass->dout;
   float *restrict dx = pass->din;
   const gsize n = n_values (layer, pass);
-  const LabV4 one = lab_v4_splat (1.f);
+  const LabV4 one = lab_v4_splat (1.f), zero = { 0 };
+  const gboolean write = pass->din_write;
   gsize i = 0;
 
   if (dx == NULL)
@@ -177,10 +189,11 @@ sigmoid_backward (LabLayer      *layer,
   for (; i + 4 <= n; i += 4)
     {
       LabV4 v = lab_v4_load (y + i);
-      lab_v4_store (dx + i, lab_v4_load (dx + i) + lab_v4_load (dy + i) * v * (one - v));
+      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
+                            + lab_v4_load (dy + i) * v * (one - v));
     }
   for (; i < n; i++)
-    dx[i] += dy[i] * y[i] * (1.f - y[i]);
+    dx[i] = (write ? 0.f : dx[i]) + dy[i] * y[i] * (1.f - y[i]);
 }
 
 /* Tanh: y = tanh x;  G_x += G_y (1 - y²) */
@@ -202,7 +215,8 @@ tanh_backward (LabLayer      *layer,
   const float *restrict y = pass->out, *restrict dy = pass->dout;
   float *restrict dx = pass->din;
   const gsize n = n_values (layer, pass);
-  const LabV4 one = lab_v4_splat (1.f);
+  const LabV4 one = lab_v4_splat (1.f), zero = { 0 };
+  const gboolean write = pass->din_write;
   gsize i = 0;
 
   if (dx == NULL)
@@ -210,10 +224,11 @@ tanh_backward (LabLayer      *layer,
   for (; i + 4 <= n; i += 4)
     {
       LabV4 v = lab_v4_load (y + i);
-      lab_v4_store (dx + i, lab_v4_load (dx + i) + lab_v4_load (dy + i) * (one - v * v));
+      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
+                            + lab_v4_load (dy + i) * (one - v * v));
     }
   for (; i < n; i++)
-    dx[i] += dy[i] * (1.f - y[i] * y[i]);
+    dx[i] = (write ? 0.f : dx[i]) + dy[i] * (1.f - y[i] * y[i]);
 }
 
 /* Softmax over the channels at every pixel (PyTorch dim = 1; for features
@@ -271,10 +286,11 @@ softmax_backward (LabLayer      *layer,
       }
 }
 
-#define ACTIVATION_CLASS(name, type_, title_, from_json_, to_json_)   \
+#define ACTIVATION_CLASS(name, type_, title_, from_json_, to_json_, flags_) \
   const LabLayerClass lab_##name##_class = {                          \
     .type = type_,                                                    \
     .title = title_,                                                  \
+    .flags = flags_,                                                  \
     .from_json = from_json_,                                          \
     .to_json = to_json_,                                              \
     .setup = same_shape_setup,                                        \
@@ -285,14 +301,19 @@ softmax_backward (LabLayer      *layer,
     .free = lab_layer_free_plain,                                     \
   }
 
-ACTIVATION_CLASS (relu, "relu", "ReLU", plain_from_json, lab_layer_to_json_none);
-ACTIVATION_CLASS (sigmoid, "sigmoid", "Sigmoid", plain_from_json, lab_layer_to_json_none);
-ACTIVATION_CLASS (tanh, "tanh", "Tanh", plain_from_json, lab_layer_to_json_none);
-ACTIVATION_CLASS (softmax, "softmax", "Softmax", plain_from_json, lab_layer_to_json_none);
+ACTIVATION_CLASS (relu, "relu", "ReLU", plain_from_json, lab_layer_to_json_none,
+                  LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
+ACTIVATION_CLASS (sigmoid, "sigmoid", "Sigmoid", plain_from_json, lab_layer_to_json_none,
+                  LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
+ACTIVATION_CLASS (tanh, "tanh", "Tanh", plain_from_json, lab_layer_to_json_none,
+                  LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
+ACTIVATION_CLASS (softmax, "softmax", "Softmax", plain_from_json, lab_layer_to_json_none,
+                  LAB_LAYER_READS_OUTPUT);
 
 const LabLayerClass lab_leaky_relu_class = {
   .type = "leaky_relu",
   .title = "LeakyReLU",
+  .flags = LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN,
   .from_json = leaky_from_json,
   .to_json = leaky_to_json,
   .setup = same_shape_setup,

@@ -280,6 +280,7 @@ bn_backward (LabLayer      *layer,
 const LabLayerClass lab_batchnorm2d_class = {
   .type = "batchnorm2d",
   .title = "BatchNormalization",
+  .batch_use = LAB_BATCH_MIXES_TRAINING,
   .from_json = bn2d_from_json,
   .to_json = bn_to_json,
   .setup = bn_setup,
@@ -293,6 +294,7 @@ const LabLayerClass lab_batchnorm2d_class = {
 const LabLayerClass lab_batchnorm1d_class = {
   .type = "batchnorm1d",
   .title = "BatchNormalization",
+  .batch_use = LAB_BATCH_MIXES_TRAINING,
   .from_json = bn1d_from_json,
   .to_json = bn_to_json,
   .setup = bn_setup,

@@ -195,6 +195,7 @@ convt_backward (LabLayer      *layer,
 const LabLayerClass lab_conv_transpose2d_class = {
   .type = "conv_transpose2d",
   .title = "Conv2DTranspose",
+  .flags = LAB_LAYER_SCRATCH_TEMPORARY,
   .from_json = convt_from_json,
   .to_json = convt_to_json,
   .setup = convt_setup,

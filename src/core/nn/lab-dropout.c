@@ -97,6 +97,7 @@ dropout_backward (LabLayer      *layer,
 const LabLayerClass lab_dropout_class = {
   .type = "dropout",
   .title = "Dropout",
+  .batch_use = LAB_BATCH_MIXES_TRAINING,
   .from_json = dropout_from_json,
   .to_json = dropout_to_json,
   .setup = dropout_setup,

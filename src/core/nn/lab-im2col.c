@@ -80,13 +80,123 @@ valid_range (guint  w,
   *ox1 = hi;
 }
 
-void
+/* Short copies and fills inline: im2col makes thousands per image (a
+ * row of 7 to 28 floats, a plane of 49 to 784), where a call into libc
+ * costs as much as the copy itself. GCC would turn these loops back into
+ * memset and memmove calls (-ftree-loop-distribute-patterns), so the
+ * functions that run them say no. */
+#if defined(__GNUC__) && !defined(__clang__)
+# define INLINE_LOOPS __attribute__ ((optimize ("no-tree-loop-distribute-patterns")))
+#else
+# define INLINE_LOOPS
+#endif
+
+static inline INLINE_LOOPS void
+copy_floats (float       *restrict dst,
+             const float *restrict src,
+             gsize                 n)
+{
+  gsize i = 0;
+
+  if (n >= 64)
+    {
+      /* libc's copy has wider registers than our SSE loop */
+      memcpy (dst, src, n * sizeof (float));
+      return;
+    }
+  for (; i + 8 <= n; i += 8)
+    {
+      lab_v4_store (dst + i, lab_v4_load (src + i));
+      lab_v4_store (dst + i + 4, lab_v4_load (src + i + 4));
+    }
+  for (; i + 4 <= n; i += 4)
+    lab_v4_store (dst + i, lab_v4_load (src + i));
+  for (; i < n; i++)
+    dst[i] = src[i];
+}
+
+static inline INLINE_LOOPS void
+zero_floats (float *dst,
+             gsize  n)
+{
+  const LabV4 zero = { 0 };
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    lab_v4_store (dst + i, zero);
+  for (; i < n; i++)
+    dst[i] = 0.f;
+}
+
+/* Stride 1 with the output as large as the input (2p = k - 1, the usual
+ * 3×3 with padding 1): the row of cols for tap (ky, kx) is the whole input
+ * plane shifted by dy = ky - p rows and dx = kx - p columns. So it is one
+ * flat copy of the valid rows, then zeros where the shift wrapped around
+ * into the previous or next image row (|dx| columns at one edge) and for
+ * the rows that hang over the top or bottom. Per 14×14 plane that is one
+ * copy of up to 196 floats instead of 14 copies of 13 or 14. */
+static INLINE_LOOPS void
+im2col_same_stride1 (float             *cols,
+                     gsize              ldc,
+                     const float       *x,
+                     const LabConvGeom *g)
+{
+  const guint k = g->k, p = g->p, h = g->h, w = g->w;
+  const gsize hw = (gsize) h * w;
+
+  for (guint ci = 0; ci < g->c; ci++)
+    for (guint ky = 0; ky < k; ky++)
+      {
+        const int dy = (int) ky - (int) p;
+        /* output rows [oy0, oy1) read input rows oy + dy */
+        const guint oy0 = dy < 0 ? (guint) -dy : 0, oy1 = dy > 0 ? h - (guint) dy : h;
+
+        for (guint kx = 0; kx < k; kx++)
+          {
+            const int dx = (int) kx - (int) p;
+            const guint left = dx < 0 ? (guint) -dx : 0, right = dx > 0 ? (guint) dx : 0;
+            float *r = cols + ((gsize) (ci * k + ky) * k + kx) * ldc;
+            const float *plane = x + ci * hw;
+            gsize q0, q1;
+
+            if (oy1 <= oy0)
+              {
+                zero_floats (r, hw);
+                continue;
+              }
+            zero_floats (r, (gsize) oy0 * w);
+            zero_floats (r + (gsize) oy1 * w, (gsize) (h - oy1) * w);
+            /* r[q] = plane[q + dy*w + dx]; the ends left out are zeroed below */
+            q0 = (gsize) oy0 * w + left;
+            q1 = (gsize) oy1 * w - right;
+            if (q1 > q0)
+              copy_floats (r + q0, plane + (gssize) q0 + (gssize) dy * w + dx, q1 - q0);
+            for (guint oy = oy0; oy < oy1; oy++)
+              {
+                float *row = r + (gsize) oy * w;
+
+                for (guint j = 0; j < left && j < w; j++)
+                  row[j] = 0.f;
+                for (guint j = right > w ? 0 : w - right; j < w; j++)
+                  row[j] = 0.f;
+              }
+          }
+      }
+}
+
+INLINE_LOOPS void
 lab_im2col (float             *cols,
             gsize              ldc,
             const float       *x,
             const LabConvGeom *g)
 {
   const guint k = g->k, s = g->s, p = g->p;
+
+  if (s == 1 && 2 * p + 1 == k && g->ho == g->h && g->wo == g->w)
+    {
+      im2col_same_stride1 (cols, ldc, x, g);
+      return;
+    }
 
   for (guint ci = 0; ci < g->c; ci++)
     for (guint ky = 0; ky < k; ky++)
@@ -104,14 +214,14 @@ lab_im2col (float             *cols,
 
               if (iy < 0 || iy >= (int) g->h || ox0 == ox1)
                 {
-                  memset (r, 0, g->wo * sizeof (float));
+                  zero_floats (r, g->wo);
                   continue;
                 }
               src = x + ((gsize) ci * g->h + iy) * g->w + kx - p;
               for (guint ox = 0; ox < ox0; ox++)
                 r[ox] = 0.f;
               if (s == 1)
-                memcpy (r + ox0, src + ox0, (ox1 - ox0) * sizeof (float));
+                copy_floats (r + ox0, src + ox0, ox1 - ox0);
               else
                 for (guint ox = ox0; ox < ox1; ox++)
                   r[ox] = src[(gsize) ox * s];
@@ -121,13 +231,65 @@ lab_im2col (float             *cols,
         }
 }
 
+/* The adjoint of im2col_same_stride1: per tap one flat add of the shifted
+ * row into the plane. The entries of the row that the flat add would put
+ * into the neighbouring image row (those that im2col took from the
+ * padding) are zeroed first, so they add nothing; hence cols is not
+ * const here. */
+static INLINE_LOOPS void
+col2im_same_stride1 (float             *x,
+                     float             *cols,
+                     gsize              ldc,
+                     const LabConvGeom *g)
+{
+  const guint k = g->k, p = g->p, h = g->h, w = g->w;
+  const gsize hw = (gsize) h * w;
+
+  for (guint ci = 0; ci < g->c; ci++)
+    for (guint ky = 0; ky < k; ky++)
+      {
+        const int dy = (int) ky - (int) p;
+        const guint oy0 = dy < 0 ? (guint) -dy : 0, oy1 = dy > 0 ? h - (guint) dy : h;
+
+        for (guint kx = 0; kx < k; kx++)
+          {
+            const int dx = (int) kx - (int) p;
+            const guint left = dx < 0 ? (guint) -dx : 0, right = dx > 0 ? (guint) dx : 0;
+            float *r = cols + ((gsize) (ci * k + ky) * k + kx) * ldc;
+            gsize q0, q1;
+
+            if (oy1 <= oy0 || left >= w || right >= w)
+              continue;
+            for (guint oy = oy0; oy < oy1; oy++)
+              {
+                float *row = r + (gsize) oy * w;
+
+                for (guint j = 0; j < left; j++)
+                  row[j] = 0.f;
+                for (guint j = w - right; j < w; j++)
+                  row[j] = 0.f;
+              }
+            /* x[q + dy*w + dx] += r[q] */
+            q0 = (gsize) oy0 * w + left;
+            q1 = (gsize) oy1 * w - right;
+            lab_add_to (x + ci * hw + (gssize) q0 + (gssize) dy * w + dx, r + q0, q1 - q0);
+          }
+      }
+}
+
 void
 lab_col2im_add (float             *x,
-                const float       *cols,
+                float             *cols,
                 gsize              ldc,
                 const LabConvGeom *g)
 {
   const guint k = g->k, s = g->s, p = g->p;
+
+  if (s == 1 && 2 * p + 1 == k && g->ho == g->h && g->wo == g->w)
+    {
+      col2im_same_stride1 (x, cols, ldc, g);
+      return;
+    }
 
   for (guint ci = 0; ci < g->c; ci++)
     for (guint ky = 0; ky < k; ky++)

@@ -48,9 +48,11 @@ void lab_im2col     (float             *cols,
                      gsize              ldc,
                      const float       *x,
                      const LabConvGeom *g);
-/* The adjoint: x[ci][iy][ix] += every column entry that im2col read from it. */
+/* The adjoint: x[ci][iy][ix] += every column entry that im2col read from it.
+ * cols is scratch: the entries that im2col took from the padding may be
+ * zeroed on the way. */
 void lab_col2im_add (float             *x,
-                     const float       *cols,
+                     float             *cols,
                      gsize              ldc,
                      const LabConvGeom *g);
 

@@ -46,7 +46,8 @@ typedef struct _LabPass       LabPass;
 
 /* Everything one forward or backward call of one layer sees. Pointers are
  * the layer's own slices; sizes are for `batch` samples.
- * backward ACCUMULATES (+=) into din and dparams; the model zeroes them.
+ * backward ACCUMULATES (+=) into din and dparams; the model zeroes them
+ * (din only when the class cannot write it instead: din_write).
  * backward must see what its forward saw and left: the same in, out,
  * params, scratch, batch and `training` (BatchNorm, Dropout and vae_sample
  * differentiate the mode the forward ran in, from masks and statistics
@@ -60,6 +61,8 @@ struct _LabPass
   float       *out;        /* (B, out) */
   const float *dout;       /* (B, out), backward only */
   float       *din;        /* (B, in), backward only; NULL for the first layer */
+  gboolean     din_write;  /* backward only, for classes with LAB_LAYER_WRITES_DIN: din
+                            * holds garbage; write it (=) rather than add to it */
   const float *params;     /* n_params floats */
   float       *dparams;    /* n_params floats, backward only */
   float       *buffers;    /* n_buffers floats; forward in training updates them */
@@ -67,10 +70,44 @@ struct _LabPass
   double      *aux_loss;   /* a layer's own loss term (the VAE's KL), added to the total; may be NULL */
 };
 
+/* How a layer's passes treat the samples of a batch. A model that splits
+ * its batches across threads (lab_model_set_threads) gives a per-sample
+ * layer any slice of the batch (with scratch of its own for that slice),
+ * and runs a mixing layer on the whole batch in one thread. */
+typedef enum
+{
+  LAB_BATCH_PER_SAMPLE,      /* every sample on its own (the default) */
+  LAB_BATCH_MIXES_TRAINING,  /* in training only: batch statistics (BatchNorm),
+                              * draws from the model's RNG in sample order (Dropout) */
+  LAB_BATCH_MIXES,           /* always: divides by the batch size (the VAE's KL) */
+} LabBatchUse;
+
+/* What a model may do with a layer's memory. No flags is always safe. */
+typedef enum
+{
+  LAB_LAYER_FLAGS_NONE        = 0,
+  /* Scratch is only used during one forward or backward call (im2col
+   * columns), never kept from forward to backward: layers with this flag
+   * share one arena. */
+  LAB_LAYER_SCRATCH_TEMPORARY = 1 << 0,
+  /* Element by element: forward works with out == in, and backward reads
+   * only out and dout, never in. The model may write the output over the
+   * input (an activation over its convolution's output). */
+  LAB_LAYER_IN_PLACE          = 1 << 1,
+  /* Backward reads the layer's own output (activations, softmax), so the
+   * next layer may not overwrite it in place. */
+  LAB_LAYER_READS_OUTPUT      = 1 << 2,
+  /* Backward honours LabPass.din_write: it then writes every element of
+   * din instead of adding to it, and the model need not zero din first. */
+  LAB_LAYER_WRITES_DIN        = 1 << 3,
+} LabLayerFlags;
+
 struct _LabLayerClass
 {
   const char *type;        /* spec name: "conv2d"; also the JSON "type" */
   const char *title;       /* Keras-style summary name: "Conv2D" */
+  LabBatchUse batch_use;
+  LabLayerFlags flags;
   /* Parses the layer's options from its spec object (type already known). */
   LabLayer  *(*from_json)      (JsonObject    *spec,
                                 GError       **error);

@@ -35,14 +35,17 @@ lab_loss_from_name (const char   *name,
   return FALSE;
 }
 
-double
-lab_loss_mse (const float *pred,
-              const float *target,
-              gsize        n,
-              float       *grad)
+/* n of the `total` elements a mean divides by: their share of the mean
+ * and their gradient entries. */
+static double
+mse_part (const float *pred,
+          const float *target,
+          gsize        n,
+          gsize        total,
+          float       *grad)
 {
   double sum = 0;
-  float scale = 2.0f / (float) n;
+  float scale = 2.0f / (float) total;
 
   /* L = 1/n sum (p - t)^2;  dL/dp = 2 (p - t) / n */
   for (gsize i = 0; i < n; i++)
@@ -52,7 +55,16 @@ lab_loss_mse (const float *pred,
       if (grad)
         grad[i] = scale * d;
     }
-  return n ? sum / n : 0.0;
+  return total ? sum / total : 0.0;
+}
+
+double
+lab_loss_mse (const float *pred,
+              const float *target,
+              gsize        n,
+              float       *grad)
+{
+  return mse_part (pred, target, n, n, grad);
 }
 
 /* log clamped at -100, as torch's binary_cross_entropy does, so log(0) is finite. */
@@ -62,14 +74,15 @@ clamped_log (double x)
   return x > 0 ? MAX (log (x), -100.0) : -100.0;
 }
 
-double
-lab_loss_bce (const float *pred,
-              const float *target,
-              gsize        n,
-              float       *grad)
+static double
+bce_part (const float *pred,
+          const float *target,
+          gsize        n,
+          gsize        total,
+          float       *grad)
 {
   double sum = 0;
-  double inv_n = 1.0 / (double) n;
+  double inv_n = 1.0 / (double) total;
 
   /* L = -1/n sum t log p + (1 - t) log (1 - p)
    * dL/dp = (p - t) / max (p (1 - p), 1e-12) / n */
@@ -80,19 +93,29 @@ lab_loss_bce (const float *pred,
       if (grad)
         grad[i] = (float) ((p - t) / MAX (p * (1.0 - p), 1e-12) * inv_n);
     }
-  return n ? sum * inv_n : 0.0;
+  return total ? sum * inv_n : 0.0;
 }
 
 double
-lab_loss_softmax_ce (const float *logits,
-                     const float *target,
-                     guint        batch,
-                     gsize        classes,
-                     float       *grad)
+lab_loss_bce (const float *pred,
+              const float *target,
+              gsize        n,
+              float       *grad)
+{
+  return bce_part (pred, target, n, n, grad);
+}
+
+static double
+softmax_ce_part (const float *logits,
+                 const float *target,
+                 guint        rows,
+                 guint        batch,
+                 gsize        classes,
+                 float       *grad)
 {
   double total = 0;
 
-  for (guint b = 0; b < batch; b++)
+  for (guint b = 0; b < rows; b++)
     {
       const float *z = logits + (gsize) b * classes;
       const float *t = target + (gsize) b * classes;
@@ -117,6 +140,38 @@ lab_loss_softmax_ce (const float *logits,
         }
     }
   return batch ? total / batch : 0.0;
+}
+
+double
+lab_loss_softmax_ce (const float *logits,
+                     const float *target,
+                     guint        batch,
+                     gsize        classes,
+                     float       *grad)
+{
+  return softmax_ce_part (logits, target, batch, batch, classes, grad);
+}
+
+double
+lab_loss_compute_slice (LabLossKind  kind,
+                        const float *pred,
+                        const float *target,
+                        guint        rows,
+                        guint        batch,
+                        gsize        dim,
+                        float       *grad)
+{
+  switch (kind)
+    {
+    case LAB_LOSS_MSE:
+      return mse_part (pred, target, (gsize) rows * dim, (gsize) batch * dim, grad);
+    case LAB_LOSS_BCE:
+      return bce_part (pred, target, (gsize) rows * dim, (gsize) batch * dim, grad);
+    case LAB_LOSS_SOFTMAX_CE:
+      return softmax_ce_part (pred, target, rows, batch, dim, grad);
+    default:
+      g_return_val_if_reached (NAN);
+    }
 }
 
 double

@@ -51,6 +51,19 @@ double      lab_loss_compute    (LabLossKind   kind,
                                  gsize         dim,
                                  float        *grad);
 
+/* The share of `rows` rows of pred/target (a slice of a batch of `batch`
+ * rows) in lab_loss_compute's result: their terms divided as the whole
+ * batch's loss is, and their gradient rows exactly as lab_loss_compute
+ * writes them. Threads that each take a slice add up their shares to the
+ * batch loss. */
+double      lab_loss_compute_slice (LabLossKind   kind,
+                                    const float  *pred,
+                                    const float  *target,
+                                    guint         rows,
+                                    guint         batch,
+                                    gsize         dim,
+                                    float        *grad);
+
 /* Per-image reconstruction metrics of pred against target, both (batch, dim):
  * mse[b], bce[b] (means over the image's dim pixels, BCE clamped like
  * lab_loss_bce). Either output may be NULL. */

@@ -145,19 +145,18 @@ pool2_row (const float *x,
       lab_v4_store (y + ox, v);
       memcpy (a + ox, &i, sizeof i);
     }
-  if (ox < nx)
+  /* The last 1-3 windows one by one, not reading past the row, with the
+   * block's comparisons (so the same choice among ties): four small copies
+   * through a buffer cost more than these. */
+  for (; ox < nx; ox++)
     {
-      /* the last 1-3 windows through a copy, not reading past the row */
-      float t0[8] = { 0 }, t1[8] = { 0 }, tv[4];
-      guint32 ti[4];
+      const float *p = r0 + 2 * ox, *q = r1 + 2 * ox;
+      const guint32 i0 = 2 * oy * w + 2 * ox;
+      float ab = p[1] > p[0] ? p[1] : p[0], cd = q[1] > q[0] ? q[1] : q[0];
+      guint32 iab = p[1] > p[0] ? i0 + 1 : i0, icd = q[1] > q[0] ? i0 + w + 1 : i0 + w;
 
-      memcpy (t0, r0 + 2 * ox, 2 * (nx - ox) * sizeof (float));
-      memcpy (t1, r1 + 2 * ox, 2 * (nx - ox) * sizeof (float));
-      pool2_block (t0, t1, w, oy, ox, &v, &i);
-      lab_v4_store (tv, v);
-      memcpy (ti, &i, sizeof ti);
-      memcpy (y + ox, tv, (nx - ox) * sizeof (float));
-      memcpy (a + ox, ti, (nx - ox) * sizeof (guint32));
+      y[ox] = cd > ab ? cd : ab;
+      a[ox] = cd > ab ? icd : iab;
     }
 }
 

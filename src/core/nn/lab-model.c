@@ -2,12 +2,40 @@
 
 #include "lab-model.h"
 #include "lab-optim.h"
+#include "lab-team.h"
 
 #include <math.h>
 #include <string.h>
 
+#include <cblas.h>
+
 /* Every slice of an arena starts on a 64-byte line (16 floats). */
 #define ALIGN_FLOATS 16
+
+/* Data parallelism (lab_model_set_threads): of a batch of n rows, lane l
+ * of L active lanes takes rows [l*n/L, (l+1)*n/L) through every run of
+ * per-sample layers, with its own scratch and its own gradient array;
+ * a layer that mixes the batch runs on all n rows in the calling thread
+ * with lane 0's scratch and gradients (the model's). After backward the
+ * lanes' gradients are added to the model's in lane order, so a given
+ * thread count always gives the same bits.
+ *
+ * Activations have one buffer per layer, so the lanes' row slices never
+ * meet. The activation gradients share two ping-pong buffers whose row
+ * size changes from layer to layer, so there lane l keeps its rows at
+ * its own region, from row r0 * max_size on ("lane layout"): a lane that
+ * has gone ahead to a wider layer cannot overwrite rows another lane
+ * still reads. A layer that mixes the batch needs its gradients packed
+ * (n, size); regroup converts between the two around it. */
+typedef struct
+{
+  float  *scratch;     /* lanes >= 1: per-sample layers' scratch at lane_scratch_off;
+                        * lane 0 uses the model's arena */
+  float  *grads;       /* lanes >= 1: (n_params), zero between backward passes;
+                        * lane 0 uses the model's */
+  double  loss;        /* this lane's share of the last loss */
+  double  aux_loss;    /* per-sample layers' own loss terms in the last forward */
+} Lane;
 
 struct _LabModel
 {
@@ -32,13 +60,26 @@ struct _LabModel
   /* Per batch, from lab_model_set_batch. */
   guint      batch;
   float     *acts;              /* arena: layer i's output at act_off[i], (batch, out_i) */
-  gsize     *act_off;           /* (n_layers) */
+  gsize     *act_off;           /* (n_layers); an in-place layer shares its input's */
+  gboolean  *in_place;          /* (n_layers) layer i writes its output over layer i - 1's */
   float     *dbuf[2];           /* ping-pong activation gradients, (batch, max size) each */
-  float     *scratch;           /* arena: layer i's scratch at scratch_off[i] */
+  gsize      max_size;          /* the largest per-sample size: dbuf rows */
+  float     *scratch;           /* arena: layer i's scratch at scratch_off[i]; layers whose
+                                 * scratch is temporary share one region at its end */
   gsize     *scratch_off;       /* (n_layers) */
   const float *last_input;      /* x of the last forward, read by layer 0's backward */
   guint      last_n;
+  gboolean   last_training;     /* the mode of the last forward, which backward differentiates */
   gboolean   loss_grad_ready;
+
+  /* Threads: lanes are allocated with the batch, MIN (n_threads, batch) of them. */
+  guint      n_threads;
+  guint      n_lanes;
+  Lane      *lanes;             /* (n_lanes) */
+  gsize     *lane_scratch_off;  /* (n_layers) */
+  LabTeam   *team;              /* NULL for one lane */
+  const float **bw_dout;        /* (n_layers) backward's G_y and G_x of each layer */
+  float    **bw_din;
 };
 
 static inline gsize
@@ -60,6 +101,14 @@ free_batch (LabModel *self)
   g_clear_pointer (&self->dbuf[0], g_aligned_free);
   g_clear_pointer (&self->dbuf[1], g_aligned_free);
   g_clear_pointer (&self->scratch, g_aligned_free);
+  for (guint l = 1; l < self->n_lanes; l++)
+    {
+      g_clear_pointer (&self->lanes[l].scratch, g_aligned_free);
+      g_clear_pointer (&self->lanes[l].grads, g_aligned_free);
+    }
+  g_clear_pointer (&self->lanes, g_free);
+  g_clear_pointer (&self->team, lab_team_free);
+  self->n_lanes = 0;
   self->batch = 0;
   self->last_input = NULL;
   self->loss_grad_ready = FALSE;
@@ -77,7 +126,11 @@ lab_model_free (LabModel *self)
   g_free (self->param_off);
   g_free (self->buffer_off);
   g_free (self->act_off);
+  g_free (self->in_place);
   g_free (self->scratch_off);
+  g_free (self->lane_scratch_off);
+  g_free (self->bw_dout);
+  g_free (self->bw_din);
   g_clear_pointer (&self->params, g_aligned_free);
   g_clear_pointer (&self->grads, g_aligned_free);
   g_clear_pointer (&self->buffers, g_aligned_free);
@@ -100,7 +153,12 @@ lab_model_new (const LabSpec  *spec,
   self->param_off = g_new0 (gsize, self->n_layers + 1);
   self->buffer_off = g_new0 (gsize, self->n_layers + 1);
   self->act_off = g_new0 (gsize, self->n_layers);
+  self->in_place = g_new0 (gboolean, self->n_layers);
   self->scratch_off = g_new0 (gsize, self->n_layers);
+  self->lane_scratch_off = g_new0 (gsize, self->n_layers);
+  self->bw_dout = g_new0 (const float *, self->n_layers);
+  self->bw_din = g_new0 (float *, self->n_layers);
+  self->n_threads = 1;
   lab_rng_init (&self->rng, 0);
 
   shape = spec->input;
@@ -166,6 +224,16 @@ lab_model_new (const LabSpec  *spec,
   if (spec->loss == LAB_LOSS_SOFTMAX_CE && g_strcmp0 (last_type, "softmax") == 0)
     self->loss_layers = self->n_layers - 1;
 
+  /* An activation after a layer that does not read its own output in
+   * backward (a convolution, not another activation) overwrites that
+   * output: one activation buffer less per pair (24 MB of 73 for
+   * dae-keras32 at batch 128), and the activation works in the cache its
+   * input left warm. The latent and the loss' input stay readable. */
+  for (guint i = 1; i < self->n_layers; i++)
+    self->in_place[i] = (self->layers[i]->klass->flags & LAB_LAYER_IN_PLACE)
+                        && !(self->layers[i - 1]->klass->flags & LAB_LAYER_READS_OUTPUT)
+                        && i != self->encoder_layers && i != self->loss_layers;
+
   self->params = arena_alloc (self->n_params);
   self->grads = arena_alloc (self->n_params);
   self->buffers = arena_alloc (self->n_buffers);
@@ -197,40 +265,93 @@ lab_model_set_batch (LabModel  *self,
                      guint      batch,
                      GError   **error)
 {
-  gsize act_total = 0, scratch_total = 0, max_size = lab_shape_size (self->spec->input);
+  gsize act_total = 0, scratch_total = 0, lane_total = 0, temp = 0, lane_temp = 0;
+  gsize max_size = lab_shape_size (self->spec->input);
   const gsize limit = LAB_MAX_ALLOC_BYTES / sizeof (float);
+  g_autofree gsize *act_off = NULL, *scratch_off = NULL, *lane_off = NULL;
+  guint n_lanes, lane_batch;
 
   g_return_val_if_fail (batch > 0, FALSE);
 
-  if (batch == self->batch)
+  n_lanes = MIN (self->n_threads, batch);
+  if (batch == self->batch && n_lanes == self->n_lanes)
     return TRUE;
+  lane_batch = (batch + n_lanes - 1) / n_lanes;
+  /* The layout goes into the model only once it is known to fit, so a
+   * refused batch leaves the current one working. */
+  act_off = g_new0 (gsize, self->n_layers);
+  scratch_off = g_new0 (gsize, self->n_layers);
+  lane_off = g_new0 (gsize, self->n_layers);
 
   for (guint i = 0; i < self->n_layers; i++)
     {
       LabLayer *layer = self->layers[i];
-      gsize out = lab_shape_size (layer->out), s, a;
+      gsize out = lab_shape_size (layer->out), a;
       gsize scr = layer->klass->scratch_floats ? layer->klass->scratch_floats (layer, batch) : 0;
+      /* Lanes after the first hold scratch for their share of the batch
+       * in the layers they run. */
+      gsize lane_scr = n_lanes > 1 && layer->klass->batch_use != LAB_BATCH_MIXES
+                       && layer->klass->scratch_floats
+                       ? layer->klass->scratch_floats (layer, lane_batch) : 0;
 
       max_size = MAX (max_size, out);
-      if (!g_size_checked_mul (&a, out, batch) || a > limit || scr > limit)
+      if (!g_size_checked_mul (&a, out, batch) || a > limit || scr > limit || lane_scr > limit)
         goto too_large;
-      self->act_off[i] = act_total;
-      act_total += align_up (a);
-      self->scratch_off[i] = scratch_total;
-      s = align_up (scr);
-      scratch_total += s;
-      if (act_total > limit || scratch_total > limit)
+      if (self->in_place[i])
+        act_off[i] = act_off[i - 1];
+      else
+        {
+          act_off[i] = act_total;
+          act_total += align_up (a);
+        }
+      if (layer->klass->flags & LAB_LAYER_SCRATCH_TEMPORARY)
+        {
+          temp = MAX (temp, align_up (scr));
+          lane_temp = MAX (lane_temp, align_up (lane_scr));
+          continue;
+        }
+      scratch_off[i] = scratch_total;
+      scratch_total += align_up (scr);
+      lane_off[i] = lane_total;
+      lane_total += align_up (lane_scr);
+      if (act_total > limit || scratch_total > limit || lane_total > limit)
         goto too_large;
     }
-  if ((gsize) batch * max_size > limit / 2)
+  /* the shared region of the temporary scratch, after the kept ones */
+  for (guint i = 0; i < self->n_layers; i++)
+    if (self->layers[i]->klass->flags & LAB_LAYER_SCRATCH_TEMPORARY)
+      {
+        scratch_off[i] = scratch_total;
+        lane_off[i] = lane_total;
+      }
+  scratch_total += temp;
+  lane_total += lane_temp;
+  if (act_total > limit || scratch_total > limit || lane_total > limit
+      || (gsize) batch * max_size > limit / 2)
     goto too_large;
 
   free_batch (self);
+  memcpy (self->act_off, act_off, self->n_layers * sizeof (gsize));
+  memcpy (self->scratch_off, scratch_off, self->n_layers * sizeof (gsize));
+  memcpy (self->lane_scratch_off, lane_off, self->n_layers * sizeof (gsize));
   self->acts = arena_alloc (act_total);
   self->dbuf[0] = arena_alloc ((gsize) batch * max_size);
   self->dbuf[1] = arena_alloc ((gsize) batch * max_size);
   self->scratch = arena_alloc (scratch_total);
   self->batch = batch;
+  self->max_size = max_size;
+  self->n_lanes = n_lanes;
+  self->lanes = g_new0 (Lane, n_lanes);
+  for (guint l = 1; l < n_lanes; l++)
+    {
+      self->lanes[l].scratch = arena_alloc (lane_total);
+      self->lanes[l].grads = arena_alloc (self->n_params);
+    }
+  if (n_lanes > 1)
+    {
+      self->team = lab_team_new (n_lanes);
+      openblas_set_num_threads (1);   /* as lab_model_set_threads: a copy's lanes */
+    }
   return TRUE;
 
 too_large:
@@ -247,6 +368,34 @@ lab_model_get_batch (LabModel *self)
   return self->batch;
 }
 
+gboolean
+lab_model_set_threads (LabModel  *self,
+                       guint      n_threads,
+                       GError   **error)
+{
+  guint batch = self->batch, old = self->n_threads;
+
+  n_threads = MAX (n_threads, 1);
+  /* One layer of parallelism: ours. OpenBLAS threads inside each lane's
+   * GEMMs would only fight over the same cores. */
+  openblas_set_num_threads (1);
+  if (n_threads == old)
+    return TRUE;
+  self->n_threads = n_threads;
+  if (batch == 0 || lab_model_set_batch (self, batch, error))
+    return TRUE;
+  /* The old allocation is still in place (set_batch checks sizes before
+   * freeing anything): keep it and its lane count. */
+  self->n_threads = old;
+  return FALSE;
+}
+
+guint
+lab_model_get_threads (LabModel *self)
+{
+  return self->n_threads;
+}
+
 LabModel *
 lab_model_copy (LabModel *self,
                 guint     batch)
@@ -259,6 +408,7 @@ lab_model_copy (LabModel *self,
   lab_model_copy_params_from (copy, self);
   copy->frozen = self->frozen;
   copy->rng = self->rng;
+  copy->n_threads = self->n_threads;
   if (batch > 0 && !lab_model_set_batch (copy, batch, NULL))
     g_warning ("lab_model_copy: cannot allocate a batch of %u", batch);
   return copy;
@@ -485,7 +635,238 @@ act (LabModel *self,
   return self->acts + self->act_off[i];
 }
 
-/* Forward through layers [first, last) with in as layer first's input. */
+static inline gsize
+in_size (LabModel *self,
+         guint     i)
+{
+  return lab_shape_size (self->layers[i]->in);
+}
+
+static inline gsize
+out_size (LabModel *self,
+          guint     i)
+{
+  return lab_shape_size (self->layers[i]->out);
+}
+
+/* Lanes that get rows of a batch of n. */
+static inline guint
+active_lanes (LabModel *self,
+              guint     n)
+{
+  return MAX (MIN (self->n_lanes, n), 1);
+}
+
+/* Rows [*r0, *r1) of a batch of n for lane l of `active`. */
+static inline void
+lane_rows (guint  n,
+           guint  active,
+           guint  l,
+           guint *r0,
+           guint *r1)
+{
+  *r0 = (guint) ((guint64) n * l / active);
+  *r1 = (guint) ((guint64) n * (l + 1) / active);
+}
+
+static inline float *
+lane_scratch (LabModel *self,
+              guint     l,
+              guint     i)
+{
+  return l == 0 ? self->scratch + self->scratch_off[i]
+                : self->lanes[l].scratch + self->lane_scratch_off[i];
+}
+
+static inline float *
+lane_grads (LabModel *self,
+            guint     l)
+{
+  return l == 0 ? self->grads : self->lanes[l].grads;
+}
+
+/* Whether layer i must see the whole batch in this mode. */
+static inline gboolean
+mixes_batch (LabModel *self,
+             guint     i,
+             gboolean  training)
+{
+  LabBatchUse use = self->layers[i]->klass->batch_use;
+
+  return use == LAB_BATCH_MIXES || (use == LAB_BATCH_MIXES_TRAINING && training);
+}
+
+/* One stretch of layers for every lane: forward through [first, last), or
+ * backward through [last - 1 down to first], or the loss, or adding the
+ * lanes' gradients up. */
+typedef enum
+{
+  JOB_FORWARD,
+  JOB_BACKWARD,
+  JOB_LOSS,
+  JOB_REDUCE,
+} JobKind;
+
+typedef struct
+{
+  LabModel    *self;
+  JobKind      kind;
+  guint        first, last;  /* layers; for JOB_REDUCE the parameter range */
+  guint        n, active;    /* rows and lanes */
+  gboolean     training;
+  gboolean     dout_packed;  /* JOB_BACKWARD: layer last - 1's G_y is packed (the caller's),
+                              * not in lane layout */
+  const float *in;           /* JOB_FORWARD: layer first's input, all n rows;
+                              * JOB_LOSS: the prediction */
+  const float *target;       /* JOB_LOSS */
+  gsize        dim;          /* JOB_LOSS: values per row */
+} Job;
+
+static void
+lane_forward (LabModel    *self,
+              const Job   *job,
+              guint        l)
+{
+  Lane *lane = &self->lanes[l];
+  LabPass pass = { 0 };
+  guint r0, r1;
+  const float *in;
+
+  lane_rows (job->n, job->active, l, &r0, &r1);
+  if (r1 == r0)
+    return;
+  pass.batch = r1 - r0;
+  pass.training = job->training;
+  /* Per-sample layers draw nothing; with one lane this is the whole batch. */
+  pass.rng = job->active == 1 ? &self->rng : NULL;
+  pass.aux_loss = &lane->aux_loss;
+  in = job->in + (gsize) r0 * in_size (self, job->first);
+  for (guint i = job->first; i < job->last; i++)
+    {
+      LabLayer *layer = self->layers[i];
+
+      pass.in = in;
+      pass.out = act (self, i) + (gsize) r0 * out_size (self, i);
+      pass.params = self->params + self->param_off[i];
+      pass.buffers = self->buffers + self->buffer_off[i];
+      pass.scratch = lane_scratch (self, l, i);
+      layer->klass->forward (layer, &pass);
+      in = pass.out;
+    }
+}
+
+static void
+lane_backward (LabModel  *self,
+               const Job *job,
+               guint      l)
+{
+  LabPass pass = { 0 };
+  guint r0, r1;
+
+  lane_rows (job->n, job->active, l, &r0, &r1);
+  if (r1 == r0)
+    return;
+  pass.batch = r1 - r0;
+  pass.training = job->training;
+  pass.rng = job->active == 1 ? &self->rng : NULL;
+  for (guint i = job->last; i-- > job->first;)
+    {
+      LabLayer *layer = self->layers[i];
+      const gsize isz = in_size (self, i), osz = out_size (self, i);
+
+      pass.din = self->bw_din[i] != NULL ? self->bw_din[i] + (gsize) r0 * self->max_size : NULL;
+      /* Layers accumulate into din, unless they can write it (saves
+       * zeroing and reading back 70 MB per dae-keras32 step). */
+      pass.din_write = (layer->klass->flags & LAB_LAYER_WRITES_DIN) != 0;
+      if (pass.din != NULL && !pass.din_write)
+        memset (pass.din, 0, (gsize) pass.batch * isz * sizeof (float));
+      pass.in = (i == 0 ? self->last_input : act (self, i - 1)) + (gsize) r0 * isz;
+      pass.out = act (self, i) + (gsize) r0 * osz;
+      pass.dout = self->bw_dout[i]
+                  + (gsize) r0 * (i + 1 == job->last && job->dout_packed ? osz : self->max_size);
+      pass.params = self->params + self->param_off[i];
+      pass.dparams = lane_grads (self, l) + self->param_off[i];
+      pass.buffers = self->buffers + self->buffer_off[i];
+      pass.scratch = lane_scratch (self, l, i);
+      layer->klass->backward (layer, &pass);
+    }
+}
+
+/* y[0..n) += x[0..n) */
+static void
+add_to (float       *restrict y,
+        const float *restrict x,
+        gsize                 n)
+{
+  for (gsize i = 0; i < n; i++)
+    y[i] += x[i];
+}
+
+static void
+run_lane (guint    l,
+          gpointer data)
+{
+  const Job *job = data;
+  LabModel *self = job->self;
+
+  switch (job->kind)
+    {
+    case JOB_FORWARD:
+      lane_forward (self, job, l);
+      break;
+    case JOB_BACKWARD:
+      lane_backward (self, job, l);
+      break;
+    case JOB_LOSS:
+      {
+        guint r0, r1;
+
+        lane_rows (job->n, job->active, l, &r0, &r1);
+        self->lanes[l].loss = lab_loss_compute_slice (self->spec->loss,
+                                                      job->in + (gsize) r0 * job->dim,
+                                                      job->target + (gsize) r0 * job->dim,
+                                                      r1 - r0, job->n, job->dim,
+                                                      self->dbuf[0] + (gsize) r0 * self->max_size);
+        break;
+      }
+    case JOB_REDUCE:
+      {
+        /* g0 += g1 + g2 ... in lane order over this lane's share of the
+         * parameters; the other lanes' gradients go back to zero. */
+        guint p0, p1;
+        float *g0 = self->grads;
+
+        lane_rows (job->last - job->first, job->active, l, &p0, &p1);
+        p0 += job->first;
+        p1 += job->first;
+        for (guint k = 1; k < self->n_lanes; k++)
+          {
+            float *g = self->lanes[k].grads;
+
+            add_to (g0 + p0, g + p0, p1 - p0);
+            memset (g + p0, 0, (gsize) (p1 - p0) * sizeof (float));
+          }
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+run_job (LabModel *self,
+         Job      *job)
+{
+  job->self = self;
+  if (job->active > 1)
+    lab_team_run (self->team, job->active, run_lane, job);
+  else
+    run_lane (0, job);
+}
+
+/* Forward through layers [first, last) with in as layer first's input.
+ * Runs of per-sample layers go through the lanes; a layer that mixes the
+ * batch runs on all of it here. */
 static const float *
 forward_range (LabModel    *self,
                guint        first,
@@ -494,29 +875,39 @@ forward_range (LabModel    *self,
                guint        n,
                gboolean     training)
 {
-  LabPass pass = { 0 };
+  Job job = { 0 };
 
   g_return_val_if_fail (self->batch > 0, NULL);
   g_return_val_if_fail (n > 0 && n <= self->batch, NULL);
 
   self->aux_loss = 0;
   self->loss_grad_ready = FALSE;
-  pass.batch = n;
-  pass.training = training;
-  pass.rng = &self->rng;
-  pass.aux_loss = &self->aux_loss;
-  for (guint i = first; i < last; i++)
+  for (guint l = 0; l < self->n_lanes; l++)
+    self->lanes[l].aux_loss = 0;
+  job.kind = JOB_FORWARD;
+  job.n = n;
+  job.training = training;
+  for (guint i = first; i < last;)
     {
-      LabLayer *layer = self->layers[i];
+      guint j = i + 1;
 
-      pass.in = in;
-      pass.out = act (self, i);
-      pass.params = self->params + self->param_off[i];
-      pass.buffers = self->buffers + self->buffer_off[i];
-      pass.scratch = self->scratch + self->scratch_off[i];
-      layer->klass->forward (layer, &pass);
-      in = pass.out;
+      if (!mixes_batch (self, i, training))
+        {
+          while (j < last && !mixes_batch (self, j, training))
+            j++;
+          job.active = active_lanes (self, n);
+        }
+      else
+        job.active = 1;   /* lane 0 has scratch for the whole batch */
+      job.first = i;
+      job.last = j;
+      job.in = in;
+      run_job (self, &job);
+      in = act (self, j - 1);
+      i = j;
     }
+  for (guint l = 0; l < self->n_lanes; l++)
+    self->aux_loss += self->lanes[l].aux_loss;
   return in;
 }
 
@@ -530,6 +921,7 @@ lab_model_forward (LabModel    *self,
 
   self->last_input = x;
   self->last_n = n;
+  self->last_training = training;
   if (training && self->n_buffers > 0)
     self->batches_tracked++;
   return out;
@@ -548,16 +940,26 @@ lab_model_loss (LabModel    *self,
                 const float *target,
                 guint        n)
 {
-  const float *pred;
-  gsize dim;
-  double loss;
+  Job job = { 0 };
+  double loss = 0;
 
   g_return_val_if_fail (self->last_input != NULL && n == self->last_n, NAN);
 
-  pred = self->loss_layers == 0 ? self->last_input : act (self, self->loss_layers - 1);
-  dim = self->loss_layers == 0 ? lab_shape_size (self->spec->input)
-                               : lab_shape_size (self->layers[self->loss_layers - 1]->out);
-  loss = lab_loss_compute (self->spec->loss, pred, target, n, dim, self->dbuf[0]);
+  job.kind = JOB_LOSS;
+  job.n = n;
+  job.in = self->loss_layers == 0 ? self->last_input : act (self, self->loss_layers - 1);
+  job.dim = self->loss_layers == 0 ? lab_shape_size (self->spec->input)
+                                   : out_size (self, self->loss_layers - 1);
+  job.target = target;
+  job.active = active_lanes (self, n);
+  if (job.active == 1)
+    loss = lab_loss_compute (self->spec->loss, job.in, target, n, job.dim, self->dbuf[0]);
+  else
+    {
+      run_job (self, &job);
+      for (guint l = 0; l < job.active; l++)
+        loss += self->lanes[l].loss;
+    }
   self->loss_grad_ready = TRUE;
   return loss + self->aux_loss;
 }
@@ -574,41 +976,106 @@ lab_model_zero_grad (LabModel *self)
   memset (self->grads, 0, self->n_params * sizeof (float));
 }
 
-/* Backward through layers [frozen, top), dout being dL/d(output of top - 1).
- * Gradients ping-pong between dbuf[0] and dbuf[1]; each din is zeroed
- * because layers accumulate into it. */
+/* Moves the rows of a gradient of `size` floats per sample in buf between
+ * lane layout and packed (n, size), in place. Packing moves rows down,
+ * lane by lane upwards; unpacking the reverse, so no row is overwritten
+ * before it has moved. */
+static void
+regroup (LabModel *self,
+         float    *buf,
+         gsize     size,
+         guint     n,
+         gboolean  to_packed)
+{
+  const guint active = active_lanes (self, n);
+  guint r0, r1;
+
+  if (to_packed)
+    for (guint l = 1; l < active; l++)
+      {
+        lane_rows (n, active, l, &r0, &r1);
+        memmove (buf + (gsize) r0 * size, buf + (gsize) r0 * self->max_size,
+                 (gsize) (r1 - r0) * size * sizeof (float));
+      }
+  else
+    for (guint l = active; l-- > 1;)
+      {
+        lane_rows (n, active, l, &r0, &r1);
+        memmove (buf + (gsize) r0 * self->max_size, buf + (gsize) r0 * size,
+                 (gsize) (r1 - r0) * size * sizeof (float));
+      }
+}
+
+/* Backward through layers [frozen, top), dout being dL/d(output of top - 1)
+ * (in lane layout when it is dbuf[0], packed when it is the caller's), in
+ * the mode of the last forward. Gradients ping-pong between dbuf[0] and
+ * dbuf[1]; each din is zeroed because layers accumulate into it, unless
+ * the layer writes it (din_write). Runs of per-sample layers go through
+ * the lanes, whose parameter gradients are then added to the model's. */
 static void
 backward_range (LabModel    *self,
                 guint        top,
                 const float *dout,
                 guint        n)
 {
-  LabPass pass = { 0 };
+  const gboolean training = self->last_training;
+  const guint active = active_lanes (self, n);
+  gboolean external = dout != self->dbuf[0] && dout != self->dbuf[1];
+  gboolean packed = external;   /* the layout of the current G_y */
+  Job job = { 0 };
+  gboolean lanes_used = FALSE;
 
-  pass.batch = n;
-  pass.training = TRUE;
-  pass.rng = &self->rng;
-  pass.aux_loss = NULL;
+  if (top <= self->frozen)
+    return;
   for (guint i = top; i-- > self->frozen;)
     {
-      LabLayer *layer = self->layers[i];
-      float *din = NULL;
+      self->bw_dout[i] = dout;
+      self->bw_din[i] = i > self->frozen ? (dout == self->dbuf[0] ? self->dbuf[1] : self->dbuf[0])
+                                         : NULL;
+      dout = self->bw_din[i];
+    }
 
-      if (i > self->frozen)
+  job.kind = JOB_BACKWARD;
+  job.n = n;
+  job.training = training;
+  for (guint i = top; i > self->frozen;)
+    {
+      guint j = i - 1;
+
+      /* layers [j, i) */
+      if (active > 1 && !mixes_batch (self, j, training))
         {
-          din = dout == self->dbuf[0] ? self->dbuf[1] : self->dbuf[0];
-          memset (din, 0, (gsize) n * lab_shape_size (layer->in) * sizeof (float));
+          while (j > self->frozen && !mixes_batch (self, j - 1, training))
+            j--;
+          if (packed && !external)
+            regroup (self, (float *) self->bw_dout[i - 1], out_size (self, i - 1), n, FALSE);
+          job.active = active;
+          job.dout_packed = external;
+          lanes_used = TRUE;
+          packed = FALSE;
         }
-      pass.in = i == 0 ? self->last_input : act (self, i - 1);
-      pass.out = act (self, i);
-      pass.dout = dout;
-      pass.din = din;
-      pass.params = self->params + self->param_off[i];
-      pass.dparams = self->grads + self->param_off[i];
-      pass.buffers = self->buffers + self->buffer_off[i];
-      pass.scratch = self->scratch + self->scratch_off[i];
-      layer->klass->backward (layer, &pass);
-      dout = din;
+      else
+        {
+          if (!packed)
+            regroup (self, (float *) self->bw_dout[j], out_size (self, j), n, TRUE);
+          job.active = 1;   /* lane 0 has scratch for the whole batch */
+          job.dout_packed = TRUE;
+          packed = TRUE;
+        }
+      job.first = j;
+      job.last = i;
+      run_job (self, &job);
+      external = FALSE;
+      i = j;
+    }
+
+  if (lanes_used)
+    {
+      job.kind = JOB_REDUCE;
+      job.first = self->param_off[self->frozen];
+      job.last = self->param_off[top];
+      job.active = self->n_lanes;
+      run_job (self, &job);
     }
 }
 

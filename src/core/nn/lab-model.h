@@ -58,6 +58,24 @@ gboolean        lab_model_set_batch        (LabModel       *self,
                                             guint           batch,
                                             GError        **error);
 guint           lab_model_get_batch        (LabModel       *self);
+/* Splits every batch across n_threads threads (data parallelism, 1 by
+ * default): each thread takes a contiguous share of the samples through
+ * the layers that treat samples one by one, with its own scratch and
+ * gradients; a layer that mixes the batch (BatchNorm or Dropout in
+ * training, VAE sampling) runs on the whole batch in the calling thread.
+ * Parameter gradients are summed in thread order, so a seed and a thread
+ * count give the same bits every time; different thread counts differ in
+ * rounding only. It also sets OpenBLAS to one thread, process-wide
+ * (OpenBLAS 0.3.21 has no per-call setting): one layer of parallelism,
+ * ours, not two fighting over the same cores; on this project's 2-core
+ * machines two threads of half a batch each beat OpenBLAS' two threads
+ * inside every GEMM, most of all for small batches and 7x7 layers.
+ * Reallocates for the current batch, if any; FALSE (and no change) when
+ * that fails. */
+gboolean        lab_model_set_threads      (LabModel       *self,
+                                            guint           n_threads,
+                                            GError        **error);
+guint           lab_model_get_threads      (LabModel       *self);
 
 const LabSpec  *lab_model_get_spec         (LabModel       *self);
 const char     *lab_model_get_name         (LabModel       *self);
@@ -105,7 +123,12 @@ const float    *lab_model_forward          (LabModel       *self,
                                             const float    *x,
                                             guint           n,
                                             gboolean        training);
-/* Output of layer index from the last forward (n, its output size). */
+/* Output of layer index from the last forward (n, its output size). An
+ * activation (ReLU, sigmoid, tanh) is computed in place over its input when
+ * the layer before it does not need its own output in backward (a
+ * convolution, dense or batch-norm layer), so that layer's output then
+ * reads as the activation's; the latent (the encoder's last layer) and the
+ * loss' input are never overwritten. */
 const float    *lab_model_layer_output     (LabModel       *self,
                                             guint           index);
 /* Loss of the last forward against target (n, output size) (probabilities

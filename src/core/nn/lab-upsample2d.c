@@ -96,6 +96,9 @@ upsample_backward (LabLayer      *layer,
   const guint s = ((LabUpsample2d *) layer)->scale;
   const LabShape in = layer->in, out = layer->out;
   const gsize planes = (gsize) pass->batch * in.c;
+  /* din_write: add to zeros, the same bits as adding to a zeroed din */
+  const gboolean write = pass->din_write;
+  const LabV4 zero = { 0 };
 
   if (pass->din == NULL)
     return;
@@ -121,7 +124,7 @@ upsample_backward (LabLayer      *layer,
                   LabV4 even = LAB_V4_SHUFFLE (lo, hi, 0, 2, 4, 6);
                   LabV4 odd = LAB_V4_SHUFFLE (lo, hi, 1, 3, 5, 7);
 
-                  lab_v4_store (dxr + ix, lab_v4_load (dxr + ix) + even + odd);
+                  lab_v4_store (dxr + ix, (write ? zero : lab_v4_load (dxr + ix)) + even + odd);
                 }
             }
           for (; ix < in.w; ix++)
@@ -131,7 +134,7 @@ upsample_backward (LabLayer      *layer,
               for (guint j = 0; j < s; j++)
                 for (guint i = 0; i < s; i++)
                   sum += dy[((gsize) iy * s + j) * out.w + ix * s + i];
-              dxr[ix] += sum;
+              dxr[ix] = (write ? 0.f : dxr[ix]) + sum;
             }
         }
     }
@@ -140,6 +143,7 @@ upsample_backward (LabLayer      *layer,
 const LabLayerClass lab_upsample2d_class = {
   .type = "upsample2d",
   .title = "UpSampling2D",
+  .flags = LAB_LAYER_WRITES_DIN,
   .from_json = upsample_from_json,
   .to_json = upsample_to_json,
   .setup = upsample_setup,

@@ -140,6 +140,7 @@ vae_backward (LabLayer      *layer,
 const LabLayerClass lab_vae_sample_class = {
   .type = "vae_sample",
   .title = "Sampling",
+  .batch_use = LAB_BATCH_MIXES,
   .from_json = vae_from_json,
   .to_json = vae_to_json,
   .setup = vae_setup,

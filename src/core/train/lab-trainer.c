@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-task.h"
+#include "lab-team.h"
 
 #define MAX_BATCH       65536
 #define SMOOTHING       0.98
@@ -149,6 +150,37 @@ snapshot_restore (Snapshot *s,
   lab_model_set_batches_tracked (model, s->tracked);
 }
 
+/* One batch's inputs and targets, prepared by every lane for its share of
+ * the images. Each image's noise comes from its own stream, seeded by the
+ * batch's seed and the image's index, so the batch is the same whatever
+ * the thread count (the Gaussian draws are most of a step's serial work). */
+typedef struct
+{
+  LabTask         task;
+  LabModel       *model;
+  LabDataset     *dataset;
+  const guint    *indices;
+  guint           n, lanes;
+  const LabNoise *noise;
+  guint64         seed;
+  float          *input, *target, *clean;
+  gsize           input_row, target_row, clean_row;
+} PrepareJob;
+
+static void
+prepare_lane (guint    lane,
+              gpointer data)
+{
+  const PrepareJob *job = data;
+  guint r0 = (guint) ((guint64) job->n * lane / job->lanes);
+  guint r1 = (guint) ((guint64) job->n * (lane + 1) / job->lanes);
+
+  if (r1 > r0)
+    lab_task_prepare_batch (job->task, job->model, job->dataset, job->indices + r0, r1 - r0,
+                            job->noise, NULL, job->seed, job->input + r0 * job->input_row,
+                            job->target + r0 * job->target_row, job->clean + r0 * job->clean_row);
+}
+
 static gboolean
 check_config (const LabTrainConfig  *config,
               GError               **error)
@@ -185,13 +217,15 @@ lab_trainer_run (LabTrainer            *self,
   g_autofree guint *indices = NULL;
   g_autofree float *input = NULL, *target = NULL, *clean = NULL;
   g_autofree guint *val_own = NULL;
+  g_autoptr(LabTeam) team = NULL;
+  PrepareJob prep = { 0 };
   Snapshot snap = { 0 };
   LabOptimConfig oc;
   LabTask task, val_task;
   LabRng root, shuffle_rng, noise_rng;
   LabDataset *val_ds = NULL;
   const guint *val_idx = NULL;
-  guint n_total, n_train, n_val = 0, batch, n_batches;
+  guint n_total, n_train, n_val = 0, batch, n_batches, threads;
   gsize in_size, out_size, pixels;
   guint64 total_steps;
   gint64 run_start, paused_us = 0;
@@ -245,7 +279,13 @@ lab_trainer_run (LabTrainer            *self,
     }
 
   batch = MIN (config->batch, n_train);
-  if (!lab_model_set_batch (model, batch, error))
+  /* By default one thread per core, but with 16 images or more each: every
+   * thread keeps scratch and gradients of its own, and a thin share of the
+   * batch makes thin GEMMs. */
+  threads = config->threads > 0 ? config->threads
+                                : CLAMP (batch / 16, 1, g_get_num_processors ());
+  if (!lab_model_set_threads (model, threads, error)
+      || !lab_model_set_batch (model, batch, error))
     return FALSE;
   lab_optim_config_init (&oc, config->optimizer);
   oc.lr = config->lr;
@@ -266,6 +306,19 @@ lab_trainer_run (LabTrainer            *self,
   input = g_new (float, (gsize) batch * in_size);
   target = g_new (float, (gsize) batch * MAX (out_size, pixels));
   clean = g_new (float, (gsize) batch * pixels);
+  prep.task = task;
+  prep.model = model;
+  prep.dataset = train;
+  prep.noise = &config->noise;
+  prep.input = input;
+  prep.target = target;
+  prep.clean = clean;
+  prep.input_row = in_size;
+  prep.target_row = task == LAB_TASK_CLASSIFY ? out_size : pixels;
+  prep.clean_row = pixels;
+  prep.lanes = MIN (threads, batch);
+  if (prep.lanes > 1)
+    team = lab_team_new (prep.lanes);
   snap.params = g_new (float, lab_model_n_params (model) + 1);
   snap.buffers = g_new (float, lab_model_n_buffers (model) + 1);
   snapshot_take (&snap, model);
@@ -296,8 +349,13 @@ lab_trainer_run (LabTrainer            *self,
           if (g_cancellable_is_cancelled (cancellable))
             goto stopped;
 
-          lab_task_prepare_batch (task, model, train, indices + start, m, &config->noise,
-                                  &noise_rng, 0, input, target, clean);
+          prep.indices = indices + start;
+          prep.n = m;
+          prep.seed = lab_rng_next (&noise_rng);
+          if (team != NULL)
+            lab_team_run (team, prep.lanes, prepare_lane, &prep);
+          else
+            prepare_lane (0, &prep);
           lab_model_forward (model, input, m, TRUE);
           loss = lab_model_loss (model, target, m);
           if (!isfinite (loss))

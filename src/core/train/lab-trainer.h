@@ -27,6 +27,8 @@ typedef struct
   guint        publish_every;   /* progress->publish every N batches (and at epoch ends): 50 */
   guint        snapshot_every;  /* keep a copy of good weights every N steps: 50 */
   guint64      max_steps;       /* stop (successfully) after N steps in all; 0: no limit */
+  guint        threads;         /* the model's threads (lab_model_set_threads); 0: one per
+                                 * core, at most one per 16 images of a batch */
 } LabTrainConfig;
 
 void   lab_train_config_init    (LabTrainConfig *config);
@@ -88,7 +90,9 @@ gboolean     lab_trainer_is_paused    (LabTrainer            *self);
  * or the weights returns FALSE with LAB_ERROR_DIVERGED after restoring the
  * last good weights (at most snapshot_every steps old). Other errors
  * (shapes, sizes) come before any training. The same model, data, config
- * and seed give bit-identical weights (with one OpenBLAS thread). */
+ * and seed give bit-identical weights (for a given config->threads; the
+ * batches, their order and noise, do not depend on it: each image's noise
+ * is seeded by the batch's seed and the image's index). */
 gboolean     lab_trainer_run          (LabTrainer            *self,
                                        LabModel              *model,
                                        LabDataset            *train,
