@@ -518,7 +518,8 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  /* Bit-identical runs are promised for one BLAS thread. */
+  /* Bit-identical runs are promised for a fixed thread count; the model
+   * keeps OpenBLAS at one thread inside its own data-parallel lanes. */
   openblas_set_num_threads (1);
   digits = lab_synthetic_digits_new (2000, 1, &error);
   g_assert_no_error (error);
