@@ -48,6 +48,9 @@ typedef struct
   double          latency_ms[2][N_MOVES];
   guint           n_moves;
   gint64          move_start;
+  gint64          paint_start;         /* before-paint of the frame being drawn */
+  double          wait_ms[2];          /* sums over the moves: move to frame start */
+  double          paint_ms[2];         /* and frame start to painted */
   guint           passes_before;
   gboolean        waiting_paint;
   gboolean        pass_seen;
@@ -122,6 +125,13 @@ finish_phase (Bench *b)
 }
 
 static void
+before_paint (GdkFrameClock *clock,
+              Bench         *b)
+{
+  b->paint_start = g_get_monotonic_time ();
+}
+
+static void
 after_paint (GdkFrameClock *clock,
              Bench         *b)
 {
@@ -136,6 +146,8 @@ after_paint (GdkFrameClock *clock,
     }
   if (!b->pass_seen)
     return;
+  b->wait_ms[m] += (b->paint_start - b->move_start) / 1000.0;
+  b->paint_ms[m] += (g_get_monotonic_time () - b->paint_start) / 1000.0;
   b->latency_ms[m][b->n_moves++] = (g_get_monotonic_time () - b->move_start) / 1000.0;
   b->waiting_paint = FALSE;
 }
@@ -225,6 +237,7 @@ static void
 window_mapped (GtkWidget *widget,
                Bench     *b)
 {
+  g_signal_connect (gtk_widget_get_frame_clock (widget), "before-paint", G_CALLBACK (before_paint), b);
   g_signal_connect (gtk_widget_get_frame_clock (widget), "after-paint", G_CALLBACK (after_paint), b);
 }
 
@@ -279,6 +292,10 @@ main (int argc, char **argv)
           median (b.latency_ms[0], N_MOVES), median (b.latency_ms[1], N_MOVES));
   printf ("| slider to frame, worst | %.1f ms | %.1f ms | 33 / 16 ms |\n",
           max_of (b.latency_ms[0], N_MOVES), max_of (b.latency_ms[1], N_MOVES));
+  printf ("| of which: move to frame start, mean | %.1f ms | %.1f ms | |\n",
+          b.wait_ms[0] / N_MOVES, b.wait_ms[1] / N_MOVES);
+  printf ("| of which: painting the frame, mean | %.1f ms | %.1f ms | |\n",
+          b.paint_ms[0] / N_MOVES, b.paint_ms[1] / N_MOVES);
   printf ("ratios to target: stall %.2f / %.2f, slider median %.2f / %.2f\n",
           b.max_stall_ms[0] / 16, b.max_stall_ms[1] / 16,
           median (b.latency_ms[0], N_MOVES) / 33, median (b.latency_ms[1], N_MOVES) / 16);
