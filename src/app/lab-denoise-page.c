@@ -10,6 +10,7 @@
 
 #include "lab-denoise-page-private.h"
 #include "lab-job.h"
+#include "lab-page-actions.h"
 #include "lab-loss.h"
 #include "lab-metrics.h"
 #include "lab-rng.h"
@@ -816,15 +817,10 @@ void
 lab_denoise_page_add_actions (LabDenoisePage *self,
                               GActionMap     *map)
 {
-  GHashTableIter iter;
-  gpointer action;
-
   g_return_if_fail (LAB_IS_DENOISE_PAGE (self));
   g_return_if_fail (G_IS_ACTION_MAP (map));
 
-  g_hash_table_iter_init (&iter, self->actions);
-  while (g_hash_table_iter_next (&iter, NULL, &action))
-    g_action_map_add_action (map, action);
+  lab_page_actions_add_to (self->actions, map);
 }
 
 /* Session */
@@ -941,18 +937,7 @@ lab_denoise_page_dispose (GObject *object)
 
   /* The actions stay in the window's map until it is finalized: they must
    * not reach this page any more. */
-  if (self->actions != NULL)
-    {
-      GHashTableIter iter;
-      gpointer action;
-
-      g_hash_table_iter_init (&iter, self->actions);
-      while (g_hash_table_iter_next (&iter, NULL, &action))
-        {
-          g_signal_handlers_disconnect_by_data (action, self);
-          g_simple_action_set_enabled (action, FALSE);
-        }
-    }
+  lab_page_actions_detach (self->actions, self);
 
   lab_job_cancel_slot (self, PASS_SLOT);
   lab_job_cancel_slot (self, SWEEP_SLOT);
@@ -1016,18 +1001,11 @@ lab_denoise_page_class_init (LabDenoisePageClass *klass)
 static void
 lab_denoise_page_init (LabDenoisePage *self)
 {
-  GSimpleActionGroup *group;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->gate = lab_worker_gate_new ();
-  self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  group = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (group), page_actions, G_N_ELEMENTS (page_actions), self);
-  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
-    g_hash_table_insert (self->actions, (gpointer) page_actions[i].name,
-                         g_object_ref (g_action_map_lookup_action (G_ACTION_MAP (group), page_actions[i].name)));
-  g_object_unref (group);
+  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
 
   lab_recon_grid_set_row_title (self->grid, 0, _("Noisy  (PSNR)"));
   lab_recon_grid_set_row_title (self->grid, 1, _("Denoised  (PSNR, MSE)"));

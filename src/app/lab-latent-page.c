@@ -9,6 +9,7 @@
 
 #include "lab-idx.h"
 #include "lab-job.h"
+#include "lab-page-actions.h"
 #include "lab-latent-page-private.h"
 #include "lab-window.h"
 #include "lab-worker-gate.h"
@@ -1490,17 +1491,12 @@ void
 lab_latent_page_add_actions (LabLatentPage *self,
                              GActionMap    *map)
 {
-  GHashTableIter iter;
-  gpointer action;
-
   g_return_if_fail (LAB_IS_LATENT_PAGE (self));
   g_return_if_fail (G_IS_ACTION_MAP (map));
 
   if (self->action_map == map)
     return;
-  g_hash_table_iter_init (&iter, self->actions);
-  while (g_hash_table_iter_next (&iter, NULL, &action))
-    g_action_map_add_action (map, action);
+  lab_page_actions_add_to (self->actions, map);
   g_set_weak_pointer (&self->action_map, map);
 }
 
@@ -1679,6 +1675,9 @@ lab_latent_page_dispose (GObject *object)
   LabLatentPage *self = (LabLatentPage *)object;
   GtkWidget *child;
 
+  /* The actions stay in the window's map until it is finalized: they must
+   * not reach this page any more. */
+  lab_page_actions_detach (self->actions, self);
   lab_job_cancel_slot (self, EMBED_SLOT);
   lab_job_cancel_slot (self, NEAREST_SLOT);
   if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
@@ -1768,7 +1767,6 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
 static void
 lab_latent_page_init (LabLatentPage *self)
 {
-  GSimpleActionGroup *group;
   GtkEventController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1777,13 +1775,7 @@ lab_latent_page_init (LabLatentPage *self)
   self->class_list = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (self->keep_label_dropdown, G_LIST_MODEL (self->class_list));
 
-  self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  group = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (group), page_actions, G_N_ELEMENTS (page_actions), self);
-  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
-    g_hash_table_insert (self->actions, (gpointer) page_actions[i].name,
-                         g_object_ref (g_action_map_lookup_action (G_ACTION_MAP (group), page_actions[i].name)));
-  g_object_unref (group);
+  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
 
   for (guint i = 0; i < STRIP_STEPS; i++)
     {

@@ -9,6 +9,7 @@
 #include "lab-application.h"
 #include "lab-arch-editor.h"
 #include "lab-job.h"
+#include "lab-page-actions.h"
 #include "lab-loss.h"
 #include "lab-metrics.h"
 #include "lab-presets.h"
@@ -1777,16 +1778,11 @@ void
 lab_train_page_add_actions (LabTrainPage *self,
                             GActionMap   *map)
 {
-  GHashTableIter iter;
-  gpointer action;
-
   g_return_if_fail (LAB_IS_TRAIN_PAGE (self));
   g_return_if_fail (G_IS_ACTION_MAP (map));
 
   self->action_map = map;
-  g_hash_table_iter_init (&iter, self->actions);
-  while (g_hash_table_iter_next (&iter, NULL, &action))
-    g_action_map_add_action (map, action);
+  lab_page_actions_add_to (self->actions, map);
 }
 
 /* Session */
@@ -1950,18 +1946,7 @@ lab_train_page_dispose (GObject *object)
 
   /* The actions stay in the window's map until it is finalized: they must
    * not reach this page any more. */
-  if (self->actions != NULL)
-    {
-      GHashTableIter iter;
-      gpointer action;
-
-      g_hash_table_iter_init (&iter, self->actions);
-      while (g_hash_table_iter_next (&iter, NULL, &action))
-        {
-          g_signal_handlers_disconnect_by_data (action, self);
-          g_simple_action_set_enabled (action, FALSE);
-        }
-    }
+  lab_page_actions_detach (self->actions, self);
 
   /* Closing the window stops a running training: the worker notices
    * within one batch; wait for it to leave the core. */
@@ -2060,7 +2045,6 @@ lab_train_page_init (LabTrainPage *self)
   const char * const *presets = lab_presets_list ();
   g_autoptr(GMenu) menu = g_menu_new ();
   g_autoptr(GMenu) file_section = g_menu_new ();
-  GSimpleActionGroup *group;
   LabLinePlot *plot;
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -2069,16 +2053,7 @@ lab_train_page_init (LabTrainPage *self)
   self->final_loss = NAN;
 
   /* Actions live in a group until the window takes them. */
-  self->actions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  group = g_simple_action_group_new ();
-  g_action_map_add_action_entries (G_ACTION_MAP (group), page_actions, G_N_ELEMENTS (page_actions), self);
-  for (guint i = 0; i < G_N_ELEMENTS (page_actions); i++)
-    {
-      GAction *action = g_action_map_lookup_action (G_ACTION_MAP (group), page_actions[i].name);
-
-      g_hash_table_insert (self->actions, (gpointer) page_actions[i].name, g_object_ref (action));
-    }
-  g_object_unref (group);
+  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
 
   /* Architectures: every preset, then a custom one when there is one. */
   self->arch_titles = gtk_string_list_new (NULL);
