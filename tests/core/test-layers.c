@@ -403,6 +403,11 @@ static const ConvCase conv_cases[] = {
   /* five images through chunks of two: 2 + 2 + 1 */
   { "{\"type\":\"conv2d\",\"filters\":3,\"kernel\":3,\"padding\":\"same\"}", { 2, 5, 5 }, 5, 2, 3, 1, 1, { 3, 5, 5 } },
   { "{\"type\":\"conv2d\",\"filters\":3,\"kernel\":3,\"stride\":2,\"padding\":1}", { 2, 5, 5 }, 5, 2, 3, 2, 1, { 3, 3, 3 } },
+  /* 8 channels and more on both sides: Winograd F(4x4, 3x3); partial
+   * tiles (7 = 4 + 3, 5), whole ones (8, 4), chunks of two images */
+  { "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"padding\":\"same\"}", { 8, 7, 7 }, 3, 2, 3, 1, 1, { 8, 7, 7 } },
+  { "{\"type\":\"conv2d\",\"filters\":9,\"kernel\":3,\"padding\":1}", { 10, 8, 5 }, 2, 0, 3, 1, 1, { 9, 8, 5 } },
+  { "{\"type\":\"conv2d\",\"filters\":12,\"kernel\":3,\"padding\":\"same\"}", { 8, 4, 4 }, 1, 0, 3, 1, 1, { 12, 4, 4 } },
 };
 
 static const ConvCase convt_cases[] = {
@@ -507,6 +512,59 @@ test_conv_chunks_agree (void)
         g_assert_cmpfloat_with_epsilon (parts->din[i], whole->din[i], 1e-5);
       for (gsize i = 0; i < whole->layer->n_params; i++)
         g_assert_cmpfloat_with_epsilon (parts->dparams[i], whole->dparams[i], 1e-4);
+    }
+}
+
+/* The Winograd path's gradients against naive loops in double, on the
+ * sizes of dae-keras32's middle layers (14×14 with partial tiles of 4,
+ * 7×7), tighter than the finite differences can check. G_X is added to
+ * what din held, as the model asks of layers by default. */
+static void
+test_conv2d_winograd_backward (void)
+{
+  const struct { guint c, m, hw, batch; } cases[] = { { 16, 24, 14, 2 }, { 24, 8, 7, 3 } };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      const guint c = cases[t].c, m = cases[t].m, hw = cases[t].hw, batch = cases[t].batch;
+      g_autofree char *json = g_strdup_printf ("{\"type\":\"conv2d\",\"filters\":%u,\"padding\":\"same\"}", m);
+      g_autoptr(Harness) h = harness_new (json, (LabShape) { c, hw, hw }, batch, 0);
+      g_autofree double *dx = g_new0 (double, h->n_in);
+      g_autofree double *dw = g_new0 (double, h->layer->n_params);
+      const gsize nw = (gsize) m * c * 9;
+
+      for (gsize i = 0; i < h->n_out; i++)
+        h->dout[i] = (float) (lab_rng_uniform (&h->rng) - 0.5);
+      for (gsize i = 0; i < h->n_in; i++)
+        h->din[i] = dx[i] = 0.25f;
+      run_forward (h);
+      run_backward (h);
+
+      for (guint n = 0; n < batch; n++)
+        for (guint f = 0; f < m; f++)
+          for (guint y = 0; y < hw; y++)
+            for (guint x = 0; x < hw; x++)
+              {
+                const double g = h->dout[((n * m + f) * hw + y) * hw + x];
+
+                dw[nw + f] += g;
+                for (guint ci = 0; ci < c; ci++)
+                  for (guint ky = 0; ky < 3; ky++)
+                    for (guint kx = 0; kx < 3; kx++)
+                      {
+                        const int iy = (int) (y + ky) - 1, ix = (int) (x + kx) - 1;
+                        gsize xi, wi;
+
+                        if (iy < 0 || ix < 0 || iy >= (int) hw || ix >= (int) hw)
+                          continue;
+                        xi = ((gsize) (n * c + ci) * hw + iy) * hw + ix;
+                        wi = ((gsize) (f * c + ci) * 3 + ky) * 3 + kx;
+                        dx[xi] += g * h->params[wi];
+                        dw[wi] += g * h->in[xi];
+                      }
+              }
+      assert_close (h->din, dx, h->n_in, 1e-5);
+      assert_close (h->dparams, dw, h->layer->n_params, 1e-4);
     }
 }
 
@@ -1217,6 +1275,7 @@ main (int   argc,
   g_test_add_func ("/layers/conv-transpose2d/forward", test_conv_transpose2d_forward);
   g_test_add_func ("/layers/conv-transpose2d/gradients", test_conv_transpose2d_gradients);
   g_test_add_func ("/layers/conv/chunks", test_conv_chunks_agree);
+  g_test_add_func ("/layers/conv2d/winograd-backward", test_conv2d_winograd_backward);
   g_test_add_func ("/layers/maxpool2d", test_maxpool);
   g_test_add_func ("/layers/maxpool2d/ties", test_maxpool_ties);
   g_test_add_func ("/layers/avgpool2d", test_avgpool);

@@ -1,0 +1,679 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* F(4×4, 3×3) with the interpolation points 0, ±1, ±2, ∞:
+ *
+ *   Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A      per 6×6 input patch d, 4×4 output Y
+ *
+ * Channels go in blocks of 8, one per vector lane, so every step of a
+ * transform is a whole-vector load, a few adds and a whole-vector store.
+ * Layouts (ξ: the 36 points of a tile; T: a tile of the chunk, image-major,
+ * row by row within an image; C', M': channels rounded up to 8):
+ *   staged (C'/8, hp, wp, 8)     one image, zero-padded, channel-blocked
+ *   V (T, 36, C')                Bᵀ d B of every patch
+ *   U (36, C, M')                G g Gᵀ of every filter
+ *   Z (T, 36, M')                Z[ξ] = V[ξ] · U[ξ], one GEMM per ξ
+ * and the output transform takes Z back to (n, M, h, w) with the bias.
+ * V[ξ] and Z[ξ] are matrices with a row stride of 36 C' (36 M'): a tile's
+ * 36 points lie together, so the transforms read and write one block per
+ * tile, and BLAS gathers the rows as it packs them anyway.
+ *
+ * Backward, with dZ = A G_Y Aᵀ per 4×4 tile of G_Y (zeros past the image):
+ *   G_U[ξ] += V[ξ]ᵀ · dZ[ξ], G_g = Gᵀ G_U G
+ *   G_X = the forward algorithm on G_Y with the weights turned 180° and
+ *         their in/out channels swapped (for stride 1 and padding 1 that is
+ *         exactly the adjoint).
+ * Each image is staged just before its tiles are transformed, so the
+ * staged planes are still in the L1/L2 cache. */
+
+#include "lab-winograd.h"
+#include "lab-layers-private.h"
+
+#include <cblas.h>
+#include <string.h>
+
+#define XI 36          /* points of a 6×6 tile */
+#define LANES 8
+
+/* Images per chunk from this many floats of staged planes, V and Z: 8 MiB,
+ * so the GEMMs see hundreds of tiles and a chunk stays in the L3 cache. */
+#define WINO_CHUNK_FLOATS ((gsize) 1 << 20)
+
+typedef float WV __attribute__ ((vector_size (LANES * sizeof (float))));
+
+/* Macros rather than functions: passing a 32-byte vector by value would
+ * change the calling convention between SSE and AVX builds (-Wpsabi). */
+#define WV_SPLAT(x) ((WV) { (x), (x), (x), (x), (x), (x), (x), (x) })
+#define WV_LOAD(v, p) memcpy (&(v), (p), sizeof (WV))
+#define WV_STORE(p, v) memcpy ((p), &(v), sizeof (WV))
+
+/* The transforms are most of the time that is not GEMM: on CPUs with AVX2
+ * and FMA (x86-64-v3) they get a build of their own, picked at load time;
+ * elsewhere the 8-lane vectors are two SSE registers each. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+# define WINO_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+# define WINO_CLONES
+#endif
+
+static inline guint
+round8 (guint n)
+{
+  return (n + 7) & ~7u;
+}
+
+/* The tiling of one image. */
+typedef struct
+{
+  guint h, w;
+  guint ty, tx;          /* tiles down and across: ceil (h/4), ceil (w/4) */
+  guint tiles;           /* ty * tx */
+  guint hp, wp;          /* staged plane: one row/column of zeros before,
+                          * and enough after for whole tiles */
+} Tiling;
+
+static Tiling
+tiling (guint h,
+        guint w)
+{
+  Tiling t = { .h = h, .w = w, .ty = (h + 3) / 4, .tx = (w + 3) / 4 };
+
+  t.tiles = t.ty * t.tx;
+  t.hp = 4 * t.ty + 2;
+  t.wp = 4 * t.tx + 2;
+  return t;
+}
+
+gboolean
+lab_winograd_fits (const LabConvGeom *g)
+{
+  /* Below 8 channels on either side a vector lane would carry nothing and
+   * the 36 GEMMs would be too thin: 1->32 and 32->1 stay with im2col. */
+  return g->k == 3 && g->s == 1 && g->p == 1 && g->ho == g->h && g->wo == g->w
+         && g->c >= 8 && g->m >= 8;
+}
+
+/* Floats of staged planes for one image of nc channels. */
+static gsize
+staged_floats (guint         nc,
+               const Tiling *t)
+{
+  return (gsize) round8 (nc) * t->hp * t->wp;
+}
+
+/* Per image of a chunk: V and Z. */
+static gsize
+per_image (const LabConvGeom *g,
+           const Tiling      *t)
+{
+  return (gsize) XI * t->tiles * (round8 (g->c) + round8 (g->m));
+}
+
+/* Outside the chunk: U (or the adjoint's U), G_U and one staged image. */
+static gsize
+fixed_floats (const LabConvGeom *g)
+{
+  const Tiling t = tiling (g->h, g->w);
+
+  return (gsize) 2 * XI * round8 (g->c) * round8 (g->m) + staged_floats (MAX (g->c, g->m), &t);
+}
+
+static guint
+chunk_images (const LabConvBase *conv,
+              guint              batch)
+{
+  const Tiling t = tiling (conv->geom.h, conv->geom.w);
+  gsize chunk = WINO_CHUNK_FLOATS / per_image (&conv->geom, &t);
+
+  chunk = CLAMP (chunk, 1, MAX (batch, 1));
+  if (conv->max_chunk > 0)
+    chunk = MIN (chunk, conv->max_chunk);
+  return (guint) chunk;
+}
+
+gsize
+lab_winograd_scratch_floats (const LabConvBase *conv,
+                             guint              batch)
+{
+  const Tiling t = tiling (conv->geom.h, conv->geom.w);
+
+  return fixed_floats (&conv->geom) + chunk_images (conv, batch) * per_image (&conv->geom, &t);
+}
+
+/* The 1-D transforms, on 8 channels at once. */
+
+/* o = Bᵀ d */
+static inline void
+bt6 (WV       o[6],
+     const WV d[6])
+{
+  const WV four = WV_SPLAT (4.f), five = WV_SPLAT (5.f), two = WV_SPLAT (2.f);
+  const WV a = d[4] - four * d[2], b = d[3] - four * d[1];
+  const WV c = d[4] - d[2], e = two * (d[3] - d[1]);
+
+  o[0] = four * d[0] - five * d[2] + d[4];
+  o[1] = a + b;
+  o[2] = a - b;
+  o[3] = c + e;
+  o[4] = c - e;
+  o[5] = four * d[1] - five * d[3] + d[5];
+}
+
+/* o = Aᵀ m (6 -> 4) */
+static inline void
+at6 (WV       o[4],
+     const WV m[6])
+{
+  const WV two = WV_SPLAT (2.f), four = WV_SPLAT (4.f), eight = WV_SPLAT (8.f);
+  const WV s12 = m[1] + m[2], d12 = m[1] - m[2], s34 = m[3] + m[4], d34 = m[3] - m[4];
+
+  o[0] = m[0] + s12 + s34;
+  o[1] = d12 + two * d34;
+  o[2] = s12 + four * s34;
+  o[3] = d12 + eight * d34 + m[5];
+}
+
+/* o = A e (4 -> 6): the adjoint of at6 */
+static inline void
+a4 (WV       o[6],
+    const WV e[4])
+{
+  const WV two = WV_SPLAT (2.f), four = WV_SPLAT (4.f), eight = WV_SPLAT (8.f);
+  const WV s02 = e[0] + e[2], s13 = e[1] + e[3];
+  const WV q02 = e[0] + four * e[2], q13 = two * e[1] + eight * e[3];
+
+  o[0] = e[0];
+  o[1] = s02 + s13;
+  o[2] = s02 - s13;
+  o[3] = q02 + q13;
+  o[4] = q02 - q13;
+  o[5] = e[3];
+}
+
+/* o = G g (3 -> 6) */
+static inline void
+g3 (WV       o[6],
+    const WV g[3])
+{
+  const WV quarter = WV_SPLAT (1.f / 4), sixth = WV_SPLAT (1.f / 6);
+  const WV twelfth = WV_SPLAT (1.f / 12), x24 = WV_SPLAT (1.f / 24);
+  const WV s02 = g[0] + g[2];
+
+  o[0] = quarter * g[0];
+  o[1] = -sixth * (s02 + g[1]);
+  o[2] = -sixth * (s02 - g[1]);
+  o[3] = x24 * g[0] + twelfth * g[1] + sixth * g[2];
+  o[4] = x24 * g[0] - twelfth * g[1] + sixth * g[2];
+  o[5] = g[2];
+}
+
+/* o = Gᵀ u (6 -> 3): the adjoint of g3 */
+static inline void
+gt6 (WV       o[3],
+     const WV u[6])
+{
+  const WV quarter = WV_SPLAT (1.f / 4), sixth = WV_SPLAT (1.f / 6);
+  const WV twelfth = WV_SPLAT (1.f / 12), x24 = WV_SPLAT (1.f / 24);
+  const WV s12 = u[1] + u[2], s34 = u[3] + u[4];
+
+  o[0] = quarter * u[0] - sixth * s12 + x24 * s34;
+  o[1] = sixth * (u[2] - u[1]) + twelfth * (u[3] - u[4]);
+  o[2] = sixth * (s34 - s12) + u[5];
+}
+
+/* u (36, ci, mo') = G g Gᵀ, with the filter of output o and input i taken
+ * from w (mo, ci, 3, 3); when `adjoint`, from w (ci, mo, 3, 3) as filter
+ * (i, o) turned 180°: the convolution whose output is G_X. Lanes of the
+ * last block past mo get zeros. */
+WINO_CLONES static void
+weight_transform (float       *u,
+                  const float *w,
+                  guint        mo,
+                  guint        ci,
+                  gboolean     adjoint)
+{
+  const gsize ldu = round8 (mo), xi_stride = (gsize) ci * ldu;
+
+  for (guint i = 0; i < ci; i++)
+    for (guint o0 = 0; o0 < mo; o0 += LANES)
+      {
+        WV g[3][3], t[6][3];
+
+        for (guint a = 0; a < 3; a++)
+          for (guint b = 0; b < 3; b++)
+            for (guint l = 0; l < LANES; l++)
+              {
+                const guint o = o0 + l;
+
+                if (o >= mo)
+                  g[a][b][l] = 0.f;
+                else if (adjoint)
+                  g[a][b][l] = w[((gsize) i * mo + o) * 9 + (2 - a) * 3 + (2 - b)];
+                else
+                  g[a][b][l] = w[((gsize) o * ci + i) * 9 + a * 3 + b];
+              }
+        for (guint b = 0; b < 3; b++)
+          {
+            WV col[3] = { g[0][b], g[1][b], g[2][b] }, o[6];
+
+            g3 (o, col);
+            for (guint a = 0; a < 6; a++)
+              t[a][b] = o[a];
+          }
+        for (guint a = 0; a < 6; a++)
+          {
+            WV o[6];
+
+            g3 (o, t[a]);
+            for (guint b = 0; b < 6; b++)
+              WV_STORE (u + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0, o[b]);
+          }
+      }
+}
+
+/* dw (m, c, 3, 3) += Gᵀ G_U G; gu (36, c, m'). */
+WINO_CLONES static void
+weight_grad_transform (float       *dw,
+                       const float *gu,
+                       guint        m,
+                       guint        c)
+{
+  const gsize ldu = round8 (m), xi_stride = (gsize) c * ldu;
+
+  for (guint i = 0; i < c; i++)
+    for (guint o0 = 0; o0 < m; o0 += LANES)
+      {
+        WV u[6][6], t[3][6], r[3][3];
+
+        for (guint a = 0; a < 6; a++)
+          for (guint b = 0; b < 6; b++)
+            WV_LOAD (u[a][b], gu + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0);
+        for (guint b = 0; b < 6; b++)
+          {
+            WV col[6] = { u[0][b], u[1][b], u[2][b], u[3][b], u[4][b], u[5][b] }, o[3];
+
+            gt6 (o, col);
+            for (guint a = 0; a < 3; a++)
+              t[a][b] = o[a];
+          }
+        for (guint a = 0; a < 3; a++)
+          gt6 (r[a], t[a]);
+        for (guint l = 0; l < LANES && o0 + l < m; l++)
+          {
+            float *d = dw + ((gsize) (o0 + l) * c + i) * 9;
+
+            for (guint a = 0; a < 3; a++)
+              for (guint b = 0; b < 3; b++)
+                d[a * 3 + b] += r[a][b][l];
+          }
+      }
+}
+
+/* q[k] = (p[0][k], p[1][k], p[2][k], p[3][k]) */
+static inline void
+transpose4 (LabV4       q[4],
+            const LabV4 p[4])
+{
+  const LabV4 t0 = LAB_V4_SHUFFLE (p[0], p[1], 0, 4, 1, 5), t1 = LAB_V4_SHUFFLE (p[2], p[3], 0, 4, 1, 5);
+  const LabV4 t2 = LAB_V4_SHUFFLE (p[0], p[1], 2, 6, 3, 7), t3 = LAB_V4_SHUFFLE (p[2], p[3], 2, 6, 3, 7);
+
+  q[0] = LAB_V4_SHUFFLE (t0, t1, 0, 1, 4, 5);
+  q[1] = LAB_V4_SHUFFLE (t0, t1, 2, 3, 6, 7);
+  q[2] = LAB_V4_SHUFFLE (t2, t3, 0, 1, 4, 5);
+  q[3] = LAB_V4_SHUFFLE (t2, t3, 2, 3, 6, 7);
+}
+
+/* staged (nc'/8, hp, wp, 8) = x (nc, h, w) of one image, one row and
+ * column of zeros before each plane, zeros after it and in the lanes past
+ * nc. */
+WINO_CLONES static void
+stage (float        *staged,
+       const float  *x,
+       guint         nc,
+       const Tiling *t)
+{
+  const gsize hw = (gsize) t->h * t->w, block = (gsize) t->hp * t->wp * LANES;
+
+  memset (staged, 0, staged_floats (nc, t) * sizeof (float));
+  for (guint c0 = 0; c0 < nc; c0 += LANES)
+    {
+      const guint nl = MIN (LANES, nc - c0);
+      float *dst = staged + (gsize) c0 / LANES * block;
+      const float *src = x + (gsize) c0 * hw;
+
+      for (guint y = 0; y < t->h; y++)
+        {
+          float *row = dst + ((gsize) (y + 1) * t->wp + 1) * LANES;
+          const float *r = src + (gsize) y * t->w;
+          guint x0 = 0;
+
+          /* 4 pixels of 8 channels at a time: two 4×4 transposes */
+          if (nl == LANES)
+            for (; x0 + 4 <= t->w; x0 += 4)
+              {
+                LabV4 p[LANES], q[LANES];
+
+                for (guint l = 0; l < LANES; l++)
+                  p[l] = lab_v4_load (r + l * hw + x0);
+                transpose4 (q, p);
+                transpose4 (q + 4, p + 4);
+                for (guint k = 0; k < 4; k++)
+                  {
+                    lab_v4_store (row + (x0 + k) * LANES, q[k]);
+                    lab_v4_store (row + (x0 + k) * LANES + 4, q[4 + k]);
+                  }
+              }
+          for (; x0 < t->w; x0++)
+            for (guint l = 0; l < nl; l++)
+              row[x0 * LANES + l] = r[l * hw + x0];
+        }
+    }
+}
+
+/* v (T, 36, nc') = Bᵀ d B of every 6×6 patch of x (n, nc, h, w). */
+WINO_CLONES static void
+input_transform (float        *v,
+                 const float  *x,
+                 guint         n,
+                 guint         nc,
+                 const Tiling *t,
+                 float        *staged)
+{
+  const gsize ldv = round8 (nc), hw = (gsize) t->h * t->w;
+  const gsize block = (gsize) t->hp * t->wp * LANES, row = (gsize) t->wp * LANES;
+
+  for (guint i = 0; i < n; i++)
+    {
+      stage (staged, x + (gsize) i * nc * hw, nc, t);
+      for (guint q = 0; q < t->tiles; q++)
+        {
+          const float *origin = staged + (q / t->tx) * 4 * row + (q % t->tx) * 4 * LANES;
+          float *out = v + ((gsize) i * t->tiles + q) * XI * ldv;
+
+          for (gsize c0 = 0; c0 < ldv; c0 += LANES)
+            {
+              const float *p = origin + c0 / LANES * block;
+              WV d[6][6], r[6][6];
+
+              for (guint a = 0; a < 6; a++)
+                for (guint b = 0; b < 6; b++)
+                  WV_LOAD (d[a][b], p + a * row + b * LANES);
+              for (guint b = 0; b < 6; b++)
+                {
+                  WV col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
+
+                  bt6 (o, col);
+                  for (guint a = 0; a < 6; a++)
+                    r[a][b] = o[a];
+                }
+              for (guint a = 0; a < 6; a++)
+                {
+                  WV o[6];
+
+                  bt6 (o, r[a]);
+                  for (guint b = 0; b < 6; b++)
+                    WV_STORE (out + (a * 6 + b) * ldv + c0, o[b]);
+                }
+            }
+        }
+    }
+}
+
+/* dz (T, 36, nm') = A e Aᵀ of every 4×4 tile e of dy (n, nm, h, w), zeros
+ * past the image (staged like the input, hence the +1). */
+WINO_CLONES static void
+grad_transform (float        *dz,
+                const float  *dy,
+                guint         n,
+                guint         nm,
+                const Tiling *t,
+                float        *staged)
+{
+  const gsize ldz = round8 (nm), hw = (gsize) t->h * t->w;
+  const gsize block = (gsize) t->hp * t->wp * LANES, row = (gsize) t->wp * LANES;
+
+  for (guint i = 0; i < n; i++)
+    {
+      stage (staged, dy + (gsize) i * nm * hw, nm, t);
+      for (guint q = 0; q < t->tiles; q++)
+        {
+          const float *origin = staged + ((q / t->tx) * 4 + 1) * row
+                                + ((q % t->tx) * 4 + 1) * LANES;
+          float *out = dz + ((gsize) i * t->tiles + q) * XI * ldz;
+
+          for (gsize f0 = 0; f0 < ldz; f0 += LANES)
+            {
+              const float *p = origin + f0 / LANES * block;
+              WV e[4][4], r[6][4];
+
+              for (guint a = 0; a < 4; a++)
+                for (guint b = 0; b < 4; b++)
+                  WV_LOAD (e[a][b], p + a * row + b * LANES);
+              for (guint b = 0; b < 4; b++)
+                {
+                  WV col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
+
+                  a4 (o, col);
+                  for (guint a = 0; a < 6; a++)
+                    r[a][b] = o[a];
+                }
+              for (guint a = 0; a < 6; a++)
+                {
+                  WV o[6];
+
+                  a4 (o, r[a]);
+                  for (guint b = 0; b < 6; b++)
+                    WV_STORE (out + (a * 6 + b) * ldz + f0, o[b]);
+                }
+            }
+        }
+    }
+}
+
+/* y (n, nm, h, w) = (or +=) Aᵀ Z A + bias for every tile; z (T, 36, nm'). */
+WINO_CLONES static void
+output_transform (float        *y,
+                  gboolean      accumulate,
+                  const float  *bias,
+                  const float  *z,
+                  guint         n,
+                  guint         nm,
+                  const Tiling *t)
+{
+  const gsize ldz = round8 (nm), n_tiles = (gsize) n * t->tiles;
+  const gsize hw = (gsize) t->h * t->w;
+
+  for (gsize tile = 0; tile < n_tiles; tile++)
+    {
+      const gsize img = tile / t->tiles, q = tile % t->tiles;
+      const guint oy = (guint) (q / t->tx) * 4, ox = (guint) (q % t->tx) * 4;
+      const guint rows = MIN (4, t->h - oy), cols = MIN (4, t->w - ox);
+
+      for (guint f0 = 0; f0 < nm; f0 += LANES)
+        {
+          const float *in = z + tile * XI * ldz + f0;
+          const guint nl = MIN (LANES, nm - f0);
+          float *dst = y + (img * nm + f0) * hw + (gsize) oy * t->w + ox;
+          WV m[6][6], r[6][4], b = WV_SPLAT (0.f);
+          float out[4][4][LANES];
+
+          if (bias != NULL)
+            for (guint l = 0; l < nl; l++)
+              b[l] = bias[f0 + l];
+          for (guint a = 0; a < 6; a++)
+            for (guint c = 0; c < 6; c++)
+              WV_LOAD (m[a][c], in + (a * 6 + c) * ldz);
+          for (guint c = 0; c < 6; c++)
+            {
+              WV col[6] = { m[0][c], m[1][c], m[2][c], m[3][c], m[4][c], m[5][c] }, o[4];
+
+              at6 (o, col);
+              for (guint a = 0; a < 4; a++)
+                r[c][a] = o[a];
+            }
+          /* r[c][a] = (Aᵀ M)[a][c]; the rows of the result: Aᵀ over c */
+          for (guint a = 0; a < 4; a++)
+            {
+              WV col[6] = { r[0][a], r[1][a], r[2][a], r[3][a], r[4][a], r[5][a] }, o[4];
+
+              at6 (o, col);
+              for (guint c = 0; c < 4; c++)
+                {
+                  const WV sum = o[c] + b;
+
+                  WV_STORE (out[a][c], sum);
+                }
+            }
+
+          if (nl == LANES && cols == 4)
+            {
+              /* each row: 4 pixels of 8 channels to 8 channels of 4 pixels */
+              for (guint a = 0; a < rows; a++)
+                {
+                  LabV4 p[LANES], q[LANES];
+
+                  for (guint c = 0; c < 4; c++)
+                    {
+                      p[c] = lab_v4_load (out[a][c]);
+                      p[4 + c] = lab_v4_load (out[a][c] + 4);
+                    }
+                  transpose4 (q, p);
+                  transpose4 (q + 4, p + 4);
+                  for (guint l = 0; l < LANES; l++)
+                    {
+                      float *d = dst + l * hw + (gsize) a * t->w;
+
+                      lab_v4_store (d, accumulate ? lab_v4_load (d) + q[l] : q[l]);
+                    }
+                }
+              continue;
+            }
+          for (guint l = 0; l < nl; l++)
+            for (guint a = 0; a < rows; a++)
+              {
+                float *d = dst + l * hw + (gsize) a * t->w;
+
+                if (accumulate)
+                  for (guint c = 0; c < cols; c++)
+                    d[c] += out[a][c][l];
+                else
+                  for (guint c = 0; c < cols; c++)
+                    d[c] = out[a][c][l];
+              }
+        }
+    }
+}
+
+/* y (n, nm, h, w) = (or +=) bias + the convolution of x (n, nc, h, w) with
+ * u (36, nc, nm'). */
+static void
+convolve (float        *y,
+          gboolean      accumulate,
+          const float  *bias,
+          const float  *u,
+          const float  *x,
+          guint         n,
+          guint         nc,
+          guint         nm,
+          const Tiling *t,
+          float        *v,
+          float        *z,
+          float        *staged)
+{
+  const gsize n_tiles = (gsize) n * t->tiles, ldv = round8 (nc), ldz = round8 (nm);
+
+  input_transform (v, x, n, nc, t, staged);
+  for (guint xi = 0; xi < XI; xi++)
+    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n_tiles, nm, nc,
+                 1.f, v + xi * ldv, XI * ldv, u + (gsize) xi * nc * ldz, ldz,
+                 0.f, z + xi * ldz, XI * ldz);
+  output_transform (y, accumulate, bias, z, n, nm, t);
+}
+
+/* Where a chunk's buffers go in the scratch. */
+typedef struct
+{
+  float *u, *gu, *staged;    /* fixed */
+  float *v, *z;
+} Buffers;
+
+static Buffers
+buffers (const LabConvBase *conv,
+         guint              chunk,
+         float             *scratch)
+{
+  const LabConvGeom *g = &conv->geom;
+  const Tiling t = tiling (g->h, g->w);
+  const gsize tiles = (gsize) chunk * t.tiles, pairs = (gsize) round8 (g->c) * round8 (g->m);
+  Buffers b;
+
+  b.u = scratch;
+  b.gu = b.u + XI * pairs;
+  b.staged = b.gu + XI * pairs;
+  b.v = scratch + fixed_floats (g);
+  b.z = b.v + XI * tiles * round8 (g->c);
+  return b;
+}
+
+void
+lab_winograd_forward (const LabConvBase *conv,
+                      float             *y,
+                      const float       *x,
+                      const float       *w,
+                      const float       *bias,
+                      guint              batch,
+                      float             *scratch)
+{
+  const LabConvGeom *g = &conv->geom;
+  const Tiling t = tiling (g->h, g->w);
+  const guint chunk = chunk_images (conv, batch);
+  const gsize in_size = (gsize) g->c * g->h * g->w, out_size = (gsize) g->m * g->h * g->w;
+  const Buffers b = buffers (conv, chunk, scratch);
+
+  weight_transform (b.u, w, g->m, g->c, FALSE);
+  for (guint b0 = 0; b0 < batch; b0 += chunk)
+    convolve (y + b0 * out_size, FALSE, bias, b.u, x + b0 * in_size, MIN (chunk, batch - b0),
+              g->c, g->m, &t, b.v, b.z, b.staged);
+}
+
+void
+lab_winograd_backward (const LabConvBase *conv,
+                       float             *dx,
+                       gboolean           dx_write,
+                       float             *dw,
+                       const float       *x,
+                       const float       *w,
+                       const float       *dy,
+                       guint              batch,
+                       float             *scratch)
+{
+  const LabConvGeom *g = &conv->geom;
+  const Tiling t = tiling (g->h, g->w);
+  const guint chunk = chunk_images (conv, batch);
+  const gsize in_size = (gsize) g->c * g->h * g->w, out_size = (gsize) g->m * g->h * g->w;
+  const gsize ldc = round8 (g->c), ldm = round8 (g->m);
+  const Buffers b = buffers (conv, chunk, scratch);
+
+  memset (b.gu, 0, XI * g->c * ldm * sizeof (float));
+  if (dx != NULL)
+    weight_transform (b.u, w, g->c, g->m, TRUE);
+
+  for (guint b0 = 0; b0 < batch; b0 += chunk)
+    {
+      const guint n = MIN (chunk, batch - b0);
+      const gsize n_tiles = (gsize) n * t.tiles;
+
+      /* G_U[ξ] (C, M) += V[ξ]ᵀ (C, T) · dZ[ξ] (T, M) */
+      input_transform (b.v, x + b0 * in_size, n, g->c, &t, b.staged);
+      grad_transform (b.z, dy + b0 * out_size, n, g->m, &t, b.staged);
+      for (guint xi = 0; xi < XI; xi++)
+        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->c, g->m, n_tiles,
+                     1.f, b.v + xi * ldc, XI * ldc, b.z + xi * ldm, XI * ldm,
+                     1.f, b.gu + (gsize) xi * g->c * ldm, ldm);
+      /* G_X: the forward algorithm from G_Y (M channels) to C channels;
+       * Z's buffer takes the patches of G_Y, V's the products */
+      if (dx != NULL)
+        convolve (dx + b0 * in_size, !dx_write, NULL, b.u, dy + b0 * out_size, n, g->m, g->c,
+                  &t, b.z, b.v, b.staged);
+    }
+  weight_grad_transform (dw, b.gu, g->m, g->c);
+}
