@@ -333,13 +333,29 @@ stage (float        *staged,
 {
   const gsize hw = (gsize) t->h * t->w, block = (gsize) t->hp * t->wp * LANES;
 
-  memset (staged, 0, staged_floats (nc, t) * sizeof (float));
   for (guint c0 = 0; c0 < nc; c0 += LANES)
     {
       const guint nl = MIN (LANES, nc - c0);
       float *dst = staged + (gsize) c0 / LANES * block;
       const float *src = x + (gsize) c0 * hw;
+      const gsize row_floats = (gsize) t->wp * LANES;
 
+      /* zeros where no pixel goes: the frame, or all of a partial block */
+      if (nl < LANES)
+        memset (dst, 0, block * sizeof (float));
+      else
+        {
+          memset (dst, 0, row_floats * sizeof (float));
+          memset (dst + (t->h + 1) * row_floats, 0,
+                  (t->hp - t->h - 1) * row_floats * sizeof (float));
+          for (guint y = 1; y <= t->h; y++)
+            {
+              float *r = dst + y * row_floats;
+
+              memset (r, 0, LANES * sizeof (float));
+              memset (r + (t->w + 1) * LANES, 0, (t->wp - t->w - 1) * LANES * sizeof (float));
+            }
+        }
       for (guint y = 0; y < t->h; y++)
         {
           float *row = dst + ((gsize) (y + 1) * t->wp + 1) * LANES;
