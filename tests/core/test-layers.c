@@ -568,6 +568,45 @@ test_conv2d_winograd_backward (void)
     }
 }
 
+/* The first layer's own loops (one input channel, no G_X wanted): the
+ * weight and bias gradients against naive loops in double, on a size
+ * that leaves partial vectors at the end of each row. */
+static void
+test_conv2d_gray_weight_grad (void)
+{
+  const guint m = 10, hgt = 9, wid = 11, batch = 3;
+  g_autoptr(Harness) h = harness_new ("{\"type\":\"conv2d\",\"filters\":10,\"padding\":\"same\"}",
+                                      (LabShape) { 1, hgt, wid }, batch, 0);
+  g_autofree double *dw = g_new0 (double, h->layer->n_params);
+  float *din = h->din;
+
+  for (gsize i = 0; i < h->n_out; i++)
+    h->dout[i] = (float) (lab_rng_uniform (&h->rng) - 0.5);
+  run_forward (h);
+  h->din = NULL;        /* the first layer of a model */
+  run_backward (h);
+  h->din = din;
+
+  for (guint n = 0; n < batch; n++)
+    for (guint f = 0; f < m; f++)
+      for (guint y = 0; y < hgt; y++)
+        for (guint x = 0; x < wid; x++)
+          {
+            const double g = h->dout[((n * m + f) * hgt + y) * wid + x];
+
+            dw[m * 9 + f] += g;
+            for (guint ky = 0; ky < 3; ky++)
+              for (guint kx = 0; kx < 3; kx++)
+                {
+                  const int iy = (int) (y + ky) - 1, ix = (int) (x + kx) - 1;
+
+                  if (iy >= 0 && ix >= 0 && iy < (int) hgt && ix < (int) wid)
+                    dw[f * 9 + ky * 3 + kx] += g * h->in[(n * hgt + iy) * wid + ix];
+                }
+          }
+  assert_close (h->dparams, dw, h->layer->n_params, 1e-5);
+}
+
 static void
 test_dense_forward (void)
 {
@@ -1276,6 +1315,7 @@ main (int   argc,
   g_test_add_func ("/layers/conv-transpose2d/gradients", test_conv_transpose2d_gradients);
   g_test_add_func ("/layers/conv/chunks", test_conv_chunks_agree);
   g_test_add_func ("/layers/conv2d/winograd-backward", test_conv2d_winograd_backward);
+  g_test_add_func ("/layers/conv2d/gray-weight-grad", test_conv2d_gray_weight_grad);
   g_test_add_func ("/layers/maxpool2d", test_maxpool);
   g_test_add_func ("/layers/maxpool2d/ties", test_maxpool_ties);
   g_test_add_func ("/layers/avgpool2d", test_avgpool);

@@ -238,7 +238,9 @@ weight_transform (float       *u,
       {
         WV g[3][3], t[6][3];
 
+#pragma GCC unroll 3
         for (guint a = 0; a < 3; a++)
+#pragma GCC unroll 3
           for (guint b = 0; b < 3; b++)
             for (guint l = 0; l < LANES; l++)
               {
@@ -251,19 +253,23 @@ weight_transform (float       *u,
                 else
                   g[a][b][l] = w[((gsize) o * ci + i) * 9 + a * 3 + b];
               }
+#pragma GCC unroll 3
         for (guint b = 0; b < 3; b++)
           {
             WV col[3] = { g[0][b], g[1][b], g[2][b] }, o[6];
 
             g3 (o, col);
+#pragma GCC unroll 6
             for (guint a = 0; a < 6; a++)
               t[a][b] = o[a];
           }
+#pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
           {
             WV o[6];
 
             g3 (o, t[a]);
+#pragma GCC unroll 6
             for (guint b = 0; b < 6; b++)
               WV_STORE (u + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0, o[b]);
           }
@@ -284,24 +290,31 @@ weight_grad_transform (float       *dw,
       {
         WV u[6][6], t[3][6], r[3][3];
 
+#pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
+#pragma GCC unroll 6
           for (guint b = 0; b < 6; b++)
             WV_LOAD (u[a][b], gu + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0);
+#pragma GCC unroll 6
         for (guint b = 0; b < 6; b++)
           {
             WV col[6] = { u[0][b], u[1][b], u[2][b], u[3][b], u[4][b], u[5][b] }, o[3];
 
             gt6 (o, col);
+#pragma GCC unroll 3
             for (guint a = 0; a < 3; a++)
               t[a][b] = o[a];
           }
+#pragma GCC unroll 3
         for (guint a = 0; a < 3; a++)
           gt6 (r[a], t[a]);
         for (guint l = 0; l < LANES && o0 + l < m; l++)
           {
             float *d = dw + ((gsize) (o0 + l) * c + i) * 9;
 
+#pragma GCC unroll 3
             for (guint a = 0; a < 3; a++)
+#pragma GCC unroll 3
               for (guint b = 0; b < 3; b++)
                 d[a * 3 + b] += r[a][b][l];
           }
@@ -410,22 +423,28 @@ input_transform (float        *v,
               const float *p = origin + c0 / LANES * block;
               WV d[6][6], r[6][6];
 
+#pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
+#pragma GCC unroll 6
                 for (guint b = 0; b < 6; b++)
                   WV_LOAD (d[a][b], p + a * row + b * LANES);
+#pragma GCC unroll 6
               for (guint b = 0; b < 6; b++)
                 {
                   WV col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
 
                   bt6 (o, col);
+#pragma GCC unroll 6
                   for (guint a = 0; a < 6; a++)
                     r[a][b] = o[a];
                 }
+#pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
                 {
                   WV o[6];
 
                   bt6 (o, r[a]);
+#pragma GCC unroll 6
                   for (guint b = 0; b < 6; b++)
                     WV_STORE (out + (a * 6 + b) * ldv + c0, o[b]);
                 }
@@ -461,22 +480,28 @@ grad_transform (float        *dz,
               const float *p = origin + f0 / LANES * block;
               WV e[4][4], r[6][4];
 
+#pragma GCC unroll 4
               for (guint a = 0; a < 4; a++)
+#pragma GCC unroll 4
                 for (guint b = 0; b < 4; b++)
                   WV_LOAD (e[a][b], p + a * row + b * LANES);
+#pragma GCC unroll 4
               for (guint b = 0; b < 4; b++)
                 {
                   WV col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
 
                   a4 (o, col);
+#pragma GCC unroll 6
                   for (guint a = 0; a < 6; a++)
                     r[a][b] = o[a];
                 }
+#pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
                 {
                   WV o[6];
 
                   a4 (o, r[a]);
+#pragma GCC unroll 6
                   for (guint b = 0; b < 6; b++)
                     WV_STORE (out + (a * 6 + b) * ldz + f0, o[b]);
                 }
@@ -515,23 +540,29 @@ output_transform (float        *y,
           if (bias != NULL)
             for (guint l = 0; l < nl; l++)
               b[l] = bias[f0 + l];
+#pragma GCC unroll 6
           for (guint a = 0; a < 6; a++)
+#pragma GCC unroll 6
             for (guint c = 0; c < 6; c++)
               WV_LOAD (m[a][c], in + (a * 6 + c) * ldz);
+#pragma GCC unroll 6
           for (guint c = 0; c < 6; c++)
             {
               WV col[6] = { m[0][c], m[1][c], m[2][c], m[3][c], m[4][c], m[5][c] }, o[4];
 
               at6 (o, col);
+#pragma GCC unroll 4
               for (guint a = 0; a < 4; a++)
                 r[c][a] = o[a];
             }
           /* r[c][a] = (Aᵀ M)[a][c]; the rows of the result: Aᵀ over c */
+#pragma GCC unroll 4
           for (guint a = 0; a < 4; a++)
             {
               WV col[6] = { r[0][a], r[1][a], r[2][a], r[3][a], r[4][a], r[5][a] }, o[4];
 
               at6 (o, col);
+#pragma GCC unroll 4
               for (guint c = 0; c < 4; c++)
                 {
                   const WV sum = o[c] + b;
@@ -547,6 +578,7 @@ output_transform (float        *y,
                 {
                   LabV4 p[LANES], q[LANES];
 
+#pragma GCC unroll 4
                   for (guint c = 0; c < 4; c++)
                     {
                       p[c] = lab_v4_load (out[a][c]);
