@@ -4,16 +4,35 @@
  * --arch dae-keras32 --noise gaussian:0.5 --train`), and measures on the
  * GTK main thread:
  *  - the longest main-loop stall: gaps between runs of a 1 ms timeout
- *    (anything beyond the period is time the loop was busy elsewhere);
+ *    (anything beyond the period is time the loop was busy elsewhere, or
+ *    the thread waited for a core or the X server), and how much of it the
+ *    main thread spent running (its CPU time over the gap);
  *  - slider-to-frame latency on the Denoise page: from moving the noise
  *    slider to the end of the first frame painted after the denoised grid
- *    was updated.
- * Both while training runs and after it stopped (idle). Run under Xvfb. */
+ *    was updated (a pass on the main thread runs inside the move, so it
+ *    counts in "move to frame start"), and how many moves had their grid in
+ *    the very first frame GDK started after the move (one frame later costs
+ *    a refresh interval: GDK 4.8 starts no frame sooner than 16.7 ms after
+ *    the previous one, gdkframeclockidle.c maybe_start_idle and
+ *    gdk_frame_clock_paint_idle).
+ * Both while training runs and after it stopped (idle; the loss-vs-noise
+ * sweep that starts then runs on a worker during the idle moves).
+ *
+ * A move is gtk_range_set_value() from the probe, 250 ms after the previous
+ * move was painted, to 30 values spread over 0.2-0.8. That is what a
+ * pointer motion does when the frame clock is idle: GDK holds motion events
+ * until the frame clock's flush-events phase (gdkevents.c
+ * _gdk_event_queue_find_first, gdksurface.c gdk_surface_flush_events), which
+ * runs at once when no frame ran in the last refresh interval, and paints in
+ * the same cycle. In a continuous drag the event may wait up to one refresh
+ * interval for that phase; that wait is GDK's and not counted here. Run
+ * under Xvfb (no compositor: frames are not throttled to a vblank). */
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gtk/gtk.h>
 
@@ -45,12 +64,16 @@ typedef struct
   gint64          last_tick;
   double          max_stall_ms[2];     /* [0] training, [1] idle */
   double          max_stall_at[2];     /* seconds into the phase */
+  double          max_stall_cpu[2];    /* ms the main thread ran during it */
+  gint64          last_cpu;            /* main thread CPU time at last_tick, µs */
   double          latency_ms[2][N_MOVES];
   guint           n_moves;
   gint64          move_start;
   gint64          paint_start;         /* before-paint of the frame being drawn */
   double          wait_ms[2];          /* sums over the moves: move to frame start */
   double          paint_ms[2];         /* and frame start to painted */
+  guint           first_frame[2];      /* moves whose grid was in the first frame after them */
+  guint           frames_since_move;
   guint           passes_before;
   gboolean        waiting_paint;
   gboolean        pass_seen;
@@ -102,6 +125,7 @@ start_move (Bench *b)
 
   b->passes_before = lab_denoise_page_get_n_passes (b->denoise);
   b->pass_seen = FALSE;
+  b->frames_since_move = 0;
   b->waiting_paint = TRUE;
   b->move_start = g_get_monotonic_time ();
   gtk_range_set_value (scale, v);
@@ -129,6 +153,8 @@ before_paint (GdkFrameClock *clock,
               Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
+  if (b->waiting_paint)
+    b->frames_since_move++;
 }
 
 static void
@@ -149,7 +175,19 @@ after_paint (GdkFrameClock *clock,
   b->wait_ms[m] += (b->paint_start - b->move_start) / 1000.0;
   b->paint_ms[m] += (g_get_monotonic_time () - b->paint_start) / 1000.0;
   b->latency_ms[m][b->n_moves++] = (g_get_monotonic_time () - b->move_start) / 1000.0;
+  if (b->frames_since_move == 1)
+    b->first_frame[m]++;
   b->waiting_paint = FALSE;
+}
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static gboolean
@@ -157,14 +195,17 @@ probe (gpointer data)
 {
   Bench *b = data;
   gint64 now = g_get_monotonic_time ();
+  gint64 cpu = thread_cpu_us ();
   int m = measuring (b);
 
   if (m >= 0 && b->last_tick > 0 && (now - b->last_tick) / 1000.0 - 1.0 > b->max_stall_ms[m])
     {
       b->max_stall_ms[m] = (now - b->last_tick) / 1000.0 - 1.0;
       b->max_stall_at[m] = (now - b->phase_start) / (double) G_USEC_PER_SEC;
+      b->max_stall_cpu[m] = (cpu - b->last_cpu) / 1000.0;
     }
   b->last_tick = now;
+  b->last_cpu = cpu;
 
   switch (b->phase)
     {
@@ -288,10 +329,14 @@ main (int argc, char **argv)
           b.max_stall_ms[0], b.max_stall_ms[1]);
   printf ("| longest stall happened at | %.1f s | %.1f s | into the phase |\n",
           b.max_stall_at[0], b.max_stall_at[1]);
+  printf ("| main thread running during it | %.1f ms | %.1f ms | the rest: waiting for a core or X |\n",
+          b.max_stall_cpu[0], b.max_stall_cpu[1]);
   printf ("| slider to frame, median | %.1f ms | %.1f ms | 33 / 16 ms |\n",
           median (b.latency_ms[0], N_MOVES), median (b.latency_ms[1], N_MOVES));
   printf ("| slider to frame, worst | %.1f ms | %.1f ms | 33 / 16 ms |\n",
           max_of (b.latency_ms[0], N_MOVES), max_of (b.latency_ms[1], N_MOVES));
+  printf ("| grid in the first frame after the move | %u of %d | %u of %d | |\n",
+          b.first_frame[0], N_MOVES, b.first_frame[1], N_MOVES);
   printf ("| of which: move to frame start, mean | %.1f ms | %.1f ms | |\n",
           b.wait_ms[0] / N_MOVES, b.wait_ms[1] / N_MOVES);
   printf ("| of which: painting the frame, mean | %.1f ms | %.1f ms | |\n",

@@ -304,8 +304,9 @@ pass_done (gpointer      owner,
   self->busy = FALSE;
   self->pass_ms = req->ms;
   /* Fast again (the machine was busy when it was measured): back to the
-   * main thread, with a margin so it does not flip back and forth. */
-  if (req->ms < 0.6 * LAB_DENOISE_INLINE_MS)
+   * main thread, with a margin so it does not flip back and forth. Not
+   * while training, which keeps the passes on the worker anyway. */
+  if (req->ms < 0.6 * LAB_DENOISE_INLINE_MS && !lab_session_get_training (self->session))
     self->use_worker = FALSE;
   give_back_model (self, g_steal_pointer (&req->model), req->generation, req->serial);
   if (batch != NULL)
@@ -400,7 +401,13 @@ request_pass (LabDenoisePage *self)
       return;
     }
 
-  if (!self->use_worker)
+  /* While training runs its threads take the cores, and a pass on the main
+   * thread would take 10-30 ms of the window's time: on the worker, its
+   * images come one frame after the slider's. Idle, a pass within
+   * LAB_DENOISE_INLINE_MS runs here, so they are in the very frame that
+   * moves the knob: GDK starts that frame at once and the next one only a
+   * refresh interval later, which a worker's result would have to wait for. */
+  if (!self->use_worker && !lab_session_get_training (self->session))
     {
       guint generation = self->model_generation;
       guint64 serial = lab_session_get_weights_serial (self->session);
@@ -877,6 +884,10 @@ static void
 on_training_changed (LabDenoisePage *self)
 {
   show_model_label (self);
+  /* Passes went to the worker while training took the cores: without it
+   * the main thread may be fast enough again, and the next pass tells. */
+  if (!lab_session_get_training (self->session))
+    self->use_worker = FALSE;
   /* Training finished: the curves are worth computing for the final weights. */
   if (!lab_session_get_training (self->session)
       && self->sweep_serial != lab_session_get_weights_serial (self->session))

@@ -14,11 +14,15 @@ G_BEGIN_DECLS
  * the Train page published.
  *
  * The 16-image pass runs on the main thread while it takes at most
- * LAB_DENOISE_INLINE_MS (each pass is timed), else on a worker with at most
- * one pass in flight and the latest slider value next; a pass on the worker
- * that is well under the limit brings the next ones back. Measured on 2
- * cores, idle: strided-dae 1.0 ms, cae-tiny 1.4, stacked 0.8, dae-keras32
- * 6.3, convae-bn 6.4 (so those two use the worker).
+ * LAB_DENOISE_INLINE_MS (each pass is timed), so its images are in the same
+ * frame as the slider's knob; else on a worker with at most one pass in
+ * flight and the latest slider value next, and a pass on the worker that is
+ * well under the limit brings the next ones back. A worker's result comes
+ * one frame late: GDK starts the frame for the knob at once and the next one
+ * no sooner than a refresh interval (16.7 ms) later. While training runs the
+ * passes always use the worker (the trainer's threads take the cores); when
+ * it ends the main thread gets a new try. dae-keras32 takes 3-6 ms on 2
+ * cores when idle (less with OpenBLAS' AVX-512 kernels).
  *
  * Actions, added to the window by lab_denoise_page_add_actions():
  *   win.noise-level (double state, 0..1)   the slider
@@ -29,7 +33,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, GtkWidget)
 
 #define LAB_DENOISE_IMAGES      16
-#define LAB_DENOISE_INLINE_MS   4.0
+/* Half a frame: the pass and painting it (~3-5 ms with Cairo) fit in one
+ * 16.7 ms frame, and the main loop is never held near the 16 ms limit. */
+#define LAB_DENOISE_INLINE_MS   8.0
 #define LAB_DENOISE_SWEEP_LEVELS 21
 #define LAB_DENOISE_SWEEP_IMAGES 1000
 

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
  *    cancelled and their late results freed, never delivered.
  *  - lab_job_cancel() also drops the job: after it returns, neither the
  *    progress nor the done callback runs for that job.
+ *  - The worker runs at a lower CPU priority (nice 10 on Linux, inherited
+ *    by the threads the job starts) than the main thread, so training or a
+ *    sweep on every core does not make the window wait for a core.
  *
  * Callbacks run on the thread that called lab_job_start() (the main thread),
  * with a strong reference to the owner held for the call. */
