@@ -27,6 +27,16 @@ guint32 lab_rng_below    (LabRng  *rng,
                           guint32  n);
 /* Standard normal N(0, 1). */
 double  lab_rng_normal   (LabRng  *rng);
+/* n standard normals into out, in float: Box-Muller four pairs at a time
+ * with vector log, sine and cosine, about ten times faster than n calls
+ * of lab_rng_normal, for noise over whole images. Each block of 8 values
+ * takes 4 draws, so a call for n values advances the stream by
+ * 4 * ceil(n / 8) draws; the spare of lab_rng_normal is left alone.
+ * The radius comes from 24 random bits: |value| < 5.8 (a tail the double
+ * lab_rng_normal would reach once in 10^8 values). */
+void    lab_rng_normals  (LabRng  *rng,
+                          float   *out,
+                          gsize    n);
 /* Fisher-Yates shuffle of v[0..n). */
 void    lab_rng_shuffle  (LabRng  *rng,
                           guint   *v,

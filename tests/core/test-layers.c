@@ -712,6 +712,91 @@ test_maxpool_ties (void)
     }
 }
 
+/* The 2×2 fast path (vector blocks, the last block of a row overlapping
+ * the one before, rows of fewer than four windows, ceil-mode edges) and
+ * the general one against a naive scan, on tie-heavy values: forward, and
+ * backward both adding to what din held and writing over garbage
+ * (din_write, as the model runs it). */
+static void
+test_maxpool_naive (void)
+{
+  static const struct
+  {
+    const char *json;
+    LabShape    in;
+  } cases[] = {
+    { "{\"type\":\"maxpool2d\",\"pool\":2}", { 3, 28, 28 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2}", { 5, 14, 14 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2}", { 2, 6, 16 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2}", { 2, 4, 6 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2}", { 2, 7, 11 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2,\"ceil_mode\":true}", { 3, 7, 7 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":2,\"ceil_mode\":true}", { 2, 9, 20 } },
+    { "{\"type\":\"maxpool2d\",\"pool\":3,\"stride\":2}", { 2, 9, 9 } },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      g_autoptr(Harness) h = harness_new (cases[t].json, cases[t].in, 3, 0);
+      const LabShape in = h->layer->in, out = h->layer->out;
+      const guint pool = strstr (cases[t].json, "\"pool\":3") ? 3 : 2;
+      g_autofree float *want_y = g_new0 (float, h->n_out);
+      g_autofree float *want_dx = g_new0 (float, h->n_in);
+      g_autofree float *start = g_new0 (float, h->n_in);
+      g_autofree float *want_add = g_new0 (float, h->n_in);
+      LabPass pass = { 0 };
+
+      g_assert_true (h->layer->klass->flags & LAB_LAYER_WRITES_DIN);
+      for (gsize i = 0; i < h->n_in; i++)
+        h->in[i] = (float) lab_rng_below (&h->rng, 4) - 1;
+      for (gsize i = 0; i < h->n_out; i++)
+        h->dout[i] = (float) lab_rng_below (&h->rng, 1000) - 500;
+      fill_uniform (start, h->n_in, -8, 8, &h->rng);
+      memcpy (want_add, start, h->n_in * sizeof (float));
+      for (gsize pl = 0; pl < (gsize) 3 * in.c; pl++)
+        for (guint oy = 0; oy < out.h; oy++)
+          for (guint ox = 0; ox < out.w; ox++)
+            {
+              const float *x = h->in + pl * in.h * in.w;
+              gsize o = (pl * out.h + oy) * out.w + ox, best = 0;
+              float m = -INFINITY;
+
+              for (guint iy = oy * 2; iy < MIN (oy * 2 + pool, in.h); iy++)
+                for (guint ix = ox * 2; ix < MIN (ox * 2 + pool, in.w); ix++)
+                  if (x[iy * in.w + ix] > m)
+                    {
+                      m = x[iy * in.w + ix];
+                      best = pl * in.h * in.w + iy * in.w + ix;
+                    }
+              want_y[o] = m;
+              want_dx[best] += h->dout[o];
+              want_add[best] += h->dout[o];
+            }
+
+      run_forward (h);
+      g_assert_cmpmem (h->out, h->n_out * sizeof (float), want_y, h->n_out * sizeof (float));
+
+      /* adding to what din holds, in output order */
+      memcpy (h->din, start, h->n_in * sizeof (float));
+      run_backward (h);
+      g_assert_cmpmem (h->din, h->n_in * sizeof (float), want_add, h->n_in * sizeof (float));
+
+      /* writing over garbage */
+      for (gsize i = 0; i < h->n_in; i++)
+        h->din[i] = NAN;
+      pass.batch = h->batch;
+      pass.training = TRUE;
+      pass.in = h->in;
+      pass.out = h->out;
+      pass.dout = h->dout;
+      pass.din = h->din;
+      pass.din_write = TRUE;
+      pass.scratch = h->scratch;
+      h->layer->klass->backward (h->layer, &pass);
+      g_assert_cmpmem (h->din, h->n_in * sizeof (float), want_dx, h->n_in * sizeof (float));
+    }
+}
+
 static void
 test_avgpool (void)
 {
@@ -757,6 +842,67 @@ test_upsample (void)
   gradcheck ("{\"type\":\"upsample2d\",\"scale\":2}", (LabShape) { 2, 3, 3 }, 2, 0, TRUE);
   gradcheck ("{\"type\":\"upsample2d\",\"scale\":2}", (LabShape) { 2, 3, 9 }, 2, 0, TRUE);
   gradcheck ("{\"type\":\"upsample2d\",\"scale\":3}", (LabShape) { 1, 2, 3 }, 2, 0, TRUE);
+}
+
+/* Scale 2 (vector blocks, the last block of a row overlapping the one
+ * before, rows under four pixels) and scale 3 against naive loops, on
+ * whole-number gradients (exact in any order of additions): forward, and
+ * backward adding to din and writing over garbage (din_write). */
+static void
+test_upsample_naive (void)
+{
+  static const struct
+  {
+    guint    scale;
+    LabShape in;
+  } cases[] = {
+    { 2, { 3, 7, 7 } }, { 2, { 2, 14, 14 } }, { 2, { 2, 5, 9 } }, { 2, { 2, 3, 3 } },
+    { 2, { 1, 2, 4 } }, { 3, { 2, 4, 5 } },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
+    {
+      g_autofree char *json = g_strdup_printf ("{\"type\":\"upsample2d\",\"scale\":%u}",
+                                               cases[t].scale);
+      g_autoptr(Harness) h = harness_new (json, cases[t].in, 2, 0);
+      const LabShape in = h->layer->in, out = h->layer->out;
+      const guint sc = cases[t].scale;
+      g_autofree float *start = g_new0 (float, h->n_in);
+      g_autofree float *sums = g_new0 (float, h->n_in);
+      LabPass pass = { 0 };
+
+      for (gsize i = 0; i < h->n_out; i++)
+        h->dout[i] = (float) lab_rng_below (&h->rng, 1000) - 500;
+      for (gsize i = 0; i < h->n_in; i++)
+        start[i] = (float) lab_rng_below (&h->rng, 1000) - 500;
+      run_forward (h);
+      for (gsize pl = 0; pl < (gsize) 2 * in.c; pl++)
+        for (guint oy = 0; oy < out.h; oy++)
+          for (guint ox = 0; ox < out.w; ox++)
+            {
+              gsize o = (pl * out.h + oy) * out.w + ox;
+              gsize i = (pl * in.h + oy / sc) * in.w + ox / sc;
+
+              g_assert_cmpfloat (h->out[o], ==, h->in[i]);
+              sums[i] += h->dout[o];
+            }
+
+      memcpy (h->din, start, h->n_in * sizeof (float));
+      run_backward (h);
+      for (gsize i = 0; i < h->n_in; i++)
+        g_assert_cmpfloat (h->din[i], ==, start[i] + sums[i]);
+
+      for (gsize i = 0; i < h->n_in; i++)
+        h->din[i] = NAN;
+      pass.batch = h->batch;
+      pass.in = h->in;
+      pass.out = h->out;
+      pass.dout = h->dout;
+      pass.din = h->din;
+      pass.din_write = TRUE;
+      h->layer->klass->backward (h->layer, &pass);
+      g_assert_cmpmem (h->din, h->n_in * sizeof (float), sums, h->n_in * sizeof (float));
+    }
 }
 
 /* ---- batch norm ---------------------------------------------------------- */
@@ -859,6 +1005,54 @@ test_batchnorm_statistics (void)
 }
 
 /* ---- activations, reshapes, dropout, VAE -------------------------------- */
+
+/* ReLU's eight-at-a-time loops and their tail against the one-line rule,
+ * on zeros of both signs and NaN among the values: forward (also in
+ * place), and backward adding and writing (din_write). */
+static void
+test_relu_naive (void)
+{
+  g_autoptr(Harness) h = harness_new ("{\"type\":\"relu\"}", (LabShape) { 5, 3, 7 }, 3, 0);
+  g_autofree float *start = g_new (float, h->n_in);
+  g_autofree float *inplace = NULL;
+  LabPass pass = { 0 };
+
+  for (gsize i = 0; i < h->n_in; i++)
+    h->in[i] = i % 11 == 0 ? 0.0f : i % 13 == 0 ? -0.0f : i % 29 == 0 ? NAN
+               : (float) lab_rng_below (&h->rng, 200) - 100;
+  for (gsize i = 0; i < h->n_out; i++)
+    h->dout[i] = (float) lab_rng_below (&h->rng, 200) - 100;
+  fill_uniform (start, h->n_in, -8, 8, &h->rng);
+  run_forward (h);
+  for (gsize i = 0; i < h->n_in; i++)
+    {
+      float want = h->in[i] < 0.f ? 0.f : h->in[i];
+
+      g_assert_cmpmem (&h->out[i], sizeof (float), &want, sizeof (float));
+    }
+
+  inplace = g_memdup2 (h->in, h->n_in * sizeof (float));
+  pass.batch = h->batch;
+  pass.in = inplace;
+  pass.out = inplace;
+  h->layer->klass->forward (h->layer, &pass);
+  g_assert_cmpmem (inplace, h->n_in * sizeof (float), h->out, h->n_out * sizeof (float));
+
+  memcpy (h->din, start, h->n_in * sizeof (float));
+  run_backward (h);
+  for (gsize i = 0; i < h->n_in; i++)
+    g_assert_cmpfloat (h->din[i], ==, start[i] + (h->out[i] > 0.f ? h->dout[i] : 0.f));
+
+  for (gsize i = 0; i < h->n_in; i++)
+    h->din[i] = NAN;
+  pass.out = h->out;
+  pass.dout = h->dout;
+  pass.din = h->din;
+  pass.din_write = TRUE;
+  h->layer->klass->backward (h->layer, &pass);
+  for (gsize i = 0; i < h->n_in; i++)
+    g_assert_cmpfloat (h->din[i], ==, h->out[i] > 0.f ? h->dout[i] : 0.f);
+}
 
 static void
 test_activations (void)
@@ -1318,8 +1512,11 @@ main (int   argc,
   g_test_add_func ("/layers/conv2d/gray-weight-grad", test_conv2d_gray_weight_grad);
   g_test_add_func ("/layers/maxpool2d", test_maxpool);
   g_test_add_func ("/layers/maxpool2d/ties", test_maxpool_ties);
+  g_test_add_func ("/layers/maxpool2d/naive", test_maxpool_naive);
   g_test_add_func ("/layers/avgpool2d", test_avgpool);
   g_test_add_func ("/layers/upsample2d", test_upsample);
+  g_test_add_func ("/layers/upsample2d/naive", test_upsample_naive);
+  g_test_add_func ("/layers/relu/naive", test_relu_naive);
   g_test_add_func ("/layers/batchnorm/gradients", test_batchnorm_gradients);
   g_test_add_func ("/layers/batchnorm/statistics", test_batchnorm_statistics);
   g_test_add_func ("/layers/activations", test_activations);

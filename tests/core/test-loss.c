@@ -39,6 +39,59 @@ test_loss_bce_values (void)
     }
 }
 
+/* The four-at-a-time path (float, vector log) against the formula in
+ * double, element by element (one element at a time is the scalar
+ * tail), on predictions across (0, 1) including 0, 1, subnormals, values
+ * next to 1 and the clamp at -100, and a NaN. */
+static void
+test_loss_bce_vector (void)
+{
+  static const float special[] = { 0.0f, 1.0f, 1e-45f, 1e-40f, 1.2e-38f, 1e-30f, 1e-12f,
+                                   0.99999994f, 0.9999999f, 0.5f, 1e-44f, 3e-39f };
+  const gsize n = 4000;
+  g_autofree float *pred = g_new (float, n), *target = g_new (float, n), *grad = g_new (float, n);
+  double want = 0;
+  float one_grad;
+  guint32 state = 1;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      state = state * 1664525u + 1013904223u;
+      pred[i] = i < G_N_ELEMENTS (special) ? special[i] : (float) (state >> 8) * 0x1p-24f;
+      target[i] = (float) ((i * 37) % 101) / 100.0f;
+    }
+  for (gsize i = 0; i < n; i++)
+    {
+      double p = pred[i], t = target[i];
+      double lp = p > 0 ? MAX (log (p), -100.0) : -100.0;
+      double lq = 1 - p > 0 ? MAX (log (1 - p), -100.0) : -100.0;
+
+      /* each element alone: the scalar code in double */
+      g_assert_cmpfloat_with_epsilon (lab_loss_bce (pred + i, target + i, 1, &one_grad),
+                                      -(t * lp + (1 - t) * lq), 1e-9);
+      want -= t * lp + (1 - t) * lq;
+    }
+  want /= n;
+  g_assert_cmpfloat_with_epsilon (lab_loss_bce (pred, target, n, grad), want, 1e-6 * want);
+  for (gsize i = 0; i < n; i++)
+    {
+      double p = pred[i], t = target[i];
+      double g = (p - t) / MAX (p * (1 - p), 1e-12) / n;
+
+      g_assert_cmpfloat_with_epsilon (grad[i], g, 1e-5 * fabs (g) + 1e-30);
+    }
+
+  /* NaN predicted: both clamped logs give -100 (a term of 100), as in the
+   * scalar code */
+  pred[1] = NAN;
+  target[1] = 0.5f;
+  g_assert_cmpfloat_with_epsilon (lab_loss_bce (pred + 1, target + 1, 1, NULL), 100.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (lab_loss_bce (pred, target, 4, NULL),
+                                  (lab_loss_bce (pred, target, 1, NULL) + 100.0
+                                   + lab_loss_bce (pred + 2, target + 2, 1, NULL)
+                                   + lab_loss_bce (pred + 3, target + 3, 1, NULL)) / 4, 1e-5);
+}
+
 /* A saturated sigmoid gives exactly 0 or 1: the loss must stay finite, as
  * PyTorch's does (each log clamped at -100). Expected values from
  * F.binary_cross_entropy([0, 1, 0, 1, 0.3], [1, 1, 0, 0, 0.6]) in torch 1.13. */
@@ -302,6 +355,62 @@ test_optim_finite_check (void)
   x[36] = 0;
   x[0] = INFINITY;
   g_assert_false (lab_floats_finite (x, G_N_ELEMENTS (x)));
+  /* every lane of the four-at-a-time loop */
+  x[0] = 0;
+  for (guint i = 17; i < 21; i++)
+    {
+      x[i] = NAN;
+      g_assert_false (lab_floats_finite (x, G_N_ELEMENTS (x)));
+      x[i] = 0;
+    }
+  g_assert_true (lab_floats_finite (x, G_N_ELEMENTS (x)));
+}
+
+/* Adam's four-at-a-time loop gives the bits of torch.optim.Adam's formula
+ * in float, evaluated one value at a time in the same order; with weight
+ * decay (the one-at-a-time loop) too. */
+static void
+test_optim_adam_bits (void)
+{
+  const gsize n = 1003;
+
+  for (int decay = 0; decay < 2; decay++)
+    {
+      LabOptimConfig c;
+      g_autoptr(LabOptim) optim = NULL;
+      g_autofree float *p = g_new (float, n), *g = g_new (float, n), *want = g_new (float, n);
+      g_autofree float *m = g_new0 (float, n), *v = g_new0 (float, n);
+      guint32 state = 7;
+
+      lab_optim_config_init (&c, LAB_OPTIM_ADAM);
+      c.weight_decay = decay ? 0.01 : 0;
+      optim = lab_optim_new (&c, n, NULL);
+      for (gsize i = 0; i < n; i++)
+        p[i] = want[i] = (float) i / n - 0.5f;
+      for (int step = 1; step <= 3; step++)
+        {
+          const float b1 = 0.9f, b2 = 0.999f, one_b1 = (float) (1.0 - 0.9), one_b2 = (float) (1.0 - 0.999);
+          const float step_size = (float) (1e-3 / (1.0 - pow (0.9, step)));
+          const float bc2_sqrt = (float) sqrt (1.0 - pow (0.999, step));
+          const float wd = (float) c.weight_decay;
+
+          for (gsize i = 0; i < n; i++)
+            {
+              state = state * 1664525u + 1013904223u;
+              g[i] = ((float) (state >> 8) * 0x1p-24f - 0.5f) * (i % 3 == 0 ? 1e-6f : 1.0f);
+            }
+          for (gsize i = 0; i < n; i++)
+            {
+              float gi = wd != 0 ? g[i] + wd * want[i] : g[i];
+
+              m[i] = m[i] * b1 + one_b1 * gi;
+              v[i] = v[i] * b2 + one_b2 * gi * gi;
+              want[i] -= step_size * (m[i] / (sqrtf (v[i]) / bc2_sqrt + 1e-8f));
+            }
+          lab_optim_step (optim, p, g, -1);
+          g_assert_cmpmem (p, n * sizeof (float), want, n * sizeof (float));
+        }
+    }
 }
 
 static void
@@ -323,6 +432,7 @@ main (int argc, char **argv)
   g_test_add_func ("/loss/mse", test_loss_mse_values);
   g_test_add_func ("/loss/bce", test_loss_bce_values);
   g_test_add_func ("/loss/bce-safe", test_loss_bce_safe_at_0_and_1);
+  g_test_add_func ("/loss/bce-vector", test_loss_bce_vector);
   g_test_add_func ("/loss/softmax-ce", test_loss_softmax_ce_values);
   g_test_add_func ("/loss/gradients", test_loss_gradients_numeric);
   g_test_add_func ("/loss/fused-softmax", test_loss_fused_softmax_matches_unfused);
@@ -332,6 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/optim/adam-first-step", test_optim_adam_first_step);
   g_test_add_func ("/optim/clipping", test_optim_clipping);
   g_test_add_func ("/optim/finite", test_optim_finite_check);
+  g_test_add_func ("/optim/adam-bits", test_optim_adam_bits);
   g_test_add_func ("/optim/bad-config", test_optim_rejects_bad_config);
   return g_test_run ();
 }

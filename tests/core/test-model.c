@@ -547,6 +547,48 @@ test_model_threads (void)
     }
 }
 
+/* Backward runs element-wise layers that write din in place, G_x over
+ * G_y, in the model's own buffers only: from the caller's G_y (backward_from,
+ * into dae-keras32's sigmoid, on two threads) the caller's array is left
+ * as it was, and the gradients are those of the same G_y coming from the
+ * model's loss. */
+static void
+test_model_backward_from_caller (void)
+{
+  g_autoptr(LabModel) model = new_preset ("dae-keras32", 4);
+  g_autoptr(GError) error = NULL;
+  const guint n = 5;
+  const gsize size = 784, n_params = lab_model_n_params (model);
+  g_autofree float *x = g_new (float, n * size), *target = g_new (float, n * size);
+  g_autofree float *dout = g_new (float, n * size), *kept = NULL, *from_loss = NULL;
+  double norm = 0;
+
+  fill_uniform (x, n * size, 21);
+  fill_uniform (target, n * size, 22);
+  g_assert_true (lab_model_set_threads (model, 2, &error));
+  g_assert_true (lab_model_set_batch (model, n, &error));
+  g_assert_no_error (error);
+
+  lab_model_forward (model, x, n, TRUE);
+  lab_model_loss (model, target, n);
+  lab_model_zero_grad (model);
+  lab_model_backward (model, n);
+  from_loss = g_memdup2 (lab_model_grads (model), n_params * sizeof (float));
+
+  lab_loss_bce (lab_model_forward (model, x, n, TRUE), target, n * size, dout);
+  kept = g_memdup2 (dout, n * size * sizeof (float));
+  lab_model_zero_grad (model);
+  lab_model_backward_from (model, dout, n);
+  g_assert_cmpmem (dout, n * size * sizeof (float), kept, n * size * sizeof (float));
+  for (gsize i = 0; i < n_params; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (lab_model_grads (model)[i], from_loss[i],
+                                      1e-6 + 1e-5 * fabsf (from_loss[i]));
+      norm += from_loss[i] * from_loss[i];
+    }
+  g_assert_cmpfloat (norm, >, 0);
+}
+
 /* A layer that may write din (LAB_LAYER_WRITES_DIN) gives, writing over
  * garbage, what it gives adding to zeros: every path of conv2d (kn2row,
  * adjoint, col2im, direct) and the activations and upsampling. */
@@ -644,5 +686,6 @@ main (int argc, char **argv)
   g_test_add_func ("/model/backward-mode", test_model_backward_mode);
   g_test_add_func ("/model/threads", test_model_threads);
   g_test_add_func ("/model/din-write", test_model_din_write);
+  g_test_add_func ("/model/backward-from-caller", test_model_backward_from_caller);
   return g_test_run ();
 }

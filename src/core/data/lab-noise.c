@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-core"
 
 #include "lab-noise.h"
+#include "lab-vmath-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -123,18 +124,39 @@ lab_noise_to_string (const LabNoise *noise)
   return g_strdup_printf ("%s:%s", lab_noise_type_name (noise->type), number);
 }
 
-/* x (count) */
+/* x (count). The normals come in blocks from lab_rng_normals (float Box-
+ * Muller, vectorised): per-value lab_rng_normal in double took 1% of a
+ * dae-keras32 training step. */
 static void
 apply_gaussian (float  *x,
                 gsize   count,
                 float   f,
                 LabRng *rng)
 {
-  for (gsize i = 0; i < count; i++)
-    {
-      float v = x[i] + f * (float) lab_rng_normal (rng);
+  float z[256];
 
-      x[i] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+  for (gsize i = 0; i < count; i += G_N_ELEMENTS (z))
+    {
+      const gsize m = MIN (count - i, G_N_ELEMENTS (z));
+      float *xi = x + i;
+      gsize j = 0;
+
+      lab_rng_normals (rng, z, m);
+      for (; j + 4 <= m; j += 4)
+        {
+          LabF4 v = lab_f4_load (xi + j) + lab_f4 (f) * lab_f4_load (z + j);
+
+          /* clip to [0, 1]: below 0 gives 0, above 1 gives 1, NaN stays */
+          v = lab_f4_select (v < lab_f4 (0.f), lab_f4 (0.f), v);
+          v = lab_f4_select (v > lab_f4 (1.f), lab_f4 (1.f), v);
+          lab_f4_store (xi + j, v);
+        }
+      for (; j < m; j++)
+        {
+          float v = xi[j] + f * z[j];
+
+          xi[j] = v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+        }
     }
 }
 

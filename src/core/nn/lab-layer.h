@@ -98,7 +98,9 @@ typedef enum
    * next layer may not overwrite it in place. */
   LAB_LAYER_READS_OUTPUT      = 1 << 2,
   /* Backward honours LabPass.din_write: it then writes every element of
-   * din instead of adding to it, and the model need not zero din first. */
+   * din instead of adding to it, and the model need not zero din first.
+   * A layer with this flag and LAB_LAYER_IN_PLACE must also work with
+   * din == dout: the model then writes G_X over G_Y in the same buffer. */
   LAB_LAYER_WRITES_DIN        = 1 << 3,
 } LabLayerFlags;
 

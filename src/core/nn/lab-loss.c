@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-core"
 
 #include "lab-loss.h"
+#include "lab-vmath-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -74,6 +75,20 @@ clamped_log (double x)
   return x > 0 ? MAX (log (x), -100.0) : -100.0;
 }
 
+/* clamped_log of four values: ln x, at least -100; -100 for x <= 0 or
+ * NaN. Subnormal x (below FLT_MIN, where the vector log does not apply)
+ * are scaled by 2^24 first and have 24 ln 2 taken off again. */
+static inline LabF4
+clamped_log4 (LabF4 x)
+{
+  const LabI4 tiny = x < lab_f4 (0x1p-126f);
+  LabF4 lg = lab_f4_log (lab_f4_select (tiny, x * lab_f4 (0x1p24f), x))
+             - lab_f4_select (tiny, lab_f4 (16.635532333438687f), lab_f4 (0.f));
+
+  lg = lab_f4_select (lg > lab_f4 (-100.f), lg, lab_f4 (-100.f));
+  return lab_f4_select (x > lab_f4 (0.f), lg, lab_f4 (-100.f));
+}
+
 static double
 bce_part (const float *pred,
           const float *target,
@@ -81,12 +96,31 @@ bce_part (const float *pred,
           gsize        total,
           float       *grad)
 {
+  typedef double D4 __attribute__ ((vector_size (32)));
   double sum = 0;
   double inv_n = 1.0 / (double) total;
+  const LabF4 one = lab_f4 (1.f), floor = lab_f4 (1e-12f), inv4 = lab_f4 ((float) inv_n);
+  D4 acc = { 0 };
+  gsize i = 0;
 
   /* L = -1/n sum t log p + (1 - t) log (1 - p)
-   * dL/dp = (p - t) / max (p (1 - p), 1e-12) / n */
-  for (gsize i = 0; i < n; i++)
+   * dL/dp = (p - t) / max (p (1 - p), 1e-12) / n
+   * Four at a time in float (a vector log: two double logs per pixel were
+   * 1% of a dae-keras32 step), summed in double. */
+  for (; i + 4 <= n; i += 4)
+    {
+      LabF4 p = lab_f4_load (pred + i), t = lab_f4_load (target + i), q = one - p;
+
+      acc -= __builtin_convertvector (t * clamped_log4 (p) + (one - t) * clamped_log4 (q), D4);
+      if (grad)
+        {
+          LabF4 pq = p * q;
+
+          lab_f4_store (grad + i, (p - t) / lab_f4_select (pq > floor, pq, floor) * inv4);
+        }
+    }
+  sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  for (; i < n; i++)
     {
       double p = pred[i], t = target[i];
       sum -= t * clamped_log (p) + (1.0 - t) * clamped_log (1.0 - p);

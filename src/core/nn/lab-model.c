@@ -3,6 +3,7 @@
 #include "lab-model.h"
 #include "lab-optim.h"
 #include "lab-team.h"
+#include "lab-vmath-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -792,13 +793,17 @@ lane_backward (LabModel  *self,
     }
 }
 
-/* y[0..n) += x[0..n) */
+/* y[0..n) += x[0..n), four at a time */
 static void
 add_to (float       *restrict y,
         const float *restrict x,
         gsize                 n)
 {
-  for (gsize i = 0; i < n; i++)
+  gsize i = 0;
+
+  for (; i + 4 <= n; i += 4)
+    lab_f4_store (y + i, lab_f4_load (y + i) + lab_f4_load (x + i));
+  for (; i < n; i++)
     y[i] += x[i];
 }
 
@@ -1009,7 +1014,8 @@ regroup (LabModel *self,
 /* Backward through layers [frozen, top), dout being dL/d(output of top - 1)
  * (in lane layout when it is dbuf[0], packed when it is the caller's), in
  * the mode of the last forward. Gradients ping-pong between dbuf[0] and
- * dbuf[1]; each din is zeroed because layers accumulate into it, unless
+ * dbuf[1] (an element-wise layer that writes din stays in the buffer of
+ * its dout); each din is zeroed because layers accumulate into it, unless
  * the layer writes it (din_write). Runs of per-sample layers go through
  * the lanes, whose parameter gradients are then added to the model's. */
 static void
@@ -1022,6 +1028,7 @@ backward_range (LabModel    *self,
   const guint active = active_lanes (self, n);
   gboolean external = dout != self->dbuf[0] && dout != self->dbuf[1];
   gboolean packed = external;   /* the layout of the current G_y */
+  gboolean caller = external;   /* dout is the caller's: read only */
   Job job = { 0 };
   gboolean lanes_used = FALSE;
 
@@ -1029,10 +1036,22 @@ backward_range (LabModel    *self,
     return;
   for (guint i = top; i-- > self->frozen;)
     {
+      const LabLayerFlags flags = self->layers[i]->klass->flags;
+
       self->bw_dout[i] = dout;
-      self->bw_din[i] = i > self->frozen ? (dout == self->dbuf[0] ? self->dbuf[1] : self->dbuf[0])
-                                         : NULL;
+      if (i == self->frozen)
+        self->bw_din[i] = NULL;
+      /* An element-wise layer that writes din works in place: its G_x
+       * over its G_y, in the same rows (lane layout; never over the
+       * caller's G_y). Half the memory traffic of a fresh buffer: the
+       * first ReLU of dae-keras32 backward goes from 0.40 to 0.25 ms per
+       * 64 images. */
+      else if ((flags & LAB_LAYER_IN_PLACE) && (flags & LAB_LAYER_WRITES_DIN) && !caller)
+        self->bw_din[i] = (float *) dout;
+      else
+        self->bw_din[i] = dout == self->dbuf[0] ? self->dbuf[1] : self->dbuf[0];
       dout = self->bw_din[i];
+      caller = FALSE;
     }
 
   job.kind = JOB_BACKWARD;

@@ -52,6 +52,37 @@ upsample_setup (LabLayer  *layer,
   return TRUE;
 }
 
+/* Scale 2, input rows of 4 pixels or more: every 4 input pixels become 8
+ * outputs stored in both rows of their blocks. The last 1-3 pixels of a
+ * row go as the row's last four, storing again what the block before
+ * stored (a 7-pixel row is 2 blocks, not 1 and 3 pixels one by one). */
+static void
+upsample2_plane (float       *y,
+                 const float *x,
+                 guint        h,
+                 guint        w)
+{
+  const gsize ow = (gsize) 2 * w;
+
+  for (guint iy = 0; iy < h; iy++)
+    {
+      const float *xr = x + (gsize) iy * w;
+      float *r0 = y + (gsize) 2 * iy * ow, *r1 = r0 + ow;
+
+      for (guint ix = 0; ix < w; ix += 4)
+        {
+          const guint i = MIN (ix, w - 4);
+          LabV4 v = lab_v4_load (xr + i);
+          LabV4 lo = LAB_V4_SHUFFLE (v, v, 0, 0, 1, 1), hi = LAB_V4_SHUFFLE (v, v, 2, 2, 3, 3);
+
+          lab_v4_store (r0 + 2 * i, lo);
+          lab_v4_store (r0 + 2 * i + 4, hi);
+          lab_v4_store (r1 + 2 * i, lo);
+          lab_v4_store (r1 + 2 * i + 4, hi);
+        }
+    }
+}
+
 static void
 upsample_forward (LabLayer      *layer,
                   const LabPass *pass)
@@ -65,21 +96,17 @@ upsample_forward (LabLayer      *layer,
       const float *x = pass->in + pl * in.h * in.w;
       float *y = pass->out + pl * out.h * out.w;
 
+      if (s == 2 && in.w >= 4)
+        {
+          upsample2_plane (y, x, in.h, in.w);
+          continue;
+        }
       for (guint iy = 0; iy < in.h; iy++)
         {
           const float *xr = x + (gsize) iy * in.w;
           float *row = y + (gsize) iy * s * out.w;
-          guint ix = 0;
 
-          if (s == 2)
-            for (; ix + 4 <= in.w; ix += 4)
-              {
-                LabV4 v = lab_v4_load (xr + ix);
-
-                lab_v4_store (row + 2 * ix, LAB_V4_SHUFFLE (v, v, 0, 0, 1, 1));
-                lab_v4_store (row + 2 * ix + 4, LAB_V4_SHUFFLE (v, v, 2, 2, 3, 3));
-              }
-          for (; ix < in.w; ix++)
+          for (guint ix = 0; ix < in.w; ix++)
             for (guint j = 0; j < s; j++)
               row[ix * s + j] = xr[ix];
           /* the other s-1 rows of the block repeat the first */
@@ -87,6 +114,18 @@ upsample_forward (LabLayer      *layer,
             memcpy (row + (gsize) j * out.w, row, out.w * sizeof (float));
         }
     }
+}
+
+/* Sums of the 2×2 blocks of four neighbouring input pixels, from the 8
+ * values of both output rows: rows first, then neighbours pairwise. */
+static inline LabV4
+block2_sums (const float *r0,
+             const float *r1)
+{
+  LabV4 lo = lab_v4_load (r0) + lab_v4_load (r1);
+  LabV4 hi = lab_v4_load (r0 + 4) + lab_v4_load (r1 + 4);
+
+  return LAB_V4_SHUFFLE (lo, hi, 0, 2, 4, 6) + LAB_V4_SHUFFLE (lo, hi, 1, 3, 5, 7);
 }
 
 static void
@@ -112,25 +151,35 @@ upsample_backward (LabLayer      *layer,
           float *dxr = dx + (gsize) iy * in.w;
           guint ix = 0;
 
-          if (s == 2)
+          if (s == 2 && in.w >= 4)
             {
-              /* both rows of the blocks at once, then neighbours pairwise */
               const float *r0 = dy + (gsize) 2 * iy * out.w, *r1 = r0 + out.w;
 
               for (; ix + 4 <= in.w; ix += 4)
+                lab_v4_store (dxr + ix, (write ? zero : lab_v4_load (dxr + ix))
+                                        + block2_sums (r0 + 2 * ix, r1 + 2 * ix));
+              /* Writing, the last 1-3 pixels as the row's last four (as
+               * forward); adding, one by one, so none is added twice. */
+              if (write && ix < in.w)
                 {
-                  LabV4 lo = lab_v4_load (r0 + 2 * ix) + lab_v4_load (r1 + 2 * ix);
-                  LabV4 hi = lab_v4_load (r0 + 2 * ix + 4) + lab_v4_load (r1 + 2 * ix + 4);
-                  LabV4 even = LAB_V4_SHUFFLE (lo, hi, 0, 2, 4, 6);
-                  LabV4 odd = LAB_V4_SHUFFLE (lo, hi, 1, 3, 5, 7);
-
-                  lab_v4_store (dxr + ix, (write ? zero : lab_v4_load (dxr + ix)) + even + odd);
+                  ix = in.w - 4;
+                  lab_v4_store (dxr + ix, zero + block2_sums (r0 + 2 * ix, r1 + 2 * ix));
+                  ix = in.w;
                 }
             }
           for (; ix < in.w; ix++)
             {
               float sum = 0.f;
 
+              if (s == 2)
+                {
+                  /* the blocks' order of additions, so that adding and
+                   * writing give the same bits */
+                  const float *r0 = dy + (gsize) 2 * iy * out.w + 2 * ix, *r1 = r0 + out.w;
+
+                  dxr[ix] = (write ? 0.f : dxr[ix]) + ((r0[0] + r1[0]) + (r0[1] + r1[1]));
+                  continue;
+                }
               for (guint j = 0; j < s; j++)
                 for (guint i = 0; i < s; i++)
                   sum += dy[((gsize) iy * s + j) * out.w + ix * s + i];
