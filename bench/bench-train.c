@@ -602,7 +602,8 @@ main (int   argc,
           "%.1f GFLOP/s (one thread: %.1f). Ours: %u threads, each taking an equal share "
           "of every batch (OpenBLAS at one thread). Training: batch %d, Gaussian noise %g, Adam, "
           "one epoch of the first %d MNIST images, median of %d runs (PyTorch: median of "
-          "its %s epochs); GFLOP/s counts 6 × forward MACs per image. Forward: eval mode, "
+          "its %s epochs); GFLOP/s are effective: 6 × the direct convolution's forward MACs "
+          "per image, whatever algorithm runs (Winograd needs fewer). Forward: eval mode, "
           "median of %d passes.\n\n",
           cores, peak_all, peak_one, threads ? threads : cores, BATCH, NOISE, limit, reps,
           TORCH_EPOCHS, runs);
