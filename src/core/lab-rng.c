@@ -130,32 +130,32 @@ normals8 (LabRng *rng,
    * 16-byte vectors would stall store forwarding */
   const guint64 d0 = next (rng), d1 = next (rng), d2 = next (rng), d3 = next (rng);
   LabU4 a, k;
-  LabF4 u, r, x, z, s, c, sn, cs;
-  LabI4 swap;
+  LabV4 u, r, x, z, s, c, sn, cs;
+  LabV4i swap;
 
   a = (LabU4) { (guint32) d0, (guint32) d1, (guint32) d2, (guint32) d3 };
-  u = __builtin_convertvector ((LabI4) { (gint32) (d0 >> 40), (gint32) (d1 >> 40),
+  u = __builtin_convertvector ((LabV4i) { (gint32) (d0 >> 40), (gint32) (d1 >> 40),
                                          (gint32) (d2 >> 40), (gint32) (d3 >> 40) } + 1,
-                               LabF4) * lab_f4 (0x1p-24f);
-  r = lab_f4_sqrt (lab_f4 (-2.f) * lab_f4_log (u));
+                               LabV4) * lab_v4_splat (0x1p-24f);
+  r = lab_v4_sqrt (lab_v4_splat (-2.f) * lab_v4_log (u));
 
   k = (a + 0x20000000u) >> 30;
-  x = __builtin_convertvector ((LabI4) (a - (k << 30)), LabF4)
-      * lab_f4 ((float) (2 * G_PI / 4294967296.0));
+  x = __builtin_convertvector ((LabV4i) (a - (k << 30)), LabV4)
+      * lab_v4_splat ((float) (2 * G_PI / 4294967296.0));
   z = x * x;
-  s = ((lab_f4 (-1.9515295891e-4f) * z + lab_f4 (8.3321608736e-3f)) * z
-       - lab_f4 (1.6666654611e-1f)) * z * x + x;
-  c = ((lab_f4 (2.443315711809948e-5f) * z - lab_f4 (1.388731625493765e-3f)) * z
-       + lab_f4 (4.166664568298827e-2f)) * z * z - lab_f4 (0.5f) * z + lab_f4 (1.f);
+  s = ((lab_v4_splat (-1.9515295891e-4f) * z + lab_v4_splat (8.3321608736e-3f)) * z
+       - lab_v4_splat (1.6666654611e-1f)) * z * x + x;
+  c = ((lab_v4_splat (2.443315711809948e-5f) * z - lab_v4_splat (1.388731625493765e-3f)) * z
+       + lab_v4_splat (4.166664568298827e-2f)) * z * z - lab_v4_splat (0.5f) * z + lab_v4_splat (1.f);
   /* sin(kπ/2 + x), cos(kπ/2 + x) for k = 0..3:
    * (s, c), (c, -s), (-s, -c), (-c, s) */
   swap = (k & 1) != 0;
-  sn = lab_f4_select (swap, c, s);
-  cs = lab_f4_select (swap, s, c);
-  sn = (LabF4) ((LabI4) sn ^ (LabI4) ((k & 2) << 30));
-  cs = (LabF4) ((LabI4) cs ^ (LabI4) (((k + 1) & 2) << 30));
-  lab_f4_store (out, sn * r);
-  lab_f4_store (out + 4, cs * r);
+  sn = lab_v4_select (swap, c, s);
+  cs = lab_v4_select (swap, s, c);
+  sn = (LabV4) ((LabV4i) sn ^ (LabV4i) ((k & 2) << 30));
+  cs = (LabV4) ((LabV4i) cs ^ (LabV4i) (((k + 1) & 2) << 30));
+  lab_v4_store (out, sn * r);
+  lab_v4_store (out + 4, cs * r);
 }
 
 void

@@ -1,9 +1,10 @@
 #pragma once
 
-/* Four-lane float math for the core's bulk loops outside the layers (the
- * normal generator, the BCE loss, Adam), as GCC's vector extension: SSE2
- * on x86-64, NEON on aarch64, plain lanes elsewhere. Loads and stores go
- * through memcpy, so any alignment is fine. Private to src/core. */
+/* Four- and eight-lane float math for the core's bulk loops (the layers,
+ * the normal generator, the BCE loss, Adam, t-SNE), as GCC's vector
+ * extension: SSE2 on x86-64, NEON on aarch64, plain lanes elsewhere. Loads
+ * and stores go through memcpy, so any alignment is fine. Private to
+ * src/core. */
 
 #include <glib.h>
 #include <math.h>
@@ -17,85 +18,116 @@
 
 G_BEGIN_DECLS
 
-typedef float   LabF4 __attribute__ ((vector_size (16)));
-typedef gint32  LabI4 __attribute__ ((vector_size (16)));   /* also comparison masks */
-typedef guint32 LabU4 __attribute__ ((vector_size (16)));
+/* Four floats as one SSE (or NEON) value, for the loops GCC would not
+ * vectorise at -O2 (variable trip counts). Loads and stores go through
+ * memcpy, so any alignment is fine. */
+typedef float LabV4 __attribute__ ((vector_size (16)));
+/* Comparisons of LabV4 give a LabV4i mask: all ones where true. */
+typedef gint32 LabV4i __attribute__ ((vector_size (16)));
 
-static inline LabF4
-lab_f4 (float x)
+static inline LabV4
+lab_v4_load (const float *p)
 {
-  return (LabF4) { x, x, x, x };
-}
-
-static inline LabF4
-lab_f4_load (const float *p)
-{
-  LabF4 v;
+  LabV4 v;
 
   memcpy (&v, p, sizeof v);
   return v;
 }
 
 static inline void
-lab_f4_store (float *p,
-              LabF4  v)
+lab_v4_store (float *p,
+              LabV4  v)
 {
   memcpy (p, &v, sizeof v);
 }
 
-/* mask ? a : b, lane by lane */
-static inline LabF4
-lab_f4_select (LabI4 mask,
-               LabF4 a,
-               LabF4 b)
+static inline LabV4
+lab_v4_splat (float x)
 {
-  return (LabF4) (((LabI4) a & mask) | ((LabI4) b & ~mask));
+  return (LabV4) { x, x, x, x };
 }
 
+/* mask ? a : b, lane by lane */
+static inline LabV4
+lab_v4_select (LabV4i mask,
+               LabV4  a,
+               LabV4  b)
+{
+  return (LabV4) (((LabV4i) a & mask) | ((LabV4i) b & ~mask));
+}
+
+/* Lanes of two vectors by index (0-3 from a, 4-7 from b). */
+#if defined(__clang__)
+# define LAB_V4_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shufflevector (a, b, i0, i1, i2, i3)
+#else
+# define LAB_V4_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shuffle (a, b, (LabV4i) { i0, i1, i2, i3 })
+#endif
+
+typedef guint32 LabU4 __attribute__ ((vector_size (16)));
+
+/* Eight floats: two SSE registers by default, one AVX register in the
+ * builds LAB_SIMD_CLONES adds. Macros, not functions: passing a 32-byte
+ * vector by value changes the calling convention between the builds
+ * (-Wpsabi). */
+typedef float  LabV8  __attribute__ ((vector_size (32)));
+typedef gint32 LabV8i __attribute__ ((vector_size (32)));
+
+#define LAB_V8_SPLAT(x) ((LabV8) { (x), (x), (x), (x), (x), (x), (x), (x) })
+#define LAB_V8_LOAD(v, p) memcpy (&(v), (p), sizeof (LabV8))
+#define LAB_V8_STORE(p, v) memcpy ((p), &(v), sizeof (LabV8))
+
+/* A hot loop's function compiled twice, for AVX2 + FMA (x86-64-v3) and
+ * for the baseline, the one to use picked at load time. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+# define LAB_SIMD_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
+#else
+# define LAB_SIMD_CLONES
+#endif
+
 /* Correctly rounded, as sqrtf. */
-static inline LabF4
-lab_f4_sqrt (LabF4 x)
+static inline LabV4
+lab_v4_sqrt (LabV4 x)
 {
 #if defined(__SSE__)
-  return (LabF4) _mm_sqrt_ps ((__m128) x);
+  return (LabV4) _mm_sqrt_ps ((__m128) x);
 #elif defined(__ARM_NEON) && defined(__aarch64__)
   return vsqrtq_f32 (x);
 #else
-  return (LabF4) { sqrtf (x[0]), sqrtf (x[1]), sqrtf (x[2]), sqrtf (x[3]) };
+  return (LabV4) { sqrtf (x[0]), sqrtf (x[1]), sqrtf (x[2]), sqrtf (x[3]) };
 #endif
 }
 
 /* ln x for positive normal x (from FLT_MIN up; anything else gives
  * garbage), as Cephes' logf: x = m 2^e with m in [sqrt(1/2), sqrt(2)),
  * ln m from a polynomial in m - 1; within about 1 ulp of logf. */
-static inline LabF4
-lab_f4_log (LabF4 x)
+static inline LabV4
+lab_v4_log (LabV4 x)
 {
-  LabI4 bits, small;
-  LabF4 m, e, z, y;
+  LabV4i bits, small;
+  LabV4 m, e, z, y;
 
   memcpy (&bits, &x, sizeof bits);
-  e = __builtin_convertvector ((bits >> 23) - 126, LabF4);
+  e = __builtin_convertvector ((bits >> 23) - 126, LabV4);
   bits = (bits & 0x007fffff) | 0x3f000000;   /* m in [0.5, 1) */
   memcpy (&m, &bits, sizeof m);
-  small = m < lab_f4 (0.707106781186547524f);
+  small = m < lab_v4_splat (0.707106781186547524f);
   /* below sqrt(1/2): 2m - 1 with e - 1, else m - 1 */
-  e -= (LabF4) ((LabI4) lab_f4 (1.f) & small);
-  m = m + (LabF4) ((LabI4) m & small) - lab_f4 (1.f);
+  e -= (LabV4) ((LabV4i) lab_v4_splat (1.f) & small);
+  m = m + (LabV4) ((LabV4i) m & small) - lab_v4_splat (1.f);
   z = m * m;
-  y = lab_f4 (7.0376836292e-2f);
-  y = y * m - lab_f4 (1.1514610310e-1f);
-  y = y * m + lab_f4 (1.1676998740e-1f);
-  y = y * m - lab_f4 (1.2420140846e-1f);
-  y = y * m + lab_f4 (1.4249322787e-1f);
-  y = y * m - lab_f4 (1.6668057665e-1f);
-  y = y * m + lab_f4 (2.0000714765e-1f);
-  y = y * m - lab_f4 (2.4999993993e-1f);
-  y = y * m + lab_f4 (3.3333331174e-1f);
+  y = lab_v4_splat (7.0376836292e-2f);
+  y = y * m - lab_v4_splat (1.1514610310e-1f);
+  y = y * m + lab_v4_splat (1.1676998740e-1f);
+  y = y * m - lab_v4_splat (1.2420140846e-1f);
+  y = y * m + lab_v4_splat (1.4249322787e-1f);
+  y = y * m - lab_v4_splat (1.6668057665e-1f);
+  y = y * m + lab_v4_splat (2.0000714765e-1f);
+  y = y * m - lab_v4_splat (2.4999993993e-1f);
+  y = y * m + lab_v4_splat (3.3333331174e-1f);
   y = y * m * z;
-  y += lab_f4 (-2.12194440e-4f) * e;
-  y -= lab_f4 (0.5f) * z;
-  return m + y + lab_f4 (0.693359375f) * e;
+  y += lab_v4_splat (-2.12194440e-4f) * e;
+  y -= lab_v4_splat (0.5f) * z;
+  return m + y + lab_v4_splat (0.693359375f) * e;
 }
 
 G_END_DECLS

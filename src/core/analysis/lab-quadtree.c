@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-core"
 
 #include "lab-quadtree.h"
+#include "lab-vmath-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -251,15 +252,7 @@ lab_quadtree_scratch_size (const LabQuadtree *self)
   return 3 * self->capacity;
 }
 
-/* GCC's generic vectors: 8 floats, lowered to SSE2 by default and compiled
- * a second time for AVX2 + FMA, picked at load time. */
-typedef float v8sf __attribute__ ((vector_size (32)));
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LAB_SIMD_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-#define LAB_SIMD_CLONES
-#endif
+/* LabV8 and LAB_SIMD_CLONES: see lab-vmath-private.h. */
 
 #define GROUP_VECTORS 4                 /* groups of 32 points (measured 16..32) */
 #define GROUP (8 * GROUP_VECTORS)
@@ -269,24 +262,24 @@ typedef float v8sf __attribute__ ((vector_size (32)));
  * accumulators halve the dependency chains. By pointer: passing 32-byte
  * vectors by value differs between the clones. */
 LAB_SIMD_CLONES static void
-group_forces (const v8sf  *pos,
+group_forces (const LabV8  *pos,
               const float *restrict lx,
               const float *restrict ly,
               const float *restrict lm,
               gsize        len,
-              v8sf        *out)
+              LabV8        *out)
 {
-  v8sf px = pos[0], py = pos[1];
-  v8sf ax = { 0 }, ay = { 0 }, az = { 0 }, bx = { 0 }, by = { 0 }, bz = { 0 };
+  LabV8 px = pos[0], py = pos[1];
+  LabV8 ax = { 0 }, ay = { 0 }, az = { 0 }, bx = { 0 }, by = { 0 }, bz = { 0 };
   gsize e = 0;
 
   for (; e + 2 <= len; e += 2)
     {
-      v8sf dx = px - lx[e], dy = py - ly[e];
-      v8sf ex = px - lx[e + 1], ey = py - ly[e + 1];
-      v8sf w = 1.0f / (1.0f + dx * dx + dy * dy);
-      v8sf v = 1.0f / (1.0f + ex * ex + ey * ey);
-      v8sf mw = lm[e] * w, mv = lm[e + 1] * v;
+      LabV8 dx = px - lx[e], dy = py - ly[e];
+      LabV8 ex = px - lx[e + 1], ey = py - ly[e + 1];
+      LabV8 w = 1.0f / (1.0f + dx * dx + dy * dy);
+      LabV8 v = 1.0f / (1.0f + ex * ex + ey * ey);
+      LabV8 mw = lm[e] * w, mv = lm[e + 1] * v;
 
       az += mw;
       bz += mv;
@@ -299,9 +292,9 @@ group_forces (const v8sf  *pos,
     }
   if (e < len)
     {
-      v8sf dx = px - lx[e], dy = py - ly[e];
-      v8sf w = 1.0f / (1.0f + dx * dx + dy * dy);
-      v8sf mw = lm[e] * w;
+      LabV8 dx = px - lx[e], dy = py - ly[e];
+      LabV8 w = 1.0f / (1.0f + dx * dx + dy * dy);
+      LabV8 mw = lm[e] * w;
 
       az += mw;
       mw *= w;
@@ -341,7 +334,7 @@ lab_quadtree_repulsion (const LabQuadtree *self,
     {
       gsize g1 = MIN (g0 + GROUP, s1), len = 0;
       float x0 = G_MAXFLOAT, x1 = -G_MAXFLOAT, y0 = G_MAXFLOAT, y1 = -G_MAXFLOAT;
-      v8sf pos[2 * GROUP_VECTORS], out[3];
+      LabV8 pos[2 * GROUP_VECTORS], out[3];
       guint32 id = 0;
 
       for (gsize k = 0; k < GROUP; k++)

@@ -9,6 +9,7 @@
 #include "lab-pca.h"
 #include "lab-quadtree.h"
 #include "lab-rng.h"
+#include "lab-vmath-private.h"
 
 /* Work is always cut into this many pieces, whatever the number of threads,
  * and partial sums are added in piece order: a seed gives the same embedding
@@ -584,20 +585,12 @@ sparse_affinities (Pool         *pool,
  * KL(P||Q) = sum p log p + sum p_ij log (1 + |y_i - y_j|^2) + log Z.
  */
 
-/* GCC's generic vectors: 8 floats, lowered to SSE2 by default and compiled
- * a second time for AVX2 + FMA, picked at load time. */
-typedef float v8sf __attribute__ ((vector_size (32)));
+/* LabV8 and LAB_SIMD_CLONES: see lab-vmath-private.h. */
 typedef float v8sf_u __attribute__ ((vector_size (32), aligned (4), __may_alias__));
-
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define LAB_SIMD_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-#define LAB_SIMD_CLONES
-#endif
 
 /* by pointer: passing 32-byte vectors by value differs between the clones */
 static inline float
-hsum8 (const v8sf *v)
+hsum8 (const LabV8 *v)
 {
   return (((*v)[0] + (*v)[4]) + ((*v)[1] + (*v)[5]))
        + (((*v)[2] + (*v)[6]) + ((*v)[3] + (*v)[7]));
@@ -625,18 +618,18 @@ exact_rows (const float *restrict yx,
       /* p[j] = P_ij for j > i */
       const float *p = pu + packed_index (n, i, i + 1) - (i + 1);
       float xi = yx[i], yi = yy[i];
-      v8sf sax = { 0 }, say = { 0 }, srx = { 0 }, sry = { 0 }, sz = { 0 };
+      LabV8 sax = { 0 }, say = { 0 }, srx = { 0 }, sry = { 0 }, sz = { 0 };
       float tax = 0, tay = 0, trx = 0, try_ = 0, tz = 0;
       gsize j = i + 1;
 
       for (; j + 8 <= n; j += 8)
         {
-          v8sf dx = xi - *(const v8sf_u *) (yx + j);
-          v8sf dy = yi - *(const v8sf_u *) (yy + j);
-          v8sf w = 1.0f / (1.0f + dx * dx + dy * dy);
-          v8sf pw = *(const v8sf_u *) (p + j) * w;
-          v8sf w2 = w * w;
-          v8sf fx = pw * dx, fy = pw * dy, gx = w2 * dx, gy = w2 * dy;
+          LabV8 dx = xi - *(const v8sf_u *) (yx + j);
+          LabV8 dy = yi - *(const v8sf_u *) (yy + j);
+          LabV8 w = 1.0f / (1.0f + dx * dx + dy * dy);
+          LabV8 pw = *(const v8sf_u *) (p + j) * w;
+          LabV8 w2 = w * w;
+          LabV8 fx = pw * dx, fy = pw * dy, gx = w2 * dx, gy = w2 * dy;
 
           sz += w;
           sax += fx;
@@ -680,15 +673,15 @@ typedef gint32 v8si __attribute__ ((vector_size (32)));
  * error ~1e-7. glibc's log1pf called per pair was a fifth of the exact
  * method's time. By pointer, as hsum8. */
 static inline void
-v8_log (v8sf *x)
+v8_log (LabV8 *x)
 {
   v8si bits = (v8si) *x;
   v8si e = ((bits >> 23) & 0xff) - 127;
-  v8sf m = (v8sf) ((bits & 0x007fffff) | 0x3f800000);   /* [1, 2) */
+  LabV8 m = (LabV8) ((bits & 0x007fffff) | 0x3f800000);   /* [1, 2) */
   v8si big = m > 1.41421356f;                          /* -1 where true */
-  v8sf f, z, y, fe;
+  LabV8 f, z, y, fe;
 
-  m = (v8sf) (((v8si) (m * 0.5f) & big) | ((v8si) m & ~big));
+  m = (LabV8) (((v8si) (m * 0.5f) & big) | ((v8si) m & ~big));
   e -= big;
   f = m - 1.0f;
   z = f * f;
@@ -701,7 +694,7 @@ v8_log (v8sf *x)
   y = y * f - 2.4999993993e-1f;
   y = y * f + 3.3333331174e-1f;
   y = y * f * z;
-  fe = __builtin_convertvector (e, v8sf);
+  fe = __builtin_convertvector (e, LabV8);
   y += -2.12194440e-4f * fe;
   y += -0.5f * z;
   *x = f + y + 0.693359375f * fe;
@@ -722,14 +715,14 @@ exact_rows_kl (const float *restrict yx,
     {
       const float *p = pu + packed_index (n, i, i + 1) - (i + 1);
       float xi = yx[i], yi = yy[i], t = 0;
-      v8sf acc = { 0 };
+      LabV8 acc = { 0 };
       gsize j = i + 1;
 
       for (; j + 8 <= n; j += 8)
         {
-          v8sf dx = xi - *(const v8sf_u *) (yx + j);
-          v8sf dy = yi - *(const v8sf_u *) (yy + j);
-          v8sf l = 1.0f + dx * dx + dy * dy;
+          LabV8 dx = xi - *(const v8sf_u *) (yx + j);
+          LabV8 dy = yi - *(const v8sf_u *) (yy + j);
+          LabV8 l = 1.0f + dx * dx + dy * dy;
 
           v8_log (&l);
           acc += *(const v8sf_u *) (p + j) * l;
@@ -840,19 +833,19 @@ attraction_rows (const float   *restrict yx,
     {
       guint32 e = row_ptr[i], end = row_ptr[i + 1];
       float xi = yx[i], yi = yy[i], tx = 0, ty = 0, tk = 0;
-      v8sf sx = { 0 }, sy = { 0 }, sk = { 0 };
+      LabV8 sx = { 0 }, sy = { 0 }, sk = { 0 };
 
       for (; e + 8 <= end; e += 8)
         {
           const guint32 *c = col + e;
-          v8sf xj = { yx[c[0]], yx[c[1]], yx[c[2]], yx[c[3]],
+          LabV8 xj = { yx[c[0]], yx[c[1]], yx[c[2]], yx[c[3]],
                       yx[c[4]], yx[c[5]], yx[c[6]], yx[c[7]] };
-          v8sf yj = { yy[c[0]], yy[c[1]], yy[c[2]], yy[c[3]],
+          LabV8 yj = { yy[c[0]], yy[c[1]], yy[c[2]], yy[c[3]],
                       yy[c[4]], yy[c[5]], yy[c[6]], yy[c[7]] };
-          v8sf dx = xi - xj, dy = yi - yj;
-          v8sf q = 1.0f + dx * dx + dy * dy;
-          v8sf p = *(const v8sf_u *) (val + e);
-          v8sf pw = p / q;
+          LabV8 dx = xi - xj, dy = yi - yj;
+          LabV8 q = 1.0f + dx * dx + dy * dy;
+          LabV8 p = *(const v8sf_u *) (val + e);
+          LabV8 pw = p / q;
 
           sx += pw * dx;
           sy += pw * dy;

@@ -144,12 +144,12 @@ apply_gaussian (float  *x,
       lab_rng_normals (rng, z, m);
       for (; j + 4 <= m; j += 4)
         {
-          LabF4 v = lab_f4_load (xi + j) + lab_f4 (f) * lab_f4_load (z + j);
+          LabV4 v = lab_v4_load (xi + j) + lab_v4_splat (f) * lab_v4_load (z + j);
 
           /* clip to [0, 1]: below 0 gives 0, above 1 gives 1, NaN stays */
-          v = lab_f4_select (v < lab_f4 (0.f), lab_f4 (0.f), v);
-          v = lab_f4_select (v > lab_f4 (1.f), lab_f4 (1.f), v);
-          lab_f4_store (xi + j, v);
+          v = lab_v4_select (v < lab_v4_splat (0.f), lab_v4_splat (0.f), v);
+          v = lab_v4_select (v > lab_v4_splat (1.f), lab_v4_splat (1.f), v);
+          lab_v4_store (xi + j, v);
         }
       for (; j < m; j++)
         {

@@ -51,22 +51,8 @@ n_values (LabLayer      *layer,
  * vectors are two SSE registers each. Only masks and adds: both builds
  * give the same bits. */
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-# define RELU_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-# define RELU_CLONES
-#endif
-
-typedef float  LabV8  __attribute__ ((vector_size (32)));
-typedef gint32 LabV8i __attribute__ ((vector_size (32)));
-
-/* Macros rather than functions: passing a 32-byte vector by value would
- * change the calling convention between the builds (-Wpsabi). */
-#define V8_LOAD(v, p) memcpy (&(v), (p), sizeof (LabV8))
-#define V8_STORE(p, v) memcpy ((p), &(v), sizeof (LabV8))
-
 /* y[0..n) = max (x, 0); y may be x */
-RELU_CLONES static void
+LAB_SIMD_CLONES static void
 relu_kernel (float       *y,
              const float *x,
              gsize        n)
@@ -78,16 +64,16 @@ relu_kernel (float       *y,
     {
       LabV8 v;
 
-      V8_LOAD (v, x + i);
+      LAB_V8_LOAD (v, x + i);
       v = (LabV8) ((LabV8i) v & ~(v < zero));
-      V8_STORE (y + i, v);
+      LAB_V8_STORE (y + i, v);
     }
   for (; i < n; i++)
     y[i] = x[i] < 0.f ? 0.f : x[i];
 }
 
 /* dx[0..n) (+)= dy where y > 0, else 0 (added, or written with `write`) */
-RELU_CLONES static void
+LAB_SIMD_CLONES static void
 relu_backward_kernel (float       *dx,
                       const float *y,
                       const float *dy,
@@ -103,10 +89,10 @@ relu_backward_kernel (float       *dx,
         {
           LabV8 v, d;
 
-          V8_LOAD (v, y + i);
-          V8_LOAD (d, dy + i);
+          LAB_V8_LOAD (v, y + i);
+          LAB_V8_LOAD (d, dy + i);
           d = (LabV8) ((LabV8i) d & (v > zero));
-          V8_STORE (dx + i, d);
+          LAB_V8_STORE (dx + i, d);
         }
       for (; i < n; i++)
         dx[i] = y[i] > 0.f ? dy[i] : 0.f;
@@ -116,11 +102,11 @@ relu_backward_kernel (float       *dx,
     {
       LabV8 v, d, g;
 
-      V8_LOAD (v, y + i);
-      V8_LOAD (d, dy + i);
-      V8_LOAD (g, dx + i);
+      LAB_V8_LOAD (v, y + i);
+      LAB_V8_LOAD (d, dy + i);
+      LAB_V8_LOAD (g, dx + i);
       g += (LabV8) ((LabV8i) d & (v > zero));
-      V8_STORE (dx + i, g);
+      LAB_V8_STORE (dx + i, g);
     }
   for (; i < n; i++)
     dx[i] += y[i] > 0.f ? dy[i] : 0.f;

@@ -15,20 +15,6 @@
 
 #define LANES 8
 
-typedef float WV __attribute__ ((vector_size (LANES * sizeof (float))));
-
-/* Macros, not functions: a 32-byte vector passed by value would change
- * the calling convention between the SSE and AVX builds (-Wpsabi). */
-#define WV_SPLAT(x) ((WV) { (x), (x), (x), (x), (x), (x), (x), (x) })
-#define WV_LOAD(v, p) memcpy (&(v), (p), sizeof (WV))
-#define WV_STORE(p, v) memcpy ((p), &(v), sizeof (WV))
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-# define GRAY_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-# define GRAY_CLONES
-#endif
-
 gboolean
 lab_conv_gray_fits (const LabConvGeom *g)
 {
@@ -70,16 +56,16 @@ pad_input (float       *xp,
 #define STORE_N(p, v, n)                                \
   G_STMT_START {                                        \
     if ((n) == LANES)                                   \
-      WV_STORE ((p), (v));                              \
+      LAB_V8_STORE ((p), (v));                              \
     else                                                \
       {                                                 \
         float tail_[LANES];                             \
-        WV_STORE (tail_, (v));                          \
+        LAB_V8_STORE (tail_, (v));                          \
         memcpy ((p), tail_, (n) * sizeof (float));      \
       }                                                 \
   } G_STMT_END
 
-GRAY_CLONES void
+LAB_SIMD_CLONES void
 lab_conv_gray_forward (const LabConvGeom *g,
                        float             *y,
                        const float       *x,
@@ -104,20 +90,20 @@ lab_conv_gray_forward (const LabConvGeom *g,
           for (guint x0 = 0; x0 < wd; x0 += LANES)
             {
               const guint nx = MIN (LANES, wd - x0);
-              WV in[4][3];
+              LabV8 in[4][3];
 
 #pragma GCC unroll 4
               for (guint a = 0; a < 4; a++)
 #pragma GCC unroll 3
                 for (guint s = 0; s < 3; s++)
                   if (a < 3 || two)
-                    WV_LOAD (in[a][s], xp + (gsize) (r + a) * ws + x0 + s);
+                    LAB_V8_LOAD (in[a][s], xp + (gsize) (r + a) * ws + x0 + s);
                   else
-                    in[a][s] = WV_SPLAT (0.f);
+                    in[a][s] = LAB_V8_SPLAT (0.f);
               for (guint f = 0; f < m; f++)
                 {
                   const float *wf = w + f * 9;
-                  WV acc0 = WV_SPLAT (bias[f]), acc1 = acc0;
+                  LabV8 acc0 = LAB_V8_SPLAT (bias[f]), acc1 = acc0;
                   float *o = out + f * hw + (gsize) r * wd + x0;
 
 #pragma GCC unroll 3
@@ -125,7 +111,7 @@ lab_conv_gray_forward (const LabConvGeom *g,
 #pragma GCC unroll 3
                     for (guint s = 0; s < 3; s++)
                       {
-                        const WV wt = WV_SPLAT (wf[a * 3 + s]);
+                        const LabV8 wt = LAB_V8_SPLAT (wf[a * 3 + s]);
 
                         acc0 += wt * in[a][s];
                         acc1 += wt * in[a + 1][s];
@@ -139,7 +125,7 @@ lab_conv_gray_forward (const LabConvGeom *g,
     }
 }
 
-GRAY_CLONES void
+LAB_SIMD_CLONES void
 lab_conv_gray_weight_grad (const LabConvGeom *g,
                            float             *dw,
                            float             *db,
@@ -160,35 +146,35 @@ lab_conv_gray_weight_grad (const LabConvGeom *g,
       for (guint f = 0; f < m; f++)
         {
           const float *d = dy + ((gsize) n * m + f) * hw;
-          WV acc[9], accb = WV_SPLAT (0.f);
+          LabV8 acc[9], accb = LAB_V8_SPLAT (0.f);
           float sums[10];
 
 #pragma GCC unroll 9
           for (guint t = 0; t < 9; t++)
-            acc[t] = WV_SPLAT (0.f);
+            acc[t] = LAB_V8_SPLAT (0.f);
           for (guint r = 0; r < h; r++)
             memcpy (dyp + (gsize) r * w8, d + (gsize) r * wd, wd * sizeof (float));
           for (guint r = 0; r < h; r++)
             for (guint x0 = 0; x0 < w8; x0 += LANES)
               {
-                WV gy;
+                LabV8 gy;
 
-                WV_LOAD (gy, dyp + (gsize) r * w8 + x0);
+                LAB_V8_LOAD (gy, dyp + (gsize) r * w8 + x0);
                 accb += gy;
 #pragma GCC unroll 3
                 for (guint a = 0; a < 3; a++)
 #pragma GCC unroll 3
                   for (guint s = 0; s < 3; s++)
                     {
-                      WV v;
+                      LabV8 v;
 
-                      WV_LOAD (v, xp + (gsize) (r + a) * ws + x0 + s);
+                      LAB_V8_LOAD (v, xp + (gsize) (r + a) * ws + x0 + s);
                       acc[a * 3 + s] += gy * v;
                     }
               }
           for (guint t = 0; t < 10; t++)
             {
-              const WV v = t < 9 ? acc[t] : accb;
+              const LabV8 v = t < 9 ? acc[t] : accb;
               float s = 0.f;
 
               for (guint l = 0; l < LANES; l++)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lab-layer.h"
+#include "lab-vmath-private.h"
 
 G_BEGIN_DECLS
 
@@ -103,51 +104,6 @@ void     lab_layer_free_plain   (LabLayer    *self);
  * chunk boundary with a small batch. Call before scratch_floats. */
 void     lab_layer_set_max_chunk (LabLayer *self,
                                   guint     images);
-
-/* Four floats as one SSE (or NEON) value, for the loops GCC would not
- * vectorise at -O2 (variable trip counts). Loads and stores go through
- * memcpy, so any alignment is fine. */
-typedef float LabV4 __attribute__ ((vector_size (16)));
-/* Comparisons of LabV4 give a LabV4i mask: all ones where true. */
-typedef gint32 LabV4i __attribute__ ((vector_size (16)));
-
-static inline LabV4
-lab_v4_load (const float *p)
-{
-  LabV4 v;
-
-  memcpy (&v, p, sizeof v);
-  return v;
-}
-
-static inline void
-lab_v4_store (float *p,
-              LabV4  v)
-{
-  memcpy (p, &v, sizeof v);
-}
-
-static inline LabV4
-lab_v4_splat (float x)
-{
-  return (LabV4) { x, x, x, x };
-}
-
-/* mask ? a : b, lane by lane */
-static inline LabV4
-lab_v4_select (LabV4i mask,
-               LabV4  a,
-               LabV4  b)
-{
-  return (LabV4) (((LabV4i) a & mask) | ((LabV4i) b & ~mask));
-}
-
-/* Lanes of two vectors by index (0-3 from a, 4-7 from b). */
-#if defined(__clang__)
-# define LAB_V4_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shufflevector (a, b, i0, i1, i2, i3)
-#else
-# define LAB_V4_SHUFFLE(a, b, i0, i1, i2, i3) __builtin_shuffle (a, b, (LabV4i) { i0, i1, i2, i3 })
-#endif
 
 /* y[0..n) += x[0..n) */
 static inline void

@@ -78,15 +78,15 @@ clamped_log (double x)
 /* clamped_log of four values: ln x, at least -100; -100 for x <= 0 or
  * NaN. Subnormal x (below FLT_MIN, where the vector log does not apply)
  * are scaled by 2^24 first and have 24 ln 2 taken off again. */
-static inline LabF4
-clamped_log4 (LabF4 x)
+static inline LabV4
+clamped_log4 (LabV4 x)
 {
-  const LabI4 tiny = x < lab_f4 (0x1p-126f);
-  LabF4 lg = lab_f4_log (lab_f4_select (tiny, x * lab_f4 (0x1p24f), x))
-             - lab_f4_select (tiny, lab_f4 (16.635532333438687f), lab_f4 (0.f));
+  const LabV4i tiny = x < lab_v4_splat (0x1p-126f);
+  LabV4 lg = lab_v4_log (lab_v4_select (tiny, x * lab_v4_splat (0x1p24f), x))
+             - lab_v4_select (tiny, lab_v4_splat (16.635532333438687f), lab_v4_splat (0.f));
 
-  lg = lab_f4_select (lg > lab_f4 (-100.f), lg, lab_f4 (-100.f));
-  return lab_f4_select (x > lab_f4 (0.f), lg, lab_f4 (-100.f));
+  lg = lab_v4_select (lg > lab_v4_splat (-100.f), lg, lab_v4_splat (-100.f));
+  return lab_v4_select (x > lab_v4_splat (0.f), lg, lab_v4_splat (-100.f));
 }
 
 static double
@@ -99,7 +99,7 @@ bce_part (const float *pred,
   typedef double D4 __attribute__ ((vector_size (32)));
   double sum = 0;
   double inv_n = 1.0 / (double) total;
-  const LabF4 one = lab_f4 (1.f), floor = lab_f4 (1e-12f), inv4 = lab_f4 ((float) inv_n);
+  const LabV4 one = lab_v4_splat (1.f), floor = lab_v4_splat (1e-12f), inv4 = lab_v4_splat ((float) inv_n);
   D4 acc = { 0 };
   gsize i = 0;
 
@@ -109,14 +109,14 @@ bce_part (const float *pred,
    * 1% of a dae-keras32 step), summed in double. */
   for (; i + 4 <= n; i += 4)
     {
-      LabF4 p = lab_f4_load (pred + i), t = lab_f4_load (target + i), q = one - p;
+      LabV4 p = lab_v4_load (pred + i), t = lab_v4_load (target + i), q = one - p;
 
       acc -= __builtin_convertvector (t * clamped_log4 (p) + (one - t) * clamped_log4 (q), D4);
       if (grad)
         {
-          LabF4 pq = p * q;
+          LabV4 pq = p * q;
 
-          lab_f4_store (grad + i, (p - t) / lab_f4_select (pq > floor, pq, floor) * inv4);
+          lab_v4_store (grad + i, (p - t) / lab_v4_select (pq > floor, pq, floor) * inv4);
         }
     }
   sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);

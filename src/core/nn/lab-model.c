@@ -802,7 +802,7 @@ add_to (float       *restrict y,
   gsize i = 0;
 
   for (; i + 4 <= n; i += 4)
-    lab_f4_store (y + i, lab_f4_load (y + i) + lab_f4_load (x + i));
+    lab_v4_store (y + i, lab_v4_load (y + i) + lab_v4_load (x + i));
   for (; i < n; i++)
     y[i] += x[i];
 }

@@ -161,8 +161,8 @@ gboolean
 lab_floats_finite (const float *x,
                    gsize        n)
 {
-  const LabI4 exponent = { 0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000 };
-  LabI4 bad4 = { 0 };
+  const LabV4i exponent = { 0x7f800000, 0x7f800000, 0x7f800000, 0x7f800000 };
+  LabV4i bad4 = { 0 };
   guint32 bad = 0;
   gsize i = 0;
 
@@ -170,7 +170,7 @@ lab_floats_finite (const float *x,
    * order. */
   for (; i + 4 <= n; i += 4)
     {
-      LabI4 bits;
+      LabV4i bits;
 
       memcpy (&bits, x + i, sizeof bits);
       bad4 |= (~bits & exponent) == 0;
@@ -235,15 +235,15 @@ lab_optim_step (LabOptim *self,
       if (wd == 0)
         for (; i + 4 <= n; i += 4)
           {
-            LabF4 gi = lab_f4_load (g + i);
-            LabF4 mi = lab_f4_load (m + i) * lab_f4 (b1) + lab_f4 (one_b1) * gi;
-            LabF4 vi = lab_f4_load (v + i) * lab_f4 (b2) + lab_f4 (one_b2) * gi * gi;
+            LabV4 gi = lab_v4_load (g + i);
+            LabV4 mi = lab_v4_load (m + i) * lab_v4_splat (b1) + lab_v4_splat (one_b1) * gi;
+            LabV4 vi = lab_v4_load (v + i) * lab_v4_splat (b2) + lab_v4_splat (one_b2) * gi * gi;
 
-            lab_f4_store (m + i, mi);
-            lab_f4_store (v + i, vi);
-            lab_f4_store (p + i, lab_f4_load (p + i)
-                                 - lab_f4 (step_size) * (mi / (lab_f4_sqrt (vi) / lab_f4 (bc2_sqrt)
-                                                               + lab_f4 (eps))));
+            lab_v4_store (m + i, mi);
+            lab_v4_store (v + i, vi);
+            lab_v4_store (p + i, lab_v4_load (p + i)
+                                 - lab_v4_splat (step_size) * (mi / (lab_v4_sqrt (vi) / lab_v4_splat (bc2_sqrt)
+                                                               + lab_v4_splat (eps))));
           }
       for (; i < n; i++)
         {

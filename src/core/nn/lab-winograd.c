@@ -32,28 +32,12 @@
 #include <string.h>
 
 #define XI 36          /* points of a 6×6 tile */
-#define LANES 8
+#define LANES 8        /* LabV8; the transforms are most of the time that is
+                        * not GEMM, so they get an AVX2 build (LAB_SIMD_CLONES) */
 
 /* Images per chunk from this many floats of staged planes, V and Z: 8 MiB,
  * so the GEMMs see hundreds of tiles and a chunk stays in the L3 cache. */
 #define WINO_CHUNK_FLOATS ((gsize) 1 << 20)
-
-typedef float WV __attribute__ ((vector_size (LANES * sizeof (float))));
-
-/* Macros rather than functions: passing a 32-byte vector by value would
- * change the calling convention between SSE and AVX builds (-Wpsabi). */
-#define WV_SPLAT(x) ((WV) { (x), (x), (x), (x), (x), (x), (x), (x) })
-#define WV_LOAD(v, p) memcpy (&(v), (p), sizeof (WV))
-#define WV_STORE(p, v) memcpy ((p), &(v), sizeof (WV))
-
-/* The transforms are most of the time that is not GEMM: on CPUs with AVX2
- * and FMA (x86-64-v3) they get a build of their own, picked at load time;
- * elsewhere the 8-lane vectors are two SSE registers each. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-# define WINO_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
-#else
-# define WINO_CLONES
-#endif
 
 static inline guint
 round8 (guint n)
@@ -143,12 +127,12 @@ lab_winograd_scratch_floats (const LabConvBase *conv,
 
 /* o = Bᵀ d */
 static inline void
-bt6 (WV       o[6],
-     const WV d[6])
+bt6 (LabV8       o[6],
+     const LabV8 d[6])
 {
-  const WV four = WV_SPLAT (4.f), five = WV_SPLAT (5.f), two = WV_SPLAT (2.f);
-  const WV a = d[4] - four * d[2], b = d[3] - four * d[1];
-  const WV c = d[4] - d[2], e = two * (d[3] - d[1]);
+  const LabV8 four = LAB_V8_SPLAT (4.f), five = LAB_V8_SPLAT (5.f), two = LAB_V8_SPLAT (2.f);
+  const LabV8 a = d[4] - four * d[2], b = d[3] - four * d[1];
+  const LabV8 c = d[4] - d[2], e = two * (d[3] - d[1]);
 
   o[0] = four * d[0] - five * d[2] + d[4];
   o[1] = a + b;
@@ -160,11 +144,11 @@ bt6 (WV       o[6],
 
 /* o = Aᵀ m (6 -> 4) */
 static inline void
-at6 (WV       o[4],
-     const WV m[6])
+at6 (LabV8       o[4],
+     const LabV8 m[6])
 {
-  const WV two = WV_SPLAT (2.f), four = WV_SPLAT (4.f), eight = WV_SPLAT (8.f);
-  const WV s12 = m[1] + m[2], d12 = m[1] - m[2], s34 = m[3] + m[4], d34 = m[3] - m[4];
+  const LabV8 two = LAB_V8_SPLAT (2.f), four = LAB_V8_SPLAT (4.f), eight = LAB_V8_SPLAT (8.f);
+  const LabV8 s12 = m[1] + m[2], d12 = m[1] - m[2], s34 = m[3] + m[4], d34 = m[3] - m[4];
 
   o[0] = m[0] + s12 + s34;
   o[1] = d12 + two * d34;
@@ -174,12 +158,12 @@ at6 (WV       o[4],
 
 /* o = A e (4 -> 6): the adjoint of at6 */
 static inline void
-a4 (WV       o[6],
-    const WV e[4])
+a4 (LabV8       o[6],
+    const LabV8 e[4])
 {
-  const WV two = WV_SPLAT (2.f), four = WV_SPLAT (4.f), eight = WV_SPLAT (8.f);
-  const WV s02 = e[0] + e[2], s13 = e[1] + e[3];
-  const WV q02 = e[0] + four * e[2], q13 = two * e[1] + eight * e[3];
+  const LabV8 two = LAB_V8_SPLAT (2.f), four = LAB_V8_SPLAT (4.f), eight = LAB_V8_SPLAT (8.f);
+  const LabV8 s02 = e[0] + e[2], s13 = e[1] + e[3];
+  const LabV8 q02 = e[0] + four * e[2], q13 = two * e[1] + eight * e[3];
 
   o[0] = e[0];
   o[1] = s02 + s13;
@@ -191,12 +175,12 @@ a4 (WV       o[6],
 
 /* o = G g (3 -> 6) */
 static inline void
-g3 (WV       o[6],
-    const WV g[3])
+g3 (LabV8       o[6],
+    const LabV8 g[3])
 {
-  const WV quarter = WV_SPLAT (1.f / 4), sixth = WV_SPLAT (1.f / 6);
-  const WV twelfth = WV_SPLAT (1.f / 12), x24 = WV_SPLAT (1.f / 24);
-  const WV s02 = g[0] + g[2];
+  const LabV8 quarter = LAB_V8_SPLAT (1.f / 4), sixth = LAB_V8_SPLAT (1.f / 6);
+  const LabV8 twelfth = LAB_V8_SPLAT (1.f / 12), x24 = LAB_V8_SPLAT (1.f / 24);
+  const LabV8 s02 = g[0] + g[2];
 
   o[0] = quarter * g[0];
   o[1] = -sixth * (s02 + g[1]);
@@ -208,12 +192,12 @@ g3 (WV       o[6],
 
 /* o = Gᵀ u (6 -> 3): the adjoint of g3 */
 static inline void
-gt6 (WV       o[3],
-     const WV u[6])
+gt6 (LabV8       o[3],
+     const LabV8 u[6])
 {
-  const WV quarter = WV_SPLAT (1.f / 4), sixth = WV_SPLAT (1.f / 6);
-  const WV twelfth = WV_SPLAT (1.f / 12), x24 = WV_SPLAT (1.f / 24);
-  const WV s12 = u[1] + u[2], s34 = u[3] + u[4];
+  const LabV8 quarter = LAB_V8_SPLAT (1.f / 4), sixth = LAB_V8_SPLAT (1.f / 6);
+  const LabV8 twelfth = LAB_V8_SPLAT (1.f / 12), x24 = LAB_V8_SPLAT (1.f / 24);
+  const LabV8 s12 = u[1] + u[2], s34 = u[3] + u[4];
 
   o[0] = quarter * u[0] - sixth * s12 + x24 * s34;
   o[1] = sixth * (u[2] - u[1]) + twelfth * (u[3] - u[4]);
@@ -224,7 +208,7 @@ gt6 (WV       o[3],
  * from w (mo, ci, 3, 3); when `adjoint`, from w (ci, mo, 3, 3) as filter
  * (i, o) turned 180°: the convolution whose output is G_X. Lanes of the
  * last block past mo get zeros. */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 weight_transform (float       *u,
                   const float *w,
                   guint        mo,
@@ -236,7 +220,7 @@ weight_transform (float       *u,
   for (guint i = 0; i < ci; i++)
     for (guint o0 = 0; o0 < mo; o0 += LANES)
       {
-        WV g[3][3], t[6][3];
+        LabV8 g[3][3], t[6][3];
 
 #pragma GCC unroll 3
         for (guint a = 0; a < 3; a++)
@@ -256,7 +240,7 @@ weight_transform (float       *u,
 #pragma GCC unroll 3
         for (guint b = 0; b < 3; b++)
           {
-            WV col[3] = { g[0][b], g[1][b], g[2][b] }, o[6];
+            LabV8 col[3] = { g[0][b], g[1][b], g[2][b] }, o[6];
 
             g3 (o, col);
 #pragma GCC unroll 6
@@ -266,18 +250,18 @@ weight_transform (float       *u,
 #pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
           {
-            WV o[6];
+            LabV8 o[6];
 
             g3 (o, t[a]);
 #pragma GCC unroll 6
             for (guint b = 0; b < 6; b++)
-              WV_STORE (u + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0, o[b]);
+              LAB_V8_STORE (u + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0, o[b]);
           }
       }
 }
 
 /* dw (m, c, 3, 3) += Gᵀ G_U G; gu (36, c, m'). */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 weight_grad_transform (float       *dw,
                        const float *gu,
                        guint        m,
@@ -288,17 +272,17 @@ weight_grad_transform (float       *dw,
   for (guint i = 0; i < c; i++)
     for (guint o0 = 0; o0 < m; o0 += LANES)
       {
-        WV u[6][6], t[3][6], r[3][3];
+        LabV8 u[6][6], t[3][6], r[3][3];
 
 #pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
 #pragma GCC unroll 6
           for (guint b = 0; b < 6; b++)
-            WV_LOAD (u[a][b], gu + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0);
+            LAB_V8_LOAD (u[a][b], gu + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0);
 #pragma GCC unroll 6
         for (guint b = 0; b < 6; b++)
           {
-            WV col[6] = { u[0][b], u[1][b], u[2][b], u[3][b], u[4][b], u[5][b] }, o[3];
+            LabV8 col[6] = { u[0][b], u[1][b], u[2][b], u[3][b], u[4][b], u[5][b] }, o[3];
 
             gt6 (o, col);
 #pragma GCC unroll 3
@@ -338,7 +322,7 @@ transpose4 (LabV4       q[4],
 /* staged (nc'/8, hp, wp, 8) = x (nc, h, w) of one image, one row and
  * column of zeros before each plane, zeros after it and in the lanes past
  * nc. */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 stage (float        *staged,
        const float  *x,
        guint         nc,
@@ -399,7 +383,7 @@ stage (float        *staged,
 }
 
 /* v (T, 36, nc') = Bᵀ d B of every 6×6 patch of x (n, nc, h, w). */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 input_transform (float        *v,
                  const float  *x,
                  guint         n,
@@ -421,17 +405,17 @@ input_transform (float        *v,
           for (gsize c0 = 0; c0 < ldv; c0 += LANES)
             {
               const float *p = origin + c0 / LANES * block;
-              WV d[6][6], r[6][6];
+              LabV8 d[6][6], r[6][6];
 
 #pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
 #pragma GCC unroll 6
                 for (guint b = 0; b < 6; b++)
-                  WV_LOAD (d[a][b], p + a * row + b * LANES);
+                  LAB_V8_LOAD (d[a][b], p + a * row + b * LANES);
 #pragma GCC unroll 6
               for (guint b = 0; b < 6; b++)
                 {
-                  WV col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
+                  LabV8 col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
 
                   bt6 (o, col);
 #pragma GCC unroll 6
@@ -441,12 +425,12 @@ input_transform (float        *v,
 #pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
                 {
-                  WV o[6];
+                  LabV8 o[6];
 
                   bt6 (o, r[a]);
 #pragma GCC unroll 6
                   for (guint b = 0; b < 6; b++)
-                    WV_STORE (out + (a * 6 + b) * ldv + c0, o[b]);
+                    LAB_V8_STORE (out + (a * 6 + b) * ldv + c0, o[b]);
                 }
             }
         }
@@ -455,7 +439,7 @@ input_transform (float        *v,
 
 /* dz (T, 36, nm') = A e Aᵀ of every 4×4 tile e of dy (n, nm, h, w), zeros
  * past the image (staged like the input, hence the +1). */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 grad_transform (float        *dz,
                 const float  *dy,
                 guint         n,
@@ -478,17 +462,17 @@ grad_transform (float        *dz,
           for (gsize f0 = 0; f0 < ldz; f0 += LANES)
             {
               const float *p = origin + f0 / LANES * block;
-              WV e[4][4], r[6][4];
+              LabV8 e[4][4], r[6][4];
 
 #pragma GCC unroll 4
               for (guint a = 0; a < 4; a++)
 #pragma GCC unroll 4
                 for (guint b = 0; b < 4; b++)
-                  WV_LOAD (e[a][b], p + a * row + b * LANES);
+                  LAB_V8_LOAD (e[a][b], p + a * row + b * LANES);
 #pragma GCC unroll 4
               for (guint b = 0; b < 4; b++)
                 {
-                  WV col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
+                  LabV8 col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
 
                   a4 (o, col);
 #pragma GCC unroll 6
@@ -498,12 +482,12 @@ grad_transform (float        *dz,
 #pragma GCC unroll 6
               for (guint a = 0; a < 6; a++)
                 {
-                  WV o[6];
+                  LabV8 o[6];
 
                   a4 (o, r[a]);
 #pragma GCC unroll 6
                   for (guint b = 0; b < 6; b++)
-                    WV_STORE (out + (a * 6 + b) * ldz + f0, o[b]);
+                    LAB_V8_STORE (out + (a * 6 + b) * ldz + f0, o[b]);
                 }
             }
         }
@@ -511,7 +495,7 @@ grad_transform (float        *dz,
 }
 
 /* y (n, nm, h, w) = (or +=) Aᵀ Z A + bias for every tile; z (T, 36, nm'). */
-WINO_CLONES static void
+LAB_SIMD_CLONES static void
 output_transform (float        *y,
                   gboolean      accumulate,
                   const float  *bias,
@@ -534,7 +518,7 @@ output_transform (float        *y,
           const float *in = z + tile * XI * ldz + f0;
           const guint nl = MIN (LANES, nm - f0);
           float *dst = y + (img * nm + f0) * hw + (gsize) oy * t->w + ox;
-          WV m[6][6], r[6][4], b = WV_SPLAT (0.f);
+          LabV8 m[6][6], r[6][4], b = LAB_V8_SPLAT (0.f);
           float out[4][4][LANES];
 
           if (bias != NULL)
@@ -544,11 +528,11 @@ output_transform (float        *y,
           for (guint a = 0; a < 6; a++)
 #pragma GCC unroll 6
             for (guint c = 0; c < 6; c++)
-              WV_LOAD (m[a][c], in + (a * 6 + c) * ldz);
+              LAB_V8_LOAD (m[a][c], in + (a * 6 + c) * ldz);
 #pragma GCC unroll 6
           for (guint c = 0; c < 6; c++)
             {
-              WV col[6] = { m[0][c], m[1][c], m[2][c], m[3][c], m[4][c], m[5][c] }, o[4];
+              LabV8 col[6] = { m[0][c], m[1][c], m[2][c], m[3][c], m[4][c], m[5][c] }, o[4];
 
               at6 (o, col);
 #pragma GCC unroll 4
@@ -559,15 +543,15 @@ output_transform (float        *y,
 #pragma GCC unroll 4
           for (guint a = 0; a < 4; a++)
             {
-              WV col[6] = { r[0][a], r[1][a], r[2][a], r[3][a], r[4][a], r[5][a] }, o[4];
+              LabV8 col[6] = { r[0][a], r[1][a], r[2][a], r[3][a], r[4][a], r[5][a] }, o[4];
 
               at6 (o, col);
 #pragma GCC unroll 4
               for (guint c = 0; c < 4; c++)
                 {
-                  const WV sum = o[c] + b;
+                  const LabV8 sum = o[c] + b;
 
-                  WV_STORE (out[a][c], sum);
+                  LAB_V8_STORE (out[a][c], sum);
                 }
             }
 
