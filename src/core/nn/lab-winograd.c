@@ -382,7 +382,118 @@ stage (float        *staged,
     }
 }
 
-/* v (T, 36, nc') = Bᵀ d B of every 6×6 patch of x (n, nc, h, w). */
+/* out[ξ] (36 points, ld apart) = Bᵀ d B of the 6×6 patch d at p (rows
+ * `row` apart, 8 channels per point). */
+/* always inlined: a call would leave the AVX2 clone for the baseline build */
+static inline G_ALWAYS_INLINE void
+input_block (float       *out,
+             gsize        ld,
+             const float *p,
+             gsize        row)
+{
+  LabV8 d[6][6], r[6][6];
+
+#pragma GCC unroll 6
+  for (guint a = 0; a < 6; a++)
+#pragma GCC unroll 6
+    for (guint b = 0; b < 6; b++)
+      LAB_V8_LOAD (d[a][b], p + a * row + b * LANES);
+#pragma GCC unroll 6
+  for (guint b = 0; b < 6; b++)
+    {
+      LabV8 col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
+
+      bt6 (o, col);
+#pragma GCC unroll 6
+      for (guint a = 0; a < 6; a++)
+        r[a][b] = o[a];
+    }
+#pragma GCC unroll 6
+  for (guint a = 0; a < 6; a++)
+    {
+      LabV8 o[6];
+
+      bt6 (o, r[a]);
+#pragma GCC unroll 6
+      for (guint b = 0; b < 6; b++)
+        LAB_V8_STORE (out + (a * 6 + b) * ld, o[b]);
+    }
+}
+
+/* out[ξ] = A e Aᵀ of the 4×4 tile e of G_Y at p. */
+static inline G_ALWAYS_INLINE void
+grad_block (float       *out,
+            gsize        ld,
+            const float *p,
+            gsize        row)
+{
+  LabV8 e[4][4], r[6][4];
+
+#pragma GCC unroll 4
+  for (guint a = 0; a < 4; a++)
+#pragma GCC unroll 4
+    for (guint b = 0; b < 4; b++)
+      LAB_V8_LOAD (e[a][b], p + a * row + b * LANES);
+#pragma GCC unroll 4
+  for (guint b = 0; b < 4; b++)
+    {
+      LabV8 col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
+
+      a4 (o, col);
+#pragma GCC unroll 6
+      for (guint a = 0; a < 6; a++)
+        r[a][b] = o[a];
+    }
+#pragma GCC unroll 6
+  for (guint a = 0; a < 6; a++)
+    {
+      LabV8 o[6];
+
+      a4 (o, r[a]);
+#pragma GCC unroll 6
+      for (guint b = 0; b < 6; b++)
+        LAB_V8_STORE (out + (a * 6 + b) * ld, o[b]);
+    }
+}
+
+/* out (T, 36, nc') for x (n, nc, h, w), image by image through the
+ * staging buffer:
+ *   !grad: Bᵀ d B of every 6×6 input patch (V);
+ *   grad:  A e Aᵀ of every 4×4 tile of G_Y (dZ), which starts one row and
+ *          column later in the staged plane and has zeros past the image.
+ * Inlined into the two clones below, so `grad` is a constant there. */
+static inline G_ALWAYS_INLINE void
+transform_tiles (float        *out,
+                 const float  *x,
+                 guint         n,
+                 guint         nc,
+                 const Tiling *t,
+                 float        *staged,
+                 gboolean      grad)
+{
+  const gsize ld = round8 (nc), hw = (gsize) t->h * t->w, off = grad ? 1 : 0;
+  const gsize block = (gsize) t->hp * t->wp * LANES, row = (gsize) t->wp * LANES;
+
+  for (guint i = 0; i < n; i++)
+    {
+      stage (staged, x + (gsize) i * nc * hw, nc, t);
+      for (guint q = 0; q < t->tiles; q++)
+        {
+          const float *origin = staged + ((q / t->tx) * 4 + off) * row
+                                + ((q % t->tx) * 4 + off) * LANES;
+          float *o = out + ((gsize) i * t->tiles + q) * XI * ld;
+
+          for (gsize c0 = 0; c0 < ld; c0 += LANES)
+            {
+              if (grad)
+                grad_block (o + c0, ld, origin + c0 / LANES * block, row);
+              else
+                input_block (o + c0, ld, origin + c0 / LANES * block, row);
+            }
+        }
+    }
+}
+
 LAB_SIMD_CLONES static void
 input_transform (float        *v,
                  const float  *x,
@@ -391,54 +502,9 @@ input_transform (float        *v,
                  const Tiling *t,
                  float        *staged)
 {
-  const gsize ldv = round8 (nc), hw = (gsize) t->h * t->w;
-  const gsize block = (gsize) t->hp * t->wp * LANES, row = (gsize) t->wp * LANES;
-
-  for (guint i = 0; i < n; i++)
-    {
-      stage (staged, x + (gsize) i * nc * hw, nc, t);
-      for (guint q = 0; q < t->tiles; q++)
-        {
-          const float *origin = staged + (q / t->tx) * 4 * row + (q % t->tx) * 4 * LANES;
-          float *out = v + ((gsize) i * t->tiles + q) * XI * ldv;
-
-          for (gsize c0 = 0; c0 < ldv; c0 += LANES)
-            {
-              const float *p = origin + c0 / LANES * block;
-              LabV8 d[6][6], r[6][6];
-
-#pragma GCC unroll 6
-              for (guint a = 0; a < 6; a++)
-#pragma GCC unroll 6
-                for (guint b = 0; b < 6; b++)
-                  LAB_V8_LOAD (d[a][b], p + a * row + b * LANES);
-#pragma GCC unroll 6
-              for (guint b = 0; b < 6; b++)
-                {
-                  LabV8 col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
-
-                  bt6 (o, col);
-#pragma GCC unroll 6
-                  for (guint a = 0; a < 6; a++)
-                    r[a][b] = o[a];
-                }
-#pragma GCC unroll 6
-              for (guint a = 0; a < 6; a++)
-                {
-                  LabV8 o[6];
-
-                  bt6 (o, r[a]);
-#pragma GCC unroll 6
-                  for (guint b = 0; b < 6; b++)
-                    LAB_V8_STORE (out + (a * 6 + b) * ldv + c0, o[b]);
-                }
-            }
-        }
-    }
+  transform_tiles (v, x, n, nc, t, staged, FALSE);
 }
 
-/* dz (T, 36, nm') = A e Aᵀ of every 4×4 tile e of dy (n, nm, h, w), zeros
- * past the image (staged like the input, hence the +1). */
 LAB_SIMD_CLONES static void
 grad_transform (float        *dz,
                 const float  *dy,
@@ -447,51 +513,7 @@ grad_transform (float        *dz,
                 const Tiling *t,
                 float        *staged)
 {
-  const gsize ldz = round8 (nm), hw = (gsize) t->h * t->w;
-  const gsize block = (gsize) t->hp * t->wp * LANES, row = (gsize) t->wp * LANES;
-
-  for (guint i = 0; i < n; i++)
-    {
-      stage (staged, dy + (gsize) i * nm * hw, nm, t);
-      for (guint q = 0; q < t->tiles; q++)
-        {
-          const float *origin = staged + ((q / t->tx) * 4 + 1) * row
-                                + ((q % t->tx) * 4 + 1) * LANES;
-          float *out = dz + ((gsize) i * t->tiles + q) * XI * ldz;
-
-          for (gsize f0 = 0; f0 < ldz; f0 += LANES)
-            {
-              const float *p = origin + f0 / LANES * block;
-              LabV8 e[4][4], r[6][4];
-
-#pragma GCC unroll 4
-              for (guint a = 0; a < 4; a++)
-#pragma GCC unroll 4
-                for (guint b = 0; b < 4; b++)
-                  LAB_V8_LOAD (e[a][b], p + a * row + b * LANES);
-#pragma GCC unroll 4
-              for (guint b = 0; b < 4; b++)
-                {
-                  LabV8 col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
-
-                  a4 (o, col);
-#pragma GCC unroll 6
-                  for (guint a = 0; a < 6; a++)
-                    r[a][b] = o[a];
-                }
-#pragma GCC unroll 6
-              for (guint a = 0; a < 6; a++)
-                {
-                  LabV8 o[6];
-
-                  a4 (o, r[a]);
-#pragma GCC unroll 6
-                  for (guint b = 0; b < 6; b++)
-                    LAB_V8_STORE (out + (a * 6 + b) * ldz + f0, o[b]);
-                }
-            }
-        }
-    }
+  transform_tiles (dz, dy, n, nm, t, staged, TRUE);
 }
 
 /* y (n, nm, h, w) = (or +=) Aᵀ Z A + bias for every tile; z (T, 36, nm'). */
