@@ -350,7 +350,7 @@ lab_model_set_batch (LabModel  *self,
     }
   if (n_lanes > 1)
     {
-      self->team = lab_team_new (n_lanes);
+      self->team = lab_team_new (n_lanes, 0);
       openblas_set_num_threads (1);   /* as lab_model_set_threads: a copy's lanes */
     }
   return TRUE;

@@ -318,7 +318,7 @@ lab_trainer_run (LabTrainer            *self,
   prep.clean_row = pixels;
   prep.lanes = MIN (threads, batch);
   if (prep.lanes > 1)
-    team = lab_team_new (prep.lanes);
+    team = lab_team_new (prep.lanes, 0);
   snap.params = g_new (float, lab_model_n_params (model) + 1);
   snap.buffers = g_new (float, lab_model_n_buffers (model) + 1);
   snapshot_take (&snap, model);
