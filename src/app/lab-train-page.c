@@ -15,7 +15,7 @@
 #include "lab-presets.h"
 #include "lab-recon-batch.h"
 #include "lab-rng.h"
-#include "lab-safetensors.h"
+#include "lab-model-io.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
 #include "lab-trainer.h"

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "lab-embedding.h"
+#include "lab-model-io.h"
 #include "lab-png.h"
-#include "lab-safetensors.h"
 
 /* "0.5, -1.2 3" -> floats: commas and/or spaces between the values. */
 static float *

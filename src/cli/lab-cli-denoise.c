@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "lab-loss.h"
+#include "lab-model-io.h"
 #include "lab-noise.h"
 #include "lab-png.h"
-#include "lab-safetensors.h"
 #include "lab-task.h"
 
 static void

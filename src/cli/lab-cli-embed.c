@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "lab-embedding.h"
+#include "lab-model-io.h"
 #include "lab-png.h"
-#include "lab-safetensors.h"
 #include "lab-scatter-plot.h"
 
 #define BAR_WIDTH 30

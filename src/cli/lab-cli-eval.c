@@ -10,8 +10,8 @@
 
 #include "lab-dataset.h"
 #include "lab-metrics.h"
+#include "lab-model-io.h"
 #include "lab-noise.h"
-#include "lab-safetensors.h"
 
 static void
 add_number (JsonBuilder *b,

@@ -13,9 +13,9 @@
 
 #include "lab-dataset.h"
 #include "lab-metrics.h"
+#include "lab-model-io.h"
 #include "lab-model.h"
 #include "lab-noise.h"
-#include "lab-safetensors.h"
 #include "lab-trainer.h"
 
 #define BAR_WIDTH        24

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lab-model-io.h"
 #include "lab-model.h"
 #include "lab-presets.h"
 #include "lab-safetensors.h"

@@ -11,7 +11,7 @@
 #include "lab-application.h"
 #include "lab-denoise-page-private.h"
 #include "lab-metrics.h"
-#include "lab-safetensors.h"
+#include "lab-model-io.h"
 #include "lab-test-util.h"
 #include "lab-train-page-private.h"
 #include "lab-window-private.h"

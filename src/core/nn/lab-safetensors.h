@@ -3,7 +3,6 @@
 #include <glib.h>
 
 #include "lab-error.h"
-#include "lab-model.h"
 
 G_BEGIN_DECLS
 
@@ -14,7 +13,6 @@ G_BEGIN_DECLS
  * padded with spaces, then the raw little-endian tensor bytes; offsets are
  * relative to the end of the header. */
 
-#define LAB_SAFETENSORS_FORMAT      "latentlab-1"
 /* Largest JSON header we parse; real ones are a few kB. */
 #define LAB_SAFETENSORS_MAX_HEADER  (100u << 20)
 #define LAB_SAFETENSORS_MAX_DIMS    8
@@ -39,6 +37,8 @@ typedef struct _LabSafetensors LabSafetensors;
 LabSafetensors             *lab_safetensors_open          (const char           *path,
                                                            GError              **error);
 void                        lab_safetensors_free          (LabSafetensors       *self);
+/* The file's base name, as errors name it. */
+const char                 *lab_safetensors_get_name      (LabSafetensors       *self);
 guint                       lab_safetensors_n_tensors     (LabSafetensors       *self);
 /* In the order of the header. */
 const LabSafetensorsTensor *lab_safetensors_get_tensor    (LabSafetensors       *self,
@@ -53,6 +53,10 @@ const char                 *lab_safetensors_get_metadata  (LabSafetensors       
                                                            const char           *key);
 /* (element-type utf8) keys, borrowed. */
 GList                      *lab_safetensors_metadata_keys (LabSafetensors       *self);
+
+/* "[64,32,3,3]" */
+char                       *lab_safetensors_shape_to_string (guint              ndim,
+                                                           const guint64     *shape);
 
 /* Collects tensors (borrowed until save) and metadata, then writes them. */
 typedef struct _LabSafetensorsWriter LabSafetensorsWriter;
@@ -73,27 +77,6 @@ void                        lab_safetensors_writer_set_metadata (LabSafetensorsW
 /* Writes to a temporary file beside path and renames it over path, so a
  * failed save leaves an existing file as it was. */
 gboolean                    lab_safetensors_writer_save   (LabSafetensorsWriter *self,
-                                                           const char           *path,
-                                                           GError              **error);
-
-/* A model file: every tensor "<layer>.<name>" as PyTorch's state_dict has
- * it (BatchNorm layers also "<layer>.num_batches_tracked", I64 shape []),
- * metadata "format" = "latentlab-1", "spec" = the architecture JSON and,
- * when train_json is not NULL, "train" = the training record. */
-gboolean                    lab_model_save                (LabModel             *model,
-                                                           const char           *path,
-                                                           const char           *train_json,
-                                                           GError              **error);
-/* Rebuilds the model from the file's "spec" and loads every tensor. The
- * file must hold exactly the architecture's tensors with their shapes, as
- * PyTorch's load_state_dict(strict=True) demands. train_json (may be NULL)
- * receives the "train" metadata or NULL. The model has no batch yet. */
-LabModel                   *lab_model_load                (const char           *path,
-                                                           char                **train_json,
-                                                           GError              **error);
-/* Loads a file's tensors into an existing model of a known architecture,
- * e.g. one exported from PyTorch without LatentLab's metadata. */
-gboolean                    lab_model_load_weights        (LabModel             *model,
                                                            const char           *path,
                                                            GError              **error);
 
