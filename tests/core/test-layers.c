@@ -1400,104 +1400,12 @@ test_init (void)
     }
 }
 
-static void
-test_registry (void)
-{
-  const char *round_trip[] = {
-    "{\"type\":\"dense\",\"units\":7}",
-    "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":5,\"stride\":2,\"padding\":\"same\"}",
-    "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"stride\":1,\"padding\":2}",
-    "{\"type\":\"conv_transpose2d\",\"filters\":4,\"kernel\":3,\"stride\":2,\"padding\":1,\"output_padding\":1}",
-    "{\"type\":\"maxpool2d\",\"pool\":2,\"ceil_mode\":true}",
-    "{\"type\":\"avgpool2d\",\"pool\":3}",
-    "{\"type\":\"upsample2d\",\"scale\":2}",
-    "{\"type\":\"batchnorm2d\",\"eps\":0.001,\"momentum\":0.01}",
-    "{\"type\":\"batchnorm1d\",\"eps\":1e-05,\"momentum\":0.1}",
-    "{\"type\":\"relu\"}",
-    "{\"type\":\"leaky_relu\",\"slope\":0.2}",
-    "{\"type\":\"sigmoid\"}",
-    "{\"type\":\"tanh\"}",
-    "{\"type\":\"softmax\"}",
-    "{\"type\":\"flatten\"}",
-    "{\"type\":\"reshape\",\"shape\":[2,4,4]}",
-    "{\"type\":\"dropout\",\"rate\":0.25}",
-    "{\"type\":\"vae_sample\",\"beta\":2}",
-  };
-  struct {
-    const char *json;
-    int         code;
-    const char *mentions;
-  } bad[] = {
-    { "{\"type\":\"convolution\"}", LAB_ERROR_NOT_FOUND, "convolution" },
-    { "{\"units\":3}", LAB_ERROR_INVALID, "type" },
-    { "{\"type\":\"dense\"}", LAB_ERROR_INVALID, "units" },
-    { "{\"type\":\"dense\",\"units\":0}", LAB_ERROR_INVALID, "units" },
-    { "{\"type\":\"dense\",\"units\":2.5}", LAB_ERROR_INVALID, "units" },
-    { "{\"type\":\"conv2d\",\"filters\":\"many\"}", LAB_ERROR_INVALID, "filters" },
-    { "{\"type\":\"conv2d\",\"filters\":4,\"padding\":\"full\"}", LAB_ERROR_INVALID, "padding" },
-    { "{\"type\":\"conv2d\",\"filters\":4,\"kernel\":4,\"padding\":\"same\"}", LAB_ERROR_INVALID, "odd" },
-    { "{\"type\":\"conv_transpose2d\",\"filters\":4,\"stride\":2,\"output_padding\":2}", LAB_ERROR_INVALID, "output_padding" },
-    { "{\"type\":\"maxpool2d\",\"ceil_mode\":1}", LAB_ERROR_INVALID, "ceil_mode" },
-    { "{\"type\":\"dropout\",\"rate\":1}", LAB_ERROR_INVALID, "rate" },
-    { "{\"type\":\"reshape\",\"shape\":[2,0,3]}", LAB_ERROR_INVALID, "shape" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (round_trip); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(LabLayer) layer = layer_from_string (round_trip[i], &error);
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(JsonNode) want = json_from_string (round_trip[i], NULL);
-
-      g_assert_no_error (error);
-      node = lab_layer_to_json (layer);
-      if (!json_node_equal (node, want))
-        {
-          g_autofree char *text = json_to_string (node, FALSE);
-          g_test_message ("%s came back as %s", round_trip[i], text);
-          g_assert_not_reached ();
-        }
-      g_assert_nonnull (layer->klass->title);
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(LabLayer) layer = layer_from_string (bad[i].json, &error);
-
-      g_assert_null (layer);
-      g_assert_error (error, LAB_ERROR, bad[i].code);
-      g_test_message ("%s: %s", bad[i].json, error->message);
-      g_assert_nonnull (strstr (error->message, bad[i].mentions));
-    }
-
-  /* shapes that do not fit fail at setup, naming the sizes */
-  {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(LabLayer) conv = layer_from_string (CONV (4, 1, "valid"), &error);
-    g_autoptr(LabLayer) reshape = layer_from_string ("{\"type\":\"reshape\",\"shape\":[2,4,4]}", &error);
-    g_autoptr(LabLayer) bn1d = layer_from_string ("{\"type\":\"batchnorm1d\"}", &error);
-
-    g_assert_false (lab_layer_setup (conv, (LabShape) { 3, 2, 2 }, &error));
-    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
-    g_assert_nonnull (strstr (error->message, "2×2"));
-    g_clear_error (&error);
-    g_assert_false (lab_layer_setup (reshape, (LabShape) { 30, 1, 1 }, &error));
-    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
-    g_assert_nonnull (strstr (error->message, "30"));
-    g_clear_error (&error);
-    g_assert_false (lab_layer_setup (bn1d, (LabShape) { 3, 4, 4 }, &error));
-    g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
-  }
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/layers/registry", test_registry);
   g_test_add_func ("/layers/shapes", test_shapes);
   g_test_add_func ("/layers/param-counts", test_param_counts);
   g_test_add_func ("/layers/init", test_init);

@@ -20,13 +20,6 @@ typedef struct
   double   slope;
 } LabLeakyRelu;
 
-static LabLayer *
-plain_from_json (JsonObject  *spec,
-                 GError     **error)
-{
-  return g_new0 (LabLayer, 1);
-}
-
 static gboolean
 same_shape_setup (LabLayer  *layer,
                   LabShape   in,
@@ -132,25 +125,12 @@ relu_backward (LabLayer      *layer,
 
 /* LeakyReLU: y = x for x > 0, slope·x otherwise;  G_x += G_y (1 or slope) */
 
-static LabLayer *
-leaky_from_json (JsonObject  *spec,
-                 GError     **error)
-{
-  g_autofree LabLeakyRelu *self = g_new0 (LabLeakyRelu, 1);
-
-  /* slope in [0, 1): y > 0 exactly when x > 0, which backward relies on */
-  if (!lab_spec_get_double (spec, "leaky_relu", "slope", 0.01, 0.0, 0.999, &self->slope, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-leaky_to_json (LabLayer    *layer,
-               JsonBuilder *builder)
-{
-  json_builder_set_member_name (builder, "slope");
-  json_builder_add_double_value (builder, ((LabLeakyRelu *) layer)->slope);
-}
+/* slope in [0, 1): y > 0 exactly when x > 0, which backward relies on */
+static const LabLayerOption leaky_options[] = {
+  { .key = "slope", .kind = LAB_OPTION_DOUBLE, .min = 0.0, .max = 0.999, .def = 0.01, .fresh = 0.2,
+    .step = 0.01, .offset = G_STRUCT_OFFSET (LabLeakyRelu, slope), .label = N_("slope"),
+    .help = N_("How much of a negative input gets through") },
+};
 
 static void
 leaky_forward (LabLayer      *layer,
@@ -328,13 +308,13 @@ softmax_backward (LabLayer      *layer,
       }
 }
 
-#define ACTIVATION_CLASS(name, type_, title_, from_json_, to_json_, flags_) \
+#define ACTIVATION_CLASS(name, type_, title_, help_, flags_)           \
   const LabLayerClass lab_##name##_class = {                          \
     .type = type_,                                                    \
     .title = title_,                                                  \
+    .help = help_,                                                    \
     .flags = flags_,                                                  \
-    .from_json = from_json_,                                          \
-    .to_json = to_json_,                                              \
+    .size = sizeof (LabLayer),                                        \
     .setup = same_shape_setup,                                        \
     .init = lab_layer_init_none,                                      \
     .scratch_floats = lab_layer_scratch_none,                         \
@@ -343,21 +323,24 @@ softmax_backward (LabLayer      *layer,
     .free = lab_layer_free_plain,                                     \
   }
 
-ACTIVATION_CLASS (relu, "relu", "ReLU", plain_from_json, lab_layer_to_json_none,
+ACTIVATION_CLASS (relu, "relu", "ReLU", N_("ReLU: max(0, x)"),
                   LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
-ACTIVATION_CLASS (sigmoid, "sigmoid", "Sigmoid", plain_from_json, lab_layer_to_json_none,
+ACTIVATION_CLASS (sigmoid, "sigmoid", "Sigmoid",
+                  N_("Sigmoid: squashes to 0…1, the usual image output for cross-entropy"),
                   LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
-ACTIVATION_CLASS (tanh, "tanh", "Tanh", plain_from_json, lab_layer_to_json_none,
+ACTIVATION_CLASS (tanh, "tanh", "Tanh", N_("Tanh: squashes to −1…1"),
                   LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN);
-ACTIVATION_CLASS (softmax, "softmax", "Softmax", plain_from_json, lab_layer_to_json_none,
+ACTIVATION_CLASS (softmax, "softmax", "Softmax", N_("Softmax: turns scores into class probabilities"),
                   LAB_LAYER_READS_OUTPUT);
 
 const LabLayerClass lab_leaky_relu_class = {
   .type = "leaky_relu",
   .title = "LeakyReLU",
+  .help = N_("Leaky ReLU: x when positive, slope·x otherwise"),
   .flags = LAB_LAYER_IN_PLACE | LAB_LAYER_READS_OUTPUT | LAB_LAYER_WRITES_DIN,
-  .from_json = leaky_from_json,
-  .to_json = leaky_to_json,
+  .size = sizeof (LabLeakyRelu),
+  .options = leaky_options,
+  .n_options = G_N_ELEMENTS (leaky_options),
   .setup = same_shape_setup,
   .init = lab_layer_init_none,
   .scratch_floats = lab_layer_scratch_none,

@@ -14,32 +14,9 @@ typedef struct
   guint    stride;
 } LabAvgPool2d;
 
-static LabLayer *
-avgpool_from_json (JsonObject  *spec,
-                   GError     **error)
-{
-  g_autofree LabAvgPool2d *self = g_new0 (LabAvgPool2d, 1);
-
-  if (!lab_spec_get_uint (spec, "avgpool2d", "pool", FALSE, 2, 1, 64, &self->pool, error)
-      || !lab_spec_get_uint (spec, "avgpool2d", "stride", FALSE, self->pool, 1, 64, &self->stride, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-avgpool_to_json (LabLayer    *layer,
-                 JsonBuilder *builder)
-{
-  LabAvgPool2d *self = (LabAvgPool2d *) layer;
-
-  json_builder_set_member_name (builder, "pool");
-  json_builder_add_int_value (builder, self->pool);
-  if (self->stride != self->pool)
-    {
-      json_builder_set_member_name (builder, "stride");
-      json_builder_add_int_value (builder, self->stride);
-    }
-}
+static const LabLayerOption avgpool_options[] = {
+  LAB_POOL_OPTIONS (LabAvgPool2d),
+};
 
 static gboolean
 avgpool_setup (LabLayer  *layer,
@@ -123,8 +100,10 @@ avgpool_backward (LabLayer      *layer,
 const LabLayerClass lab_avgpool2d_class = {
   .type = "avgpool2d",
   .title = "AveragePooling2D",
-  .from_json = avgpool_from_json,
-  .to_json = avgpool_to_json,
+  .help = N_("Average pooling: the mean of each pool×pool block"),
+  .size = sizeof (LabAvgPool2d),
+  .options = avgpool_options,
+  .n_options = G_N_ELEMENTS (avgpool_options),
   .setup = avgpool_setup,
   .init = lab_layer_init_none,
   .scratch_floats = lab_layer_scratch_none,

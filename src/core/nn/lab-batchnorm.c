@@ -60,44 +60,14 @@ plane_sums (const float *x,
   *sq += v4_sum (s2) + t2;
 }
 
-static LabLayer *
-bn_from_json_type (JsonObject  *spec,
-                   const char  *type,
-                   GError     **error)
-{
-  g_autofree LabBatchNorm *self = g_new0 (LabBatchNorm, 1);
-
-  if (!lab_spec_get_double (spec, type, "eps", 1e-5, 1e-12, 1.0, &self->eps, error)
-      || !lab_spec_get_double (spec, type, "momentum", 0.1, 0.0, 1.0, &self->momentum, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static LabLayer *
-bn2d_from_json (JsonObject  *spec,
-                GError     **error)
-{
-  return bn_from_json_type (spec, "batchnorm2d", error);
-}
-
-static LabLayer *
-bn1d_from_json (JsonObject  *spec,
-                GError     **error)
-{
-  return bn_from_json_type (spec, "batchnorm1d", error);
-}
-
-static void
-bn_to_json (LabLayer    *layer,
-            JsonBuilder *builder)
-{
-  LabBatchNorm *self = (LabBatchNorm *) layer;
-
-  json_builder_set_member_name (builder, "eps");
-  json_builder_add_double_value (builder, self->eps);
-  json_builder_set_member_name (builder, "momentum");
-  json_builder_add_double_value (builder, self->momentum);
-}
+static const LabLayerOption bn_options[] = {
+  { .key = "eps", .kind = LAB_OPTION_DOUBLE, .min = 1e-12, .max = 1.0, .def = 1e-5, .fresh = 1e-5,
+    .step = 1e-5, .offset = G_STRUCT_OFFSET (LabBatchNorm, eps), .label = N_("eps"),
+    .help = N_("Added to the variance before its square root, so a constant channel does not divide by zero") },
+  { .key = "momentum", .kind = LAB_OPTION_DOUBLE, .min = 0.0, .max = 1.0, .def = 0.1, .fresh = 0.1,
+    .step = 0.01, .offset = G_STRUCT_OFFSET (LabBatchNorm, momentum), .label = N_("momentum"),
+    .help = N_("How fast the running statistics that evaluation uses follow each batch") },
+};
 
 static gboolean
 bn_setup (LabLayer  *layer,
@@ -281,8 +251,10 @@ const LabLayerClass lab_batchnorm2d_class = {
   .type = "batchnorm2d",
   .title = "BatchNormalization",
   .batch_use = LAB_BATCH_MIXES_TRAINING,
-  .from_json = bn2d_from_json,
-  .to_json = bn_to_json,
+  .help = N_("Batch normalization per channel: steadier, faster training"),
+  .size = sizeof (LabBatchNorm),
+  .options = bn_options,
+  .n_options = G_N_ELEMENTS (bn_options),
   .setup = bn_setup,
   .init = bn_init,
   .scratch_floats = bn_scratch_floats,
@@ -295,8 +267,10 @@ const LabLayerClass lab_batchnorm1d_class = {
   .type = "batchnorm1d",
   .title = "BatchNormalization",
   .batch_use = LAB_BATCH_MIXES_TRAINING,
-  .from_json = bn1d_from_json,
-  .to_json = bn_to_json,
+  .help = N_("Batch normalization per value of a vector"),
+  .size = sizeof (LabBatchNorm),
+  .options = bn_options,
+  .n_options = G_N_ELEMENTS (bn_options),
   .setup = bn_setup,
   .init = bn_init,
   .scratch_floats = bn_scratch_floats,

@@ -23,47 +23,33 @@ typedef struct
   guint       output_padding;
 } LabConvTranspose2d;
 
-static LabLayer *
-convt_from_json (JsonObject  *spec,
-                 GError     **error)
+static const LabLayerOption convt_options[] = {
+  LAB_CONV_FILTERS (LabConvTranspose2d),
+  LAB_CONV_KERNEL (LabConvTranspose2d),
+  LAB_CONV_STRIDE (LabConvTranspose2d, 2),
+  { .key = "padding", .kind = LAB_OPTION_UINT, .min = 0, .max = 64, .def = 0, .fresh = 1, .step = 1,
+    .offset = G_STRUCT_OFFSET (LabConvTranspose2d, padding), .label = N_("padding"),
+    .help = N_("Pixels taken off every side of the output") },
+  { .key = "output_padding", .kind = LAB_OPTION_UINT, .min = 0, .max = 63, .def = 0, .fresh = 1,
+    .step = 1, .offset = G_STRUCT_OFFSET (LabConvTranspose2d, output_padding), .label = N_("out pad"),
+    .help = N_("Extra rows and columns on one side, to reach an exact size (less than the stride)") },
+};
+
+/* As in PyTorch: extra output rows beyond a stride would get no input. */
+static gboolean
+convt_check (LabLayer  *layer,
+             GError   **error)
 {
-  const char *type = "conv_transpose2d";
-  g_autofree LabConvTranspose2d *self = g_new0 (LabConvTranspose2d, 1);
+  LabConvTranspose2d *self = (LabConvTranspose2d *) layer;
 
-  if (!lab_spec_get_uint (spec, type, "filters", TRUE, 0, 1, 65536, &self->filters, error)
-      || !lab_spec_get_uint (spec, type, "kernel", FALSE, 3, 1, 64, &self->kernel, error)
-      || !lab_spec_get_uint (spec, type, "stride", FALSE, 1, 1, 64, &self->stride, error)
-      || !lab_spec_get_uint (spec, type, "padding", FALSE, 0, 0, 64, &self->padding, error)
-      || !lab_spec_get_uint (spec, type, "output_padding", FALSE, 0, 0, 63, &self->output_padding, error))
-    return NULL;
-
-  /* As in PyTorch: extra output rows beyond a stride would get no input. */
   if (self->output_padding >= self->stride)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
                    "Layer “conv_transpose2d”: “output_padding” (%u) must be smaller than "
                    "“stride” (%u)", self->output_padding, self->stride);
-      return NULL;
+      return FALSE;
     }
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-convt_to_json (LabLayer    *layer,
-               JsonBuilder *builder)
-{
-  LabConvTranspose2d *self = (LabConvTranspose2d *) layer;
-
-  json_builder_set_member_name (builder, "filters");
-  json_builder_add_int_value (builder, self->filters);
-  json_builder_set_member_name (builder, "kernel");
-  json_builder_add_int_value (builder, self->kernel);
-  json_builder_set_member_name (builder, "stride");
-  json_builder_add_int_value (builder, self->stride);
-  json_builder_set_member_name (builder, "padding");
-  json_builder_add_int_value (builder, self->padding);
-  json_builder_set_member_name (builder, "output_padding");
-  json_builder_add_int_value (builder, self->output_padding);
+  return TRUE;
 }
 
 static gboolean
@@ -196,8 +182,11 @@ const LabLayerClass lab_conv_transpose2d_class = {
   .type = "conv_transpose2d",
   .title = "Conv2DTranspose",
   .flags = LAB_LAYER_SCRATCH_TEMPORARY,
-  .from_json = convt_from_json,
-  .to_json = convt_to_json,
+  .help = N_("Transposed convolution: a convolution run backwards; stride 2 doubles the image"),
+  .size = sizeof (LabConvTranspose2d),
+  .options = convt_options,
+  .n_options = G_N_ELEMENTS (convt_options),
+  .check = convt_check,
   .setup = convt_setup,
   .init = convt_init,
   .scratch_floats = convt_scratch_floats,

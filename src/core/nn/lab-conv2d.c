@@ -43,12 +43,12 @@
 
 #include <cblas.h>
 
-typedef enum
+/* padding as LAB_OPTION_UINT_OR_NAME keeps it: a number of pixels, or a name */
+enum
 {
-  PAD_EXPLICIT,
-  PAD_SAME,
-  PAD_VALID,
-} PadMode;
+  PAD_SAME  = -1,   /* "same": (k - 1) / 2 on every side */
+  PAD_VALID = -2,   /* "valid": none, PyTorch's default padding=0 */
+};
 
 typedef struct
 {
@@ -56,78 +56,37 @@ typedef struct
   guint       filters;
   guint       kernel;
   guint       stride;
-  guint       padding;   /* PAD_EXPLICIT only */
-  PadMode     pad_mode;
+  gint        padding;   /* pixels, PAD_SAME or PAD_VALID */
 } LabConv2d;
 
-static LabLayer *
-conv2d_from_json (JsonObject  *spec,
-                  GError     **error)
+static const char * const padding_names[] = { "same", "valid", NULL };
+
+static const LabLayerOption conv2d_options[] = {
+  LAB_CONV_FILTERS (LabConv2d),
+  LAB_CONV_KERNEL (LabConv2d),
+  LAB_CONV_STRIDE (LabConv2d, 1),
+  { .key = "padding", .kind = LAB_OPTION_UINT_OR_NAME, .min = 0, .max = 64, .def = PAD_VALID,
+    .names = padding_names, .fresh = 1, .step = 1,
+    .offset = G_STRUCT_OFFSET (LabConv2d, padding), .label = N_("padding"),
+    .help = N_("Zero pixels added on every side; “same” keeps the size at stride 1") },
+};
+
+/* "same" pads (k-1)/2 on every side, which keeps the size only for odd
+ * kernels (and gives ceil(H/s) for stride s, as torch_ref's padding=1). */
+static gboolean
+conv2d_check (LabLayer  *layer,
+              GError   **error)
 {
-  g_autofree LabConv2d *self = g_new0 (LabConv2d, 1);
-  JsonNode *pad;
+  LabConv2d *self = (LabConv2d *) layer;
 
-  if (!lab_spec_get_uint (spec, "conv2d", "filters", TRUE, 0, 1, 65536, &self->filters, error)
-      || !lab_spec_get_uint (spec, "conv2d", "kernel", FALSE, 3, 1, 64, &self->kernel, error)
-      || !lab_spec_get_uint (spec, "conv2d", "stride", FALSE, 1, 1, 64, &self->stride, error))
-    return NULL;
-
-  pad = json_object_get_member (spec, "padding");
-  if (pad == NULL || JSON_NODE_HOLDS_NULL (pad))
-    self->pad_mode = PAD_VALID;     /* PyTorch's default padding=0 */
-  else if (JSON_NODE_HOLDS_VALUE (pad) && json_node_get_value_type (pad) == G_TYPE_STRING)
-    {
-      const char *s = json_node_get_string (pad);
-
-      if (g_strcmp0 (s, "same") == 0)
-        self->pad_mode = PAD_SAME;
-      else if (g_strcmp0 (s, "valid") == 0)
-        self->pad_mode = PAD_VALID;
-      else
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "Layer “conv2d”: “padding” must be \"same\", \"valid\" or a whole number, not \"%s\"", s);
-          return NULL;
-        }
-    }
-  else
-    {
-      if (!lab_spec_get_uint (spec, "conv2d", "padding", FALSE, 0, 0, 64, &self->padding, error))
-        return NULL;
-      self->pad_mode = PAD_EXPLICIT;
-    }
-
-  /* "same" pads (k-1)/2 on every side, which keeps the size only for odd
-   * kernels (and gives ceil(H/s) for stride s, as torch_ref's padding=1). */
-  if (self->pad_mode == PAD_SAME && self->kernel % 2 == 0)
+  if (self->padding == PAD_SAME && self->kernel % 2 == 0)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
                    "Layer “conv2d”: padding \"same\" needs an odd kernel size, not %u; "
                    "give the padding as a number instead", self->kernel);
-      return NULL;
+      return FALSE;
     }
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-conv2d_to_json (LabLayer    *layer,
-                JsonBuilder *builder)
-{
-  LabConv2d *self = (LabConv2d *) layer;
-
-  json_builder_set_member_name (builder, "filters");
-  json_builder_add_int_value (builder, self->filters);
-  json_builder_set_member_name (builder, "kernel");
-  json_builder_add_int_value (builder, self->kernel);
-  json_builder_set_member_name (builder, "stride");
-  json_builder_add_int_value (builder, self->stride);
-  json_builder_set_member_name (builder, "padding");
-  if (self->pad_mode == PAD_SAME)
-    json_builder_add_string_value (builder, "same");
-  else if (self->pad_mode == PAD_VALID)
-    json_builder_add_string_value (builder, "valid");
-  else
-    json_builder_add_int_value (builder, self->padding);
+  return TRUE;
 }
 
 static gboolean
@@ -139,7 +98,7 @@ conv2d_setup (LabLayer  *layer,
   LabConvGeom *g = &self->base.geom;
   guint k = self->kernel, s = self->stride, p;
 
-  p = self->pad_mode == PAD_SAME ? (k - 1) / 2 : self->pad_mode == PAD_VALID ? 0 : self->padding;
+  p = self->padding == PAD_SAME ? (k - 1) / 2 : self->padding == PAD_VALID ? 0 : (guint) self->padding;
   if (in.h + 2 * p < k || in.w + 2 * p < k)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
@@ -873,8 +832,11 @@ const LabLayerClass lab_conv2d_class = {
   .type = "conv2d",
   .title = "Conv2D",
   .flags = LAB_LAYER_SCRATCH_TEMPORARY | LAB_LAYER_WRITES_DIN,
-  .from_json = conv2d_from_json,
-  .to_json = conv2d_to_json,
+  .help = N_("Convolution: slides learned kernel×kernel patterns over the image"),
+  .size = sizeof (LabConv2d),
+  .options = conv2d_options,
+  .n_options = G_N_ELEMENTS (conv2d_options),
+  .check = conv2d_check,
   .setup = conv2d_setup,
   .init = conv2d_init,
   .scratch_floats = conv2d_scratch_floats,

@@ -17,24 +17,11 @@ typedef struct
   guint    units;
 } LabDense;
 
-static LabLayer *
-dense_from_json (JsonObject  *spec,
-                 GError     **error)
-{
-  g_autofree LabDense *self = g_new0 (LabDense, 1);
-
-  if (!lab_spec_get_uint (spec, "dense", "units", TRUE, 0, 1, 1 << 24, &self->units, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-dense_to_json (LabLayer    *layer,
-               JsonBuilder *builder)
-{
-  json_builder_set_member_name (builder, "units");
-  json_builder_add_int_value (builder, ((LabDense *) layer)->units);
-}
+static const LabLayerOption dense_options[] = {
+  { .key = "units", .kind = LAB_OPTION_UINT, .min = 1, .max = 1 << 24, .required = TRUE,
+    .fresh = 64, .step = 1, .offset = G_STRUCT_OFFSET (LabDense, units), .label = N_("units"),
+    .help = N_("Output values; in the encoder’s last layer, the latent size") },
+};
 
 static gboolean
 dense_setup (LabLayer  *layer,
@@ -110,8 +97,10 @@ dense_backward (LabLayer      *layer,
 const LabLayerClass lab_dense_class = {
   .type = "dense",
   .title = "Dense",
-  .from_json = dense_from_json,
-  .to_json = dense_to_json,
+  .help = N_("Fully connected: every output unit sees every input value"),
+  .size = sizeof (LabDense),
+  .options = dense_options,
+  .n_options = G_N_ELEMENTS (dense_options),
   .setup = dense_setup,
   .init = dense_init,
   .scratch_floats = lab_layer_scratch_none,

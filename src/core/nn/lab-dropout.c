@@ -16,24 +16,11 @@ typedef struct
   double   rate;
 } LabDropout;
 
-static LabLayer *
-dropout_from_json (JsonObject  *spec,
-                   GError     **error)
-{
-  g_autofree LabDropout *self = g_new0 (LabDropout, 1);
-
-  if (!lab_spec_get_double (spec, "dropout", "rate", 0.5, 0.0, 0.99, &self->rate, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-dropout_to_json (LabLayer    *layer,
-                 JsonBuilder *builder)
-{
-  json_builder_set_member_name (builder, "rate");
-  json_builder_add_double_value (builder, ((LabDropout *) layer)->rate);
-}
+static const LabLayerOption dropout_options[] = {
+  { .key = "rate", .kind = LAB_OPTION_DOUBLE, .min = 0.0, .max = 0.99, .def = 0.5, .fresh = 0.2,
+    .step = 0.05, .offset = G_STRUCT_OFFSET (LabDropout, rate), .label = N_("rate"),
+    .help = N_("The fraction of values zeroed") },
+};
 
 static gboolean
 dropout_setup (LabLayer  *layer,
@@ -98,8 +85,10 @@ const LabLayerClass lab_dropout_class = {
   .type = "dropout",
   .title = "Dropout",
   .batch_use = LAB_BATCH_MIXES_TRAINING,
-  .from_json = dropout_from_json,
-  .to_json = dropout_to_json,
+  .help = N_("Dropout: zeroes a random fraction of the values while training"),
+  .size = sizeof (LabDropout),
+  .options = dropout_options,
+  .n_options = G_N_ELEMENTS (dropout_options),
   .setup = dropout_setup,
   .init = lab_layer_init_none,
   .scratch_floats = dropout_scratch_floats,

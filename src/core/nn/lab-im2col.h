@@ -34,6 +34,22 @@ typedef struct
   guint       max_chunk;   /* 0: from the column budget */
 } LabConvBase;
 
+/* The options conv2d and conv_transpose2d share, for their option tables
+ * (lab-layer.h): type is the layer's private struct. */
+#define LAB_CONV_FILTERS(type) \
+  { .key = "filters", .kind = LAB_OPTION_UINT, .min = 1, .max = 65536, .required = TRUE, \
+    .offset = G_STRUCT_OFFSET (type, filters), .fresh = 16, .step = 1, .label = N_("filters"), \
+    .help = N_("Output channels: how many patterns the layer learns") }
+#define LAB_CONV_KERNEL(type) \
+  { .key = "kernel", .kind = LAB_OPTION_UINT, .min = 1, .max = 64, .def = 3, .fresh = 3, .step = 1, \
+    .offset = G_STRUCT_OFFSET (type, kernel), .label = N_("kernel"), \
+    .help = N_("Kernel size: each output sees kernel×kernel input pixels") }
+
+#define LAB_CONV_STRIDE(type, fresh_) \
+  { .key = "stride", .kind = LAB_OPTION_UINT, .min = 1, .max = 64, .def = 1, .fresh = fresh_, \
+    .step = 1, .offset = G_STRUCT_OFFSET (type, stride), .label = N_("stride"), \
+    .help = N_("Step between kernel positions: 2 halves the image (doubles it, transposed)") }
+
 /* Images per GEMM for a batch of `batch` when each image needs
  * `per_image` floats of scratch. Non-decreasing in `batch`, so scratch
  * sized for the largest batch fits every smaller one. */

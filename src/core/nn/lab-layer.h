@@ -44,6 +44,46 @@ typedef struct _LabLayer      LabLayer;
 typedef struct _LabLayerClass LabLayerClass;
 typedef struct _LabPass       LabPass;
 
+/* How a layer option is written in the spec and kept in the layer. */
+typedef enum
+{
+  LAB_OPTION_UINT,          /* guint: a whole number in [min, max] */
+  LAB_OPTION_UINT_OR_NAME,  /* gint: a whole number in [min, max] (min >= 0), or one of
+                             * `names`, kept as -1 - its index ("same" is -1) */
+  LAB_OPTION_DOUBLE,        /* double in [min, max] */
+  LAB_OPTION_BOOL,          /* gboolean: true or false */
+  LAB_OPTION_SHAPE,         /* LabOptionShape: [c, h, w] or [c], every size in [min, max] */
+} LabOptionKind;
+
+/* A LAB_OPTION_SHAPE value: [c] is kept as (c, 1, 1) with ndim 1, so it
+ * is written back as it was given. */
+typedef struct
+{
+  LabShape shape;
+  guint    ndim;   /* 1 or 3 */
+} LabOptionShape;
+
+/* One option of a layer kind, declared once in the layer's file: the
+ * generic JSON reader and writer (lab-layer.c), the error messages and an
+ * editor's widgets (the app's LabLayerRow) all work from it. */
+typedef struct
+{
+  const char         *key;           /* the JSON member: "filters" */
+  LabOptionKind       kind;
+  double              min, max;      /* the allowed range (of each size, for SHAPE) */
+  double              def;           /* when the member is absent (a name: -1 - its index) */
+  gsize               offset;        /* of the value in the layer's private struct */
+  const char         *help;          /* one sentence for a tooltip (marked N_) */
+  const char         *label;         /* a short caption for an editor: "out pad" (N_) */
+  gboolean            required;      /* absent is an error: there is no sensible default */
+  /* The key of an earlier option whose value is the default (a pool's
+   * stride is its pool size); written back only when it differs. */
+  const char         *default_from;
+  const char * const *names;         /* UINT_OR_NAME: NULL-terminated words */
+  double              fresh;         /* what a new layer in an editor starts with */
+  double              step;          /* an editor's increment (whole numbers: 1) */
+} LabLayerOption;
+
 /* Everything one forward or backward call of one layer sees. Pointers are
  * the layer's own slices; sizes are for `batch` samples.
  * backward ACCUMULATES (+=) into din and dparams; the model zeroes them
@@ -108,14 +148,17 @@ struct _LabLayerClass
 {
   const char *type;        /* spec name: "conv2d"; also the JSON "type" */
   const char *title;       /* Keras-style summary name: "Conv2D" */
+  const char *help;        /* what the layer does, one sentence (marked N_) */
   LabBatchUse batch_use;
   LabLayerFlags flags;
-  /* Parses the layer's options from its spec object (type already known). */
-  LabLayer  *(*from_json)      (JsonObject    *spec,
+  gsize       size;        /* of the private struct that embeds LabLayer first */
+  /* The spec options, read and written by lab-layer.c in this order. */
+  const LabLayerOption *options;
+  guint       n_options;
+  /* Rules between options (conv2d's "same" needs an odd kernel), once
+   * all are read; NULL when there are none. */
+  gboolean   (*check)          (LabLayer      *self,
                                 GError       **error);
-  /* Writes the options back as members of an open JSON object. */
-  void       (*to_json)        (LabLayer      *self,
-                                JsonBuilder   *builder);
   /* Fixes the input shape: sets self->out, n_params, n_buffers, tensors.
    * A shape that does not fit fails, naming both shapes. */
   gboolean   (*setup)          (LabLayer      *self,
@@ -159,10 +202,33 @@ struct _LabLayer
   gsize                loss_elements;
 };
 
-/* Registry over all layer kinds: builds a layer from {"type": ..., ...}. */
+/* Every layer kind, in the order an editor offers them: image layers,
+ * vector layers, normalisation, activations, the rest. n_classes may be NULL. */
+const LabLayerClass * const *lab_layer_classes (guint *n_classes);
+/* The class whose spec "type" is type, or NULL. */
+const LabLayerClass *lab_layer_class_find      (const char          *type);
+/* The option of klass with that key, or NULL. */
+const LabLayerOption *lab_layer_class_find_option (const LabLayerClass *klass,
+                                                   const char          *key);
+/* Reads one option's JSON value (node may be NULL or a JSON null: absent)
+ * into value, which points at storage of the option's kind (guint, gint,
+ * double, gboolean, LabOptionShape). An absent option gets its default,
+ * except a required one and one with default_from (value untouched, TRUE).
+ * Errors name the layer type, the key and what is allowed, e.g.
+ * Layer “conv2d”: “filters” must be a whole number from 1 to 65536, not 0. */
+gboolean    lab_layer_option_read   (const LabLayerClass  *klass,
+                                     const LabLayerOption *option,
+                                     JsonNode             *node,
+                                     gpointer              value,
+                                     GError              **error);
+
+/* Registry over all layer kinds: builds a layer from {"type": ..., ...}.
+ * A member that is no option of the type is an error (a typo would
+ * otherwise silently give the default). */
 LabLayer   *lab_layer_new_from_json (JsonObject     *spec,
                                      GError        **error);
-/* The layer's spec as a JSON object node, "type" first. */
+/* The layer's spec as a JSON object node: "type", then every option in
+ * its table's order (one with default_from only when it differs). */
 JsonNode   *lab_layer_to_json       (LabLayer       *self);
 gboolean    lab_layer_setup         (LabLayer       *self,
                                      LabShape        in,

@@ -4,6 +4,10 @@
 
 #include <string.h>
 
+/* N_() marks the option tables' captions and help for the app's
+ * translations; the core itself never translates. */
+#include <glib/gi18n.h>
+
 #include "lab-layer.h"
 #include "lab-vmath-private.h"
 
@@ -28,33 +32,15 @@ extern const LabLayerClass lab_reshape_class;
 extern const LabLayerClass lab_dropout_class;
 extern const LabLayerClass lab_vae_sample_class;
 
-/* Spec options. Each reads `key` from `spec`; a missing key gives the
- * default, unless `required`. Errors name the layer type, the option and
- * what was wrong, e.g. Layer “conv2d”: “filters” must be a whole number
- * from 1 to 65536, not 0. */
-gboolean lab_spec_get_uint   (JsonObject   *spec,
-                              const char   *type,
-                              const char   *key,
-                              gboolean      required,
-                              guint         def,
-                              guint         min,
-                              guint         max,
-                              guint        *value,
-                              GError      **error);
-gboolean lab_spec_get_double (JsonObject   *spec,
-                              const char   *type,
-                              const char   *key,
-                              double        def,
-                              double        min,
-                              double        max,
-                              double       *value,
-                              GError      **error);
-gboolean lab_spec_get_bool   (JsonObject   *spec,
-                              const char   *type,
-                              const char   *key,
-                              gboolean      def,
-                              gboolean     *value,
-                              GError      **error);
+/* The pool size and stride of maxpool2d and avgpool2d, for their option
+ * tables: type is the layer's private struct, with guint pool, stride. */
+#define LAB_POOL_OPTIONS(type) \
+  { .key = "pool", .kind = LAB_OPTION_UINT, .min = 1, .max = 64, .def = 2, .fresh = 2, .step = 1, \
+    .offset = G_STRUCT_OFFSET (type, pool), .label = N_("pool"), \
+    .help = N_("Block size: 2 halves the image") }, \
+  { .key = "stride", .kind = LAB_OPTION_UINT, .min = 1, .max = 64, .default_from = "pool", \
+    .fresh = 2, .step = 1, .offset = G_STRUCT_OFFSET (type, stride), .label = N_("stride"), \
+    .help = N_("Step between blocks; the block size unless given") }
 
 /* Appends a tensor after the ones already added (offsets follow in order),
  * growing n_params (trainable) or n_buffers. */
@@ -84,10 +70,8 @@ void     lab_init_weight_bias (float       *weight,
                                LabInit      init,
                                LabRng      *rng);
 
-/* Vtable entries for layers without options, parameters or scratch, so
- * that every class fills every entry and callers need no NULL checks. */
-void     lab_layer_to_json_none (LabLayer    *self,
-                                 JsonBuilder *builder);
+/* Vtable entries for layers without parameters or scratch, so that
+ * every class fills every entry and callers need no NULL checks. */
 void     lab_layer_init_none    (LabLayer    *self,
                                  float       *params,
                                  float       *buffers,

@@ -34,35 +34,12 @@ typedef struct
   gboolean ceil_mode;
 } LabMaxPool2d;
 
-static LabLayer *
-maxpool_from_json (JsonObject  *spec,
-                   GError     **error)
-{
-  g_autofree LabMaxPool2d *self = g_new0 (LabMaxPool2d, 1);
-
-  if (!lab_spec_get_uint (spec, "maxpool2d", "pool", FALSE, 2, 1, 64, &self->pool, error)
-      || !lab_spec_get_uint (spec, "maxpool2d", "stride", FALSE, self->pool, 1, 64, &self->stride, error)
-      || !lab_spec_get_bool (spec, "maxpool2d", "ceil_mode", FALSE, &self->ceil_mode, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-maxpool_to_json (LabLayer    *layer,
-                 JsonBuilder *builder)
-{
-  LabMaxPool2d *self = (LabMaxPool2d *) layer;
-
-  json_builder_set_member_name (builder, "pool");
-  json_builder_add_int_value (builder, self->pool);
-  if (self->stride != self->pool)
-    {
-      json_builder_set_member_name (builder, "stride");
-      json_builder_add_int_value (builder, self->stride);
-    }
-  json_builder_set_member_name (builder, "ceil_mode");
-  json_builder_add_boolean_value (builder, self->ceil_mode);
-}
+static const LabLayerOption maxpool_options[] = {
+  LAB_POOL_OPTIONS (LabMaxPool2d),
+  { .key = "ceil_mode", .kind = LAB_OPTION_BOOL, .def = FALSE, .fresh = FALSE,
+    .offset = G_STRUCT_OFFSET (LabMaxPool2d, ceil_mode), .label = N_("ceil"),
+    .help = N_("Round the size up: a partial block at the edge still gives an output (7 → 4)") },
+};
 
 /* PyTorch's pooling_output_shape without padding or dilation: in ceil mode
  * the last window must still start inside the input. */
@@ -438,8 +415,10 @@ const LabLayerClass lab_maxpool2d_class = {
   .type = "maxpool2d",
   .title = "MaxPooling2D",
   .flags = LAB_LAYER_WRITES_DIN,
-  .from_json = maxpool_from_json,
-  .to_json = maxpool_to_json,
+  .help = N_("Max pooling: keeps the largest value of each pool×pool block"),
+  .size = sizeof (LabMaxPool2d),
+  .options = maxpool_options,
+  .n_options = G_N_ELEMENTS (maxpool_options),
   .setup = maxpool_setup,
   .init = lab_layer_init_none,
   .scratch_floats = maxpool_scratch_floats,

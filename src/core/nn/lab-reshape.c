@@ -11,17 +11,9 @@
 
 typedef struct
 {
-  LabLayer parent;
-  LabShape shape;
-  guint    ndim;     /* as given in the spec: 1 or 3 */
+  LabLayer       parent;
+  LabOptionShape shape;   /* [c, h, w], or [c] for (c, 1, 1) */
 } LabReshape;
-
-static LabLayer *
-flatten_from_json (JsonObject  *spec,
-                   GError     **error)
-{
-  return g_new0 (LabLayer, 1);
-}
 
 static gboolean
 flatten_setup (LabLayer  *layer,
@@ -32,60 +24,11 @@ flatten_setup (LabLayer  *layer,
   return TRUE;
 }
 
-static LabLayer *
-reshape_from_json (JsonObject  *spec,
-                   GError     **error)
-{
-  g_autofree LabReshape *self = g_new0 (LabReshape, 1);
-  JsonNode *node = json_object_get_member (spec, "shape");
-  JsonArray *array;
-  guint dims[3] = { 1, 1, 1 };
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node)
-      || (json_array_get_length (json_node_get_array (node)) != 1
-          && json_array_get_length (json_node_get_array (node)) != 3))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "Layer “reshape” needs a “shape” such as [128, 7, 7] (channels, height, "
-                   "width) or [64] (features)");
-      return NULL;
-    }
-  array = json_node_get_array (node);
-  self->ndim = json_array_get_length (array);
-  for (guint i = 0; i < self->ndim; i++)
-    {
-      JsonNode *d = json_array_get_element (array, i);
-
-      if (!JSON_NODE_HOLDS_VALUE (d) || json_node_get_value_type (d) != G_TYPE_INT64
-          || json_node_get_int (d) < 1 || json_node_get_int (d) > (1 << 24))
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "Layer “reshape”: every size in “shape” must be a whole number from 1 "
-                       "to %d", 1 << 24);
-          return NULL;
-        }
-      dims[i] = (guint) json_node_get_int (d);
-    }
-  self->shape = (LabShape) { dims[0], dims[1], dims[2] };
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-reshape_to_json (LabLayer    *layer,
-                 JsonBuilder *builder)
-{
-  LabReshape *self = (LabReshape *) layer;
-
-  json_builder_set_member_name (builder, "shape");
-  json_builder_begin_array (builder);
-  json_builder_add_int_value (builder, self->shape.c);
-  if (self->ndim == 3)
-    {
-      json_builder_add_int_value (builder, self->shape.h);
-      json_builder_add_int_value (builder, self->shape.w);
-    }
-  json_builder_end_array (builder);
-}
+static const LabLayerOption reshape_options[] = {
+  { .key = "shape", .kind = LAB_OPTION_SHAPE, .min = 1, .max = 1 << 24, .required = TRUE,
+    .fresh = 1, .step = 1, .offset = G_STRUCT_OFFSET (LabReshape, shape), .label = N_("shape"),
+    .help = N_("Channels × height × width; their product must equal the input size") },
+};
 
 static gboolean
 reshape_setup (LabLayer  *layer,
@@ -94,16 +37,17 @@ reshape_setup (LabLayer  *layer,
 {
   LabReshape *self = (LabReshape *) layer;
 
-  if (lab_shape_size (in) != lab_shape_size (self->shape))
+  LabShape to = self->shape.shape;
+
+  if (lab_shape_size (in) != lab_shape_size (to))
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
                    "Layer “reshape” to %u×%u×%u (%" G_GSIZE_FORMAT " values) cannot take an "
                    "input of %u×%u×%u (%" G_GSIZE_FORMAT " values)",
-                   self->shape.c, self->shape.h, self->shape.w, lab_shape_size (self->shape),
-                   in.c, in.h, in.w, lab_shape_size (in));
+                   to.c, to.h, to.w, lab_shape_size (to), in.c, in.h, in.w, lab_shape_size (in));
       return FALSE;
     }
-  layer->out = self->shape;
+  layer->out = to;
   return TRUE;
 }
 
@@ -126,8 +70,8 @@ copy_backward (LabLayer      *layer,
 const LabLayerClass lab_flatten_class = {
   .type = "flatten",
   .title = "Flatten",
-  .from_json = flatten_from_json,
-  .to_json = lab_layer_to_json_none,
+  .help = N_("Flattens the image into one long vector for dense layers"),
+  .size = sizeof (LabLayer),
   .setup = flatten_setup,
   .init = lab_layer_init_none,
   .scratch_floats = lab_layer_scratch_none,
@@ -139,8 +83,10 @@ const LabLayerClass lab_flatten_class = {
 const LabLayerClass lab_reshape_class = {
   .type = "reshape",
   .title = "Reshape",
-  .from_json = reshape_from_json,
-  .to_json = reshape_to_json,
+  .help = N_("Turns a vector back into channels × height × width"),
+  .size = sizeof (LabReshape),
+  .options = reshape_options,
+  .n_options = G_N_ELEMENTS (reshape_options),
   .setup = reshape_setup,
   .init = lab_layer_init_none,
   .scratch_floats = lab_layer_scratch_none,

@@ -15,24 +15,11 @@ typedef struct
   guint    scale;
 } LabUpsample2d;
 
-static LabLayer *
-upsample_from_json (JsonObject  *spec,
-                    GError     **error)
-{
-  g_autofree LabUpsample2d *self = g_new0 (LabUpsample2d, 1);
-
-  if (!lab_spec_get_uint (spec, "upsample2d", "scale", FALSE, 2, 1, 64, &self->scale, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-upsample_to_json (LabLayer    *layer,
-                  JsonBuilder *builder)
-{
-  json_builder_set_member_name (builder, "scale");
-  json_builder_add_int_value (builder, ((LabUpsample2d *) layer)->scale);
-}
+static const LabLayerOption upsample_options[] = {
+  { .key = "scale", .kind = LAB_OPTION_UINT, .min = 1, .max = 64, .def = 2, .fresh = 2, .step = 1,
+    .offset = G_STRUCT_OFFSET (LabUpsample2d, scale), .label = N_("scale"),
+    .help = N_("How many times larger the image gets") },
+};
 
 static gboolean
 upsample_setup (LabLayer  *layer,
@@ -193,8 +180,10 @@ const LabLayerClass lab_upsample2d_class = {
   .type = "upsample2d",
   .title = "UpSampling2D",
   .flags = LAB_LAYER_WRITES_DIN,
-  .from_json = upsample_from_json,
-  .to_json = upsample_to_json,
+  .help = N_("Upsampling: repeats every pixel scale×scale times"),
+  .size = sizeof (LabUpsample2d),
+  .options = upsample_options,
+  .n_options = G_N_ELEMENTS (upsample_options),
   .setup = upsample_setup,
   .init = lab_layer_init_none,
   .scratch_floats = lab_layer_scratch_none,

@@ -28,24 +28,11 @@ typedef struct
   double   beta;
 } LabVaeSample;
 
-static LabLayer *
-vae_from_json (JsonObject  *spec,
-               GError     **error)
-{
-  g_autofree LabVaeSample *self = g_new0 (LabVaeSample, 1);
-
-  if (!lab_spec_get_double (spec, "vae_sample", "beta", 1.0, 0.0, 1e6, &self->beta, error))
-    return NULL;
-  return (LabLayer *) g_steal_pointer (&self);
-}
-
-static void
-vae_to_json (LabLayer    *layer,
-             JsonBuilder *builder)
-{
-  json_builder_set_member_name (builder, "beta");
-  json_builder_add_double_value (builder, ((LabVaeSample *) layer)->beta);
-}
+static const LabLayerOption vae_options[] = {
+  { .key = "beta", .kind = LAB_OPTION_DOUBLE, .min = 0.0, .max = 1e6, .def = 1.0, .fresh = 1.0,
+    .step = 0.1, .offset = G_STRUCT_OFFSET (LabVaeSample, beta), .label = N_("beta"),
+    .help = N_("Weight of the KL term that keeps the latent near a standard normal") },
+};
 
 static gboolean
 vae_setup (LabLayer  *layer,
@@ -141,8 +128,10 @@ const LabLayerClass lab_vae_sample_class = {
   .type = "vae_sample",
   .title = "Sampling",
   .batch_use = LAB_BATCH_MIXES,
-  .from_json = vae_from_json,
-  .to_json = vae_to_json,
+  .help = N_("Variational sampling: splits its input into means and log-variances and draws the latent"),
+  .size = sizeof (LabVaeSample),
+  .options = vae_options,
+  .n_options = G_N_ELEMENTS (vae_options),
   .setup = vae_setup,
   .init = lab_layer_init_none,
   .scratch_floats = vae_scratch_floats,
