@@ -15,6 +15,7 @@
 #include "lab-presets.h"
 #include "lab-recon-batch.h"
 #include "lab-rng.h"
+#include "lab-spec-summary.h"
 #include "lab-model-io.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
@@ -665,15 +666,12 @@ summary_cell (const char *text,
 static void
 show_summary (LabTrainPage *self)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(LabSpec) spec = build_spec (self);
-  g_autoptr(LabModel) model = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(LabSpecSummary) summary = NULL;
   g_autofree char *json = NULL;
   g_autofree char *total = NULL;
   g_autofree char *latent = NULL;
   g_autofree char *text = NULL;
-  gsize n_params = 0, n_buffers = 0;
   int r = 0;
 
   clear_grid (self->summary_grid);
@@ -686,10 +684,10 @@ show_summary (LabTrainPage *self)
   json = lab_spec_to_string (spec, TRUE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->spec_view), json, -1);
 
-  model = lab_model_new (spec, &error);
-  if (model == NULL)
+  summary = lab_spec_summarize (spec);
+  if (summary->error != NULL)
     {
-      gtk_label_set_label (self->summary_total, error->message);
+      gtk_label_set_label (self->summary_total, summary->error->message);
       return;
     }
 
@@ -700,10 +698,9 @@ show_summary (LabTrainPage *self)
   gtk_grid_attach (self->summary_grid, summary_cell (_("Output shape"), "summary-header", 0), 2, r, 1, 1);
   gtk_grid_attach (self->summary_grid, summary_cell (_("Param #"), "summary-header", 1), 3, r, 1, 1);
   r++;
-  rows = lab_model_summary_rows (model);
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; i < summary->rows->len; i++)
     {
-      LabSummaryRow *row = g_ptr_array_index (rows, i);
+      LabSummaryRow *row = g_ptr_array_index (summary->rows, i);
       g_autofree char *index = g_strdup_printf ("%u", row->index);
       g_autofree char *params = format_count (row->params + row->buffers);
       g_autofree char *tooltip = NULL;
@@ -720,13 +717,11 @@ show_summary (LabTrainPage *self)
       r++;
     }
 
-  n_params = lab_model_n_params (model);
-  n_buffers = lab_model_n_buffers (model);
-  total = format_count (n_params + n_buffers);
-  latent = format_count (lab_shape_size (lab_model_latent_shape (model)));
+  total = format_count (summary->n_params + summary->n_buffers);
+  latent = format_count (lab_shape_size (summary->latent));
   text = g_strdup_printf (_("Total params: %s  ·  latent: %s values (layer %u)  ·  %.1f MFLOP per image  ·  loss: %s"),
-                          total, latent, lab_model_encoder_layers (model) - 1,
-                          2.0 * lab_model_macs (model) / 1e6, lab_loss_name (lab_model_get_loss (model)));
+                          total, latent, spec->encoder_layers - 1,
+                          2.0 * summary->macs / 1e6, lab_loss_name (spec->loss));
   gtk_label_set_label (self->summary_total, text);
 }
 

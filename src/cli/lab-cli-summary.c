@@ -7,8 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "lab-model.h"
 #include "lab-presets.h"
+#include "lab-spec-summary.h"
 
 LabSpec *
 lab_cli_load_spec (const char  *arch,
@@ -58,17 +58,19 @@ list_presets (gboolean json)
     {
       g_autoptr(GError) error = NULL;
       g_autoptr(LabSpec) spec = lab_presets_get (names[i], &error);
-      g_autoptr(LabModel) model = spec ? lab_model_new (spec, &error) : NULL;
+      g_autoptr(LabSpecSummary) summary = spec ? lab_spec_summarize (spec) : NULL;
 
-      if (model == NULL)
+      if (summary == NULL)
         return lab_cli_fail ("summary", error);
+      if (summary->error != NULL)
+        return lab_cli_fail ("summary", summary->error);
       if (json)
         {
           json_builder_begin_object (b);
           json_builder_set_member_name (b, "name");
           json_builder_add_string_value (b, names[i]);
           json_builder_set_member_name (b, "params");
-          json_builder_add_int_value (b, lab_model_n_params (model));
+          json_builder_add_int_value (b, summary->n_params);
           json_builder_set_member_name (b, "loss");
           json_builder_add_string_value (b, lab_loss_name (spec->loss));
           json_builder_set_member_name (b, "description");
@@ -76,7 +78,7 @@ list_presets (gboolean json)
           json_builder_end_object (b);
         }
       else
-        printf ("%-14s %12" G_GSIZE_FORMAT "  %-12s %s\n", names[i], lab_model_n_params (model),
+        printf ("%-14s %12" G_GSIZE_FORMAT "  %-12s %s\n", names[i], summary->n_params,
                 lab_loss_name (spec->loss), lab_presets_describe (names[i]));
     }
   json_builder_end_array (b);
@@ -107,7 +109,7 @@ lab_cli_summary (int argc, char **argv)
   };
   g_autoptr(GError) error = NULL;
   g_autoptr(LabSpec) spec = NULL;
-  g_autoptr(LabModel) model = NULL;
+  g_autoptr(LabSpecSummary) summary = NULL;
   int status = 0;
 
   if (!lab_cli_parse ("summary", NULL,
@@ -121,9 +123,9 @@ lab_cli_summary (int argc, char **argv)
   spec = lab_cli_load_spec (arch, arch_file, &error);
   if (spec == NULL)
     return lab_cli_fail ("summary", error);
-  model = lab_model_new (spec, &error);
-  if (model == NULL)
-    return lab_cli_fail ("summary", error);
+  summary = lab_spec_summarize (spec);
+  if (summary->error != NULL)
+    return lab_cli_fail ("summary", summary->error);
 
   if (spec_only)
     {
@@ -132,12 +134,12 @@ lab_cli_summary (int argc, char **argv)
     }
   else if (json)
     {
-      g_autoptr(JsonNode) node = lab_model_summary_json (model);
+      g_autoptr(JsonNode) node = lab_spec_summary_to_json (summary);
       lab_cli_print_json (node);
     }
   else
     {
-      g_autofree char *text = lab_model_summary_text (model);
+      g_autofree char *text = lab_spec_summary_to_text (summary);
       fputs (text, stdout);
     }
   return 0;

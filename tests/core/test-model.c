@@ -126,63 +126,6 @@ test_model_tensor_layout (void)
                     lab_model_n_params (convae));
 }
 
-static void
-test_model_summary (void)
-{
-  g_autoptr(LabModel) model = new_preset ("dae-keras32", 1);
-  g_autoptr(GPtrArray) rows = lab_model_summary_rows (model);
-  g_autofree char *text = lab_model_summary_text (model);
-  g_autoptr(JsonNode) json = lab_model_summary_json (model);
-  g_autoptr(LabModel) bn = new_preset ("convae-bn", 1);
-  g_autofree char *bn_text = lab_model_summary_text (bn);
-  LabSummaryRow *row;
-  JsonObject *obj;
-  JsonArray *layers;
-  gsize total = 0;
-
-  g_assert_cmpuint (rows->len, ==, 14);
-  row = g_ptr_array_index (rows, 0);
-  g_assert_cmpstr (row->name, ==, "conv2d");
-  g_assert_cmpstr (row->title, ==, "Conv2D");
-  g_assert_cmpstr (row->output_shape, ==, "(None, 28, 28, 32)");
-  g_assert_cmpuint (row->params, ==, 320);
-  row = g_ptr_array_index (rows, 3);
-  g_assert_cmpstr (row->name, ==, "conv2d_1");
-  g_assert_cmpuint (row->params, ==, 18496);
-  row = g_ptr_array_index (rows, 5);
-  g_assert_true (row->is_latent);
-  g_assert_cmpstr (row->output_shape, ==, "(None, 7, 7, 64)");
-  row = g_ptr_array_index (rows, 12);
-  g_assert_cmpstr (row->name, ==, "conv2d_4");
-  g_assert_cmpuint (row->params, ==, 289);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      row = g_ptr_array_index (rows, i);
-      total += row->params;
-      g_assert_true (row->is_latent == (i == 5));
-    }
-  g_assert_cmpuint (total, ==, 74497);
-
-  g_test_message ("%s", text);
-  g_assert_nonnull (strstr (text, "Total params: 74,497"));
-  g_assert_nonnull (strstr (text, "conv2d_1 (Conv2D)"));
-  g_assert_nonnull (strstr (text, "(None, 14, 14, 64)        18,496"));
-  g_assert_nonnull (strstr (text, "Latent: 3,136 values"));
-  /* BatchNorm's running statistics are Keras' non-trainable params. */
-  g_assert_nonnull (strstr (bn_text, "Trainable params: 995,009"));
-  g_assert_nonnull (strstr (bn_text, "Non-trainable params: 640"));
-
-  obj = json_node_get_object (json);
-  g_assert_cmpint (json_object_get_int_member (obj, "params"), ==, 74497);
-  g_assert_cmpint (json_object_get_int_member (obj, "latent_size"), ==, 3136);
-  layers = json_object_get_array_member (obj, "layers");
-  g_assert_cmpuint (json_array_get_length (layers), ==, 14);
-  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (layers, 9),
-                                                  "output_shape"), ==, "(None, 14, 14, 32)");
-  /* 2 x MACs matches torch_ref.py's fwd_mflop_per_image, 18.967 */
-  g_assert_cmpfloat_with_epsilon (2.0 * lab_model_macs (model) / 1e6, 18.967, 5e-4);
-}
-
 /* decode(encode(x)) is forward(x) in inference, for every preset. */
 static void
 test_model_encode_decode_split (void)
@@ -675,7 +618,6 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/model/preset-counts", test_model_preset_counts);
   g_test_add_func ("/model/tensor-layout", test_model_tensor_layout);
-  g_test_add_func ("/model/summary", test_model_summary);
   g_test_add_func ("/model/encode-decode", test_model_encode_decode_split);
   g_test_add_func ("/model/copy", test_model_copy_independent);
   g_test_add_func ("/model/bad-specs", test_model_bad_specs);

@@ -1,8 +1,9 @@
 /* Architecture specs as the "Build your own" editor and --arch-file use
  * them: a preset edited as JSON (a layer removed, filters or units
  * changed) gives the parameter count the layer formulas say; a spec whose
- * shapes clash names the layer and both shapes; spec → JSON → spec is
- * the identity. */
+ * shapes clash names the layer and both shapes, in the summary as in the
+ * model; the Keras-style summary of a spec agrees with the model it
+ * builds; spec → JSON → spec is the identity. */
 
 #include <string.h>
 
@@ -10,6 +11,7 @@
 
 #include "lab-model.h"
 #include "lab-presets.h"
+#include "lab-spec-summary.h"
 
 /* Parameters of a k×k conv from c_in to f channels, and of a dense layer. */
 static gsize
@@ -91,18 +93,141 @@ tree_params (JsonNode *tree)
   return lab_model_n_params (model);
 }
 
-/* The error building the tree gives; NULL when it builds. */
+/* The error building the tree gives; NULL when it builds. The summary
+ * of the spec stops at the same layer with the same message. */
 static GError *
 tree_error (JsonNode *tree)
 {
   GError *error = NULL;
   g_autoptr(LabSpec) spec = lab_spec_new_from_node (tree, "edited.json", &error);
   g_autoptr(LabModel) model = NULL;
+  g_autoptr(LabSpecSummary) summary = NULL;
 
   if (spec == NULL)
     return error;
   model = lab_model_new (spec, &error);
+  summary = lab_spec_summarize (spec);
+  if (error == NULL)
+    {
+      g_assert_null (summary->error);
+      g_assert_cmpint (summary->error_layer, ==, -1);
+      return NULL;
+    }
+  g_assert_nonnull (summary->error);
+  g_assert_cmpstr (summary->error->message, ==, error->message);
+  g_assert_error (summary->error, error->domain, error->code);
+  g_assert_cmpint (summary->error_layer, >=, 0);
+  g_assert_cmpuint (summary->rows->len, ==, summary->error_layer);
+  g_assert_cmpuint (lab_shape_size (summary->output), ==, 0);
   return error;
+}
+
+static LabSpecSummary *
+preset_summary (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
+
+  g_assert_no_error (error);
+  return lab_spec_summarize (spec);
+}
+
+static void
+test_spec_summary (void)
+{
+  g_autoptr(LabSpecSummary) summary = preset_summary ("dae-keras32");
+  GPtrArray *rows = summary->rows;
+  g_autofree char *text = lab_spec_summary_to_text (summary);
+  g_autoptr(JsonNode) json = lab_spec_summary_to_json (summary);
+  g_autoptr(LabSpecSummary) bn = preset_summary ("convae-bn");
+  g_autofree char *bn_text = lab_spec_summary_to_text (bn);
+  g_autoptr(LabSpec) spec = lab_presets_get ("dae-keras32", NULL);
+  g_autoptr(LabModel) model = lab_model_new (spec, NULL);
+  LabSummaryRow *row;
+  JsonObject *obj;
+  JsonArray *layers;
+  gsize total = 0;
+
+  g_assert_cmpuint (rows->len, ==, 14);
+  row = g_ptr_array_index (rows, 0);
+  g_assert_cmpstr (row->name, ==, "conv2d");
+  g_assert_cmpstr (row->title, ==, "Conv2D");
+  g_assert_cmpstr (row->output_shape, ==, "(None, 28, 28, 32)");
+  g_assert_cmpuint (row->params, ==, 320);
+  row = g_ptr_array_index (rows, 3);
+  g_assert_cmpstr (row->name, ==, "conv2d_1");
+  g_assert_cmpuint (row->params, ==, 18496);
+  row = g_ptr_array_index (rows, 5);
+  g_assert_true (row->is_latent);
+  g_assert_cmpstr (row->output_shape, ==, "(None, 7, 7, 64)");
+  row = g_ptr_array_index (rows, 12);
+  g_assert_cmpstr (row->name, ==, "conv2d_4");
+  g_assert_cmpuint (row->params, ==, 289);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      row = g_ptr_array_index (rows, i);
+      total += row->params;
+      g_assert_true (row->is_latent == (i == 5));
+    }
+  g_assert_cmpuint (total, ==, 74497);
+
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "Total params: 74,497"));
+  g_assert_nonnull (strstr (text, "conv2d_1 (Conv2D)"));
+  g_assert_nonnull (strstr (text, "(None, 14, 14, 64)        18,496"));
+  g_assert_nonnull (strstr (text, "Latent: 3,136 values"));
+  /* BatchNorm's running statistics are Keras' non-trainable params. */
+  g_assert_nonnull (strstr (bn_text, "Trainable params: 995,009"));
+  g_assert_nonnull (strstr (bn_text, "Non-trainable params: 640"));
+
+  obj = json_node_get_object (json);
+  g_assert_cmpint (json_object_get_int_member (obj, "params"), ==, 74497);
+  g_assert_cmpint (json_object_get_int_member (obj, "latent_size"), ==, 3136);
+  layers = json_object_get_array_member (obj, "layers");
+  g_assert_cmpuint (json_array_get_length (layers), ==, 14);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (layers, 9),
+                                                  "output_shape"), ==, "(None, 14, 14, 32)");
+  /* 2 x MACs matches torch_ref.py's fwd_mflop_per_image, 18.967 */
+  g_assert_cmpfloat_with_epsilon (2.0 * summary->macs / 1e6, 18.967, 5e-4);
+  g_assert_cmpuint (summary->macs, ==, lab_model_macs (model));
+  g_assert_cmpuint (summary->n_params, ==, lab_model_n_params (model));
+  g_assert_cmpint (summary->error_layer, ==, -1);
+  g_assert_null (summary->error);
+}
+
+
+/* The shape-only walk agrees with the model for every preset. */
+static void
+test_spec_summary_presets (void)
+{
+  const char * const *names = lab_presets_list ();
+
+  for (guint p = 0; names[p]; p++)
+    {
+      g_autoptr(LabSpec) spec = lab_presets_get (names[p], NULL);
+      g_autoptr(LabSpecSummary) summary = lab_spec_summarize (spec);
+      g_autoptr(LabModel) model = lab_model_new (spec, NULL);
+      LabShape latent = lab_model_latent_shape (model), out = lab_model_output_shape (model);
+
+      g_assert_null (summary->error);
+      g_assert_cmpuint (summary->rows->len, ==, lab_model_n_layers (model));
+      g_assert_cmpuint (summary->n_params, ==, lab_model_n_params (model));
+      g_assert_cmpuint (summary->n_buffers, ==, lab_model_n_buffers (model));
+      g_assert_cmpuint (summary->macs, ==, lab_model_macs (model));
+      g_assert_cmpmem (&summary->latent, sizeof latent, &latent, sizeof latent);
+      g_assert_cmpmem (&summary->output, sizeof out, &out, sizeof out);
+      for (guint i = 0; i < summary->rows->len; i++)
+        {
+          LabSummaryRow *row = g_ptr_array_index (summary->rows, i);
+          LabLayer *layer = lab_model_get_layer (model, i);
+
+          g_assert_cmpuint (row->index, ==, i);
+          g_assert_cmpuint (row->params, ==, layer->n_params);
+          g_assert_cmpuint (row->buffers, ==, layer->n_buffers);
+          g_assert_cmpstr (row->type, ==, layer->klass->type);
+          g_assert_true (row->is_latent == (i + 1 == spec->encoder_layers));
+        }
+    }
 }
 
 static void
@@ -212,6 +337,38 @@ test_spec_clash_names_shapes (void)
     g_test_message ("%s", error->message);
     assert_message_has (error, "layer 6 (vae_sample)");
     assert_message_has (error, "(None, 5)");
+  }
+  /* An option out of range, of the wrong type, or unknown: the layer's
+   * index and type, the key and what it takes. */
+  {
+    static const struct {
+      const char *value;
+      const char *message;
+    } cases[] = {
+      { "0", "“stacked”, layer 15 (dense): Layer “dense”: “units” must be a whole number from 1 to 16777216, not 0" },
+      { "\"784\"", "“stacked”, layer 15 (dense): Layer “dense”: “units” must be a whole number from 1 to 16777216, not \"784\"" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autoptr(JsonNode) tree = preset_tree ("stacked");
+        g_autoptr(GError) error = NULL;
+
+        json_object_set_member (tree_layer (tree, 15), "units", json_from_string (cases[i].value, NULL));
+        error = tree_error (tree);
+        g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
+        g_assert_cmpstr (error->message, ==, cases[i].message);
+      }
+  }
+  {
+    g_autoptr(JsonNode) tree = preset_tree ("cae-tiny");
+    g_autoptr(GError) error = NULL;
+
+    json_object_set_int_member (tree_layer (tree, 6), "kernal", 5);
+    error = tree_error (tree);
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
+    assert_message_has (error, "layer 6 (conv2d)");
+    assert_message_has (error, "no option “kernal”; its options are: filters, kernel, stride, padding");
   }
   /* An inserted layer that fits itself can make a later one clash:
    * dense 100 after convae-bn's dense 6272 (layer 11) leaves the reshape
@@ -343,5 +500,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spec/edited-params", test_spec_edited_params);
   g_test_add_func ("/spec/clash-names-shapes", test_spec_clash_names_shapes);
   g_test_add_func ("/spec/round-trip", test_spec_round_trip);
+  g_test_add_func ("/spec/summary", test_spec_summary);
+  g_test_add_func ("/spec/summary-presets", test_spec_summary_presets);
   return g_test_run ();
 }

@@ -162,32 +162,6 @@ const float    *lab_model_decode           (LabModel       *self,
                                             const float    *z,
                                             guint           n);
 
-/* One row of a Keras-style summary. */
-typedef struct
-{
-  guint     index;          /* layer index: its tensors are "<index>.<name>" */
-  char     *name;           /* Keras-style: "conv2d", "conv2d_1", ... */
-  char     *type;           /* spec type: "conv2d" */
-  char     *title;          /* "Conv2D" */
-  LabShape  output;
-  char     *output_shape;   /* "(None, 28, 28, 32)" */
-  gsize     params;         /* trainable */
-  gsize     buffers;        /* running statistics (Keras' non-trainable) */
-  guint64   macs;
-  gboolean  is_latent;      /* the last encoder layer */
-} LabSummaryRow;
-
-void            lab_summary_row_free       (LabSummaryRow  *row);
-/* (element-type LabSummaryRow) (transfer full) */
-GPtrArray      *lab_model_summary_rows     (LabModel       *self);
-/* The table the seeds' notebooks print, plus the latent and the work per image. */
-char           *lab_model_summary_text     (LabModel       *self);
-/* {"name", "loss", "input_shape", "output_shape", "latent_shape", "latent_size",
- *  "params", "non_trainable", "macs", "encoder_layers",
- *  "layers": [{"index", "name", "type", "output_shape", "params", ...}]} */
-JsonNode       *lab_model_summary_json     (LabModel       *self);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabModel, lab_model_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSummaryRow, lab_summary_row_free)
 
 G_END_DECLS

@@ -245,6 +245,55 @@ lab_spec_get_layer_type (const LabSpec *self,
   return json_object_get_string_member (lab_spec_get_layer (self, index), "type");
 }
 
+LabLayer *
+lab_spec_new_layer (const LabSpec  *self,
+                    guint           index,
+                    LabShape        in,
+                    gsize          *n_params,
+                    gsize          *n_buffers,
+                    GError        **error)
+{
+  const char *type = lab_spec_get_layer_type (self, index);
+  const gsize limit = LAB_MAX_ALLOC_BYTES / sizeof (float);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(LabLayer) layer = NULL;
+  g_autofree char *in_text = NULL;
+
+  layer = lab_layer_new_from_json (lab_spec_get_layer (self, index), &local_error);
+  if (layer == NULL)
+    {
+      g_set_error (error, LAB_ERROR, local_error->code,
+                   "“%s”, layer %u (%s): %s", self->name, index, type, local_error->message);
+      return NULL;
+    }
+  if (!lab_layer_setup (layer, in, &local_error))
+    {
+      in_text = lab_shape_to_keras (in);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "“%s”, layer %u (%s) does not fit its input %s: %s",
+                   self->name, index, type, in_text, local_error->message);
+      return NULL;
+    }
+  if (lab_shape_size (layer->out) == 0)
+    {
+      in_text = lab_shape_to_keras (in);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "“%s”, layer %u (%s) turns its input %s into nothing",
+                   self->name, index, type, in_text);
+      return NULL;
+    }
+  if (*n_params + layer->n_params > limit || *n_buffers + layer->n_buffers > limit)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "“%s” has too many parameters (layer %u, %s, alone has %" G_GSIZE_FORMAT ")",
+                   self->name, index, type, layer->n_params);
+      return NULL;
+    }
+  *n_params += layer->n_params;
+  *n_buffers += layer->n_buffers;
+  return g_steal_pointer (&layer);
+}
+
 JsonNode *
 lab_spec_to_node (const LabSpec *self)
 {

@@ -18,8 +18,9 @@ G_BEGIN_DECLS
  * Layers [0, encoder_layers) are the encoder, the rest the decoder; the
  * latent is the output of layer encoder_layers - 1. Optional members:
  * "description" (one sentence for the UI). Parsing checks the structure
- * only; whether the layers fit together is checked by lab_model_new, which
- * names the layer that does not fit. */
+ * only; whether the layers fit together is checked layer by layer
+ * (lab_spec_new_layer) by lab_spec_summarize and lab_model_new, which
+ * name the layer that does not fit. */
 typedef struct
 {
   char       *name;
@@ -61,6 +62,20 @@ JsonObject *lab_spec_get_layer       (const LabSpec *self,
 /* The "type" of layer index (borrowed). */
 const char *lab_spec_get_layer_type  (const LabSpec *self,
                                       guint          index);
+
+/* Builds layer index of the spec and sets it up on its input `in` (the
+ * output of the layer before, or the spec's input). *n_params and
+ * *n_buffers are the totals of the layers before it; the layer's are
+ * added, and may not pass LAB_MAX_ALLOC_BYTES. Errors name the spec, the
+ * layer's index and type, and the shapes that clash:
+ *   “stacked”, layer 17 (reshape) does not fit its input (None, 100): …
+ * lab_model_new and lab_spec_summarize both walk a spec with it. */
+LabLayer   *lab_spec_new_layer       (const LabSpec *self,
+                                      guint          index,
+                                      LabShape       in,
+                                      gsize         *n_params,
+                                      gsize         *n_buffers,
+                                      GError       **error);
 
 JsonNode   *lab_spec_to_node         (const LabSpec *self);
 /* Members in a fixed order: name, description, input, loss,
