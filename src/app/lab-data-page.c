@@ -12,7 +12,6 @@
 #include "lab-job.h"
 #include "lab-noise.h"
 #include "lab-rng.h"
-#include "lab-window.h"
 
 #define LOAD_SLOT "load-dataset"
 /* The noise preview draws from this seed (mixed with the image index), so
@@ -22,7 +21,7 @@
 
 struct _LabDataPage
 {
-  GtkWidget           parent_instance;
+  LabPage             parent_instance;
 
   /* Template widgets */
   GtkDropDown        *dataset_dropdown;
@@ -89,7 +88,7 @@ static const struct {
   { LAB_NOISE_DOWNSAMPLE,  N_("Each 2×2 block of pixels is averaged: the image keeps its shape and loses fine detail.") },
 };
 
-G_DEFINE_FINAL_TYPE (LabDataPage, lab_data_page, GTK_TYPE_WIDGET)
+G_DEFINE_FINAL_TYPE (LabDataPage, lab_data_page, LAB_TYPE_PAGE)
 
 static void
 load_request_free (gpointer data)

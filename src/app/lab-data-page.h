@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-dataset.h"
+#include "lab-page.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,7 @@ G_BEGIN_DECLS
  * Signals:
  *   dataset-changed (LabDataset *dataset): a new dataset is shown. */
 #define LAB_TYPE_DATA_PAGE (lab_data_page_get_type ())
-G_DECLARE_FINAL_TYPE (LabDataPage, lab_data_page, LAB, DATA_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (LabDataPage, lab_data_page, LAB, DATA_PAGE, LabPage)
 
 GtkWidget  *lab_data_page_new          (void);
 /* spec as lab_dataset_open() takes it: a catalog id or a path. */

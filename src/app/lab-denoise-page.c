@@ -10,12 +10,10 @@
 
 #include "lab-denoise-page-private.h"
 #include "lab-job.h"
-#include "lab-page-actions.h"
 #include "lab-loss.h"
 #include "lab-metrics.h"
 #include "lab-rng.h"
 #include "lab-task.h"
-#include "lab-window.h"
 #include "lab-worker-gate.h"
 
 #define PASS_SLOT   "denoise"
@@ -64,7 +62,7 @@ typedef struct
 
 struct _LabDenoisePage
 {
-  GtkWidget       parent_instance;
+  LabPage         parent_instance;
 
   /* Template widgets */
   GtkStack       *stack;
@@ -82,8 +80,6 @@ struct _LabDenoisePage
   LabPlotView    *psnr_plot;
 
   /* Owned */
-  LabSession     *session;
-  GHashTable     *actions;        /* name -> GSimpleAction */
   LabWorkerGate  *gate;
   LabModel       *infer;          /* the page's copy of the session model, or NULL */
   guint           infer_generation;
@@ -108,11 +104,26 @@ struct _LabDenoisePage
   guint           syncing : 1;
 };
 
-G_DEFINE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, GTK_TYPE_WIDGET)
+enum {
+  PROP_0,
+  PROP_NOISE_LEVEL,
+  PROP_NOISE_TYPE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB_TYPE_PAGE)
 
 static void request_pass  (LabDenoisePage *self);
 static void maybe_sweep   (LabDenoisePage *self);
 static void update_markers (LabDenoisePage *self);
+
+static LabSession *
+page_session (LabDenoisePage *self)
+{
+  return lab_page_get_session (LAB_PAGE (self));
+}
 
 /* 1000 -> "1,000" (or the locale's grouping). */
 static char *
@@ -138,13 +149,13 @@ format_count (guint n)
 static LabModel *
 session_model (LabDenoisePage *self)
 {
-  return self->session ? lab_session_get_model (self->session) : NULL;
+  return page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
 }
 
 static LabDataset *
 test_dataset (LabDenoisePage *self)
 {
-  return self->session ? lab_session_get_test_dataset (self->session) : NULL;
+  return page_session (self) != NULL ? lab_session_get_test_dataset (page_session (self)) : NULL;
 }
 
 static double
@@ -182,10 +193,10 @@ take_model (LabDenoisePage *self)
     g_clear_pointer (&model, lab_model_free);
   if (model == NULL)
     model = lab_model_copy (source, LAB_DENOISE_IMAGES);
-  else if (self->infer_serial != lab_session_get_weights_serial (self->session))
+  else if (self->infer_serial != lab_session_get_weights_serial (page_session (self)))
     lab_model_copy_params_from (model, source);
   self->infer_generation = self->model_generation;
-  self->infer_serial = lab_session_get_weights_serial (self->session);
+  self->infer_serial = lab_session_get_weights_serial (page_session (self));
   return model;
 }
 
@@ -224,7 +235,7 @@ show_model_label (LabDenoisePage *self)
 
   if (model == NULL)
     return;
-  config = lab_session_get_train_config (self->session);
+  config = lab_session_get_train_config (page_session (self));
   text = g_string_new (lab_model_get_name (model));
   if (config != NULL)
     {
@@ -232,9 +243,9 @@ show_model_label (LabDenoisePage *self)
 
       g_string_append_printf (text, _("  ·  trained with noise %s"), noise);
     }
-  if (lab_session_get_training (self->session))
+  if (lab_session_get_training (page_session (self)))
     g_string_append_printf (text, _("  ·  training: live weights of step %" PRIu64),
-                            lab_session_get_step (self->session));
+                            lab_session_get_step (page_session (self)));
   gtk_label_set_label (self->model_label, text->str);
   g_string_free (text, TRUE);
 }
@@ -306,7 +317,7 @@ pass_done (gpointer      owner,
   /* Fast again (the machine was busy when it was measured): back to the
    * main thread, with a margin so it does not flip back and forth. Not
    * while training, which keeps the passes on the worker anyway. */
-  if (req->ms < 0.6 * LAB_DENOISE_INLINE_MS && !lab_session_get_training (self->session))
+  if (req->ms < 0.6 * LAB_DENOISE_INLINE_MS && !lab_session_get_training (page_session (self)))
     self->use_worker = FALSE;
   give_back_model (self, g_steal_pointer (&req->model), req->generation, req->serial);
   if (batch != NULL)
@@ -407,10 +418,10 @@ request_pass (LabDenoisePage *self)
    * LAB_DENOISE_INLINE_MS runs here, so they are in the very frame that
    * moves the knob: GDK starts that frame at once and the next one only a
    * refresh interval later, which a worker's result would have to wait for. */
-  if (!self->use_worker && !lab_session_get_training (self->session))
+  if (!self->use_worker && !lab_session_get_training (page_session (self)))
     {
       guint generation = self->model_generation;
-      guint64 serial = lab_session_get_weights_serial (self->session);
+      guint64 serial = lab_session_get_weights_serial (page_session (self));
       LabModel *model = take_model (self);
       LabReconBatch *batch;
       gint64 start;
@@ -440,7 +451,7 @@ request_pass (LabDenoisePage *self)
     PassRequest *req = g_new0 (PassRequest, 1);
 
     req->generation = self->model_generation;
-    req->serial = lab_session_get_weights_serial (self->session);
+    req->serial = lab_session_get_weights_serial (page_session (self));
     req->model = take_model (self);
     req->dataset = lab_dataset_ref (self->images_ds);
     memcpy (req->indices, self->indices, sizeof req->indices);
@@ -638,7 +649,7 @@ start_sweep (LabDenoisePage *self)
   req->type = current_noise (self).type;
   req->n_images = MIN (LAB_DENOISE_SWEEP_IMAGES, ds->n);
   req->gate = lab_worker_gate_ref (self->gate);
-  req->serial = lab_session_get_weights_serial (self->session);
+  req->serial = lab_session_get_weights_serial (page_session (self));
 
   gtk_progress_bar_set_fraction (self->sweep_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), TRUE);
@@ -678,9 +689,9 @@ reset_sweep_plots (LabDenoisePage *self,
 static void
 maybe_sweep (LabDenoisePage *self)
 {
-  if (!self->sweep_dirty || self->session == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+  if (!self->sweep_dirty || page_session (self) == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     return;
-  if (lab_session_get_training (self->session))
+  if (lab_session_get_training (page_session (self)))
     {
       if (self->sweep_serial == 0 && lab_job_lookup (self, SWEEP_SLOT) == NULL)
         gtk_label_set_label (self->sweep_label,
@@ -694,7 +705,7 @@ maybe_sweep (LabDenoisePage *self)
 static void
 update_markers (LabDenoisePage *self)
 {
-  const LabTrainConfig *config = self->session ? lab_session_get_train_config (self->session) : NULL;
+  const LabTrainConfig *config = page_session (self) != NULL ? lab_session_get_train_config (page_session (self)) : NULL;
   LabNoise noise = current_noise (self);
 
   for (guint p = 0; p < 2; p++)
@@ -727,26 +738,16 @@ static void
 set_level (LabDenoisePage *self,
            double          level)
 {
-  GAction *action = g_hash_table_lookup (self->actions, "noise-level");
-
   level = round (CLAMP (level, 0.0, 1.0) * 100) / 100;
-  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_double (level));
   if (fabs (gtk_range_get_value (GTK_RANGE (self->noise_scale)) - level) > 1e-9)
     {
       self->syncing = TRUE;
       gtk_range_set_value (GTK_RANGE (self->noise_scale), level);
       self->syncing = FALSE;
     }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOISE_LEVEL]);
   update_markers (self);
   request_pass (self);
-}
-
-static void
-noise_level_change_state (GSimpleAction *action,
-                          GVariant      *value,
-                          gpointer       user_data)
-{
-  set_level (user_data, g_variant_get_double (value));
 }
 
 static void
@@ -756,14 +757,11 @@ on_scale_changed (LabDenoisePage *self)
     set_level (self, gtk_range_get_value (GTK_RANGE (self->noise_scale)));
 }
 
+/* page.noise-type (the "noise-type" property): a noise type's name. */
 static void
-noise_type_change_state (GSimpleAction *action,
-                         GVariant      *value,
-                         gpointer       user_data)
+set_noise_type (LabDenoisePage *self,
+                const char     *name)
 {
-  LabDenoisePage *self = user_data;
-  const char *name = g_variant_get_string (value, NULL);
-
   for (guint i = 0; i < G_N_ELEMENTS (noise_types); i++)
     if (g_strcmp0 (lab_noise_type_name (noise_types[i]), name) == 0)
       {
@@ -783,10 +781,8 @@ static void
 on_noise_type_changed (LabDenoisePage *self)
 {
   LabNoise noise = current_noise (self);
-  GAction *action = g_hash_table_lookup (self->actions, "noise-type");
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (action),
-                             g_variant_new_string (lab_noise_type_name (noise.type)));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOISE_TYPE]);
   gtk_widget_set_sensitive (GTK_WIDGET (self->noise_scale), noise_has_amount (noise.type));
   self->sweep_dirty = TRUE;
   update_markers (self);
@@ -795,48 +791,32 @@ on_noise_type_changed (LabDenoisePage *self)
 }
 
 static void
-reshuffle_activated (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+reshuffle_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
 {
-  LabDenoisePage *self = user_data;
+  LabDenoisePage *self = LAB_DENOISE_PAGE (widget);
 
   pick_images (self, TRUE);
   request_pass (self);
 }
 
 static void
-sweep_activated (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
+sweep_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
-  start_sweep (user_data);
-}
-
-static const GActionEntry page_actions[] = {
-  { "noise-level", NULL, "d", "0.5", noise_level_change_state },
-  { "noise-type", NULL, "s", "'gaussian'", noise_type_change_state },
-  { "reshuffle", reshuffle_activated },
-  { "sweep-noise", sweep_activated },
-};
-
-void
-lab_denoise_page_add_actions (LabDenoisePage *self,
-                              GActionMap     *map)
-{
-  g_return_if_fail (LAB_IS_DENOISE_PAGE (self));
-  g_return_if_fail (G_IS_ACTION_MAP (map));
-
-  lab_page_actions_add_to (self->actions, map);
+  start_sweep (LAB_DENOISE_PAGE (widget));
 }
 
 /* Session */
 
 /* A new model: show it at the noise it was trained with. */
 static void
-on_model_changed (LabDenoisePage *self)
+lab_denoise_page_model_changed (LabPage *page)
 {
-  const LabTrainConfig *config = lab_session_get_train_config (self->session);
+  LabDenoisePage *self = LAB_DENOISE_PAGE (page);
+  const LabTrainConfig *config = lab_session_get_train_config (page_session (self));
 
   self->model_generation++;
   g_clear_pointer (&self->infer, lab_model_free);
@@ -861,8 +841,10 @@ on_model_changed (LabDenoisePage *self)
 }
 
 static void
-on_weights_published (LabDenoisePage *self)
+lab_denoise_page_weights_published (LabPage *page)
 {
+  LabDenoisePage *self = LAB_DENOISE_PAGE (page);
+
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       self->dirty = TRUE;
@@ -872,8 +854,10 @@ on_weights_published (LabDenoisePage *self)
 }
 
 static void
-on_datasets_changed (LabDenoisePage *self)
+lab_denoise_page_datasets_changed (LabPage *page)
 {
+  LabDenoisePage *self = LAB_DENOISE_PAGE (page);
+
   pick_images (self, FALSE);
   self->sweep_dirty = TRUE;
   request_pass (self);
@@ -886,42 +870,13 @@ on_training_changed (LabDenoisePage *self)
   show_model_label (self);
   /* Passes went to the worker while training took the cores: without it
    * the main thread may be fast enough again, and the next pass tells. */
-  if (!lab_session_get_training (self->session))
+  if (!lab_session_get_training (page_session (self)))
     self->use_worker = FALSE;
   /* Training finished: the curves are worth computing for the final weights. */
-  if (!lab_session_get_training (self->session)
-      && self->sweep_serial != lab_session_get_weights_serial (self->session))
+  if (!lab_session_get_training (page_session (self))
+      && self->sweep_serial != lab_session_get_weights_serial (page_session (self)))
     self->sweep_dirty = TRUE;
   maybe_sweep (self);
-}
-
-LabSession *
-lab_denoise_page_get_session (LabDenoisePage *self)
-{
-  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-lab_denoise_page_set_session (LabDenoisePage *self,
-                              LabSession     *session)
-{
-  g_return_if_fail (LAB_IS_DENOISE_PAGE (self));
-
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      g_signal_connect_swapped (session, "model-changed", G_CALLBACK (on_model_changed), self);
-      g_signal_connect_swapped (session, "weights-published", G_CALLBACK (on_weights_published), self);
-      g_signal_connect_swapped (session, "datasets-changed", G_CALLBACK (on_datasets_changed), self);
-      g_signal_connect_swapped (session, "notify::training", G_CALLBACK (on_training_changed), self);
-      on_model_changed (self);
-    }
 }
 
 /* GObject */
@@ -946,17 +901,10 @@ lab_denoise_page_dispose (GObject *object)
   LabDenoisePage *self = (LabDenoisePage *)object;
   GtkWidget *child;
 
-  /* The actions stay in the window's map until it is finalized: they must
-   * not reach this page any more. */
-  lab_page_actions_detach (self->actions, self);
-
   lab_job_cancel_slot (self, PASS_SLOT);
   lab_job_cancel_slot (self, SWEEP_SLOT);
   if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
     g_warning ("A denoising worker did not stop within 10 s");
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DENOISE_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -970,7 +918,6 @@ lab_denoise_page_finalize (GObject *object)
 {
   LabDenoisePage *self = (LabDenoisePage *)object;
 
-  g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->infer, lab_model_free);
   g_clear_pointer (&self->images_ds, lab_dataset_unref);
   g_clear_pointer (&self->shown, lab_recon_batch_free);
@@ -980,14 +927,83 @@ lab_denoise_page_finalize (GObject *object)
 }
 
 static void
+lab_denoise_page_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  LabDenoisePage *self = LAB_DENOISE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NOISE_LEVEL:
+      /* In steps of 0.01, as set_level() keeps it. */
+      g_value_set_double (value, round (CLAMP (noise_level (self), 0.0, 1.0) * 100) / 100);
+      break;
+
+    case PROP_NOISE_TYPE:
+      g_value_set_string (value, lab_noise_type_name (current_noise (self).type));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_denoise_page_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  LabDenoisePage *self = LAB_DENOISE_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_NOISE_LEVEL:
+      set_level (self, g_value_get_double (value));
+      break;
+
+    case PROP_NOISE_TYPE:
+      set_noise_type (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lab_denoise_page_class_init (LabDenoisePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LabPageClass *page_class = LAB_PAGE_CLASS (klass);
 
   object_class->dispose = lab_denoise_page_dispose;
   object_class->finalize = lab_denoise_page_finalize;
+  object_class->get_property = lab_denoise_page_get_property;
+  object_class->set_property = lab_denoise_page_set_property;
   widget_class->map = lab_denoise_page_map;
+
+  page_class->datasets_changed = lab_denoise_page_datasets_changed;
+  page_class->model_changed = lab_denoise_page_model_changed;
+  page_class->weights_published = lab_denoise_page_weights_published;
+
+  properties[PROP_NOISE_LEVEL] =
+    g_param_spec_double ("noise-level", NULL, NULL,
+                         0.0, 1.0, 0.5,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_NOISE_TYPE] =
+    g_param_spec_string ("noise-type", NULL, NULL,
+                         "gaussian",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_property_action (widget_class, "page.noise-level", "noise-level");
+  gtk_widget_class_install_property_action (widget_class, "page.noise-type", "noise-type");
+  gtk_widget_class_install_action (widget_class, "page.reshuffle", NULL, reshuffle_activated);
+  gtk_widget_class_install_action (widget_class, "page.sweep-noise", NULL, sweep_activated);
 
   g_type_ensure (LAB_TYPE_PLOT_VIEW);
   g_type_ensure (LAB_TYPE_RECON_GRID);
@@ -1016,7 +1032,8 @@ lab_denoise_page_init (LabDenoisePage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->gate = lab_worker_gate_new ();
-  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
+  g_signal_group_connect_swapped (lab_page_get_session_signals (LAB_PAGE (self)), "notify::training",
+                                  G_CALLBACK (on_training_changed), self);
 
   lab_recon_grid_set_row_title (self->grid, 0, _("Noisy  (PSNR)"));
   lab_recon_grid_set_row_title (self->grid, 1, _("Denoised  (PSNR, MSE)"));

@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-session.h"
+#include "lab-page.h"
 
 G_BEGIN_DECLS
 
@@ -24,13 +24,14 @@ G_BEGIN_DECLS
  * it ends the main thread gets a new try. dae-keras32 takes 3-6 ms on 2
  * cores when idle (less with OpenBLAS' AVX-512 kernels).
  *
- * Actions, added to the window by lab_denoise_page_add_actions():
- *   win.noise-level (double state, 0..1)   the slider
- *   win.noise-type  (string state)         "gaussian", "salt-pepper", "mask", "downsample"
- *   win.reshuffle                          other test images
- *   win.sweep-noise                        recompute the loss-vs-noise curves */
+ * Actions (page.*, and win.* through the window, see lab-page.h):
+ *   noise-level (double state, 0..1: the "noise-level" property)   the slider
+ *   noise-type  (string state: the "noise-type" property)          "gaussian",
+ *                                          "salt-pepper", "mask", "downsample"
+ *   reshuffle                              other test images
+ *   sweep-noise                            recompute the loss-vs-noise curves */
 #define LAB_TYPE_DENOISE_PAGE (lab_denoise_page_get_type ())
-G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, LabPage)
 
 #define LAB_DENOISE_IMAGES      16
 /* Half a frame: the pass and painting it (~3-5 ms with Cairo) fit in one
@@ -40,10 +41,5 @@ G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, GtkWi
 #define LAB_DENOISE_SWEEP_IMAGES 1000
 
 GtkWidget  *lab_denoise_page_new         (void);
-LabSession *lab_denoise_page_get_session (LabDenoisePage *self);
-void        lab_denoise_page_set_session (LabDenoisePage *self,
-                                          LabSession     *session);
-void        lab_denoise_page_add_actions (LabDenoisePage *self,
-                                          GActionMap     *map);
 
 G_END_DECLS

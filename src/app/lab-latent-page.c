@@ -9,9 +9,7 @@
 
 #include "lab-idx.h"
 #include "lab-job.h"
-#include "lab-page-actions.h"
 #include "lab-latent-page-private.h"
-#include "lab-window.h"
 #include "lab-worker-gate.h"
 
 #define EMBED_SLOT   "embed"
@@ -75,7 +73,7 @@ typedef struct
 
 struct _LabLatentPage
 {
-  GtkWidget             parent_instance;
+  LabPage               parent_instance;
 
   /* Template widgets */
   GtkDropDown          *method_dropdown;
@@ -112,9 +110,6 @@ struct _LabLatentPage
   GtkLabel             *neighbour_labels[NEIGHBOURS];
 
   /* Owned */
-  LabSession           *session;
-  GHashTable           *actions;          /* name -> GSimpleAction */
-  GActionMap           *action_map;       /* weak: where the actions were added */
   LabWorkerGate        *gate;
   LabEmbedding         *embedding;
   LabModel             *decoder;          /* the embedding's weights; main thread only */
@@ -151,43 +146,67 @@ struct _LabLatentPage
   GtkFileChooserNative *chooser;
   char                 *export_kind;
 
+  guint                 manifold : 1;     /* page.latent-manifold's state */
+  guint                 morph : 1;        /* page.latent-drag is "morph" */
   guint                 searching : 1;
   guint                 search_pending : 1;
   guint                 auto_embed_done : 1;
   guint                 syncing : 1;
 };
 
-G_DEFINE_FINAL_TYPE (LabLatentPage, lab_latent_page, GTK_TYPE_WIDGET)
+enum {
+  PROP_0,
+  PROP_LATENT_METHOD,
+  PROP_LATENT_DRAG,
+  PROP_LATENT_MANIFOLD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB_TYPE_PAGE)
 
 static void start_embed      (LabLatentPage *self);
 static void rebuild_gallery  (LabLatentPage *self);
 static void update_actions   (LabLatentPage *self);
+static void set_manifold     (LabLatentPage *self,
+                              gboolean       on);
+
+static LabSession *
+page_session (LabLatentPage *self)
+{
+  return lab_page_get_session (LAB_PAGE (self));
+}
+
+/* The state of page.latent-manifold, without showing the grid. */
+static void
+show_manifold_state (LabLatentPage *self,
+                     gboolean       on)
+{
+  if (self->manifold == on)
+    return;
+  self->manifold = on;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_MANIFOLD]);
+}
 
 static LabModel *
 session_model (LabLatentPage *self)
 {
-  return self->session ? lab_session_get_model (self->session) : NULL;
+  return page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
 }
 
 static LabDataset *
 test_dataset (LabLatentPage *self)
 {
-  return self->session ? lab_session_get_test_dataset (self->session) : NULL;
+  return page_session (self) != NULL ? lab_session_get_test_dataset (page_session (self)) : NULL;
 }
 
 static LabDataset *
 train_dataset (LabLatentPage *self)
 {
-  LabDataset *ds = self->session ? lab_session_get_train_dataset (self->session) : NULL;
+  LabDataset *ds = page_session (self) != NULL ? lab_session_get_train_dataset (page_session (self)) : NULL;
 
   return ds != NULL ? ds : self->images_ds;
-}
-
-static GSimpleAction *
-page_action (LabLatentPage *self,
-             const char    *name)
-{
-  return g_hash_table_lookup (self->actions, name);
 }
 
 static LabEmbedMethod
@@ -312,7 +331,7 @@ show_status (LabLatentPage *self)
                             100 * (emb->pca->explained_variance_ratio[0] + emb->pca->explained_variance_ratio[1]));
   if (emb->method == LAB_EMBED_TSNE && isfinite (emb->kl))
     g_string_append_printf (text, _("  ·  KL %.2f"), emb->kl);
-  if (self->session != NULL && self->embed_serial != lab_session_get_weights_serial (self->session))
+  if (page_session (self) != NULL && self->embed_serial != lab_session_get_weights_serial (page_session (self)))
     g_string_append (text, _("  ·  the model has changed since: Embed again for the latest weights"));
   else if (self->embed_step > 0)
     g_string_append_printf (text, _("  ·  weights of step %" PRIu64), self->embed_step);
@@ -521,13 +540,9 @@ install_embedding (LabLatentPage *self,
   gtk_widget_set_visible (self->neighbours_panel, FALSE);
 
   if (!lab_embed_method_is_invertible (emb->method))
-    g_simple_action_set_state (page_action (self, "latent-manifold"), g_variant_new_boolean (FALSE));
-  if (g_variant_get_boolean (g_action_get_state (G_ACTION (page_action (self, "latent-manifold")))))
-    {
-      g_autoptr(GVariant) on = g_variant_ref_sink (g_variant_new_boolean (TRUE));
-
-      g_action_change_state (G_ACTION (page_action (self, "latent-manifold")), on);
-    }
+    set_manifold (self, FALSE);
+  if (self->manifold)
+    set_manifold (self, TRUE);
   else
     gtk_stack_set_visible_child_name (self->view_stack, "scatter");
   show_status (self);
@@ -600,8 +615,8 @@ start_embed (LabLatentPage *self)
   /* Weights as they are now; the worker owns the copy. */
   req->model = lab_model_copy (model, 0);
   req->dataset = lab_dataset_ref (ds);
-  req->serial = lab_session_get_weights_serial (self->session);
-  req->step = lab_session_get_step (self->session);
+  req->serial = lab_session_get_weights_serial (page_session (self));
+  req->step = lab_session_get_step (page_session (self));
   req->gate = lab_worker_gate_ref (self->gate);
 
   self->frames_shown = FALSE;
@@ -1211,7 +1226,7 @@ static void
 keep_sample (LabLatentPage *self)
 {
   guint selected = gtk_drop_down_get_selected (self->keep_label_dropdown);
-  const char *path = self->session ? lab_session_get_model_path (self->session) : NULL;
+  const char *path = page_session (self) != NULL ? lab_session_get_model_path (page_session (self)) : NULL;
   g_autofree char *model = NULL;
   LabGallerySource source;
 
@@ -1334,11 +1349,11 @@ chooser_response (GtkNativeDialog *dialog,
 }
 
 static void
-export_activated (GSimpleAction *action,
-                  GVariant      *param,
-                  gpointer       user_data)
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
 {
-  LabLatentPage *self = user_data;
+  LabLatentPage *self = LAB_LATENT_PAGE (widget);
   const char *kind = g_variant_get_string (param, NULL);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   gboolean idx = g_strcmp0 (kind, "idx") == 0;
@@ -1369,32 +1384,33 @@ update_actions (LabLatentPage *self)
   gboolean invertible = self->embedding != NULL && lab_embed_method_is_invertible (self->embedding->method);
   guint kept = self->gallery ? lab_gallery_get_n (self->gallery) : 0;
 
-  g_simple_action_set_enabled (page_action (self, "embed"), !running && problem == NULL);
-  g_simple_action_set_enabled (page_action (self, "latent-manifold"), invertible && !running);
-  g_simple_action_set_enabled (page_action (self, "latent-fit"), self->embedding != NULL || running);
-  g_simple_action_set_enabled (page_action (self, "keep-sample"), self->has_sample);
-  g_simple_action_set_enabled (page_action (self, "export-gallery"), kept > 0);
-  g_simple_action_set_enabled (page_action (self, "clear-gallery"), kept > 0);
+  LabPage *page = LAB_PAGE (self);
+
+  lab_page_set_action_enabled (page, "page.embed", !running && problem == NULL);
+  lab_page_set_action_enabled (page, "page.latent-manifold", invertible && !running);
+  lab_page_set_action_enabled (page, "page.latent-fit", self->embedding != NULL || running);
+  lab_page_set_action_enabled (page, "page.keep-sample", self->has_sample);
+  lab_page_set_action_enabled (page, "page.export-gallery", kept > 0);
+  lab_page_set_action_enabled (page, "page.clear-gallery", kept > 0);
 }
 
 static void
-embed_activated (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
+embed_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
-  start_embed (user_data);
+  start_embed (LAB_LATENT_PAGE (widget));
 }
 
+/* page.latent-method (the "latent-method" property). */
 static void
-method_change_state (GSimpleAction *action,
-                     GVariant      *value,
-                     gpointer       user_data)
+set_method (LabLatentPage *self,
+            const char    *name)
 {
-  LabLatentPage *self = user_data;
   LabEmbedMethod method;
   g_autoptr(GError) error = NULL;
 
-  if (!lab_embed_method_parse (g_variant_get_string (value, NULL), &method, &error))
+  if (!lab_embed_method_parse (name, &method, &error))
     {
       lab_widget_show_error (GTK_WIDGET (self), error);
       return;
@@ -1407,41 +1423,39 @@ method_change_state (GSimpleAction *action,
 static void
 on_method_changed (LabLatentPage *self)
 {
-  g_simple_action_set_state (page_action (self, "latent-method"),
-                             g_variant_new_string (lab_embed_method_name (selected_method (self))));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_METHOD]);
 }
 
+/* page.latent-drag (the "latent-drag" property): "morph" or "pan". */
 static void
-drag_change_state (GSimpleAction *action,
-                   GVariant      *value,
-                   gpointer       user_data)
+set_drag (LabLatentPage *self,
+          const char    *mode)
 {
-  LabLatentPage *self = user_data;
-  gboolean morph = g_strcmp0 (g_variant_get_string (value, NULL), "morph") == 0;
+  gboolean morph = g_strcmp0 (mode, "morph") == 0;
 
-  g_simple_action_set_state (action, g_variant_new_string (morph ? "morph" : "pan"));
+  self->morph = morph;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_DRAG]);
   lab_scatter_view_set_morph_mode (self->scatter, morph);
   show_hint (self);
 }
 
 static void
-fit_activated (GSimpleAction *action,
-               GVariant      *param,
-               gpointer       user_data)
+fit_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
 {
-  LabLatentPage *self = user_data;
+  LabLatentPage *self = LAB_LATENT_PAGE (widget);
 
   lab_scatter_plot_fit (lab_scatter_view_get_plot (self->scatter));
   lab_scatter_view_changed (self->scatter);
 }
 
+/* page.latent-manifold (the "latent-manifold" property): the decoded
+ * grid instead of the points, when the embedding can be decoded. */
 static void
-manifold_change_state (GSimpleAction *action,
-                       GVariant      *value,
-                       gpointer       user_data)
+set_manifold (LabLatentPage *self,
+              gboolean       on)
 {
-  LabLatentPage *self = user_data;
-  gboolean on = g_variant_get_boolean (value);
   g_autoptr(GError) error = NULL;
 
   if (on && (self->embedding == NULL || !lab_embed_method_is_invertible (self->embedding->method)))
@@ -1451,53 +1465,29 @@ manifold_change_state (GSimpleAction *action,
       lab_widget_show_error (GTK_WIDGET (self), error);
       on = FALSE;
     }
-  g_simple_action_set_state (action, g_variant_new_boolean (on));
+  show_manifold_state (self, on);
   if (self->embedding != NULL)
     gtk_stack_set_visible_child_name (self->view_stack, on ? "manifold" : "scatter");
 }
 
 static void
-keep_activated (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+keep_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
 {
-  keep_sample (user_data);
+  keep_sample (LAB_LATENT_PAGE (widget));
 }
 
 static void
-clear_gallery_activated (GSimpleAction *action,
-                         GVariant      *param,
-                         gpointer       user_data)
+clear_gallery_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
 {
-  LabLatentPage *self = user_data;
+  LabLatentPage *self = LAB_LATENT_PAGE (widget);
 
   if (self->gallery != NULL)
     lab_gallery_clear (self->gallery);
   rebuild_gallery (self);
-}
-
-static const GActionEntry page_actions[] = {
-  { "embed", embed_activated },
-  { "latent-method", NULL, "s", "'pca'", method_change_state },
-  { "latent-drag", NULL, "s", "'pan'", drag_change_state },
-  { "latent-fit", fit_activated },
-  { "latent-manifold", NULL, NULL, "false", manifold_change_state },
-  { "keep-sample", keep_activated },
-  { "export-gallery", export_activated, "s" },
-  { "clear-gallery", clear_gallery_activated },
-};
-
-void
-lab_latent_page_add_actions (LabLatentPage *self,
-                             GActionMap    *map)
-{
-  g_return_if_fail (LAB_IS_LATENT_PAGE (self));
-  g_return_if_fail (G_IS_ACTION_MAP (map));
-
-  if (self->action_map == map)
-    return;
-  lab_page_actions_add_to (self->actions, map);
-  g_set_weak_pointer (&self->action_map, map);
 }
 
 /* Session */
@@ -1527,7 +1517,7 @@ clear_embedding (LabLatentPage *self)
   lab_scatter_view_set_images (self->scatter, NULL, NULL, 0);
   gtk_revealer_set_reveal_child (self->strip_revealer, FALSE);
   gtk_widget_set_visible (self->neighbours_panel, FALSE);
-  g_simple_action_set_state (page_action (self, "latent-manifold"), g_variant_new_boolean (FALSE));
+  show_manifold_state (self, FALSE);
   gtk_label_set_label (self->status_label, "");
 }
 
@@ -1548,8 +1538,9 @@ update_empty_or_wait (LabLatentPage *self)
 
 /* A different model: its latent space is another one. */
 static void
-on_model_changed (LabLatentPage *self)
+lab_latent_page_model_changed (LabPage *page)
 {
+  LabLatentPage *self = LAB_LATENT_PAGE (page);
   LabModel *model = session_model (self);
 
   self->model_generation++;
@@ -1564,14 +1555,17 @@ on_model_changed (LabLatentPage *self)
 }
 
 static void
-on_weights_published (LabLatentPage *self)
+lab_latent_page_weights_published (LabPage *page)
 {
+  LabLatentPage *self = LAB_LATENT_PAGE (page);
+
   show_status (self);
 }
 
 static void
-on_datasets_changed (LabLatentPage *self)
+lab_latent_page_datasets_changed (LabPage *page)
 {
+  LabLatentPage *self = LAB_LATENT_PAGE (page);
   LabDataset *ds = test_dataset (self);
 
   if (ds != NULL)
@@ -1593,55 +1587,7 @@ on_datasets_changed (LabLatentPage *self)
   maybe_auto_embed (self);
 }
 
-LabSession *
-lab_latent_page_get_session (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-lab_latent_page_set_session (LabLatentPage *self,
-                             LabSession    *session)
-{
-  g_return_if_fail (LAB_IS_LATENT_PAGE (self));
-
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      g_signal_connect_swapped (session, "model-changed", G_CALLBACK (on_model_changed), self);
-      g_signal_connect_swapped (session, "weights-published", G_CALLBACK (on_weights_published), self);
-      g_signal_connect_swapped (session, "datasets-changed", G_CALLBACK (on_datasets_changed), self);
-      on_datasets_changed (self);
-      on_model_changed (self);
-    }
-}
-
 /* GtkWidget */
-
-static void
-lab_latent_page_root (GtkWidget *widget)
-{
-  LabLatentPage *self = LAB_LATENT_PAGE (widget);
-  GtkRoot *root;
-
-  GTK_WIDGET_CLASS (lab_latent_page_parent_class)->root (widget);
-
-  /* In a window, the page finds the session and shares its actions there
-   * by itself: adding the page is one line in the window's page table. */
-  root = gtk_widget_get_root (widget);
-  if (LAB_IS_WINDOW (root))
-    {
-      if (self->session == NULL)
-        lab_latent_page_set_session (self, lab_window_get_session (LAB_WINDOW (root)));
-      lab_latent_page_add_actions (self, G_ACTION_MAP (root));
-    }
-}
 
 static void
 lab_latent_page_map (GtkWidget *widget)
@@ -1660,13 +1606,12 @@ shortcut_activate (GtkWidget *widget,
 {
   LabLatentPage *self = LAB_LATENT_PAGE (widget);
   const char *name = user_data;
-  GAction *action = G_ACTION (page_action (self, name));
+  g_autofree char *action_name = g_strconcat (LAB_PAGE_ACTION_PREFIX, name, NULL);
 
   /* Only on the page the teacher sees. */
-  if (!gtk_widget_get_mapped (widget) || !g_action_get_enabled (action))
+  if (!gtk_widget_get_mapped (widget) || !lab_page_get_action_enabled (LAB_PAGE (self), action_name))
     return FALSE;
-  g_action_activate (action, NULL);
-  return TRUE;
+  return gtk_widget_activate_action (widget, action_name, NULL);
 }
 
 static void
@@ -1675,9 +1620,6 @@ lab_latent_page_dispose (GObject *object)
   LabLatentPage *self = (LabLatentPage *)object;
   GtkWidget *child;
 
-  /* The actions stay in the window's map until it is finalized: they must
-   * not reach this page any more. */
-  lab_page_actions_detach (self->actions, self);
   lab_job_cancel_slot (self, EMBED_SLOT);
   lab_job_cancel_slot (self, NEAREST_SLOT);
   if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
@@ -1685,10 +1627,6 @@ lab_latent_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
-  g_clear_weak_pointer (&self->action_map);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_LATENT_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1702,7 +1640,6 @@ lab_latent_page_finalize (GObject *object)
 {
   LabLatentPage *self = (LabLatentPage *)object;
 
-  g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->gate, lab_worker_gate_unref);
   g_clear_pointer (&self->embedding, lab_embedding_free);
   g_clear_pointer (&self->decoder, lab_model_free);
@@ -1721,14 +1658,97 @@ lab_latent_page_finalize (GObject *object)
 }
 
 static void
+lab_latent_page_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  LabLatentPage *self = LAB_LATENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LATENT_METHOD:
+      g_value_set_string (value, lab_embed_method_name (selected_method (self)));
+      break;
+
+    case PROP_LATENT_DRAG:
+      g_value_set_string (value, self->morph ? "morph" : "pan");
+      break;
+
+    case PROP_LATENT_MANIFOLD:
+      g_value_set_boolean (value, self->manifold);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_latent_page_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  LabLatentPage *self = LAB_LATENT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LATENT_METHOD:
+      set_method (self, g_value_get_string (value));
+      break;
+
+    case PROP_LATENT_DRAG:
+      set_drag (self, g_value_get_string (value));
+      break;
+
+    case PROP_LATENT_MANIFOLD:
+      set_manifold (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lab_latent_page_class_init (LabLatentPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LabPageClass *page_class = LAB_PAGE_CLASS (klass);
 
   object_class->dispose = lab_latent_page_dispose;
   object_class->finalize = lab_latent_page_finalize;
-  widget_class->root = lab_latent_page_root;
+  object_class->get_property = lab_latent_page_get_property;
+  object_class->set_property = lab_latent_page_set_property;
+
+  page_class->datasets_changed = lab_latent_page_datasets_changed;
+  page_class->model_changed = lab_latent_page_model_changed;
+  page_class->weights_published = lab_latent_page_weights_published;
+
+  properties[PROP_LATENT_METHOD] =
+    g_param_spec_string ("latent-method", NULL, NULL,
+                         "pca",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LATENT_DRAG] =
+    g_param_spec_string ("latent-drag", NULL, NULL,
+                         "pan",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LATENT_MANIFOLD] =
+    g_param_spec_boolean ("latent-manifold", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "page.embed", NULL, embed_activated);
+  gtk_widget_class_install_property_action (widget_class, "page.latent-method", "latent-method");
+  gtk_widget_class_install_property_action (widget_class, "page.latent-drag", "latent-drag");
+  gtk_widget_class_install_action (widget_class, "page.latent-fit", NULL, fit_activated);
+  gtk_widget_class_install_property_action (widget_class, "page.latent-manifold", "latent-manifold");
+  gtk_widget_class_install_action (widget_class, "page.keep-sample", NULL, keep_activated);
+  gtk_widget_class_install_action (widget_class, "page.export-gallery", "s", export_activated);
+  gtk_widget_class_install_action (widget_class, "page.clear-gallery", NULL, clear_gallery_activated);
   widget_class->map = lab_latent_page_map;
 
   g_type_ensure (LAB_TYPE_SCATTER_VIEW);
@@ -1774,8 +1794,6 @@ lab_latent_page_init (LabLatentPage *self)
   self->gate = lab_worker_gate_new ();
   self->class_list = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (self->keep_label_dropdown, G_LIST_MODEL (self->class_list));
-
-  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
 
   for (guint i = 0; i < STRIP_STEPS; i++)
     {

@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-session.h"
+#include "lab-page.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * training it shows the latest published weights; the embedding then keeps
  * its own copy of those weights for decoding, so clicks match the map.
  *
- * Actions, added to the window (win.*) when the page is put in a LabWindow:
+ * Actions (page.*, and win.* through the window, see lab-page.h); the
+ * stateful ones are the properties of the same name:
  *   embed                               encode and map (Ctrl+E)
  *   latent-method (string state)        "pca", "tsne", "latent"
  *   latent-drag   (string state)        "pan" or "morph": what a drag does
@@ -30,15 +31,8 @@ G_BEGIN_DECLS
  *   export-gallery (string: "png", "idx")
  *   clear-gallery */
 #define LAB_TYPE_LATENT_PAGE (lab_latent_page_get_type ())
-G_DECLARE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB, LATENT_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB, LATENT_PAGE, LabPage)
 
 GtkWidget  *lab_latent_page_new         (void);
-LabSession *lab_latent_page_get_session (LabLatentPage *self);
-void        lab_latent_page_set_session (LabLatentPage *self,
-                                         LabSession    *session);
-/* Adds the actions above to map once (the page does it by itself when it
- * is put into a LabWindow). */
-void        lab_latent_page_add_actions (LabLatentPage *self,
-                                         GActionMap    *map);
 
 G_END_DECLS

@@ -9,7 +9,6 @@
 #include "lab-application.h"
 #include "lab-arch-editor.h"
 #include "lab-job.h"
-#include "lab-page-actions.h"
 #include "lab-loss.h"
 #include "lab-metrics.h"
 #include "lab-presets.h"
@@ -20,7 +19,6 @@
 #include "lab-task.h"
 #include "lab-train-page-private.h"
 #include "lab-trainer.h"
-#include "lab-window.h"
 #include "lab-worker-gate.h"
 
 #define TRAIN_SLOT          "train"
@@ -108,7 +106,7 @@ typedef struct
 
 struct _LabTrainPage
 {
-  GtkWidget             parent_instance;
+  LabPage               parent_instance;
 
   /* Template widgets */
   GtkRevealer          *settings_revealer;
@@ -143,7 +141,6 @@ struct _LabTrainPage
   LabReconGrid         *recon_grid;
 
   /* Owned */
-  LabSession           *session;
   GSettings            *settings;         /* NULL without the schema */
   GtkStringList        *arch_titles;      /* the dropdown's model */
   GPtrArray            *arch_names;       /* (element-type utf8) preset per title; "" custom */
@@ -156,8 +153,6 @@ struct _LabTrainPage
   GtkFileChooserNative *chooser;
   LabWorkerGate        *gate;
   TrainRun             *run;              /* the running training, or NULL */
-  GActionMap           *action_map;       /* borrowed: the window's */
-  GHashTable           *actions;          /* name -> GSimpleAction */
   guint                 recon_indices[RECON_IMAGES];
   guint                 n_recon;
   LabDataset           *recon_ds;         /* the dataset recon_indices index */
@@ -168,17 +163,32 @@ struct _LabTrainPage
   guint64               step;
   guint                 n_progress;
   gboolean              final_stopped;
+  gboolean              paused;           /* page.pause's state */
   gboolean              start_pending;
   guint                 start_after_serial;
   guint                 syncing : 1;
 };
 
-G_DEFINE_FINAL_TYPE (LabTrainPage, lab_train_page, GTK_TYPE_WIDGET)
+enum {
+  PROP_0,
+  PROP_PAUSED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (LabTrainPage, lab_train_page, LAB_TYPE_PAGE)
 
 static void update_actions   (LabTrainPage *self);
 static void refresh_recon    (LabTrainPage *self);
 static void update_continue  (LabTrainPage *self);
 static void maybe_start      (LabTrainPage *self);
+
+static LabSession *
+page_session (LabTrainPage *self)
+{
+  return lab_page_get_session (LAB_PAGE (self));
+}
 
 /* Formatting */
 
@@ -482,8 +492,8 @@ drain_run (LabTrainPage *self,
       gtk_label_set_label (self->progress_label, text);
     }
 
-  if (params != NULL && self->session != NULL && lab_session_get_model (self->session) != NULL)
-    lab_session_publish (self->session, params, buffers, pub_step);
+  if (params != NULL && page_session (self) != NULL && lab_session_get_model (page_session (self)) != NULL)
+    lab_session_publish (page_session (self), params, buffers, pub_step);
   if (recon != NULL)
     lab_recon_grid_show_batch (self->recon_grid, recon, FALSE);
 }
@@ -506,7 +516,11 @@ static void
 show_paused (LabTrainPage *self,
              gboolean      paused)
 {
-  g_simple_action_set_state (g_hash_table_lookup (self->actions, "pause"), g_variant_new_boolean (paused));
+  if (self->paused != paused)
+    {
+      self->paused = paused;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAUSED]);
+    }
   gtk_label_set_label (self->pause_label, paused ? _("Resume") : _("Pause"));
   gtk_image_set_from_icon_name (self->pause_icon, paused ? "media-playback-start-symbolic"
                                                          : "media-playback-pause-symbolic");
@@ -516,8 +530,8 @@ static void
 finish_run (LabTrainPage *self)
 {
   g_clear_pointer (&self->run, train_run_unref);
-  if (self->session != NULL)
-    lab_session_set_training (self->session, FALSE);
+  if (page_session (self) != NULL)
+    lab_session_set_training (page_session (self), FALSE);
   show_paused (self, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->settings_scroller), TRUE);
   gtk_revealer_set_reveal_child (self->settings_revealer, TRUE);
@@ -550,10 +564,10 @@ train_done (gpointer      owner,
     }
 
   /* The worker is done with run->model: these are the weights kept. */
-  if (self->session != NULL && lab_session_get_model (self->session) != NULL)
+  if (page_session (self) != NULL && lab_session_get_model (page_session (self)) != NULL)
     {
-      lab_session_publish_from (self->session, run->model, result->steps);
-      lab_session_set_train_json (self->session, result->record_json);
+      lab_session_publish_from (page_session (self), run->model, result->steps);
+      lab_session_set_train_json (page_session (self), result->record_json);
     }
   if (result->recon != NULL)
     lab_recon_grid_show_batch (self->recon_grid, result->recon, FALSE);
@@ -898,11 +912,11 @@ arch_editor_done (const char *json,
 }
 
 static void
-build_architecture_activated (GSimpleAction *action,
-                              GVariant      *param,
-                              gpointer       user_data)
+build_architecture_activated (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *param)
 {
-  LabTrainPage *self = user_data;
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
   g_autoptr(LabSpec) spec = build_spec (self);
   g_autofree char *json = spec ? lab_spec_to_string (spec, TRUE) : NULL;
   GWeakRef *ref = g_new0 (GWeakRef, 1);
@@ -980,7 +994,7 @@ lab_train_page_get_config (LabTrainPage   *self,
   config->noise = chosen_noise (self);
   config->limit = selected_limit (self);
   config->val_limit = LAB_TRAIN_PAGE_EVAL_IMAGES;
-  config->val_fraction = self->session != NULL && lab_session_has_test_split (self->session)
+  config->val_fraction = page_session (self) != NULL && lab_session_has_test_split (page_session (self))
                          ? 0 : HOLD_OUT_FRACTION;
 }
 
@@ -1014,7 +1028,7 @@ on_noise_changed (LabTrainPage *self)
 static void
 update_continue (LabTrainPage *self)
 {
-  LabModel *model = self->session ? lab_session_get_model (self->session) : NULL;
+  LabModel *model = page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
   g_autoptr(LabSpec) spec = build_spec (self);
   gboolean same = FALSE;
 
@@ -1071,7 +1085,7 @@ recon_done (gpointer      owner,
 static void
 pick_recon_images (LabTrainPage *self)
 {
-  LabDataset *ds = self->session ? lab_session_get_test_dataset (self->session) : NULL;
+  LabDataset *ds = page_session (self) != NULL ? lab_session_get_test_dataset (page_session (self)) : NULL;
 
   g_clear_pointer (&self->recon_ds, lab_dataset_unref);
   self->n_recon = 0;
@@ -1086,7 +1100,7 @@ pick_recon_images (LabTrainPage *self)
 static void
 refresh_recon (LabTrainPage *self)
 {
-  LabModel *model = self->session ? lab_session_get_model (self->session) : NULL;
+  LabModel *model = page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
   LabNoise noise = chosen_noise (self);
   LabTask task;
 
@@ -1143,7 +1157,7 @@ refresh_recon (LabTrainPage *self)
 static void
 show_model_status (LabTrainPage *self)
 {
-  LabModel *model = self->session ? lab_session_get_model (self->session) : NULL;
+  LabModel *model = page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
   g_autofree char *params = NULL;
   g_autofree char *text = NULL;
   const char *path;
@@ -1157,7 +1171,7 @@ show_model_status (LabTrainPage *self)
       return;
     }
   params = format_count (lab_model_n_params (model));
-  path = lab_session_get_model_path (self->session);
+  path = lab_session_get_model_path (page_session (self));
   if (path != NULL)
     {
       g_autofree char *base = g_path_get_basename (path);
@@ -1176,15 +1190,17 @@ set_enabled (LabTrainPage *self,
              const char   *name,
              gboolean      enabled)
 {
-  g_simple_action_set_enabled (g_hash_table_lookup (self->actions, name), enabled);
+  g_autofree char *action_name = g_strconcat (LAB_PAGE_ACTION_PREFIX, name, NULL);
+
+  lab_page_set_action_enabled (LAB_PAGE (self), action_name, enabled);
 }
 
 static void
 update_actions (LabTrainPage *self)
 {
   gboolean running = self->run != NULL;
-  gboolean have_model = self->session != NULL && lab_session_get_model (self->session) != NULL;
-  gboolean ready = self->session != NULL && lab_session_is_ready (self->session);
+  gboolean have_model = page_session (self) != NULL && lab_session_get_model (page_session (self)) != NULL;
+  gboolean ready = page_session (self) != NULL && lab_session_is_ready (page_session (self));
 
   set_enabled (self, "train", !running && ready && self->chosen_spec != NULL);
   set_enabled (self, "pause", running);
@@ -1204,9 +1220,9 @@ start_training (LabTrainPage  *self,
   g_autoptr(LabSpec) spec = NULL;
   g_autoptr(LabModel) model = NULL;
   g_autoptr(LabJob) job = NULL;
-  LabModel *current = lab_session_get_model (self->session);
-  LabDataset *train = lab_session_get_train_dataset (self->session);
-  LabDataset *test = lab_session_get_test_dataset (self->session);
+  LabModel *current = lab_session_get_model (page_session (self));
+  LabDataset *train = lab_session_get_train_dataset (page_session (self));
+  LabDataset *test = lab_session_get_test_dataset (page_session (self));
   LabLinePlot *plot;
   LabTrainConfig config;
   TrainRun *run;
@@ -1250,9 +1266,9 @@ start_training (LabTrainPage  *self,
 
   run = train_run_new ();
   run->train = lab_dataset_ref (train);
-  run->val = lab_session_has_test_split (self->session) ? lab_dataset_ref (test) : NULL;
+  run->val = lab_session_has_test_split (page_session (self)) ? lab_dataset_ref (test) : NULL;
   run->config = config;
-  run->dataset_spec = g_strdup (lab_session_get_dataset_spec (self->session));
+  run->dataset_spec = g_strdup (lab_session_get_dataset_spec (page_session (self)));
   run->init = init;
   run->gate = lab_worker_gate_ref (self->gate);
   /* A classifier's output is a class, not an image: no strip to show. */
@@ -1272,8 +1288,8 @@ start_training (LabTrainPage  *self,
     }
   /* The session shows a copy; the worker trains the original. Training
    * is on before the model changes, so the pages treat it as live. */
-  lab_session_set_training (self->session, TRUE);
-  lab_session_set_model (self->session, lab_model_copy (model, 0), &config, NULL, NULL);
+  lab_session_set_training (page_session (self), TRUE);
+  lab_session_set_model (page_session (self), lab_model_copy (model, 0), &config, NULL, NULL);
   run->model = g_steal_pointer (&model);
   self->run = run;
 
@@ -1317,25 +1333,22 @@ start_training (LabTrainPage  *self,
 }
 
 static void
-train_activated (GSimpleAction *action,
-                 GVariant      *param,
-                 gpointer       user_data)
+train_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
-  LabTrainPage *self = user_data;
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
   g_autoptr(GError) error = NULL;
 
   if (!start_training (self, &error))
     lab_widget_show_error (GTK_WIDGET (self), error);
 }
 
+/* page.pause (the "paused" property): pauses or resumes the run. */
 static void
-pause_change_state (GSimpleAction *action,
-                    GVariant      *value,
-                    gpointer       user_data)
+set_paused (LabTrainPage *self,
+            gboolean      paused)
 {
-  LabTrainPage *self = user_data;
-  gboolean paused = g_variant_get_boolean (value);
-
   if (self->run == NULL)
     paused = FALSE;
   else if (paused)
@@ -1348,11 +1361,11 @@ pause_change_state (GSimpleAction *action,
 }
 
 static void
-stop_activated (GSimpleAction *action,
-                GVariant      *param,
-                gpointer       user_data)
+stop_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
 {
-  LabTrainPage *self = user_data;
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
 
   if (self->run == NULL)
     return;
@@ -1401,7 +1414,7 @@ update_recent_menu (LabTrainPage *self)
       g_autofree char *base = g_path_get_basename (recent[i]);
       g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
 
-      g_menu_item_set_action_and_target_value (item, "win.open-model-file", g_variant_new_string (recent[i]));
+      g_menu_item_set_action_and_target_value (item, "page.open-model-file", g_variant_new_string (recent[i]));
       g_menu_append_item (self->recent_section, item);
     }
 }
@@ -1494,7 +1507,7 @@ lab_train_page_open_model (LabTrainPage  *self,
 
   g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
-  g_return_val_if_fail (self->session != NULL, FALSE);
+  g_return_val_if_fail (page_session (self) != NULL, FALSE);
 
   path = g_file_get_path (file);
   base = g_file_get_basename (file);
@@ -1514,7 +1527,7 @@ lab_train_page_open_model (LabTrainPage  *self,
   model = lab_model_load (path, &train_json, error);
   if (model == NULL)
     return FALSE;
-  train = self->session ? lab_session_get_train_dataset (self->session) : NULL;
+  train = page_session (self) != NULL ? lab_session_get_train_dataset (page_session (self)) : NULL;
   if (train != NULL && !lab_task_for (model, train, &task, NULL))
     {
       g_autoptr(GError) fit = NULL;
@@ -1534,7 +1547,7 @@ lab_train_page_open_model (LabTrainPage  *self,
   self->syncing = FALSE;
   show_history (self, model, train_loss, val_loss);
 
-  lab_session_set_model (self->session, g_steal_pointer (&model), have_config ? &config : NULL,
+  lab_session_set_model (page_session (self), g_steal_pointer (&model), have_config ? &config : NULL,
                          train_json, path);
   remember_recent (self, path);
   show_model_status (self);
@@ -1606,7 +1619,7 @@ lab_train_page_save_model (LabTrainPage  *self,
   g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  model = self->session ? lab_session_get_model (self->session) : NULL;
+  model = page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
   if (model == NULL)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("There is no model to save yet: train one first."));
@@ -1622,14 +1635,14 @@ lab_train_page_save_model (LabTrainPage  *self,
     }
 
   /* While training runs the record so far is the config and the steps. */
-  train_json = lab_session_get_train_json (self->session);
-  if (train_json == NULL && lab_session_get_train_config (self->session) != NULL)
-    train_json = record = config_record_json (lab_session_get_train_config (self->session),
-                                              lab_session_get_dataset_spec (self->session),
-                                              lab_session_get_step (self->session));
+  train_json = lab_session_get_train_json (page_session (self));
+  if (train_json == NULL && lab_session_get_train_config (page_session (self)) != NULL)
+    train_json = record = config_record_json (lab_session_get_train_config (page_session (self)),
+                                              lab_session_get_dataset_spec (page_session (self)),
+                                              lab_session_get_step (page_session (self)));
   if (!lab_model_save (model, path, train_json, error))
     return FALSE;
-  lab_session_set_model_path (self->session, path);
+  lab_session_set_model_path (page_session (self), path);
   remember_recent (self, path);
   return TRUE;
 }
@@ -1695,7 +1708,7 @@ show_chooser (LabTrainPage         *self,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
     {
-      LabModel *model = self->session ? lab_session_get_model (self->session) : NULL;
+      LabModel *model = page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
       g_autoptr(LabSpec) chosen = build_spec (self);
       const char *name = spec ? (chosen ? chosen->name : "architecture")
                               : (model ? lab_model_get_name (model) : "model");
@@ -1708,35 +1721,35 @@ show_chooser (LabTrainPage         *self,
 }
 
 static void
-save_model_activated (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+save_model_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
-  show_chooser (user_data, GTK_FILE_CHOOSER_ACTION_SAVE, "model");
+  show_chooser (LAB_TRAIN_PAGE (widget), GTK_FILE_CHOOSER_ACTION_SAVE, "model");
 }
 
 static void
-open_model_activated (GSimpleAction *action,
-                      GVariant      *param,
-                      gpointer       user_data)
+open_model_activated (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
-  show_chooser (user_data, GTK_FILE_CHOOSER_ACTION_OPEN, "model");
+  show_chooser (LAB_TRAIN_PAGE (widget), GTK_FILE_CHOOSER_ACTION_OPEN, "model");
 }
 
 static void
-save_spec_activated (GSimpleAction *action,
-                     GVariant      *param,
-                     gpointer       user_data)
+save_spec_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
 {
-  show_chooser (user_data, GTK_FILE_CHOOSER_ACTION_SAVE, "spec");
+  show_chooser (LAB_TRAIN_PAGE (widget), GTK_FILE_CHOOSER_ACTION_SAVE, "spec");
 }
 
 static void
-save_model_to_activated (GSimpleAction *action,
-                         GVariant      *param,
-                         gpointer       user_data)
+save_model_to_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
 {
-  LabTrainPage *self = user_data;
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (param, NULL));
   g_autoptr(GError) error = NULL;
 
@@ -1745,11 +1758,11 @@ save_model_to_activated (GSimpleAction *action,
 }
 
 static void
-open_model_file_activated (GSimpleAction *action,
-                           GVariant      *param,
-                           gpointer       user_data)
+open_model_file_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
 {
-  LabTrainPage *self = user_data;
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
   g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (param, NULL));
   g_autoptr(GError) error = NULL;
 
@@ -1757,34 +1770,13 @@ open_model_file_activated (GSimpleAction *action,
     lab_widget_show_error (GTK_WIDGET (self), error);
 }
 
-static const GActionEntry page_actions[] = {
-  { "train", train_activated },
-  { "pause", NULL, NULL, "false", pause_change_state },
-  { "stop", stop_activated },
-  { "save-model", save_model_activated },
-  { "save-model-to", save_model_to_activated, "s" },
-  { "open-model", open_model_activated },
-  { "open-model-file", open_model_file_activated, "s" },
-  { "save-spec", save_spec_activated },
-  { "build-architecture", build_architecture_activated },
-};
-
-void
-lab_train_page_add_actions (LabTrainPage *self,
-                            GActionMap   *map)
-{
-  g_return_if_fail (LAB_IS_TRAIN_PAGE (self));
-  g_return_if_fail (G_IS_ACTION_MAP (map));
-
-  self->action_map = map;
-  lab_page_actions_add_to (self->actions, map);
-}
-
 /* Session */
 
 static void
-on_datasets_changed (LabTrainPage *self)
+lab_train_page_datasets_changed (LabPage *page)
 {
+  LabTrainPage *self = LAB_TRAIN_PAGE (page);
+
   pick_recon_images (self);
   update_actions (self);
   if (self->run == NULL)
@@ -1793,8 +1785,10 @@ on_datasets_changed (LabTrainPage *self)
 }
 
 static void
-on_model_changed (LabTrainPage *self)
+lab_train_page_model_changed (LabPage *page)
 {
+  LabTrainPage *self = LAB_TRAIN_PAGE (page);
+
   update_continue (self);
   update_actions (self);
   show_model_status (self);
@@ -1806,35 +1800,6 @@ on_ready_changed (LabTrainPage *self)
   update_actions (self);
 }
 
-LabSession *
-lab_train_page_get_session (LabTrainPage *self)
-{
-  g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), NULL);
-
-  return self->session;
-}
-
-void
-lab_train_page_set_session (LabTrainPage *self,
-                            LabSession   *session)
-{
-  g_return_if_fail (LAB_IS_TRAIN_PAGE (self));
-
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      g_signal_connect_swapped (session, "datasets-changed", G_CALLBACK (on_datasets_changed), self);
-      g_signal_connect_swapped (session, "model-changed", G_CALLBACK (on_model_changed), self);
-      g_signal_connect_swapped (session, "notify::ready", G_CALLBACK (on_ready_changed), self);
-      on_datasets_changed (self);
-      on_model_changed (self);
-    }
-}
-
 /* Command line */
 
 static void
@@ -1842,9 +1807,9 @@ maybe_start (LabTrainPage *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!self->start_pending || self->run != NULL || self->session == NULL
-      || !lab_session_is_ready (self->session)
-      || lab_session_get_dataset_serial (self->session) < self->start_after_serial)
+  if (!self->start_pending || self->run != NULL || page_session (self) == NULL
+      || !lab_session_is_ready (page_session (self))
+      || lab_session_get_dataset_serial (page_session (self)) < self->start_after_serial)
     return;
   self->start_pending = FALSE;
   if (!start_training (self, &error))
@@ -1915,8 +1880,8 @@ lab_train_page_configure (LabTrainPage  *self,
   if (train)
     {
       self->start_pending = TRUE;
-      self->start_after_serial = self->session != NULL
-                                 ? lab_session_get_dataset_serial (self->session) + (wait_for_dataset ? 1 : 0)
+      self->start_after_serial = page_session (self) != NULL
+                                 ? lab_session_get_dataset_serial (page_session (self)) + (wait_for_dataset ? 1 : 0)
                                  : 0;
       maybe_start (self);
     }
@@ -1939,10 +1904,6 @@ lab_train_page_dispose (GObject *object)
   LabTrainPage *self = (LabTrainPage *)object;
   GtkWidget *child;
 
-  /* The actions stay in the window's map until it is finalized: they must
-   * not reach this page any more. */
-  lab_page_actions_detach (self->actions, self);
-
   /* Closing the window stops a running training: the worker notices
    * within one batch; wait for it to leave the core. */
   if (self->run != NULL)
@@ -1956,9 +1917,6 @@ lab_train_page_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_TRAIN_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1981,7 +1939,6 @@ lab_train_page_finalize (GObject *object)
   g_clear_object (&self->limit_titles);
   g_clear_pointer (&self->limits, g_array_unref);
   g_clear_object (&self->recent_section);
-  g_clear_pointer (&self->actions, g_hash_table_unref);
   g_clear_pointer (&self->recon_ds, lab_dataset_unref);
   g_clear_pointer (&self->gate, lab_worker_gate_unref);
 
@@ -1989,13 +1946,74 @@ lab_train_page_finalize (GObject *object)
 }
 
 static void
+lab_train_page_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  LabTrainPage *self = LAB_TRAIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      g_value_set_boolean (value, self->paused);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lab_train_page_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  LabTrainPage *self = LAB_TRAIN_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PAUSED:
+      set_paused (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 lab_train_page_class_init (LabTrainPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  LabPageClass *page_class = LAB_PAGE_CLASS (klass);
 
   object_class->dispose = lab_train_page_dispose;
   object_class->finalize = lab_train_page_finalize;
+  object_class->get_property = lab_train_page_get_property;
+  object_class->set_property = lab_train_page_set_property;
+
+  page_class->datasets_changed = lab_train_page_datasets_changed;
+  page_class->model_changed = lab_train_page_model_changed;
+
+  properties[PROP_PAUSED] =
+    g_param_spec_boolean ("paused", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "page.train", NULL, train_activated);
+  gtk_widget_class_install_property_action (widget_class, "page.pause", "paused");
+  gtk_widget_class_install_action (widget_class, "page.stop", NULL, stop_activated);
+  gtk_widget_class_install_action (widget_class, "page.save-model", NULL, save_model_activated);
+  gtk_widget_class_install_action (widget_class, "page.save-model-to", "s", save_model_to_activated);
+  gtk_widget_class_install_action (widget_class, "page.open-model", NULL, open_model_activated);
+  gtk_widget_class_install_action (widget_class, "page.open-model-file", "s", open_model_file_activated);
+  gtk_widget_class_install_action (widget_class, "page.save-spec", NULL, save_spec_activated);
+  gtk_widget_class_install_action (widget_class, "page.build-architecture", NULL,
+                                   build_architecture_activated);
 
   g_type_ensure (LAB_TYPE_PLOT_VIEW);
   g_type_ensure (LAB_TYPE_RECON_GRID);
@@ -2047,8 +2065,8 @@ lab_train_page_init (LabTrainPage *self)
   self->gate = lab_worker_gate_new ();
   self->final_loss = NAN;
 
-  /* Actions live in a group until the window takes them. */
-  self->actions = lab_page_actions_new (page_actions, G_N_ELEMENTS (page_actions), self);
+  g_signal_group_connect_swapped (lab_page_get_session_signals (LAB_PAGE (self)), "notify::ready",
+                                  G_CALLBACK (on_ready_changed), self);
 
   /* Architectures: every preset, then a custom one when there is one. */
   self->arch_titles = gtk_string_list_new (NULL);
@@ -2076,9 +2094,9 @@ lab_train_page_init (LabTrainPage *self)
   gtk_drop_down_set_model (self->limit_dropdown, G_LIST_MODEL (self->limit_titles));
 
   /* Model menu: open, save, then the recent files. */
-  g_menu_append (file_section, _("_Open Model…"), "win.open-model");
-  g_menu_append (file_section, _("_Save Model…"), "win.save-model");
-  g_menu_append (file_section, _("Save _Architecture as JSON…"), "win.save-spec");
+  g_menu_append (file_section, _("_Open Model…"), "page.open-model");
+  g_menu_append (file_section, _("_Save Model…"), "page.save-model");
+  g_menu_append (file_section, _("Save _Architecture as JSON…"), "page.save-spec");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file_section));
   self->recent_section = g_menu_new ();
   g_menu_append_section (menu, _("Recent Models"), G_MENU_MODEL (self->recent_section));

@@ -2,7 +2,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-session.h"
+#include "lab-page.h"
 
 G_BEGIN_DECLS
 
@@ -11,26 +11,21 @@ G_BEGIN_DECLS
  * thread, and watch the loss curves fall and the reconstructions sharpen.
  * Opens and saves models (safetensors) and keeps a list of recent ones.
  *
- * Actions, added to the window by lab_train_page_add_actions():
- *   win.train                 start training with the settings shown
- *   win.pause                 (boolean state) pause / resume
- *   win.stop                  stop, keeping the weights trained so far
- *   win.save-model            Save dialog; win.save-model-to (s) saves to a path
- *   win.open-model            Open dialog; win.open-model-file (s) opens a path
- *   win.save-spec             the architecture as JSON, Save dialog
- *   win.build-architecture    the architecture editor
+ * Actions (page.*, and win.* through the window, see lab-page.h):
+ *   train                     start training with the settings shown
+ *   pause                     (boolean state: the "paused" property) pause / resume
+ *   stop                      stop, keeping the weights trained so far
+ *   save-model                Save dialog; save-model-to (s) saves to a path
+ *   open-model                Open dialog; open-model-file (s) opens a path
+ *   save-spec                 the architecture as JSON, Save dialog
+ *   build-architecture        the architecture editor
  *
  * The model trained or opened is the session's (lab-session.h); the worker
  * publishes a copy of its weights a few times a second while it trains. */
 #define LAB_TYPE_TRAIN_PAGE (lab_train_page_get_type ())
-G_DECLARE_FINAL_TYPE (LabTrainPage, lab_train_page, LAB, TRAIN_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (LabTrainPage, lab_train_page, LAB, TRAIN_PAGE, LabPage)
 
 GtkWidget  *lab_train_page_new          (void);
-LabSession *lab_train_page_get_session  (LabTrainPage  *self);
-void        lab_train_page_set_session  (LabTrainPage  *self,
-                                         LabSession    *session);
-void        lab_train_page_add_actions  (LabTrainPage  *self,
-                                         GActionMap    *map);
 
 /* A .safetensors model: loads it with its architecture and training
  * settings, or shows why not and keeps the current model. */

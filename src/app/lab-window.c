@@ -1,17 +1,21 @@
 #define G_LOG_DOMAIN "latentlab"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-data-page.h"
 #include "lab-denoise-page.h"
 #include "lab-latent-page.h"
+#include "lab-page.h"
 #include "lab-session.h"
 #include "lab-train-page.h"
 #include "lab-window-private.h"
 
 /* The pages of the sidebar, in order. Adding a page is one line here: a
- * widget type whose instances fill the page (lab-<name>-page.{c,h,ui}).
- * Alt+1, Alt+2, ... show them in this order. */
+ * LabPage type whose instances fill the page (lab-<name>-page.{c,h,ui}).
+ * Alt+1, Alt+2, ... show them in this order. Each page's actions
+ * (page.<name>) get a twin win.<name> here, see forward_page_action(). */
 typedef struct
 {
   const char *name;        /* win.show-page::<name> */
@@ -65,6 +69,9 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+/* "win.<name>" -> the name of the page whose "page.<name>" it activates
+ * (static strings); filled in class_init. */
+static GHashTable *page_of_action;
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -107,22 +114,6 @@ lab_window_dismiss_error (LabWindow *self)
   g_return_if_fail (LAB_IS_WINDOW (self));
 
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
-}
-
-void
-lab_widget_show_error (GtkWidget    *widget,
-                       const GError *error)
-{
-  GtkRoot *root;
-
-  g_return_if_fail (GTK_IS_WIDGET (widget));
-  g_return_if_fail (error != NULL);
-
-  root = gtk_widget_get_root (widget);
-  if (LAB_IS_WINDOW (root))
-    lab_window_show_error (LAB_WINDOW (root), error);
-  else
-    g_warning ("%s", error->message);
 }
 
 /* Opening files */
@@ -383,6 +374,66 @@ load_dataset_action (GtkWidget  *widget,
 }
 
 static void
+show_error_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
+{
+  lab_window_show_message (LAB_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+/* win.<name> of a page action: activates page.<name> on that page, shown
+ * or not, as the action it was before pages had their own. */
+static void
+forward_page_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  const char *page_name = g_hash_table_lookup (page_of_action, action_name);
+  GtkWidget *page = gtk_stack_get_child_by_name (self->stack, page_name);
+  g_autofree char *page_action = NULL;
+
+  g_return_if_fail (page != NULL);
+  page_action = g_strconcat (LAB_PAGE_ACTION_PREFIX, action_name + strlen ("win."), NULL);
+  gtk_widget_activate_action_variant (page, page_action, param);
+}
+
+/* Installs win.<name> for each page.<name> of the pages' classes. */
+static void
+install_page_actions (GtkWidgetClass *widget_class)
+{
+  page_of_action = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages); i++)
+    {
+      GtkWidgetClass *page_class = g_type_class_ref (lab_window_pages[i].get_type ());
+      GType owner;
+      const char *name;
+      const GVariantType *param_type;
+      const char *property;
+
+      g_assert (g_type_is_a (G_TYPE_FROM_CLASS (page_class), LAB_TYPE_PAGE));
+      for (guint j = 0;
+           gtk_widget_class_query_action (page_class, j, &owner, &name, &param_type, &property);
+           j++)
+        {
+          g_autofree char *win_name = NULL;
+          g_autofree char *type_string = NULL;
+
+          if (!g_str_has_prefix (name, LAB_PAGE_ACTION_PREFIX))
+            continue;
+          win_name = g_strconcat ("win.", name + strlen (LAB_PAGE_ACTION_PREFIX), NULL);
+          /* Two pages with one action name would make one unreachable. */
+          g_assert (!g_hash_table_contains (page_of_action, win_name));
+          type_string = param_type ? g_variant_type_dup_string (param_type) : NULL;
+          gtk_widget_class_install_action (widget_class, win_name, type_string, forward_page_action);
+          g_hash_table_insert (page_of_action, g_steal_pointer (&win_name),
+                               (gpointer) lab_window_pages[i].name);
+        }
+      g_type_class_unref (page_class);
+    }
+}
+
+static void
 dismiss_error_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
@@ -515,6 +566,8 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-folder", NULL, open_folder_action);
   gtk_widget_class_install_action (widget_class, "win.load-dataset", "s", load_dataset_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
+  gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
+  install_page_actions (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.show-page", "visible-page");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.dismiss-error", NULL);
@@ -536,27 +589,15 @@ lab_window_init (LabWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages); i++)
     {
       const LabWindowPage *page = &lab_window_pages[i];
-      GtkWidget *child = g_object_new (page->get_type (), NULL);
+      GtkWidget *child = g_object_new (page->get_type (), "session", self->session, NULL);
       GtkStackPage *stack_page = gtk_stack_add_titled (self->stack, child, page->name, _(page->title));
 
       gtk_stack_page_set_icon_name (stack_page, page->icon_name);
       gtk_list_box_append (self->sidebar, sidebar_row_new (page));
-      if (LAB_IS_DATA_PAGE (child))
-        self->data_page = LAB_DATA_PAGE (child);
-      /* Pages that share the model get the session, and their actions
-       * become the window's (win.train, win.noise-level, ...). */
-      if (LAB_IS_TRAIN_PAGE (child))
-        {
-          self->train_page = LAB_TRAIN_PAGE (child);
-          lab_train_page_set_session (self->train_page, self->session);
-          lab_train_page_add_actions (self->train_page, G_ACTION_MAP (self));
-        }
-      if (LAB_IS_DENOISE_PAGE (child))
-        {
-          lab_denoise_page_set_session (LAB_DENOISE_PAGE (child), self->session);
-          lab_denoise_page_add_actions (LAB_DENOISE_PAGE (child), G_ACTION_MAP (self));
-        }
     }
+  /* The two the window itself uses: datasets and model files go there. */
+  self->data_page = LAB_DATA_PAGE (gtk_stack_get_child_by_name (self->stack, "data"));
+  self->train_page = LAB_TRAIN_PAGE (gtk_stack_get_child_by_name (self->stack, "train"));
   g_assert (self->data_page != NULL);
   g_assert (self->train_page != NULL);
 
@@ -635,4 +676,19 @@ lab_window_get_page (LabWindow  *self,
   g_return_val_if_fail (name != NULL, NULL);
 
   return gtk_stack_get_child_by_name (self->stack, name);
+}
+
+LabPage *
+lab_window_get_action_page (LabWindow  *self,
+                            const char *name)
+{
+  g_autofree char *win_name = NULL;
+  const char *page_name;
+
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  win_name = g_strconcat ("win.", name, NULL);
+  page_name = g_hash_table_lookup (page_of_action, win_name);
+  return page_name != NULL ? LAB_PAGE (gtk_stack_get_child_by_name (self->stack, page_name)) : NULL;
 }

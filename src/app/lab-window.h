@@ -13,7 +13,9 @@ G_BEGIN_DECLS
  *
  * Actions (win.*): open, open-folder, show-page (string state: the page
  * name, e.g. win.show-page::data), load-dataset (string: a dataset spec as
- * lab_dataset_open() takes it), dismiss-error.
+ * lab_dataset_open() takes it), show-error (string: the message for the
+ * banner), dismiss-error; and win.<name> for every page.<name> of a page
+ * (lab-page.h), e.g. win.train, win.noise-level.
  *
  * Signals:
  *   dataset-changed (LabDataset *dataset): the Data page shows a new
@@ -44,10 +46,5 @@ LabSession *lab_window_get_session      (LabWindow      *self);
 /* The page named name ("data", "train", "denoise", ...), or NULL. */
 GtkWidget  *lab_window_get_page         (LabWindow      *self,
                                          const char     *name);
-
-/* For pages: shows error in the LabWindow that holds widget, or logs it
- * when widget is not in one (yet). */
-void        lab_widget_show_error       (GtkWidget      *widget,
-                                         const GError   *error);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-test-util.h"
+#include "lab-window-private.h"
 
 static LabApplication *test_app;
 
@@ -185,4 +186,140 @@ lab_test_assert_screenshot (GtkWidget  *window,
   g_test_message ("%s: %u colours, luma variance %.0f", path, n_colors, variance);
   g_assert_cmpuint (n_colors, >, min_colors);
   g_assert_cmpfloat (variance, >, min_variance);
+}
+
+gboolean
+lab_test_action_enabled (LabWindow  *window,
+                         const char *name)
+{
+  LabPage *page = lab_window_get_action_page (window, name);
+  g_autofree char *page_action = g_strconcat (LAB_PAGE_ACTION_PREFIX, name, NULL);
+
+  return page == NULL || lab_page_get_action_enabled (page, page_action);
+}
+
+void
+lab_test_activate (LabWindow  *window,
+                   const char *name,
+                   GVariant   *param)
+{
+  g_autoptr(GVariant) owned = param ? g_variant_ref_sink (param) : NULL;
+  g_autofree char *detailed = g_strconcat ("win.", name, NULL);
+
+  g_assert_true (lab_test_action_enabled (window, name));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), detailed, owned));
+}
+
+/* The property behind page.<name>, or NULL for a stateless action. */
+static const char *
+page_action_property (LabPage    *page,
+                      const char *name)
+{
+  g_autofree char *page_action = g_strconcat (LAB_PAGE_ACTION_PREFIX, name, NULL);
+  GType owner;
+  const char *action, *property;
+  const GVariantType *type;
+
+  for (guint i = 0;
+       gtk_widget_class_query_action (GTK_WIDGET_GET_CLASS (page), i, &owner, &action, &type, &property);
+       i++)
+    if (g_strcmp0 (action, page_action) == 0)
+      return property;
+  return NULL;
+}
+
+GVariant *
+lab_test_get_state (LabWindow  *window,
+                    const char *name)
+{
+  LabPage *page = lab_window_get_action_page (window, name);
+  const char *property;
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_nonnull (page);
+  property = page_action_property (page, name);
+  g_assert_nonnull (property);
+  g_object_get_property (G_OBJECT (page), property, &value);
+  switch (G_VALUE_TYPE (&value))
+    {
+    case G_TYPE_BOOLEAN:
+      return g_variant_ref_sink (g_variant_new_boolean (g_value_get_boolean (&value)));
+    case G_TYPE_DOUBLE:
+      return g_variant_ref_sink (g_variant_new_double (g_value_get_double (&value)));
+    case G_TYPE_STRING:
+      return g_variant_ref_sink (g_variant_new_string (g_value_get_string (&value)));
+    default:
+      g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+void
+lab_test_change_state (LabWindow  *window,
+                       const char *name,
+                       GVariant   *value)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (value);
+  g_autoptr(GVariant) state = lab_test_get_state (window, name);
+
+  /* A boolean property action takes no parameter: it toggles. */
+  if (g_variant_is_of_type (owned, G_VARIANT_TYPE_BOOLEAN))
+    {
+      if (g_variant_get_boolean (state) != g_variant_get_boolean (owned))
+        lab_test_activate (window, name, NULL);
+      g_clear_pointer (&state, g_variant_unref);
+      state = lab_test_get_state (window, name);
+      g_assert_true (g_variant_equal (state, owned));
+    }
+  else
+    lab_test_activate (window, name, g_variant_ref (owned));
+}
+
+static gboolean
+trigger_is_key (GtkShortcutTrigger *trigger,
+                guint               keyval,
+                GdkModifierType     mods)
+{
+  if (GTK_IS_ALTERNATIVE_TRIGGER (trigger))
+    return trigger_is_key (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods)
+           || trigger_is_key (gtk_alternative_trigger_get_second (GTK_ALTERNATIVE_TRIGGER (trigger)), keyval, mods);
+  if (GTK_IS_KEYVAL_TRIGGER (trigger))
+    return gdk_keyval_to_lower (gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger))) == gdk_keyval_to_lower (keyval)
+           && gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods;
+  return FALSE;
+}
+
+gboolean
+lab_test_press_accel (GtkWidget  *window,
+                      const char *accel)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+  guint keyval;
+  GdkModifierType mods;
+
+  g_assert_true (gtk_accelerator_parse (accel, &keyval, &mods));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcut *shortcut;
+
+          /* A shortcut manager's controller lists other controllers. */
+          if (!GTK_IS_SHORTCUT (item))
+            continue;
+          shortcut = GTK_SHORTCUT (item);
+          if (!trigger_is_key (gtk_shortcut_get_trigger (shortcut), keyval, mods))
+            continue;
+          return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                               GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                               gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)),
+                                               gtk_shortcut_get_arguments (shortcut));
+        }
+    }
+  return FALSE;
 }

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-window.h"
 
 G_BEGIN_DECLS
 
@@ -42,5 +43,30 @@ void            lab_test_assert_screenshot (GtkWidget   *window,
                                             const char  *name,
                                             guint        min_colors,
                                             double       min_variance);
+
+/* Actions as a shortcut or `gapplication action` reaches them: win.<name>
+ * of window, which for a page's action (page.<name>) activates the page's.
+ * Enabled: the page's own state (window actions are always enabled). */
+gboolean        lab_test_action_enabled    (LabWindow   *window,
+                                            const char  *name);
+/* Asserts the action is there and enabled, then activates it with param
+ * (may be NULL; a floating reference is taken). */
+void            lab_test_activate          (LabWindow   *window,
+                                            const char  *name,
+                                            GVariant    *param);
+/* The state of a page's stateful action (its property), and a change to
+ * value through the action: a boolean one toggles when it differs. */
+GVariant       *lab_test_get_state         (LabWindow   *window,
+                                            const char  *name);
+void            lab_test_change_state      (LabWindow   *window,
+                                            const char  *name,
+                                            GVariant    *value);
+/* Presses accel ("<Control>t") on window as GTK delivers a key press to
+ * shortcuts: the first shortcut of the window's shortcut controllers (the
+ * application's accelerators, the class's key bindings) whose trigger is
+ * that key runs its action on the controller's widget. FALSE when no
+ * shortcut has that key or its action did not run. */
+gboolean        lab_test_press_accel       (GtkWidget   *window,
+                                            const char  *accel);
 
 G_END_DECLS

@@ -152,11 +152,7 @@ activate (Fixture    *f,
           const char *name,
           GVariant   *param)
 {
-  g_autoptr(GVariant) owned = param ? g_variant_ref_sink (param) : NULL;
-
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), name));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), name));
-  g_action_group_activate_action (G_ACTION_GROUP (f->window), name, owned);
+  lab_test_activate (f->window, name, param);
 }
 
 /* The decoded image the page shows, against the model's own decode of
@@ -217,8 +213,8 @@ test_latent_empty (Fixture       *f,
   lab_test_spin_for (0.2);
   g_assert_nonnull (lab_latent_page_get_empty_text (f->page));
   g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "Train or open a model first"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "embed"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "keep-sample"));
+  g_assert_false (lab_test_action_enabled (f->window, "embed"));
+  g_assert_false (lab_test_action_enabled (f->window, "keep-sample"));
 
   /* A classifier has no decoder. */
   lab_session_set_model (f->session, new_model ("cnn-baseline", 1), NULL, NULL, NULL);

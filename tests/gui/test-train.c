@@ -66,18 +66,7 @@ activate (Fixture    *f,
           const char *name,
           GVariant   *param)
 {
-  g_autoptr(GVariant) owned = param ? g_variant_ref_sink (param) : NULL;
-  g_autofree char *detailed = g_strconcat ("win.", name, NULL);
-
-  /* The pages' actions are in the window's action map; show-page is a
-   * class action, reachable through the widget's action muxer. */
-  if (g_action_group_has_action (G_ACTION_GROUP (f->window), name))
-    {
-      g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), name));
-      g_action_group_activate_action (G_ACTION_GROUP (f->window), name, owned);
-    }
-  else
-    g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (f->window), detailed, owned));
+  lab_test_activate (f->window, name, param);
 }
 
 static void
@@ -85,7 +74,7 @@ change_state (Fixture    *f,
               const char *name,
               GVariant   *value)
 {
-  g_action_group_change_action_state (G_ACTION_GROUP (f->window), name, value);
+  lab_test_change_state (f->window, name, value);
 }
 
 /* app.configure: what `latentlab --arch ... --train` sends. */
@@ -175,11 +164,11 @@ test_train_page (Fixture       *f,
   guint rows_dae, rows_strided;
 
   g_assert_null (lab_session_get_model (f->session));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "train"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "pause"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "stop"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "save-model"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "open-model"));
+  g_assert_true (lab_test_action_enabled (f->window, "train"));
+  g_assert_false (lab_test_action_enabled (f->window, "pause"));
+  g_assert_false (lab_test_action_enabled (f->window, "stop"));
+  g_assert_false (lab_test_action_enabled (f->window, "save-model"));
+  g_assert_true (lab_test_action_enabled (f->window, "open-model"));
   g_assert_true (lab_session_has_test_split (f->session));
   g_assert_cmpuint (lab_session_get_test_dataset (f->session)->n, ==, 1000);
   g_assert_cmpuint (lab_session_get_train_dataset (f->session)->n, ==, 6000);
@@ -301,9 +290,9 @@ test_train_live (Fixture       *f,
   g_assert_true (lab_train_page_is_training (f->train));
   g_assert_true (lab_session_get_training (f->session));
   g_assert_nonnull (lab_session_get_model (f->session));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "train"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "stop"));
-  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "open-model"));
+  g_assert_false (lab_test_action_enabled (f->window, "train"));
+  g_assert_true (lab_test_action_enabled (f->window, "stop"));
+  g_assert_false (lab_test_action_enabled (f->window, "open-model"));
 
   /* Two seconds of training: the strip follows (the worker publishes every
    * 250 ms; the rate is logged, not asserted: CI machines are shared). */
@@ -349,8 +338,8 @@ test_train_live (Fixture       *f,
   g_assert_cmpuint (lab_train_page_get_final_steps (f->train), >=, n_batches + 15);
   g_assert_cmpuint (lab_train_page_get_final_steps (f->train), <, 8 * n_batches);
   g_assert_nonnull (strstr (lab_train_page_get_status_text (f->train), "Stopped"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "train"));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "save-model"));
+  g_assert_true (lab_test_action_enabled (f->window, "train"));
+  g_assert_true (lab_test_action_enabled (f->window, "save-model"));
 
   /* The curve: many smoothed batch losses, falling; one validation point. */
   plot = lab_plot_view_get_plot (plot_view);
@@ -407,7 +396,7 @@ test_train_live (Fixture       *f,
   /* Denoising helps at heavy noise. */
   g_assert_cmpfloat (batch->mean_psnr, >, batch->mean_noisy_psnr);
   {
-    g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (f->window), "noise-level");
+    g_autoptr(GVariant) state = lab_test_get_state (f->window, "noise-level");
 
     g_assert_cmpfloat_with_epsilon (g_variant_get_double (state), 0.9, 1e-9);
   }
@@ -602,7 +591,7 @@ test_train_diverges (Fixture       *f,
   g_assert_nonnull (strstr (lab_train_page_get_status_text (f->train), "lower learning rate"));
   /* The last good weights are kept and usable. */
   g_assert_true (lab_model_is_finite (lab_session_get_model (f->session)));
-  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "train"));
+  g_assert_true (lab_test_action_enabled (f->window, "train"));
 }
 
 static gboolean

@@ -10,6 +10,7 @@
 #include "lab-image-item.h"
 #include "lab-png.h"
 #include "lab-test-util.h"
+#include "lab-train-page-private.h"
 #include "lab-window-private.h"
 
 static LabApplication *app;
@@ -517,6 +518,400 @@ test_window_screenshot (Fixture       *f,
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (f->window)), >, 400);
 }
 
+/* The page contract */
+
+/* A page as a new one is written: it counts what LabPage calls. */
+#define LAB_TYPE_TEST_PAGE (lab_test_page_get_type ())
+G_DECLARE_FINAL_TYPE (LabTestPage, lab_test_page, LAB, TEST_PAGE, LabPage)
+
+struct _LabTestPage
+{
+  LabPage parent_instance;
+  guint   n_datasets;
+  guint   n_models;
+  guint   n_weights;
+  guint   n_ready;
+  guint   n_pokes;
+};
+
+G_DEFINE_FINAL_TYPE (LabTestPage, lab_test_page, LAB_TYPE_PAGE)
+
+static void
+test_page_datasets_changed (LabPage *page)
+{
+  LAB_TEST_PAGE (page)->n_datasets++;
+}
+
+static void
+test_page_model_changed (LabPage *page)
+{
+  LAB_TEST_PAGE (page)->n_models++;
+}
+
+static void
+test_page_weights_published (LabPage *page)
+{
+  LAB_TEST_PAGE (page)->n_weights++;
+}
+
+static void
+test_page_ready_changed (LabTestPage *self)
+{
+  self->n_ready++;
+}
+
+static void
+test_page_poke (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  LAB_TEST_PAGE (widget)->n_pokes++;
+}
+
+static void
+lab_test_page_class_init (LabTestPageClass *klass)
+{
+  LabPageClass *page_class = LAB_PAGE_CLASS (klass);
+
+  page_class->datasets_changed = test_page_datasets_changed;
+  page_class->model_changed = test_page_model_changed;
+  page_class->weights_published = test_page_weights_published;
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.poke", NULL, test_page_poke);
+}
+
+static void
+lab_test_page_init (LabTestPage *self)
+{
+  g_signal_group_connect_swapped (lab_page_get_session_signals (LAB_PAGE (self)), "notify::ready",
+                                  G_CALLBACK (test_page_ready_changed), self);
+}
+
+static void
+count_notify (guint *n)
+{
+  (*n)++;
+}
+
+/* The session property, the virtual methods for the session's signals
+ * through the signal group, and the enabled state of a page's action. */
+static void
+test_window_page_contract (void)
+{
+  g_autoptr(LabTestPage) page = g_object_ref_sink (g_object_new (LAB_TYPE_TEST_PAGE, NULL));
+  g_autoptr(LabSession) first = lab_session_new ();
+  g_autoptr(LabSession) second = lab_session_new ();
+  LabSession *got = NULL;
+  guint n_notify = 0;
+
+  g_signal_connect_swapped (page, "notify::session", G_CALLBACK (count_notify), &n_notify);
+  g_assert_null (lab_page_get_session (LAB_PAGE (page)));
+
+  /* A new session counts as new datasets and a new model. */
+  g_object_set (page, "session", first, NULL);
+  g_object_get (page, "session", &got, NULL);
+  g_assert_true (got == first);
+  g_clear_object (&got);
+  g_assert_cmpuint (n_notify, ==, 1);
+  g_assert_cmpuint (page->n_datasets, ==, 1);
+  g_assert_cmpuint (page->n_models, ==, 1);
+  g_assert_cmpuint (page->n_weights, ==, 0);
+  g_object_set (page, "session", first, NULL);
+  g_assert_cmpuint (n_notify, ==, 1);
+  g_assert_cmpuint (page->n_models, ==, 1);
+
+  g_signal_emit_by_name (first, "weights-published");
+  g_signal_emit_by_name (first, "weights-published");
+  g_signal_emit_by_name (first, "datasets-changed");
+  g_signal_emit_by_name (first, "model-changed");
+  g_object_notify (G_OBJECT (first), "ready");
+  g_assert_cmpuint (page->n_weights, ==, 2);
+  g_assert_cmpuint (page->n_datasets, ==, 2);
+  g_assert_cmpuint (page->n_models, ==, 2);
+  g_assert_cmpuint (page->n_ready, ==, 1);
+
+  /* Another session: the first one no longer reaches the page. */
+  lab_page_set_session (LAB_PAGE (page), second);
+  g_assert_cmpuint (n_notify, ==, 2);
+  g_assert_cmpuint (page->n_datasets, ==, 3);
+  g_assert_cmpuint (page->n_models, ==, 3);
+  g_signal_emit_by_name (first, "model-changed");
+  g_signal_emit_by_name (first, "weights-published");
+  g_object_notify (G_OBJECT (first), "ready");
+  g_assert_cmpuint (page->n_models, ==, 3);
+  g_assert_cmpuint (page->n_weights, ==, 2);
+  g_assert_cmpuint (page->n_ready, ==, 1);
+  g_signal_emit_by_name (second, "weights-published");
+  g_object_notify (G_OBJECT (second), "ready");
+  g_assert_cmpuint (page->n_weights, ==, 3);
+  g_assert_cmpuint (page->n_ready, ==, 2);
+
+  /* No session: nothing is called, nothing arrives. */
+  lab_page_set_session (LAB_PAGE (page), NULL);
+  g_assert_cmpuint (page->n_datasets, ==, 3);
+  g_assert_cmpuint (page->n_models, ==, 3);
+  g_signal_emit_by_name (second, "model-changed");
+  g_assert_cmpuint (page->n_models, ==, 3);
+
+  /* A disabled action does not run, and the page says it is disabled. */
+  g_assert_true (lab_page_get_action_enabled (LAB_PAGE (page), "page.poke"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.poke", NULL));
+  g_assert_cmpuint (page->n_pokes, ==, 1);
+  lab_page_set_action_enabled (LAB_PAGE (page), "page.poke", FALSE);
+  g_assert_false (lab_page_get_action_enabled (LAB_PAGE (page), "page.poke"));
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.poke", NULL);
+  g_assert_cmpuint (page->n_pokes, ==, 1);
+  lab_page_set_action_enabled (LAB_PAGE (page), "page.poke", TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.poke", NULL);
+  g_assert_cmpuint (page->n_pokes, ==, 2);
+
+  /* Outside a window an error is logged. */
+  {
+    g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "Nowhere to show this");
+
+    g_test_expect_message ("latentlab", G_LOG_LEVEL_WARNING, "Nowhere to show this");
+    lab_widget_show_error (GTK_WIDGET (page), error);
+    g_test_assert_expected_messages ();
+  }
+}
+
+/* Every page of the window is a LabPage with the window's session. */
+static void
+test_window_pages (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char *names[] = { "data", "train", "denoise", "latent" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GtkWidget *page = lab_window_get_page (f->window, names[i]);
+
+      g_assert_true (LAB_IS_PAGE (page));
+      g_assert_true (lab_page_get_session (LAB_PAGE (page)) == lab_window_get_session (f->window));
+    }
+  /* A page's action has its twin on the window. */
+  g_assert_true (lab_window_get_action_page (f->window, "train") == LAB_PAGE (lab_window_get_page (f->window, "train")));
+  g_assert_true (lab_window_get_action_page (f->window, "noise-level") == LAB_PAGE (lab_window_get_page (f->window, "denoise")));
+  g_assert_true (lab_window_get_action_page (f->window, "keep-sample") == LAB_PAGE (lab_window_get_page (f->window, "latent")));
+  g_assert_null (lab_window_get_action_page (f->window, "show-page"));
+}
+
+/* win.show-error puts the message in the banner, from any widget inside. */
+static void
+test_window_show_error (Fixture       *f,
+                        gconstpointer  data)
+{
+  GtkWidget *page = lab_window_get_page (f->window, "denoise");
+  GtkWidget *deep = page;
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "digits.idx: the file is cut short");
+
+  g_assert_false (lab_window_is_error_shown (f->window));
+  g_assert_true (gtk_widget_activate_action (page, "win.show-error", "s", "Nothing to denoise yet"));
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_assert_cmpstr (lab_window_get_error_text (f->window), ==, "Nothing to denoise yet");
+  lab_window_dismiss_error (f->window);
+  g_assert_false (lab_window_is_error_shown (f->window));
+
+  /* lab_widget_show_error from a widget deep in a page. */
+  while (gtk_widget_get_first_child (deep) != NULL)
+    deep = gtk_widget_get_first_child (deep);
+  g_assert_true (deep != page);
+  lab_widget_show_error (deep, error);
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_assert_cmpstr (lab_window_get_error_text (f->window), ==, "digits.idx: the file is cut short");
+}
+
+static gboolean
+session_ready (gpointer data)
+{
+  return lab_session_is_ready (lab_window_get_session (((Fixture *) data)->window));
+}
+
+static gboolean
+train_page_idle (gpointer data)
+{
+  return !lab_train_page_is_training (data);
+}
+
+/* A toplevel window (a dialog) with this title is up. */
+static gboolean
+has_toplevel (const char *title)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (g_strcmp0 (gtk_window_get_title (window), title) == 0 && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* accel is among registered, however each spells its modifiers. */
+static gboolean
+accels_contain (char       **registered,
+                const char  *accel)
+{
+  guint keyval, other_keyval;
+  GdkModifierType mods, other_mods;
+
+  g_assert_true (gtk_accelerator_parse (accel, &keyval, &mods));
+  for (guint i = 0; registered[i] != NULL; i++)
+    if (gtk_accelerator_parse (registered[i], &other_keyval, &other_mods)
+        && other_keyval == keyval && other_mods == mods)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+count_activations (guint *n)
+{
+  (*n)++;
+}
+
+/* Every shortcut of README and the help overlay, pressed through the
+ * window's shortcut controllers, does what it says whichever page shows. */
+static void
+test_window_shortcuts (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } accels[] = {
+    { "win.train", "<Control>t" },
+    { "win.pause", "<Control>p" },
+    { "win.stop", "<Control>period" },
+    { "win.save-model", "<Control>s" },
+    { "win.open-model", "<Control>m" },
+    { "win.reshuffle", "<Control>r" },
+    { "win.open", "<Control>o" },
+    { "win.open-folder", "<Control><Shift>o" },
+    { "win.show-help-overlay", "<Control>question" },
+    { "app.quit", "<Control>q" },
+  };
+  static const char *pages[] = { "data", "train", "denoise", "latent" };
+  LabTrainPage *train = LAB_TRAIN_PAGE (lab_window_get_page (f->window, "train"));
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWindow *overlay;
+  gboolean paused = TRUE;
+  guint n_quit = 0;
+
+  /* What the application registers (the help overlay lists these). */
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    {
+      g_auto(GStrv) registered = gtk_application_get_accels_for_action (GTK_APPLICATION (app), accels[i].action);
+
+      g_test_message ("%s: %s", accels[i].action, registered[0] ? registered[0] : "(none)");
+      g_assert_true (accels_contain (registered, accels[i].accel));
+    }
+
+  /* Alt+1 ... Alt+4, from any page. */
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      g_autofree char *accel = g_strdup_printf ("<Alt>%u", i + 1);
+
+      g_assert_true (lab_test_press_accel (window, accel));
+      g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, pages[i]);
+    }
+
+  /* Training, from the Data page: Ctrl+T, Ctrl+P twice, Ctrl+. */
+  lab_test_spin_until (session_ready, f, 30);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "configure",
+                                  g_variant_new_parsed ("{'arch': <'cae-tiny'>, 'epochs': <50>, 'limit': <300>}"));
+  g_assert_true (lab_test_press_accel (window, "<Alt>1"));
+  g_assert_true (lab_test_press_accel (window, "<Control>t"));
+  g_assert_true (lab_train_page_is_training (train));
+  g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "data");
+  g_assert_true (lab_test_press_accel (window, "<Control>p"));
+  g_object_get (train, "paused", &paused, NULL);
+  g_assert_true (paused);
+  g_assert_true (lab_test_press_accel (window, "<Control>p"));
+  g_object_get (train, "paused", &paused, NULL);
+  g_assert_false (paused);
+  g_assert_true (lab_test_press_accel (window, "<Control>period"));
+  lab_test_spin_until (train_page_idle, train, 30);
+  g_assert_true (lab_train_page_get_final_stopped (train));
+  g_assert_nonnull (lab_session_get_model (lab_window_get_session (f->window)));
+
+  /* Ctrl+S and Ctrl+M bring up the model dialogs, Ctrl+O the window's. */
+  g_assert_false (has_toplevel ("Save the Model"));
+  g_assert_true (lab_test_press_accel (window, "<Control>s"));
+  g_assert_true (has_toplevel ("Save the Model"));
+  g_assert_true (lab_test_press_accel (window, "<Control>m"));
+  g_assert_true (has_toplevel ("Open a Model"));
+  g_assert_false (has_toplevel ("Open a Dataset or Model File"));
+  g_assert_true (lab_test_press_accel (window, "<Control>o"));
+  g_assert_true (has_toplevel ("Open a Dataset or Model File"));
+
+  /* Ctrl+? shows the shortcuts window. */
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_assert_true (lab_test_press_accel (window, "<Control>question"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+
+  /* Ctrl+Q runs app.quit (the application is not running here, so it
+   * has nothing to end). */
+  g_signal_connect_swapped (g_action_map_lookup_action (G_ACTION_MAP (app), "quit"), "activate",
+                            G_CALLBACK (count_activations), &n_quit);
+  g_assert_true (lab_test_press_accel (window, "<Control>q"));
+  g_assert_cmpuint (n_quit, ==, 1);
+  g_signal_handlers_disconnect_by_data (g_action_map_lookup_action (G_ACTION_MAP (app), "quit"), &n_quit);
+
+  /* A key nothing is bound to does nothing. */
+  g_assert_false (lab_test_press_accel (window, "<Control><Shift>F12"));
+}
+
+/* `gapplication action APP NAME` activates app.NAME: each one the
+ * application forwards is a window action, and reaches the page. */
+static void
+test_window_app_actions (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_auto(GStrv) names = g_action_group_list_actions (G_ACTION_GROUP (app));
+  GtkWidgetClass *window_class = g_type_class_peek (LAB_TYPE_WINDOW);
+  LabPage *denoise = LAB_PAGE (lab_window_get_page (f->window, "denoise"));
+  double level = 0;
+  guint n_forwarded = 0;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *win_name = g_strconcat ("win.", names[i], NULL);
+      gboolean found = FALSE;
+      GType owner;
+      const char *name, *property;
+      const GVariantType *type;
+
+      if (g_strv_contains ((const char * const []) { "quit", "about", "configure", NULL }, names[i]))
+        continue;
+      for (guint j = 0; gtk_widget_class_query_action (window_class, j, &owner, &name, &type, &property); j++)
+        if (g_strcmp0 (name, win_name) == 0)
+          {
+            const GVariantType *app_type = g_action_group_get_action_parameter_type (G_ACTION_GROUP (app), names[i]);
+
+            found = TRUE;
+            g_assert_true ((type == NULL) == (app_type == NULL));
+            g_assert_true (type == NULL || g_variant_type_equal (type, app_type));
+          }
+      g_test_message ("app.%s -> %s", names[i], found ? win_name : "(nothing)");
+      g_assert_true (found);
+      n_forwarded++;
+    }
+  g_assert_cmpuint (n_forwarded, >=, 13);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-page", g_variant_new_string ("latent"));
+  g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "latent");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "noise-level", g_variant_new_double (0.7));
+  g_object_get (denoise, "noise-level", &level, NULL);
+  g_assert_cmpfloat_with_epsilon (level, 0.7, 1e-9);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "load-dataset", g_variant_new_string ("synthetic"));
+  g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "data");
+  g_assert_true (lab_data_page_is_loading (f->page));
+  wait_loaded (f);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -535,8 +930,13 @@ main (int argc, char **argv)
   ADD ("/window/model-hook", test_window_model_hook);
   ADD ("/window/remembers-size", test_window_remembers_size);
   ADD ("/window/screenshot", test_window_screenshot);
+  ADD ("/window/pages", test_window_pages);
+  ADD ("/window/show-error", test_window_show_error);
+  ADD ("/window/app-actions", test_window_app_actions);
+  ADD ("/window/shortcuts", test_window_shortcuts);
 #undef ADD
   g_test_add_func ("/window/startup-dataset", test_window_startup_dataset);
+  g_test_add_func ("/window/page-contract", test_window_page_contract);
 
   return lab_test_run ();
 }
