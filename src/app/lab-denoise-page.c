@@ -11,7 +11,7 @@
 #include "lab-denoise-page-private.h"
 #include "lab-job.h"
 #include "lab-loss.h"
-#include "lab-metrics.h"
+#include "lab-noise-sweep.h"
 #include "lab-rng.h"
 #include "lab-task.h"
 #include "lab-worker-gate.h"
@@ -20,7 +20,6 @@
 #define SWEEP_SLOT  "sweep"
 /* Each image keeps its noise pattern as the slider moves. */
 #define PASS_SEED   G_GUINT64_CONSTANT (0xde9015e)
-#define SWEEP_SEED  G_GUINT64_CONSTANT (0x5ee9)
 
 /* In the order of the noise type dropdown. */
 static const LabNoiseType noise_types[] = {
@@ -53,11 +52,8 @@ typedef struct
 /* Filled level by level; the progress payload is a copy. */
 typedef struct
 {
-  guint  n_levels;
-  double level[LAB_DENOISE_SWEEP_LEVELS];
-  double loss[LAB_DENOISE_SWEEP_LEVELS];
-  double psnr[LAB_DENOISE_SWEEP_LEVELS];
-  double noisy_psnr[LAB_DENOISE_SWEEP_LEVELS];
+  guint              n_levels;
+  LabNoiseSweepPoint points[LAB_DENOISE_SWEEP_LEVELS];
 } SweepPoints;
 
 struct _LabDenoisePage
@@ -173,12 +169,6 @@ current_noise (LabDenoisePage *self)
   noise.type = noise_types[MIN (i, G_N_ELEMENTS (noise_types) - 1)];
   noise.amount = noise.type == LAB_NOISE_DOWNSAMPLE ? 0 : (float) noise_level (self);
   return noise;
-}
-
-static gboolean
-noise_has_amount (LabNoiseType type)
-{
-  return type != LAB_NOISE_NONE && type != LAB_NOISE_DOWNSAMPLE;
 }
 
 /* The inference copy of the session's model, with the latest weights;
@@ -480,40 +470,19 @@ sweep_request_free (gpointer data)
   g_free (req);
 }
 
-/* Mean PSNR of the noisy inputs themselves: the line the model must beat.
- * NAN when the input is not an image of the clean size (super-resolution). */
-static double
-noisy_input_psnr (LabModel       *model,
-                  LabDataset     *ds,
-                  guint           n_images,
-                  const LabNoise *noise)
+/* Worker thread: each finished level goes to the page as a copy. */
+static void
+sweep_level_done (const LabNoiseSweepPoint *done,
+                  guint                     n_done,
+                  guint                     n_levels,
+                  gpointer                  data)
 {
-  LabShape in = lab_model_input_shape (model);
-  gsize pixels = (gsize) ds->height * ds->width;
-  gsize in_size = lab_shape_size (in), out_size = lab_shape_size (lab_model_output_shape (model));
-  enum { CHUNK = 100 };
-  g_autofree float *input = g_new (float, CHUNK * in_size);
-  g_autofree float *target = g_new (float, CHUNK * MAX (out_size, pixels));
-  g_autofree float *clean = g_new (float, CHUNK * pixels);
-  guint indices[CHUNK];
-  double mse[CHUNK], sum = 0;
-  LabTask task;
+  LabJob *job = data;
+  SweepPoints *copy = g_new0 (SweepPoints, 1);
 
-  if (in_size != pixels || !lab_task_for (model, ds, &task, NULL))
-    return NAN;
-  for (guint start = 0; start < n_images; start += CHUNK)
-    {
-      guint m = MIN (CHUNK, n_images - start);
-
-      for (guint i = 0; i < m; i++)
-        indices[i] = start + i;
-      lab_task_prepare_batch (task, model, ds, indices, m, noise, NULL, SWEEP_SEED,
-                              input, target, clean);
-      lab_loss_per_image (input, clean, m, pixels, mse, NULL);
-      for (guint i = 0; i < m; i++)
-        sum += lab_psnr (mse[i]);
-    }
-  return sum / n_images;
+  copy->n_levels = n_done;
+  memcpy (copy->points, done, n_done * sizeof *done);
+  lab_job_report (job, (double) n_done / n_levels, NULL, copy, g_free);
 }
 
 static gpointer
@@ -524,36 +493,16 @@ sweep_worker (LabJob        *job,
 {
   SweepRequest *req = data;
   SweepPoints *points = g_new0 (SweepPoints, 1);
-  LabEvalResult result;
-  LabNoise noise = { req->type, 0 };
-  gboolean ok = TRUE;
+  LabNoiseSweepConfig config;
+  gboolean ok;
 
-  for (guint l = 0; l < LAB_DENOISE_SWEEP_LEVELS && ok; l++)
-    {
-      noise.amount = (float) l / (LAB_DENOISE_SWEEP_LEVELS - 1);
-      points->level[l] = noise.amount;
-      if (l > 0 && !noise_has_amount (req->type))
-        {
-          /* The amount does not matter: the same numbers at every level. */
-          points->loss[l] = points->loss[0];
-          points->psnr[l] = points->psnr[0];
-          points->noisy_psnr[l] = points->noisy_psnr[0];
-        }
-      else
-        {
-          ok = lab_evaluate (req->model, req->dataset, &noise, SWEEP_SEED, req->n_images,
-                             &result, cancellable, error);
-          if (!ok)
-            break;
-          points->loss[l] = result.loss;
-          points->psnr[l] = result.psnr;
-          points->noisy_psnr[l] = noisy_input_psnr (req->model, req->dataset, req->n_images, &noise);
-        }
-      points->n_levels = l + 1;
-      lab_job_report (job, (double) (l + 1) / LAB_DENOISE_SWEEP_LEVELS, NULL,
-                      g_memdup2 (points, sizeof *points), g_free);
-    }
-
+  lab_noise_sweep_config_init (&config);
+  config.type = req->type;
+  config.n_levels = LAB_DENOISE_SWEEP_LEVELS;
+  config.n_images = req->n_images;
+  ok = lab_noise_sweep_run (req->model, req->dataset, &config, points->points, sweep_level_done, job,
+                            cancellable, error);
+  points->n_levels = config.n_levels;
   lab_worker_gate_leave (req->gate);
   if (!ok)
     g_clear_pointer (&points, g_free);
@@ -578,13 +527,15 @@ show_sweep (LabDenoisePage    *self,
   lab_line_plot_add_series (psnr, _("noisy input"), 3, LAB_LINE_STYLE_POINTS);
   for (guint l = 0; l < points->n_levels; l++)
     {
-      if (isfinite (points->loss[l]))
-        lab_line_plot_append (loss, LAB_DENOISE_SERIES_DENOISED, points->level[l], points->loss[l]);
-      if (isfinite (points->psnr[l]))
-        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_DENOISED, points->level[l], points->psnr[l]);
+      const LabNoiseSweepPoint *p = &points->points[l];
+
+      if (isfinite (p->loss))
+        lab_line_plot_append (loss, LAB_DENOISE_SERIES_DENOISED, p->level, p->loss);
+      if (isfinite (p->psnr))
+        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_DENOISED, p->level, p->psnr);
       /* A clean input is a perfect match (100 dB): off the scale that matters. */
-      if (isfinite (points->noisy_psnr[l]) && points->noisy_psnr[l] < 99)
-        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_NOISY, points->level[l], points->noisy_psnr[l]);
+      if (isfinite (p->noisy_psnr) && p->noisy_psnr < 99)
+        lab_line_plot_append (psnr, LAB_DENOISE_SERIES_NOISY, p->level, p->noisy_psnr);
     }
   update_markers (self);
 }
@@ -713,7 +664,7 @@ update_markers (LabDenoisePage *self)
       LabPlotView *view = p == 0 ? self->loss_plot : self->psnr_plot;
       LabLinePlot *plot = lab_plot_view_get_plot (view);
 
-      gboolean trained = config != NULL && noise_has_amount (config->noise.type);
+      gboolean trained = config != NULL && lab_noise_type_has_amount (config->noise.type);
       /* One marker when the two are too close for two labels. */
       gboolean near = trained && fabs (config->noise.amount - noise.amount) < 0.12;
 
@@ -725,7 +676,7 @@ update_markers (LabDenoisePage *self)
 
           lab_line_plot_add_marker (plot, config->noise.amount, label);
         }
-      if (noise_has_amount (noise.type))
+      if (lab_noise_type_has_amount (noise.type))
         lab_line_plot_add_marker (plot, noise.amount, near ? "" : _("now"));
       lab_line_plot_set_x_range (plot, 0, 1);
       lab_plot_view_changed (view);
@@ -783,7 +734,7 @@ on_noise_type_changed (LabDenoisePage *self)
   LabNoise noise = current_noise (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOISE_TYPE]);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->noise_scale), noise_has_amount (noise.type));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->noise_scale), lab_noise_type_has_amount (noise.type));
   self->sweep_dirty = TRUE;
   update_markers (self);
   request_pass (self);
@@ -832,7 +783,7 @@ lab_denoise_page_model_changed (LabPage *page)
       for (guint i = 0; i < G_N_ELEMENTS (noise_types); i++)
         if (noise_types[i] == config->noise.type)
           gtk_drop_down_set_selected (self->noise_type_dropdown, i);
-      if (noise_has_amount (config->noise.type))
+      if (lab_noise_type_has_amount (config->noise.type))
         set_level (self, config->noise.amount);
     }
   update_markers (self);

@@ -2,6 +2,7 @@
 
 #include <gtk/gtk.h>
 
+#include "lab-noise-sweep.h"
 #include "lab-page.h"
 
 G_BEGIN_DECLS
@@ -37,8 +38,8 @@ G_DECLARE_FINAL_TYPE (LabDenoisePage, lab_denoise_page, LAB, DENOISE_PAGE, LabPa
 /* Half a frame: the pass and painting it (~3-5 ms with Cairo) fit in one
  * 16.7 ms frame, and the main loop is never held near the 16 ms limit. */
 #define LAB_DENOISE_INLINE_MS   8.0
-#define LAB_DENOISE_SWEEP_LEVELS 21
-#define LAB_DENOISE_SWEEP_IMAGES 1000
+#define LAB_DENOISE_SWEEP_LEVELS LAB_NOISE_SWEEP_DEFAULT_LEVELS
+#define LAB_DENOISE_SWEEP_IMAGES LAB_NOISE_SWEEP_DEFAULT_IMAGES
 
 GtkWidget  *lab_denoise_page_new         (void);
 

@@ -13,16 +13,49 @@
 #include "lab-model-io.h"
 #include "lab-noise.h"
 
-static void
-add_number (JsonBuilder *b,
-            const char  *name,
-            double       v)
+void
+lab_cli_json_add_number (JsonBuilder *b,
+                         const char  *name,
+                         double       v)
 {
   json_builder_set_member_name (b, name);
   if (isfinite (v))
     json_builder_add_double_value (b, v);
   else
     json_builder_add_null_value (b);
+}
+
+gboolean
+lab_cli_parse_split (const char  *text,
+                     LabSplit    *split,
+                     GError     **error)
+{
+  *split = LAB_SPLIT_TEST;
+  if (text == NULL || g_strcmp0 (text, "test") == 0)
+    return TRUE;
+  if (g_strcmp0 (text, "train") != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "--split takes “test” or “train”, not “%s”", text);
+      return FALSE;
+    }
+  *split = LAB_SPLIT_TRAIN;
+  return TRUE;
+}
+
+gboolean
+lab_cli_trained_noise (const char *train_json,
+                       LabNoise   *noise)
+{
+  g_autoptr(JsonNode) node = train_json ? json_from_string (train_json, NULL) : NULL;
+  JsonObject *obj = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  const char *trained = obj ? json_object_get_string_member_with_default (obj, "noise", NULL) : NULL;
+
+  if (trained != NULL && lab_noise_parse (trained, noise, NULL))
+    return TRUE;
+  noise->type = LAB_NOISE_NONE;
+  noise->amount = 0;
+  return FALSE;
 }
 
 int
@@ -69,16 +102,8 @@ lab_cli_eval (int argc, char **argv)
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--limit cannot be negative");
       return lab_cli_fail ("eval", error);
     }
-  if (split != NULL && g_strcmp0 (split, "test") != 0)
-    {
-      if (g_strcmp0 (split, "train") != 0)
-        {
-          g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "--split takes “test” or “train”, not “%s”", split);
-          return lab_cli_fail ("eval", error);
-        }
-      which = LAB_SPLIT_TRAIN;
-    }
+  if (!lab_cli_parse_split (split, &which, &error))
+    return lab_cli_fail ("eval", error);
 
   model = lab_model_load (model_path, &train_json, &error);
   if (model == NULL)
@@ -90,15 +115,8 @@ lab_cli_eval (int argc, char **argv)
       if (!lab_noise_parse (noise_text, &noise, &error))
         return lab_cli_fail ("eval", error);
     }
-  else if (train_json != NULL)
-    {
-      g_autoptr(JsonNode) node = json_from_string (train_json, NULL);
-      JsonObject *obj = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *trained = obj ? json_object_get_string_member_with_default (obj, "noise", NULL)
-                                : NULL;
-      if (trained != NULL && !lab_noise_parse (trained, &noise, NULL))
-        noise.type = LAB_NOISE_NONE;
-    }
+  else
+    lab_cli_trained_noise (train_json, &noise);
 
   ds = lab_dataset_open (dataset ? dataset : "mnist", which, NULL, NULL, NULL, &error);
   if (ds == NULL)
@@ -124,11 +142,11 @@ lab_cli_eval (int argc, char **argv)
       json_builder_add_int_value (b, seed);
       json_builder_set_member_name (b, "images");
       json_builder_add_int_value (b, r.n_images);
-      add_number (b, "loss", r.loss);
-      add_number (b, "mse", r.mse);
-      add_number (b, "bce", r.bce);
-      add_number (b, "psnr", r.psnr);
-      add_number (b, "accuracy", r.accuracy);
+      lab_cli_json_add_number (b, "loss", r.loss);
+      lab_cli_json_add_number (b, "mse", r.mse);
+      lab_cli_json_add_number (b, "bce", r.bce);
+      lab_cli_json_add_number (b, "psnr", r.psnr);
+      lab_cli_json_add_number (b, "accuracy", r.accuracy);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       lab_cli_print_json (root);

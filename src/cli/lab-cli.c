@@ -16,6 +16,7 @@ static const LabCliEntry commands[] = {
   { "train",    "Train an autoencoder and save it as safetensors",      lab_cli_train },
   { "eval",     "Measure a saved model's MSE, BCE and PSNR on a dataset", lab_cli_eval },
   { "denoise",  "Run a PNG image through a saved autoencoder",          lab_cli_denoise },
+  { "sweep",    "Measure a saved denoiser's loss and PSNR against the noise level", lab_cli_sweep },
   { "gradcheck", "Check every layer's gradients against finite differences", lab_cli_gradcheck },
   { "embed",    "Map a model's latents of a dataset to 2-D (PCA, t-SNE)", lab_cli_embed },
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },

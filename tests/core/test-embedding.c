@@ -14,23 +14,9 @@
 #include "lab-png-folder.h"
 #include "lab-presets.h"
 #include "lab-synthetic.h"
+#include "lab-test-models.h"
 
 static LabDataset *digits;   /* 600 synthetic digits, shared */
-
-static LabModel *
-new_preset (const char *name,
-            guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
-  LabModel *model;
-
-  g_assert_no_error (error);
-  model = lab_model_new (spec, &error);
-  g_assert_no_error (error);
-  lab_model_init (model, LAB_INIT_TORCH, seed);
-  return model;
-}
 
 static LabEmbedding *
 embed (LabModel       *model,
@@ -78,7 +64,7 @@ max_abs (const float *a,
 static void
 test_embedding_encode (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 3);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 3);
   g_autoptr(LabEmbedding) emb = embed (model, LAB_EMBED_PCA, 200);
   g_autoptr(LabEmbedding) again = embed (model, LAB_EMBED_PCA, 200);
   g_autoptr(GError) error = NULL;
@@ -116,8 +102,8 @@ test_embedding_encode (void)
 static void
 test_embedding_pca_inverse (void)
 {
-  g_autoptr(LabModel) vae = new_preset ("vae-conv", 5);
-  g_autoptr(LabModel) cae = new_preset ("cae-tiny", 5);
+  g_autoptr(LabModel) vae = lab_test_new_preset ("vae-conv", 5);
+  g_autoptr(LabModel) cae = lab_test_new_preset ("cae-tiny", 5);
   g_autoptr(LabEmbedding) emb2 = embed (vae, LAB_EMBED_PCA, 150);
   g_autoptr(LabEmbedding) emb = embed (cae, LAB_EMBED_PCA, 150);
   g_autoptr(GError) error = NULL;
@@ -176,7 +162,7 @@ test_embedding_pca_inverse (void)
 static void
 test_embedding_raw_latent (void)
 {
-  g_autoptr(LabModel) vae = new_preset ("vae-conv", 8);
+  g_autoptr(LabModel) vae = lab_test_new_preset ("vae-conv", 8);
   g_autoptr(LabEmbedding) emb = embed (vae, LAB_EMBED_LATENT, 100);
   float latent[2];
 
@@ -221,7 +207,7 @@ count_progress (const LabEmbedProgress *p,
 static void
 test_embedding_tsne_mix (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 11);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 11);
   g_autoptr(LabEmbedding) emb = NULL;
   g_autoptr(GError) error = NULL;
   LabEmbedConfig config;
@@ -303,7 +289,7 @@ test_embedding_tsne_mix (void)
 static void
 test_embedding_interpolate (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 13);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 13);
   g_autoptr(LabEmbedding) emb = embed (model, LAB_EMBED_PCA, 50);
   g_autoptr(GError) error = NULL;
   g_autofree float *latents = g_new (float, 10 * 128);
@@ -336,8 +322,8 @@ test_embedding_interpolate (void)
 static void
 test_embedding_manifold (void)
 {
-  g_autoptr(LabModel) vae = new_preset ("vae-conv", 17);
-  g_autoptr(LabModel) cae = new_preset ("cae-tiny", 17);
+  g_autoptr(LabModel) vae = lab_test_new_preset ("vae-conv", 17);
+  g_autoptr(LabModel) cae = lab_test_new_preset ("cae-tiny", 17);
   g_autoptr(LabEmbedding) emb = embed (vae, LAB_EMBED_LATENT, 100);
   g_autoptr(LabEmbedding) pca = embed (cae, LAB_EMBED_PCA, 100);
   g_autoptr(LabEmbedding) tsne = NULL;
@@ -413,7 +399,7 @@ test_embedding_normal_quantile (void)
 static void
 test_embedding_majority_and_csv (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 19);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 19);
   g_autoptr(LabEmbedding) emb = embed (model, LAB_EMBED_PCA, 80);
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("latentlab-embed-XXXXXX", NULL);
@@ -452,9 +438,9 @@ test_embedding_majority_and_csv (void)
 static void
 test_embedding_errors (void)
 {
-  g_autoptr(LabModel) cae = new_preset ("cae-tiny", 23);
-  g_autoptr(LabModel) classifier = new_preset ("cnn-baseline", 23);
-  g_autoptr(LabModel) sr = new_preset ("sr-ae", 23);
+  g_autoptr(LabModel) cae = lab_test_new_preset ("cae-tiny", 23);
+  g_autoptr(LabModel) classifier = lab_test_new_preset ("cnn-baseline", 23);
+  g_autoptr(LabModel) sr = lab_test_new_preset ("sr-ae", 23);
   g_autoptr(LabModel) encoder_only = NULL;
   g_autoptr(LabSpec) spec = NULL;
   g_autoptr(LabDataset) big = NULL;

@@ -4,21 +4,7 @@
 #include "lab-gradcheck.h"
 #include "lab-model.h"
 #include "lab-presets.h"
-
-static LabModel *
-new_preset (const char *name,
-            guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
-  LabModel *model;
-
-  g_assert_no_error (error);
-  model = lab_model_new (spec, &error);
-  g_assert_no_error (error);
-  lab_model_init (model, LAB_INIT_TORCH, seed);
-  return model;
-}
+#include "lab-test-models.h"
 
 static void
 fill_uniform (float  *x,
@@ -68,7 +54,7 @@ test_model_preset_counts (void)
   g_assert_cmpuint (g_strv_length ((char **) names), ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     {
-      g_autoptr(LabModel) model = new_preset (expected[i].name, 1);
+      g_autoptr(LabModel) model = lab_test_new_preset (expected[i].name, 1);
       LabShape latent = lab_model_latent_shape (model);
       LabShape out = lab_model_output_shape (model);
 
@@ -87,7 +73,7 @@ test_model_preset_counts (void)
     }
   /* sr-ae takes the half-size image */
   {
-    g_autoptr(LabModel) sr = new_preset ("sr_ae", 1);
+    g_autoptr(LabModel) sr = lab_test_new_preset ("sr_ae", 1);
     g_assert_cmpuint (lab_model_input_shape (sr).h, ==, 14);
   }
 }
@@ -97,8 +83,8 @@ test_model_preset_counts (void)
 static void
 test_model_tensor_layout (void)
 {
-  g_autoptr(LabModel) stacked = new_preset ("stacked", 1);
-  g_autoptr(LabModel) convae = new_preset ("convae-bn", 1);
+  g_autoptr(LabModel) stacked = lab_test_new_preset ("stacked", 1);
+  g_autoptr(LabModel) convae = lab_test_new_preset ("convae-bn", 1);
   LabLayer *l;
 
   /* stacked[1] = Linear(784, 512): weight [512, 784]; stacked[0] = Flatten */
@@ -134,7 +120,7 @@ test_model_encode_decode_split (void)
 
   for (guint p = 0; names[p]; p++)
     {
-      g_autoptr(LabModel) model = new_preset (names[p], 3 + p);
+      g_autoptr(LabModel) model = lab_test_new_preset (names[p], 3 + p);
       g_autoptr(GError) error = NULL;
       const guint n = 3;
       gsize in_size = lab_shape_size (lab_model_input_shape (model));
@@ -169,7 +155,7 @@ test_model_encode_decode_split (void)
 static void
 test_model_copy_independent (void)
 {
-  g_autoptr(LabModel) model = new_preset ("convae-bn", 1);
+  g_autoptr(LabModel) model = lab_test_new_preset ("convae-bn", 1);
   g_autoptr(LabModel) copy = NULL;
   g_autoptr(GError) error = NULL;
   const guint n = 2;
@@ -314,7 +300,7 @@ test_model_gradients (void)
 static void
 test_model_batch_too_large (void)
 {
-  g_autoptr(LabModel) model = new_preset ("dae-keras32", 1);
+  g_autoptr(LabModel) model = lab_test_new_preset ("dae-keras32", 1);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (lab_model_set_batch (model, 2000000000u, &error));
@@ -327,8 +313,8 @@ test_model_batch_too_large (void)
 static void
 test_model_transfer_and_freeze (void)
 {
-  g_autoptr(LabModel) dae = new_preset ("strided-dae", 1);
-  g_autoptr(LabModel) cnn = new_preset ("cnn-baseline", 2);
+  g_autoptr(LabModel) dae = lab_test_new_preset ("strided-dae", 1);
+  g_autoptr(LabModel) cnn = lab_test_new_preset ("cnn-baseline", 2);
   g_autoptr(GError) error = NULL;
   float x[4 * 784], target[4 * 10] = { 0 };
   gsize frozen_end;
@@ -413,7 +399,7 @@ step_with_threads (const char *preset,
                    guint       n,
                    Step       *step)
 {
-  g_autoptr(LabModel) model = new_preset (preset, 3);
+  g_autoptr(LabModel) model = lab_test_new_preset (preset, 3);
   g_autoptr(GError) error = NULL;
   gsize in = lab_shape_size (lab_model_input_shape (model));
   gsize out = lab_shape_size (lab_model_output_shape (model));
@@ -449,7 +435,7 @@ test_model_threads (void)
 
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
     {
-      g_autoptr(LabModel) model = new_preset (presets[p], 3);
+      g_autoptr(LabModel) model = lab_test_new_preset (presets[p], 3);
       gsize out = lab_shape_size (lab_model_output_shape (model));
       gsize n_params = lab_model_n_params (model);
       const guint n = 7;
@@ -498,7 +484,7 @@ test_model_threads (void)
 static void
 test_model_backward_from_caller (void)
 {
-  g_autoptr(LabModel) model = new_preset ("dae-keras32", 4);
+  g_autoptr(LabModel) model = lab_test_new_preset ("dae-keras32", 4);
   g_autoptr(GError) error = NULL;
   const guint n = 5;
   const gsize size = 784, n_params = lab_model_n_params (model);

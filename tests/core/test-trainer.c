@@ -8,24 +8,10 @@
 #include "lab-presets.h"
 #include "lab-synthetic.h"
 #include "lab-task.h"
+#include "lab-test-models.h"
 #include "lab-trainer.h"
 
 static LabDataset *digits;   /* 2,000 synthetic digits, shared by the tests */
-
-static LabModel *
-new_preset (const char *name,
-            guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
-  LabModel *model;
-
-  g_assert_no_error (error);
-  model = lab_model_new (spec, &error);
-  g_assert_no_error (error);
-  lab_model_init (model, LAB_INIT_TORCH, seed);
-  return model;
-}
 
 typedef struct
 {
@@ -96,7 +82,7 @@ mean (GArray *a,
 static void
 test_trainer_lowers_loss (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 1);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 1);
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(GError) error = NULL;
   Recorder r = { g_array_new (FALSE, FALSE, sizeof (double)) };
@@ -166,9 +152,9 @@ test_trainer_deterministic (void)
 
   for (guint p = 0; p < G_N_ELEMENTS (presets); p++)
     {
-      g_autoptr(LabModel) a = new_preset (presets[p], 2);
-      g_autoptr(LabModel) b = new_preset (presets[p], 2);
-      g_autoptr(LabModel) c = new_preset (presets[p], 2);
+      g_autoptr(LabModel) a = lab_test_new_preset (presets[p], 2);
+      g_autoptr(LabModel) b = lab_test_new_preset (presets[p], 2);
+      g_autoptr(LabModel) c = lab_test_new_preset (presets[p], 2);
       gsize bytes = lab_model_n_params (a) * sizeof (float);
 
       train_steps (a, 40, 7, "gaussian:0.5");
@@ -186,7 +172,7 @@ test_trainer_cancel_keeps_weights (void)
 {
   for (guint how = 0; how < 2; how++)
     {
-      g_autoptr(LabModel) model = new_preset ("strided-dae", 3);
+      g_autoptr(LabModel) model = lab_test_new_preset ("strided-dae", 3);
       g_autoptr(LabTrainer) trainer = lab_trainer_new ();
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       g_autoptr(GError) error = NULL;
@@ -225,7 +211,7 @@ test_trainer_cancel_keeps_weights (void)
 static void
 test_trainer_divergence (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cae-tiny", 5);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 5);
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(GError) error = NULL;
   g_autofree float *initial = g_memdup2 (lab_model_params (model),
@@ -306,7 +292,7 @@ test_trainer_pause_resume (void)
 {
   for (guint cancel = 0; cancel < 2; cancel++)
     {
-      g_autoptr(LabModel) model = new_preset ("strided-dae", 6);
+      g_autoptr(LabModel) model = lab_test_new_preset ("strided-dae", 6);
       g_autoptr(LabTrainer) trainer = lab_trainer_new ();
       g_autoptr(GCancellable) cancellable = g_cancellable_new ();
       Job job = { trainer, model, cancellable, 0, FALSE, NULL };
@@ -349,7 +335,7 @@ test_trainer_pause_resume (void)
 static void
 test_trainer_classifier (void)
 {
-  g_autoptr(LabModel) model = new_preset ("cnn-baseline", 7);
+  g_autoptr(LabModel) model = lab_test_new_preset ("cnn-baseline", 7);
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(GError) error = NULL;
   LabEvalResult before, after;
@@ -376,7 +362,7 @@ test_trainer_classifier (void)
 static void
 test_trainer_evaluate (void)
 {
-  g_autoptr(LabModel) a = new_preset ("strided-dae", 8);
+  g_autoptr(LabModel) a = lab_test_new_preset ("strided-dae", 8);
   g_autoptr(LabModel) b = lab_model_copy (a, 7);
   g_autoptr(GError) error = NULL;
   LabNoise noise = { LAB_NOISE_GAUSSIAN, 0.5f };
@@ -416,8 +402,8 @@ test_trainer_evaluate (void)
 static void
 test_trainer_tasks (void)
 {
-  g_autoptr(LabModel) sr = new_preset ("sr-ae", 1);
-  g_autoptr(LabModel) cae = new_preset ("cae-tiny", 1);
+  g_autoptr(LabModel) sr = lab_test_new_preset ("sr-ae", 1);
+  g_autoptr(LabModel) cae = lab_test_new_preset ("cae-tiny", 1);
   g_autoptr(LabDataset) small = NULL;
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(GError) error = NULL;

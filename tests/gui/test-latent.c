@@ -13,6 +13,7 @@
 #include "lab-dataset.h"
 #include "lab-latent-page-private.h"
 #include "lab-presets.h"
+#include "lab-test-models.h"
 #include "lab-test-util.h"
 #include "lab-trainer.h"
 #include "lab-window-private.h"
@@ -61,21 +62,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->tmpdir);
 }
 
-static LabModel *
-new_model (const char *name,
-           guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
-  LabModel *model;
-
-  g_assert_no_error (error);
-  model = lab_model_new (spec, &error);
-  g_assert_no_error (error);
-  lab_model_init (model, LAB_INIT_TORCH, seed);
-  return model;
-}
-
 /* One epoch over the synthetic training digits, then into the session. */
 static LabModel *
 train_briefly (Fixture    *f,
@@ -83,7 +69,7 @@ train_briefly (Fixture    *f,
 {
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(GError) error = NULL;
-  LabModel *model = new_model (name, 5);
+  LabModel *model = lab_test_new_preset (name, 5);
   LabTrainConfig config;
 
   lab_train_config_init (&config);
@@ -217,7 +203,7 @@ test_latent_empty (Fixture       *f,
   g_assert_false (lab_test_action_enabled (f->window, "keep-sample"));
 
   /* A classifier has no decoder. */
-  lab_session_set_model (f->session, new_model ("cnn-baseline", 1), NULL, NULL, NULL);
+  lab_session_set_model (f->session, lab_test_new_preset ("cnn-baseline", 1), NULL, NULL, NULL);
   lab_test_spin_for (0.2);
   g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "classifier"));
   g_assert_null (lab_latent_page_get_embedding (f->page));

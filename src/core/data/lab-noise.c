@@ -31,6 +31,15 @@ lab_noise_type_name (LabNoiseType type)
 }
 
 gboolean
+lab_noise_type_has_amount (LabNoiseType type)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (kinds[i].type == type)
+      return kinds[i].has_amount;
+  return FALSE;
+}
+
+gboolean
 lab_noise_parse (const char  *text,
                  LabNoise    *noise,
                  GError     **error)

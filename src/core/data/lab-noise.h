@@ -29,6 +29,8 @@ gboolean      lab_noise_parse       (const char     *text,
 /* The same form lab_noise_parse reads. Free with g_free. */
 char         *lab_noise_to_string   (const LabNoise *noise);
 const char   *lab_noise_type_name   (LabNoiseType    type);
+/* FALSE for the types whose amount changes nothing (none, downsample). */
+gboolean      lab_noise_type_has_amount (LabNoiseType  type);
 /* In place on x (n, height, width), values in [0,1]. Draws from rng. */
 void          lab_noise_apply       (const LabNoise *noise,
                                      float          *x,

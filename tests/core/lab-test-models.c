@@ -1,0 +1,42 @@
+#include "lab-test-models.h"
+
+#include "lab-presets.h"
+
+LabModel *
+lab_test_new_preset (const char *name,
+                     guint64     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
+  LabModel *model;
+
+  g_assert_no_error (error);
+  model = lab_model_new (spec, &error);
+  g_assert_no_error (error);
+  lab_model_init (model, LAB_INIT_TORCH, seed);
+  return model;
+}
+
+LabModel *
+lab_test_train_denoiser (LabDataset     *digits,
+                         guint64         steps,
+                         LabTrainer     *trainer,
+                         LabTrainConfig *config)
+{
+  g_autoptr(GError) error = NULL;
+  LabModel *model = lab_test_new_preset ("cae-tiny", 3);
+  LabTrainConfig c;
+
+  lab_train_config_init (&c);
+  c.epochs = 10;
+  c.batch = 32;
+  c.max_steps = steps;
+  c.seed = 5;
+  c.noise.type = LAB_NOISE_GAUSSIAN;
+  c.noise.amount = 0.5f;
+  g_assert_true (lab_trainer_run (trainer, model, digits, NULL, &c, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  if (config != NULL)
+    *config = c;
+  return model;
+}

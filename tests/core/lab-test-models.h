@@ -1,0 +1,22 @@
+#pragma once
+
+#include "lab-dataset.h"
+#include "lab-model.h"
+#include "lab-trainer.h"
+
+G_BEGIN_DECLS
+
+/* Models the core and CLI tests share. Each aborts the test on an error. */
+
+/* A preset with PyTorch's initial weights from seed. */
+LabModel *lab_test_new_preset     (const char     *name,
+                                   guint64         seed);
+/* cae-tiny trained for `steps` Adam steps of 32 images with gaussian:0.5 on
+ * digits: a small denoiser in about a second. config (may be NULL) gets
+ * what it was trained with, for a model file's training record. */
+LabModel *lab_test_train_denoiser (LabDataset     *digits,
+                                   guint64         steps,
+                                   LabTrainer     *trainer,
+                                   LabTrainConfig *config);
+
+G_END_DECLS
