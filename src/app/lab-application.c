@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-blas.h"
 #include "lab-train-page.h"
 #include "lab-window.h"
 
@@ -90,6 +91,7 @@ about_activated (GSimpleAction *action,
 {
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
   static const char *authors[] = { "The LatentLab authors", NULL };
+  g_autofree char *system = lab_blas_describe ();
 
   gtk_show_about_dialog (parent,
                          "program-name", "LatentLab",
@@ -99,6 +101,7 @@ about_activated (GSimpleAction *action,
                                        "watch it denoise, and walk its latent space."),
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "authors", authors,
+                         "system-information", system,
                          NULL);
 }
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-blas.h"
 
 int
 main (int    argc,
@@ -18,6 +19,8 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* Before any thread: loading the BLAS sets its kernels in the environment. */
+  lab_blas_init ();
   app = lab_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

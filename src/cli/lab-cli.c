@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-blas.h"
+
 static const LabCliEntry commands[] = {
   { "datasets", "List every dataset found, with sizes and where it is", lab_cli_datasets },
   { "inspect",  "Load an IDX file or a PNG folder and describe it",     lab_cli_inspect },
@@ -21,6 +23,7 @@ static const LabCliEntry commands[] = {
   { "embed",    "Map a model's latents of a dataset to 2-D (PCA, t-SNE)", lab_cli_embed },
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },
   { "interpolate", "Morph one image into another through the latent space", lab_cli_interpolate },
+  { "system",   "Show the CPU, its features and the BLAS kernels chosen", lab_cli_system },
 };
 
 int
@@ -70,6 +73,8 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  /* Before any thread: loading the BLAS sets its kernels in the environment. */
+  lab_blas_init ();
 
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {
@@ -78,7 +83,7 @@ main (int    argc,
     }
   if (strcmp (argv[1], "--version") == 0)
     {
-      printf ("latentlab-cli %s\n", LAB_VERSION);
+      lab_cli_print_system ();
       return 0;
     }
 

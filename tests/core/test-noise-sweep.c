@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "lab-blas.h"
 
 #include "lab-metrics.h"
 #include "lab-noise-sweep.h"
@@ -178,7 +178,7 @@ main (int argc, char **argv)
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  openblas_set_num_threads (1);
+  lab_blas_set_threads (1);
   digits = lab_synthetic_digits_new (1000, 1, &error);
   g_assert_no_error (error);
   tests = lab_synthetic_digits_new (300, 2, &error);

@@ -1,7 +1,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <glib/gstdio.h>
 
 #include "lab-metrics.h"
@@ -506,7 +506,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* Bit-identical runs are promised for a fixed thread count; the model
    * keeps OpenBLAS at one thread inside its own data-parallel lanes. */
-  openblas_set_num_threads (1);
+  lab_blas_set_threads (1);
   digits = lab_synthetic_digits_new (2000, 1, &error);
   g_assert_no_error (error);
 

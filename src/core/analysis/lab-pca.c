@@ -2,33 +2,11 @@
 
 #include "lab-pca.h"
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <math.h>
 #include <string.h>
 
 #include "lab-rng.h"
-
-/* LAPACK from OpenBLAS, called through its Fortran symbols: Debian's
- * libopenblas-dev ships no lapacke.h and its library exports no LAPACKE_*
- * functions, but it does export the Fortran routines (column-major, every
- * argument by pointer, one hidden length per character argument). */
-extern void dsyevr_ (const char *jobz, const char *range, const char *uplo,
-                     const int *n, double *a, const int *lda,
-                     const double *vl, const double *vu,
-                     const int *il, const int *iu, const double *abstol,
-                     int *m, double *w, double *z, const int *ldz, int *isuppz,
-                     double *work, const int *lwork, int *iwork, const int *liwork,
-                     int *info, size_t jobz_len, size_t range_len, size_t uplo_len);
-extern void dgesdd_ (const char *jobz, const int *m, const int *n,
-                     double *a, const int *lda, double *s,
-                     double *u, const int *ldu, double *vt, const int *ldvt,
-                     double *work, const int *lwork, int *iwork, int *info,
-                     size_t jobz_len);
-extern void sgeqrf_ (const int *m, const int *n, float *a, const int *lda,
-                     float *tau, float *work, const int *lwork, int *info);
-extern void sorgqr_ (const int *m, const int *n, const int *k, float *a,
-                     const int *lda, const float *tau, float *work,
-                     const int *lwork, int *info);
 
 /* Rows (or columns) converted to double per block, so no centred double copy
  * of the whole input is ever made. */
@@ -166,17 +144,16 @@ top_eigen (double  *a,
   g_autofree double *work = NULL;
   g_autofree int *iwork = NULL;
 
-  dsyevr_ ("V", "I", "L", &m, a, &m, &vl, &vu, &il, &iu, &abstol, &found, w,
-           z, &m, isuppz, &work_query, &lwork, &iwork_query, &liwork, &info,
-           1, 1, 1);
+  lab_lapack_dsyevr ("V", "I", "L", &m, a, &m, &vl, &vu, &il, &iu, &abstol, &found, w,
+           z, &m, isuppz, &work_query, &lwork, &iwork_query, &liwork, &info);
   if (info != 0)
     goto failed;
   lwork = (int) work_query;
   liwork = iwork_query;
   work = g_new (double, lwork);
   iwork = g_new (int, liwork);
-  dsyevr_ ("V", "I", "L", &m, a, &m, &vl, &vu, &il, &iu, &abstol, &found, w,
-           z, &m, isuppz, work, &lwork, iwork, &liwork, &info, 1, 1, 1);
+  lab_lapack_dsyevr ("V", "I", "L", &m, a, &m, &vl, &vu, &il, &iu, &abstol, &found, w,
+           z, &m, isuppz, work, &lwork, iwork, &liwork, &info);
   if (info != 0 || found != k)
     goto failed;
 
@@ -222,7 +199,7 @@ fit_covariance (LabPca        *self,
         return FALSE;
       centred_rows (x, dim, mean, i0, rows, buf);
       /* cov (D, D) += buf^T buf, upper triangle */
-      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, dim, rows,
+      lab_blas_dsyrk (CblasRowMajor, CblasUpper, CblasTrans, dim, rows,
                    1.0 / (n - 1), buf, dim, 1.0, cov, dim);
     }
   if (check_cancel (cancellable, error))
@@ -263,7 +240,7 @@ fit_gram (LabPca        *self,
       for (gsize i = 0; i < n; i++)
         for (gsize c = 0; c < cols; c++)
           buf[i * cols + c] = x[i * dim + d0 + c] - mean[d0 + c];
-      cblas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, cols,
+      lab_blas_dsyrk (CblasRowMajor, CblasUpper, CblasNoTrans, n, cols,
                    1.0 / (n - 1), buf, cols, 1.0, gram, n);
     }
   if (!top_eigen (gram, n, k, self->explained_variance, u, error))
@@ -294,7 +271,7 @@ fit_gram (LabPca        *self,
         for (gsize c = 0; c < cols; c++)
           buf[i * cols + c] = x[i * dim + d0 + c] - mean[d0 + c];
       /* part (k, cols) = u (k, n) · buf (n, cols) */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, k, cols, n,
+      lab_blas_dgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, k, cols, n,
                    1.0, u, n, buf, cols, 0.0, part, cols);
       for (gsize c = 0; c < k; c++)
         memcpy (comps + c * dim + d0, part + c * cols, cols * sizeof (double));
@@ -316,23 +293,23 @@ orthonormalize_rows (float   *a,
   int info = 0, query = -1;
   float need = 0;
 
-  sgeqrf_ (&len, &l, a, &len, tau, &need, &query, &info);
+  lab_lapack_sgeqrf (&len, &l, a, &len, tau, &need, &query, &info);
   if (info == 0 && (int) need > *lwork)
     {
       *lwork = (int) need;
       *work = g_renew (float, *work, *lwork);
     }
   if (info == 0)
-    sorgqr_ (&len, &l, &l, a, &len, tau, &need, &query, &info);
+    lab_lapack_sorgqr (&len, &l, &l, a, &len, tau, &need, &query, &info);
   if (info == 0 && (int) need > *lwork)
     {
       *lwork = (int) need;
       *work = g_renew (float, *work, *lwork);
     }
   if (info == 0)
-    sgeqrf_ (&len, &l, a, &len, tau, *work, lwork, &info);
+    lab_lapack_sgeqrf (&len, &l, a, &len, tau, *work, lwork, &info);
   if (info == 0)
-    sorgqr_ (&len, &l, &l, a, &len, tau, *work, lwork, &info);
+    lab_lapack_sorgqr (&len, &l, &l, a, &len, tau, *work, lwork, &info);
   if (info != 0)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_FAILED,
@@ -354,7 +331,7 @@ mul_left_centred (const float  *a,
                   gsize         dim,
                   float        *out)
 {
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, l, dim, n,
+  lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, l, dim, n,
                1.0f, a, n, x, dim, 0.0f, out, dim);
   for (gsize r = 0; r < l; r++)
     {
@@ -377,7 +354,7 @@ mul_right_centred (const float  *b,
                    gsize         dim,
                    float        *out)
 {
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, l, n, dim,
+  lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, l, n, dim,
                1.0f, b, dim, x, dim, 0.0f, out, n);
   for (gsize r = 0; r < l; r++)
     {
@@ -444,14 +421,14 @@ fit_randomized (LabPca        *self,
   u = g_new (double, l * dim);
   for (gsize i = 0; i < l * dim; i++)
     b[i] = zt[i];
-  dgesdd_ ("S", &m, &nn, b, &m, s, u, &m, vt, &nn, &need, &query, iwork, &info, 1);
+  lab_lapack_dgesdd ("S", &m, &nn, b, &m, s, u, &m, vt, &nn, &need, &query, iwork, &info);
   if (info == 0)
     {
       int ldwork = (int) need;
 
       dwork = g_new (double, ldwork);
-      dgesdd_ ("S", &m, &nn, b, &m, s, u, &m, vt, &nn, dwork, &ldwork, iwork,
-               &info, 1);
+      lab_lapack_dgesdd ("S", &m, &nn, b, &m, s, u, &m, vt, &nn, dwork, &ldwork, iwork,
+               &info);
     }
   if (info != 0)
     {
@@ -606,7 +583,7 @@ lab_pca_transform (const LabPca *self,
         for (gsize d = 0; d < dim; d++)
           buf[r * dim + d] = x[(i0 + r) * dim + d] - self->mean[d];
       /* z (rows, k) = buf (rows, D) · components^T */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, k, dim,
+      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, k, dim,
                    1.0f, buf, dim, self->components, dim, 0.0f, z + i0 * k, k);
     }
 }
@@ -625,6 +602,6 @@ lab_pca_inverse_transform (const LabPca *self,
   for (gsize i = 0; i < n; i++)
     memcpy (x + i * dim, self->mean, dim * sizeof (float));
   /* x (n, D) += z (n, k) · components (k, D) */
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dim, k,
+  lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, dim, k,
                1.0f, z, k, self->components, dim, 1.0f, x, dim);
 }

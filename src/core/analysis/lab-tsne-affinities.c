@@ -5,7 +5,7 @@
 
 #include "lab-tsne-private.h"
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <math.h>
 #include <string.h>
 
@@ -161,7 +161,7 @@ lab_tsne_exact_affinities (LabTeam     *team,
       gsize rows = MIN (AFFINITY_BLOCK, n - i0);
 
       /* dist (rows, n) = |x_i|^2 + |x_j|^2 - 2 x_i . x_j */
-      cblas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dim,
+      lab_blas_dgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dim,
                    -2.0, xd + i0 * dim, dim, xd, dim, 0.0, dist, n);
       for (gsize r = 0; r < rows; r++)
         for (gsize j = 0; j < n; j++)
@@ -348,7 +348,7 @@ lab_tsne_sparse_affinities (LabTeam      *team,
       gsize rows = MIN (AFFINITY_BLOCK, n - i0);
 
       /* gram (rows, n) = x[i0 : i0+rows] . x^T */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dim,
+      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dim,
                    1.0f, x + i0 * dim, dim, x, dim, 0.0f, gram, n);
       job.i0 = i0;
       job.rows = rows;

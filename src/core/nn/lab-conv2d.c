@@ -41,7 +41,7 @@
 
 #include <string.h>
 
-#include <cblas.h>
+#include "lab-blas.h"
 
 /* padding as LAB_OPTION_UINT_OR_NAME keeps it: a number of pixels, or a name */
 enum
@@ -578,7 +578,7 @@ kn2row_forward (LabConvBase   *base,
 
       gather_channels (xc, pass->in + b0 * in_size, n, g->c, hw);
       /* Z = W' · X: every tap of every output channel at every input pixel */
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, ncols, g->c,
+      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, ncols, g->c,
                    1.f, wk, g->c, xc, ncols, 0.f, z, ncols);
       for (guint i = 0; i < n; i++)
         for (guint f = 0; f < g->m; f++)
@@ -632,7 +632,7 @@ kn2row_backward (LabConvBase   *base,
       gather_channels (xc, pass->in + b0 * in_size, n, g->c, hw);
       for (guint i = 0; i < n; i++)
         lab_im2col (d + (gsize) i * hw, ncols, pass->dout + (b0 + i) * out_size, &ga);
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, g->c, ncols,
+      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, g->c, ncols,
                    1.f, d, ncols, xc, ncols, 1.f, gw, g->c);
       if (pass->din != NULL)
         lab_conv_gemm_forward (pass->din + b0 * in_size, !pass->din_write, NULL, wflip, d, n,

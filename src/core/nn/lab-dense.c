@@ -8,7 +8,7 @@
 
 #include "lab-layers-private.h"
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <string.h>
 
 typedef struct
@@ -68,7 +68,7 @@ dense_forward (LabLayer      *layer,
   /* bias first, then the GEMM adds onto it: one pass over Y */
   for (guint i = 0; i < pass->batch; i++)
     memcpy (pass->out + i * n_out, b, n_out * sizeof (float));
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+  lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                pass->batch, n_out, n_in, 1.f, pass->in, n_in, w, n_in,
                1.f, pass->out, n_out);
 }
@@ -81,7 +81,7 @@ dense_backward (LabLayer      *layer,
   float *dw = pass->dparams, *db = pass->dparams + n_out * n_in;
 
   /* G_W (out, in) += G_Yᵀ · X */
-  cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+  lab_blas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                n_out, n_in, pass->batch, 1.f, pass->dout, n_out, pass->in, n_in,
                1.f, dw, n_in);
   for (guint i = 0; i < pass->batch; i++)
@@ -89,7 +89,7 @@ dense_backward (LabLayer      *layer,
       db[j] += pass->dout[i * n_out + j];
   /* G_X (B, in) += G_Y · W */
   if (pass->din != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+    lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                  pass->batch, n_in, n_out, 1.f, pass->dout, n_out, pass->params, n_in,
                  1.f, pass->din, n_in);
 }

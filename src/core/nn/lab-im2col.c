@@ -3,7 +3,7 @@
 #include "lab-im2col.h"
 #include "lab-layers-private.h"
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <string.h>
 
 /* Scratch one convolution may use for a chunk of images (columns plus the
@@ -350,13 +350,13 @@ lab_conv_gemm_forward (float       *y,
         for (guint mi = 0; mi < m; mi++)
           for (gsize q = 0; q < hw; q++)
             y[mi * hw + q] += bias[mi];
-      cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                    m, hw, kk, 1.f, a, kk, cols, hw, beta, y, hw);
       return;
     }
 
   /* tmp (m, n*hw) = a · cols */
-  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
+  lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans,
                m, ncols, kk, 1.f, a, kk, cols, ncols, 0.f, tmp, ncols);
   for (guint i = 0; i < n; i++)
     for (guint mi = 0; mi < m; mi++)
@@ -390,11 +390,11 @@ lab_conv_gemm_backward (float       *da,
     }
   /* G_a += G_y · colsᵀ, over all the chunk's pixels at once */
   if (da != NULL)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
+    lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans,
                  m, kk, ncols, 1.f, dyt, ncols, cols, ncols, 1.f, da, kk);
   /* G_cols <- aᵀ · G_y */
   if (dcols != NULL)
-    cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
+    lab_blas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans,
                  kk, ncols, m, 1.f, a, kk, dyt, ncols, 0.f, dcols, ncols);
 }
 

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include <cblas.h>
+#include "lab-blas.h"
 
 #include "lab-layers-private.h"
 
@@ -34,7 +34,7 @@ lab_model_set_threads (LabModel  *self,
   n_threads = MAX (n_threads, 1);
   /* One layer of parallelism: ours. OpenBLAS threads inside each lane's
    * GEMMs would only fight over the same cores. */
-  openblas_set_num_threads (1);
+  lab_blas_set_threads (1);
   if (n_threads == old)
     return TRUE;
   self->n_threads = n_threads;

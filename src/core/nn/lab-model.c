@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-#include <cblas.h>
+#include "lab-blas.h"
 
 /* Every slice of an arena starts on a 64-byte line (16 floats). */
 #define ALIGN_FLOATS 16
@@ -245,7 +245,7 @@ lab_model_set_batch (LabModel  *self,
   if (n_lanes > 1)
     {
       self->team = lab_team_new (n_lanes, 0);
-      openblas_set_num_threads (1);   /* as lab_model_set_threads: a copy's lanes */
+      lab_blas_set_threads (1);   /* as lab_model_set_threads: a copy's lanes */
     }
   return TRUE;
 

@@ -28,7 +28,7 @@
 #include "lab-winograd.h"
 #include "lab-layers-private.h"
 
-#include <cblas.h>
+#include "lab-blas.h"
 #include <string.h>
 
 #define XI 36          /* points of a 6×6 tile */
@@ -637,7 +637,7 @@ convolve (float        *y,
 
   input_transform (v, x, n, nc, t, staged);
   for (guint xi = 0; xi < XI; xi++)
-    cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n_tiles, nm, nc,
+    lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n_tiles, nm, nc,
                  1.f, v + xi * ldv, XI * ldv, u + (gsize) xi * nc * ldz, ldz,
                  0.f, z + xi * ldz, XI * ldz);
   output_transform (y, accumulate, bias, z, n, nm, t);
@@ -720,7 +720,7 @@ lab_winograd_backward (const LabConvBase *conv,
       input_transform (b.v, x + b0 * in_size, n, g->c, &t, b.staged);
       grad_transform (b.z, dy + b0 * out_size, n, g->m, &t, b.staged);
       for (guint xi = 0; xi < XI; xi++)
-        cblas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->c, g->m, n_tiles,
+        lab_blas_sgemm (CblasRowMajor, CblasTrans, CblasNoTrans, g->c, g->m, n_tiles,
                      1.f, b.v + xi * ldc, XI * ldc, b.z + xi * ldm, XI * ldm,
                      1.f, b.gu + (gsize) xi * g->c * ldm, ldm);
       /* G_X: the forward algorithm from G_Y (M channels) to C channels;
