@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "lab-catalog.h"
+#include "lab-format.h"
 #include "lab-idx.h"
 
 #define RUNS 5

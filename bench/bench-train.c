@@ -42,6 +42,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-catalog.h"
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-model.h"
 #include "lab-presets.h"

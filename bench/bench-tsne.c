@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-catalog.h"
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-pca.h"
 #include "lab-tsne.h"

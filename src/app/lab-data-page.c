@@ -6,6 +6,7 @@
 
 #include "lab-catalog.h"
 #include "lab-data-page-private.h"
+#include "lab-dataset-open.h"
 #include "lab-idx.h"
 #include "lab-image-item.h"
 #include "lab-image-list.h"

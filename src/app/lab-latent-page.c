@@ -7,7 +7,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lab-idx.h"
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-latent-page-private.h"
 #include "lab-worker-gate.h"

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "lab-dataset-open.h"
 #include "lab-idx.h"
 #include "lab-job.h"
 

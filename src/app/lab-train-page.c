@@ -18,6 +18,7 @@
 #include "lab-model-io.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
+#include "lab-train-record.h"
 #include "lab-trainer.h"
 #include "lab-worker-gate.h"
 
@@ -418,8 +419,12 @@ train_worker (LabJob        *job,
       result->final_accuracy = eval.accuracy;
       result->final_images = eval.n_images;
     }
-  result->record_json = lab_trainer_record_json (run->trainer, &run->config, run->dataset_spec,
-                                                 run->init);
+  {
+    g_autoptr(LabTrainRecord) record = lab_train_record_new_from_trainer (run->trainer, &run->config,
+                                                                          run->dataset_spec, run->init);
+
+    result->record_json = lab_train_record_to_json (record);
+  }
   if (run->recon_model != NULL && run->n_recon > 0)
     {
       lab_model_copy_params_from (run->recon_model, run->model);
@@ -1419,52 +1424,6 @@ update_recent_menu (LabTrainPage *self)
     }
 }
 
-/* The training record of a model file back into a config; FALSE when the
- * file has none. */
-static gboolean
-config_from_json (const char     *json,
-                  LabTrainConfig *config,
-                  GArray         *train_loss,
-                  GArray         *val_loss)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *obj;
-
-  lab_train_config_init (config);
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return FALSE;
-  obj = json_node_get_object (json_parser_get_root (parser));
-  if (json_object_has_member (obj, "noise"))
-    lab_noise_parse (json_object_get_string_member_with_default (obj, "noise", "none"), &config->noise, NULL);
-  config->epochs = CLAMP (json_object_get_int_member_with_default (obj, "epochs", config->epochs), 1, 1000);
-  config->batch = CLAMP (json_object_get_int_member_with_default (obj, "batch", config->batch), 1, 4096);
-  config->lr = json_object_get_double_member_with_default (obj, "lr", config->lr);
-  config->seed = (guint64) MAX (json_object_get_int_member_with_default (obj, "seed", 0), 0);
-  config->limit = (guint) CLAMP (json_object_get_int_member_with_default (obj, "limit", 0), 0, G_MAXINT);
-  lab_optim_kind_from_name (json_object_get_string_member_with_default (obj, "optimizer", "adam"),
-                            &config->optimizer, NULL);
-  for (guint k = 0; k < 2; k++)
-    {
-      const char *member = k == 0 ? "train_loss" : "val_loss";
-      GArray *out = k == 0 ? train_loss : val_loss;
-      JsonArray *array;
-
-      if (out == NULL || !json_object_has_member (obj, member)
-          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (obj, member)))
-        continue;
-      array = json_object_get_array_member (obj, member);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *node = json_array_get_element (array, i);
-          double v = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_double (node) : NAN;
-
-          g_array_append_val (out, v);
-        }
-    }
-  return TRUE;
-}
-
 /* The loss curves a model file remembers, one point per epoch. */
 static void
 show_history (LabTrainPage *self,
@@ -1498,8 +1457,9 @@ lab_train_page_open_model (LabTrainPage  *self,
   g_autofree char *train_json = NULL;
   g_autofree char *text = NULL;
   g_autoptr(LabModel) model = NULL;
-  g_autoptr(GArray) train_loss = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) val_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autoptr(GArray) train_loss = NULL;
+  g_autoptr(GArray) val_loss = NULL;
   LabDataset *train;
   LabTrainConfig config;
   gboolean have_config;
@@ -1539,7 +1499,14 @@ lab_train_page_open_model (LabTrainPage  *self,
       return FALSE;
     }
 
-  have_config = config_from_json (train_json, &config, train_loss, val_loss);
+  record = train_json != NULL ? lab_train_record_new_from_json (train_json, NULL) : NULL;
+  have_config = record != NULL;
+  if (have_config)
+    config = record->config;
+  train_loss = record != NULL && record->train_loss != NULL
+               ? g_array_ref (record->train_loss) : g_array_new (FALSE, FALSE, sizeof (double));
+  val_loss = record != NULL && record->val_loss != NULL
+             ? g_array_ref (record->val_loss) : g_array_new (FALSE, FALSE, sizeof (double));
   self->syncing = TRUE;
   show_spec (self, lab_model_get_spec (model));
   if (have_config)
@@ -1572,40 +1539,6 @@ lab_train_page_open_model (LabTrainPage  *self,
   return TRUE;
 }
 
-/* A minimal training record for a model saved while it trains. */
-static char *
-config_record_json (const LabTrainConfig *config,
-                    const char           *dataset,
-                    guint64               steps)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *noise = lab_noise_to_string (&config->noise);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset ? dataset : "");
-  json_builder_set_member_name (b, "noise");
-  json_builder_add_string_value (b, noise);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) config->seed);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, config->epochs);
-  json_builder_set_member_name (b, "batch");
-  json_builder_add_int_value (b, config->batch);
-  json_builder_set_member_name (b, "lr");
-  json_builder_add_double_value (b, config->lr);
-  json_builder_set_member_name (b, "optimizer");
-  json_builder_add_string_value (b, lab_optim_kind_name (config->optimizer));
-  json_builder_set_member_name (b, "limit");
-  json_builder_add_int_value (b, config->limit);
-  json_builder_set_member_name (b, "steps");
-  json_builder_add_int_value (b, (gint64) steps);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_to_string (root, FALSE);
-}
-
 gboolean
 lab_train_page_save_model (LabTrainPage  *self,
                            GFile         *file,
@@ -1613,7 +1546,7 @@ lab_train_page_save_model (LabTrainPage  *self,
 {
   LabModel *model;
   g_autofree char *path = NULL;
-  g_autofree char *record = NULL;
+  g_autofree char *record_json = NULL;
   const char *train_json;
 
   g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
@@ -1637,9 +1570,13 @@ lab_train_page_save_model (LabTrainPage  *self,
   /* While training runs the record so far is the config and the steps. */
   train_json = lab_session_get_train_json (page_session (self));
   if (train_json == NULL && lab_session_get_train_config (page_session (self)) != NULL)
-    train_json = record = config_record_json (lab_session_get_train_config (page_session (self)),
-                                              lab_session_get_dataset_spec (page_session (self)),
-                                              lab_session_get_step (page_session (self)));
+    {
+      g_autoptr(LabTrainRecord) record = lab_train_record_new (lab_session_get_train_config (page_session (self)),
+                                                               lab_session_get_dataset_spec (page_session (self)));
+
+      record->steps = lab_session_get_step (page_session (self));
+      train_json = record_json = lab_train_record_to_json (record);
+    }
   if (!lab_model_save (model, path, train_json, error))
     return FALSE;
   lab_session_set_model_path (page_session (self), path);

@@ -7,7 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-catalog.h"
-#include "lab-idx.h"
+#include "lab-format.h"
 
 static void
 add_string_or_null (JsonBuilder *b,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "lab-dataset-open.h"
 #include "lab-embedding.h"
 #include "lab-model-io.h"
 #include "lab-png.h"

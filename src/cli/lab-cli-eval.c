@@ -8,10 +8,12 @@
 
 #include <json-glib/json-glib.h>
 
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-metrics.h"
 #include "lab-model-io.h"
 #include "lab-noise.h"
+#include "lab-train-record.h"
 
 void
 lab_cli_json_add_number (JsonBuilder *b,
@@ -47,15 +49,14 @@ gboolean
 lab_cli_trained_noise (const char *train_json,
                        LabNoise   *noise)
 {
-  g_autoptr(JsonNode) node = train_json ? json_from_string (train_json, NULL) : NULL;
-  JsonObject *obj = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *trained = obj ? json_object_get_string_member_with_default (obj, "noise", NULL) : NULL;
+  g_autoptr(LabTrainRecord) record = train_json ? lab_train_record_new_from_json (train_json, NULL)
+                                                : NULL;
 
-  if (trained != NULL && lab_noise_parse (trained, noise, NULL))
-    return TRUE;
   noise->type = LAB_NOISE_NONE;
   noise->amount = 0;
-  return FALSE;
+  if (record != NULL)
+    *noise = record->config.noise;
+  return noise->type != LAB_NOISE_NONE;
 }
 
 int

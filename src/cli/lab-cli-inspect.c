@@ -6,8 +6,9 @@
 
 #include <json-glib/json-glib.h>
 
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
-#include "lab-idx.h"
+#include "lab-format.h"
 
 /* Keys: images, height, width, classes, class_names, class_counts, skipped. */
 static char *

@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-noise.h"
 #include "lab-png.h"

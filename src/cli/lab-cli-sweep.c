@@ -9,7 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
-#include "lab-idx.h"
+#include "lab-dataset-open.h"
+#include "lab-format.h"
 #include "lab-line-plot.h"
 #include "lab-loss.h"
 #include "lab-model-io.h"

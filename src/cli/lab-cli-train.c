@@ -9,13 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <json-glib/json-glib.h>
-
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
+#include "lab-format.h"
 #include "lab-metrics.h"
 #include "lab-model-io.h"
 #include "lab-model.h"
 #include "lab-noise.h"
+#include "lab-train-record.h"
 #include "lab-trainer.h"
 
 #define BAR_WIDTH        24
@@ -38,23 +39,12 @@ typedef struct
   GError           *metrics_error;
 } Progress;
 
-/* "1:23" or "1:02:03" */
-static char *
-format_duration (double seconds)
-{
-  guint s = isfinite (seconds) && seconds > 0 ? (guint) (seconds + 0.5) : 0;
-
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-  return g_strdup_printf ("%u:%02u", s / 60, s % 60);
-}
-
 static void
 draw_bar (Progress               *pr,
           const LabTrainProgress *p)
 {
   GString *line = g_string_new ("\r\033[K");
-  g_autofree char *eta = format_duration (p->eta_seconds);
+  g_autofree char *eta = lab_format_duration (p->eta_seconds);
   guint filled = p->n_batches ? (guint) ((guint64) BAR_WIDTH * p->batch / p->n_batches) : 0;
 
   g_string_append_printf (line, "epoch %u/%u ", p->epoch, p->n_epochs);
@@ -134,28 +124,10 @@ train_record (LabTrainer           *trainer,
               const char           *init,
               const LabEvalResult  *test)
 {
-  g_autofree char *base = lab_trainer_record_json (trainer, config, dataset, init);
-  g_autoptr(JsonNode) node = json_from_string (base, NULL);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  JsonObject *obj = json_node_get_object (node);
+  g_autoptr(LabTrainRecord) record = lab_train_record_new_from_trainer (trainer, config, dataset, init);
 
-  if (test != NULL)
-    {
-      JsonObject *t = json_object_new ();
-      json_object_set_int_member (t, "images", test->n_images);
-      json_object_set_double_member (t, "loss", test->loss);
-      if (isfinite (test->mse))
-        {
-          json_object_set_double_member (t, "mse", test->mse);
-          json_object_set_double_member (t, "bce", test->bce);
-          json_object_set_double_member (t, "psnr", test->psnr);
-        }
-      if (isfinite (test->accuracy))
-        json_object_set_double_member (t, "accuracy", test->accuracy);
-      json_object_set_object_member (obj, "test", t);
-    }
-  json_generator_set_root (gen, node);
-  return json_generator_to_data (gen, NULL);
+  lab_train_record_set_test (record, test);
+  return lab_train_record_to_json (record);
 }
 
 void

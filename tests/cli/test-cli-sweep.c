@@ -8,11 +8,13 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "lab-dataset-open.h"
 #include "lab-model-io.h"
 #include "lab-noise-sweep.h"
 #include "lab-png.h"
 #include "lab-synthetic.h"
 #include "lab-test-models.h"
+#include "lab-train-record.h"
 
 static char *tmpdir;
 static char *model_path;   /* cae-tiny, 300 steps at gaussian:0.5, with its training record */
@@ -24,14 +26,16 @@ make_model (void)
   g_autoptr(LabDataset) digits = lab_synthetic_digits_new (1000, 1, &error);
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(LabModel) model = NULL;
-  g_autofree char *record = NULL;
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autofree char *record_json = NULL;
   LabTrainConfig c;
 
   g_assert_no_error (error);
   model = lab_test_train_denoiser (digits, 300, trainer, &c);
-  record = lab_trainer_record_json (trainer, &c, "synthetic", "torch");
+  record = lab_train_record_new_from_trainer (trainer, &c, "synthetic", "torch");
+  record_json = lab_train_record_to_json (record);
   model_path = g_build_filename (tmpdir, "tiny.safetensors", NULL);
-  g_assert_true (lab_model_save (model, model_path, record, &error));
+  g_assert_true (lab_model_save (model, model_path, record_json, &error));
   g_assert_no_error (error);
 }
 

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-catalog.h"
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-idx.h"
 #include "lab-png.h"

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lab-dataset-open.h"
 #include "lab-embedding.h"
 #include "lab-gallery.h"
 #include "lab-idx.h"

@@ -479,22 +479,6 @@ test_idx_progress_cancel (void)
 }
 
 static void
-test_idx_format_count (void)
-{
-  const struct { guint64 n; const char *text; } cases[] = {
-    { 0, "0" }, { 999, "999" }, { 1000, "1,000" }, { 12544, "12,544" },
-    { 60000, "60,000" }, { 4294967295u, "4,294,967,295" },
-  };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = lab_format_count (cases[i].n);
-
-      g_assert_cmpstr (text, ==, cases[i].text);
-    }
-}
-
-static void
 remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -533,7 +517,6 @@ main (int argc, char **argv)
   g_test_add_func ("/idx/unlabelled", test_idx_unlabelled);
   g_test_add_func ("/idx/find-files", test_idx_find_files);
   g_test_add_func ("/idx/progress-cancel", test_idx_progress_cancel);
-  g_test_add_func ("/idx/format-count", test_idx_format_count);
   status = g_test_run ();
 
   remove_tree (tmpdir);

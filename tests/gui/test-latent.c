@@ -10,6 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-latent-page-private.h"
 #include "lab-presets.h"

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lab-idx.h"
+#include "lab-format.h"
 #include "lab-rng.h"
 #include "lab-task.h"
 #include "lab-tsne.h"

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "lab-format.h"
+
 /* Reads go straight into the final buffer in slices of this size, so a
  * large raw file is never copied and progress/cancellation stay responsive. */
 #define READ_SLICE (G_GUINT64_CONSTANT (8) << 20)
@@ -12,22 +14,6 @@
 /* Deflate cannot expand data more than about 1032:1; a claim beyond
  * compressed size x this is impossible, below it plausible. */
 #define GZIP_MAX_RATIO 1032
-
-char *
-lab_format_count (guint64 n)
-{
-  char digits[32];
-  GString *out = g_string_new (NULL);
-  int len = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
-
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
 
 static gboolean
 has_gzip_suffix (const char *path)

@@ -65,7 +65,4 @@ char        *lab_idx_find_images  (const char       *dir,
 /* TRUE when the folder holds any IDX images file (of either split). */
 gboolean     lab_idx_dir_has_set  (const char       *dir);
 
-/* 60000 -> "60,000": counts in messages a teacher reads. */
-char        *lab_format_count     (guint64           n);
-
 G_END_DECLS

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "lab-idx.h"
+#include "lab-format.h"
 #include "lab-rng.h"
 
 void

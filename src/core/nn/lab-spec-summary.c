@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "lab-idx.h"
+#include "lab-format.h"
 
 static void
 summary_row_free (LabSummaryRow *row)

@@ -5,8 +5,6 @@
 #include <math.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "lab-task.h"
 #include "lab-team.h"
 
@@ -495,62 +493,4 @@ out:
   g_free (snap.params);
   g_free (snap.buffers);
   return ok;
-}
-
-char *
-lab_trainer_record_json (LabTrainer           *self,
-                         const LabTrainConfig *config,
-                         const char           *dataset,
-                         const char           *init)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *noise = lab_noise_to_string (&config->noise);
-  const char *fields[] = { "train_loss", "val_loss", "epoch_seconds" };
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset ? dataset : "");
-  json_builder_set_member_name (b, "noise");
-  json_builder_add_string_value (b, noise);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) config->seed);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, config->epochs);
-  json_builder_set_member_name (b, "batch");
-  json_builder_add_int_value (b, config->batch);
-  json_builder_set_member_name (b, "lr");
-  json_builder_add_double_value (b, config->lr);
-  json_builder_set_member_name (b, "optimizer");
-  json_builder_add_string_value (b, lab_optim_kind_name (config->optimizer));
-  json_builder_set_member_name (b, "limit");
-  json_builder_add_int_value (b, config->limit);
-  if (init)
-    {
-      json_builder_set_member_name (b, "init");
-      json_builder_add_string_value (b, init);
-    }
-  json_builder_set_member_name (b, "steps");
-  json_builder_add_int_value (b, (gint64) self->steps);
-  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
-    {
-      json_builder_set_member_name (b, fields[f]);
-      json_builder_begin_array (b);
-      for (guint i = 0; i < self->history->len; i++)
-        {
-          const LabEpochRecord *r = &g_array_index (self->history, LabEpochRecord, i);
-          double v = f == 0 ? r->train_loss : f == 1 ? r->val_loss : r->seconds;
-
-          if (isfinite (v))
-            json_builder_add_double_value (b, v);
-          else
-            json_builder_add_null_value (b);
-        }
-      json_builder_end_array (b);
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
 }

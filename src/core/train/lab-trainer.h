@@ -108,15 +108,6 @@ const LabEpochRecord *lab_trainer_get_history (LabTrainer    *self,
                                                guint         *n_epochs);
 guint64      lab_trainer_get_steps    (LabTrainer            *self);
 
-/* The "train" metadata of a model file: {"dataset", "noise", "seed",
- * "epochs", "batch", "lr", "optimizer", "limit", "init", "steps",
- * "train_loss": [...], "val_loss": [...], "epoch_seconds": [...]}.
- * init may be NULL. */
-char        *lab_trainer_record_json  (LabTrainer            *self,
-                                       const LabTrainConfig  *config,
-                                       const char            *dataset,
-                                       const char            *init);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabTrainer, lab_trainer_free)
 
 G_END_DECLS

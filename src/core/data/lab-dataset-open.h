@@ -1,0 +1,21 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lab-dataset.h"
+
+G_BEGIN_DECLS
+
+/* The one entry point the CLI and the app use to get data. spec is a
+ * dataset id from the catalog ("mnist", "fashion-mnist", "synthetic"), an
+ * IDX images file (labels found beside it), a folder holding an IDX
+ * train/t10k set, or a folder of PNGs. Errors name the file and the
+ * problem. progress may be NULL. */
+LabDataset   *lab_dataset_open             (const char         *spec,
+                                            LabSplit            split,
+                                            GCancellable       *cancellable,
+                                            LabProgressFunc     progress,
+                                            gpointer            user_data,
+                                            GError            **error);
+
+G_END_DECLS
