@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-arch-editor-private.h"
+#include "lab-format.h"
 #include "lab-layer.h"
 #include "lab-model.h"
 #include "lab-presets.h"
@@ -224,23 +225,6 @@ type_info_position (const TypeInfo *info)
   return info ? (guint) (info - type_infos) : GTK_INVALID_LIST_POSITION;
 }
 
-/* 1149520 → "1,149,520", as Keras and `latentlab-cli summary` print counts. */
-static char *
-format_count (guint64 n)
-{
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s = g_string_new (NULL);
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
 static const char *
 layer_type (JsonObject *layer)
 {
@@ -445,7 +429,7 @@ editor_update_summary (LabArchEditor *self)
     {
       SummaryLine *line = g_ptr_array_index (self->summary, i);
       g_autofree char *index = g_strdup_printf ("%u", line->index);
-      g_autofree char *params = line->failed ? g_strdup ("") : format_count (line->params);
+      g_autofree char *params = line->failed ? g_strdup ("") : lab_format_count (line->params);
 
       summary_add_row (self, index, line->label, line->shape, params,
                        line->failed ? "error" : line->latent ? "latent" : NULL);
@@ -457,11 +441,11 @@ editor_update_totals (LabArchEditor *self)
 {
   if (self->spec != NULL)
     {
-      g_autofree char *total = format_count (self->n_params + self->n_buffers);
-      g_autofree char *trainable = format_count (self->n_params);
-      g_autofree char *frozen = format_count (self->n_buffers);
+      g_autofree char *total = lab_format_count (self->n_params + self->n_buffers);
+      g_autofree char *trainable = lab_format_count (self->n_params);
+      g_autofree char *frozen = lab_format_count (self->n_buffers);
       g_autofree char *latent = lab_shape_to_keras (self->latent_shape);
-      g_autofree char *latent_size = format_count (lab_shape_size (self->latent_shape));
+      g_autofree char *latent_size = lab_format_count (lab_shape_size (self->latent_shape));
       g_autofree char *details = NULL;
       double macs = (double) self->macs;
       g_autofree char *work = macs >= 1e6 ? g_strdup_printf (_("%.1f M multiply-adds per image"), macs / 1e6)
@@ -1268,7 +1252,7 @@ layer_list_header (GtkListBoxRow *row,
       if (lab_shape_size (self->latent_shape) > 0)
         {
           g_autofree char *shape = lab_shape_to_keras (self->latent_shape);
-          g_autofree char *size = format_count (lab_shape_size (self->latent_shape));
+          g_autofree char *size = lab_format_count (lab_shape_size (self->latent_shape));
 
           detail = g_strdup_printf (_("latent %s, %s values"), shape, size);
         }

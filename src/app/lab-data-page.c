@@ -1,12 +1,11 @@
 #define G_LOG_DOMAIN "latentlab"
 
-#include <locale.h>
-
 #include <glib/gi18n.h>
 
 #include "lab-catalog.h"
 #include "lab-data-page-private.h"
 #include "lab-dataset-open.h"
+#include "lab-format.h"
 #include "lab-idx.h"
 #include "lab-image-item.h"
 #include "lab-image-list.h"
@@ -100,31 +99,6 @@ load_request_free (gpointer data)
   g_free (req);
 }
 
-/* 60000 → "60,000" (or the locale's grouping): counts are read from the
- * back of a classroom. */
-static char *
-format_count (guint n)
-{
-  const struct lconv *lc = localeconv ();
-  GString *s;
-  g_autofree char *digits = NULL;
-  gsize len;
-
-  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
-    return g_strdup_printf ("%'u", n);
-
-  digits = g_strdup_printf ("%u", n);
-  len = strlen (digits);
-  s = g_string_new (NULL);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
 static const char *
 class_name (LabDataset *dataset,
             guint       klass,
@@ -173,8 +147,8 @@ chooser_populate (LabDataPage *self)
   for (guint i = 0; i < entries->len; i++)
     {
       const LabCatalogEntry *entry = g_ptr_array_index (entries, i);
-      g_autofree char *train = format_count (entry->n_train);
-      g_autofree char *test = format_count (entry->n_test);
+      g_autofree char *train = lab_format_count_localized (entry->n_train);
+      g_autofree char *test = lab_format_count_localized (entry->n_test);
       g_autofree char *title = NULL;
 
       /* Translators: a dataset and its sizes, "MNIST  60,000 + 10,000" */
@@ -339,7 +313,7 @@ update_preview (LabDataPage *self)
 
   lab_image_view_set_gray (self->preview_view, lab_dataset_image (ds, index), ds->width, ds->height);
 
-  number = format_count (index);
+  number = lab_format_count_localized (index);
   if (ds->labels != NULL)
     {
       char buf[16];
@@ -390,7 +364,7 @@ thumbnail_bind (GtkSignalListItemFactory *factory,
   GtkWidget *view = gtk_list_item_get_child (list_item);
   LabDataset *ds = lab_image_item_get_dataset (item);
   guint index = lab_image_item_get_index (item);
-  g_autofree char *number = format_count (index);
+  g_autofree char *number = lab_format_count_localized (index);
   g_autofree char *tooltip = NULL;
 
   lab_image_view_set_gray (LAB_IMAGE_VIEW (view), lab_image_item_get_pixels (item),
@@ -426,7 +400,7 @@ class_button_new (const char *name,
                   guint       count,
                   int         klass)
 {
-  g_autofree char *count_text = format_count (count);
+  g_autofree char *count_text = lab_format_count_localized (count);
   GtkWidget *button = gtk_toggle_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *name_label = gtk_label_new (name);
@@ -504,7 +478,7 @@ show_status (LabDataPage *self)
       return;
     }
 
-  count = format_count (ds->n);
+  count = lab_format_count_localized (ds->n);
   if (ds->n_classes > 0)
     /* Translators: "MNIST (train): 60,000 images, 28×28, 10 classes" */
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,

@@ -1,6 +1,5 @@
 #define G_LOG_DOMAIN "latentlab"
 
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -9,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-denoise-page-private.h"
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-loss.h"
 #include "lab-noise-sweep.h"
@@ -119,27 +119,6 @@ static LabSession *
 page_session (LabDenoisePage *self)
 {
   return lab_page_get_session (LAB_PAGE (self));
-}
-
-/* 1000 -> "1,000" (or the locale's grouping). */
-static char *
-format_count (guint n)
-{
-  const struct lconv *lc = localeconv ();
-  g_autofree char *digits = g_strdup_printf ("%u", n);
-  gsize len = strlen (digits);
-  GString *s;
-
-  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
-    return g_strdup_printf ("%'u", n);
-  s = g_string_new (NULL);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
 }
 
 static LabModel *
@@ -576,7 +555,7 @@ sweep_done (gpointer      owner,
   self->sweep = *points;
   self->sweep_serial = req->serial;
   show_sweep (self, points);
-  images = format_count (req->n_images);
+  images = lab_format_count_localized (req->n_images);
   text = g_strdup_printf (_("Loss and PSNR against noise, %s test images"), images);
   gtk_label_set_label (self->sweep_label, text);
 }
@@ -605,7 +584,7 @@ start_sweep (LabDenoisePage *self)
   gtk_progress_bar_set_fraction (self->sweep_progress, 0);
   gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), TRUE);
   {
-    g_autofree char *images = format_count (req->n_images);
+    g_autofree char *images = lab_format_count_localized (req->n_images);
     g_autofree char *text = g_strdup_printf (_("Computing %u noise levels × %s test images…"),
                                              LAB_DENOISE_SWEEP_LEVELS, images);
 

@@ -1,6 +1,5 @@
 #define G_LOG_DOMAIN "latentlab"
 
-#include <locale.h>
 #include <math.h>
 #include <string.h>
 
@@ -8,6 +7,7 @@
 
 #include "lab-application.h"
 #include "lab-arch-editor.h"
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-loss.h"
 #include "lab-metrics.h"
@@ -192,38 +192,6 @@ page_session (LabTrainPage *self)
 }
 
 /* Formatting */
-
-/* 60000 -> "60,000" (or the locale's grouping). */
-static char *
-format_count (guint64 n)
-{
-  const struct lconv *lc = localeconv ();
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-  GString *s;
-  gsize len = strlen (digits);
-
-  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
-    return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
-  s = g_string_new (NULL);
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, digits[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* "0:42", "1:02:03" */
-static char *
-format_duration (double seconds)
-{
-  guint s = isfinite (seconds) && seconds > 0 ? (guint) (seconds + 0.5) : 0;
-
-  if (s >= 3600)
-    return g_strdup_printf ("%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
-  return g_strdup_printf ("%u:%02u", s / 60, s % 60);
-}
 
 static const char *
 loss_title (LabLossKind kind)
@@ -481,8 +449,8 @@ drain_run (LabTrainPage *self,
 
   if (have_latest && latest.kind != LAB_TRAIN_DONE)
     {
-      g_autofree char *rate = format_count ((guint64) (latest.images_per_s + 0.5));
-      g_autofree char *eta = format_duration (latest.eta_seconds);
+      g_autofree char *rate = lab_format_count_localized ((guint64) (latest.images_per_s + 0.5));
+      g_autofree char *eta = lab_format_duration (latest.eta_seconds);
       g_autofree char *text = NULL;
 
       self->step = latest.step;
@@ -581,10 +549,10 @@ train_done (gpointer      owner,
   self->final_steps = result->steps;
   self->final_stopped = result->stopped;
   self->step = result->steps;
-  steps = format_count (result->steps);
+  steps = lab_format_count_localized (result->steps);
   if (isfinite (result->final_loss))
     {
-      g_autofree char *images = format_count (result->final_images);
+      g_autofree char *images = lab_format_count_localized (result->final_images);
 
       const char *which = run->val != NULL ? _("test") : _("training");
 
@@ -721,7 +689,7 @@ show_summary (LabTrainPage *self)
     {
       LabSummaryRow *row = g_ptr_array_index (summary->rows, i);
       g_autofree char *index = g_strdup_printf ("%u", row->index);
-      g_autofree char *params = format_count (row->params + row->buffers);
+      g_autofree char *params = lab_format_count_localized (row->params + row->buffers);
       g_autofree char *tooltip = NULL;
       const char *css = row->is_latent ? "summary-latent" : "summary-row";
       GtkWidget *name_label = summary_cell (row->title, css, 0);
@@ -736,8 +704,8 @@ show_summary (LabTrainPage *self)
       r++;
     }
 
-  total = format_count (summary->n_params + summary->n_buffers);
-  latent = format_count (lab_shape_size (summary->latent));
+  total = lab_format_count_localized (summary->n_params + summary->n_buffers);
+  latent = lab_format_count_localized (lab_shape_size (summary->latent));
   text = g_strdup_printf (_("Total params: %s  ·  latent: %s values (layer %u)  ·  %.1f MFLOP per image  ·  loss: %s"),
                           total, latent, spec->encoder_layers - 1,
                           2.0 * summary->macs / 1e6, lab_loss_name (spec->loss));
@@ -953,7 +921,7 @@ select_limit (LabTrainPage *self,
         return;
       }
   {
-    g_autofree char *count = format_count (limit);
+    g_autofree char *count = lab_format_count_localized (limit);
 
     g_array_append_val (self->limits, limit);
     gtk_string_list_append (self->limit_titles, count);
@@ -1175,7 +1143,7 @@ show_model_status (LabTrainPage *self)
                            _("No model yet: choose an architecture and its settings, then press Train."));
       return;
     }
-  params = format_count (lab_model_n_params (model));
+  params = lab_format_count_localized (lab_model_n_params (model));
   path = lab_session_get_model_path (page_session (self));
   if (path != NULL)
     {
@@ -1313,7 +1281,7 @@ start_training (LabTrainPage  *self,
   self->step = 0;
   self->start_pending = FALSE;
   n_images = config.limit ? MIN (config.limit, train->n) : train->n;
-  count = format_count (n_images);
+  count = lab_format_count_localized (n_images);
   noise = lab_noise_to_string (&config.noise);
   title = g_strdup_printf (_("Training %s on %s: %s images, noise %s, learning rate %g."),
                            lab_model_get_name (run->model), train->name, count, noise, config.lr);
@@ -2023,7 +1991,7 @@ lab_train_page_init (LabTrainPage *self)
   self->limit_titles = gtk_string_list_new (NULL);
   for (guint i = 0; i < G_N_ELEMENTS (default_limits); i++)
     {
-      g_autofree char *title = default_limits[i] ? format_count (default_limits[i]) : g_strdup (_("All"));
+      g_autofree char *title = default_limits[i] ? lab_format_count_localized (default_limits[i]) : g_strdup (_("All"));
 
       g_array_append_val (self->limits, default_limits[i]);
       gtk_string_list_append (self->limit_titles, title);
