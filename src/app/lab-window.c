@@ -8,7 +8,7 @@
 #include "lab-denoise-page.h"
 #include "lab-latent-page.h"
 #include "lab-page.h"
-#include "lab-session.h"
+#include "lab-session-load.h"
 #include "lab-train-page.h"
 #include "lab-window-private.h"
 
@@ -342,7 +342,7 @@ on_dataset_changed (LabWindow   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), dataset != NULL);
   if (self->settings != NULL && spec != NULL)
     g_settings_set_string (self->settings, "last-dataset", spec);
-  lab_session_set_dataset (self->session, dataset, spec, lab_data_page_get_split (page));
+  lab_session_load_dataset (self->session, dataset, spec, lab_data_page_get_split (page));
 
   g_signal_emit (self, signals[DATASET_CHANGED], 0, dataset);
 }

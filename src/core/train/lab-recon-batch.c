@@ -1,4 +1,4 @@
-#define G_LOG_DOMAIN "latentlab"
+#define G_LOG_DOMAIN "latentlab-core"
 
 #include "lab-recon-batch.h"
 

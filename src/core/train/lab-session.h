@@ -8,21 +8,24 @@
 
 G_BEGIN_DECLS
 
-/* What the pages of one window share: the datasets and the current model.
- * Owned by the window; main thread only.
+/* What the pages of one window share: the datasets, the current model, the
+ * weights published into it and its training record. Plain GObject, no
+ * GTK: a test drives it without a display. Used from one thread (the app's
+ * main thread); the app loads the other split on a worker
+ * (lab-session-load.h) and hands it in here.
  *
- * Datasets: the Data page's choice becomes the training set, and the
- * session loads the other split of the same dataset on a worker, so the
- * Train page validates and the Denoise page tests on images the model never
- * trained on. When the Data page shows the test split, the session loads
- * the training split to train on. A folder of PNGs or a single IDX file has
- * no other split: then test and training sets are the same dataset and
+ * Datasets: the Data page's choice becomes the training set, and the other
+ * split of the same dataset becomes the test set, so the Train page
+ * validates and the Denoise page tests on images the model never trained
+ * on. When the Data page shows the test split, the other split is the
+ * training set. A folder of PNGs or a single IDX file has no other split:
+ * then test and training sets are the same dataset and
  * lab_session_has_test_split() says so.
  *
- * Model: one LabModel safe to use on the main thread. While training runs
- * on a worker, the Train page publishes a copy of the weights into it every
- * few batches (lab_session_publish), so the Denoise and Latent pages always
- * show the latest weights without touching the training model.
+ * Model: one LabModel safe to use on the session's thread. While training
+ * runs on a worker, the Train page publishes a copy of the weights into it
+ * every few batches (lab_session_publish), so the Denoise and Latent pages
+ * always show the latest weights without touching the training model.
  *
  * Signals:
  *   datasets-changed (): the training and test datasets are both ready
@@ -35,11 +38,24 @@ G_DECLARE_FINAL_TYPE (LabSession, lab_session, LAB, SESSION, GObject)
 
 LabSession           *lab_session_new                (void);
 
-/* From the Data page: dataset (transfer none) was loaded from spec, split. */
-void                  lab_session_set_dataset        (LabSession           *self,
+/* From the Data page: dataset (transfer none) was loaded from spec, split;
+ * NULL clears the datasets. When spec names a dataset with another split (a
+ * catalog id, a folder with an IDX set), returns TRUE and sets *other_split
+ * (may be NULL) to it: the session then has no datasets (not ready) until
+ * lab_session_add_other_split. Otherwise both datasets are dataset,
+ * datasets-changed is emitted and it returns FALSE. */
+gboolean              lab_session_set_dataset        (LabSession           *self,
                                                       LabDataset           *dataset,
                                                       const char           *spec,
-                                                      LabSplit              split);
+                                                      LabSplit              split,
+                                                      LabSplit             *other_split);
+/* The other split lab_session_set_dataset asked for (transfer none), or
+ * NULL when it could not be loaded (error, may be NULL, says why): then, or
+ * when its images differ in size, both datasets are the one shown. Emits
+ * datasets-changed. */
+void                  lab_session_add_other_split    (LabSession           *self,
+                                                      LabDataset           *other,
+                                                      const GError         *error);
 /* NULL until ready (transfer none). */
 LabDataset           *lab_session_get_train_dataset  (LabSession           *self);
 LabDataset           *lab_session_get_test_dataset   (LabSession           *self);

@@ -1,14 +1,10 @@
-#define G_LOG_DOMAIN "latentlab"
+#define G_LOG_DOMAIN "latentlab-core"
 
 #include "lab-session.h"
 
 #include <string.h>
 
-#include "lab-dataset-open.h"
 #include "lab-idx.h"
-#include "lab-job.h"
-
-#define SPLIT_SLOT "other-split"
 
 struct _LabSession
 {
@@ -19,6 +15,7 @@ struct _LabSession
   LabDataset     *test;
   char           *spec;
   guint           dataset_serial;
+  LabSplit        other_split;     /* while loading: the split still to come */
   guint           loading : 1;
   guint           has_test_split : 1;
 
@@ -32,12 +29,6 @@ struct _LabSession
   guint           has_config : 1;
   guint           training : 1;
 };
-
-typedef struct
-{
-  char     *spec;
-  LabSplit  split;
-} SplitRequest;
 
 enum {
   PROP_0,
@@ -59,70 +50,12 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (LabSession, lab_session, G_TYPE_OBJECT)
 
 static void
-split_request_free (gpointer data)
-{
-  SplitRequest *req = data;
-
-  g_free (req->spec);
-  g_free (req);
-}
-
-/* Worker thread. */
-static gpointer
-load_split_worker (LabJob        *job,
-                   gpointer       data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  SplitRequest *req = data;
-
-  return lab_dataset_open (req->spec, req->split, cancellable, NULL, NULL, error);
-}
-
-static void
 datasets_ready (LabSession *self)
 {
   self->loading = FALSE;
   self->dataset_serial++;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
   g_signal_emit (self, signals[DATASETS_CHANGED], 0);
-}
-
-static void
-load_split_done (gpointer      owner,
-                 LabJob       *job,
-                 gpointer      result,
-                 const GError *error)
-{
-  LabSession *self = owner;
-  SplitRequest *req = lab_job_get_data (job);
-  g_autoptr(LabDataset) other = result;
-  LabDataset *shown = req->split == LAB_SPLIT_TEST ? self->train : self->test;
-
-  if (other == NULL || other->height != shown->height || other->width != shown->width)
-    {
-      /* No usable other split: validate and test on the shown dataset. */
-      g_debug ("No %s split for %s: %s", req->split == LAB_SPLIT_TEST ? "test" : "train",
-               req->spec, error ? error->message : "its images differ in size");
-      g_clear_pointer (&self->train, lab_dataset_unref);
-      g_clear_pointer (&self->test, lab_dataset_unref);
-      self->train = lab_dataset_ref (shown);
-      self->test = lab_dataset_ref (shown);
-      self->has_test_split = FALSE;
-    }
-  else if (req->split == LAB_SPLIT_TEST)
-    {
-      g_clear_pointer (&self->test, lab_dataset_unref);
-      self->test = g_steal_pointer (&other);
-      self->has_test_split = TRUE;
-    }
-  else
-    {
-      g_clear_pointer (&self->train, lab_dataset_unref);
-      self->train = g_steal_pointer (&other);
-      self->has_test_split = TRUE;
-    }
-  datasets_ready (self);
 }
 
 /* Whether spec names something with a train and a test split. */
@@ -135,18 +68,15 @@ spec_has_splits (const char *spec)
   return !g_file_test (spec, G_FILE_TEST_EXISTS);
 }
 
-void
+gboolean
 lab_session_set_dataset (LabSession *self,
                          LabDataset *dataset,
                          const char *spec,
-                         LabSplit    split)
+                         LabSplit    split,
+                         LabSplit   *other_split)
 {
-  g_autoptr(LabJob) job = NULL;
-  SplitRequest *req;
+  g_return_val_if_fail (LAB_IS_SESSION (self), FALSE);
 
-  g_return_if_fail (LAB_IS_SESSION (self));
-
-  lab_job_cancel_slot (self, SPLIT_SLOT);
   g_clear_pointer (&self->train, lab_dataset_unref);
   g_clear_pointer (&self->test, lab_dataset_unref);
   g_clear_pointer (&self->spec, g_free);
@@ -154,7 +84,7 @@ lab_session_set_dataset (LabSession *self,
     {
       self->loading = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-      return;
+      return FALSE;
     }
 
   self->spec = g_strdup (spec);
@@ -171,18 +101,53 @@ lab_session_set_dataset (LabSession *self,
         self->test = lab_dataset_ref (dataset);
       self->has_test_split = FALSE;
       datasets_ready (self);
-      return;
+      return FALSE;
     }
 
   self->loading = TRUE;
+  self->other_split = split == LAB_SPLIT_TEST ? LAB_SPLIT_TRAIN : LAB_SPLIT_TEST;
+  if (other_split != NULL)
+    *other_split = self->other_split;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
-  req = g_new0 (SplitRequest, 1);
-  req->spec = g_strdup (spec);
-  req->split = split == LAB_SPLIT_TEST ? LAB_SPLIT_TRAIN : LAB_SPLIT_TEST;
-  job = lab_job_new (self, SPLIT_SLOT, load_split_worker, req, split_request_free);
-  lab_job_set_result_free_func (job, (GDestroyNotify) lab_dataset_unref);
-  lab_job_set_done_func (job, load_split_done);
-  lab_job_start (job);
+  return TRUE;
+}
+
+void
+lab_session_add_other_split (LabSession   *self,
+                             LabDataset   *other,
+                             const GError *error)
+{
+  LabDataset *shown;
+
+  g_return_if_fail (LAB_IS_SESSION (self));
+  g_return_if_fail (self->loading);
+
+  shown = self->other_split == LAB_SPLIT_TEST ? self->train : self->test;
+  if (other == NULL || other->height != shown->height || other->width != shown->width)
+    {
+      /* No usable other split: validate and test on the shown dataset. */
+      g_debug ("No %s split for %s: %s", self->other_split == LAB_SPLIT_TEST ? "test" : "train",
+               self->spec, error ? error->message : "its images differ in size");
+      shown = lab_dataset_ref (shown);
+      g_clear_pointer (&self->train, lab_dataset_unref);
+      g_clear_pointer (&self->test, lab_dataset_unref);
+      self->train = shown;
+      self->test = lab_dataset_ref (shown);
+      self->has_test_split = FALSE;
+    }
+  else if (self->other_split == LAB_SPLIT_TEST)
+    {
+      g_clear_pointer (&self->test, lab_dataset_unref);
+      self->test = lab_dataset_ref (other);
+      self->has_test_split = TRUE;
+    }
+  else
+    {
+      g_clear_pointer (&self->train, lab_dataset_unref);
+      self->train = lab_dataset_ref (other);
+      self->has_test_split = TRUE;
+    }
+  datasets_ready (self);
 }
 
 LabDataset *
