@@ -23,6 +23,9 @@ GtkDropDown *lab_arch_editor_get_type_dropdown   (LabArchEditor *self,
 GtkWidget   *lab_arch_editor_get_option_widget   (LabArchEditor *self,
                                                   guint          layer,
                                                   const char    *key);
+/* How many option widgets the row of layer has (a shape's sizes count one each). */
+guint        lab_arch_editor_get_n_option_widgets (LabArchEditor *self,
+                                                   guint          layer);
 /* which: "latent", "insert", "up", "down", "remove" or "type" (the dropdown). */
 GtkWidget   *lab_arch_editor_get_row_button      (LabArchEditor *self,
                                                   guint          layer,

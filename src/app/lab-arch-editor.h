@@ -55,7 +55,8 @@ gboolean   lab_arch_editor_save_file      (LabArchEditor *self,
 typedef void (*LabArchEditorDone) (const char *json,
                                    gpointer    user_data);
 
-/* Presents the editor in a modal window over parent, starting from
+/* Presents the editor in a modal window over parent (a
+ * LabArchEditorDialog, lab-arch-editor-dialog.h), starting from
  * initial_json (NULL: the first preset). "Use" is insensitive while the
  * spec is invalid. done is called exactly once, when the window closes.
  * Returns the window (transfer none; it destroys itself). */

@@ -47,30 +47,6 @@ option_size (const LabLayerOption *option)
     }
 }
 
-/* The option's value in layer as a number (a shape: its channels). */
-static double
-option_number (LabLayer             *layer,
-               const LabLayerOption *option)
-{
-  gconstpointer p = G_STRUCT_MEMBER_P (layer, option->offset);
-
-  switch (option->kind)
-    {
-    case LAB_OPTION_UINT:
-      return *(const guint *) p;
-    case LAB_OPTION_UINT_OR_NAME:
-      return *(const gint *) p;
-    case LAB_OPTION_DOUBLE:
-      return *(const double *) p;
-    case LAB_OPTION_BOOL:
-      return *(const gboolean *) p;
-    case LAB_OPTION_SHAPE:
-      return ((const LabOptionShape *) p)->shape.c;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
 static void
 test_registry (void)
 {
@@ -357,8 +333,8 @@ test_defaults (void)
           double want = option->required ? 5 : option->def;
 
           if (option->default_from)
-            want = option_number (layer, lab_layer_class_find_option (klass, option->default_from));
-          g_assert_cmpfloat (option_number (layer, option), ==, want);
+            want = lab_layer_get_option (layer, lab_layer_class_find_option (klass, option->default_from));
+          g_assert_cmpfloat (lab_layer_get_option (layer, option), ==, want);
         }
     }
 

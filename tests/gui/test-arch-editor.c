@@ -9,6 +9,7 @@
 
 #include "lab-application.h"
 #include "lab-arch-editor-private.h"
+#include "lab-layer.h"
 #include "lab-model.h"
 #include "lab-presets.h"
 #include "lab-test-util.h"
@@ -453,6 +454,144 @@ test_dialog_use_and_cancel (Fixture       *f,
   g_assert_null (f->done_json);
 }
 
+/* The layer the editor holds at index, as Export… writes it (also while
+ * the spec does not fit), built by the engine. */
+static LabLayer *
+exported_layer (Fixture *f,
+                guint    index)
+{
+  g_autofree char *dir = g_dir_make_tmp ("latentlab-arch-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "spec.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = NULL;
+  LabLayer *layer;
+
+  g_assert_true (lab_arch_editor_save_file (f->editor, file, &error));
+  spec = lab_spec_load (path, &error);
+  g_assert_no_error (error);
+  layer = lab_layer_new_from_json (lab_spec_get_layer (spec, index), &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return layer;
+}
+
+/* The rows come from the layers' option tables and nothing else: for
+ * every kind the engine has, a row turned into it shows exactly one
+ * control per option (three for a shape), with the engine's range, step
+ * and help, set to what the engine reads from the row's JSON; the
+ * largest value the control allows is one the engine takes. */
+static void
+test_rows_from_option_tables (Fixture       *f,
+                              gconstpointer  data)
+{
+  guint n_classes;
+  const LabLayerClass * const *classes = lab_layer_classes (&n_classes);
+
+  select_preset (f, "stacked");
+  for (guint c = 0; c < n_classes; c++)
+    {
+      const LabLayerClass *klass = classes[c];
+      GtkDropDown *type = lab_arch_editor_get_type_dropdown (f->editor, 0);
+      g_autoptr(LabLayer) layer = NULL;
+      guint n_widgets = 0;
+
+      g_test_message ("%s", klass->type);
+      gtk_drop_down_set_selected (type, type_position (type, klass->type));
+      type = lab_arch_editor_get_type_dropdown (f->editor, 0);
+      g_assert_cmpuint (gtk_drop_down_get_selected (type), ==, c);
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (type)), ==, klass->help);
+      layer = exported_layer (f, 0);
+      g_assert_true (layer->klass == klass);
+
+      for (guint o = 0; o < klass->n_options; o++)
+        {
+          const LabLayerOption *option = &klass->options[o];
+          guint n_names = option->names ? g_strv_length ((char **) option->names) : 0;
+
+          if (option->kind == LAB_OPTION_BOOL)
+            {
+              GtkWidget *check = lab_arch_editor_get_option_widget (f->editor, 0, option->key);
+
+              g_assert_true (GTK_IS_CHECK_BUTTON (check));
+              g_assert_cmpstr (gtk_widget_get_tooltip_text (check), ==, option->help);
+              g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)) == (lab_layer_get_option (layer, option) != 0));
+              n_widgets++;
+              continue;
+            }
+          for (guint d = 0; d < (option->kind == LAB_OPTION_SHAPE ? 3u : 1u); d++)
+            {
+              g_autofree char *key = option->kind == LAB_OPTION_SHAPE
+                ? g_strdup_printf ("%s.%u", option->key, d) : g_strdup (option->key);
+              GtkSpinButton *spin = option_spin (f, 0, key);
+              GtkAdjustment *adj = gtk_spin_button_get_adjustment (spin);
+
+              g_assert_cmpfloat (gtk_adjustment_get_lower (adj), ==, option->min - n_names);
+              g_assert_cmpfloat (gtk_adjustment_get_upper (adj), ==, option->max);
+              g_assert_cmpfloat (gtk_adjustment_get_step_increment (adj), ==, option->step);
+              g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (spin)), ==, option->help);
+              if (option->kind != LAB_OPTION_SHAPE)
+                g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, lab_layer_get_option (layer, option));
+              n_widgets++;
+            }
+        }
+      g_assert_cmpuint (lab_arch_editor_get_n_option_widgets (f->editor, 0), ==, n_widgets);
+      g_assert_null (lab_arch_editor_get_option_widget (f->editor, 0, "no-such-option"));
+
+      /* Every number at its largest: the engine takes what the editor allows. */
+      for (guint o = 0; o < klass->n_options; o++)
+        {
+          const LabLayerOption *option = &klass->options[o];
+          g_autoptr(LabLayer) edited = NULL;
+
+          if (option->kind != LAB_OPTION_UINT && option->kind != LAB_OPTION_DOUBLE
+              && option->kind != LAB_OPTION_UINT_OR_NAME)
+            continue;
+          gtk_spin_button_set_value (option_spin (f, 0, option->key), option->max + option->step);
+          g_assert_cmpfloat (gtk_spin_button_get_value (option_spin (f, 0, option->key)), ==, option->max);
+          /* output_padding must stay below the stride */
+          if (g_strcmp0 (option->key, "output_padding") == 0)
+            gtk_spin_button_set_value (option_spin (f, 0, option->key), 1);
+          edited = exported_layer (f, 0);
+          if (g_strcmp0 (option->key, "output_padding") != 0)
+            g_assert_cmpfloat (lab_layer_get_option (edited, option), ==, option->max);
+        }
+    }
+
+  /* A pool's stride follows its pool size until it is set. */
+  {
+    GtkDropDown *type = lab_arch_editor_get_type_dropdown (f->editor, 0);
+
+    gtk_drop_down_set_selected (type, type_position (type, "maxpool2d"));
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 0, "stride")), ==, 2);
+    gtk_spin_button_set_value (option_spin (f, 0, "pool"), 3);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 0, "stride")), ==, 3);
+    {
+      g_autoptr(LabLayer) pool = exported_layer (f, 0);
+      g_autoptr(JsonNode) node = lab_layer_to_json (pool);
+
+      g_assert_false (json_object_has_member (json_node_get_object (node), "stride"));
+    }
+    gtk_spin_button_set_value (option_spin (f, 0, "stride"), 1);
+    gtk_spin_button_set_value (option_spin (f, 0, "pool"), 4);
+    g_assert_cmpint (gtk_spin_button_get_value_as_int (option_spin (f, 0, "stride")), ==, 1);
+  }
+
+  /* A fraction shows as short as it is, and is stored so. */
+  {
+    GtkDropDown *type = lab_arch_editor_get_type_dropdown (f->editor, 0);
+    g_autoptr(LabLayer) leaky = NULL;
+
+    gtk_drop_down_set_selected (type, type_position (type, "leaky_relu"));
+    gtk_spin_button_set_value (option_spin (f, 0, "slope"), 0.2);
+    gtk_spin_button_spin (option_spin (f, 0, "slope"), GTK_SPIN_STEP_FORWARD, 0.01);
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (option_spin (f, 0, "slope"))), ==, "0.21");
+    leaky = exported_layer (f, 0);
+    g_assert_cmpfloat (lab_layer_get_option (leaky, lab_layer_class_find_option (leaky->klass, "slope")), ==, 0.21);
+  }
+}
+
 /* Saves the dialog as name under G_TEST_BUILDDIR; asserts it is not blank
  * (many colours, a real spread of brightness) and at its full size. */
 static void
@@ -494,6 +633,7 @@ main (int argc, char **argv)
   ADD ("/arch-editor/rows-latent-loss", test_rows_latent_loss);
   ADD ("/arch-editor/round-trip", test_round_trip);
   ADD ("/arch-editor/dialog-use-and-cancel", test_dialog_use_and_cancel);
+  ADD ("/arch-editor/rows-from-option-tables", test_rows_from_option_tables);
   ADD ("/arch-editor/screenshot", test_screenshot);
 #undef ADD
 

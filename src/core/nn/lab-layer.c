@@ -365,6 +365,32 @@ lab_layer_new_from_json (JsonObject  *spec,
   return NULL;
 }
 
+double
+lab_layer_get_option (LabLayer             *layer,
+                      const LabLayerOption *option)
+{
+  gconstpointer p;
+
+  g_return_val_if_fail (layer != NULL && option != NULL, 0);
+
+  p = G_STRUCT_MEMBER_P (layer, option->offset);
+  switch (option->kind)
+    {
+    case LAB_OPTION_UINT:
+      return *(const guint *) p;
+    case LAB_OPTION_UINT_OR_NAME:
+      return *(const gint *) p;
+    case LAB_OPTION_DOUBLE:
+      return *(const double *) p;
+    case LAB_OPTION_BOOL:
+      return *(const gboolean *) p;
+    case LAB_OPTION_SHAPE:
+      return ((const LabOptionShape *) p)->shape.c;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 static void
 option_write (const LabLayerOption *option,
               gconstpointer         value,

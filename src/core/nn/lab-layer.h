@@ -222,6 +222,11 @@ gboolean    lab_layer_option_read   (const LabLayerClass  *klass,
                                      gpointer              value,
                                      GError              **error);
 
+/* The value of option in layer as a number: a name of a UINT_OR_NAME
+ * option is -1 - its index, true is 1, a shape gives its channels. */
+double      lab_layer_get_option    (LabLayer             *layer,
+                                     const LabLayerOption *option);
+
 /* Registry over all layer kinds: builds a layer from {"type": ..., ...}.
  * A member that is no option of the type is an error (a typo would
  * otherwise silently give the default). */
