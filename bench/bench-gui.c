@@ -393,7 +393,7 @@ int
 main (int argc, char **argv)
 {
   g_autoptr(LabCatalogEntry) mnist = NULL;
-  char *args[] = { "latentlab", "--dataset", "mnist", "--arch", "dae-keras32",
+  const char *args[] = { "latentlab", "--dataset", "mnist", "--arch", "dae-keras32",
                    "--noise", "gaussian:0.5", "--train", NULL };
   Bench b = { 0 };
   double cli_ips;
@@ -411,7 +411,7 @@ main (int argc, char **argv)
   g_application_set_flags (G_APPLICATION (b.app),
                            g_application_get_flags (G_APPLICATION (b.app)) | G_APPLICATION_NON_UNIQUE);
   g_signal_connect (b.app, "window-added", G_CALLBACK (window_added_first), &b);
-  g_application_run (G_APPLICATION (b.app), G_N_ELEMENTS (args) - 1, args);
+  g_application_run (G_APPLICATION (b.app), G_N_ELEMENTS (args) - 1, (char **) args);
 
   if (b.status != 0 || b.phase != PHASE_DONE)
     return b.status ? b.status : 1;

@@ -106,10 +106,10 @@ median (double *v,
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Best of a few C = A·B, n×n, with `threads` OpenBLAS threads. */
+/* Best of a few C = A·B, n×n, with n_threads BLAS threads. */
 static double
 sgemm_gflops (guint n,
-              guint threads)
+              guint n_threads)
 {
   g_autofree float *a = g_new (float, (gsize) n * n);
   g_autofree float *b = g_new (float, (gsize) n * n);
@@ -118,7 +118,7 @@ sgemm_gflops (guint n,
 
   for (gsize i = 0; i < (gsize) n * n; i++)
     a[i] = b[i] = (float) ((i * 2654435761u) % 1000) / 1000.f;
-  lab_blas_set_threads (threads);
+  lab_blas_set_threads (n_threads);
   for (guint r = 0; r < 6; r++)
     {
       double t = now ();

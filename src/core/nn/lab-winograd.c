@@ -582,7 +582,7 @@ output_transform (float        *y,
               /* each row: 4 pixels of 8 channels to 8 channels of 4 pixels */
               for (guint a = 0; a < rows; a++)
                 {
-                  LabV4 p[LANES], q[LANES];
+                  LabV4 p[LANES], pt[LANES];
 
 #pragma GCC unroll 4
                   for (guint c = 0; c < 4; c++)
@@ -590,13 +590,13 @@ output_transform (float        *y,
                       p[c] = lab_v4_load (out[a][c]);
                       p[4 + c] = lab_v4_load (out[a][c] + 4);
                     }
-                  transpose4 (q, p);
-                  transpose4 (q + 4, p + 4);
+                  transpose4 (pt, p);
+                  transpose4 (pt + 4, p + 4);
                   for (guint l = 0; l < LANES; l++)
                     {
                       float *d = dst + l * hw + (gsize) a * t->w;
 
-                      lab_v4_store (d, accumulate ? lab_v4_load (d) + q[l] : q[l]);
+                      lab_v4_store (d, accumulate ? lab_v4_load (d) + pt[l] : pt[l]);
                     }
                 }
               continue;
