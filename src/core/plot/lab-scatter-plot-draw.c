@@ -1,0 +1,389 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* Drawing a LabScatterPlot with Cairo: axes, points by class, overlays,
+ * the legend, and a PNG of it all. */
+
+#include "lab-scatter-plot-private.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-palette.h"
+
+static void
+text_at (cairo_t    *cr,
+         const char *text,
+         double      x,
+         double      y,
+         double      align_x,   /* 0 left, 0.5 centre, 1 right */
+         double      align_y)   /* 0 top, 0.5 middle */
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
+  cairo_show_text (cr, text);
+}
+
+static void
+draw_axes (LabScatterPlot *self,
+           cairo_t        *cr)
+{
+  double ticks[32];
+  guint n_ticks;
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 13);
+  cairo_set_line_width (cr, 1);
+
+  n_ticks = lab_nice_ticks (self->x0, self->x1, MAX (2, (guint) (self->aw / 110)), ticks, G_N_ELEMENTS (ticks));
+  for (guint i = 0; i < n_ticks; i++)
+    {
+      char buf[32];
+      double px, py;
+
+      lab_scatter_plot_to_pixel (self, ticks[i], 0, &px, &py);
+      px = round (px) + 0.5;
+      cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
+      cairo_move_to (cr, px, self->ay);
+      cairo_line_to (cr, px, self->ay + self->ah);
+      cairo_stroke (cr);
+      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      text_at (cr, buf, px, self->ay + self->ah + 7, 0.5, 0);
+    }
+  n_ticks = lab_nice_ticks (self->y0, self->y1, MAX (2, (guint) (self->ah / 80)), ticks, G_N_ELEMENTS (ticks));
+  for (guint i = 0; i < n_ticks; i++)
+    {
+      char buf[32];
+      double px, py;
+
+      lab_scatter_plot_to_pixel (self, 0, ticks[i], &px, &py);
+      py = round (py) + 0.5;
+      cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
+      cairo_move_to (cr, self->ax, py);
+      cairo_line_to (cr, self->ax + self->aw, py);
+      cairo_stroke (cr);
+      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      text_at (cr, buf, self->ax - 7, py, 1, 0.5);
+    }
+
+  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  cairo_rectangle (cr, self->ax + 0.5, self->ay + 0.5, self->aw - 1, self->ah - 1);
+  cairo_stroke (cr);
+
+  cairo_set_font_size (cr, 14);
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  if (self->x_label != NULL)
+    text_at (cr, self->x_label, self->ax + self->aw / 2, self->height - 22, 0.5, 0);
+  if (self->y_label != NULL)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, 16, self->ay + self->ah / 2);
+      cairo_rotate (cr, -G_PI / 2);
+      text_at (cr, self->y_label, 0, 0, 0.5, 0.5);
+      cairo_restore (cr);
+    }
+}
+
+static void
+draw_points (LabScatterPlot *self,
+             cairo_t        *cr)
+{
+  double area = self->aw * self->ah;
+  /* Points shrink as they crowd, and stay big enough to see from the back
+   * of a classroom: a 2,000-point plot gets 5-7 px dots, 10,000 points
+   * 3 px squares. */
+  double size = CLAMP (sqrt (area / MAX (self->n, 1u)) * 0.42, 3.0, 9.0);
+  gboolean round_dots = self->n <= MAX_ROUND_POINTS;
+  double sx = self->aw / (self->x1 - self->x0);
+  double sy = self->ah / (self->y1 - self->y0);
+  double bx = self->ax - self->x0 * sx;
+  double by = self->ay + self->ah + self->y0 * sy;
+  double r = size / 2;
+  double side = MAX (2, round (size));
+  double oct[8][2];
+
+  for (guint v = 0; v < 8; v++)
+    {
+      oct[v][0] = r * 1.026 * cos ((v + 0.5) * G_PI / 4);   /* same area as the circle */
+      oct[v][1] = r * 1.026 * sin ((v + 0.5) * G_PI / 4);
+    }
+
+  cairo_save (cr);
+  cairo_rectangle (cr, self->ax, self->ay, self->aw, self->ah);
+  cairo_clip (cr);
+  for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
+    {
+      guint start = self->class_start[c], end = self->class_start[c + 1];
+
+      if (start == end || self->hidden[c])
+        continue;
+      for (guint k = start; k < end; k++)
+        {
+          guint i = self->order[k];
+          double px = bx + self->points[2 * i] * sx;
+          double py = by - self->points[2 * i + 1] * sy;
+
+          if (px < self->ax - r || px > self->ax + self->aw + r
+              || py < self->ay - r || py > self->ay + self->ah + r || !isfinite (px + py))
+            continue;
+          if (round_dots)
+            {
+              /* An octagon: round at these sizes, and far cheaper to
+               * tessellate than cairo_arc's splines. */
+              cairo_move_to (cr, px + oct[0][0], py + oct[0][1]);
+              for (guint v = 1; v < 8; v++)
+                cairo_line_to (cr, px + oct[v][0], py + oct[v][1]);
+              cairo_close_path (cr);
+            }
+          else
+            /* Pixel-aligned squares take pixman's fast path for boxes. */
+            cairo_rectangle (cr, floor (px - r + 0.5), floor (py - r + 0.5), side, side);
+        }
+      /* One fill per class. */
+      lab_palette_set (cr, c, 0.82);
+      cairo_fill (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+ring (cairo_t *cr,
+      double   px,
+      double   py,
+      double   radius,
+      double   width)
+{
+  cairo_new_sub_path (cr);
+  cairo_arc (cr, px, py, radius, 0, 2 * G_PI);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+  cairo_set_line_width (cr, width + 2.5);
+  cairo_stroke_preserve (cr);
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  cairo_set_line_width (cr, width);
+  cairo_stroke (cr);
+}
+
+static void
+draw_overlays (LabScatterPlot *self,
+               cairo_t        *cr)
+{
+  double px, py;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, self->ax, self->ay, self->aw, self->ah);
+  cairo_clip (cr);
+
+  for (guint i = 0; i < self->n_rings; i++)
+    if (self->rings[i] < self->n)
+      {
+        lab_scatter_plot_to_pixel (self, self->points[2 * self->rings[i]],
+                                   self->points[2 * self->rings[i] + 1], &px, &py);
+        ring (cr, px, py, 7, 1.5);
+      }
+
+  if (self->line_shown)
+    {
+      double qx, qy, angle;
+
+      lab_scatter_plot_to_pixel (self, self->line[0], self->line[1], &px, &py);
+      lab_scatter_plot_to_pixel (self, self->line[2], self->line[3], &qx, &qy);
+      angle = atan2 (qy - py, qx - px);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          if (pass == 0)
+            cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+          else
+            cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+          cairo_set_line_width (cr, pass == 0 ? 6 : 3);
+          cairo_move_to (cr, px, py);
+          cairo_line_to (cr, qx, qy);
+          /* an arrow head at the end the morph goes to */
+          cairo_move_to (cr, qx - 14 * cos (angle - 0.45), qy - 14 * sin (angle - 0.45));
+          cairo_line_to (cr, qx, qy);
+          cairo_line_to (cr, qx - 14 * cos (angle + 0.45), qy - 14 * sin (angle + 0.45));
+          cairo_stroke (cr);
+        }
+      cairo_arc (cr, px, py, 5, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+
+  if (self->hover >= 0)
+    {
+      lab_scatter_plot_to_pixel (self, self->points[2 * self->hover],
+                                 self->points[2 * self->hover + 1], &px, &py);
+      ring (cr, px, py, 8, 2.5);
+    }
+
+  if (self->marker_shown)
+    {
+      lab_scatter_plot_to_pixel (self, self->marker_x, self->marker_y, &px, &py);
+      ring (cr, px, py, 11, 3);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+      for (guint pass = 0; pass < 2; pass++)
+        {
+          cairo_set_line_width (cr, pass == 0 ? 5 : 2.5);
+          if (pass == 0)
+            cairo_set_source_rgba (cr, 1, 1, 1, 0.9);
+          else
+            cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+          cairo_move_to (cr, px - 18, py);
+          cairo_line_to (cr, px - 6, py);
+          cairo_move_to (cr, px + 6, py);
+          cairo_line_to (cr, px + 18, py);
+          cairo_move_to (cr, px, py - 18);
+          cairo_line_to (cr, px, py - 6);
+          cairo_move_to (cr, px, py + 6);
+          cairo_line_to (cr, px, py + 18);
+          cairo_stroke (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_legend (LabScatterPlot *self,
+             cairo_t        *cr)
+{
+  double top = self->ly + self->lhead;
+  double h = self->lhead + LEGEND_ROW * self->legend_rows + 6;
+
+  if (self->n_classes == 0)
+    return;
+  cairo_set_source_rgb (cr, 0.975, 0.975, 0.975);
+  cairo_rectangle (cr, self->lx + 0.5, self->ly + 0.5, self->lw - 1, h);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.82, 0.82, 0.82);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 11);
+  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  if (self->legend_hint != NULL)
+    text_at (cr, self->legend_hint, self->lx + LEGEND_PAD, self->ly + 10, 0, 0);
+
+  for (guint c = 0; c < self->legend_rows; c++)
+    {
+      double cy = top + LEGEND_ROW * c + LEGEND_ROW / 2.0;
+      double sx = self->lx + LEGEND_PAD + LEGEND_SWATCH;
+      gboolean hidden = self->hidden[c];
+      char count[32];
+
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, sx, cy, LEGEND_SWATCH - (hidden ? 1 : 0), 0, 2 * G_PI);
+      if (hidden)
+        {
+          lab_palette_set (cr, c, 1);
+          cairo_set_line_width (cr, 2);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          lab_palette_set (cr, c, 1);
+          cairo_fill (cr);
+        }
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
+                              hidden ? CAIRO_FONT_WEIGHT_NORMAL : CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, LEGEND_FONT);
+      if (hidden)
+        cairo_set_source_rgb (cr, 0.62, 0.62, 0.62);
+      else
+        cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+      cairo_save (cr);
+      cairo_rectangle (cr, sx + LEGEND_SWATCH + 8, cy - LEGEND_ROW / 2.0, 220, LEGEND_ROW);
+      cairo_clip (cr);
+      text_at (cr, self->class_names[c], sx + LEGEND_SWATCH + 10, cy, 0, 0.5);
+      cairo_restore (cr);
+
+      g_snprintf (count, sizeof count, "%u", lab_scatter_plot_class_count (self, c));
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, 12);
+      cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+      text_at (cr, count, self->lx + self->lw - LEGEND_PAD, cy, 1, 0.5);
+    }
+  if (self->legend_rows < self->n_classes)
+    {
+      char more[64];
+
+      g_snprintf (more, sizeof more, "+ %u more", self->n_classes - self->legend_rows);
+      cairo_set_font_size (cr, 12);
+      cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+      text_at (cr, more, self->lx + LEGEND_PAD, top + LEGEND_ROW * self->legend_rows + 8, 0, 0);
+    }
+}
+
+void
+lab_scatter_plot_draw (LabScatterPlot *self,
+                       cairo_t        *cr,
+                       double          width,
+                       double          height)
+{
+  if (width != self->width || height != self->height)
+    lab_scatter_plot_set_size (self, width, height);
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  if (self->title != NULL)
+    {
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+      cairo_set_font_size (cr, 16);
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      text_at (cr, self->title, self->ax + self->aw / 2, 10, 0.5, 0);
+    }
+  if (self->aw > 20 && self->ah > 20)
+    {
+      draw_axes (self, cr);
+      draw_points (self, cr);
+      draw_overlays (self, cr);
+    }
+  draw_legend (self, cr);
+  cairo_restore (cr);
+}
+
+gboolean
+lab_scatter_plot_save_png (LabScatterPlot  *self,
+                           const char      *path,
+                           int              width,
+                           int              height,
+                           GError         **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  cairo_status_t status;
+
+  if (width < 1 || height < 1 || width > 16384 || height > 16384)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "%s: a plot of %d×%d pixels is not possible", path, width, height);
+      return FALSE;
+    }
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cr = cairo_create (surface);
+  lab_scatter_plot_draw (self, cr, width, height);
+  cairo_destroy (cr);
+  status = cairo_surface_write_to_png (surface, tmp);
+  cairo_surface_destroy (surface);
+  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
+                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
+                                                      : g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
