@@ -1,9 +1,12 @@
 #pragma once
 
+#include "lab-decode-panel.h"
 #include "lab-embedding.h"
-#include "lab-gallery.h"
+#include "lab-gallery-panel.h"
 #include "lab-image-view.h"
 #include "lab-latent-page.h"
+#include "lab-manifold-view.h"
+#include "lab-morph-strip.h"
 #include "lab-scatter-view.h"
 
 G_BEGIN_DECLS

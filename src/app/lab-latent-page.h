@@ -7,14 +7,18 @@
 G_BEGIN_DECLS
 
 /* The Latent page: how the encoder has arranged the images. The session's
- * model encodes N test images on a worker (lab_embedding_compute), and the
- * latents appear as a scatter plot coloured by class: PCA, t-SNE (the
- * points move while it optimises) or the raw 2-D latent. A click decodes
- * that location into a new image; a morph drag decodes 10 images along the
- * line between two latents; "Keep" puts the decoded image in the
- * augmentation gallery, which finds each kept image's nearest training
- * image (is it invented or remembered?), measures the gallery's diversity
- * and exports it as a PNG folder or an IDX pair.
+ * model encodes N test images on a worker (LabEmbedRun over
+ * lab_embedding_compute), and the latents appear as a scatter plot coloured
+ * by class: PCA, t-SNE (the points move while it optimises) or the raw 2-D
+ * latent. The page is the layout that wires its sections:
+ *   the map (LabScatterView) or the manifold view (lab-manifold-view.h:
+ *     the decoder's picture of the whole plane), in a stack with the empty state;
+ *   the morph strip (lab-morph-strip.h): a drag decodes 10 images along the
+ *     line between two latents;
+ *   the decode panel (lab-decode-panel.h): a click decodes that spot;
+ *   the gallery panel (lab-gallery-panel.h): what Keep kept, with each kept
+ *     image's nearest training image (is it invented or remembered?), its
+ *     diversity and the PNG folder or IDX export.
  *
  * "Embed" uses the weights the session has at that moment, so during
  * training it shows the latest published weights; the embedding then keeps

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-format.h"
 #include "lab-rng.h"
 #include "lab-task.h"
@@ -29,6 +31,21 @@ lab_embed_method_name (LabEmbedMethod method)
       return "latent";
     default:
       return "unknown";
+    }
+}
+
+const char *
+lab_embed_method_title (LabEmbedMethod method)
+{
+  switch (method)
+    {
+    case LAB_EMBED_PCA:
+      return N_("PCA");
+    case LAB_EMBED_TSNE:
+      return N_("t-SNE");
+    case LAB_EMBED_LATENT:
+    default:
+      return N_("Raw latent");
     }
 }
 

@@ -49,6 +49,9 @@ typedef enum
 
 /* "pca", "tsne", "latent". */
 const char *lab_embed_method_name  (LabEmbedMethod   method);
+/* What the user reads: "PCA", "t-SNE", "Raw latent", marked with N_() for
+ * the app to translate (_(lab_embed_method_title (m))). */
+const char *lab_embed_method_title (LabEmbedMethod   method);
 /* Accepts the names above (any case), "t-sne" and "raw". */
 gboolean    lab_embed_method_parse (const char      *name,
                                     LabEmbedMethod  *method,

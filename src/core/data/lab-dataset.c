@@ -161,6 +161,17 @@ lab_dataset_set_class_names (LabDataset         *self,
   self->n_classes = n_classes;
 }
 
+const char *
+lab_dataset_class_name (const LabDataset *self,
+                        guint             klass,
+                        char              buf[16])
+{
+  if (self->class_names != NULL && klass < self->n_classes && self->class_names[klass] != NULL)
+    return self->class_names[klass];
+  g_snprintf (buf, 16, "%u", klass);
+  return buf;
+}
+
 void
 lab_dataset_class_counts (const LabDataset *self,
                           guint            *counts)

@@ -66,6 +66,11 @@ lab_dataset_image (const LabDataset *self, guint i)
 {
   return self->pixels + (gsize) i * self->height * self->width;
 }
+/* The name of class klass, or its number written into buf when the
+ * dataset has no name for it. */
+const char   *lab_dataset_class_name       (const LabDataset   *self,
+                                            guint               klass,
+                                            char                buf[16]);
 /* Per-class counts into counts[n_classes]. */
 void          lab_dataset_class_counts     (const LabDataset   *self,
                                             guint              *counts);
