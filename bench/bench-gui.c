@@ -146,7 +146,7 @@ start_move (Bench *b)
   GtkRange *scale = lab_denoise_page_get_noise_scale (b->denoise);
   double v = 0.2 + 0.6 * ((b->n_moves * 7) % N_MOVES) / (double) N_MOVES;
 
-  b->passes_before = lab_denoise_page_get_n_passes (b->denoise);
+  b->passes_before = lab_denoise_grid_get_n_passes (lab_denoise_page_get_denoise_grid (b->denoise));
   b->pass_seen = FALSE;
   b->frames_since_move = 0;
   b->waiting_paint = TRUE;
@@ -189,7 +189,7 @@ after_paint (GdkFrameClock *clock,
 
   if (m < 0 || !b->waiting_paint)
     return;
-  if (!b->pass_seen && lab_denoise_page_get_n_passes (b->denoise) != b->passes_before)
+  if (!b->pass_seen && lab_denoise_grid_get_n_passes (lab_denoise_page_get_denoise_grid (b->denoise)) != b->passes_before)
     {
       /* The grid changed in this frame's update; this paint shows it. */
       b->pass_seen = TRUE;

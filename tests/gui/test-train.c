@@ -24,6 +24,8 @@ typedef struct
   LabSession     *session;
   LabTrainPage   *train;
   LabDenoisePage *denoise;
+  LabDenoiseGrid *denoise_grid;   /* the Denoise page's slider grid */
+  LabSweepPlot   *sweep_plot;     /* and its sweep plot */
   char           *tmpdir;
 } Fixture;
 
@@ -43,6 +45,8 @@ fixture_setup (Fixture       *f,
   f->session = lab_window_get_session (f->window);
   f->train = LAB_TRAIN_PAGE (lab_window_get_page (f->window, "train"));
   f->denoise = LAB_DENOISE_PAGE (lab_window_get_page (f->window, "denoise"));
+  f->denoise_grid = lab_denoise_page_get_denoise_grid (f->denoise);
+  f->sweep_plot = lab_denoise_page_get_sweep_plot (f->denoise);
   gtk_window_present (GTK_WINDOW (f->window));
   lab_test_spin_until (session_ready, f, 30);
   f->tmpdir = g_dir_make_tmp ("latentlab-train-XXXXXX", &error);
@@ -111,7 +115,7 @@ denoise_settled (gpointer data)
 {
   Fixture *f = data;
 
-  return lab_denoise_page_get_shown (f->denoise, NULL) != NULL && !lab_denoise_page_is_busy (f->denoise);
+  return lab_denoise_grid_get_shown (f->denoise_grid, NULL) != NULL && !lab_denoise_grid_is_busy (f->denoise_grid);
 }
 
 typedef struct
@@ -126,7 +130,7 @@ denoise_at_level (gpointer data)
   LevelWait *w = data;
   double level;
 
-  return denoise_settled (w->f) && lab_denoise_page_get_shown (w->f->denoise, &level) != NULL
+  return denoise_settled (w->f) && lab_denoise_grid_get_shown (w->f->denoise_grid, &level) != NULL
          && fabs (level - w->level) < 1e-6;
 }
 
@@ -139,7 +143,7 @@ denoise_at (Fixture *f,
 
   change_state (f, "noise-level", g_variant_new_double (level));
   lab_test_spin_until (denoise_at_level, &w, 30);
-  return lab_denoise_page_get_shown (f->denoise, NULL);
+  return lab_denoise_grid_get_shown (f->denoise_grid, NULL);
 }
 
 static guint8 *
@@ -147,7 +151,7 @@ denoised_pixels (Fixture *f,
                  gsize   *size)
 {
   guint n, h, w;
-  const guint8 *pixels = lab_recon_grid_get_row_pixels (lab_denoise_page_get_grid (f->denoise), 1, &n, &h, &w);
+  const guint8 *pixels = lab_recon_grid_get_row_pixels (lab_denoise_grid_get_grid (f->denoise_grid), 1, &n, &h, &w);
 
   g_assert_nonnull (pixels);
   g_assert_cmpuint (n, ==, LAB_DENOISE_IMAGES);
@@ -228,7 +232,7 @@ test_train_page (Fixture       *f,
   /* The Denoise page has nothing to show yet and says so. */
   activate (f, "show-page", g_variant_new_string ("denoise"));
   g_assert_cmpstr (lab_window_get_visible_page (f->window), ==, "denoise");
-  g_assert_null (lab_denoise_page_get_shown (f->denoise, NULL));
+  g_assert_null (lab_denoise_grid_get_shown (f->denoise_grid, NULL));
 }
 
 typedef struct
@@ -387,8 +391,8 @@ test_train_live (Fixture       *f,
   g_test_message ("PSNR at noise 0.1: noisy %.2f dB, denoised %.2f dB; at 0.9: noisy %.2f, denoised %.2f; "
                   "a pass takes %.2f ms on the main thread%s",
                   low_noisy, low_psnr, batch->mean_noisy_psnr, batch->mean_psnr,
-                  lab_denoise_page_get_pass_ms (f->denoise),
-                  lab_denoise_page_uses_worker (f->denoise) ? " (so it runs on a worker)" : "");
+                  lab_denoise_grid_get_pass_ms (f->denoise_grid),
+                  lab_denoise_grid_uses_worker (f->denoise_grid) ? " (so it runs on a worker)" : "");
   g_assert_cmpfloat_with_epsilon (gtk_range_get_value (lab_denoise_page_get_noise_scale (f->denoise)), 0.9, 1e-9);
   g_assert_true (memcmp (low_pixels, high_pixels, size) != 0);
   g_assert_cmpfloat (batch->mean_psnr, <, low_psnr);
@@ -406,25 +410,25 @@ test_train_live (Fixture       *f,
     LabLinePlot *loss_plot, *psnr_plot;
     double x0, y0, x20, y20;
 
-    while (lab_denoise_page_get_sweep_levels (f->denoise) < LAB_DENOISE_SWEEP_LEVELS)
+    while (lab_sweep_plot_get_n_levels (f->sweep_plot) < LAB_SWEEP_PLOT_LEVELS)
       {
-        g_assert_true (lab_denoise_page_is_sweeping (f->denoise));
+        g_assert_true (lab_sweep_plot_is_running (f->sweep_plot));
         g_main_context_iteration (NULL, TRUE);
       }
-    loss_plot = lab_plot_view_get_plot (lab_denoise_page_get_loss_plot (f->denoise));
-    psnr_plot = lab_plot_view_get_plot (lab_denoise_page_get_psnr_plot (f->denoise));
-    g_assert_cmpuint (lab_line_plot_get_n_points (loss_plot, LAB_DENOISE_SERIES_DENOISED), ==, LAB_DENOISE_SWEEP_LEVELS);
-    g_assert_true (lab_line_plot_get_point (loss_plot, LAB_DENOISE_SERIES_DENOISED, 0, &x0, &y0));
-    g_assert_true (lab_line_plot_get_point (loss_plot, LAB_DENOISE_SERIES_DENOISED, 20, &x20, &y20));
+    loss_plot = lab_plot_view_get_plot (lab_sweep_plot_get_loss_plot (f->sweep_plot));
+    psnr_plot = lab_plot_view_get_plot (lab_sweep_plot_get_psnr_plot (f->sweep_plot));
+    g_assert_cmpuint (lab_line_plot_get_n_points (loss_plot, LAB_SWEEP_PLOT_SERIES_DENOISED), ==, LAB_SWEEP_PLOT_LEVELS);
+    g_assert_true (lab_line_plot_get_point (loss_plot, LAB_SWEEP_PLOT_SERIES_DENOISED, 0, &x0, &y0));
+    g_assert_true (lab_line_plot_get_point (loss_plot, LAB_SWEEP_PLOT_SERIES_DENOISED, 20, &x20, &y20));
     g_test_message ("test loss %.4f at noise 0, %.4f at noise 1", y0, y20);
     g_assert_cmpfloat (x0, ==, 0.0);
     g_assert_cmpfloat (x20, ==, 1.0);
     g_assert_cmpfloat (y20, >, y0);
-    g_assert_true (lab_line_plot_get_point (psnr_plot, LAB_DENOISE_SERIES_DENOISED, 20, &x20, &y20));
-    g_assert_true (lab_line_plot_get_point (psnr_plot, LAB_DENOISE_SERIES_DENOISED, 0, &x0, &y0));
+    g_assert_true (lab_line_plot_get_point (psnr_plot, LAB_SWEEP_PLOT_SERIES_DENOISED, 20, &x20, &y20));
+    g_assert_true (lab_line_plot_get_point (psnr_plot, LAB_SWEEP_PLOT_SERIES_DENOISED, 0, &x0, &y0));
     g_assert_cmpfloat (y20, <, y0);
     /* The noisy inputs' own PSNR, without the perfect 0-noise point. */
-    g_assert_cmpuint (lab_line_plot_get_n_points (psnr_plot, LAB_DENOISE_SERIES_NOISY), ==, LAB_DENOISE_SWEEP_LEVELS - 1);
+    g_assert_cmpuint (lab_line_plot_get_n_points (psnr_plot, LAB_SWEEP_PLOT_SERIES_NOISY), ==, LAB_SWEEP_PLOT_LEVELS - 1);
   }
 
   denoise_at (f, 0.6);
@@ -468,7 +472,7 @@ test_train_save_open (Fixture       *f,
   lab_test_spin_until (denoise_settled, f, 30);
   denoise_at (f, 0.4);
   before = denoised_pixels (f, &size);
-  psnr_before = lab_denoise_page_get_shown (f->denoise, NULL)->mean_psnr;
+  psnr_before = lab_denoise_grid_get_shown (f->denoise_grid, NULL)->mean_psnr;
 
   /* Wreck the weights in the session: the Denoise page follows. */
   zeros = g_new0 (float, n_params + lab_model_n_buffers (trained) + 1);
@@ -500,7 +504,7 @@ test_train_save_open (Fixture       *f,
   denoise_at (f, 0.4);
   after = denoised_pixels (f, &size);
   g_assert_cmpmem (after, size, before, size);
-  g_assert_cmpfloat (lab_denoise_page_get_shown (f->denoise, NULL)->mean_psnr, ==, psnr_before);
+  g_assert_cmpfloat (lab_denoise_grid_get_shown (f->denoise_grid, NULL)->mean_psnr, ==, psnr_before);
 }
 
 /* A linear autoencoder for 28x28 (or side x side) images, saved untrained. */
