@@ -54,7 +54,7 @@ struct _LabJob
 
 G_DEFINE_FINAL_TYPE (LabJob, lab_job, G_TYPE_OBJECT)
 
-#define LAB_JOB_NICE 10
+#define LAB_JOB_NICE 4
 
 static GQuark
 slot_quark (const char *slot)
@@ -219,7 +219,12 @@ lab_job_set_done_func (LabJob         *self,
 /* Below the window's thread, so a job that takes every core (training, a
  * sweep) still lets the main loop run the moment it wakes: measured in
  * bench-gui, the longest main-loop stall while dae-keras32 trains went from
- * 12-18 ms to 7-9 ms. Linux keeps a nice value per thread, and the threads
+ * 12-18 ms to 7-9 ms at nice 10. But nice 10 also gives a job a tenth of a
+ * core's fair share against any other busy program (a browser, a video
+ * call): the window then trained at half the CLI's speed (bench-gui, a
+ * loaded machine: 469 against 887 images/s, longest stall 125 ms). At nice
+ * 4 the main thread still outweighs each job thread 2.4 to 1, and the same
+ * run gave 693 against 680 images/s with a 24 ms stall. Linux keeps a nice value per thread, and the threads
  * a job starts (the trainer's team) inherit it; an unprivileged thread
  * cannot go back up, so GIO's pool threads stay this low, which suits the
  * background work they do. */
