@@ -8,6 +8,14 @@
 
 G_BEGIN_DECLS
 
+/* libpng reports errors by calling an error function that must not
+ * return. This one copies the message into the error pointer given to
+ * png_create_*_struct, a char[LAB_PNG_MESSAGE_SIZE] in the caller's state,
+ * and longjmps back to the caller's setjmp. */
+#define LAB_PNG_MESSAGE_SIZE 256
+G_NORETURN
+void  lab_png_on_error        (png_structp      png,
+                               png_const_charp  message);
 /* libpng's warning callback for both directions: the core never prints, and
  * its warnings (bad ancillary chunks) are harmless. */
 void  lab_png_ignore_warning  (png_structp      png,

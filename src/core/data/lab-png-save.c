@@ -18,18 +18,8 @@
 
 typedef struct
 {
-  char message[256];
+  char message[LAB_PNG_MESSAGE_SIZE];   /* lab_png_on_error's */
 } LabPngWriteState;
-
-static void
-on_png_write_error (png_structp      png,
-                    png_const_charp  message)
-{
-  LabPngWriteState *state = png_get_error_ptr (png);
-
-  g_strlcpy (state->message, message ? message : "unknown error", sizeof state->message);
-  png_longjmp (png, 1);
-}
 
 /* rows (height) point at width gray bytes each. */
 static gboolean
@@ -42,7 +32,8 @@ write_png_stream (FILE              *fp,
   png_structp png;
   png_infop info;
 
-  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, state, on_png_write_error, lab_png_ignore_warning);
+  png = png_create_write_struct (PNG_LIBPNG_VER_STRING, state->message, lab_png_on_error,
+                                 lab_png_ignore_warning);
   if (png == NULL)
     {
       g_strlcpy (state->message, "out of memory", sizeof state->message);

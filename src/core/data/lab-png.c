@@ -25,18 +25,18 @@ typedef struct
   gsize         len;
   gsize         pos;
   gboolean      truncated;
-  char          message[256];
+  char          message[LAB_PNG_MESSAGE_SIZE];
   guint8       *buffer;   /* decoded rows (height, rowbytes) */
   png_bytep    *rows;     /* (height) pointers into buffer */
 } LabPngState;
 
-static void
-on_png_error (png_structp      png,
-              png_const_charp  message)
+void
+lab_png_on_error (png_structp      png,
+                  png_const_charp  message)
 {
-  LabPngState *state = png_get_error_ptr (png);
+  char *kept = png_get_error_ptr (png);
 
-  g_strlcpy (state->message, message ? message : "unknown error", sizeof state->message);
+  g_strlcpy (kept, message ? message : "unknown error", LAB_PNG_MESSAGE_SIZE);
   png_longjmp (png, 1);
 }
 
@@ -244,7 +244,8 @@ decode_rows (LabPngState *state,
   gsize rowbytes;
 
   *too_large = FALSE;
-  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, state, on_png_error, lab_png_ignore_warning);
+  png = png_create_read_struct (PNG_LIBPNG_VER_STRING, state->message, lab_png_on_error,
+                                lab_png_ignore_warning);
   if (png == NULL)
     {
       g_strlcpy (state->message, "out of memory", sizeof state->message);
