@@ -1,7 +1,9 @@
 #pragma once
 
 #include "lab-data-page.h"
+#include "lab-dataset-chooser.h"
 #include "lab-image-view.h"
+#include "lab-noise-preview.h"
 
 G_BEGIN_DECLS
 

@@ -7,11 +7,13 @@
 
 G_BEGIN_DECLS
 
-/* The Data page: choose a dataset (catalog, file, folder), browse it as a
- * grid of thumbnails filtered by class, and preview noise on one image.
- * Loading runs on a worker thread (LabJob); the page keeps showing the
- * previous dataset until the new one is ready, and keeps it when loading
- * fails (the error goes to the window's banner).
+/* The Data page: choose a dataset, browse it as a grid of thumbnails
+ * filtered by class, and preview noise on one image. A layout of its
+ * sections: the dataset chooser (lab-dataset-chooser.h: catalog, file,
+ * folder, split, and the load on a worker, keeping the previous dataset
+ * until the new one is ready), the files a PNG folder could not use, the
+ * class filter and the thumbnail grid (here), and the noise preview
+ * (lab-noise-preview.h).
  *
  * Signals:
  *   dataset-changed (LabDataset *dataset): a new dataset is shown. */
