@@ -11,6 +11,12 @@ G_BEGIN_DECLS
  * thread, and watch the loss curves fall and the reconstructions sharpen.
  * Opens and saves models (safetensors) and keeps a list of recent ones.
  *
+ * Its sections: the architecture chooser with its summary
+ * (lab-arch-chooser.c), the hyperparameter form (lab-train-settings.c),
+ * the run on a worker (lab-train-run.c), the reconstruction strip while no
+ * run draws it (lab-train-page-strip.c) and the Model menu with open, save
+ * and recent models (lab-train-page-models.c).
+ *
  * Actions (page.*, and win.* through the window, see lab-page.h):
  *   train                     start training with the settings shown
  *   pause                     (boolean state: the "paused" property) pause / resume

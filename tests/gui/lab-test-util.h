@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-model.h"
 #include "lab-window.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,10 @@ LabApplication *lab_test_init              (int          *argc,
 /* g_test_run, then drops the application of lab_test_init. Returns the
  * status for main to return. */
 int             lab_test_run               (void);
+
+/* A model of preset name with Torch's initialisation from seed. */
+LabModel       *lab_test_new_model         (const char   *name,
+                                            guint64       seed);
 
 /* Deletes path: a file, or a folder with all that is in it. */
 void            lab_test_remove_tree       (const char   *path);

@@ -12,6 +12,8 @@
 #include "lab-denoise-page-private.h"
 #include "lab-metrics.h"
 #include "lab-model-io.h"
+#include "lab-presets.h"
+#include "lab-spec-summary.h"
 #include "lab-test-util.h"
 #include "lab-train-page-private.h"
 #include "lab-window-private.h"
@@ -228,6 +230,10 @@ test_train_page (Fixture       *f,
     lab_test_spin_for (0.1);
     g_assert_cmpstr (lab_train_page_get_arch (f->train), ==, "strided-dae");
   }
+
+  /* The page at rest, with the architecture and the settings shown. */
+  activate (f, "show-page", g_variant_new_string ("train"));
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-train-settings.png", 256, 500.0);
 
   /* The Denoise page has nothing to show yet and says so. */
   activate (f, "show-page", g_variant_new_string ("denoise"));
@@ -658,6 +664,162 @@ test_train_command_line (Fixture       *f,
   g_assert_cmpfloat_with_epsilon (gtk_range_get_value (lab_denoise_page_get_noise_scale (f->denoise)), 0.25, 1e-9);
 }
 
+static void
+count_signal (guint *n)
+{
+  (*n)++;
+}
+
+/* The hyperparameter form on its own: to and from a config, and the
+ * command line's options by name. */
+static void
+test_train_settings (void)
+{
+  g_autoptr(LabTrainSettings) settings = g_object_ref_sink (g_object_new (LAB_TYPE_TRAIN_SETTINGS, NULL));
+  g_autoptr(GVariantDict) options = NULL;
+  g_autoptr(GError) error = NULL;
+  LabTrainConfig in, out;
+  guint n_noise = 0;
+  int loss = 0;
+
+  g_signal_connect_swapped (settings, "noise-changed", G_CALLBACK (count_signal), &n_noise);
+  lab_train_config_init (&in);
+  in.epochs = 7;
+  in.batch = 48;
+  in.lr = 0.003;
+  in.seed = 42;
+  in.optimizer = LAB_OPTIM_SGD;
+  in.noise.type = LAB_NOISE_SALT_PEPPER;
+  in.noise.amount = 0.2f;
+  in.limit = 1234;              /* not offered: appended to the sizes */
+  lab_train_settings_set_config (settings, &in);
+  g_assert_cmpuint (n_noise, >=, 1);
+
+  lab_train_config_init (&out);
+  out.val_limit = 77;           /* not the form's: left alone */
+  lab_train_settings_get_config (settings, &out);
+  g_assert_cmpuint (out.epochs, ==, 7);
+  g_assert_cmpuint (out.batch, ==, 48);
+  g_assert_cmpfloat_with_epsilon (out.lr, 0.003, 1e-12);
+  g_assert_cmpuint (out.seed, ==, 42);
+  g_assert_cmpint (out.optimizer, ==, LAB_OPTIM_SGD);
+  g_assert_cmpint (out.noise.type, ==, LAB_NOISE_SALT_PEPPER);
+  g_assert_cmpfloat_with_epsilon (out.noise.amount, 0.2, 1e-6);
+  g_assert_cmpuint (out.limit, ==, 1234);
+  g_assert_cmpuint (out.val_limit, ==, 77);
+
+  /* As `latentlab --noise mask:0.3 --loss bce ...` gives them. */
+  options = g_variant_dict_new (g_variant_new_parsed ("{'noise': <'mask:0.3'>, 'loss': <'bce'>, "
+                                                      "'optimizer': <'adam'>, 'epochs': <2>, 'batch': <16>, "
+                                                      "'lr': <0.01>, 'seed': <int64 9>, 'limit': <100>}"));
+  g_assert_true (lab_train_settings_apply_options (settings, options, &error));
+  g_assert_no_error (error);
+  lab_train_settings_get_config (settings, &out);
+  g_assert_cmpint (out.noise.type, ==, LAB_NOISE_MASK);
+  g_assert_cmpfloat_with_epsilon (out.noise.amount, 0.3, 1e-6);
+  g_assert_cmpint (out.optimizer, ==, LAB_OPTIM_ADAM);
+  g_assert_cmpuint (out.epochs, ==, 2);
+  g_assert_cmpuint (out.batch, ==, 16);
+  g_assert_cmpfloat_with_epsilon (out.lr, 0.01, 1e-12);
+  g_assert_cmpuint (out.seed, ==, 9);
+  g_assert_cmpuint (out.limit, ==, 100);
+  g_assert_cmpint (lab_train_settings_get_loss (settings), ==, LAB_LOSS_BCE);
+  g_object_get (settings, "loss", &loss, NULL);
+  g_assert_cmpint (loss, ==, LAB_LOSS_BCE);
+  g_clear_pointer (&options, g_variant_dict_unref);
+
+  /* A classifier's loss is the architecture's. */
+  options = g_variant_dict_new (g_variant_new_parsed ("{'loss': <'softmax_ce'>}"));
+  g_assert_true (lab_train_settings_apply_options (settings, options, &error));
+  g_assert_cmpint (lab_train_settings_get_loss (settings), ==, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH);
+  g_clear_pointer (&options, g_variant_dict_unref);
+
+  /* A bad value stops there, in words; what follows it is not applied. */
+  options = g_variant_dict_new (g_variant_new_parsed ("{'noise': <'fog:0.5'>, 'epochs': <9>}"));
+  g_assert_false (lab_train_settings_apply_options (settings, options, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "fog"));
+  lab_train_settings_get_config (settings, &out);
+  g_assert_cmpuint (out.epochs, ==, 2);
+  g_assert_cmpint (out.noise.type, ==, LAB_NOISE_MASK);
+}
+
+/* The architecture chooser on its own: presets, the loss choice, a
+ * classifier, a custom spec, and the summary from lab_spec_summarize. */
+static void
+test_train_arch_chooser (void)
+{
+  g_autoptr(LabArchChooser) chooser = g_object_ref_sink (g_object_new (LAB_TYPE_ARCH_CHOOSER, NULL));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) preset = NULL;
+  g_autoptr(LabSpec) built = NULL;
+  g_autoptr(LabSpecSummary) summary = NULL;
+  guint n_changed = 0;
+  gboolean classifier = TRUE;
+  int loss = 0;
+
+  g_signal_connect_swapped (chooser, "changed", G_CALLBACK (count_signal), &n_changed);
+  g_assert_true (lab_arch_chooser_select_preset (chooser, "cae-tiny", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_changed, ==, 1);
+  g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "cae-tiny");
+  preset = lab_presets_get ("cae-tiny", NULL);
+  summary = lab_spec_summarize (preset);
+  g_assert_cmpuint (lab_arch_chooser_get_summary_rows (chooser), ==, summary->rows->len);
+  g_assert_cmpuint (lab_arch_chooser_get_summary_rows (chooser), >, 2);
+  g_object_get (chooser, "classifier", &classifier, NULL);
+  g_assert_false (classifier);
+
+  /* Another loss: the spec built carries it, and the chooser says so. */
+  g_object_set (chooser, "loss", (int) (preset->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE), NULL);
+  g_assert_cmpuint (n_changed, ==, 2);
+  built = lab_arch_chooser_build_spec (chooser);
+  g_assert_cmpint (built->loss, ==, preset->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE);
+  g_assert_cmpint (lab_arch_chooser_get_chosen (chooser)->loss, ==, preset->loss);
+  g_clear_pointer (&built, lab_spec_free);
+
+  /* A classifier: its own loss, whatever was chosen. */
+  g_assert_true (lab_arch_chooser_select_preset (chooser, "cnn-baseline", NULL));
+  g_object_get (chooser, "classifier", &classifier, "loss", &loss, NULL);
+  g_assert_true (classifier);
+  g_assert_cmpint (loss, ==, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH);
+  built = lab_arch_chooser_build_spec (chooser);
+  g_assert_cmpint (built->loss, ==, LAB_LOSS_SOFTMAX_CE);
+  g_clear_pointer (&built, lab_spec_free);
+
+  /* A preset with another loss shows as the preset with that loss chosen. */
+  {
+    g_autoptr(LabSpec) dae = lab_presets_get ("dae-keras32", NULL);
+    LabLossKind other = dae->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE;
+
+    dae->loss = other;
+    lab_arch_chooser_show_spec (chooser, dae);
+    g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "dae-keras32");
+    g_object_get (chooser, "loss", &loss, "classifier", &classifier, NULL);
+    g_assert_cmpint (loss, ==, other);
+    g_assert_false (classifier);
+  }
+
+  /* Anything else is the custom entry, with its own name. */
+  {
+    g_autoptr(LabSpec) custom = lab_spec_copy (preset);
+
+    g_free (custom->name);
+    custom->name = g_strdup ("my-net");
+    lab_arch_chooser_show_spec (chooser, custom);
+    g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "my-net");
+    g_object_get (chooser, "loss", &loss, NULL);
+    g_assert_cmpint (loss, ==, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH);
+    g_assert_cmpuint (lab_arch_chooser_get_summary_rows (chooser), ==, summary->rows->len);
+  }
+
+  /* An unknown preset is refused and changes nothing. */
+  g_assert_false (lab_arch_chooser_select_preset (chooser, "no-such-net", &error));
+  g_assert_nonnull (error);
+  g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "my-net");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -673,6 +835,8 @@ main (int argc, char **argv)
   ADD ("/train/close-while-training", test_train_close_while_training);
   ADD ("/train/command-line", test_train_command_line);
 #undef ADD
+  g_test_add_func ("/train/settings", test_train_settings);
+  g_test_add_func ("/train/arch-chooser", test_train_arch_chooser);
 
   return lab_test_run ();
 }

@@ -1,0 +1,375 @@
+#define G_LOG_DOMAIN "latentlab"
+
+/* The Train page's models: the Model menu (open, save, save the
+ * architecture, recent models), its file dialogs, and opening and saving
+ * safetensors files with their training record. Part of LabTrainPage (its
+ * struct is in lab-train-page-private.h). */
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lab-application.h"
+#include "lab-model-io.h"
+#include "lab-task.h"
+#include "lab-train-page-private.h"
+#include "lab-train-record.h"
+
+/* Recent models remembered in the menu. */
+#define MAX_RECENT 8
+
+static void
+remember_recent (LabTrainPage *self,
+                 const char   *path)
+{
+  g_auto(GStrv) old = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) recent = NULL;
+  guint n = 1;
+
+  if (self->settings == NULL || path == NULL)
+    return;
+  old = g_settings_get_strv (self->settings, "recent-models");
+  builder = g_strv_builder_new ();
+  g_strv_builder_add (builder, path);
+  for (guint i = 0; old[i] != NULL && n < MAX_RECENT; i++)
+    if (g_strcmp0 (old[i], path) != 0)
+      {
+        g_strv_builder_add (builder, old[i]);
+        n++;
+      }
+  recent = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-models", (const char * const *) recent);
+}
+
+static void
+update_recent_menu (LabTrainPage *self)
+{
+  g_auto(GStrv) recent = NULL;
+
+  g_menu_remove_all (self->recent_section);
+  if (self->settings == NULL)
+    return;
+  recent = g_settings_get_strv (self->settings, "recent-models");
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (recent[i]);
+      g_autoptr(GMenuItem) item = g_menu_item_new (base, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "page.open-model-file", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_section, item);
+    }
+}
+
+/* The loss curves a model file remembers, one point per epoch. */
+static void
+show_history (LabTrainPage *self,
+              LabModel     *model,
+              GArray       *train_loss,
+              GArray       *val_loss)
+{
+  LabLinePlot *plot = lab_plot_view_reset (self->loss_plot);
+  g_autofree char *y_label = g_strdup_printf (_("loss (%s)"), lab_train_page_loss_title (lab_model_get_loss (model)));
+
+  lab_line_plot_set_labels (plot, _("epoch"), y_label);
+  lab_line_plot_set_x_range (plot, 0, MAX (train_loss->len, 1));
+  lab_line_plot_add_series (plot, _("training (epoch mean)"), 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_add_series (plot, _("validation"), 1, LAB_LINE_STYLE_POINTS);
+  for (guint i = 0; i < train_loss->len; i++)
+    if (isfinite (g_array_index (train_loss, double, i)))
+      lab_line_plot_append (plot, LAB_TRAIN_PAGE_SERIES_TRAIN, i + 1, g_array_index (train_loss, double, i));
+  for (guint i = 0; i < val_loss->len; i++)
+    if (isfinite (g_array_index (val_loss, double, i)))
+      lab_line_plot_append (plot, LAB_TRAIN_PAGE_SERIES_VAL, i + 1, g_array_index (val_loss, double, i));
+  lab_plot_view_changed (self->loss_plot);
+}
+
+gboolean
+lab_train_page_open_model (LabTrainPage  *self,
+                           GFile         *file,
+                           GError       **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *train_json = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(LabModel) model = NULL;
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autoptr(GArray) train_loss = NULL;
+  g_autoptr(GArray) val_loss = NULL;
+  LabSession *session;
+  LabDataset *train;
+  LabTrainConfig config;
+  gboolean have_config;
+  LabTask task;
+
+  g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  session = lab_page_get_session (LAB_PAGE (self));
+  g_return_val_if_fail (session != NULL, FALSE);
+
+  path = g_file_get_path (file);
+  base = g_file_get_basename (file);
+  if (path == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, _("%s: only files on this computer can be opened"), base);
+      return FALSE;
+    }
+  if (self->run != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   _("%s: stop the training before opening another model"), base);
+      return FALSE;
+    }
+
+  /* A few MB at most: read here, so a failure is reported at once. */
+  model = lab_model_load (path, &train_json, error);
+  if (model == NULL)
+    return FALSE;
+  train = lab_session_get_train_dataset (session);
+  if (train != NULL && !lab_task_for (model, train, &task, NULL))
+    {
+      g_autoptr(GError) fit = NULL;
+
+      lab_task_for (model, train, &task, &fit);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   _("%s does not fit the dataset shown: %s. The current model is kept."),
+                   base, fit->message);
+      return FALSE;
+    }
+
+  record = train_json != NULL ? lab_train_record_new_from_json (train_json, NULL) : NULL;
+  have_config = record != NULL;
+  if (have_config)
+    config = record->config;
+  train_loss = record != NULL && record->train_loss != NULL
+               ? g_array_ref (record->train_loss) : g_array_new (FALSE, FALSE, sizeof (double));
+  val_loss = record != NULL && record->val_loss != NULL
+             ? g_array_ref (record->val_loss) : g_array_new (FALSE, FALSE, sizeof (double));
+  lab_arch_chooser_show_spec (self->arch_chooser, lab_model_get_spec (model));
+  if (have_config)
+    lab_train_settings_set_config (self->train_settings, &config);
+  show_history (self, model, train_loss, val_loss);
+
+  lab_session_set_model (session, g_steal_pointer (&model), have_config ? &config : NULL,
+                         train_json, path);
+  remember_recent (self, path);
+  lab_train_page_show_model_status (self);
+  if (have_config)
+    {
+      g_autofree char *noise = lab_noise_to_string (&config.noise);
+      g_autofree char *status = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                              "%s Trained for %u epoch with noise %s.",
+                                                              "%s Trained for %u epochs with noise %s.",
+                                                              train_loss->len),
+                                                 gtk_label_get_label (self->status_label),
+                                                 train_loss->len, noise);
+
+      gtk_label_set_label (self->status_label, status);
+    }
+  gtk_label_set_label (self->progress_label, "");
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  self->final_loss = NAN;
+  lab_train_page_update_continue (self);
+  lab_train_page_update_actions (self);
+  lab_train_page_refresh_recon (self);
+  return TRUE;
+}
+
+gboolean
+lab_train_page_save_model (LabTrainPage  *self,
+                           GFile         *file,
+                           GError       **error)
+{
+  LabSession *session;
+  LabModel *model;
+  g_autofree char *path = NULL;
+  g_autofree char *record_json = NULL;
+  const char *train_json;
+
+  g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  session = lab_page_get_session (LAB_PAGE (self));
+  model = session != NULL ? lab_session_get_model (session) : NULL;
+  if (model == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("There is no model to save yet: train one first."));
+      return FALSE;
+    }
+  path = g_file_get_path (file);
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, _("%s: only files on this computer can be written"), uri);
+      return FALSE;
+    }
+
+  /* While training runs the record so far is the config and the steps. */
+  train_json = lab_session_get_train_json (session);
+  if (train_json == NULL && lab_session_get_train_config (session) != NULL)
+    {
+      g_autoptr(LabTrainRecord) record = lab_train_record_new (lab_session_get_train_config (session),
+                                                               lab_session_get_dataset_spec (session));
+
+      record->steps = lab_session_get_step (session);
+      train_json = record_json = lab_train_record_to_json (record);
+    }
+  if (!lab_model_save (model, path, train_json, error))
+    return FALSE;
+  lab_session_set_model_path (session, path);
+  remember_recent (self, path);
+  return TRUE;
+}
+
+static void
+chooser_response (GtkNativeDialog *dialog,
+                  int              response,
+                  LabTrainPage    *self)
+{
+  gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE;
+  const char *what = g_object_get_data (G_OBJECT (dialog), "lab-what");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+
+      if (file == NULL)
+        ;
+      else if (g_strcmp0 (what, "spec") == 0)
+        {
+          g_autoptr(LabSpec) spec = lab_arch_chooser_build_spec (self->arch_chooser);
+          g_autofree char *json = spec ? lab_spec_to_string (spec, TRUE) : NULL;
+
+          if (json != NULL)
+            g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
+                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error);
+        }
+      else if (save)
+        lab_train_page_save_model (self, file, &error);
+      else
+        lab_train_page_open_model (self, file, &error);
+      if (error != NULL)
+        lab_widget_show_error (GTK_WIDGET (self), error);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_clear_object (&self->chooser);
+}
+
+static void
+show_chooser (LabTrainPage         *self,
+              GtkFileChooserAction  action,
+              const char           *what)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  gboolean spec = g_strcmp0 (what, "spec") == 0;
+  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+
+  self->chooser = gtk_file_chooser_native_new (spec ? _("Save the Architecture")
+                                               : action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("Save the Model")
+                                               : _("Open a Model"),
+                                               parent, action,
+                                               action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("_Save") : _("_Open"),
+                                               _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_object_set_data_full (G_OBJECT (self->chooser), "lab-what", g_strdup (what), g_free);
+  gtk_file_filter_set_name (filter, spec ? _("Architectures (JSON)") : _("Models (safetensors)"));
+  gtk_file_filter_add_pattern (filter, spec ? "*.json" : "*.safetensors");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+    {
+      LabSession *session = lab_page_get_session (LAB_PAGE (self));
+      LabModel *model = session != NULL ? lab_session_get_model (session) : NULL;
+      g_autoptr(LabSpec) chosen = lab_arch_chooser_build_spec (self->arch_chooser);
+      const char *name = spec ? (chosen ? chosen->name : "architecture")
+                              : (model ? lab_model_get_name (model) : "model");
+      g_autofree char *suggested = g_strconcat (name, spec ? ".json" : ".safetensors", NULL);
+
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), suggested);
+    }
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* page.save-model, page.open-model, page.save-spec: a file dialog. */
+static void
+dialog_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  gboolean open = g_str_equal (action_name, "page.open-model");
+
+  show_chooser (LAB_TRAIN_PAGE (widget), open ? GTK_FILE_CHOOSER_ACTION_OPEN : GTK_FILE_CHOOSER_ACTION_SAVE,
+                g_str_equal (action_name, "page.save-spec") ? "spec" : "model");
+}
+
+/* page.save-model-to (s), page.open-model-file (s): a path, no dialog. */
+static void
+path_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (g_variant_get_string (param, NULL));
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_str_equal (action_name, "page.save-model-to"))
+    ok = lab_train_page_save_model (self, file, &error);
+  else
+    ok = lab_train_page_open_model (self, file, &error);
+  if (!ok)
+    lab_widget_show_error (GTK_WIDGET (self), error);
+}
+
+void
+lab_train_page_class_init_models (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "page.save-model", NULL, dialog_activated);
+  gtk_widget_class_install_action (widget_class, "page.save-model-to", "s", path_activated);
+  gtk_widget_class_install_action (widget_class, "page.open-model", NULL, dialog_activated);
+  gtk_widget_class_install_action (widget_class, "page.open-model-file", "s", path_activated);
+  gtk_widget_class_install_action (widget_class, "page.save-spec", NULL, dialog_activated);
+}
+
+void
+lab_train_page_init_models (LabTrainPage *self)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GMenu) file_section = g_menu_new ();
+
+  /* Model menu: open, save, then the recent files. */
+  g_menu_append (file_section, _("_Open Model…"), "page.open-model");
+  g_menu_append (file_section, _("_Save Model…"), "page.save-model");
+  g_menu_append (file_section, _("Save _Architecture as JSON…"), "page.save-spec");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (file_section));
+  self->recent_section = g_menu_new ();
+  g_menu_append_section (menu, _("Recent Models"), G_MENU_MODEL (self->recent_section));
+  gtk_menu_button_set_menu_model (self->model_button, G_MENU_MODEL (menu));
+
+  self->settings = lab_application_create_settings ();
+  if (self->settings != NULL)
+    g_signal_connect_swapped (self->settings, "changed::recent-models",
+                              G_CALLBACK (update_recent_menu), self);
+  update_recent_menu (self);
+}
+
+void
+lab_train_page_dispose_models (LabTrainPage *self)
+{
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->recent_section);
+}
