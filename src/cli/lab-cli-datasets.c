@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-cli"
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <stdio.h>
 
@@ -21,12 +22,10 @@ add_string_or_null (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
-static char *
+static JsonNode *
 entries_to_json (GPtrArray *entries)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; i < entries->len; i++)
@@ -64,10 +63,7 @@ entries_to_json (GPtrArray *entries)
     }
   json_builder_end_array (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return json_builder_get_root (b);
 }
 
 static void
@@ -143,9 +139,9 @@ lab_cli_datasets (int argc, char **argv)
   found = lab_catalog_scan ();
   if (json)
     {
-      g_autofree char *text = entries_to_json (found);
+      g_autoptr(JsonNode) root = entries_to_json (found);
 
-      printf ("%s\n", text);
+      lab_cli_print_json (root);
     }
   else
     print_table (found);

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-cli"
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -73,7 +74,7 @@ lab_cli_decode (int argc, char **argv)
   g_autofree char *model_path = NULL, *latent_text = NULL, *out = NULL;
   gint64 scale = 1;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
+    LAB_CLI_OPTION_MODEL (&model_path),
     { "latent", 'z', 0, G_OPTION_ARG_STRING, &latent_text,
       "The latent point, as many values as the model's latent has", "\"V1,V2,...\"" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The decoded image", "PNG" },
@@ -127,10 +128,9 @@ lab_cli_interpolate (int argc, char **argv)
   g_autofree char *model_path = NULL, *dataset = NULL, *split = NULL, *out = NULL;
   gint64 from = -1, to = -1, steps = LAB_EMBED_DEFAULT_STEPS, scale = 3;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
-      "mnist (default), fashion-mnist, synthetic, an IDX file or a folder", "NAME" },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split, "test (default) or train", "SPLIT" },
+    LAB_CLI_OPTION_MODEL (&model_path),
+    LAB_CLI_OPTION_DATASET (&dataset, "NAME"),
+    LAB_CLI_OPTION_SPLIT (&split),
     { "from", 0, 0, G_OPTION_ARG_INT64, &from, "Index of the first image", "I" },
     { "to", 0, 0, G_OPTION_ARG_INT64, &to, "Index of the last image", "J" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Images in the strip (default 10)", "N" },
@@ -165,21 +165,13 @@ lab_cli_interpolate (int argc, char **argv)
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--steps takes 2 to 100 and --scale 1 to 16");
       return lab_cli_fail ("interpolate", error);
     }
-  if (split != NULL && g_strcmp0 (split, "test") != 0)
-    {
-      if (g_strcmp0 (split, "train") != 0)
-        {
-          g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "--split takes “test” or “train”, not “%s”", split);
-          return lab_cli_fail ("interpolate", error);
-        }
-      which = LAB_SPLIT_TRAIN;
-    }
+  if (!lab_cli_parse_split (split, &which, &error))
+    return lab_cli_fail ("interpolate", error);
 
   model = lab_model_load (model_path, NULL, &error);
   if (model == NULL)
     return lab_cli_fail ("interpolate", error);
-  ds = lab_dataset_open (dataset ? dataset : "mnist", which, NULL, NULL, NULL, &error);
+  ds = lab_cli_open_dataset (dataset, which, &error);
   if (ds == NULL)
     return lab_cli_fail ("interpolate", error);
   if (from >= ds->n || to >= ds->n)

@@ -29,7 +29,7 @@ lab_cli_denoise (int argc, char **argv)
   g_autofree char *grid = NULL;
   gint64 seed = 1;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
+    LAB_CLI_OPTION_MODEL (&model_path),
     { "input", 'i', 0, G_OPTION_ARG_FILENAME, &input_path, "A grayscale (or any) PNG image", "PNG" },
     { "noise", 'n', 0, G_OPTION_ARG_STRING, &noise_text,
       "Add this noise first, to see how well it is removed (default none)", "TYPE[:AMOUNT]" },

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-cli"
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <math.h>
 #include <signal.h>
@@ -76,10 +77,9 @@ lab_cli_embed (int argc, char **argv)
   gint64 n = LAB_EMBED_DEFAULT_N, seed = 1, iterations = 1000;
   double perplexity = 30;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
-      "mnist (default), fashion-mnist, synthetic, an IDX file or a folder", "NAME" },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split, "test (default) or train", "SPLIT" },
+    LAB_CLI_OPTION_MODEL (&model_path),
+    LAB_CLI_OPTION_DATASET (&dataset, "NAME"),
+    LAB_CLI_OPTION_SPLIT (&split),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
       "pca (default), tsne, or latent (a 2-D latent as it is)", "METHOD" },
     { "n", 'n', 0, G_OPTION_ARG_INT64, &n, "Images to embed (default 2000, at most 10000)", "N" },
@@ -127,16 +127,8 @@ lab_cli_embed (int argc, char **argv)
                    "--iterations takes 1 to 100000, not %" G_GINT64_FORMAT, iterations);
       return lab_cli_fail ("embed", error);
     }
-  if (split != NULL && g_strcmp0 (split, "test") != 0)
-    {
-      if (g_strcmp0 (split, "train") != 0)
-        {
-          g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "--split takes “test” or “train”, not “%s”", split);
-          return lab_cli_fail ("embed", error);
-        }
-      which = LAB_SPLIT_TRAIN;
-    }
+  if (!lab_cli_parse_split (split, &which, &error))
+    return lab_cli_fail ("embed", error);
   config.n = (guint) n;
   config.seed = (guint64) seed;
   config.perplexity = perplexity;
@@ -145,7 +137,7 @@ lab_cli_embed (int argc, char **argv)
   model = lab_model_load (model_path, NULL, &error);
   if (model == NULL)
     return lab_cli_fail ("embed", error);
-  ds = lab_dataset_open (dataset ? dataset : "mnist", which, NULL, NULL, NULL, &error);
+  ds = lab_cli_open_dataset (dataset, which, &error);
   if (ds == NULL)
     return lab_cli_fail ("embed", error);
 

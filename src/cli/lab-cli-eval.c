@@ -15,50 +15,6 @@
 #include "lab-noise.h"
 #include "lab-train-record.h"
 
-void
-lab_cli_json_add_number (JsonBuilder *b,
-                         const char  *name,
-                         double       v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-gboolean
-lab_cli_parse_split (const char  *text,
-                     LabSplit    *split,
-                     GError     **error)
-{
-  *split = LAB_SPLIT_TEST;
-  if (text == NULL || g_strcmp0 (text, "test") == 0)
-    return TRUE;
-  if (g_strcmp0 (text, "train") != 0)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "--split takes “test” or “train”, not “%s”", text);
-      return FALSE;
-    }
-  *split = LAB_SPLIT_TRAIN;
-  return TRUE;
-}
-
-gboolean
-lab_cli_trained_noise (const char *train_json,
-                       LabNoise   *noise)
-{
-  g_autoptr(LabTrainRecord) record = train_json ? lab_train_record_new_from_json (train_json, NULL)
-                                                : NULL;
-
-  noise->type = LAB_NOISE_NONE;
-  noise->amount = 0;
-  if (record != NULL)
-    *noise = record->config.noise;
-  return noise->type != LAB_NOISE_NONE;
-}
-
 int
 lab_cli_eval (int argc, char **argv)
 {
@@ -66,10 +22,9 @@ lab_cli_eval (int argc, char **argv)
   gint64 limit = 0, seed = 1234;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
-      "mnist (default), fashion-mnist, synthetic, an IDX file or a folder", "NAME|PATH" },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split, "test (default) or train", "SPLIT" },
+    LAB_CLI_OPTION_MODEL (&model_path),
+    LAB_CLI_OPTION_DATASET (&dataset, "NAME|PATH"),
+    LAB_CLI_OPTION_SPLIT (&split),
     { "noise", 'n', 0, G_OPTION_ARG_STRING, &noise_text,
       "Noise on the inputs (default: what the model was trained with)", "TYPE[:AMOUNT]" },
     { "limit", 0, 0, G_OPTION_ARG_INT64, &limit, "Only the first N images", "N" },
@@ -119,7 +74,7 @@ lab_cli_eval (int argc, char **argv)
   else
     lab_cli_trained_noise (train_json, &noise);
 
-  ds = lab_dataset_open (dataset ? dataset : "mnist", which, NULL, NULL, NULL, &error);
+  ds = lab_cli_open_dataset (dataset, which, &error);
   if (ds == NULL)
     return lab_cli_fail ("eval", error);
   if (!lab_evaluate (model, ds, &noise, (guint64) seed, (guint) MIN (limit, G_MAXUINT), &r,

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-cli"
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <stdio.h>
 
@@ -11,13 +12,11 @@
 #include "lab-format.h"
 
 /* Keys: images, height, width, classes, class_names, class_counts, skipped. */
-static char *
+static JsonNode *
 dataset_to_json (const LabDataset *ds,
                  const guint      *counts)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "images");
@@ -45,10 +44,7 @@ dataset_to_json (const LabDataset *ds,
   json_builder_end_array (b);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return json_builder_get_root (b);
 }
 
 static void
@@ -124,9 +120,9 @@ lab_cli_inspect (int argc, char **argv)
   lab_dataset_class_counts (ds, counts);
   if (json)
     {
-      g_autofree char *text = dataset_to_json (ds, counts);
+      g_autoptr(JsonNode) root = dataset_to_json (ds, counts);
 
-      printf ("%s\n", text);
+      lab_cli_print_json (root);
     }
   else
     print_text (ds, counts);

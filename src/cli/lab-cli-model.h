@@ -9,7 +9,17 @@
 
 G_BEGIN_DECLS
 
-/* Helpers shared by the model commands (summary, train, eval, denoise, sweep). */
+/* Helpers shared by the commands: options, model and dataset loading, JSON
+ * output (lab-cli-model.c). */
+
+/* GOptionEntry lines the model commands share, word for word in --help. */
+#define LAB_CLI_OPTION_MODEL(path) \
+  { "model", 'm', 0, G_OPTION_ARG_FILENAME, (path), "A model saved by 'train'", "FILE" }
+#define LAB_CLI_OPTION_DATASET(name, metavar) \
+  { "dataset", 'd', 0, G_OPTION_ARG_STRING, (name), \
+    "mnist (default), fashion-mnist, synthetic, an IDX file or a folder", (metavar) }
+#define LAB_CLI_OPTION_SPLIT(text) \
+  { "split", 0, 0, G_OPTION_ARG_STRING, (text), "test (default) or train", "SPLIT" }
 
 /* The spec of --arch NAME (a preset) or --arch-file FILE; exactly one. */
 LabSpec *lab_cli_load_spec  (const char          *arch,
@@ -27,6 +37,10 @@ void     lab_cli_json_add_number (JsonBuilder    *builder,
 /* --split: NULL or "test" is the test split, "train" the training split. */
 gboolean lab_cli_parse_split     (const char     *text,
                                   LabSplit       *split,
+                                  GError        **error);
+/* The dataset of --dataset (NULL: mnist) and --split; the caller owns it. */
+LabDataset *lab_cli_open_dataset (const char     *dataset,
+                                  LabSplit        split,
                                   GError        **error);
 /* The noise a model file's training record (train_json, may be NULL) says
  * it was trained with; FALSE and LAB_NOISE_NONE when it says none. */

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab-cli"
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -232,9 +233,7 @@ lab_cli_noise (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
       g_autoptr(JsonNode) root = NULL;
-      g_autofree char *text = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "dataset");
@@ -277,10 +276,7 @@ lab_cli_noise (int argc, char **argv)
       json_builder_end_object (b);
 
       root = json_builder_get_root (b);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      printf ("%s\n", text);
+      lab_cli_print_json (root);
     }
   else
     {

@@ -10,40 +10,6 @@
 #include "lab-presets.h"
 #include "lab-spec-summary.h"
 
-LabSpec *
-lab_cli_load_spec (const char  *arch,
-                   const char  *arch_file,
-                   GError     **error)
-{
-  if (arch != NULL && arch_file != NULL)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "give either --arch or --arch-file, not both");
-      return NULL;
-    }
-  if (arch_file != NULL)
-    return lab_spec_load (arch_file, error);
-  if (arch != NULL)
-    return lab_presets_get (arch, error);
-  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-               "say which architecture with --arch NAME (see 'latentlab-cli summary') "
-               "or --arch-file spec.json");
-  return NULL;
-}
-
-void
-lab_cli_print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  printf ("%s\n", text);
-}
-
 /* Every preset with its size, as a table or JSON. */
 static int
 list_presets (gboolean json)

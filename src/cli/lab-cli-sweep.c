@@ -136,10 +136,9 @@ lab_cli_sweep (int argc, char **argv)
   gint64 seed = LAB_NOISE_SWEEP_DEFAULT_SEED;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, "A model saved by 'train'", "FILE" },
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
-      "mnist (default), fashion-mnist, synthetic, an IDX file or a folder", "NAME|PATH" },
-    { "split", 0, 0, G_OPTION_ARG_STRING, &split, "test (default) or train", "SPLIT" },
+    LAB_CLI_OPTION_MODEL (&model_path),
+    LAB_CLI_OPTION_DATASET (&dataset, "NAME|PATH"),
+    LAB_CLI_OPTION_SPLIT (&split),
     { "type", 't', 0, G_OPTION_ARG_STRING, &type_text,
       "gaussian, salt-pepper, mask or downsample (default: what the model was trained with, "
       "else gaussian)", "TYPE" },
@@ -203,7 +202,7 @@ lab_cli_sweep (int argc, char **argv)
   if (type_text == NULL && trained.type != LAB_NOISE_NONE)
     config.type = trained.type;
 
-  ds = lab_dataset_open (dataset ? dataset : "mnist", which, NULL, NULL, NULL, &error);
+  ds = lab_cli_open_dataset (dataset, which, &error);
   if (ds == NULL)
     return lab_cli_fail ("sweep", error);
   n_images = config.n_images > 0 ? MIN (config.n_images, ds->n) : ds->n;

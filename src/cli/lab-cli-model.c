@@ -1,0 +1,96 @@
+#define G_LOG_DOMAIN "latentlab-cli"
+
+#include "lab-cli-model.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "lab-dataset-open.h"
+#include "lab-presets.h"
+#include "lab-train-record.h"
+
+LabSpec *
+lab_cli_load_spec (const char  *arch,
+                   const char  *arch_file,
+                   GError     **error)
+{
+  if (arch != NULL && arch_file != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "give either --arch or --arch-file, not both");
+      return NULL;
+    }
+  if (arch_file != NULL)
+    return lab_spec_load (arch_file, error);
+  if (arch != NULL)
+    return lab_presets_get (arch, error);
+  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+               "say which architecture with --arch NAME (see 'latentlab-cli summary') "
+               "or --arch-file spec.json");
+  return NULL;
+}
+
+void
+lab_cli_print_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  printf ("%s\n", text);
+}
+
+void
+lab_cli_json_add_number (JsonBuilder *b,
+                         const char  *name,
+                         double       v)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, v);
+  else
+    json_builder_add_null_value (b);
+}
+
+gboolean
+lab_cli_parse_split (const char  *text,
+                     LabSplit    *split,
+                     GError     **error)
+{
+  *split = LAB_SPLIT_TEST;
+  if (text == NULL || g_strcmp0 (text, "test") == 0)
+    return TRUE;
+  if (g_strcmp0 (text, "train") != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "--split takes “test” or “train”, not “%s”", text);
+      return FALSE;
+    }
+  *split = LAB_SPLIT_TRAIN;
+  return TRUE;
+}
+
+LabDataset *
+lab_cli_open_dataset (const char  *dataset,
+                      LabSplit     split,
+                      GError     **error)
+{
+  return lab_dataset_open (dataset ? dataset : "mnist", split, NULL, NULL, NULL, error);
+}
+
+gboolean
+lab_cli_trained_noise (const char *train_json,
+                       LabNoise   *noise)
+{
+  g_autoptr(LabTrainRecord) record = train_json ? lab_train_record_new_from_json (train_json, NULL)
+                                                : NULL;
+
+  noise->type = LAB_NOISE_NONE;
+  noise->amount = 0;
+  if (record != NULL)
+    *noise = record->config.noise;
+  return noise->type != LAB_NOISE_NONE;
+}
