@@ -11,8 +11,12 @@ G_BEGIN_DECLS
  * that does not fit its input is highlighted and the engine's message says
  * which layer and which shapes clash.
  *
- * Validation walks the layers' shape setup only (no parameters, no batch
- * buffers), so it runs on every keystroke.
+ * Validation walks the layers' shape setup only (lab_spec_summarize: no
+ * parameters, no batch buffers), so it runs on every keystroke.
+ *
+ * Made of a toolbar (its template), the layers (LabLayerList of
+ * LabLayerRow, built from the layers' option tables) and the summary
+ * panel (LabArchSummary). The window it runs in is LabArchEditorDialog.
  *
  * Signals:
  *   changed (): the spec shown changed, by an edit or by a set/load;
