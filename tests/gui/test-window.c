@@ -6,6 +6,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-blas.h"
 #include "lab-data-page-private.h"
 #include "lab-image-item.h"
 #include "lab-png.h"
@@ -912,6 +913,32 @@ test_window_app_actions (Fixture       *f,
   wait_loaded (f);
 }
 
+/* About: the System tab says the CPU, its features and the BLAS kernels,
+ * as `latentlab-cli system` does. */
+static void
+test_window_about (Fixture       *f,
+                   gconstpointer  data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* transfer none */
+  g_autofree char *expected = lab_blas_describe ();
+  GtkAboutDialog *about = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && about == NULL; i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_ABOUT_DIALOG (w))
+        about = GTK_ABOUT_DIALOG (w);
+    }
+  g_assert_nonnull (about);
+  g_assert_cmpstr (gtk_about_dialog_get_system_information (about), ==, expected);
+  g_assert_nonnull (strstr (expected, "BLAS: OpenBLAS "));
+  g_assert_nonnull (strstr (expected, lab_blas_get_kernels ()));
+  g_assert_nonnull (strstr (expected, "CPU features: "));
+  gtk_window_destroy (GTK_WINDOW (about));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -934,6 +961,7 @@ main (int argc, char **argv)
   ADD ("/window/show-error", test_window_show_error);
   ADD ("/window/app-actions", test_window_app_actions);
   ADD ("/window/shortcuts", test_window_shortcuts);
+  ADD ("/window/about", test_window_about);
 #undef ADD
   g_test_add_func ("/window/startup-dataset", test_window_startup_dataset);
   g_test_add_func ("/window/page-contract", test_window_page_contract);
