@@ -305,37 +305,80 @@ trigger_is_key (GtkShortcutTrigger *trigger,
   return FALSE;
 }
 
+/* Runs the first shortcut for keyval and mods of controller on its widget;
+ * found says whether there was one. */
+static gboolean
+press_in (GtkShortcutController *controller,
+          guint                  keyval,
+          GdkModifierType        mods,
+          gboolean              *found)
+{
+  for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+    {
+      g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+
+      if (!trigger_is_key (gtk_shortcut_get_trigger (shortcut), keyval, mods))
+        continue;
+      *found = TRUE;
+      return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
+                                           GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                           gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)),
+                                           gtk_shortcut_get_arguments (shortcut));
+    }
+  return FALSE;
+}
+
+/* The window's own shortcut controllers, then the managed and global ones
+ * of the mapped widgets inside it (which the window's shortcut manager
+ * runs; its own two controllers are passed over, they list the same
+ * shortcuts without their widgets). */
+static gboolean
+press_on (GtkWidget       *widget,
+          gboolean         is_window,
+          guint            keyval,
+          GdkModifierType  mods,
+          gboolean        *found)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  gboolean ran;
+
+  if (!is_window && (!gtk_widget_get_mapped (widget) || !gtk_widget_is_sensitive (widget)))
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      const char *name;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      name = gtk_event_controller_get_name (GTK_EVENT_CONTROLLER (controller));
+      if (name != NULL && g_str_has_prefix (name, "gtk-shortcut-manager"))
+        continue;
+      if (!is_window && gtk_shortcut_controller_get_scope (GTK_SHORTCUT_CONTROLLER (controller)) == GTK_SHORTCUT_SCOPE_LOCAL)
+        continue;
+      ran = press_in (GTK_SHORTCUT_CONTROLLER (controller), keyval, mods, found);
+      if (*found)
+        return ran;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      ran = press_on (child, FALSE, keyval, mods, found);
+      if (*found)
+        return ran;
+    }
+  return FALSE;
+}
+
 gboolean
 lab_test_press_accel (GtkWidget  *window,
                       const char *accel)
 {
-  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
   guint keyval;
   GdkModifierType mods;
+  gboolean found = FALSE;
 
   g_assert_true (gtk_accelerator_parse (accel, &keyval, &mods));
-  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
-    {
-      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
-
-      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
-        continue;
-      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (controller), j);
-          GtkShortcut *shortcut;
-
-          /* A shortcut manager's controller lists other controllers. */
-          if (!GTK_IS_SHORTCUT (item))
-            continue;
-          shortcut = GTK_SHORTCUT (item);
-          if (!trigger_is_key (gtk_shortcut_get_trigger (shortcut), keyval, mods))
-            continue;
-          return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut),
-                                               GTK_SHORTCUT_ACTION_EXCLUSIVE,
-                                               gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)),
-                                               gtk_shortcut_get_arguments (shortcut));
-        }
-    }
-  return FALSE;
+  return press_on (window, TRUE, keyval, mods, &found);
 }

@@ -68,9 +68,10 @@ void            lab_test_change_state      (LabWindow   *window,
                                             GVariant    *value);
 /* Presses accel ("<Control>t") on window as GTK delivers a key press to
  * shortcuts: the first shortcut of the window's shortcut controllers (the
- * application's accelerators, the class's key bindings) whose trigger is
- * that key runs its action on the controller's widget. FALSE when no
- * shortcut has that key or its action did not run. */
+ * application's accelerators, the class's key bindings, and through the
+ * window's shortcut manager the managed ones of the widgets inside) whose
+ * trigger is that key runs its action on the controller's widget. FALSE
+ * when no shortcut has that key or its action did not run. */
 gboolean        lab_test_press_accel       (GtkWidget   *window,
                                             const char  *accel);
 

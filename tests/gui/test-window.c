@@ -9,6 +9,7 @@
 #include "lab-blas.h"
 #include "lab-data-page-private.h"
 #include "lab-image-item.h"
+#include "lab-latent-page-private.h"
 #include "lab-png.h"
 #include "lab-test-util.h"
 #include "lab-train-page-private.h"
@@ -765,6 +766,12 @@ accels_contain (char       **registered,
   return FALSE;
 }
 
+static gboolean
+latent_idle (gpointer data)
+{
+  return !lab_latent_page_is_embedding (data);
+}
+
 static void
 count_activations (guint *n)
 {
@@ -845,6 +852,23 @@ test_window_shortcuts (Fixture       *f,
   g_assert_false (has_toplevel ("Open a Dataset or Model File"));
   g_assert_true (lab_test_press_accel (window, "<Control>o"));
   g_assert_true (has_toplevel ("Open a Dataset or Model File"));
+
+  /* The Latent page's own Ctrl+E works where the page is shown, and only
+   * there: with the model just trained it encodes the test images. */
+  {
+    LabLatentPage *latent = LAB_LATENT_PAGE (lab_window_get_page (f->window, "latent"));
+
+    g_assert_false (lab_test_press_accel (window, "<Control>e"));
+    g_assert_false (lab_latent_page_is_embedding (latent));
+    g_assert_true (lab_test_press_accel (window, "<Alt>4"));
+    lab_test_spin_for (0.2);
+    /* Showing the page embeds once by itself: let that one finish. */
+    lab_test_spin_until (latent_idle, latent, 60);
+    g_assert_true (lab_test_press_accel (window, "<Control>e"));
+    g_assert_true (lab_latent_page_is_embedding (latent));
+    lab_test_spin_until (latent_idle, latent, 60);
+    g_assert_nonnull (lab_latent_page_get_embedding (latent));
+  }
 
   /* Ctrl+? shows the shortcuts window. */
   overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window)));
