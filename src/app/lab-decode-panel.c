@@ -141,6 +141,14 @@ lab_decode_panel_set_embedding (LabDecodePanel     *self,
   gtk_widget_set_visible (self->neighbours_panel, FALSE);
 }
 
+void
+lab_decode_panel_drop_embedding (LabDecodePanel *self)
+{
+  g_return_if_fail (LAB_IS_DECODE_PANEL (self));
+
+  self->emb = NULL;
+}
+
 gboolean
 lab_decode_panel_decode_at (LabDecodePanel  *self,
                             double           x,

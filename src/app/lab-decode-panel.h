@@ -42,6 +42,9 @@ void          lab_decode_panel_set_embedding   (LabDecodePanel     *self,
                                                 const LabEmbedding *emb,
                                                 LabModel           *decoder,
                                                 LabDataset         *images);
+/* The embedding lent is gone before the next one comes (t-SNE's first
+ * positions): nothing to decode until then; what is shown stays. */
+void          lab_decode_panel_drop_embedding  (LabDecodePanel     *self);
 /* Decodes the spot (x, y) of the plane; row is the point there, or -1.
  * Returns the rows it blended (t-SNE; *n_rows 0 otherwise), for the page to
  * ring on the map. */

@@ -21,17 +21,14 @@ struct _LabLatentPage
   /* Template widgets */
   GtkDropDown          *method_dropdown;
   GtkSpinButton        *size_spin;
-  GtkLabel             *status_label;
-  GtkProgressBar       *progress_bar;
-  GtkLabel             *hint_label;
-  GtkStack             *view_stack;
-  GtkLabel             *empty_label;
-  GtkButton            *empty_button;
-  LabScatterView       *scatter;
-  LabManifoldView      *manifold_view;
+  LabLatentMap         *map;
   LabMorphStrip        *morph_strip;
   LabDecodePanel       *decode_panel;
   LabGalleryPanel      *gallery_panel;
+
+  /* Borrowed: the map's */
+  LabScatterView       *scatter;
+  LabManifoldView      *manifold_view;
 
   /* Owned */
   LabEmbedRun          *run;
@@ -44,7 +41,6 @@ struct _LabLatentPage
   guint                 n_frames;
   gboolean              frames_shown;     /* the running job has drawn positions */
   GtkStringList        *class_list;       /* the label dropdowns' model */
-  char                 *empty_text;
 
   guint                 manifold : 1;     /* page.latent-manifold's state */
   guint                 morph : 1;        /* page.latent-drag is "morph" */
@@ -120,12 +116,7 @@ show_empty (LabLatentPage *self,
             const char    *text,
             gboolean       go_to_train)
 {
-  g_free (self->empty_text);
-  self->empty_text = g_strdup (text);
-  gtk_label_set_label (self->empty_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_button), go_to_train);
-  gtk_stack_set_visible_child_name (self->view_stack, "empty");
-  gtk_label_set_label (self->hint_label, "");
+  lab_latent_map_show_empty (self->map, text, go_to_train);
 }
 
 /* Why the session's model cannot be explored, or NULL when it can. */
@@ -151,36 +142,10 @@ model_problem (LabLatentPage *self,
   return NULL;
 }
 
-/* The hint line under the toolbar: what a teacher can do with this map. */
 static void
 show_hint (LabLatentPage *self)
 {
-  const char *what;
-  g_autofree char *text = NULL;
-
-  if (self->embedding == NULL)
-    {
-      gtk_label_set_label (self->hint_label, "");
-      return;
-    }
-  switch (self->embedding->method)
-    {
-    case LAB_EMBED_PCA:
-      what = _("Click: decode that spot");
-      break;
-    case LAB_EMBED_TSNE:
-      what = _("Click: decode a blend of the nearest points");
-      break;
-    case LAB_EMBED_LATENT:
-    default:
-      what = _("Click: decode that latent point");
-      break;
-    }
-  if (lab_scatter_view_get_morph_mode (self->scatter))
-    text = g_strdup_printf (_("%s  ·  drag digit to digit: morph  ·  Shift+drag: move  ·  scroll: zoom"), what);
-  else
-    text = g_strdup_printf (_("%s  ·  Shift+drag digit to digit: morph  ·  drag: move  ·  scroll: zoom"), what);
-  gtk_label_set_label (self->hint_label, text);
+  lab_latent_map_set_hint (self->map, self->embedding, lab_scatter_view_get_morph_mode (self->scatter));
 }
 
 static void
@@ -205,7 +170,7 @@ show_status (LabLatentPage *self)
     g_string_append (text, _("  ·  the model has changed since: Embed again for the latest weights"));
   else if (self->embed_step > 0)
     g_string_append_printf (text, _("  ·  weights of step %" PRIu64), self->embed_step);
-  gtk_label_set_label (self->status_label, text->str);
+  lab_latent_map_set_status (self->map, text->str);
   g_string_free (text, TRUE);
 }
 
@@ -232,26 +197,14 @@ set_classes (LabLatentPage *self,
 /* Embedding on a worker */
 
 static void
-set_plot_classes (LabLatentPage *self,
-                  LabDataset    *ds)
-{
-  LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
-
-  if (ds != NULL && ds->labels != NULL)
-    lab_scatter_plot_set_classes (plot, (const char * const *) ds->class_names, ds->n_classes);
-  else
-    lab_scatter_plot_set_classes (plot, NULL, 0);
-}
-
-static void
 on_run_progress (LabLatentPage *self,
                  double         fraction,
                  const char    *text,
                  LabEmbedRun   *run)
 {
-  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  lab_latent_map_set_progress (self->map, fraction);
   if (text != NULL)
-    gtk_label_set_label (self->status_label, text);
+    lab_latent_map_set_status (self->map, text);
 }
 
 static void
@@ -260,26 +213,19 @@ on_run_frame (LabLatentPage       *self,
               LabEmbedRun         *run)
 {
   LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
-
   /* The points move while t-SNE optimises: the first frame brings the
    * classes, later ones only positions. */
-  if (!self->frames_shown || lab_scatter_plot_get_n_points (plot) != frame->n)
+  gboolean first = !self->frames_shown || lab_scatter_plot_get_n_points (plot) != frame->n;
+
+  lab_latent_map_show_frame (self->map, frame, first);
+  if (first)
     {
-      set_plot_classes (self, frame->dataset);
-      lab_scatter_plot_set_labels (plot, "t-SNE 1", "t-SNE 2");
-      lab_scatter_plot_set_points (plot, frame->points, frame->labels, frame->n, FALSE);
-      lab_scatter_plot_set_marker (plot, FALSE, 0, 0);
-      lab_scatter_plot_set_line (plot, FALSE, 0, 0, 0, 0);
-      lab_scatter_view_set_images (self->scatter, frame->dataset, frame->indices, frame->n);
       self->frames_shown = TRUE;
+      lab_decode_panel_drop_embedding (self->decode_panel);
       g_clear_pointer (&self->embedding, lab_embedding_free);
-      gtk_stack_set_visible_child_name (self->view_stack, "scatter");
       update_actions (self);
     }
-  else
-    lab_scatter_plot_move_points (plot, frame->points, frame->n);
   self->n_frames++;
-  lab_scatter_view_changed (self->scatter);
 }
 
 static void
@@ -290,9 +236,6 @@ install_embedding (LabLatentPage *self,
                    guint64        serial,
                    guint64        step)
 {
-  LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
-  g_autofree char *x_title = lab_embedding_axis_title (emb, 0);
-  g_autofree char *y_title = lab_embedding_axis_title (emb, 1);
   gboolean keep_view = self->frames_shown && emb->method == LAB_EMBED_TSNE;
 
   g_clear_pointer (&self->embedding, lab_embedding_free);
@@ -306,15 +249,8 @@ install_embedding (LabLatentPage *self,
   self->embed_step = step;
   lab_decode_panel_set_embedding (self->decode_panel, emb, model, self->images_ds);
 
-  set_plot_classes (self, dataset);
   set_classes (self, dataset);
-  lab_scatter_plot_set_labels (plot, x_title, y_title);
-  lab_scatter_plot_set_points (plot, emb->points, emb->labels, emb->n, keep_view);
-  lab_scatter_plot_set_marker (plot, FALSE, 0, 0);
-  lab_scatter_plot_set_line (plot, FALSE, 0, 0, 0, 0);
-  lab_scatter_plot_set_rings (plot, NULL, 0);
-  lab_scatter_view_set_images (self->scatter, dataset, emb->indices, emb->n);
-  lab_scatter_view_changed (self->scatter);
+  lab_latent_map_show_points (self->map, emb, dataset, keep_view);
   lab_morph_strip_clear (self->morph_strip);
 
   if (!lab_embed_method_is_invertible (emb->method))
@@ -322,7 +258,7 @@ install_embedding (LabLatentPage *self,
   if (self->manifold)
     set_manifold (self, TRUE);
   else
-    gtk_stack_set_visible_child_name (self->view_stack, "scatter");
+    lab_latent_map_show_manifold (self->map, FALSE);
   show_status (self);
   show_hint (self);
   update_actions (self);
@@ -334,10 +270,10 @@ on_run_done (LabLatentPage     *self,
              const GError      *error,
              LabEmbedRun       *run)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  lab_latent_map_set_progress (self->map, -1);
   if (res == NULL)
     {
-      gtk_label_set_label (self->status_label, error ? error->message : "");
+      lab_latent_map_set_status (self->map, error ? error->message : "");
       if (error != NULL)
         lab_widget_show_error (GTK_WIDGET (self), error);
       if (self->embedding == NULL)
@@ -386,11 +322,10 @@ start_embed (LabLatentPage *self)
   self->frames_shown = FALSE;
   self->n_frames = 0;
   self->auto_embed_done = TRUE;
-  gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), TRUE);
+  lab_latent_map_set_progress (self->map, 0);
   count = lab_format_count (config.n);
   text = g_strdup_printf (_("Encoding %s images…"), count);
-  gtk_label_set_label (self->status_label, text);
+  lab_latent_map_set_status (self->map, text);
 
   lab_embed_run_start (self->run, session_model (self), test_dataset (self), &config,
                        lab_session_get_weights_serial (session), lab_session_get_step (session));
@@ -490,18 +425,7 @@ on_exported (LabLatentPage   *self,
              const char      *message,
              LabGalleryPanel *panel)
 {
-  gtk_label_set_label (self->status_label, message);
-}
-
-gboolean
-lab_latent_page_export (LabLatentPage  *self,
-                        const char     *kind,
-                        const char     *path,
-                        GError        **error)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), FALSE);
-
-  return lab_gallery_panel_export (self->gallery_panel, kind, path, error);
+  lab_latent_map_set_status (self->map, message);
 }
 
 static void
@@ -610,7 +534,7 @@ set_manifold (LabLatentPage *self,
     }
   show_manifold_state (self, on);
   if (self->embedding != NULL)
-    gtk_stack_set_visible_child_name (self->view_stack, on ? "manifold" : "scatter");
+    lab_latent_map_show_manifold (self->map, on);
 }
 
 static void
@@ -645,19 +569,15 @@ maybe_auto_embed (LabLatentPage *self)
 static void
 clear_embedding (LabLatentPage *self)
 {
-  LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
-
   lab_embed_run_cancel (self->run);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  lab_latent_map_set_progress (self->map, -1);
   lab_decode_panel_set_embedding (self->decode_panel, NULL, NULL, NULL);
   g_clear_pointer (&self->embedding, lab_embedding_free);
   g_clear_pointer (&self->decoder, lab_model_free);
-  lab_manifold_view_clear (self->manifold_view);
   lab_morph_strip_clear (self->morph_strip);
-  lab_scatter_plot_set_points (plot, NULL, NULL, 0, FALSE);
-  lab_scatter_view_set_images (self->scatter, NULL, NULL, 0);
+  lab_latent_map_clear (self->map);
   show_manifold_state (self, FALSE);
-  gtk_label_set_label (self->status_label, "");
+  lab_latent_map_set_status (self->map, "");
 }
 
 static void
@@ -778,7 +698,6 @@ lab_latent_page_finalize (GObject *object)
   g_clear_pointer (&self->decoder, lab_model_free);
   g_clear_pointer (&self->images_ds, lab_dataset_unref);
   g_clear_object (&self->class_list);
-  g_free (self->empty_text);
 
   G_OBJECT_CLASS (lab_latent_page_parent_class)->finalize (object);
 }
@@ -877,8 +796,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.clear-gallery", NULL, clear_gallery_activated);
   widget_class->map = lab_latent_page_map;
 
-  g_type_ensure (LAB_TYPE_SCATTER_VIEW);
-  g_type_ensure (LAB_TYPE_MANIFOLD_VIEW);
+  g_type_ensure (LAB_TYPE_LATENT_MAP);
   g_type_ensure (LAB_TYPE_MORPH_STRIP);
   g_type_ensure (LAB_TYPE_DECODE_PANEL);
   g_type_ensure (LAB_TYPE_GALLERY_PANEL);
@@ -887,14 +805,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "latentpage");
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, size_spin);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, status_label);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, hint_label);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, empty_button);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, scatter);
-  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, manifold_view);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, map);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, morph_strip);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, decode_panel);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, gallery_panel);
@@ -907,6 +818,8 @@ lab_latent_page_init (LabLatentPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->scatter = lab_latent_map_get_scatter (self->map);
+  self->manifold_view = lab_latent_map_get_manifold (self->map);
   self->run = lab_embed_run_new ();
   g_signal_connect_swapped (self->run, "progress", G_CALLBACK (on_run_progress), self);
   g_signal_connect_swapped (self->run, "frame", G_CALLBACK (on_run_frame), self);
@@ -946,26 +859,32 @@ lab_latent_page_new (void)
 
 /* Testing accessors */
 
-LabScatterView *
-lab_latent_page_get_scatter (LabLatentPage *self)
+LabLatentMap *
+lab_latent_page_get_map (LabLatentPage *self)
 {
   g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  return self->scatter;
+  return self->map;
 }
 
-LabImageView *
-lab_latent_page_get_decoded_view (LabLatentPage *self)
+LabDecodePanel *
+lab_latent_page_get_decode_panel (LabLatentPage *self)
 {
   g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  return lab_decode_panel_get_view (self->decode_panel);
+  return self->decode_panel;
 }
 
-LabImageView *
-lab_latent_page_get_strip_view (LabLatentPage *self,
-                                guint          i)
+LabMorphStrip *
+lab_latent_page_get_morph_strip (LabLatentPage *self)
 {
   g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  return lab_morph_strip_get_view (self->morph_strip, i);
+  return self->morph_strip;
+}
+
+LabGalleryPanel *
+lab_latent_page_get_gallery_panel (LabLatentPage *self)
+{
+  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
+  return self->gallery_panel;
 }
 
 const LabEmbedding *
@@ -1001,58 +920,4 @@ lab_latent_page_get_n_frames (LabLatentPage *self)
 {
   g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), 0);
   return self->n_frames;
-}
-
-void
-lab_latent_page_click (LabLatentPage *self,
-                       double         x,
-                       double         y)
-{
-  g_return_if_fail (LAB_IS_LATENT_PAGE (self));
-  lab_scatter_view_click (self->scatter, x, y);
-}
-
-guint
-lab_latent_page_get_neighbours (LabLatentPage  *self,
-                                const guint   **rows)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), 0);
-  return lab_decode_panel_get_neighbours (self->decode_panel, rows);
-}
-
-int
-lab_latent_page_get_keep_label (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), -1);
-  return lab_decode_panel_get_label (self->decode_panel);
-}
-
-LabGallery *
-lab_latent_page_get_gallery (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  return lab_gallery_panel_get_gallery (self->gallery_panel);
-}
-
-gboolean
-lab_latent_page_is_searching (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), FALSE);
-  return lab_gallery_panel_is_searching (self->gallery_panel);
-}
-
-const char *
-lab_latent_page_get_status (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  return gtk_label_get_label (self->status_label);
-}
-
-const char *
-lab_latent_page_get_empty_text (LabLatentPage *self)
-{
-  g_return_val_if_fail (LAB_IS_LATENT_PAGE (self), NULL);
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->view_stack), "empty") != 0)
-    return NULL;
-  return self->empty_text;
 }

@@ -26,6 +26,11 @@ typedef struct
   LabWindow     *window;
   LabSession    *session;
   LabLatentPage *page;
+  /* The page's sections */
+  LabLatentMap    *map;
+  LabDecodePanel  *decode;
+  LabMorphStrip   *strip;
+  LabGalleryPanel *gallery_panel;
   char          *tmpdir;
   guint          draws_before;   /* the scatter's draws when an embedding ended */
 } Fixture;
@@ -47,6 +52,10 @@ fixture_setup (Fixture       *f,
   f->session = lab_window_get_session (f->window);
   f->page = LAB_LATENT_PAGE (lab_window_get_page (f->window, "latent"));
   g_assert_nonnull (f->page);
+  f->map = lab_latent_page_get_map (f->page);
+  f->decode = lab_latent_page_get_decode_panel (f->page);
+  f->strip = lab_latent_page_get_morph_strip (f->page);
+  f->gallery_panel = lab_latent_page_get_gallery_panel (f->page);
   gtk_window_present (GTK_WINDOW (f->window));
   lab_test_spin_until (session_ready, f, 30);
   f->tmpdir = g_dir_make_tmp ("latentlab-latent-XXXXXX", &error);
@@ -99,7 +108,7 @@ drawn_again (gpointer data)
 {
   Fixture *f = data;
 
-  return lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page)) > f->draws_before;
+  return lab_scatter_view_get_n_draws (lab_latent_map_get_scatter (f->map)) > f->draws_before;
 }
 
 static const LabEmbedding *
@@ -114,7 +123,7 @@ embed (Fixture        *f,
   lab_test_spin_until (embedded, f, 60);
   /* Clicks are computed from the map as it is laid out and drawn: wait for
    * the first frame drawn with the finished embedding. */
-  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page));
+  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_map_get_scatter (f->map));
   lab_test_spin_until (drawn_again, f, 30);
   emb = lab_latent_page_get_embedding (f->page);
   g_assert_cmpint (emb->method, ==, method);
@@ -131,7 +140,7 @@ not_embedding (gpointer data)
 static gboolean
 not_searching (gpointer data)
 {
-  return !lab_latent_page_is_searching (((Fixture *) data)->page);
+  return !lab_gallery_panel_is_searching (((Fixture *) data)->gallery_panel);
 }
 
 static void
@@ -156,7 +165,7 @@ assert_shows_decode (Fixture     *f,
   guint w, h;
   guint64 sum = 0;
 
-  pixels = lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), &w, &h);
+  pixels = lab_image_view_get_pixels (lab_decode_panel_get_view (f->decode), &w, &h);
   g_assert_nonnull (pixels);
   g_assert_cmpuint (w, ==, 28);
   g_assert_cmpuint (h, ==, 28);
@@ -178,7 +187,7 @@ clickable_row (Fixture *f,
                double  *x,
                double  *y)
 {
-  LabScatterView *scatter = lab_latent_page_get_scatter (f->page);
+  LabScatterView *scatter = lab_latent_map_get_scatter (f->map);
   LabScatterPlot *plot = lab_scatter_view_get_plot (scatter);
 
   for (guint r = start; r < lab_scatter_plot_get_n_points (plot); r++)
@@ -198,15 +207,15 @@ test_latent_empty (Fixture       *f,
   g_autoptr(LabSpec) spec = NULL;
   lab_window_set_visible_page (f->window, "latent");
   lab_test_spin_for (0.2);
-  g_assert_nonnull (lab_latent_page_get_empty_text (f->page));
-  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "Train or open a model first"));
+  g_assert_nonnull (lab_latent_map_get_empty_text (f->map));
+  g_assert_nonnull (strstr (lab_latent_map_get_empty_text (f->map), "Train or open a model first"));
   g_assert_false (lab_test_action_enabled (f->window, "embed"));
   g_assert_false (lab_test_action_enabled (f->window, "keep-sample"));
 
   /* A classifier has no decoder. */
   lab_session_set_model (f->session, lab_test_new_preset ("cnn-baseline", 1), NULL, NULL, NULL);
   lab_test_spin_for (0.2);
-  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "classifier"));
+  g_assert_nonnull (strstr (lab_latent_map_get_empty_text (f->map), "classifier"));
   g_assert_null (lab_latent_page_get_embedding (f->page));
 
   /* A model for other images than the dataset's. */
@@ -219,8 +228,8 @@ test_latent_empty (Fixture       *f,
   g_assert_no_error (error);
   lab_session_set_model (f->session, g_steal_pointer (&model), NULL, NULL, NULL);
   lab_test_spin_for (0.2);
-  g_test_message ("%s", lab_latent_page_get_empty_text (f->page));
-  g_assert_nonnull (strstr (lab_latent_page_get_empty_text (f->page), "32×32"));
+  g_test_message ("%s", lab_latent_map_get_empty_text (f->map));
+  g_assert_nonnull (strstr (lab_latent_map_get_empty_text (f->map), "32×32"));
 
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent-empty.png", 16, 50.0);
 }
@@ -235,7 +244,7 @@ test_latent_explore (Fixture       *f,
   g_autoptr(LabDataset) from_folder = NULL;
   g_autoptr(LabDataset) from_idx = NULL;
   LabModel *model;
-  LabScatterView *scatter = lab_latent_page_get_scatter (f->page);
+  LabScatterView *scatter = lab_latent_map_get_scatter (f->map);
   const LabEmbedding *emb;
   LabGallery *gallery;
   const LabGalleryItem *item;
@@ -254,7 +263,7 @@ test_latent_explore (Fixture       *f,
   emb = embed (f, LAB_EMBED_PCA, 1000);
   g_assert_cmpuint (emb->dim, ==, 128);
   g_assert_cmpuint (lab_scatter_plot_get_n_points (lab_scatter_view_get_plot (scatter)), ==, 1000);
-  g_assert_null (lab_latent_page_get_empty_text (f->page));
+  g_assert_null (lab_latent_map_get_empty_text (f->map));
   lab_test_spin_for (0.2);
 
   /* Hover: the card shows the image under the pointer. */
@@ -279,17 +288,17 @@ test_latent_explore (Fixture       *f,
   }
 
   /* Click a point: its place in the PCA plane decodes. */
-  lab_latent_page_click (f->page, x, y);
+  lab_scatter_view_click (lab_latent_map_get_scatter (f->map), x, y);
   lab_embedding_latent_at (emb, emb->points[2 * r], emb->points[2 * r + 1], latent, NULL, NULL, NULL);
   g_assert_cmpuint (assert_shows_decode (f, model, latent, 128), >, 0);
   label = lab_embedding_majority_label (emb, emb->points[2 * r], emb->points[2 * r + 1], emb->config.k);
-  g_assert_cmpint (lab_latent_page_get_keep_label (f->page), ==, label);
+  g_assert_cmpint (lab_decode_panel_get_label (f->decode), ==, label);
   g_assert_cmpint (label, >=, 0);
 
   /* Keep it: into the gallery with its label, latent and provenance; the
    * nearest training image is searched on a worker. */
   activate (f, "keep-sample", NULL);
-  gallery = lab_latent_page_get_gallery (f->page);
+  gallery = lab_gallery_panel_get_gallery (f->gallery_panel);
   g_assert_nonnull (gallery);
   g_assert_cmpuint (lab_gallery_get_n (gallery), ==, 1);
   lab_test_spin_until (not_searching, f, 30);
@@ -314,8 +323,8 @@ test_latent_explore (Fixture       *f,
 
   /* Empty space decodes too: a location between two points. */
   r2 = clickable_row (f, r + 50, &x2, &y2);
-  lab_latent_page_click (f->page, (x + x2) / 2 + 0.5, (y + y2) / 2 + 0.5);
-  g_assert_nonnull (lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), NULL, NULL));
+  lab_scatter_view_click (lab_latent_map_get_scatter (f->map), (x + x2) / 2 + 0.5, (y + y2) / 2 + 0.5);
+  g_assert_nonnull (lab_image_view_get_pixels (lab_decode_panel_get_view (f->decode), NULL, NULL));
 
   /* A morph from point r to point r2: 10 steps, the ends are their decodes.
    * The kept image's row can widen the side panel and so move the map:
@@ -325,8 +334,8 @@ test_latent_explore (Fixture       *f,
   r2 = clickable_row (f, r + 50, &x2, &y2);
   lab_scatter_view_drag_morph (scatter, x, y, x2, y2);
   {
-    const guint8 *first = lab_image_view_get_pixels (lab_latent_page_get_strip_view (f->page, 0), NULL, NULL);
-    const guint8 *last = lab_image_view_get_pixels (lab_latent_page_get_strip_view (f->page, 9), NULL, NULL);
+    const guint8 *first = lab_image_view_get_pixels (lab_morph_strip_get_view (f->strip, 0), NULL, NULL);
+    const guint8 *last = lab_image_view_get_pixels (lab_morph_strip_get_view (f->strip, 9), NULL, NULL);
     float image[784];
 
     g_assert_nonnull (first);
@@ -353,8 +362,8 @@ test_latent_explore (Fixture       *f,
   g_assert_cmpuint (lab_latent_page_get_n_frames (f->page), >=, 1);
   emb = embed (f, LAB_EMBED_TSNE, 300);
   r = clickable_row (f, 7, &x, &y);
-  lab_latent_page_click (f->page, x, y);
-  n_rows = lab_latent_page_get_neighbours (f->page, &rows);
+  lab_scatter_view_click (lab_latent_map_get_scatter (f->map), x, y);
+  n_rows = lab_decode_panel_get_neighbours (f->decode, &rows);
   g_assert_cmpuint (n_rows, ==, LAB_EMBED_DEFAULT_K);
   g_assert_cmpuint (rows[0], ==, r);
   assert_shows_decode (f, model, emb->latents + (gsize) r * 128, 128);
@@ -364,9 +373,9 @@ test_latent_explore (Fixture       *f,
   lab_test_spin_until (not_searching, f, 30);
 
   /* Export both ways; both load again with their labels. */
-  g_assert_true (lab_latent_page_export (f->page, "png", folder, &error));
+  g_assert_true (lab_gallery_panel_export (f->gallery_panel, "png", folder, &error));
   g_assert_no_error (error);
-  g_assert_true (lab_latent_page_export (f->page, "idx", idx, &error));
+  g_assert_true (lab_gallery_panel_export (f->gallery_panel, "idx", idx, &error));
   g_assert_no_error (error);
   from_folder = lab_dataset_open (folder, LAB_SPLIT_TRAIN, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -396,7 +405,7 @@ test_latent_explore (Fixture       *f,
   r = clickable_row (f, 3, &x, &y);
   r2 = clickable_row (f, 400, &x2, &y2);
   lab_scatter_view_drag_morph (scatter, x, y, x2, y2);
-  lab_latent_page_click (f->page, x2, y2);
+  lab_scatter_view_click (lab_latent_map_get_scatter (f->map), x2, y2);
   activate (f, "keep-sample", NULL);
   lab_scatter_view_hover_at (scatter, x, y);
   lab_test_spin_until (not_searching, f, 30);
@@ -422,17 +431,17 @@ test_latent_live (Fixture       *f,
   lab_test_spin_until (embedded, f, 60);
   /* Clicks are computed from the map as it is laid out and drawn: wait for
    * the first frame drawn with the finished embedding. */
-  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_page_get_scatter (f->page));
+  f->draws_before = lab_scatter_view_get_n_draws (lab_latent_map_get_scatter (f->map));
   lab_test_spin_until (drawn_again, f, 30);
   emb = lab_latent_page_get_embedding (f->page);
   /* A 2-D latent is shown as it is. */
   g_assert_cmpint (emb->method, ==, LAB_EMBED_LATENT);
 
   emb = embed (f, LAB_EMBED_LATENT, 200);
-  lab_latent_page_click (f->page, 400, 300);
-  g_assert_nonnull (lab_image_view_get_pixels (lab_latent_page_get_decoded_view (f->page), NULL, NULL));
+  lab_scatter_view_click (lab_latent_map_get_scatter (f->map), 400, 300);
+  g_assert_nonnull (lab_image_view_get_pixels (lab_decode_panel_get_view (f->decode), NULL, NULL));
   {
-    LabScatterPlot *plot = lab_scatter_view_get_plot (lab_latent_page_get_scatter (f->page));
+    LabScatterPlot *plot = lab_scatter_view_get_plot (lab_latent_map_get_scatter (f->map));
     double x, y;
 
     lab_scatter_plot_to_data (plot, 400, 300, &x, &y);
@@ -451,14 +460,14 @@ test_latent_live (Fixture       *f,
   newer = lab_model_copy (model, 0);
   lab_model_init (newer, LAB_INIT_TORCH, 99);
   lab_session_publish_from (f->session, newer, 1234);
-  g_assert_nonnull (strstr (lab_latent_page_get_status (f->page), "Embed again"));
+  g_assert_nonnull (strstr (lab_latent_map_get_status (f->map), "Embed again"));
   emb = embed (f, LAB_EMBED_LATENT, 200);
   g_assert_true (lab_embedding_encode (newer, lab_session_get_test_dataset (f->session), emb->indices, 200,
                                        expected, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 400; i++)
     g_assert_cmpfloat_with_epsilon (emb->latents[i], expected[i], 1e-4 * MAX (1, fabs (expected[i])));
-  g_assert_null (strstr (lab_latent_page_get_status (f->page), "Embed again"));
+  g_assert_null (strstr (lab_latent_map_get_status (f->map), "Embed again"));
 
   /* The sample size stays within the test set (1,000 images here). */
   lab_latent_page_embed (f->page, LAB_EMBED_PCA, 5000);
