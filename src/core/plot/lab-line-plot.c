@@ -4,11 +4,8 @@
 
 #include <math.h>
 
-#include <errno.h>
-
-#include <glib/gstdio.h>
-
 #include "lab-palette.h"
+#include "lab-plot-draw.h"
 
 typedef struct
 {
@@ -260,21 +257,6 @@ bounds (LabLinePlot *self,
   return TRUE;
 }
 
-static void
-text_at (cairo_t    *cr,
-         const char *text,
-         double      x,
-         double      y,
-         double      align_x,   /* 0 left, 0.5 centre, 1 right */
-         double      align_y)
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
-  cairo_show_text (cr, text);
-}
-
 void
 lab_line_plot_draw (LabLinePlot *self,
                     cairo_t     *cr,
@@ -299,7 +281,7 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_set_font_size (cr, 15);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-      text_at (cr, self->title, width / 2, 8, 0.5, 0);
+      lab_plot_text_at (cr, self->title, width / 2, 8, 0.5, 0);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
       top = 34;
     }
@@ -331,18 +313,8 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_set_line_width (cr, 1);
   n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
   for (guint i = 0; i < n_ticks; i++)
-    {
-      char buf[32];
-      double px = round (PX (ticks[i])) + 0.5;
-
-      cairo_set_source_rgb (cr, 0.91, 0.91, 0.91);
-      cairo_move_to (cr, px, top);
-      cairo_line_to (cr, px, top + ph);
-      cairo_stroke (cr);
-      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
-      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-      text_at (cr, buf, px, top + ph + 6, 0.5, 0);
-    }
+    lab_plot_grid_tick (cr, TRUE, round (PX (ticks[i])) + 0.5, top, top + ph, 6, 0.91,
+                        ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
   if (self->log_y)
     {
       for (double d = floor (y0); d <= ceil (y1); d += 1)
@@ -364,7 +336,7 @@ lab_line_plot_draw (LabLinePlot *self,
               {
                 g_snprintf (buf, sizeof buf, "%g", pow (10, v));
                 cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-                text_at (cr, buf, left - 6, py, 1, 0.5);
+                lab_plot_text_at (cr, buf, left - 6, py, 1, 0.5);
               }
           }
     }
@@ -372,38 +344,17 @@ lab_line_plot_draw (LabLinePlot *self,
     {
       n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
       for (guint i = 0; i < n_ticks; i++)
-        {
-          char buf[32];
-          double py = round (PY (ticks[i])) + 0.5;
-
-          cairo_set_source_rgb (cr, 0.91, 0.91, 0.91);
-          cairo_move_to (cr, left, py);
-          cairo_line_to (cr, left + pw, py);
-          cairo_stroke (cr);
-          lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
-          cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-          text_at (cr, buf, left - 6, py, 1, 0.5);
-        }
+        lab_plot_grid_tick (cr, FALSE, round (PY (ticks[i])) + 0.5, left, left + pw, 6, 0.91,
+                            ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
 
   /* axes frame */
-  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
-  cairo_rectangle (cr, left + 0.5, top + 0.5, pw - 1, ph - 1);
-  cairo_stroke (cr);
+  lab_plot_frame (cr, left, top, pw, ph);
 
   /* axis labels */
   cairo_set_font_size (cr, 13);
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  if (self->x_label != NULL)
-    text_at (cr, self->x_label, left + pw / 2, height - 18, 0.5, 0);
-  if (self->y_label != NULL)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, 14, top + ph / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      text_at (cr, self->y_label, 0, 0, 0.5, 0.5);
-      cairo_restore (cr);
-    }
+  lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
+                        self->y_label, 14, top + ph / 2);
 
   /* markers */
   for (guint i = 0; i < self->markers->len; i++)
@@ -424,7 +375,7 @@ lab_line_plot_draw (LabLinePlot *self,
       if (m->label != NULL)
         {
           cairo_set_font_size (cr, 12);
-          text_at (cr, m->label, px + (px > left + pw * 0.7 ? -4 : 4), top + 4,
+          lab_plot_text_at (cr, m->label, px + (px > left + pw * 0.7 ? -4 : 4), top + 4,
                    px > left + pw * 0.7 ? 1 : 0, 0);
         }
     }
@@ -503,7 +454,7 @@ lab_line_plot_draw (LabLinePlot *self,
           cairo_line_to (cr, lx + 28, cy);
           cairo_stroke (cr);
           cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-          text_at (cr, s->name ? s->name : "", lx + 34, cy, 0, 0.5);
+          lab_plot_text_at (cr, s->name ? s->name : "", lx + 34, cy, 0, 0.5);
         }
     }
 #undef PX
@@ -520,20 +471,11 @@ lab_line_plot_save_png (LabLinePlot  *self,
 {
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
   cairo_t *cr = cairo_create (surface);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  cairo_status_t status;
+  gboolean ok;
 
   lab_line_plot_draw (self, cr, width, height);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, tmp);
+  ok = lab_plot_write_png (surface, path, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
-                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                      : g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }

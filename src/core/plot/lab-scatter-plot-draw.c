@@ -5,28 +5,11 @@
 
 #include "lab-scatter-plot-private.h"
 
-#include <errno.h>
 #include <math.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "lab-palette.h"
-
-static void
-text_at (cairo_t    *cr,
-         const char *text,
-         double      x,
-         double      y,
-         double      align_x,   /* 0 left, 0.5 centre, 1 right */
-         double      align_y)   /* 0 top, 0.5 middle */
-{
-  cairo_text_extents_t ext;
-
-  cairo_text_extents (cr, text, &ext);
-  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
-  cairo_show_text (cr, text);
-}
+#include "lab-plot-draw.h"
 
 static void
 draw_axes (LabScatterPlot *self,
@@ -42,52 +25,27 @@ draw_axes (LabScatterPlot *self,
   n_ticks = lab_nice_ticks (self->x0, self->x1, MAX (2, (guint) (self->aw / 110)), ticks, G_N_ELEMENTS (ticks));
   for (guint i = 0; i < n_ticks; i++)
     {
-      char buf[32];
       double px, py;
 
       lab_scatter_plot_to_pixel (self, ticks[i], 0, &px, &py);
-      px = round (px) + 0.5;
-      cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
-      cairo_move_to (cr, px, self->ay);
-      cairo_line_to (cr, px, self->ay + self->ah);
-      cairo_stroke (cr);
-      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
-      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-      text_at (cr, buf, px, self->ay + self->ah + 7, 0.5, 0);
+      lab_plot_grid_tick (cr, TRUE, round (px) + 0.5, self->ay, self->ay + self->ah, 7, 0.92,
+                          ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
   n_ticks = lab_nice_ticks (self->y0, self->y1, MAX (2, (guint) (self->ah / 80)), ticks, G_N_ELEMENTS (ticks));
   for (guint i = 0; i < n_ticks; i++)
     {
-      char buf[32];
       double px, py;
 
       lab_scatter_plot_to_pixel (self, 0, ticks[i], &px, &py);
-      py = round (py) + 0.5;
-      cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
-      cairo_move_to (cr, self->ax, py);
-      cairo_line_to (cr, self->ax + self->aw, py);
-      cairo_stroke (cr);
-      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
-      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-      text_at (cr, buf, self->ax - 7, py, 1, 0.5);
+      lab_plot_grid_tick (cr, FALSE, round (py) + 0.5, self->ax, self->ax + self->aw, 7, 0.92,
+                          ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
 
-  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
-  cairo_rectangle (cr, self->ax + 0.5, self->ay + 0.5, self->aw - 1, self->ah - 1);
-  cairo_stroke (cr);
+  lab_plot_frame (cr, self->ax, self->ay, self->aw, self->ah);
 
   cairo_set_font_size (cr, 14);
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  if (self->x_label != NULL)
-    text_at (cr, self->x_label, self->ax + self->aw / 2, self->height - 22, 0.5, 0);
-  if (self->y_label != NULL)
-    {
-      cairo_save (cr);
-      cairo_translate (cr, 16, self->ay + self->ah / 2);
-      cairo_rotate (cr, -G_PI / 2);
-      text_at (cr, self->y_label, 0, 0, 0.5, 0.5);
-      cairo_restore (cr);
-    }
+  lab_plot_axis_labels (cr, self->x_label, self->ax + self->aw / 2, self->height - 22,
+                        self->y_label, 16, self->ay + self->ah / 2);
 }
 
 static void
@@ -267,7 +225,7 @@ draw_legend (LabScatterPlot *self,
   cairo_set_font_size (cr, 11);
   cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
   if (self->legend_hint != NULL)
-    text_at (cr, self->legend_hint, self->lx + LEGEND_PAD, self->ly + 10, 0, 0);
+    lab_plot_text_at (cr, self->legend_hint, self->lx + LEGEND_PAD, self->ly + 10, 0, 0);
 
   for (guint c = 0; c < self->legend_rows; c++)
     {
@@ -300,14 +258,14 @@ draw_legend (LabScatterPlot *self,
       cairo_save (cr);
       cairo_rectangle (cr, sx + LEGEND_SWATCH + 8, cy - LEGEND_ROW / 2.0, 220, LEGEND_ROW);
       cairo_clip (cr);
-      text_at (cr, self->class_names[c], sx + LEGEND_SWATCH + 10, cy, 0, 0.5);
+      lab_plot_text_at (cr, self->class_names[c], sx + LEGEND_SWATCH + 10, cy, 0, 0.5);
       cairo_restore (cr);
 
       g_snprintf (count, sizeof count, "%u", lab_scatter_plot_class_count (self, c));
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
       cairo_set_font_size (cr, 12);
       cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
-      text_at (cr, count, self->lx + self->lw - LEGEND_PAD, cy, 1, 0.5);
+      lab_plot_text_at (cr, count, self->lx + self->lw - LEGEND_PAD, cy, 1, 0.5);
     }
   if (self->legend_rows < self->n_classes)
     {
@@ -316,7 +274,7 @@ draw_legend (LabScatterPlot *self,
       g_snprintf (more, sizeof more, "+ %u more", self->n_classes - self->legend_rows);
       cairo_set_font_size (cr, 12);
       cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
-      text_at (cr, more, self->lx + LEGEND_PAD, top + LEGEND_ROW * self->legend_rows + 8, 0, 0);
+      lab_plot_text_at (cr, more, self->lx + LEGEND_PAD, top + LEGEND_ROW * self->legend_rows + 8, 0, 0);
     }
 }
 
@@ -339,7 +297,7 @@ lab_scatter_plot_draw (LabScatterPlot *self,
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
       cairo_set_font_size (cr, 16);
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-      text_at (cr, self->title, self->ax + self->aw / 2, 10, 0.5, 0);
+      lab_plot_text_at (cr, self->title, self->ax + self->aw / 2, 10, 0.5, 0);
     }
   if (self->aw > 20 && self->ah > 20)
     {
@@ -360,8 +318,7 @@ lab_scatter_plot_save_png (LabScatterPlot  *self,
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  cairo_status_t status;
+  gboolean ok;
 
   if (width < 1 || height < 1 || width > 16384 || height > 16384)
     {
@@ -373,17 +330,7 @@ lab_scatter_plot_save_png (LabScatterPlot  *self,
   cr = cairo_create (surface);
   lab_scatter_plot_draw (self, cr, width, height);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png (surface, tmp);
+  ok = lab_plot_write_png (surface, path, error);
   cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
-                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                      : g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }

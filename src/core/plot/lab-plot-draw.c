@@ -1,0 +1,113 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-plot-draw.h"
+
+#include <errno.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-error.h"
+#include "lab-palette.h"
+
+void
+lab_plot_text_at (cairo_t    *cr,
+                  const char *text,
+                  double      x,
+                  double      y,
+                  double      align_x,
+                  double      align_y)
+{
+  cairo_text_extents_t ext;
+
+  cairo_text_extents (cr, text, &ext);
+  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
+  cairo_show_text (cr, text);
+}
+
+void
+lab_plot_grid_tick (cairo_t  *cr,
+                    gboolean  vertical,
+                    double    pos,
+                    double    from,
+                    double    to,
+                    double    gap,
+                    double    gray,
+                    double    value,
+                    double    step)
+{
+  char buf[32];
+
+  cairo_set_source_rgb (cr, gray, gray, gray);
+  if (vertical)
+    {
+      cairo_move_to (cr, pos, from);
+      cairo_line_to (cr, pos, to);
+    }
+  else
+    {
+      cairo_move_to (cr, from, pos);
+      cairo_line_to (cr, to, pos);
+    }
+  cairo_stroke (cr);
+  lab_format_tick (value, step, buf, sizeof buf);
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  if (vertical)
+    lab_plot_text_at (cr, buf, pos, to + gap, 0.5, 0);
+  else
+    lab_plot_text_at (cr, buf, from - gap, pos, 1, 0.5);
+}
+
+void
+lab_plot_frame (cairo_t *cr,
+                double   x,
+                double   y,
+                double   w,
+                double   h)
+{
+  cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
+  cairo_rectangle (cr, x + 0.5, y + 0.5, w - 1, h - 1);
+  cairo_stroke (cr);
+}
+
+void
+lab_plot_axis_labels (cairo_t    *cr,
+                      const char *x_label,
+                      double      x_center,
+                      double      x_top,
+                      const char *y_label,
+                      double      y_x,
+                      double      y_center)
+{
+  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
+  if (x_label != NULL)
+    lab_plot_text_at (cr, x_label, x_center, x_top, 0.5, 0);
+  if (y_label != NULL)
+    {
+      cairo_save (cr);
+      cairo_translate (cr, y_x, y_center);
+      cairo_rotate (cr, -G_PI / 2);
+      lab_plot_text_at (cr, y_label, 0, 0, 0.5, 0.5);
+      cairo_restore (cr);
+    }
+}
+
+gboolean
+lab_plot_write_png (cairo_surface_t  *surface,
+                    const char       *path,
+                    GError          **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
+
+  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
+                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
+                                                      : g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}

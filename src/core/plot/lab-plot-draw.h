@@ -1,0 +1,55 @@
+#pragma once
+
+#include <cairo.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Cairo drawing both plots (LabLinePlot, LabScatterPlot) share, so that
+ * their axes look alike and their PNGs are written the same way. */
+
+/* text with its advance box aligned to (x, y): align_x 0 left, 0.5 centre,
+ * 1 right; align_y 0 top, 0.5 middle. Font and source are the caller's. */
+void     lab_plot_text_at     (cairo_t         *cr,
+                               const char      *text,
+                               double           x,
+                               double           y,
+                               double           align_x,
+                               double           align_y);
+/* One grid line at pixel `pos` with its tick label (value, labelled with
+ * the digits `step` needs): vertical from y = from to y = to with the label
+ * `gap` below `to`, or horizontal from x = from to x = to with the label
+ * `gap` left of `from`. The line is drawn in `gray`, the label in dark gray,
+ * with the caller's font and line width. */
+void     lab_plot_grid_tick   (cairo_t         *cr,
+                               gboolean         vertical,
+                               double           pos,
+                               double           from,
+                               double           to,
+                               double           gap,
+                               double           gray,
+                               double           value,
+                               double           step);
+/* The frame around the plot area (x, y, w, h in pixels). */
+void     lab_plot_frame       (cairo_t         *cr,
+                               double           x,
+                               double           y,
+                               double           w,
+                               double           h);
+/* The axis titles, in the caller's font size: x_label centred on x_center
+ * with its top at x_top; y_label turned a quarter left, centred on
+ * (y_x, y_center). Either may be NULL. */
+void     lab_plot_axis_labels (cairo_t         *cr,
+                               const char      *x_label,
+                               double           x_center,
+                               double           x_top,
+                               const char      *y_label,
+                               double           y_x,
+                               double           y_center);
+/* Writes surface to path as PNG through path.tmp and a rename, so a reader
+ * never sees half a file. */
+gboolean lab_plot_write_png   (cairo_surface_t *surface,
+                               const char      *path,
+                               GError         **error);
+
+G_END_DECLS
