@@ -308,6 +308,43 @@ set_cancelled (guint    done,
   return FALSE;
 }
 
+/* config, or the defaults (written to *defaults) when it is NULL; NULL
+ * with error when it does not suit n points. */
+static const LabTsneConfig *
+config_for (const LabTsneConfig  *config,
+            LabTsneConfig        *defaults,
+            gsize                 n,
+            GError              **error)
+{
+  if (config == NULL)
+    {
+      lab_tsne_config_init (defaults);
+      config = defaults;
+    }
+  return check_config (config, n, error) ? config : NULL;
+}
+
+/* *method with AUTO resolved for n points; FALSE when the exact method's
+ * n(n-1)/2 affinities would not fit in the allocation limit. */
+static gboolean
+resolve_method (LabTsneMethod        *method,
+                const LabTsneConfig  *config,
+                gsize                 n,
+                GError              **error)
+{
+  if (*method == LAB_TSNE_METHOD_AUTO)
+    *method = n <= config->exact_max_n ? LAB_TSNE_METHOD_EXACT : LAB_TSNE_METHOD_BARNES_HUT;
+  if (*method == LAB_TSNE_METHOD_EXACT
+      && n * (n - 1) / 2 > LAB_MAX_ALLOC_BYTES / sizeof (float))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "Exact t-SNE of %" G_GSIZE_FORMAT " points would need more "
+                   "memory than allowed; use the Barnes-Hut method", n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 lab_tsne_run (const float          *x,
               gsize                 n,
@@ -335,26 +372,14 @@ lab_tsne_run (const float          *x,
   g_return_val_if_fail (y != NULL || n == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  config = config_for (config, &defaults, n, error);
   if (config == NULL)
-    {
-      lab_tsne_config_init (&defaults);
-      config = &defaults;
-    }
-  if (!check_config (config, n, error))
     return FALSE;
 
   t.n = n;
   t.method = config->method;
-  if (t.method == LAB_TSNE_METHOD_AUTO)
-    t.method = n <= config->exact_max_n ? LAB_TSNE_METHOD_EXACT : LAB_TSNE_METHOD_BARNES_HUT;
-  if (t.method == LAB_TSNE_METHOD_EXACT
-      && n * (n - 1) / 2 > LAB_MAX_ALLOC_BYTES / sizeof (float))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
-                   "Exact t-SNE of %" G_GSIZE_FORMAT " points would need more "
-                   "memory than allowed; use the Barnes-Hut method", n);
-      return FALSE;
-    }
+  if (!resolve_method (&t.method, config, n, error))
+    return FALSE;
   if (t.method == LAB_TSNE_METHOD_BARNES_HUT
       && n * (gsize) (3.0 * config->perplexity + 1.0) > LAB_MAX_ALLOC_BYTES / 32)
     {
@@ -541,23 +566,11 @@ lab_tsne_kl_divergence (const float          *x,
   g_return_val_if_fail (x != NULL && y != NULL && kl != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  config = config_for (config, &defaults, n, error);
   if (config == NULL)
-    {
-      lab_tsne_config_init (&defaults);
-      config = &defaults;
-    }
-  if (!check_config (config, n, error))
     return FALSE;
-  if (method == LAB_TSNE_METHOD_AUTO)
-    method = n <= config->exact_max_n ? LAB_TSNE_METHOD_EXACT : LAB_TSNE_METHOD_BARNES_HUT;
-  if (method == LAB_TSNE_METHOD_EXACT
-      && n * (n - 1) / 2 > LAB_MAX_ALLOC_BYTES / sizeof (float))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
-                   "Exact t-SNE of %" G_GSIZE_FORMAT " points would need more "
-                   "memory than allowed; use the Barnes-Hut method", n);
-      return FALSE;
-    }
+  if (!resolve_method (&method, config, n, error))
+    return FALSE;
   xin = prepare_input (x, n, dim, config, &reduced, &din, NULL, error);
   if (xin == NULL)
     return FALSE;
