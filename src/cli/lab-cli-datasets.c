@@ -41,17 +41,8 @@ entries_to_json (GPtrArray *entries)
       json_builder_add_int_value (b, e->n_train);
       json_builder_set_member_name (b, "test");
       json_builder_add_int_value (b, e->n_test);
-      json_builder_set_member_name (b, "height");
-      json_builder_add_int_value (b, e->height);
-      json_builder_set_member_name (b, "width");
-      json_builder_add_int_value (b, e->width);
-      json_builder_set_member_name (b, "classes");
-      json_builder_add_int_value (b, e->n_classes);
-      json_builder_set_member_name (b, "class_names");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < e->n_classes; k++)
-        json_builder_add_string_value (b, e->class_names[k]);
-      json_builder_end_array (b);
+      lab_cli_json_add_images (b, e->height, e->width, e->n_classes,
+                               (const char * const *) e->class_names);
       json_builder_set_member_name (b, "files");
       json_builder_begin_object (b);
       add_string_or_null (b, "train_images", e->train_images);

@@ -21,17 +21,8 @@ dataset_to_json (const LabDataset *ds,
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "images");
   json_builder_add_int_value (b, ds->n);
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, ds->height);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, ds->width);
-  json_builder_set_member_name (b, "classes");
-  json_builder_add_int_value (b, ds->n_classes);
-  json_builder_set_member_name (b, "class_names");
-  json_builder_begin_array (b);
-  for (guint k = 0; k < ds->n_classes; k++)
-    json_builder_add_string_value (b, ds->class_names[k]);
-  json_builder_end_array (b);
+  lab_cli_json_add_images (b, ds->height, ds->width, ds->n_classes,
+                           (const char * const *) ds->class_names);
   json_builder_set_member_name (b, "class_counts");
   json_builder_begin_array (b);
   for (guint k = 0; k < ds->n_classes; k++)

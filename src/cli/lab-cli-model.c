@@ -55,6 +55,26 @@ lab_cli_json_add_number (JsonBuilder *b,
     json_builder_add_null_value (b);
 }
 
+void
+lab_cli_json_add_images (JsonBuilder        *b,
+                         guint               height,
+                         guint               width,
+                         guint               n_classes,
+                         const char * const *class_names)
+{
+  json_builder_set_member_name (b, "height");
+  json_builder_add_int_value (b, height);
+  json_builder_set_member_name (b, "width");
+  json_builder_add_int_value (b, width);
+  json_builder_set_member_name (b, "classes");
+  json_builder_add_int_value (b, n_classes);
+  json_builder_set_member_name (b, "class_names");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < n_classes; k++)
+    json_builder_add_string_value (b, class_names[k]);
+  json_builder_end_array (b);
+}
+
 gboolean
 lab_cli_parse_split (const char  *text,
                      LabSplit    *split,

@@ -34,6 +34,13 @@ void     lab_cli_print_eval (const char          *what,
 void     lab_cli_json_add_number (JsonBuilder    *builder,
                                   const char     *name,
                                   double          value);
+/* A dataset's image members: "height", "width", "classes" and
+ * "class_names" (n_classes strings), in that order. */
+void     lab_cli_json_add_images (JsonBuilder        *builder,
+                                  guint               height,
+                                  guint               width,
+                                  guint               n_classes,
+                                  const char * const *class_names);
 /* --split: NULL or "test" is the test split, "train" the training split. */
 gboolean lab_cli_parse_split     (const char     *text,
                                   LabSplit       *split,
