@@ -139,6 +139,27 @@ typedef struct
   gsize        dim;          /* JOB_LOSS: values per row */
 } Job;
 
+/* Lane l's rows of the job, from *r0, set in pass (batch, training, rng);
+ * FALSE when the lane has no rows this time. */
+static gboolean
+lane_pass_init (LabModel  *self,
+                const Job *job,
+                guint      l,
+                LabPass   *pass,
+                guint     *r0)
+{
+  guint r1;
+
+  lane_rows (job->n, job->active, l, r0, &r1);
+  if (r1 == *r0)
+    return FALSE;
+  pass->batch = r1 - *r0;
+  pass->training = job->training;
+  /* Per-sample layers draw nothing; with one lane this is the whole batch. */
+  pass->rng = job->active == 1 ? &self->rng : NULL;
+  return TRUE;
+}
+
 static void
 lane_forward (LabModel    *self,
               const Job   *job,
@@ -146,16 +167,11 @@ lane_forward (LabModel    *self,
 {
   LabModelLane *lane = &self->lanes[l];
   LabPass pass = { 0 };
-  guint r0, r1;
+  guint r0;
   const float *in;
 
-  lane_rows (job->n, job->active, l, &r0, &r1);
-  if (r1 == r0)
+  if (!lane_pass_init (self, job, l, &pass, &r0))
     return;
-  pass.batch = r1 - r0;
-  pass.training = job->training;
-  /* Per-sample layers draw nothing; with one lane this is the whole batch. */
-  pass.rng = job->active == 1 ? &self->rng : NULL;
   pass.aux_loss = &lane->aux_loss;
   in = job->in + (gsize) r0 * in_size (self, job->first);
   for (guint i = job->first; i < job->last; i++)
@@ -178,14 +194,10 @@ lane_backward (LabModel  *self,
                guint      l)
 {
   LabPass pass = { 0 };
-  guint r0, r1;
+  guint r0;
 
-  lane_rows (job->n, job->active, l, &r0, &r1);
-  if (r1 == r0)
+  if (!lane_pass_init (self, job, l, &pass, &r0))
     return;
-  pass.batch = r1 - r0;
-  pass.training = job->training;
-  pass.rng = job->active == 1 ? &self->rng : NULL;
   for (guint i = job->last; i-- > job->first;)
     {
       LabLayer *layer = self->layers[i];
