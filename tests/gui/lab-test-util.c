@@ -31,21 +31,6 @@ lab_test_run (void)
   return status;
 }
 
-LabModel *
-lab_test_new_model (const char *name,
-                    guint64     seed)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabSpec) spec = lab_presets_get (name, &error);
-  LabModel *model;
-
-  g_assert_no_error (error);
-  model = lab_model_new (spec, &error);
-  g_assert_no_error (error);
-  lab_model_init (model, LAB_INIT_TORCH, seed);
-  return model;
-}
-
 void
 lab_test_remove_tree (const char *path)
 {

@@ -20,10 +20,6 @@ LabApplication *lab_test_init              (int          *argc,
  * status for main to return. */
 int             lab_test_run               (void);
 
-/* A model of preset name with Torch's initialisation from seed. */
-LabModel       *lab_test_new_model         (const char   *name,
-                                            guint64       seed);
-
 /* Deletes path: a file, or a folder with all that is in it. */
 void            lab_test_remove_tree       (const char   *path);
 

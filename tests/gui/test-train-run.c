@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "lab-synthetic.h"
+#include "lab-test-models.h"
 #include "lab-test-util.h"
 #include "lab-train-run.h"
 
@@ -95,7 +96,7 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
   f->session = lab_session_new ();
   /* The session shows a copy of what the run trains. */
-  lab_session_set_model (f->session, lab_test_new_model ("cae-tiny", 5), NULL, NULL, NULL);
+  lab_session_set_model (f->session, lab_test_new_preset ("cae-tiny", 5), NULL, NULL, NULL);
 }
 
 static void
@@ -123,7 +124,7 @@ start_run (Fixture *f,
   config.noise.type = LAB_NOISE_GAUSSIAN;
   config.noise.amount = 0.3f;
   config.val_limit = 100;
-  f->run = lab_train_run_new (f->session, lab_test_new_model ("cae-tiny", 5), f->train, f->test, &config);
+  f->run = lab_train_run_new (f->session, lab_test_new_preset ("cae-tiny", 5), f->train, f->test, &config);
   lab_train_run_set_origin (f->run, "synthetic", "torch");
   lab_train_run_set_strip (f->run, f->test, indices, G_N_ELEMENTS (indices));
   g_signal_connect (f->run, "progress", G_CALLBACK (on_progress), f);
