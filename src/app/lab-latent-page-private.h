@@ -1,6 +1,7 @@
 #pragma once
 
 #include "lab-decode-panel.h"
+#include "lab-embed-run.h"
 #include "lab-embedding.h"
 #include "lab-gallery-panel.h"
 #include "lab-image-view.h"
@@ -11,6 +12,80 @@
 #include "lab-scatter-view.h"
 
 G_BEGIN_DECLS
+
+/* What lab-latent-page.c and lab-latent-page-embed.c share. */
+struct _LabLatentPage
+{
+  LabPage               parent_instance;
+
+  /* Template widgets */
+  GtkDropDown          *method_dropdown;
+  GtkSpinButton        *size_spin;
+  LabLatentMap         *map;
+  LabMorphStrip        *morph_strip;
+  LabDecodePanel       *decode_panel;
+  LabGalleryPanel      *gallery_panel;
+
+  /* Borrowed: the map's */
+  LabScatterView       *scatter;
+  LabManifoldView      *manifold_view;
+
+  /* Owned */
+  LabEmbedRun          *run;
+  LabEmbedding         *embedding;        /* lent to the decode panel */
+  LabModel             *decoder;          /* the embedding's weights; main thread only */
+  LabDataset           *images_ds;        /* what embedding->indices index */
+  guint64               embed_serial;
+  guint64               embed_step;
+  guint                 model_generation;
+  guint                 n_frames;
+  gboolean              frames_shown;     /* the running job has drawn positions */
+  GtkStringList        *class_list;       /* the label dropdowns' model */
+
+  guint                 manifold : 1;     /* page.latent-manifold's state */
+  guint                 morph : 1;        /* page.latent-drag is "morph" */
+  guint                 auto_embed_done : 1;
+};
+
+static inline LabSession *
+lab_latent_page_session (LabLatentPage *self)
+{
+  return lab_page_get_session (LAB_PAGE (self));
+}
+
+static inline LabModel *
+lab_latent_page_session_model (LabLatentPage *self)
+{
+  return lab_latent_page_session (self) != NULL ? lab_session_get_model (lab_latent_page_session (self)) : NULL;
+}
+
+static inline LabDataset *
+lab_latent_page_test_dataset (LabLatentPage *self)
+{
+  return lab_latent_page_session (self) != NULL ? lab_session_get_test_dataset (lab_latent_page_session (self)) : NULL;
+}
+
+/* lab-latent-page.c, for its other parts */
+LabEmbedMethod  lab_latent_page_selected_method    (LabLatentPage *self);
+void            lab_latent_page_update_actions     (LabLatentPage *self);
+void            lab_latent_page_set_manifold       (LabLatentPage *self,
+                                                    gboolean       on);
+
+/* lab-latent-page-embed.c: the embedding and its run. */
+void            lab_latent_page_init_embed         (LabLatentPage *self);
+void            lab_latent_page_start_embed        (LabLatentPage *self);
+void            lab_latent_page_clear_embedding    (LabLatentPage *self);
+/* Starts embedding when the page shows and nothing is on the map yet. */
+void            lab_latent_page_maybe_auto_embed   (LabLatentPage *self);
+/* Why the session's model cannot be explored (and whether Train is the
+ * way out), or NULL when it can. */
+char           *lab_latent_page_model_problem      (LabLatentPage *self,
+                                                    gboolean      *go_to_train);
+/* The empty state that fits, or nothing when the map has points. */
+void            lab_latent_page_show_waiting       (LabLatentPage *self);
+void            lab_latent_page_show_status        (LabLatentPage *self);
+void            lab_latent_page_show_hint          (LabLatentPage *self);
+
 
 /* For tests: the page's sections, and what it keeps of the embedding. */
 LabLatentMap       *lab_latent_page_get_map           (LabLatentPage  *self);

@@ -1,51 +1,17 @@
 #define G_LOG_DOMAIN "latentlab"
 
-#include <math.h>
-#include <string.h>
-
-#include <inttypes.h>
+/* The Latent page: a layout of its sections (lab-latent-page.h), its
+ * actions and what ties the sections together: a click on the map decodes
+ * in the decode panel, a drag fills the morph strip, Keep sends the decoded
+ * image to the gallery. The embedding itself (the run on a worker, the
+ * points, the status line and the empty state) is lab-latent-page-embed.c. */
 
 #include <glib/gi18n.h>
 
-#include "lab-embed-run.h"
-#include "lab-format.h"
 #include "lab-latent-page-private.h"
 
 /* In the order of the method dropdown. */
 static const LabEmbedMethod methods[] = { LAB_EMBED_PCA, LAB_EMBED_TSNE, LAB_EMBED_LATENT };
-
-struct _LabLatentPage
-{
-  LabPage               parent_instance;
-
-  /* Template widgets */
-  GtkDropDown          *method_dropdown;
-  GtkSpinButton        *size_spin;
-  LabLatentMap         *map;
-  LabMorphStrip        *morph_strip;
-  LabDecodePanel       *decode_panel;
-  LabGalleryPanel      *gallery_panel;
-
-  /* Borrowed: the map's */
-  LabScatterView       *scatter;
-  LabManifoldView      *manifold_view;
-
-  /* Owned */
-  LabEmbedRun          *run;
-  LabEmbedding         *embedding;        /* lent to the decode panel */
-  LabModel             *decoder;          /* the embedding's weights; main thread only */
-  LabDataset           *images_ds;        /* what embedding->indices index */
-  guint64               embed_serial;
-  guint64               embed_step;
-  guint                 model_generation;
-  guint                 n_frames;
-  gboolean              frames_shown;     /* the running job has drawn positions */
-  GtkStringList        *class_list;       /* the label dropdowns' model */
-
-  guint                 manifold : 1;     /* page.latent-manifold's state */
-  guint                 morph : 1;        /* page.latent-drag is "morph" */
-  guint                 auto_embed_done : 1;
-};
 
 enum {
   PROP_0,
@@ -59,17 +25,6 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB_TYPE_PAGE)
 
-static void start_embed      (LabLatentPage *self);
-static void update_actions   (LabLatentPage *self);
-static void set_manifold     (LabLatentPage *self,
-                              gboolean       on);
-
-static LabSession *
-page_session (LabLatentPage *self)
-{
-  return lab_page_get_session (LAB_PAGE (self));
-}
-
 /* The state of page.latent-manifold, without showing the grid. */
 static void
 show_manifold_state (LabLatentPage *self,
@@ -81,255 +36,22 @@ show_manifold_state (LabLatentPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_MANIFOLD]);
 }
 
-static LabModel *
-session_model (LabLatentPage *self)
-{
-  return page_session (self) != NULL ? lab_session_get_model (page_session (self)) : NULL;
-}
-
-static LabDataset *
-test_dataset (LabLatentPage *self)
-{
-  return page_session (self) != NULL ? lab_session_get_test_dataset (page_session (self)) : NULL;
-}
-
+/* Where kept images find their nearest training image. */
 static LabDataset *
 train_dataset (LabLatentPage *self)
 {
-  LabDataset *ds = page_session (self) != NULL ? lab_session_get_train_dataset (page_session (self)) : NULL;
+  LabSession *session = lab_latent_page_session (self);
+  LabDataset *ds = session != NULL ? lab_session_get_train_dataset (session) : NULL;
 
   return ds != NULL ? ds : self->images_ds;
 }
 
-static LabEmbedMethod
-selected_method (LabLatentPage *self)
+LabEmbedMethod
+lab_latent_page_selected_method (LabLatentPage *self)
 {
   guint i = gtk_drop_down_get_selected (self->method_dropdown);
 
   return methods[MIN (i, G_N_ELEMENTS (methods) - 1)];
-}
-
-/* Empty state */
-
-static void
-show_empty (LabLatentPage *self,
-            const char    *text,
-            gboolean       go_to_train)
-{
-  lab_latent_map_show_empty (self->map, text, go_to_train);
-}
-
-/* Why the session's model cannot be explored, or NULL when it can. */
-static char *
-model_problem (LabLatentPage *self,
-               gboolean      *go_to_train)
-{
-  LabModel *model = session_model (self);
-  LabDataset *ds = test_dataset (self);
-  g_autoptr(GError) error = NULL;
-
-  *go_to_train = TRUE;
-  if (model == NULL)
-    return g_strdup (_("There is no model yet. Train or open a model first, and its latent "
-                       "space shows here."));
-  if (ds == NULL)
-    {
-      *go_to_train = FALSE;
-      return g_strdup (_("The dataset is still loading."));
-    }
-  if (!lab_embedding_check_model (model, ds, &error))
-    return g_strdup_printf (_("This model's latent space cannot be explored here. %s."), error->message);
-  return NULL;
-}
-
-static void
-show_hint (LabLatentPage *self)
-{
-  lab_latent_map_set_hint (self->map, self->embedding, lab_scatter_view_get_morph_mode (self->scatter));
-}
-
-static void
-show_status (LabLatentPage *self)
-{
-  const LabEmbedding *emb = self->embedding;
-  GString *text;
-  g_autofree char *count = NULL;
-
-  if (emb == NULL)
-    return;
-  count = lab_format_count (emb->n);
-  text = g_string_new (NULL);
-  g_string_append_printf (text, _("%s of %s images of %s through %s"), _(lab_embed_method_title (emb->method)),
-                          count, emb->dataset_name, emb->model_name);
-  if (emb->method == LAB_EMBED_PCA)
-    g_string_append_printf (text, _("  ·  the axes hold %.0f%% of the variance"),
-                            100 * (emb->pca->explained_variance_ratio[0] + emb->pca->explained_variance_ratio[1]));
-  if (emb->method == LAB_EMBED_TSNE && isfinite (emb->kl))
-    g_string_append_printf (text, _("  ·  KL %.2f"), emb->kl);
-  if (page_session (self) != NULL && self->embed_serial != lab_session_get_weights_serial (page_session (self)))
-    g_string_append (text, _("  ·  the model has changed since: Embed again for the latest weights"));
-  else if (self->embed_step > 0)
-    g_string_append_printf (text, _("  ·  weights of step %" PRIu64), self->embed_step);
-  lab_latent_map_set_status (self->map, text->str);
-  g_string_free (text, TRUE);
-}
-
-/* The label dropdowns' model: the class names of the images shown. */
-static void
-set_classes (LabLatentPage *self,
-             LabDataset    *ds)
-{
-  guint n = ds != NULL && ds->labels != NULL ? ds->n_classes : 0;
-  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->class_list));
-  gboolean same = old == n;
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint c = 0; c < n && same; c++)
-    same = g_strcmp0 (gtk_string_list_get_string (self->class_list, c), ds->class_names[c]) == 0;
-  if (same)
-    return;
-  for (guint c = 0; c < n; c++)
-    g_ptr_array_add (names, g_strdup (ds->class_names ? ds->class_names[c] : NULL));
-  g_ptr_array_add (names, NULL);
-  gtk_string_list_splice (self->class_list, 0, old, (const char * const *) names->pdata);
-}
-
-/* Embedding on a worker */
-
-static void
-on_run_progress (LabLatentPage *self,
-                 double         fraction,
-                 const char    *text,
-                 LabEmbedRun   *run)
-{
-  lab_latent_map_set_progress (self->map, fraction);
-  if (text != NULL)
-    lab_latent_map_set_status (self->map, text);
-}
-
-static void
-on_run_frame (LabLatentPage       *self,
-              const LabEmbedFrame *frame,
-              LabEmbedRun         *run)
-{
-  LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
-  /* The points move while t-SNE optimises: the first frame brings the
-   * classes, later ones only positions. */
-  gboolean first = !self->frames_shown || lab_scatter_plot_get_n_points (plot) != frame->n;
-
-  lab_latent_map_show_frame (self->map, frame, first);
-  if (first)
-    {
-      self->frames_shown = TRUE;
-      lab_decode_panel_drop_embedding (self->decode_panel);
-      g_clear_pointer (&self->embedding, lab_embedding_free);
-      update_actions (self);
-    }
-  self->n_frames++;
-}
-
-static void
-install_embedding (LabLatentPage *self,
-                   LabEmbedding  *emb,
-                   LabModel      *model,
-                   LabDataset    *dataset,
-                   guint64        serial,
-                   guint64        step)
-{
-  gboolean keep_view = self->frames_shown && emb->method == LAB_EMBED_TSNE;
-
-  g_clear_pointer (&self->embedding, lab_embedding_free);
-  g_clear_pointer (&self->decoder, lab_model_free);
-  g_clear_pointer (&self->images_ds, lab_dataset_unref);
-  lab_manifold_view_clear (self->manifold_view);
-  self->embedding = emb;
-  self->decoder = model;
-  self->images_ds = lab_dataset_ref (dataset);
-  self->embed_serial = serial;
-  self->embed_step = step;
-  lab_decode_panel_set_embedding (self->decode_panel, emb, model, self->images_ds);
-
-  set_classes (self, dataset);
-  lab_latent_map_show_points (self->map, emb, dataset, keep_view);
-  lab_morph_strip_clear (self->morph_strip);
-
-  if (!lab_embed_method_is_invertible (emb->method))
-    set_manifold (self, FALSE);
-  if (self->manifold)
-    set_manifold (self, TRUE);
-  else
-    lab_latent_map_show_manifold (self->map, FALSE);
-  show_status (self);
-  show_hint (self);
-  update_actions (self);
-}
-
-static void
-on_run_done (LabLatentPage     *self,
-             LabEmbedRunResult *res,
-             const GError      *error,
-             LabEmbedRun       *run)
-{
-  lab_latent_map_set_progress (self->map, -1);
-  if (res == NULL)
-    {
-      lab_latent_map_set_status (self->map, error ? error->message : "");
-      if (error != NULL)
-        lab_widget_show_error (GTK_WIDGET (self), error);
-      if (self->embedding == NULL)
-        {
-          g_autofree char *text = g_strdup_printf (_("The latent space cannot be shown: %s"),
-                                                   error ? error->message : _("unknown error"));
-
-          show_empty (self, text, FALSE);
-        }
-      update_actions (self);
-      return;
-    }
-  if (res->method != LAB_EMBED_TSNE)
-    self->n_frames = 0;
-  install_embedding (self, g_steal_pointer (&res->embedding), g_steal_pointer (&res->decoder),
-                     res->dataset, res->serial, res->step);
-}
-
-static void
-start_embed (LabLatentPage *self)
-{
-  g_autofree char *problem = NULL;
-  g_autofree char *count = NULL;
-  g_autofree char *text = NULL;
-  LabSession *session = page_session (self);
-  LabEmbedConfig config;
-  gboolean go_to_train;
-
-  problem = model_problem (self, &go_to_train);
-  if (problem != NULL)
-    {
-      show_empty (self, problem, go_to_train);
-      update_actions (self);
-      return;
-    }
-
-  lab_embed_config_init (&config);
-  config.method = selected_method (self);
-  config.n = (guint) gtk_spin_button_get_value_as_int (self->size_spin);
-  /* t-SNE's perplexity must stay below n / 3; small samples get a smaller one. */
-  if (config.method == LAB_EMBED_TSNE && config.perplexity >= config.n / 3.0)
-    config.perplexity = MAX (2.0, floor ((config.n - 1) / 3.0));
-  /* A processor stays free for the window, so the points can move. */
-  config.n_threads = MAX (1, g_get_num_processors () - 1);
-
-  self->frames_shown = FALSE;
-  self->n_frames = 0;
-  self->auto_embed_done = TRUE;
-  lab_latent_map_set_progress (self->map, 0);
-  count = lab_format_count (config.n);
-  text = g_strdup_printf (_("Encoding %s images…"), count);
-  lab_latent_map_set_status (self->map, text);
-
-  lab_embed_run_start (self->run, session_model (self), test_dataset (self), &config,
-                       lab_session_get_weights_serial (session), lab_session_get_step (session));
-  update_actions (self);
 }
 
 /* Decoding a spot, morphing */
@@ -356,7 +78,7 @@ on_location_activated (LabLatentPage  *self,
   lab_scatter_plot_set_marker (plot, TRUE, x, y);
   lab_scatter_plot_set_rings (plot, rows, n_rows);
   lab_scatter_view_changed (self->scatter);
-  update_actions (self);
+  lab_latent_page_update_actions (self);
 }
 
 /* Step i of the morph, large in the decode panel, to keep it. */
@@ -371,7 +93,7 @@ on_step_activated (LabLatentPage *self,
   if (self->embedding == NULL || !lab_morph_strip_get_step (strip, i, &latent, &image, &x, &y))
     return;
   lab_decode_panel_show_step (self->decode_panel, latent, image, x, y, i, LAB_MORPH_STRIP_STEPS);
-  update_actions (self);
+  lab_latent_page_update_actions (self);
 }
 
 static void
@@ -402,7 +124,7 @@ on_morph_requested (LabLatentPage  *self,
 static void
 keep_sample (LabLatentPage *self)
 {
-  LabSession *session = page_session (self);
+  LabSession *session = lab_latent_page_session (self);
   const char *path = session != NULL ? lab_session_get_model_path (session) : NULL;
   g_autofree char *model = NULL;
   LabDecodedSample sample;
@@ -440,12 +162,12 @@ export_activated (GtkWidget  *widget,
 
 /* Actions */
 
-static void
-update_actions (LabLatentPage *self)
+void
+lab_latent_page_update_actions (LabLatentPage *self)
 {
   gboolean running = lab_embed_run_is_running (self->run);
   gboolean go_to_train;
-  g_autofree char *problem = model_problem (self, &go_to_train);
+  g_autofree char *problem = lab_latent_page_model_problem (self, &go_to_train);
   gboolean invertible = self->embedding != NULL && lab_embed_method_is_invertible (self->embedding->method);
   guint kept = lab_gallery_panel_get_n_kept (self->gallery_panel);
   LabDecodedSample sample;
@@ -465,7 +187,7 @@ embed_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *param)
 {
-  start_embed (LAB_LATENT_PAGE (widget));
+  lab_latent_page_start_embed (LAB_LATENT_PAGE (widget));
 }
 
 /* page.latent-method (the "latent-method" property). */
@@ -502,7 +224,7 @@ set_drag (LabLatentPage *self,
   self->morph = morph;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_DRAG]);
   lab_scatter_view_set_morph_mode (self->scatter, morph);
-  show_hint (self);
+  lab_latent_page_show_hint (self);
 }
 
 static void
@@ -518,9 +240,9 @@ fit_activated (GtkWidget  *widget,
 
 /* page.latent-manifold (the "latent-manifold" property): the decoded
  * grid instead of the points, when the embedding can be decoded. */
-static void
-set_manifold (LabLatentPage *self,
-              gboolean       on)
+void
+lab_latent_page_set_manifold (LabLatentPage *self,
+                              gboolean       on)
 {
   g_autoptr(GError) error = NULL;
 
@@ -555,62 +277,22 @@ clear_gallery_activated (GtkWidget  *widget,
   lab_gallery_panel_clear (self->gallery_panel);
 }
 
-/* Session */
-
-static void
-maybe_auto_embed (LabLatentPage *self)
-{
-  if (self->auto_embed_done || self->embedding != NULL || lab_embed_run_is_running (self->run)
-      || !gtk_widget_get_mapped (GTK_WIDGET (self)))
-    return;
-  start_embed (self);
-}
-
-static void
-clear_embedding (LabLatentPage *self)
-{
-  lab_embed_run_cancel (self->run);
-  lab_latent_map_set_progress (self->map, -1);
-  lab_decode_panel_set_embedding (self->decode_panel, NULL, NULL, NULL);
-  g_clear_pointer (&self->embedding, lab_embedding_free);
-  g_clear_pointer (&self->decoder, lab_model_free);
-  lab_morph_strip_clear (self->morph_strip);
-  lab_latent_map_clear (self->map);
-  show_manifold_state (self, FALSE);
-  lab_latent_map_set_status (self->map, "");
-}
-
-static void
-update_empty_or_wait (LabLatentPage *self)
-{
-  g_autofree char *problem = NULL;
-  gboolean go_to_train;
-
-  problem = model_problem (self, &go_to_train);
-  if (problem != NULL)
-    show_empty (self, problem, go_to_train);
-  else if (self->embedding == NULL && !lab_embed_run_is_running (self->run))
-    show_empty (self, _("Press Embed to encode the test images and see how the encoder has "
-                        "arranged them."), FALSE);
-  update_actions (self);
-}
-
 /* A different model: its latent space is another one. */
 static void
 lab_latent_page_model_changed (LabPage *page)
 {
   LabLatentPage *self = LAB_LATENT_PAGE (page);
-  LabModel *model = session_model (self);
+  LabModel *model = lab_latent_page_session_model (self);
 
   self->model_generation++;
-  clear_embedding (self);
+  lab_latent_page_clear_embedding (self);
   self->auto_embed_done = FALSE;
   /* A 2-D latent is best seen as it is; anything wider through PCA. */
   if (model != NULL)
     gtk_drop_down_set_selected (self->method_dropdown,
                                 lab_embedding_latent_dim (model) == 2 ? 2 : 0);
-  update_empty_or_wait (self);
-  maybe_auto_embed (self);
+  lab_latent_page_show_waiting (self);
+  lab_latent_page_maybe_auto_embed (self);
 }
 
 static void
@@ -618,14 +300,14 @@ lab_latent_page_weights_published (LabPage *page)
 {
   LabLatentPage *self = LAB_LATENT_PAGE (page);
 
-  show_status (self);
+  lab_latent_page_show_status (self);
 }
 
 static void
 lab_latent_page_datasets_changed (LabPage *page)
 {
   LabLatentPage *self = LAB_LATENT_PAGE (page);
-  LabDataset *ds = test_dataset (self);
+  LabDataset *ds = lab_latent_page_test_dataset (self);
 
   if (ds != NULL)
     {
@@ -639,11 +321,11 @@ lab_latent_page_datasets_changed (LabPage *page)
   if ((self->embedding != NULL && self->images_ds != ds) || lab_embed_run_is_running (self->run))
     {
       /* Another dataset: its images are not the ones on the map. */
-      clear_embedding (self);
+      lab_latent_page_clear_embedding (self);
       self->auto_embed_done = FALSE;
     }
-  update_empty_or_wait (self);
-  maybe_auto_embed (self);
+  lab_latent_page_show_waiting (self);
+  lab_latent_page_maybe_auto_embed (self);
 }
 
 /* GtkWidget */
@@ -654,8 +336,8 @@ lab_latent_page_map (GtkWidget *widget)
   LabLatentPage *self = LAB_LATENT_PAGE (widget);
 
   GTK_WIDGET_CLASS (lab_latent_page_parent_class)->map (widget);
-  show_status (self);
-  maybe_auto_embed (self);
+  lab_latent_page_show_status (self);
+  lab_latent_page_maybe_auto_embed (self);
 }
 
 static gboolean
@@ -713,7 +395,7 @@ lab_latent_page_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_LATENT_METHOD:
-      g_value_set_string (value, lab_embed_method_name (selected_method (self)));
+      g_value_set_string (value, lab_embed_method_name (lab_latent_page_selected_method (self)));
       break;
 
     case PROP_LATENT_DRAG:
@@ -748,7 +430,7 @@ lab_latent_page_set_property (GObject      *object,
       break;
 
     case PROP_LATENT_MANIFOLD:
-      set_manifold (self, g_value_get_boolean (value));
+      lab_latent_page_set_manifold (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -820,10 +502,7 @@ lab_latent_page_init (LabLatentPage *self)
 
   self->scatter = lab_latent_map_get_scatter (self->map);
   self->manifold_view = lab_latent_map_get_manifold (self->map);
-  self->run = lab_embed_run_new ();
-  g_signal_connect_swapped (self->run, "progress", G_CALLBACK (on_run_progress), self);
-  g_signal_connect_swapped (self->run, "frame", G_CALLBACK (on_run_frame), self);
-  g_signal_connect_swapped (self->run, "done", G_CALLBACK (on_run_done), self);
+  lab_latent_page_init_embed (self);
   /* One list of class names for the Keep label and the gallery's labels. */
   self->class_list = gtk_string_list_new (NULL);
   lab_decode_panel_set_classes (self->decode_panel, G_LIST_MODEL (self->class_list));
@@ -832,7 +511,7 @@ lab_latent_page_init (LabLatentPage *self)
   g_signal_connect_swapped (self->scatter, "location-activated", G_CALLBACK (on_location_activated), self);
   g_signal_connect_swapped (self->scatter, "morph-requested", G_CALLBACK (on_morph_requested), self);
   g_signal_connect_swapped (self->morph_strip, "step-activated", G_CALLBACK (on_step_activated), self);
-  g_signal_connect_swapped (self->gallery_panel, "changed", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->gallery_panel, "changed", G_CALLBACK (lab_latent_page_update_actions), self);
   g_signal_connect_swapped (self->gallery_panel, "exported", G_CALLBACK (on_exported), self);
   g_signal_connect_swapped (self->method_dropdown, "notify::selected", G_CALLBACK (on_method_changed), self);
 
@@ -846,9 +525,9 @@ lab_latent_page_init (LabLatentPage *self)
                                                           gtk_callback_action_new (shortcut_activate, (gpointer) "keep-sample", NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
-  show_empty (self, _("There is no model yet. Train or open a model first, and its latent "
+  lab_latent_map_show_empty (self->map, _("There is no model yet. Train or open a model first, and its latent "
                       "space shows here."), TRUE);
-  update_actions (self);
+  lab_latent_page_update_actions (self);
 }
 
 GtkWidget *
@@ -905,7 +584,7 @@ lab_latent_page_embed (LabLatentPage  *self,
     if (methods[i] == method)
       gtk_drop_down_set_selected (self->method_dropdown, i);
   gtk_spin_button_set_value (self->size_spin, n);
-  start_embed (self);
+  lab_latent_page_start_embed (self);
 }
 
 gboolean
