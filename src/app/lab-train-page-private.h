@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* What lab-train-page.c and lab-train-page-models.c share (as
+/* What lab-train-page.c and its parts (-run.c, -models.c, -strip.c) share (as
  * gnome-text-editor's editor-window-private.h does for its window). */
 struct _LabTrainPage
 {
@@ -58,6 +58,14 @@ const char *lab_train_page_loss_title          (LabLossKind    kind);
 void        lab_train_page_update_actions      (LabTrainPage  *self);
 void        lab_train_page_update_continue     (LabTrainPage  *self);
 void        lab_train_page_show_model_status   (LabTrainPage  *self);
+/* The Pause button and the "paused" property show paused. */
+void        lab_train_page_show_paused         (LabTrainPage  *self,
+                                                gboolean       paused);
+
+/* lab-train-page-run.c: starts a run with the chosen architecture and the
+ * form's settings (TRUE when one runs already), and shows it. */
+gboolean    lab_train_page_start_training      (LabTrainPage  *self,
+                                                GError       **error);
 
 /* lab-train-page-strip.c: the strip while no run draws it. */
 void        lab_train_page_pick_strip_images   (LabTrainPage  *self);
