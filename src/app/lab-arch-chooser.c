@@ -9,7 +9,6 @@
 #include "lab-page.h"
 #include "lab-presets.h"
 #include "lab-spec-summary.h"
-#include "lab-train-settings.h"
 
 struct _LabArchChooser
 {
@@ -27,12 +26,16 @@ struct _LabArchChooser
   GPtrArray     *arch_names;         /* (element-type utf8) preset per title; "" custom */
   LabSpec       *custom_spec;        /* built or opened, not a preset; or NULL */
   LabSpec       *chosen_spec;        /* what the dropdown shows, before the loss choice */
-  int            loss;               /* the "loss" property */
+
+  /* Borrowed: the form whose loss choice the spec gets (the "settings"
+   * property), or NULL */
+  LabTrainSettings *settings;
+  gboolean       quiet;              /* the chooser itself sets the form's loss */
 };
 
 enum {
   PROP_0,
-  PROP_LOSS,
+  PROP_SETTINGS,
   PROP_CLASSIFIER,
   N_PROPS
 };
@@ -53,18 +56,27 @@ is_classifier (LabArchChooser *self)
   return self->chosen_spec != NULL && self->chosen_spec->loss == LAB_LOSS_SOFTMAX_CE;
 }
 
+/* The loss chosen in the form, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH without one. */
+static int
+chosen_loss (LabArchChooser *self)
+{
+  return self->settings != NULL ? lab_train_settings_get_loss (self->settings) : LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH;
+}
+
 LabSpec *
 lab_arch_chooser_build_spec (LabArchChooser *self)
 {
   LabSpec *spec;
+  int loss;
 
   g_return_val_if_fail (LAB_IS_ARCH_CHOOSER (self), NULL);
 
   if (self->chosen_spec == NULL)
     return NULL;
   spec = lab_spec_copy (self->chosen_spec);
-  if (spec->loss != LAB_LOSS_SOFTMAX_CE && self->loss != LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH)
-    spec->loss = self->loss;
+  loss = chosen_loss (self);
+  if (spec->loss != LAB_LOSS_SOFTMAX_CE && loss != LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH)
+    spec->loss = loss;
   return spec;
 }
 
@@ -177,20 +189,42 @@ lab_arch_chooser_get_summary_rows (LabArchChooser *self)
   return n >= 4 ? n / 4 - 1 : 0;
 }
 
-/* The loss; the summary follows unless quiet. */
+/* Another loss in the form: another spec. */
+static void
+on_loss_changed (LabArchChooser *self)
+{
+  if (self->quiet)
+    return;
+  show_summary (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* Sets the form's loss; the summary follows unless quiet. */
 static void
 set_loss (LabArchChooser *self,
           int             loss,
           gboolean        quiet)
 {
-  if (self->loss == loss)
+  if (self->settings == NULL)
     return;
-  self->loss = loss;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOSS]);
-  if (quiet)
+  self->quiet = quiet;
+  lab_train_settings_set_loss (self->settings, loss);
+  self->quiet = FALSE;
+}
+
+static void
+set_settings (LabArchChooser   *self,
+              LabTrainSettings *settings)
+{
+  if (self->settings == settings)
     return;
-  show_summary (self);
-  g_signal_emit (self, signals[CHANGED], 0);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_set_weak_pointer (&self->settings, settings);
+  if (settings != NULL)
+    g_signal_connect_object (settings, "notify::loss", G_CALLBACK (on_loss_changed), self, G_CONNECT_SWAPPED);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTINGS]);
+  on_loss_changed (self);
 }
 
 /* Choosing */
@@ -347,6 +381,16 @@ lab_arch_chooser_show_spec (LabArchChooser *self,
   show_summary (self);
 }
 
+void
+lab_arch_chooser_set_settings (LabArchChooser   *self,
+                               LabTrainSettings *settings)
+{
+  g_return_if_fail (LAB_IS_ARCH_CHOOSER (self));
+  g_return_if_fail (settings == NULL || LAB_IS_TRAIN_SETTINGS (settings));
+
+  set_settings (self, settings);
+}
+
 /* The architecture editor */
 
 static void
@@ -394,7 +438,12 @@ lab_arch_chooser_edit (LabArchChooser *self)
 static void
 lab_arch_chooser_dispose (GObject *object)
 {
+  LabArchChooser *self = (LabArchChooser *)object;
   GtkWidget *child;
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_weak_pointer (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), LAB_TYPE_ARCH_CHOOSER);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
@@ -426,8 +475,8 @@ lab_arch_chooser_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_LOSS:
-      g_value_set_int (value, self->loss);
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
       break;
 
     case PROP_CLASSIFIER:
@@ -449,8 +498,8 @@ lab_arch_chooser_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_LOSS:
-      set_loss (self, g_value_get_int (value), FALSE);
+    case PROP_SETTINGS:
+      set_settings (self, g_value_get_object (value));
       break;
 
     default:
@@ -469,10 +518,10 @@ lab_arch_chooser_class_init (LabArchChooserClass *klass)
   object_class->get_property = lab_arch_chooser_get_property;
   object_class->set_property = lab_arch_chooser_set_property;
 
-  properties[PROP_LOSS] =
-    g_param_spec_int ("loss", NULL, NULL,
-                      LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH, G_MAXINT, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH,
-                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         LAB_TYPE_TRAIN_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_CLASSIFIER] =
     g_param_spec_boolean ("classifier", NULL, NULL,
                           FALSE,
@@ -501,7 +550,6 @@ lab_arch_chooser_init (LabArchChooser *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->loss = LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH;
   /* Architectures: every preset, then a custom one when there is one. */
   self->arch_titles = gtk_string_list_new (NULL);
   self->arch_names = g_ptr_array_new_with_free_func (g_free);

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-spec.h"
+#include "lab-train-settings.h"
 
 G_BEGIN_DECLS
 
@@ -15,22 +16,26 @@ G_BEGIN_DECLS
  * and page.save-spec of the page that holds the chooser.
  *
  * Properties:
- *   loss (int): the loss the spec gets, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH
- *     (-1, the architecture's own), LAB_LOSS_BCE or LAB_LOSS_MSE.
+ *   settings (LabTrainSettings): the hyperparameter form whose "loss" the
+ *     spec gets (it owns the loss choice; the chooser follows it, and sets
+ *     it when it shows a model's spec or a classifier). Without one, the
+ *     spec keeps the architecture's own loss.
  *   classifier (boolean, read-only): the chosen architecture classifies;
- *     its loss is part of it and "loss" does not apply.
+ *     its loss is part of it and the form's loss does not apply.
  *
  * Signals:
  *   changed (): another architecture, or another loss for it. */
 #define LAB_TYPE_ARCH_CHOOSER (lab_arch_chooser_get_type ())
 G_DECLARE_FINAL_TYPE (LabArchChooser, lab_arch_chooser, LAB, ARCH_CHOOSER, GtkWidget)
 
+void           lab_arch_chooser_set_settings     (LabArchChooser   *self,
+                                                  LabTrainSettings *settings);
 /* Selects preset name; FALSE with error when there is none by that name. */
 gboolean       lab_arch_chooser_select_preset    (LabArchChooser  *self,
                                                   const char      *name,
                                                   GError         **error);
 /* Shows spec: as its preset when it is one exactly (with its loss as the
- * loss choice when that differs), else as the custom entry. */
+ * form's loss choice when that differs), else as the custom entry. */
 void           lab_arch_chooser_show_spec        (LabArchChooser  *self,
                                                   const LabSpec   *spec);
 /* The architecture chosen, before the loss choice, or NULL (transfer none). */

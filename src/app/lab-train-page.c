@@ -463,8 +463,7 @@ lab_train_page_init (LabTrainPage *self)
   lab_recon_grid_set_placeholder (self->recon_grid, 1, _("Press Train: the reconstructions appear here as the model learns"));
 
   /* The loss belongs to the spec, but its choice sits in the form. */
-  g_object_bind_property (self->train_settings, "loss", self->arch_chooser, "loss",
-                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  lab_arch_chooser_set_settings (self->arch_chooser, self->train_settings);
   g_object_bind_property (self->arch_chooser, "classifier", self->train_settings, "loss-locked",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect_swapped (self->arch_chooser, "changed", G_CALLBACK (on_arch_changed), self);

@@ -16,8 +16,8 @@ G_BEGIN_DECLS
  *
  * Properties:
  *   loss (int): LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH (the architecture's
- *     own), LAB_LOSS_BCE or LAB_LOSS_MSE; the Train page binds it to the
- *     architecture chooser's.
+ *     own), LAB_LOSS_BCE or LAB_LOSS_MSE; the one owner of the loss
+ *     choice, which the architecture chooser gives the spec it builds.
  *   loss-locked (boolean): the architecture decides the loss (a
  *     classifier), so the loss cannot be chosen.
  *

@@ -754,12 +754,15 @@ test_train_settings (void)
   g_assert_cmpint (out.noise.type, ==, LAB_NOISE_MASK);
 }
 
-/* The architecture chooser on its own: presets, the loss choice, a
- * classifier, a custom spec, and the summary from lab_spec_summarize. */
+/* The architecture chooser with the form that owns the loss choice:
+ * presets, the loss choice, a classifier, a custom spec, and the summary
+ * from lab_spec_summarize. */
 static void
 test_train_arch_chooser (void)
 {
-  g_autoptr(LabArchChooser) chooser = g_object_ref_sink (g_object_new (LAB_TYPE_ARCH_CHOOSER, NULL));
+  g_autoptr(LabTrainSettings) settings = g_object_ref_sink (g_object_new (LAB_TYPE_TRAIN_SETTINGS, NULL));
+  g_autoptr(LabArchChooser) chooser = g_object_ref_sink (g_object_new (LAB_TYPE_ARCH_CHOOSER,
+                                                                       "settings", settings, NULL));
   g_autoptr(GError) error = NULL;
   g_autoptr(LabSpec) preset = NULL;
   g_autoptr(LabSpec) built = NULL;
@@ -780,8 +783,8 @@ test_train_arch_chooser (void)
   g_object_get (chooser, "classifier", &classifier, NULL);
   g_assert_false (classifier);
 
-  /* Another loss: the spec built carries it, and the chooser says so. */
-  g_object_set (chooser, "loss", (int) (preset->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE), NULL);
+  /* Another loss in the form: the spec built carries it, and the chooser says so. */
+  g_object_set (settings, "loss", (int) (preset->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE), NULL);
   g_assert_cmpuint (n_changed, ==, 2);
   built = lab_arch_chooser_build_spec (chooser);
   g_assert_cmpint (built->loss, ==, preset->loss == LAB_LOSS_BCE ? LAB_LOSS_MSE : LAB_LOSS_BCE);
@@ -790,7 +793,8 @@ test_train_arch_chooser (void)
 
   /* A classifier: its own loss, whatever was chosen. */
   g_assert_true (lab_arch_chooser_select_preset (chooser, "cnn-baseline", NULL));
-  g_object_get (chooser, "classifier", &classifier, "loss", &loss, NULL);
+  g_object_get (chooser, "classifier", &classifier, NULL);
+  g_object_get (settings, "loss", &loss, NULL);
   g_assert_true (classifier);
   g_assert_cmpint (loss, ==, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH);
   built = lab_arch_chooser_build_spec (chooser);
@@ -805,7 +809,8 @@ test_train_arch_chooser (void)
     dae->loss = other;
     lab_arch_chooser_show_spec (chooser, dae);
     g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "dae-keras32");
-    g_object_get (chooser, "loss", &loss, "classifier", &classifier, NULL);
+    g_object_get (settings, "loss", &loss, NULL);
+    g_object_get (chooser, "classifier", &classifier, NULL);
     g_assert_cmpint (loss, ==, other);
     g_assert_false (classifier);
   }
@@ -818,7 +823,7 @@ test_train_arch_chooser (void)
     custom->name = g_strdup ("my-net");
     lab_arch_chooser_show_spec (chooser, custom);
     g_assert_cmpstr (lab_arch_chooser_get_chosen (chooser)->name, ==, "my-net");
-    g_object_get (chooser, "loss", &loss, NULL);
+    g_object_get (settings, "loss", &loss, NULL);
     g_assert_cmpint (loss, ==, LAB_TRAIN_SETTINGS_LOSS_FROM_ARCH);
     g_assert_cmpuint (lab_arch_chooser_get_summary_rows (chooser), ==, summary->rows->len);
   }
