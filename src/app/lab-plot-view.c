@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-plot-view.h"
+#include "lab-widget-figure.h"
 
 struct _LabPlotView
 {
@@ -31,16 +32,9 @@ lab_plot_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   LabPlotView *self = LAB_PLOT_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
-    return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  lab_line_plot_draw (self->plot, cr, width, height);
-  cairo_destroy (cr);
-  self->n_draws++;
+  if (lab_widget_snapshot_figure (widget, snapshot, lab_line_plot_draw_figure, self->plot))
+    self->n_draws++;
 }
 
 static void

@@ -6,6 +6,7 @@
 
 #include "lab-image-view.h"
 #include "lab-scatter-view.h"
+#include "lab-widget-figure.h"
 
 /* A drag shorter than this is a click that wobbled, not a morph. */
 #define MIN_MORPH_PIXELS 8.0
@@ -339,15 +340,9 @@ lab_scatter_view_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
 {
   LabScatterView *self = LAB_SCATTER_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
+  if (!lab_widget_snapshot_figure (widget, snapshot, lab_scatter_plot_draw_figure, self->plot))
     return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  lab_scatter_plot_draw (self->plot, cr, width, height);
-  cairo_destroy (cr);
   self->n_draws++;
   if (gtk_widget_get_visible (self->card))
     gtk_widget_snapshot_child (widget, self->card, snapshot);

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "lab-palette.h"
+#include "lab-figure.h"
 #include "lab-plot-draw.h"
 
 typedef struct
@@ -462,6 +463,15 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_restore (cr);
 }
 
+void
+lab_line_plot_draw_figure (gpointer  plot,
+                           cairo_t  *cr,
+                           double    width,
+                           double    height)
+{
+  lab_line_plot_draw (plot, cr, width, height);
+}
+
 gboolean
 lab_line_plot_save_png (LabLinePlot  *self,
                         const char   *path,
@@ -469,13 +479,5 @@ lab_line_plot_save_png (LabLinePlot  *self,
                         int           height,
                         GError      **error)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (surface);
-  gboolean ok;
-
-  lab_line_plot_draw (self, cr, width, height);
-  cairo_destroy (cr);
-  ok = lab_plot_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+  return lab_figure_save_as (lab_line_plot_draw_figure, self, LAB_FIGURE_PNG, width, height, path, error);
 }

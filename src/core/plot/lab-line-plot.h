@@ -60,6 +60,11 @@ void         lab_line_plot_draw          (LabLinePlot  *self,
                                           cairo_t      *cr,
                                           double        width,
                                           double        height);
+/* lab_line_plot_draw as a LabFigureDrawFunc (lab-figure.h). */
+void         lab_line_plot_draw_figure   (gpointer      plot,
+                                          cairo_t      *cr,
+                                          double        width,
+                                          double        height);
 gboolean     lab_line_plot_save_png      (LabLinePlot  *self,
                                           const char   *path,
                                           int           width,

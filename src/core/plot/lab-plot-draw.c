@@ -2,11 +2,6 @@
 
 #include "lab-plot-draw.h"
 
-#include <errno.h>
-
-#include <glib/gstdio.h>
-
-#include "lab-error.h"
 #include "lab-palette.h"
 
 void
@@ -89,25 +84,4 @@ lab_plot_axis_labels (cairo_t    *cr,
       lab_plot_text_at (cr, y_label, 0, 0, 0.5, 0.5);
       cairo_restore (cr);
     }
-}
-
-gboolean
-lab_plot_write_png (cairo_surface_t  *surface,
-                    const char       *path,
-                    GError          **error)
-{
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
-  cairo_status_t status = cairo_surface_write_to_png (surface, tmp);
-
-  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the plot (%s)",
-                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status)
-                                                      : g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
 }

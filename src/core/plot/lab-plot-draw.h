@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* Cairo drawing both plots (LabLinePlot, LabScatterPlot) share, so that
- * their axes look alike and their PNGs are written the same way. */
+ * their axes look alike. Files are written by lab-figure.h. */
 
 /* text with its advance box aligned to (x, y): align_x 0 left, 0.5 centre,
  * 1 right; align_y 0 top, 0.5 middle. Font and source are the caller's. */
@@ -46,10 +46,4 @@ void     lab_plot_axis_labels (cairo_t         *cr,
                                const char      *y_label,
                                double           y_x,
                                double           y_center);
-/* Writes surface to path as PNG through path.tmp and a rename, so a reader
- * never sees half a file. */
-gboolean lab_plot_write_png   (cairo_surface_t *surface,
-                               const char      *path,
-                               GError         **error);
-
 G_END_DECLS

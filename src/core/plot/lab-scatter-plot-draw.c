@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "lab-palette.h"
+#include "lab-figure.h"
 #include "lab-plot-draw.h"
 
 static void
@@ -309,6 +310,15 @@ lab_scatter_plot_draw (LabScatterPlot *self,
   cairo_restore (cr);
 }
 
+void
+lab_scatter_plot_draw_figure (gpointer  plot,
+                              cairo_t  *cr,
+                              double    width,
+                              double    height)
+{
+  lab_scatter_plot_draw (plot, cr, width, height);
+}
+
 gboolean
 lab_scatter_plot_save_png (LabScatterPlot  *self,
                            const char      *path,
@@ -316,21 +326,5 @@ lab_scatter_plot_save_png (LabScatterPlot  *self,
                            int              height,
                            GError         **error)
 {
-  cairo_surface_t *surface;
-  cairo_t *cr;
-  gboolean ok;
-
-  if (width < 1 || height < 1 || width > 16384 || height > 16384)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "%s: a plot of %d×%d pixels is not possible", path, width, height);
-      return FALSE;
-    }
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cr = cairo_create (surface);
-  lab_scatter_plot_draw (self, cr, width, height);
-  cairo_destroy (cr);
-  ok = lab_plot_write_png (surface, path, error);
-  cairo_surface_destroy (surface);
-  return ok;
+  return lab_figure_save_as (lab_scatter_plot_draw_figure, self, LAB_FIGURE_PNG, width, height, path, error);
 }

@@ -165,6 +165,11 @@ void            lab_scatter_plot_draw           (LabScatterPlot *self,
                                                  cairo_t        *cr,
                                                  double          width,
                                                  double          height);
+/* lab_scatter_plot_draw as a LabFigureDrawFunc (lab-figure.h). */
+void            lab_scatter_plot_draw_figure    (gpointer        plot,
+                                                 cairo_t        *cr,
+                                                 double          width,
+                                                 double          height);
 gboolean        lab_scatter_plot_save_png       (LabScatterPlot *self,
                                                  const char     *path,
                                                  int             width,
