@@ -25,7 +25,6 @@ typedef struct
   LabNoise    noise;
   guint       generation;
   guint64     serial;
-  LabWorkerGate *gate;
   double      ms;           /* what the pass took on the worker */
 } PassRequest;
 
@@ -148,7 +147,6 @@ pass_request_free (gpointer data)
 
   g_clear_pointer (&req->model, lab_model_free);
   g_clear_pointer (&req->dataset, lab_dataset_unref);
-  g_clear_pointer (&req->gate, lab_worker_gate_unref);
   g_free (req);
 }
 
@@ -165,7 +163,6 @@ pass_worker (LabJob        *job,
   batch = lab_recon_batch_compute (req->model, req->dataset, req->indices, req->n, &req->noise,
                                    PASS_SEED, error);
   req->ms = (g_get_monotonic_time () - start) / 1000.0;
-  lab_worker_gate_leave (req->gate);
   return batch;
 }
 
@@ -334,10 +331,9 @@ request_pass (LabDenoiseGrid *self)
     memcpy (req->indices, self->indices, sizeof req->indices);
     req->n = self->n_images;
     req->noise = noise;
-    req->gate = lab_worker_gate_ref (self->gate);
     self->busy = TRUE;
-    lab_worker_gate_enter (self->gate);
     job = lab_job_new (self, PASS_SLOT, pass_worker, req, pass_request_free);
+    lab_job_set_gate (job, self->gate);
     lab_job_set_result_free_func (job, (GDestroyNotify) lab_recon_batch_free);
     lab_job_set_done_func (job, pass_done);
     lab_job_start (job);
@@ -432,9 +428,7 @@ lab_denoise_grid_dispose (GObject *object)
   LabDenoiseGrid *self = (LabDenoiseGrid *)object;
   GtkWidget *child;
 
-  lab_job_cancel_slot (self, PASS_SLOT);
-  if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
-    g_warning ("A denoising worker did not stop within 10 s");
+  lab_job_cancel_and_wait (self, PASS_SLOT, self->gate, 10000, "A denoising worker");
   g_clear_object (&self->session);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DENOISE_GRID);

@@ -4,9 +4,6 @@
 
 #include "lab-embed-run.h"
 #include "lab-job.h"
-#include "lab-worker-gate.h"
-
-#define EMBED_SLOT "embed"
 
 /* What the worker owns. */
 typedef struct
@@ -16,7 +13,6 @@ typedef struct
   LabEmbedConfig  config;
   guint64         serial;
   guint64         step;
-  LabWorkerGate  *gate;
   LabJob         *job;       /* borrowed, for reports from the worker */
 } EmbedRequest;
 
@@ -31,21 +27,17 @@ typedef struct
 
 struct _LabEmbedRun
 {
-  GObject        parent_instance;
-
-  LabWorkerGate *gate;
+  LabRun parent_instance;
 };
 
 enum {
-  PROGRESS,
   FRAME,
-  DONE,
   N_SIGNALS
 };
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (LabEmbedRun, lab_embed_run, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (LabEmbedRun, lab_embed_run, LAB_TYPE_RUN)
 
 static void
 embed_request_free (gpointer data)
@@ -54,7 +46,6 @@ embed_request_free (gpointer data)
 
   g_clear_pointer (&req->model, lab_model_free);
   g_clear_pointer (&req->dataset, lab_dataset_unref);
-  g_clear_pointer (&req->gate, lab_worker_gate_unref);
   g_free (req);
 }
 
@@ -133,7 +124,6 @@ embed_worker (LabJob        *job,
       result->embedding = emb;
       result->decoder = g_steal_pointer (&req->model);
     }
-  lab_worker_gate_leave (req->gate);
   return result;
 }
 
@@ -148,7 +138,7 @@ embed_progress (gpointer    owner,
   EmbedRequest *req = lab_job_get_data (job);
   EmbedFrame *frame = payload;
 
-  g_signal_emit (self, signals[PROGRESS], 0, fraction, text);
+  lab_run_emit_progress (LAB_RUN (self), fraction, text);
   if (frame != NULL)
     {
       LabEmbedFrame shown = { frame->n, frame->points, frame->indices, frame->labels, req->dataset };
@@ -174,7 +164,7 @@ embed_done (gpointer      owner,
       res->serial = req->serial;
       res->step = req->step;
     }
-  g_signal_emit (self, signals[DONE], 0, res, res == NULL ? error : NULL);
+  lab_run_emit_done (LAB_RUN (self), res, res == NULL ? error : NULL);
   if (res != NULL)
     embed_result_free (res);
 }
@@ -199,10 +189,8 @@ lab_embed_run_start (LabEmbedRun          *self,
   req->dataset = lab_dataset_ref (dataset);
   req->serial = serial;
   req->step = step;
-  req->gate = lab_worker_gate_ref (self->gate);
 
-  lab_worker_gate_enter (self->gate);
-  job = lab_job_new (self, EMBED_SLOT, embed_worker, req, embed_request_free);
+  job = lab_run_new_job (LAB_RUN (self), embed_worker, req, embed_request_free);
   lab_job_set_result_free_func (job, embed_result_free);
   lab_job_set_progress_func (job, embed_progress);
   lab_job_set_done_func (job, embed_done);
@@ -214,7 +202,7 @@ lab_embed_run_cancel (LabEmbedRun *self)
 {
   g_return_if_fail (LAB_IS_EMBED_RUN (self));
 
-  lab_job_cancel_slot (self, EMBED_SLOT);
+  lab_run_cancel (LAB_RUN (self));
 }
 
 gboolean
@@ -222,7 +210,7 @@ lab_embed_run_is_running (LabEmbedRun *self)
 {
   g_return_val_if_fail (LAB_IS_EMBED_RUN (self), FALSE);
 
-  return lab_job_lookup (self, EMBED_SLOT) != NULL;
+  return lab_run_is_running (LAB_RUN (self));
 }
 
 LabEmbedRun *
@@ -232,58 +220,17 @@ lab_embed_run_new (void)
 }
 
 static void
-lab_embed_run_dispose (GObject *object)
-{
-  LabEmbedRun *self = (LabEmbedRun *)object;
-
-  /* A worker still inside OpenBLAS when the process exits can crash it. */
-  lab_job_cancel_slot (self, EMBED_SLOT);
-  if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
-    g_warning ("A latent-space worker did not stop within 10 s");
-
-  G_OBJECT_CLASS (lab_embed_run_parent_class)->dispose (object);
-}
-
-static void
-lab_embed_run_finalize (GObject *object)
-{
-  LabEmbedRun *self = (LabEmbedRun *)object;
-
-  g_clear_pointer (&self->gate, lab_worker_gate_unref);
-
-  G_OBJECT_CLASS (lab_embed_run_parent_class)->finalize (object);
-}
-
-static void
 lab_embed_run_class_init (LabEmbedRunClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = lab_embed_run_dispose;
-  object_class->finalize = lab_embed_run_finalize;
-
-  signals[PROGRESS] =
-    g_signal_new ("progress",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_DOUBLE, G_TYPE_STRING);
   signals[FRAME] =
     g_signal_new ("frame",
                   G_TYPE_FROM_CLASS (klass),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
-  signals[DONE] =
-    g_signal_new ("done",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
 }
 
 static void
 lab_embed_run_init (LabEmbedRun *self)
 {
-  self->gate = lab_worker_gate_new ();
 }

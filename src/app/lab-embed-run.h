@@ -3,22 +3,21 @@
 #include <glib-object.h>
 
 #include "lab-embedding.h"
+#include "lab-run.h"
 
 G_BEGIN_DECLS
 
-/* The embed run: the Latent page's lab_embedding_compute on a worker, one
- * at a time (a new start supersedes the running one), with its progress
- * and t-SNE's moving points brought back to the main thread (LabJob), and
- * a worker gate its dispose waits on.
+/* The embed run (a LabRun): the Latent page's lab_embedding_compute on a
+ * worker, one at a time (a new start supersedes the running one), with its
+ * progress and t-SNE's moving points brought back to the main thread.
  *
- * Signals, on the main thread:
- *   progress (double fraction, const char *text)   text may be NULL
+ * Signals, on the main thread (and LabRun's progress):
  *   frame (const LabEmbedFrame *frame)              t-SNE's positions so far
  *   done (LabEmbedRunResult *result, const GError *error)
  *       either result (its embedding and decoder may be stolen; what is
  *       left is freed after the emission) or error */
 #define LAB_TYPE_EMBED_RUN (lab_embed_run_get_type ())
-G_DECLARE_FINAL_TYPE (LabEmbedRun, lab_embed_run, LAB, EMBED_RUN, GObject)
+G_DECLARE_FINAL_TYPE (LabEmbedRun, lab_embed_run, LAB, EMBED_RUN, LabRun)
 
 /* Borrowed for the emission. */
 typedef struct

@@ -30,6 +30,7 @@ struct _LabJob
   LabJobProgressFunc  progress;
   LabJobDoneFunc      done;
   GCancellable       *cancellable;
+  LabWorkerGate      *gate;         /* or NULL */
   GMainContext       *context;
   guint               generation;
 
@@ -133,6 +134,7 @@ lab_job_finalize (GObject *object)
   g_clear_pointer (&self->slot, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->gate, lab_worker_gate_unref);
   g_weak_ref_clear (&self->owner);
   g_mutex_clear (&self->mutex);
 
@@ -216,6 +218,17 @@ lab_job_set_done_func (LabJob         *self,
   self->done = done;
 }
 
+void
+lab_job_set_gate (LabJob        *self,
+                  LabWorkerGate *gate)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  g_clear_pointer (&self->gate, lab_worker_gate_unref);
+  self->gate = gate != NULL ? lab_worker_gate_ref (gate) : NULL;
+}
+
 /* Below the window's thread, so a job that takes every core (training, a
  * sweep) still lets the main loop run the moment it wakes: measured in
  * bench-gui, the longest main-loop stall while dae-keras32 trains went from
@@ -252,6 +265,8 @@ lab_job_thread (GTask        *task,
 
   lab_job_lower_priority ();
   self->result = self->func (self, self->data, cancellable, &self->error);
+  if (self->gate != NULL)
+    lab_worker_gate_leave (self->gate);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -311,6 +326,8 @@ lab_job_start (LabJob *self)
 
   self->started = TRUE;
   self->context = g_main_context_ref_thread_default ();
+  if (self->gate != NULL)
+    lab_worker_gate_enter (self->gate);
 
   task = g_task_new (NULL, self->cancellable, lab_job_completed, g_object_ref (self));
   g_task_set_name (task, self->slot);
@@ -382,6 +399,20 @@ lab_job_cancel_slot (gpointer    owner,
 
   if (job != NULL)
     lab_job_cancel (job);
+}
+
+gboolean
+lab_job_cancel_and_wait (gpointer       owner,
+                         const char    *slot,
+                         LabWorkerGate *gate,
+                         guint          timeout_ms,
+                         const char    *what)
+{
+  lab_job_cancel_slot (owner, slot);
+  if (gate == NULL || lab_worker_gate_wait (gate, timeout_ms))
+    return TRUE;
+  g_warning ("%s did not stop within %u s", what, timeout_ms / 1000);
+  return FALSE;
 }
 
 static gboolean

@@ -2,6 +2,8 @@
 
 #include <gio/gio.h>
 
+#include "lab-worker-gate.h"
+
 G_BEGIN_DECLS
 
 /* A LabJob runs one synchronous core call on a GLib worker thread and brings
@@ -62,6 +64,11 @@ void          lab_job_set_progress_func    (LabJob             *self,
                                             LabJobProgressFunc  progress);
 void          lab_job_set_done_func        (LabJob             *self,
                                             LabJobDoneFunc      done);
+/* The job enters gate when it starts and leaves it once its worker function
+ * has returned, so the owner's dispose can wait for the worker to leave the
+ * core (lab_job_cancel_and_wait). */
+void          lab_job_set_gate             (LabJob             *self,
+                                            LabWorkerGate      *gate);
 /* Supersedes the job running in the same slot of the same owner, then starts
  * this one on a worker thread. A job starts once. */
 void          lab_job_start                (LabJob             *self);
@@ -79,6 +86,15 @@ LabJob       *lab_job_lookup               (gpointer            owner,
 /* Cancels (and so drops) whatever runs in slot on owner. */
 void          lab_job_cancel_slot          (gpointer            owner,
                                             const char         *slot);
+
+/* For an owner's dispose: cancels whatever runs in slot on owner, then
+ * waits up to timeout_ms for every worker that entered gate to leave,
+ * with a warning naming what did not. TRUE when none is inside. */
+gboolean      lab_job_cancel_and_wait      (gpointer            owner,
+                                            const char         *slot,
+                                            LabWorkerGate      *gate,
+                                            guint               timeout_ms,
+                                            const char         *what);
 
 /* Worker thread: publishes progress. payload may be NULL; it replaces (and
  * frees) a payload the main thread has not picked up yet. */

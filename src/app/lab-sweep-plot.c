@@ -22,7 +22,6 @@ typedef struct
   LabDataset    *dataset;
   LabNoiseType   type;
   guint          n_images;
-  LabWorkerGate *gate;
   guint64        serial;
 } SweepRequest;
 
@@ -122,7 +121,6 @@ sweep_request_free (gpointer data)
 
   g_clear_pointer (&req->model, lab_model_free);
   g_clear_pointer (&req->dataset, lab_dataset_unref);
-  g_clear_pointer (&req->gate, lab_worker_gate_unref);
   g_free (req);
 }
 
@@ -159,7 +157,6 @@ sweep_worker (LabJob        *job,
   ok = lab_noise_sweep_run (req->model, req->dataset, &config, points->points, sweep_level_done, job,
                             cancellable, error);
   points->n_levels = config.n_levels;
-  lab_worker_gate_leave (req->gate);
   if (!ok)
     g_clear_pointer (&points, g_free);
   return points;
@@ -229,7 +226,6 @@ lab_sweep_plot_start (LabSweepPlot *self,
   req->dataset = lab_dataset_ref (dataset);
   req->type = type;
   req->n_images = MIN (LAB_SWEEP_PLOT_IMAGES, dataset->n);
-  req->gate = lab_worker_gate_ref (self->gate);
   req->serial = serial;
   g_free (self->loss_name);
   self->loss_name = g_strdup (lab_loss_name (lab_model_get_loss (model)));
@@ -240,8 +236,8 @@ lab_sweep_plot_start (LabSweepPlot *self,
   text = g_strdup_printf (_("Computing %u noise levels × %s test images…"), LAB_SWEEP_PLOT_LEVELS, images);
   gtk_label_set_label (self->sweep_label, text);
 
-  lab_worker_gate_enter (self->gate);
   job = lab_job_new (self, SWEEP_SLOT, sweep_worker, req, sweep_request_free);
+  lab_job_set_gate (job, self->gate);
   lab_job_set_result_free_func (job, g_free);
   lab_job_set_progress_func (job, sweep_progress);
   lab_job_set_done_func (job, sweep_done);
@@ -337,9 +333,7 @@ lab_sweep_plot_dispose (GObject *object)
   LabSweepPlot *self = (LabSweepPlot *)object;
   GtkWidget *child;
 
-  lab_job_cancel_slot (self, SWEEP_SLOT);
-  if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
-    g_warning ("A noise sweep did not stop within 10 s");
+  lab_job_cancel_and_wait (self, SWEEP_SLOT, self->gate, 10000, "A noise sweep");
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_SWEEP_PLOT);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

@@ -65,6 +65,7 @@ show_update (LabTrainPage      *self,
 static void
 on_run_progress (LabTrainPage *self,
                  double        fraction,
+                 const char   *text,
                  LabTrainRun  *run)
 {
   LabTrainRunUpdate update = { 0 };
@@ -240,7 +241,7 @@ lab_train_page_start_training (LabTrainPage  *self,
       && lab_task_for (lab_train_run_get_model (self->run), self->recon_ds, &task, NULL))
     lab_train_run_set_strip (self->run, self->recon_ds, self->recon_indices, self->n_recon);
   g_signal_connect_swapped (self->run, "progress", G_CALLBACK (on_run_progress), self);
-  g_signal_connect_swapped (self->run, "finished", G_CALLBACK (on_run_finished), self);
+  g_signal_connect_swapped (self->run, "done", G_CALLBACK (on_run_finished), self);
 
   plot = lab_plot_view_reset (self->loss_plot);
   y_label = g_strdup_printf (_("loss (%s)"), lab_train_page_loss_title (spec->loss));

@@ -7,9 +7,6 @@
 #include "lab-metrics.h"
 #include "lab-train-record.h"
 #include "lab-train-run.h"
-#include "lab-worker-gate.h"
-
-#define TRAIN_SLOT "train"
 
 /* What the worker and the main thread share (an atomic rc box: the job
  * holds one reference, the LabTrainRun another). */
@@ -26,7 +23,6 @@ typedef struct
   const char     *init;           /* "torch", or NULL when going on from earlier weights */
   LabTrainer     *trainer;        /* pause/resume from any thread */
   GCancellable   *stop;           /* Stop: ends the run, its result is still delivered */
-  LabWorkerGate  *gate;
 
   /* The worker's until the job completes; then the main thread reads it. */
   LabModel       *model;
@@ -48,7 +44,7 @@ typedef struct
 
 struct _LabTrainRun
 {
-  GObject      parent_instance;
+  LabRun       parent_instance;
 
   /* Owned */
   TrainShared       *shared;
@@ -56,15 +52,7 @@ struct _LabTrainRun
   LabTrainRunUpdate  last;       /* drained when the job finished, until taken */
 };
 
-enum {
-  PROGRESS,
-  FINISHED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
-G_DEFINE_FINAL_TYPE (LabTrainRun, lab_train_run, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (LabTrainRun, lab_train_run, LAB_TYPE_RUN)
 
 static void
 train_shared_clear (TrainShared *run)
@@ -75,7 +63,6 @@ train_shared_clear (TrainShared *run)
   g_clear_pointer (&run->dataset_spec, g_free);
   g_clear_pointer (&run->trainer, lab_trainer_free);
   g_clear_object (&run->stop);
-  g_clear_pointer (&run->gate, lab_worker_gate_unref);
   g_clear_pointer (&run->model, lab_model_free);
   g_clear_pointer (&run->recon_model, lab_model_free);
   g_clear_pointer (&run->points, g_array_unref);
@@ -96,7 +83,6 @@ train_shared_new (void)
   run->val_points = g_array_new (FALSE, FALSE, sizeof (double));
   run->stop = g_cancellable_new ();
   run->trainer = lab_trainer_new ();
-  run->gate = lab_worker_gate_new ();
   return run;
 }
 
@@ -267,7 +253,6 @@ train_worker (LabJob        *job,
     }
 
 out:
-  lab_worker_gate_leave (run->gate);
   return result;
 }
 
@@ -322,7 +307,7 @@ train_progress (gpointer    owner,
                 const char *text,
                 gpointer    payload)
 {
-  g_signal_emit (owner, signals[PROGRESS], 0, fraction);
+  lab_run_emit_progress (owner, fraction, NULL);
 }
 
 static void
@@ -343,7 +328,7 @@ train_done (gpointer      owner,
       lab_session_publish_from (self->session, self->shared->model, result->steps);
       lab_session_set_train_json (self->session, result->record_json);
     }
-  g_signal_emit (self, signals[FINISHED], 0, result, error);
+  lab_run_emit_done (LAB_RUN (self), result, error);
   g_clear_pointer (&result, train_result_free);
 }
 
@@ -413,11 +398,10 @@ lab_train_run_start (LabTrainRun *self)
   g_autoptr(LabJob) job = NULL;
 
   g_return_if_fail (LAB_IS_TRAIN_RUN (self));
-  g_return_if_fail (lab_job_lookup (self, TRAIN_SLOT) == NULL);
+  g_return_if_fail (!lab_run_is_running (LAB_RUN (self)));
 
-  lab_worker_gate_enter (self->shared->gate);
-  job = lab_job_new (self, TRAIN_SLOT, train_worker, train_shared_ref (self->shared),
-                     (GDestroyNotify) train_shared_unref);
+  job = lab_run_new_job (LAB_RUN (self), train_worker, train_shared_ref (self->shared),
+                         (GDestroyNotify) train_shared_unref);
   lab_job_set_result_free_func (job, (GDestroyNotify) train_result_free);
   lab_job_set_progress_func (job, train_progress);
   lab_job_set_done_func (job, train_done);
@@ -460,8 +444,8 @@ lab_train_run_cancel (LabTrainRun *self,
 
   /* Paused or not, the worker notices within one batch. */
   g_cancellable_cancel (self->shared->stop);
-  lab_job_cancel_slot (self, TRAIN_SLOT);
-  return lab_worker_gate_wait (self->shared->gate, timeout_ms);
+  lab_run_cancel (LAB_RUN (self));
+  return lab_run_wait (LAB_RUN (self), timeout_ms);
 }
 
 const LabTrainConfig *
@@ -508,19 +492,6 @@ lab_train_run_class_init (LabTrainRunClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = lab_train_run_finalize;
-
-  signals[PROGRESS] =
-    g_signal_new ("progress",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_DOUBLE);
-  signals[FINISHED] =
-    g_signal_new ("finished",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
 }
 
 static void

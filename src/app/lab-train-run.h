@@ -5,34 +5,35 @@
 #include "lab-dataset.h"
 #include "lab-model.h"
 #include "lab-recon-batch.h"
+#include "lab-run.h"
 #include "lab-session.h"
 #include "lab-trainer.h"
 
 G_BEGIN_DECLS
 
-/* One training run of the Train page: the bridge between the trainer on a
- * worker thread (a LabJob) and the main thread.
+/* One training run of the Train page (a LabRun): the bridge between the
+ * trainer on a worker thread and the main thread.
  *
  * The worker trains the model given to lab_train_run_new() (the run owns
  * it). After every step it stores what the page shows under a mutex (the
  * smoothed loss, each epoch's validation loss, the latest progress), and
  * every LAB_TRAIN_RUN_PUBLISH_US a copy of the weights and the
  * reconstruction strip computed with them; the job's coalesced progress
- * then emits "progress", and lab_train_run_drain() swaps it all out and
+ * then emits LabRun's "progress" (no text), and lab_train_run_drain() swaps it all out and
  * publishes the weights into the session. When the run ends (completed,
  * stopped, or diverged) the worker evaluates the final weights on the
  * first LAB_TRAIN_RUN_EVAL_IMAGES validation images, the session gets
- * those weights and the training record, and "finished" is emitted.
+ * those weights and the training record, and "done" is emitted.
  *
  * Main thread only, except what the worker does inside.
  *
- * Signals:
- *   progress (double fraction): new progress to drain.
- *   finished (LabTrainResult *result, GError *error): the run is over;
- *     result is NULL with error when it could not run (both transfer none,
- *     valid during the emission). */
+ * Signals (LabRun's):
+ *   progress (double fraction, NULL): new progress to drain.
+ *   done (LabTrainResult *result, GError *error): the run is over; result
+ *     is NULL with error when it could not run (both transfer none, valid
+ *     during the emission). */
 #define LAB_TYPE_TRAIN_RUN (lab_train_run_get_type ())
-G_DECLARE_FINAL_TYPE (LabTrainRun, lab_train_run, LAB, TRAIN_RUN, GObject)
+G_DECLARE_FINAL_TYPE (LabTrainRun, lab_train_run, LAB, TRAIN_RUN, LabRun)
 
 /* The strip: at most this many images, their noise drawn from this seed
  * (so it changes only because the model does). */
@@ -90,7 +91,7 @@ void                  lab_train_run_start          (LabTrainRun          *self);
 void                  lab_train_run_set_paused     (LabTrainRun          *self,
                                                     gboolean              paused);
 gboolean              lab_train_run_is_paused      (LabTrainRun          *self);
-/* Ends the run after the current step; "finished" still comes. */
+/* Ends the run after the current step; "done" still comes. */
 void                  lab_train_run_stop           (LabTrainRun          *self);
 /* Ends it and drops whatever it would still deliver; then waits up to
  * timeout_ms for the worker to leave the core. FALSE when it did not. */
@@ -103,7 +104,7 @@ void                  lab_train_run_drain          (LabTrainRun          *self,
                                                     LabTrainRunUpdate    *update);
 
 const LabTrainConfig *lab_train_run_get_config     (LabTrainRun          *self);
-/* The model trained: read its name and loss only until "finished". */
+/* The model trained: read its name and loss only until "done". */
 LabModel             *lab_train_run_get_model      (LabTrainRun          *self);
 /* Validation is on a dataset of its own (the test split). */
 gboolean              lab_train_run_has_val        (LabTrainRun          *self);

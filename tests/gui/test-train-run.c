@@ -21,7 +21,7 @@ typedef struct
   guint           n_strips;
   guint64         last_step;
   gboolean        finished;
-  LabTrainResult  result;         /* copied from "finished" (no pointers kept) */
+  LabTrainResult  result;         /* copied from "done" (no pointers kept) */
   gboolean        have_record;
   gboolean        had_error;
 } Fixture;
@@ -57,6 +57,7 @@ take_update (Fixture *f)
 static void
 on_progress (LabTrainRun *run,
              double       fraction,
+             const char  *text,
              Fixture     *f)
 {
   g_assert_cmpfloat (fraction, >=, 0.0);
@@ -128,7 +129,7 @@ start_run (Fixture *f,
   lab_train_run_set_origin (f->run, "synthetic", "torch");
   lab_train_run_set_strip (f->run, f->test, indices, G_N_ELEMENTS (indices));
   g_signal_connect (f->run, "progress", G_CALLBACK (on_progress), f);
-  g_signal_connect (f->run, "finished", G_CALLBACK (on_finished), f);
+  g_signal_connect (f->run, "done", G_CALLBACK (on_finished), f);
   g_assert_true (lab_train_run_has_val (f->run));
   g_assert_cmpuint (lab_train_run_get_config (f->run)->epochs, ==, epochs);
   lab_train_run_start (f->run);
