@@ -6,6 +6,7 @@
 
 #include "lab-arch-editor-private.h"
 #include "lab-arch-summary.h"
+#include "lab-file-dialog.h"
 #include "lab-layer-list.h"
 #include "lab-presets.h"
 #include "lab-spec-summary.h"
@@ -46,7 +47,6 @@ struct _LabArchEditor
   int                   error_layer;
   char                 *notice;           /* an import or set that failed, until the next edit */
 
-  GtkFileChooserNative *chooser;          /* while Import… or Export… is up */
 
   guint                 syncing : 1;      /* the editor itself sets its widgets */
   guint                 pristine : 1;     /* unchanged since set or loaded */
@@ -298,14 +298,6 @@ on_loss_selected (GtkDropDown   *dropdown,
 
 /* Import… and Export… */
 
-static GtkWindow *
-editor_window (LabArchEditor *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
-
 static void
 editor_show_notice (LabArchEditor *self,
                     const char    *message)
@@ -316,35 +308,16 @@ editor_show_notice (LabArchEditor *self,
 }
 
 static void
-on_import_response (GtkNativeDialog *dialog,
-                    int              response,
-                    LabArchEditor   *self)
+file_chosen (GtkWidget *owner,
+             GFile     *file,
+             gpointer   user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
+  LabArchEditor *self = LAB_ARCH_EDITOR (owner);
+  gboolean save = GPOINTER_TO_INT (user_data);
+  g_autoptr(GError) error = NULL;
 
-      if (!lab_arch_editor_load_file (self, file, &error))
-        editor_show_notice (self, error->message);
-    }
-  g_clear_object (&self->chooser);
-}
-
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    LabArchEditor   *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
-
-      if (!lab_arch_editor_save_file (self, file, &error))
-        editor_show_notice (self, error->message);
-    }
-  g_clear_object (&self->chooser);
+  if (!(save ? lab_arch_editor_save_file (self, file, &error) : lab_arch_editor_load_file (self, file, &error)))
+    editor_show_notice (self, error->message);
 }
 
 static GtkFileFilter *
@@ -364,23 +337,19 @@ editor_open_chooser (LabArchEditor        *self,
 {
   g_autoptr(GtkFileFilter) filter = json_filter_new ();
   gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+  GtkFileChooser *chooser;
 
-  if (self->chooser != NULL)
-    return;
-  self->chooser = gtk_file_chooser_native_new (save ? _("Export Architecture") : _("Import Architecture"),
-                                               editor_window (self), action,
-                                               save ? _("_Export") : _("_Import"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  chooser = lab_file_dialog_new (GTK_WIDGET (self), action,
+                                 save ? _("Export Architecture") : _("Import Architecture"),
+                                 save ? _("_Export") : _("_Import"), file_chosen, GINT_TO_POINTER (save), NULL);
+  gtk_file_chooser_add_filter (chooser, filter);
   if (save)
     {
       g_autofree char *file_name = g_strdup_printf ("%s.json", *self->name ? self->name : "architecture");
 
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), file_name);
+      gtk_file_chooser_set_current_name (chooser, file_name);
     }
-  g_signal_connect (self->chooser, "response",
-                    save ? G_CALLBACK (on_export_response) : G_CALLBACK (on_import_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -405,12 +374,6 @@ lab_arch_editor_dispose (GObject *object)
   LabArchEditor *self = LAB_ARCH_EDITOR (object);
   GtkWidget *child;
 
-  if (self->chooser)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ARCH_EDITOR);
   /* dispose_template only unparents the bound children. */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-file-dialog.h"
 #include "lab-gallery-panel.h"
 #include "lab-image-view.h"
 #include "lab-job.h"
@@ -33,7 +34,6 @@ typedef struct
   GArray        *queries;   /* (element-type NearestQuery) */
   LabDataset    *dataset;
   guint          height, width;
-  LabWorkerGate *gate;
 } NearestRequest;
 
 struct _LabGalleryPanel
@@ -50,8 +50,6 @@ struct _LabGalleryPanel
   LabGallery           *gallery;
   LabDataset           *search;       /* where the nearest images are looked for */
   LabWorkerGate        *gate;
-  GtkFileChooserNative *chooser;
-  char                 *export_kind;
 
   guint                 searching : 1;
   guint                 search_pending : 1;
@@ -81,7 +79,6 @@ nearest_request_free (gpointer data)
     g_free (g_array_index (req->queries, NearestQuery, i).pixels);
   g_array_unref (req->queries);
   g_clear_pointer (&req->dataset, lab_dataset_unref);
-  g_clear_pointer (&req->gate, lab_worker_gate_unref);
   g_free (req);
 }
 
@@ -118,7 +115,6 @@ nearest_worker (LabJob        *job,
           g_array_append_val (answers, a);
         }
     }
-  lab_worker_gate_leave (req->gate);
   if (!ok)
     {
       nearest_answers_free (answers);
@@ -199,10 +195,9 @@ search_nearest (LabGalleryPanel *self)
   req->dataset = lab_dataset_ref (ds);
   req->height = ds->height;
   req->width = ds->width;
-  req->gate = lab_worker_gate_ref (self->gate);
   self->searching = TRUE;
-  lab_worker_gate_enter (self->gate);
   job = lab_job_new (self, NEAREST_SLOT, nearest_worker, req, nearest_request_free);
+  lab_job_set_gate (job, self->gate);
   lab_job_set_result_free_func (job, nearest_answers_free);
   lab_job_set_done_func (job, nearest_done);
   lab_job_start (job);
@@ -469,46 +464,32 @@ lab_gallery_panel_export (LabGalleryPanel  *self,
 }
 
 static void
-chooser_response (GtkNativeDialog *dialog,
-                  int              response,
-                  LabGalleryPanel *self)
+export_chosen (GtkWidget *owner,
+               GFile     *file,
+               gpointer   user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file ? g_file_get_path (file) : NULL;
-      g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autoptr(GError) error = NULL;
 
-      if (path != NULL && !lab_gallery_panel_export (self, self->export_kind, path, &error))
-        lab_widget_show_error (GTK_WIDGET (self), error);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_clear_object (&self->chooser);
+  if (path != NULL && !lab_gallery_panel_export (LAB_GALLERY_PANEL (owner), user_data, path, &error))
+    lab_widget_show_error (owner, error);
 }
 
 void
 lab_gallery_panel_choose_export (LabGalleryPanel *self,
                                  const char      *kind)
 {
-  GtkRoot *root;
   gboolean idx = g_strcmp0 (kind, "idx") == 0;
+  GtkFileChooser *chooser;
 
   g_return_if_fail (LAB_IS_GALLERY_PANEL (self));
 
-  if (self->chooser != NULL)
-    return;
-  root = gtk_widget_get_root (GTK_WIDGET (self));
-  g_free (self->export_kind);
-  self->export_kind = g_strdup (idx ? "idx" : "png");
-  self->chooser = gtk_file_chooser_native_new (idx ? _("Export the Gallery as IDX Files")
-                                                   : _("Export the Gallery as a Folder of PNGs"),
-                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser),
-                                     idx ? "augmented-images-idx3-ubyte" : "augmented-digits");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  chooser = lab_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                 idx ? _("Export the Gallery as IDX Files")
+                                     : _("Export the Gallery as a Folder of PNGs"),
+                                 _("_Export"), export_chosen, (gpointer) (idx ? "idx" : "png"), NULL);
+  gtk_file_chooser_set_current_name (chooser, idx ? "augmented-images-idx3-ubyte" : "augmented-digits");
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 LabGallery *
@@ -535,12 +516,7 @@ lab_gallery_panel_dispose (GObject *object)
   LabGalleryPanel *self = (LabGalleryPanel *)object;
   GtkWidget *child;
 
-  lab_job_cancel_slot (self, NEAREST_SLOT);
-  if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
-    g_warning ("A nearest-image search did not stop within 10 s");
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  lab_job_cancel_and_wait (self, NEAREST_SLOT, self->gate, 10000, "A nearest-image search");
 
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_GALLERY_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -558,7 +534,6 @@ lab_gallery_panel_finalize (GObject *object)
   g_clear_pointer (&self->search, lab_dataset_unref);
   g_clear_pointer (&self->gate, lab_worker_gate_unref);
   g_clear_object (&self->classes);
-  g_free (self->export_kind);
 
   G_OBJECT_CLASS (lab_gallery_panel_parent_class)->finalize (object);
 }

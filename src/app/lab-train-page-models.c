@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-file-dialog.h"
 #include "lab-model-io.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
@@ -225,39 +226,31 @@ lab_train_page_save_model (LabTrainPage  *self,
   return TRUE;
 }
 
+/* what: "spec", "save" or "open". */
 static void
-chooser_response (GtkNativeDialog *dialog,
-                  int              response,
-                  LabTrainPage    *self)
+file_chosen (GtkWidget *owner,
+             GFile     *file,
+             gpointer   user_data)
 {
-  gboolean save = gtk_file_chooser_get_action (GTK_FILE_CHOOSER (dialog)) == GTK_FILE_CHOOSER_ACTION_SAVE;
-  const char *what = g_object_get_data (G_OBJECT (dialog), "lab-what");
+  LabTrainPage *self = LAB_TRAIN_PAGE (owner);
+  const char *what = user_data;
+  g_autoptr(GError) error = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (g_strcmp0 (what, "spec") == 0)
     {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autoptr(GError) error = NULL;
+      g_autoptr(LabSpec) spec = lab_arch_chooser_build_spec (self->arch_chooser);
+      g_autofree char *json = spec ? lab_spec_to_string (spec, TRUE) : NULL;
 
-      if (file == NULL)
-        ;
-      else if (g_strcmp0 (what, "spec") == 0)
-        {
-          g_autoptr(LabSpec) spec = lab_arch_chooser_build_spec (self->arch_chooser);
-          g_autofree char *json = spec ? lab_spec_to_string (spec, TRUE) : NULL;
-
-          if (json != NULL)
-            g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
-                                     G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error);
-        }
-      else if (save)
-        lab_train_page_save_model (self, file, &error);
-      else
-        lab_train_page_open_model (self, file, &error);
-      if (error != NULL)
-        lab_widget_show_error (GTK_WIDGET (self), error);
+      if (json != NULL)
+        g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
+                                 G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error);
     }
-  gtk_native_dialog_destroy (dialog);
-  g_clear_object (&self->chooser);
+  else if (g_strcmp0 (what, "save") == 0)
+    lab_train_page_save_model (self, file, &error);
+  else
+    lab_train_page_open_model (self, file, &error);
+  if (error != NULL)
+    lab_widget_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -267,24 +260,17 @@ show_chooser (LabTrainPage         *self,
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   gboolean spec = g_strcmp0 (what, "spec") == 0;
-  GtkWindow *parent = GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self)));
+  gboolean save = action == GTK_FILE_CHOOSER_ACTION_SAVE;
+  GtkFileChooser *chooser;
 
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
-
-  self->chooser = gtk_file_chooser_native_new (spec ? _("Save the Architecture")
-                                               : action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("Save the Model")
-                                               : _("Open a Model"),
-                                               parent, action,
-                                               action == GTK_FILE_CHOOSER_ACTION_SAVE ? _("_Save") : _("_Open"),
-                                               _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_object_set_data_full (G_OBJECT (self->chooser), "lab-what", g_strdup (what), g_free);
+  chooser = lab_file_dialog_new (GTK_WIDGET (self), action,
+                                 spec ? _("Save the Architecture") : save ? _("Save the Model") : _("Open a Model"),
+                                 save ? _("_Save") : _("_Open"),
+                                 file_chosen, g_strdup (spec ? "spec" : save ? "save" : "open"), g_free);
   gtk_file_filter_set_name (filter, spec ? _("Architectures (JSON)") : _("Models (safetensors)"));
   gtk_file_filter_add_pattern (filter, spec ? "*.json" : "*.safetensors");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
+  gtk_file_chooser_add_filter (chooser, filter);
+  if (save)
     {
       LabSession *session = lab_page_get_session (LAB_PAGE (self));
       LabModel *model = session != NULL ? lab_session_get_model (session) : NULL;
@@ -293,10 +279,9 @@ show_chooser (LabTrainPage         *self,
                               : (model ? lab_model_get_name (model) : "model");
       g_autofree char *suggested = g_strconcat (name, spec ? ".json" : ".safetensors", NULL);
 
-      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), suggested);
+      gtk_file_chooser_set_current_name (chooser, suggested);
     }
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* page.save-model, page.open-model, page.save-spec: a file dialog. */
@@ -365,9 +350,6 @@ lab_train_page_init_models (LabTrainPage *self)
 void
 lab_train_page_dispose_models (LabTrainPage *self)
 {
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);

@@ -36,7 +36,6 @@ struct _LabTrainPage
   /* Owned */
   GSettings            *settings;         /* NULL without the schema */
   GMenu                *recent_section;
-  GtkFileChooserNative *chooser;
   LabTrainRun          *run;              /* the running training, or NULL */
   guint                 recon_indices[LAB_TRAIN_RUN_STRIP_IMAGES];
   guint                 n_recon;

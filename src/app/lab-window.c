@@ -6,6 +6,7 @@
 
 #include "lab-data-page.h"
 #include "lab-denoise-page.h"
+#include "lab-file-dialog.h"
 #include "lab-latent-page.h"
 #include "lab-page.h"
 #include "lab-session-load.h"
@@ -53,7 +54,6 @@ struct _LabWindow
 
   /* Owned */
   GSettings            *settings;       /* NULL when the schema is not installed */
-  GtkFileChooserNative *file_chooser;   /* while an Open dialog is up */
 };
 
 enum {
@@ -182,19 +182,11 @@ lab_window_get_dataset (LabWindow *self)
 }
 
 static void
-file_chooser_response (GtkNativeDialog *dialog,
-                       int              response,
-                       LabWindow       *self)
+file_chosen (GtkWidget *owner,
+             GFile     *file,
+             gpointer   user_data)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-
-      if (file != NULL)
-        lab_window_open_file (self, file);
-    }
-  gtk_native_dialog_destroy (dialog);
-  g_clear_object (&self->file_chooser);
+  lab_window_open_file (LAB_WINDOW (owner), file);
 }
 
 static void
@@ -204,18 +196,11 @@ show_file_chooser (LabWindow            *self,
   g_autoptr(GtkFileFilter) supported = NULL;
   g_autoptr(GtkFileFilter) all = NULL;
   gboolean folder = action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER;
+  GtkFileChooser *chooser;
 
-  if (self->file_chooser != NULL)
-    {
-      gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
-      return;
-    }
-
-  self->file_chooser = gtk_file_chooser_native_new (folder ? _("Open a Dataset Folder")
-                                                           : _("Open a Dataset or Model File"),
-                                                    GTK_WINDOW (self), action,
-                                                    _("_Open"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->file_chooser), TRUE);
+  chooser = lab_file_dialog_new (GTK_WIDGET (self), action,
+                                 folder ? _("Open a Dataset Folder") : _("Open a Dataset or Model File"),
+                                 _("_Open"), file_chosen, NULL, NULL);
 
   if (!folder)
     {
@@ -226,16 +211,14 @@ show_file_chooser (LabWindow            *self,
       gtk_file_filter_add_pattern (supported, "*.idx");
       gtk_file_filter_add_pattern (supported, "*.idx.gz");
       gtk_file_filter_add_pattern (supported, "*.safetensors");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), supported);
+      gtk_file_chooser_add_filter (chooser, supported);
 
       all = gtk_file_filter_new ();
       gtk_file_filter_set_name (all, _("All files"));
       gtk_file_filter_add_pattern (all, "*");
-      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->file_chooser), all);
+      gtk_file_chooser_add_filter (chooser, all);
     }
-
-  g_signal_connect (self->file_chooser, "response", G_CALLBACK (file_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->file_chooser));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static gboolean
@@ -467,9 +450,6 @@ lab_window_dispose (GObject *object)
 {
   LabWindow *self = (LabWindow *)object;
 
-  if (self->file_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->file_chooser));
-  g_clear_object (&self->file_chooser);
   /* GtkWindow unparents its child and titlebar itself. */
   self->data_page = NULL;
   self->train_page = NULL;
