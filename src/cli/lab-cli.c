@@ -23,6 +23,7 @@ static const LabCliEntry commands[] = {
   { "embed",    "Map a model's latents of a dataset to 2-D (PCA, t-SNE)", lab_cli_embed },
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },
   { "interpolate", "Morph one image into another through the latent space", lab_cli_interpolate },
+  { "lesson",   "List, run and reproduce the lessons, with their PDF reports", lab_cli_lesson },
   { "system",   "Show the CPU, its features and the BLAS kernels chosen", lab_cli_system },
 };
 

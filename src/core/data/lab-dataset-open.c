@@ -153,3 +153,12 @@ lab_dataset_open (const char       *spec,
                spec);
   return NULL;
 }
+
+gboolean
+lab_dataset_spec_has_splits (const char *spec)
+{
+  if (g_file_test (spec, G_FILE_TEST_IS_DIR))
+    return lab_idx_dir_has_set (spec);
+  /* A single IDX file is one split; a catalog id has both. */
+  return !g_file_test (spec, G_FILE_TEST_EXISTS);
+}

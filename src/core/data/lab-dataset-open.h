@@ -18,4 +18,9 @@ LabDataset   *lab_dataset_open             (const char         *spec,
                                             gpointer            user_data,
                                             GError            **error);
 
+/* Whether spec names something with a train and a test split: a catalog
+ * id, or a folder holding an IDX train/t10k set (not a single IDX file or a
+ * folder of PNGs). */
+gboolean      lab_dataset_spec_has_splits  (const char         *spec);
+
 G_END_DECLS

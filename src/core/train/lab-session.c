@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "lab-idx.h"
+#include "lab-dataset-open.h"
 
 struct _LabSession
 {
@@ -58,16 +58,6 @@ datasets_ready (LabSession *self)
   g_signal_emit (self, signals[DATASETS_CHANGED], 0);
 }
 
-/* Whether spec names something with a train and a test split. */
-static gboolean
-spec_has_splits (const char *spec)
-{
-  if (g_file_test (spec, G_FILE_TEST_IS_DIR))
-    return lab_idx_dir_has_set (spec);
-  /* A single IDX file is one split; a catalog id has both. */
-  return !g_file_test (spec, G_FILE_TEST_EXISTS);
-}
-
 gboolean
 lab_session_set_dataset (LabSession *self,
                          LabDataset *dataset,
@@ -93,7 +83,7 @@ lab_session_set_dataset (LabSession *self,
   else
     self->train = lab_dataset_ref (dataset);
 
-  if (spec == NULL || !spec_has_splits (spec))
+  if (spec == NULL || !lab_dataset_spec_has_splits (spec))
     {
       if (self->train == NULL)
         self->train = lab_dataset_ref (dataset);

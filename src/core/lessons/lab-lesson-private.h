@@ -1,0 +1,107 @@
+#pragma once
+
+/* What a lesson's implementation sees of its run (lab-lesson.c drives it,
+ * lab-lesson-steps.c has the steps lessons share). Core only. */
+
+#include "lab-dataset.h"
+#include "lab-lesson.h"
+#include "lab-metrics.h"
+#include "lab-model.h"
+#include "lab-noise.h"
+#include "lab-report.h"
+#include "lab-run-record.h"
+#include "lab-spec.h"
+#include "lab-trainer.h"
+
+G_BEGIN_DECLS
+
+struct _LabLessonRun
+{
+  const LabLessonInfo *lesson;
+  LabLessonConfig      config;
+  char                *dataset;      /* the spec the datasets came from */
+  LabDataset          *train;        /* the dataset's training split */
+  LabDataset          *test;         /* its test split (the same when it has none) */
+  LabReport           *report;
+  LabRunRecord        *record;
+  char                *dir;          /* the temporary folder being written */
+  LabLessonFunc        progress;
+  gpointer             user_data;
+  GCancellable        *cancellable;
+  GTimer              *timer;
+  guint                step, n_steps;
+  char                *what;
+  GString             *reading;      /* the report's closing "What this shows" */
+};
+
+/* The setting's count, bounded by config->max_images / max_epochs. */
+guint      lab_lesson_images          (LabLessonRun         *run,
+                                       guint                 quick,
+                                       guint                 full);
+guint      lab_lesson_epochs          (LabLessonRun         *run,
+                                       guint                 quick,
+                                       guint                 full);
+guint      lab_lesson_threads         (LabLessonRun         *run);
+
+void       lab_lesson_begin_steps     (LabLessonRun         *run,
+                                       guint                 n_steps);
+/* The next step starts; what is printf-style. */
+void       lab_lesson_step            (LabLessonRun         *run,
+                                       const char           *what,
+                                       ...) G_GNUC_PRINTF (2, 3);
+gboolean   lab_lesson_cancelled       (LabLessonRun         *run,
+                                       GError              **error);
+
+/* Builds spec, trains it on the first n_images of run->train (validating on
+ * the first 1,000 of run->test) with config, reporting progress as the
+ * current step, saves it as models/NAME.safetensors and records it (train
+ * history, time, path). *seconds (may be NULL) gets the training time. */
+LabModel  *lab_lesson_train           (LabLessonRun         *run,
+                                       const char           *name,
+                                       const LabSpec        *spec,
+                                       const LabTrainConfig *config,
+                                       guint                 n_images,
+                                       double               *seconds,
+                                       GError              **error);
+/* A training config for a lesson: the setting's epochs, batch 128, Adam
+ * 1e-3, the run's seed and threads, validation on up to 1,000 test images. */
+void       lab_lesson_train_config    (LabLessonRun         *run,
+                                       LabTrainConfig       *config,
+                                       guint                 epochs,
+                                       const LabNoise       *noise);
+/* Evaluates on the first n test images (0: all) with noise. */
+gboolean   lab_lesson_evaluate        (LabLessonRun         *run,
+                                       LabModel             *model,
+                                       const LabNoise       *noise,
+                                       guint                 n,
+                                       LabEvalResult        *result,
+                                       GError              **error);
+/* One image of each class of the test set (up to 10): *indices (10). */
+guint      lab_lesson_ten_digits      (LabLessonRun         *run,
+                                       guint                *indices);
+/* Rows "noisy | denoised | clean" of the test images indices[0..n) through
+ * model with noise, as a report figure; the row labels say the PSNR. */
+gboolean   lab_lesson_add_denoise_grid (LabLessonRun        *run,
+                                        const char          *name,
+                                        const char          *caption,
+                                        LabModel            *model,
+                                        const LabNoise      *noise,
+                                        const guint         *indices,
+                                        guint                n,
+                                        GError             **error);
+/* The first page's settings table: the setting, dataset, sizes, seed. */
+void       lab_lesson_add_settings    (LabLessonRun         *run,
+                                       guint                 n_images,
+                                       guint                 epochs,
+                                       const char           *extra);
+
+/* Formats a number for a table: "0.1034", "24.31 dB", "28,353". */
+char      *lab_lesson_format_double   (double                value,
+                                       int                   decimals);
+
+/* The lessons, one file each. */
+extern const LabLessonInfo lab_lesson_noise_levels;
+extern const LabLessonInfo lab_lesson_conv_vs_dense;
+extern const LabLessonInfo lab_lesson_own_data;
+
+G_END_DECLS

@@ -1,0 +1,278 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* The steps lessons share: counting by setting, progress, training a model
+ * into the report's folder and record, evaluating, and the image grids. */
+
+#include "lab-lesson-private.h"
+
+#include <math.h>
+#include <stdarg.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-format.h"
+#include "lab-model-io.h"
+#include "lab-recon-batch.h"
+#include "lab-train-record.h"
+
+#define VAL_IMAGES 1000
+
+guint
+lab_lesson_images (LabLessonRun *run,
+                   guint         quick,
+                   guint         full)
+{
+  guint n = run->config.setting == LAB_LESSON_QUICK ? quick : full;
+
+  if (run->config.max_images > 0)
+    n = MIN (n, run->config.max_images);
+  return MIN (n, run->train->n);
+}
+
+guint
+lab_lesson_epochs (LabLessonRun *run,
+                   guint         quick,
+                   guint         full)
+{
+  guint n = run->config.setting == LAB_LESSON_QUICK ? quick : full;
+
+  if (run->config.max_epochs > 0)
+    n = MIN (n, run->config.max_epochs);
+  return MAX (n, 1);
+}
+
+guint
+lab_lesson_threads (LabLessonRun *run)
+{
+  return run->config.threads ? run->config.threads : (guint) g_get_num_processors ();
+}
+
+static void
+report_progress (LabLessonRun *run,
+                 double        within,
+                 guint64       train_step,
+                 double        loss)
+{
+  LabLessonProgress p = { 0 };
+  double elapsed = g_timer_elapsed (run->timer, NULL);
+
+  if (run->progress == NULL)
+    return;
+  p.step = run->step;
+  p.n_steps = run->n_steps;
+  p.what = run->what;
+  p.fraction = run->n_steps ? ((run->step ? run->step - 1 : 0) + CLAMP (within, 0, 1)) / run->n_steps
+                            : 0;
+  p.elapsed_seconds = elapsed;
+  p.eta_seconds = p.fraction > 0.02 ? elapsed / p.fraction * (1 - p.fraction) : NAN;
+  p.train_step = train_step;
+  p.loss = loss;
+  run->progress (&p, run->user_data);
+}
+
+void
+lab_lesson_begin_steps (LabLessonRun *run,
+                        guint         n_steps)
+{
+  run->n_steps = n_steps;
+  run->step = 0;
+}
+
+void
+lab_lesson_step (LabLessonRun *run,
+                 const char   *what,
+                 ...)
+{
+  va_list args;
+
+  va_start (args, what);
+  g_free (run->what);
+  run->what = g_strdup_vprintf (what, args);
+  va_end (args);
+  run->step = MIN (run->step + 1, MAX (run->n_steps, 1));
+  report_progress (run, 0, 0, NAN);
+}
+
+gboolean
+lab_lesson_cancelled (LabLessonRun  *run,
+                      GError       **error)
+{
+  return g_cancellable_set_error_if_cancelled (run->cancellable, error);
+}
+
+void
+lab_lesson_train_config (LabLessonRun   *run,
+                         LabTrainConfig *config,
+                         guint           epochs,
+                         const LabNoise *noise)
+{
+  lab_train_config_init (config);
+  config->epochs = epochs;
+  config->seed = run->config.seed;
+  config->threads = lab_lesson_threads (run);
+  config->val_limit = VAL_IMAGES;
+  if (noise != NULL)
+    config->noise = *noise;
+}
+
+static gboolean
+on_train_progress (const LabTrainProgress *p,
+                   gpointer                data)
+{
+  LabLessonRun *run = data;
+  double within = p->n_epochs && p->n_batches
+                  ? ((p->epoch - 1) + (double) p->batch / p->n_batches) / p->n_epochs : 0;
+
+  if (p->kind == LAB_TRAIN_BATCH && (p->batch % 10 == 0 || p->batch == p->n_batches))
+    report_progress (run, within, p->step, p->smoothed_loss);
+  return !g_cancellable_is_cancelled (run->cancellable);
+}
+
+LabModel *
+lab_lesson_train (LabLessonRun         *run,
+                  const char           *name,
+                  const LabSpec        *spec,
+                  const LabTrainConfig *config,
+                  guint                 n_images,
+                  double               *seconds,
+                  GError              **error)
+{
+  g_autoptr(LabModel) model = lab_model_new (spec, error);
+  g_autoptr(LabTrainer) trainer = NULL;
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autofree char *json = NULL, *file = NULL, *path = NULL, *rel = NULL;
+  LabTrainConfig cfg = *config;
+  LabEvalResult test = { 0 };
+  gint64 start;
+  double took;
+
+  if (model == NULL)
+    return NULL;
+  lab_model_init (model, LAB_INIT_TORCH, cfg.seed);
+  cfg.limit = n_images;
+  trainer = lab_trainer_new ();
+  start = g_get_monotonic_time ();
+  if (!lab_trainer_run (trainer, model, run->train, run->test, &cfg, on_train_progress, run,
+                        run->cancellable, error))
+    return NULL;
+  took = (g_get_monotonic_time () - start) / 1e6;
+  if (seconds)
+    *seconds = took;
+
+  if (!lab_lesson_evaluate (run, model, &cfg.noise, 0, &test, error))
+    return NULL;
+  record = lab_train_record_new_from_trainer (trainer, &cfg, run->dataset, "torch");
+  lab_train_record_set_test (record, &test);
+  json = lab_train_record_to_json (record);
+
+  file = g_strconcat (name, ".safetensors", NULL);
+  rel = g_build_filename ("models", file, NULL);
+  path = g_build_filename (run->dir, rel, NULL);
+  if (!lab_model_save (model, path, json, error))
+    return NULL;
+  lab_run_record_add_model (run->record, name, spec->name, lab_model_n_params (model), json,
+                            took, rel);
+  lab_run_record_add_dataset (run->record, "train", run->dataset, run->train, NULL, n_images);
+  return g_steal_pointer (&model);
+}
+
+gboolean
+lab_lesson_evaluate (LabLessonRun   *run,
+                     LabModel       *model,
+                     const LabNoise *noise,
+                     guint           n,
+                     LabEvalResult  *result,
+                     GError        **error)
+{
+  /* A fixed noise draw, the same for every model of a lesson. */
+  return lab_evaluate (model, run->test, noise, run->config.seed + 1234, n, result,
+                       run->cancellable, error);
+}
+
+guint
+lab_lesson_ten_digits (LabLessonRun *run,
+                       guint        *indices)
+{
+  guint n = run->test->n_classes ? MIN (run->test->n_classes, 10) : 10;
+
+  return lab_recon_pick_by_class (run->test, indices, MIN (n, run->test->n));
+}
+
+gboolean
+lab_lesson_add_denoise_grid (LabLessonRun   *run,
+                             const char     *name,
+                             const char     *caption,
+                             LabModel       *model,
+                             const LabNoise *noise,
+                             const guint    *indices,
+                             guint           n,
+                             GError        **error)
+{
+  g_autoptr(LabReconBatch) batch = lab_recon_batch_compute (model, run->test, indices, n, noise,
+                                                            run->config.seed + 77, error);
+  gsize size, in_size;
+  gboolean same_size;
+  g_autofree float *images = NULL;
+  g_autofree char *noisy = NULL, *denoised = NULL;
+  guint rows;
+
+  if (batch == NULL)
+    return FALSE;
+  size = (gsize) batch->height * batch->width;
+  in_size = lab_shape_size (batch->in_shape);
+  same_size = in_size == size;
+  rows = same_size ? 3 : 2;
+  images = g_new (float, rows * n * size);
+  for (guint i = 0; i < n; i++)
+    {
+      guint r = 0;
+      if (same_size)
+        memcpy (images + ((gsize) r++ * n + i) * size, batch->input + i * size, size * sizeof (float));
+      memcpy (images + ((gsize) r++ * n + i) * size, batch->output + i * size, size * sizeof (float));
+      memcpy (images + ((gsize) r * n + i) * size, batch->clean + i * size, size * sizeof (float));
+    }
+  noisy = g_strdup_printf ("noisy\n%.1f dB", batch->mean_noisy_psnr);
+  denoised = g_strdup_printf ("denoised\n%.1f dB", batch->mean_psnr);
+  {
+    const char *labels3[] = { noisy, denoised, "clean" };
+    const char *labels2[] = { denoised, "clean" };
+    lab_report_add_images (run->report, name, caption, images, rows * n, batch->height,
+                           batch->width, n, same_size ? labels3 : labels2, NULL);
+  }
+  return TRUE;
+}
+
+void
+lab_lesson_add_settings (LabLessonRun *run,
+                         guint         n_images,
+                         guint         epochs,
+                         const char   *extra)
+{
+  static const char *header[] = { "Setting", "Value" };
+  guint t = lab_report_add_table (run->report, "settings", "Settings", 2, header);
+  g_autofree char *images = lab_format_count (n_images);
+  g_autofree char *test = lab_format_count (run->test->n);
+  g_autofree char *epochs_s = g_strdup_printf ("%u", epochs);
+  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, run->config.seed);
+  g_autofree char *threads = g_strdup_printf ("%u", lab_lesson_threads (run));
+  const char *setting = run->config.setting == LAB_LESSON_QUICK
+                        ? "quick (fewer images and epochs than the lab, for class)"
+                        : "full (the lab's epochs and sizes)";
+
+  lab_report_add_row (run->report, t, (const char *[]) { "Setting", setting });
+  lab_report_add_row (run->report, t, (const char *[]) { "Dataset", run->train->name });
+  lab_report_add_row (run->report, t, (const char *[]) { "Training images", images });
+  lab_report_add_row (run->report, t, (const char *[]) { "Test images", test });
+  lab_report_add_row (run->report, t, (const char *[]) { "Epochs", epochs_s });
+  lab_report_add_row (run->report, t, (const char *[]) { "Seed", seed });
+  lab_report_add_row (run->report, t, (const char *[]) { "Threads", threads });
+  if (extra != NULL)
+    lab_report_add_row (run->report, t, (const char *[]) { "Model", extra });
+}
+
+char *
+lab_lesson_format_double (double value,
+                          int    decimals)
+{
+  return isfinite (value) ? g_strdup_printf ("%.*f", decimals, value) : g_strdup ("–");
+}

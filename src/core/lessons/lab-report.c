@@ -1,0 +1,831 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+#include "lab-report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+#include <pango/pangocairo.h>
+
+#include "lab-plot-draw.h"
+
+/* A4 in points, and the text block on it. */
+#define PAGE_W     595.28
+#define PAGE_H     841.89
+#define MARGIN     54.0
+#define CONTENT_W  (PAGE_W - 2 * MARGIN)
+#define FOOTER_Y   (PAGE_H - 30.0)
+#define GAP        10.0
+#define ROW_PAD    3.0
+
+typedef enum
+{
+  BLOCK_HEADING,
+  BLOCK_PARAGRAPH,
+  BLOCK_PAGE_BREAK,
+  BLOCK_TABLE,
+  BLOCK_FIGURE,
+} BlockKind;
+
+typedef struct
+{
+  char       *name;
+  char       *caption;
+  guint       n_columns;
+  char      **header;      /* (n_columns) */
+  GPtrArray  *rows;        /* (element-type GStrv) n_columns each */
+} Table;
+
+typedef struct
+{
+  char         *name;
+  char         *caption;
+  double        aspect;
+  LabLinePlot  *plot;      /* a plot, or: */
+  float        *images;    /* (n, height, width) */
+  guint         n, height, width, columns;
+  char        **row_labels;
+  char        **captions;  /* (n), entries may be NULL */
+} Figure;
+
+typedef struct
+{
+  BlockKind  kind;
+  char      *text;
+  guint      index;       /* into tables or figures */
+} Block;
+
+struct _LabReport
+{
+  char       *title;
+  char       *subtitle;
+  GArray     *blocks;     /* (element-type Block) */
+  GPtrArray  *tables;     /* (element-type Table) */
+  GPtrArray  *figures;    /* (element-type Figure) */
+  guint       cursor;     /* where add_block inserts; G_MAXUINT: at the end */
+};
+
+static void
+block_clear (gpointer data)
+{
+  Block *b = data;
+
+  g_free (b->text);
+}
+
+static void
+table_free (gpointer data)
+{
+  Table *t = data;
+
+  g_free (t->name);
+  g_free (t->caption);
+  g_strfreev (t->header);
+  g_ptr_array_unref (t->rows);
+  g_free (t);
+}
+
+static void
+figure_free (gpointer data)
+{
+  Figure *f = data;
+
+  g_free (f->name);
+  g_free (f->caption);
+  g_clear_pointer (&f->plot, lab_line_plot_free);
+  g_free (f->images);
+  g_strfreev (f->row_labels);
+  if (f->captions != NULL)
+    for (guint i = 0; i < f->n; i++)
+      g_free (f->captions[i]);
+  g_free (f->captions);
+  g_free (f);
+}
+
+LabReport *
+lab_report_new (const char *title,
+                const char *subtitle)
+{
+  LabReport *self = g_new0 (LabReport, 1);
+
+  self->title = g_strdup (title);
+  self->subtitle = g_strdup (subtitle);
+  self->blocks = g_array_new (FALSE, TRUE, sizeof (Block));
+  g_array_set_clear_func (self->blocks, block_clear);
+  self->tables = g_ptr_array_new_with_free_func (table_free);
+  self->figures = g_ptr_array_new_with_free_func (figure_free);
+  self->cursor = G_MAXUINT;
+  return self;
+}
+
+void
+lab_report_free (LabReport *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->title);
+  g_free (self->subtitle);
+  g_array_unref (self->blocks);
+  g_ptr_array_unref (self->tables);
+  g_ptr_array_unref (self->figures);
+  g_free (self);
+}
+
+static void
+add_block (LabReport  *self,
+           BlockKind   kind,
+           const char *text,
+           guint       index)
+{
+  Block b = { kind, g_strdup (text), index };
+
+  if (self->cursor >= self->blocks->len)
+    g_array_append_val (self->blocks, b);
+  else
+    g_array_insert_val (self->blocks, self->cursor++, b);
+}
+
+guint
+lab_report_position (LabReport *self)
+{
+  return self->blocks->len;
+}
+
+void
+lab_report_set_cursor (LabReport *self,
+                       guint      position)
+{
+  self->cursor = position;
+}
+
+void
+lab_report_add_heading (LabReport  *self,
+                        const char *text)
+{
+  add_block (self, BLOCK_HEADING, text, 0);
+}
+
+void
+lab_report_add_paragraph (LabReport  *self,
+                          const char *text)
+{
+  add_block (self, BLOCK_PARAGRAPH, text, 0);
+}
+
+void
+lab_report_add_page_break (LabReport *self)
+{
+  add_block (self, BLOCK_PAGE_BREAK, NULL, 0);
+}
+
+guint
+lab_report_add_table (LabReport          *self,
+                      const char         *name,
+                      const char         *caption,
+                      guint               n_columns,
+                      const char * const *header)
+{
+  Table *t = g_new0 (Table, 1);
+
+  g_return_val_if_fail (n_columns > 0, 0);
+  t->name = g_strdup (name);
+  t->caption = g_strdup (caption);
+  t->n_columns = n_columns;
+  t->header = g_new0 (char *, n_columns + 1);
+  for (guint c = 0; c < n_columns; c++)
+    t->header[c] = g_strdup (header[c] ? header[c] : "");
+  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (self->tables, t);
+  add_block (self, BLOCK_TABLE, NULL, self->tables->len - 1);
+  return self->tables->len - 1;
+}
+
+void
+lab_report_add_row (LabReport          *self,
+                    guint               table,
+                    const char * const *cells)
+{
+  Table *t;
+  char **row;
+
+  g_return_if_fail (table < self->tables->len);
+  t = g_ptr_array_index (self->tables, table);
+  row = g_new0 (char *, t->n_columns + 1);
+  for (guint c = 0; c < t->n_columns; c++)
+    row[c] = g_strdup (cells[c] ? cells[c] : "");
+  g_ptr_array_add (t->rows, row);
+}
+
+static Figure *
+add_figure (LabReport  *self,
+            const char *name,
+            const char *caption,
+            double      aspect)
+{
+  Figure *f = g_new0 (Figure, 1);
+
+  f->name = g_strdup (name);
+  f->caption = g_strdup (caption);
+  f->aspect = aspect;
+  g_ptr_array_add (self->figures, f);
+  add_block (self, BLOCK_FIGURE, NULL, self->figures->len - 1);
+  return f;
+}
+
+void
+lab_report_add_plot (LabReport   *self,
+                     const char  *name,
+                     const char  *caption,
+                     LabLinePlot *plot,
+                     double       aspect)
+{
+  Figure *f = add_figure (self, name, caption, CLAMP (aspect, 0.2, 1.5));
+
+  f->plot = plot;
+}
+
+/* Image grid geometry in units of one image pixel: cells of width x height
+ * with a gap, a label column when rows are labelled, caption lines. */
+#define GRID_GAP_FRAC   0.12
+#define LABEL_COL_FRAC  2.6
+
+void
+lab_report_add_images (LabReport          *self,
+                       const char         *name,
+                       const char         *caption,
+                       const float        *images,
+                       guint               n,
+                       guint               height,
+                       guint               width,
+                       guint               columns,
+                       const char * const *row_labels,
+                       const char * const *captions)
+{
+  guint rows;
+  double cell_w, cell_h, label_w, aspect;
+  Figure *f;
+
+  g_return_if_fail (n > 0 && height > 0 && width > 0);
+  columns = columns ? MIN (columns, n) : (guint) ceil (sqrt (n));
+  rows = (n + columns - 1) / columns;
+  cell_w = width * (1 + GRID_GAP_FRAC);
+  cell_h = height * (1 + GRID_GAP_FRAC) + (captions ? height * 0.45 : 0);
+  label_w = row_labels ? width * LABEL_COL_FRAC : 0;
+  aspect = rows * cell_h / (label_w + columns * cell_w);
+
+  f = add_figure (self, name, caption, aspect);
+  f->images = g_memdup2 (images, (gsize) n * height * width * sizeof (float));
+  f->n = n;
+  f->height = height;
+  f->width = width;
+  f->columns = columns;
+  if (row_labels != NULL)
+    {
+      f->row_labels = g_new0 (char *, rows + 1);
+      for (guint r = 0; r < rows; r++)
+        f->row_labels[r] = g_strdup (row_labels[r] ? row_labels[r] : "");
+    }
+  if (captions != NULL)
+    {
+      f->captions = g_new0 (char *, n);
+      for (guint i = 0; i < n; i++)
+        f->captions[i] = g_strdup (captions[i]);
+    }
+}
+
+guint
+lab_report_n_figures (LabReport *self)
+{
+  return self->figures->len;
+}
+
+const char *
+lab_report_figure_name (LabReport *self,
+                        guint      i)
+{
+  g_return_val_if_fail (i < self->figures->len, NULL);
+  return ((Figure *) g_ptr_array_index (self->figures, i))->name;
+}
+
+static cairo_surface_t *
+gray_surface (const float *image,
+              guint        height,
+              guint        width)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  guint8 *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+
+  cairo_surface_flush (s);
+  for (guint y = 0; y < height; y++)
+    {
+      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+      for (guint x = 0; x < width; x++)
+        {
+          float v = image[(gsize) y * width + x];
+          guint8 g = (guint8) lrintf (255.f * (v < 0 ? 0 : v > 1 ? 1 : v));
+          row[x] = 0xff000000u | ((guint32) g << 16) | ((guint32) g << 8) | g;
+        }
+    }
+  cairo_surface_mark_dirty (s);
+  return s;
+}
+
+static void
+draw_text (cairo_t    *cr,
+           const char *text,
+           double      x,
+           double      y,
+           double      width,
+           double      size,
+           gboolean    bold,
+           PangoAlignment align)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, align);
+  pango_layout_set_text (layout, text, -1);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+}
+
+static void
+draw_images (const Figure *f,
+             cairo_t      *cr,
+             double        width,
+             double        height)
+{
+  guint rows = (f->n + f->columns - 1) / f->columns;
+  double unit, cell_w, cell_h, label_w, ox;
+
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_fill (cr);
+
+  label_w = f->row_labels ? f->width * LABEL_COL_FRAC : 0;
+  unit = MIN (width / (label_w + f->columns * f->width * (1 + GRID_GAP_FRAC)),
+              height / (rows * (f->height * (1 + GRID_GAP_FRAC)
+                                + (f->captions ? f->height * 0.45 : 0))));
+  cell_w = f->width * (1 + GRID_GAP_FRAC) * unit;
+  cell_h = (f->height * (1 + GRID_GAP_FRAC) + (f->captions ? f->height * 0.45 : 0)) * unit;
+  label_w *= unit;
+  ox = (width - label_w - f->columns * cell_w) / 2;
+
+  for (guint r = 0; f->row_labels && r < rows; r++)
+    {
+      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+      draw_text (cr, f->row_labels[r], ox, r * cell_h + f->height * unit * 0.35,
+                 label_w - 4 * unit, MAX (6.0, f->height * unit * 0.28), FALSE, PANGO_ALIGN_RIGHT);
+    }
+  for (guint i = 0; i < f->n; i++)
+    {
+      guint r = i / f->columns, c = i % f->columns;
+      double x = ox + label_w + c * cell_w, y = r * cell_h;
+      cairo_surface_t *s = gray_surface (f->images + (gsize) i * f->height * f->width,
+                                         f->height, f->width);
+
+      cairo_save (cr);
+      cairo_translate (cr, x, y);
+      cairo_scale (cr, unit, unit);
+      cairo_set_source_surface (cr, s, 0, 0);
+      cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+      cairo_rectangle (cr, 0, 0, f->width, f->height);
+      cairo_fill (cr);
+      cairo_restore (cr);
+      cairo_surface_destroy (s);
+
+      if (f->captions && f->captions[i])
+        {
+          cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
+          draw_text (cr, f->captions[i], x - cell_w * 0.1, y + f->height * unit * 1.03,
+                     cell_w * 1.1, MAX (5.0, f->height * unit * 0.22), FALSE, PANGO_ALIGN_CENTER);
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
+lab_report_draw_figure (LabReport *self,
+                        guint      i,
+                        cairo_t   *cr,
+                        double     width,
+                        double     height)
+{
+  Figure *f;
+
+  g_return_if_fail (i < self->figures->len);
+  f = g_ptr_array_index (self->figures, i);
+  if (f->plot != NULL)
+    lab_line_plot_draw (f->plot, cr, width, height);
+  else
+    draw_images (f, cr, width, height);
+}
+
+/* ---- layout ---- */
+
+typedef struct
+{
+  LabReport *report;
+  cairo_t   *cr;
+  double     y;
+  guint      page;
+} Layout;
+
+static double
+text_height (cairo_t    *cr,
+             const char *text,
+             double      width,
+             double      size,
+             gboolean    bold)
+{
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  int h;
+
+  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
+  if (bold)
+    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, text, -1);
+  pango_layout_get_pixel_size (layout, NULL, &h);
+  pango_font_description_free (font);
+  g_object_unref (layout);
+  return h;
+}
+
+static void
+footer (Layout *l)
+{
+  g_autofree char *text = g_strdup_printf ("%s · %u", l->report->title, l->page);
+
+  cairo_set_source_rgb (l->cr, 0.45, 0.45, 0.45);
+  draw_text (l->cr, text, MARGIN, FOOTER_Y, CONTENT_W, 8, FALSE, PANGO_ALIGN_RIGHT);
+}
+
+static void
+new_page (Layout *l)
+{
+  footer (l);
+  cairo_show_page (l->cr);
+  l->page++;
+  l->y = MARGIN;
+}
+
+/* Room for h more points on this page, else a new page. */
+static void
+need (Layout *l,
+      double  h)
+{
+  if (l->y + h > FOOTER_Y - GAP && l->y > MARGIN)
+    new_page (l);
+}
+
+/* keep_with: room for what must follow on the same page (a heading's
+ * first lines). */
+static void
+text_block (Layout     *l,
+            const char *text,
+            double      size,
+            gboolean    bold,
+            double      space_before,
+            double      keep_with)
+{
+  double h = text_height (l->cr, text, CONTENT_W, size, bold);
+
+  need (l, h + space_before + keep_with);
+  if (l->y > MARGIN)
+    l->y += space_before;
+  cairo_set_source_rgb (l->cr, 0.1, 0.1, 0.1);
+  draw_text (l->cr, text, MARGIN, l->y, CONTENT_W, size, bold, PANGO_ALIGN_LEFT);
+  l->y += h + GAP * 0.6;
+}
+
+#define TABLE_SIZE 8.5
+
+static void
+table_row (Layout       *l,
+           char * const *cells,
+           guint         n,
+           const double *col_w,
+           double        h,
+           gboolean      header,
+           gboolean      shade)
+{
+  double x = MARGIN;
+
+  if (header || shade)
+    {
+      if (header)
+        cairo_set_source_rgb (l->cr, 0.86, 0.89, 0.94);
+      else
+        cairo_set_source_rgb (l->cr, 0.96, 0.96, 0.96);
+      cairo_rectangle (l->cr, MARGIN, l->y, CONTENT_W, h);
+      cairo_fill (l->cr);
+    }
+  cairo_set_source_rgb (l->cr, 0.1, 0.1, 0.1);
+  for (guint c = 0; c < n; c++)
+    {
+      draw_text (l->cr, cells[c], x + ROW_PAD, l->y + ROW_PAD, col_w[c] - 2 * ROW_PAD,
+                 TABLE_SIZE, header, c == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+      x += col_w[c];
+    }
+  l->y += h;
+}
+
+static double
+row_height (Layout       *l,
+            char * const *cells,
+            guint         n,
+            const double *col_w,
+            gboolean      header)
+{
+  double h = 0;
+
+  for (guint c = 0; c < n; c++)
+    h = MAX (h, text_height (l->cr, cells[c], col_w[c] - 2 * ROW_PAD, TABLE_SIZE, header));
+  return h + 2 * ROW_PAD;
+}
+
+static void
+table_block (Layout *l,
+             Table  *t)
+{
+  g_autofree double *col_w = g_new0 (double, t->n_columns);
+  double total = 0, header_h;
+
+  /* Columns share the width in proportion to their widest cell (bounded
+   * so one long cell cannot squeeze the others to nothing). */
+  for (guint c = 0; c < t->n_columns; c++)
+    {
+      PangoLayout *layout = pango_cairo_create_layout (l->cr);
+      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
+      int pw;
+
+      pango_font_description_set_absolute_size (font, TABLE_SIZE * PANGO_SCALE);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_text (layout, t->header[c], -1);
+      pango_layout_get_pixel_size (layout, &pw, NULL);
+      col_w[c] = pw;
+      for (guint r = 0; r < t->rows->len; r++)
+        {
+          char **row = g_ptr_array_index (t->rows, r);
+          pango_layout_set_text (layout, row[c], -1);
+          pango_layout_get_pixel_size (layout, &pw, NULL);
+          col_w[c] = MAX (col_w[c], pw);
+        }
+      col_w[c] = CLAMP (col_w[c] + 2 * ROW_PAD + 4, 30, CONTENT_W * 0.45);
+      total += col_w[c];
+      pango_font_description_free (font);
+      g_object_unref (layout);
+    }
+  for (guint c = 0; c < t->n_columns; c++)
+    col_w[c] *= CONTENT_W / total;
+
+  header_h = row_height (l, t->header, t->n_columns, col_w, TRUE);
+  if (t->caption != NULL)
+    {
+      double ch = text_height (l->cr, t->caption, CONTENT_W, 9, TRUE);
+      need (l, ch + header_h * 2 + GAP);
+      l->y += GAP * 0.5;
+      cairo_set_source_rgb (l->cr, 0.1, 0.1, 0.1);
+      draw_text (l->cr, t->caption, MARGIN, l->y, CONTENT_W, 9, TRUE, PANGO_ALIGN_LEFT);
+      l->y += ch + 3;
+    }
+  else
+    need (l, header_h * 2);
+  table_row (l, t->header, t->n_columns, col_w, header_h, TRUE, FALSE);
+  for (guint r = 0; r < t->rows->len; r++)
+    {
+      char **row = g_ptr_array_index (t->rows, r);
+      double h = row_height (l, row, t->n_columns, col_w, FALSE);
+
+      if (l->y + h > FOOTER_Y - GAP)
+        {
+          new_page (l);
+          table_row (l, t->header, t->n_columns, col_w, header_h, TRUE, FALSE);
+        }
+      table_row (l, row, t->n_columns, col_w, h, FALSE, r % 2 == 1);
+    }
+  l->y += GAP;
+}
+
+static void
+figure_block (Layout *l,
+              guint   index)
+{
+  Figure *f = g_ptr_array_index (l->report->figures, index);
+  double w = CONTENT_W, h = w * f->aspect;
+  double max_h = FOOTER_Y - MARGIN - GAP * 4;
+  double ch = f->caption ? text_height (l->cr, f->caption, CONTENT_W, 8.5, FALSE) : 0;
+
+  if (h > max_h * 0.75)
+    {
+      h = max_h * 0.75;
+      w = h / f->aspect;
+    }
+  need (l, h + ch + GAP * 2);
+  cairo_save (l->cr);
+  cairo_translate (l->cr, MARGIN + (CONTENT_W - w) / 2, l->y);
+  cairo_rectangle (l->cr, 0, 0, w, h);
+  cairo_clip (l->cr);
+  lab_report_draw_figure (l->report, index, l->cr, w, h);
+  cairo_restore (l->cr);
+  l->y += h + 4;
+  if (f->caption)
+    {
+      cairo_set_source_rgb (l->cr, 0.3, 0.3, 0.3);
+      draw_text (l->cr, f->caption, MARGIN, l->y, CONTENT_W, 8.5, FALSE, PANGO_ALIGN_CENTER);
+      l->y += ch;
+    }
+  l->y += GAP * 1.5;
+}
+
+static cairo_status_t
+write_to_stream (void                *closure,
+                 const unsigned char *data,
+                 unsigned int         length)
+{
+  FILE *fp = closure;
+
+  return fwrite (data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS
+                                               : CAIRO_STATUS_WRITE_ERROR;
+}
+
+gboolean
+lab_report_write_pdf (LabReport   *self,
+                      const char  *path,
+                      guint       *n_pages,
+                      GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  Layout l = { self, NULL, MARGIN, 1 };
+  FILE *fp = g_fopen (tmp, "wb");
+  int saved = 0;
+
+  if (fp == NULL)
+    {
+      saved = errno;
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the report (%s)",
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  surface = cairo_pdf_surface_create_for_stream (write_to_stream, fp, PAGE_W, PAGE_H);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "LatentLab");
+  l.cr = cairo_create (surface);
+
+  /* Title page: the title a third of the way down, the subtitle under it,
+   * then what came before the first page break. */
+  l.y = PAGE_H * 0.22;
+  text_block (&l, self->title, 24, TRUE, 0, 0);
+  if (self->subtitle)
+    text_block (&l, self->subtitle, 12, FALSE, 0, 0);
+  l.y += GAP * 2;
+
+  for (guint i = 0; i < self->blocks->len; i++)
+    {
+      Block *b = &g_array_index (self->blocks, Block, i);
+
+      switch (b->kind)
+        {
+        case BLOCK_HEADING:
+          text_block (&l, b->text, 14, TRUE, GAP, 90);
+          break;
+        case BLOCK_PARAGRAPH:
+          text_block (&l, b->text, 10, FALSE, 0, 0);
+          break;
+        case BLOCK_PAGE_BREAK:
+          new_page (&l);
+          break;
+        case BLOCK_TABLE:
+          table_block (&l, g_ptr_array_index (self->tables, b->index));
+          break;
+        case BLOCK_FIGURE:
+          figure_block (&l, b->index);
+          break;
+        }
+    }
+  footer (&l);
+  cairo_show_page (l.cr);
+  cairo_destroy (l.cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+  if (fclose (fp) != 0 && status == CAIRO_STATUS_SUCCESS)
+    {
+      saved = errno;
+      status = CAIRO_STATUS_WRITE_ERROR;
+    }
+  if (status == CAIRO_STATUS_SUCCESS && g_rename (tmp, path) != 0)
+    {
+      saved = errno;
+      status = CAIRO_STATUS_WRITE_ERROR;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the report (%s)", path,
+                   saved ? g_strerror (saved) : cairo_status_to_string (status));
+      return FALSE;
+    }
+  if (n_pages)
+    *n_pages = l.page;
+  return TRUE;
+}
+
+static char *
+csv_field (const char *s)
+{
+  if (strpbrk (s, ",\"\n") == NULL)
+    return g_strdup (s);
+  {
+    GString *out = g_string_new ("\"");
+    for (const char *p = s; *p; p++)
+      {
+        if (*p == '"')
+          g_string_append_c (out, '"');
+        g_string_append_c (out, *p);
+      }
+    g_string_append_c (out, '"');
+    return g_string_free (out, FALSE);
+  }
+}
+
+static void
+csv_line (GString      *out,
+          char * const *cells,
+          guint         n)
+{
+  for (guint c = 0; c < n; c++)
+    {
+      g_autofree char *field = csv_field (cells[c]);
+      if (c)
+        g_string_append_c (out, ',');
+      g_string_append (out, field);
+    }
+  g_string_append_c (out, '\n');
+}
+
+gboolean
+lab_report_write_files (LabReport   *self,
+                        const char  *figures_dir,
+                        const char  *tables_dir,
+                        int          width_px,
+                        GError     **error)
+{
+  for (guint i = 0; i < self->figures->len; i++)
+    {
+      Figure *f = g_ptr_array_index (self->figures, i);
+      int h = (int) lrint (width_px * f->aspect);
+      g_autofree char *file = g_strconcat (f->name, ".png", NULL);
+      g_autofree char *path = g_build_filename (figures_dir, file, NULL);
+      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width_px, MAX (h, 1));
+      cairo_t *cr = cairo_create (s);
+      gboolean ok;
+
+      lab_report_draw_figure (self, i, cr, width_px, h);
+      cairo_destroy (cr);
+      ok = lab_plot_write_png (s, path, error);
+      cairo_surface_destroy (s);
+      if (!ok)
+        return FALSE;
+    }
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      Table *t = g_ptr_array_index (self->tables, i);
+      g_autofree char *file = g_strconcat (t->name, ".csv", NULL);
+      g_autofree char *path = g_build_filename (tables_dir, file, NULL);
+      GString *out = g_string_new (NULL);
+      gboolean ok;
+
+      csv_line (out, t->header, t->n_columns);
+      for (guint r = 0; r < t->rows->len; r++)
+        csv_line (out, g_ptr_array_index (t->rows, r), t->n_columns);
+      ok = g_file_set_contents (path, out->str, out->len, error);
+      g_string_free (out, TRUE);
+      if (!ok)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
