@@ -8,6 +8,7 @@
 #include "lab-denoise-page.h"
 #include "lab-file-dialog.h"
 #include "lab-latent-page.h"
+#include "lab-lessons-page.h"
 #include "lab-page.h"
 #include "lab-session-load.h"
 #include "lab-train-page.h"
@@ -30,6 +31,7 @@ static const LabWindowPage lab_window_pages[] = {
   { "train", N_("Train"), "media-playback-start-symbolic", lab_train_page_get_type },
   { "denoise", N_("Denoise"), "image-x-generic-symbolic", lab_denoise_page_get_type },
   { "latent", N_("Latent"), "find-location-symbolic", lab_latent_page_get_type },
+  { "lessons", N_("Lessons"), "x-office-document-symbolic", lab_lessons_page_get_type },
 };
 
 struct _LabWindow

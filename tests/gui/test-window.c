@@ -681,7 +681,7 @@ static void
 test_window_pages (Fixture       *f,
                    gconstpointer  data)
 {
-  static const char *names[] = { "data", "train", "denoise", "latent" };
+  static const char *names[] = { "data", "train", "denoise", "latent", "lessons" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -799,7 +799,7 @@ test_window_shortcuts (Fixture       *f,
     { "win.show-help-overlay", "<Control>question" },
     { "app.quit", "<Control>q" },
   };
-  static const char *pages[] = { "data", "train", "denoise", "latent" };
+  static const char *pages[] = { "data", "train", "denoise", "latent", "lessons" };
   LabTrainPage *train = LAB_TRAIN_PAGE (lab_window_get_page (f->window, "train"));
   GtkWidget *window = GTK_WIDGET (f->window);
   GtkWindow *overlay;
@@ -815,7 +815,7 @@ test_window_shortcuts (Fixture       *f,
       g_assert_true (accels_contain (registered, accels[i].accel));
     }
 
-  /* Alt+1 ... Alt+4, from any page. */
+  /* Alt+1 ... Alt+5, from any page. */
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *accel = g_strdup_printf ("<Alt>%u", i + 1);

@@ -105,9 +105,9 @@ run_conv_vs_dense (LabLessonRun  *run,
         return FALSE;
       lab_lesson_step (run, "Training %s (%s)", contenders[k].name, contenders[k].what);
       lab_lesson_train_config (run, &config, epochs, NULL);
-      model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images,
+      model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images, &eval,
                                 &results[k].seconds, error);
-      if (model == NULL || !lab_lesson_evaluate (run, model, NULL, 0, &eval, error))
+      if (model == NULL)
         return FALSE;
       batch = lab_recon_batch_compute (model, run->test, shown, n_shown, NULL, 0, error);
       if (batch == NULL)
@@ -161,7 +161,7 @@ run_conv_vs_dense (LabLessonRun  *run,
     guint tiny = 0;
     double ratio_stacked = (double) results[1].params / results[tiny].params;
     g_string_append_printf (run->reading,
-                            "%s reconstructs best here, at %.2f dB. The tiny convolutional "
+                            "The %s autoencoder reconstructs best here, at %.2f dB. The tiny convolutional "
                             "autoencoder has %.0f times fewer parameters than the stacked dense "
                             "one and reaches %.2f dB against its %.2f dB; ",
                             contenders[best].name, results[best].psnr, ratio_stacked,

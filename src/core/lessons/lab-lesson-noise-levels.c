@@ -132,8 +132,9 @@ run_noise_levels (LabLessonRun  *run,
 
       lab_lesson_step (run, "Training the DAE at %s noise", label);
       lab_lesson_train_config (run, &config, epochs, &noises[k]);
-      model = lab_lesson_train (run, name, spec, &config, n_images, &results[k].seconds, error);
-      if (model == NULL || !lab_lesson_evaluate (run, model, &noises[k], 0, &eval, error))
+      model = lab_lesson_train (run, name, spec, &config, n_images, &eval, &results[k].seconds,
+                                error);
+      if (model == NULL)
         return FALSE;
       n_params = lab_model_n_params (model);
       batch = lab_recon_batch_compute (model, run->test, first, psnr_images, &noises[k],

@@ -54,13 +54,15 @@ gboolean   lab_lesson_cancelled       (LabLessonRun         *run,
 
 /* Builds spec, trains it on the first n_images of run->train (validating on
  * the first 1,000 of run->test) with config, reporting progress as the
- * current step, saves it as models/NAME.safetensors and records it (train
- * history, time, path). *seconds (may be NULL) gets the training time. */
+ * current step, evaluates it on the test set with the training noise
+ * (*test), saves it as models/NAME.safetensors and records it (train
+ * history, test result, time, path). *seconds gets the training time. */
 LabModel  *lab_lesson_train           (LabLessonRun         *run,
                                        const char           *name,
                                        const LabSpec        *spec,
                                        const LabTrainConfig *config,
                                        guint                 n_images,
+                                       LabEvalResult        *test,
                                        double               *seconds,
                                        GError              **error);
 /* A training config for a lesson: the setting's epochs, batch 128, Adam
@@ -69,7 +71,8 @@ void       lab_lesson_train_config    (LabLessonRun         *run,
                                        LabTrainConfig       *config,
                                        guint                 epochs,
                                        const LabNoise       *noise);
-/* Evaluates on the first n test images (0: all) with noise. */
+/* Evaluates on the first n test images (0: all; at most config->max_images
+ * when that is set) with noise, one fixed draw per image. */
 gboolean   lab_lesson_evaluate        (LabLessonRun         *run,
                                        LabModel             *model,
                                        const LabNoise       *noise,

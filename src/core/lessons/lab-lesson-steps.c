@@ -134,6 +134,7 @@ lab_lesson_train (LabLessonRun         *run,
                   const LabSpec        *spec,
                   const LabTrainConfig *config,
                   guint                 n_images,
+                  LabEvalResult        *test,
                   double               *seconds,
                   GError              **error)
 {
@@ -142,7 +143,6 @@ lab_lesson_train (LabLessonRun         *run,
   g_autoptr(LabTrainRecord) record = NULL;
   g_autofree char *json = NULL, *file = NULL, *path = NULL, *rel = NULL;
   LabTrainConfig cfg = *config;
-  LabEvalResult test = { 0 };
   gint64 start;
   double took;
 
@@ -156,13 +156,12 @@ lab_lesson_train (LabLessonRun         *run,
                         run->cancellable, error))
     return NULL;
   took = (g_get_monotonic_time () - start) / 1e6;
-  if (seconds)
-    *seconds = took;
+  *seconds = took;
 
-  if (!lab_lesson_evaluate (run, model, &cfg.noise, 0, &test, error))
+  if (!lab_lesson_evaluate (run, model, &cfg.noise, 0, test, error))
     return NULL;
   record = lab_train_record_new_from_trainer (trainer, &cfg, run->dataset, "torch");
-  lab_train_record_set_test (record, &test);
+  lab_train_record_set_test (record, test);
   json = lab_train_record_to_json (record);
 
   file = g_strconcat (name, ".safetensors", NULL);
@@ -184,6 +183,8 @@ lab_lesson_evaluate (LabLessonRun   *run,
                      LabEvalResult  *result,
                      GError        **error)
 {
+  if (run->config.max_images > 0)
+    n = n ? MIN (n, run->config.max_images) : run->config.max_images;
   /* A fixed noise draw, the same for every model of a lesson. */
   return lab_evaluate (model, run->test, noise, run->config.seed + 1234, n, result,
                        run->cancellable, error);
@@ -251,7 +252,9 @@ lab_lesson_add_settings (LabLessonRun *run,
   static const char *header[] = { "Setting", "Value" };
   guint t = lab_report_add_table (run->report, "settings", "Settings", 2, header);
   g_autofree char *images = lab_format_count (n_images);
-  g_autofree char *test = lab_format_count (run->test->n);
+  g_autofree char *test = lab_format_count (run->config.max_images
+                                            ? MIN (run->test->n, run->config.max_images)
+                                            : run->test->n);
   g_autofree char *epochs_s = g_strdup_printf ("%u", epochs);
   g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, run->config.seed);
   g_autofree char *threads = g_strdup_printf ("%u", lab_lesson_threads (run));

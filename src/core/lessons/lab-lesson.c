@@ -272,6 +272,8 @@ write_outputs (LabLessonRun  *run,
       lab_run_record_add_file (run->record, "figures", rel);
     }
   lab_run_record_set_metric (run->record, "report_pages", n_pages);
+  lab_run_record_set_string (run->record, "title", run->lesson->title);
+  lab_run_record_set_string (run->record, "reading", run->reading->str);
   lab_run_record_finish (run->record, "finished");
   return lab_run_record_save (run->record, record, error);
 }

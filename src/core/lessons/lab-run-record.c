@@ -191,6 +191,14 @@ lab_run_record_add_file (LabRunRecord *self,
 }
 
 void
+lab_run_record_set_string (LabRunRecord *self,
+                           const char   *member,
+                           const char   *value)
+{
+  json_object_set_string_member (self->root, member, value);
+}
+
+void
 lab_run_record_finish (LabRunRecord *self,
                        const char   *status)
 {
@@ -285,6 +293,15 @@ lab_run_record_get_object (LabRunRecord *self,
   JsonNode *node = json_object_get_member (self->root, member);
 
   return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+lab_run_record_get_array (LabRunRecord *self,
+                          const char   *member)
+{
+  JsonNode *node = json_object_get_member (self->root, member);
+
+  return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
 guint

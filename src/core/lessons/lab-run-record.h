@@ -58,6 +58,10 @@ void          lab_run_record_set_metric   (LabRunRecord         *self,
 void          lab_run_record_add_file     (LabRunRecord         *self,
                                            const char           *kind,
                                            const char           *path);
+/* A top-level string member, e.g. "reading" (the report's closing text). */
+void          lab_run_record_set_string   (LabRunRecord         *self,
+                                           const char           *member,
+                                           const char           *value);
 /* Sets "end" and "status". */
 void          lab_run_record_finish       (LabRunRecord         *self,
                                            const char           *status);
@@ -73,6 +77,8 @@ LabRunRecord *lab_run_record_load         (const char           *path,
 const char   *lab_run_record_get_string   (LabRunRecord         *self,
                                            const char           *member);
 JsonObject   *lab_run_record_get_object   (LabRunRecord         *self,
+                                           const char           *member);
+JsonArray    *lab_run_record_get_array    (LabRunRecord         *self,
                                            const char           *member);
 /* The metrics in the order they were set: keys (transfer none) and values
  * (NAN for null). */
