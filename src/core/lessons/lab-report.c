@@ -335,15 +335,13 @@ gray_surface (const float *image,
   return s;
 }
 
-static void
-draw_text (cairo_t    *cr,
-           const char *text,
-           double      x,
-           double      y,
-           double      width,
-           double      size,
-           gboolean    bold,
-           PangoAlignment align)
+/* A Pango layout of text in the report's font, wrapped at width. */
+static PangoLayout *
+text_layout (cairo_t    *cr,
+             const char *text,
+             double      width,
+             double      size,
+             gboolean    bold)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string ("Sans");
@@ -352,13 +350,31 @@ draw_text (cairo_t    *cr,
   if (bold)
     pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_alignment (layout, align);
+  if (width > 0)
+    {
+      pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+    }
   pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (font);
+  return layout;
+}
+
+static void
+draw_text (cairo_t       *cr,
+           const char    *text,
+           double         x,
+           double         y,
+           double         width,
+           double         size,
+           gboolean       bold,
+           PangoAlignment align)
+{
+  PangoLayout *layout = text_layout (cr, text, width, size, bold);
+
+  pango_layout_set_alignment (layout, align);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
-  pango_font_description_free (font);
   g_object_unref (layout);
 }
 
@@ -452,21 +468,27 @@ text_height (cairo_t    *cr,
              double      size,
              gboolean    bold)
 {
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  PangoFontDescription *font = pango_font_description_from_string ("Sans");
+  PangoLayout *layout = text_layout (cr, text, width, size, bold);
   int h;
 
-  pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_text (layout, text, -1);
   pango_layout_get_pixel_size (layout, NULL, &h);
-  pango_font_description_free (font);
   g_object_unref (layout);
   return h;
+}
+
+/* The width text takes on one line. */
+static double
+text_width (cairo_t    *cr,
+            const char *text,
+            double      size,
+            gboolean    bold)
+{
+  PangoLayout *layout = text_layout (cr, text, 0, size, bold);
+  int w;
+
+  pango_layout_get_pixel_size (layout, &w, NULL);
+  g_object_unref (layout);
+  return w;
 }
 
 static void
@@ -573,26 +595,14 @@ table_block (Layout *l,
    * so one long cell cannot squeeze the others to nothing). */
   for (guint c = 0; c < t->n_columns; c++)
     {
-      PangoLayout *layout = pango_cairo_create_layout (l->cr);
-      PangoFontDescription *font = pango_font_description_from_string ("Sans Bold");
-      int pw;
-
-      pango_font_description_set_absolute_size (font, TABLE_SIZE * PANGO_SCALE);
-      pango_layout_set_font_description (layout, font);
-      pango_layout_set_text (layout, t->header[c], -1);
-      pango_layout_get_pixel_size (layout, &pw, NULL);
-      col_w[c] = pw;
+      col_w[c] = text_width (l->cr, t->header[c], TABLE_SIZE, TRUE);
       for (guint r = 0; r < t->rows->len; r++)
         {
           char **row = g_ptr_array_index (t->rows, r);
-          pango_layout_set_text (layout, row[c], -1);
-          pango_layout_get_pixel_size (layout, &pw, NULL);
-          col_w[c] = MAX (col_w[c], pw);
+          col_w[c] = MAX (col_w[c], text_width (l->cr, row[c], TABLE_SIZE, FALSE));
         }
       col_w[c] = CLAMP (col_w[c] + 2 * ROW_PAD + 4, 30, CONTENT_W * 0.45);
       total += col_w[c];
-      pango_font_description_free (font);
-      g_object_unref (layout);
     }
   for (guint c = 0; c < t->n_columns; c++)
     col_w[c] *= CONTENT_W / total;
