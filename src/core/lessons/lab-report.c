@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 
-#include "lab-plot-draw.h"
+#include "lab-figure.h"
 
 /* A4 in points, and the text block on it. */
 #define PAGE_W     595.28
@@ -794,6 +794,24 @@ csv_line (GString      *out,
   g_string_append_c (out, '\n');
 }
 
+/* One figure of a report, as lab_figure_save_as draws it. */
+typedef struct
+{
+  LabReport *report;
+  guint      index;
+} FigureRef;
+
+static void
+draw_figure_ref (gpointer  data,
+                 cairo_t  *cr,
+                 double    width,
+                 double    height)
+{
+  FigureRef *ref = data;
+
+  lab_report_draw_figure (ref->report, ref->index, cr, width, height);
+}
+
 gboolean
 lab_report_write_files (LabReport   *self,
                         const char  *figures_dir,
@@ -807,15 +825,10 @@ lab_report_write_files (LabReport   *self,
       int h = (int) lrint (width_px * f->aspect);
       g_autofree char *file = g_strconcat (f->name, ".png", NULL);
       g_autofree char *path = g_build_filename (figures_dir, file, NULL);
-      cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width_px, MAX (h, 1));
-      cairo_t *cr = cairo_create (s);
-      gboolean ok;
+      FigureRef ref = { self, i };
 
-      lab_report_draw_figure (self, i, cr, width_px, h);
-      cairo_destroy (cr);
-      ok = lab_plot_write_png (s, path, error);
-      cairo_surface_destroy (s);
-      if (!ok)
+      if (!lab_figure_save_as (draw_figure_ref, &ref, LAB_FIGURE_PNG, width_px, MAX (h, 1), path,
+                               error))
         return FALSE;
     }
   for (guint i = 0; i < self->tables->len; i++)
