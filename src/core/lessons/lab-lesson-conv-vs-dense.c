@@ -98,6 +98,7 @@ run_conv_vs_dense (LabLessonRun  *run,
       g_autoptr(LabModel) model = NULL;
       g_autoptr(LabReconBatch) batch = NULL;
       LabTrainConfig config;
+      LabLessonFit fit;
       LabEvalResult eval;
       guint series;
 
@@ -105,8 +106,8 @@ run_conv_vs_dense (LabLessonRun  *run,
         return FALSE;
       lab_lesson_step (run, "Training %s (%s)", contenders[k].name, contenders[k].what);
       lab_lesson_train_config (run, &config, epochs, NULL);
-      model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images, &eval,
-                                &results[k].seconds, error);
+      model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images, &eval, &fit,
+                                error);
       if (model == NULL)
         return FALSE;
       batch = lab_recon_batch_compute (model, run->test, shown, n_shown, NULL, 0, error);
@@ -114,6 +115,7 @@ run_conv_vs_dense (LabLessonRun  *run,
         return FALSE;
       memcpy (grid + (k + 1) * n_shown * size, batch->output, n_shown * size * sizeof (float));
       row_labels[k + 1] = contenders[k].name;
+      results[k].seconds = fit.seconds;
       results[k].params = lab_model_n_params (model);
       results[k].mse = eval.mse;
       results[k].bce = eval.bce;

@@ -128,11 +128,12 @@ run_noise_levels (LabLessonRun  *run,
       LabEvalResult eval;
       LabNoiseSweepConfig sweep;
       LabTrainConfig config;
+      LabLessonFit fit;
       guint s_bce, s_psnr;
 
       lab_lesson_step (run, "Training the DAE at %s noise", label);
       lab_lesson_train_config (run, &config, epochs, &noises[k]);
-      model = lab_lesson_train (run, name, spec, &config, n_images, &eval, &results[k].seconds,
+      model = lab_lesson_train (run, name, spec, &config, n_images, &eval, &fit,
                                 error);
       if (model == NULL)
         return FALSE;
@@ -142,7 +143,7 @@ run_noise_levels (LabLessonRun  *run,
       if (batch == NULL)
         return FALSE;
       results[k] = (Result) { eval.bce, batch->mean_psnr, batch->mean_noisy_psnr,
-                              results[k].seconds };
+                              fit.seconds };
       {
         g_autofree char *m1 = g_strconcat (key, "/test_bce", NULL);
         g_autofree char *m2 = g_strconcat (key, "/psnr", NULL);

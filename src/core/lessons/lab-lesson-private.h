@@ -52,18 +52,26 @@ void       lab_lesson_step            (LabLessonRun         *run,
 gboolean   lab_lesson_cancelled       (LabLessonRun         *run,
                                        GError              **error);
 
+/* How a lesson's training went. */
+typedef struct
+{
+  double seconds;       /* training, validation excluded */
+  double train_loss;    /* the last epoch's mean */
+  double val_loss;      /* the last epoch's; NAN without validation */
+} LabLessonFit;
+
 /* Builds spec, trains it on the first n_images of run->train (validating on
  * the first 1,000 of run->test) with config, reporting progress as the
  * current step, evaluates it on the test set with the training noise
  * (*test), saves it as models/NAME.safetensors and records it (train
- * history, test result, time, path). *seconds gets the training time. */
+ * history, test result, time, path); *fit says how training went. */
 LabModel  *lab_lesson_train           (LabLessonRun         *run,
                                        const char           *name,
                                        const LabSpec        *spec,
                                        const LabTrainConfig *config,
                                        guint                 n_images,
                                        LabEvalResult        *test,
-                                       double               *seconds,
+                                       LabLessonFit         *fit,
                                        GError              **error);
 /* A training config for a lesson: the setting's epochs, batch 128, Adam
  * 1e-3, the run's seed and threads, validation on up to 1,000 test images. */

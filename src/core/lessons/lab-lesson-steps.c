@@ -135,7 +135,7 @@ lab_lesson_train (LabLessonRun         *run,
                   const LabTrainConfig *config,
                   guint                 n_images,
                   LabEvalResult        *test,
-                  double               *seconds,
+                  LabLessonFit         *fit,
                   GError              **error)
 {
   g_autoptr(LabModel) model = lab_model_new (spec, error);
@@ -156,7 +156,17 @@ lab_lesson_train (LabLessonRun         *run,
                         run->cancellable, error))
     return NULL;
   took = (g_get_monotonic_time () - start) / 1e6;
-  *seconds = took;
+  {
+    guint n_epochs = 0;
+    const LabEpochRecord *history = lab_trainer_get_history (trainer, &n_epochs);
+    double train_seconds = 0;
+
+    for (guint e = 0; e < n_epochs; e++)
+      train_seconds += history[e].seconds;
+    fit->seconds = n_epochs ? train_seconds : took;
+    fit->train_loss = n_epochs ? history[n_epochs - 1].train_loss : NAN;
+    fit->val_loss = n_epochs ? history[n_epochs - 1].val_loss : NAN;
+  }
 
   if (!lab_lesson_evaluate (run, model, &cfg.noise, 0, test, error))
     return NULL;

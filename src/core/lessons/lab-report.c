@@ -45,7 +45,11 @@ typedef struct
   char         *name;
   char         *caption;
   double        aspect;
-  LabLinePlot  *plot;      /* a plot, or: */
+  LabLinePlot  *plot;      /* a plot, or a drawing: */
+  LabFigureDrawFunc draw;
+  gpointer      figure;
+  GDestroyNotify destroy;
+  /* or an image grid: */
   float        *images;    /* (n, height, width) */
   guint         n, height, width, columns;
   char        **row_labels;
@@ -97,6 +101,8 @@ figure_free (gpointer data)
   g_free (f->name);
   g_free (f->caption);
   g_clear_pointer (&f->plot, lab_line_plot_free);
+  if (f->destroy != NULL)
+    f->destroy (f->figure);
   g_free (f->images);
   g_strfreev (f->row_labels);
   if (f->captions != NULL)
@@ -246,6 +252,22 @@ lab_report_add_plot (LabReport   *self,
   Figure *f = add_figure (self, name, caption, CLAMP (aspect, 0.2, 1.5));
 
   f->plot = plot;
+}
+
+void
+lab_report_add_figure (LabReport         *self,
+                       const char        *name,
+                       const char        *caption,
+                       LabFigureDrawFunc  draw,
+                       gpointer           figure,
+                       GDestroyNotify     destroy,
+                       double             aspect)
+{
+  Figure *f = add_figure (self, name, caption, CLAMP (aspect, 0.2, 1.5));
+
+  f->draw = draw;
+  f->figure = figure;
+  f->destroy = destroy;
 }
 
 /* Image grid geometry in units of one image pixel: cells of width x height
@@ -447,6 +469,8 @@ lab_report_draw_figure (LabReport *self,
   f = g_ptr_array_index (self->figures, i);
   if (f->plot != NULL)
     lab_line_plot_draw (f->plot, cr, width, height);
+  else if (f->draw != NULL)
+    f->draw (f->figure, cr, width, height);
   else
     draw_images (f, cr, width, height);
 }

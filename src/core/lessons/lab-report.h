@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "lab-error.h"
+#include "lab-figure.h"
 #include "lab-line-plot.h"
 
 G_BEGIN_DECLS
@@ -15,12 +16,6 @@ G_BEGIN_DECLS
  * does not fit, and repeats a table's header on the next page. Plain data
  * built on any one thread. */
 typedef struct _LabReport LabReport;
-
-/* Draws a figure into [0, width] x [0, height] of cr, background included. */
-typedef void (*LabReportDrawFunc) (cairo_t  *cr,
-                                   double    width,
-                                   double    height,
-                                   gpointer  user_data);
 
 LabReport  *lab_report_new            (const char          *title,
                                        const char          *subtitle);
@@ -47,6 +42,16 @@ void        lab_report_add_plot       (LabReport           *self,
                                        const char          *name,
                                        const char          *caption,
                                        LabLinePlot         *plot,
+                                       double               aspect);
+/* Any figure drawn with Cairo (lab-figure.h), e.g. a scatter plot with
+ * lab_scatter_plot_draw_figure; destroy (may be NULL) frees figure with
+ * the report. */
+void        lab_report_add_figure     (LabReport           *self,
+                                       const char          *name,
+                                       const char          *caption,
+                                       LabFigureDrawFunc    draw,
+                                       gpointer             figure,
+                                       GDestroyNotify       destroy,
                                        double               aspect);
 /* n gray images (n, height, width) in [0,1] in rows of `columns`, each row
  * optionally labelled on its left (row_labels: one per row, or NULL), each
