@@ -15,7 +15,7 @@ failures = []
 # lesson -> (least pages, figures, tables)
 expected = {
     "noise-levels": (4, 7, 2),
-    "conv-vs-dense": (3, 2, 2),
+    "conv-vs-dense": (2, 2, 2),
     "own-data": (4, 7, 2),
 }
 
