@@ -12,43 +12,6 @@
 #include "lab-model-io.h"
 #include "lab-png.h"
 
-/* "0.5, -1.2 3" -> floats: commas and/or spaces between the values. */
-static float *
-parse_latent (const char  *text,
-              guint       *n,
-              GError     **error)
-{
-  g_auto(GStrv) parts = g_strsplit_set (text, ", \t\n", -1);
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (float));
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      char *end = NULL;
-      double v;
-      float f;
-
-      if (*parts[i] == '\0')
-        continue;
-      v = g_ascii_strtod (parts[i], &end);
-      if (end == parts[i] || *end != '\0' || !isfinite (v))
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                       "--latent: “%s” is not a number (give values like \"0.5,-1.2\")", parts[i]);
-          return NULL;
-        }
-      f = (float) v;
-      g_array_append_val (values, f);
-    }
-  if (values->len == 0)
-    {
-      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID,
-                           "--latent needs values, like \"0.5,-1.2\"");
-      return NULL;
-    }
-  *n = values->len;
-  return (float *) g_array_free (g_steal_pointer (&values), FALSE);
-}
-
 /* One image (height, width) in [0,1], magnified scale times with crisp pixels. */
 static gboolean
 save_image (const char   *path,
@@ -105,9 +68,12 @@ lab_cli_decode (int argc, char **argv)
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--scale takes 1 to 64");
       return lab_cli_fail ("decode", error);
     }
-  z = parse_latent (latent_text, &dim, &error);
+  z = lab_embedding_parse_latent (latent_text, &dim, &error);
   if (z == NULL)
-    return lab_cli_fail ("decode", error);
+    {
+      g_prefix_error (&error, "--latent: ");
+      return lab_cli_fail ("decode", error);
+    }
   model = lab_model_load (model_path, NULL, &error);
   if (model == NULL)
     return lab_cli_fail ("decode", error);

@@ -570,3 +570,41 @@ lab_embedding_axis_title (const LabEmbedding *self,
       return g_strdup (axis == 0 ? "latent z₁" : "latent z₂");
     }
 }
+
+float *
+lab_embedding_parse_latent (const char  *text,
+                            guint       *n,
+                            GError     **error)
+{
+  g_auto(GStrv) parts = g_strsplit_set (text, ", \t\n", -1);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (float));
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *end = NULL;
+      double v;
+      float f;
+
+      if (*parts[i] == '\0')
+        continue;
+      v = g_ascii_strtod (parts[i], &end);
+      /* A finite double beyond float's range (1e300) would become inf. */
+      if (end == parts[i] || *end != '\0' || !isfinite (v) || fabs (v) > G_MAXFLOAT)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                       "“%s” is not a number a latent value can hold "
+                       "(give values like \"0.5,-1.2\")", parts[i]);
+          return NULL;
+        }
+      f = (float) v;
+      g_array_append_val (values, f);
+    }
+  if (values->len == 0)
+    {
+      g_set_error_literal (error, LAB_ERROR, LAB_ERROR_INVALID,
+                           "no values (give values like \"0.5,-1.2\")");
+      return NULL;
+    }
+  *n = values->len;
+  return (float *) g_array_free (g_steal_pointer (&values), FALSE);
+}

@@ -202,6 +202,13 @@ int           lab_embedding_majority_label (const LabEmbedding *self,
                                             double              y,
                                             guint               k);
 
+/* A latent point typed by a user ("0.5, -1.2 3": commas and/or white space
+ * between the values) as floats; *n receives how many. Every value must be
+ * a finite number that fits a float. Free with g_free. */
+float        *lab_embedding_parse_latent (const char      *text,
+                                          guint           *n,
+                                          GError         **error);
+
 /* Decodes latents (n, D) with model's decoder half: images (n, height *
  * width) in [0, 1] as the model makes them. Fails (LAB_ERROR_MISMATCH) when
  * D is not the model's latent size, naming the size it expects. */
