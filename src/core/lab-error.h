@@ -22,6 +22,11 @@ typedef enum
 
 GQuark lab_error_quark (void);
 
+/* text as valid UTF-8 (each invalid byte becomes U+FFFD), for a message
+ * that quotes a library's error: json-glib's quote the bytes of the broken
+ * file, and a window shows only UTF-8. Free with g_free. */
+char  *lab_error_printable (const char *text);
+
 /* Progress of a long synchronous core call: fraction in [0,1], and an
  * optional short text. Called on the calling (worker) thread. */
 typedef void (*LabProgressFunc) (double      fraction,

@@ -43,6 +43,21 @@ remove_fuzz_dir (void)
   g_clear_pointer (&fuzz_dir, g_free);
 }
 
+/* GLib stops a fatal message with SIGTRAP, which libFuzzer does not catch;
+ * abort() makes it keep the input as a crash. */
+static GLogWriterOutput
+abort_on_fatal (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  GLogWriterOutput out = g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+
+  if (log_level & (G_LOG_FLAG_FATAL | G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    abort ();
+  return out;
+}
+
 int
 LLVMFuzzerInitialize (int    *argc,
                       char ***argv)
@@ -50,6 +65,7 @@ LLVMFuzzerInitialize (int    *argc,
   /* A critical or warning on any input is a bug the loader should have
    * turned into a GError. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_writer_func (abort_on_fatal, NULL, NULL);
   /* Nothing a harness does needs a display or the user's datasets. */
   g_setenv ("LATENTLAB_DATA_DIR", "/nonexistent", TRUE);
   return 0;

@@ -254,8 +254,10 @@ lab_safetensors_open (const char  *path,
   if (!json_parser_load_from_data (parser, (const char *) contents + 8, (gssize) header_len,
                                    &local_error))
     {
+      g_autofree char *why = lab_error_printable (local_error->message);
+
       g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: the header is not valid JSON (%s)", self->name, local_error->message);
+                   "%s: the header is not valid JSON (%s)", self->name, why);
       return NULL;
     }
   node = json_parser_get_root (parser);

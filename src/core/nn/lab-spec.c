@@ -169,8 +169,10 @@ lab_spec_new_from_string (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
+      g_autofree char *why = lab_error_printable (local_error->message);
+
       g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: not valid JSON (%s)",
-                   source_or_default (source), local_error->message);
+                   source_or_default (source), why);
       return NULL;
     }
   return lab_spec_new_from_node (json_parser_get_root (parser), source, error);
