@@ -1,0 +1,240 @@
+/* Cancel at any moment: training (two lanes), t-SNE (two threads, exact and
+ * Barnes-Hut) and the loss-vs-noise sweep each start on a worker thread,
+ * as the app's jobs run them, and are cancelled after a random delay,
+ * sometimes before they start and sometimes while training is paused; 100
+ * runs in all. Each must return within seconds (no hang), either finished or
+ * with LAB_ERROR_CANCELLED, leave its model finite and usable, and, in the
+ * sanitized build, leak nothing and touch no freed memory. */
+
+#include <math.h>
+#include <string.h>
+
+#include "lab-noise-sweep.h"
+#include "lab-synthetic.h"
+#include "lab-test-models.h"
+#include "lab-tsne.h"
+
+#define RUNS          100
+#define MAX_DELAY_US  15000
+/* A cancelled job that has not returned by then hangs. */
+#define HANG_SECONDS  30
+
+typedef enum { TASK_TRAIN, TASK_TSNE, TASK_SWEEP, N_TASKS } Task;
+
+static LabDataset *digits;   /* 256 synthetic digits */
+static float      *points;   /* (TSNE_N, TSNE_DIM) for t-SNE */
+#define TSNE_N   300
+#define TSNE_DIM 10
+
+static const char tiny_dense[] =
+  "{\"name\":\"cancel-dense\",\"input\":[1,28,28],\"loss\":\"bce\",\"encoder_layers\":3,\"layers\":["
+  "{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":16},{\"type\":\"relu\"},"
+  "{\"type\":\"dense\",\"units\":784},{\"type\":\"sigmoid\"},{\"type\":\"reshape\",\"shape\":[1,28,28]}]}";
+
+typedef struct
+{
+  Task          task;
+  guint         run;
+  LabModel     *model;
+  LabTrainer   *trainer;
+  GCancellable *cancellable;
+  gboolean      ok;
+  GError       *error;
+  float        *y;
+
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;
+} Job;
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+
+  switch (job->task)
+    {
+    case TASK_TRAIN:
+      {
+        LabTrainConfig config;
+
+        lab_train_config_init (&config);
+        config.epochs = 1000;          /* never finishes on its own in time */
+        config.batch = 32;
+        config.threads = 2;            /* two lanes share every batch */
+        config.noise.type = LAB_NOISE_GAUSSIAN;
+        config.noise.amount = 0.3f;
+        config.val_fraction = 0.1;
+        config.seed = job->run;
+        job->ok = lab_trainer_run (job->trainer, job->model, digits, NULL, &config,
+                                   NULL, NULL, job->cancellable, &job->error);
+        break;
+      }
+    case TASK_TSNE:
+      {
+        LabTsneConfig config;
+
+        lab_tsne_config_init (&config);
+        config.perplexity = 10;
+        config.n_threads = 2;
+        config.pca_components = 0;
+        config.seed = job->run;
+        config.method = job->run % 2 ? LAB_TSNE_METHOD_EXACT : LAB_TSNE_METHOD_BARNES_HUT;
+        job->y = g_new0 (float, TSNE_N * 2);   /* a run cancelled before it starts leaves it */
+        job->ok = lab_tsne_run (points, TSNE_N, TSNE_DIM, &config, job->y, NULL, NULL, NULL,
+                                job->cancellable, &job->error);
+        break;
+      }
+    case TASK_SWEEP:
+      {
+        LabNoiseSweepConfig config;
+        LabNoiseSweepPoint sweep[LAB_NOISE_SWEEP_MAX_LEVELS];
+
+        lab_noise_sweep_config_init (&config);
+        config.n_levels = LAB_NOISE_SWEEP_MAX_LEVELS;
+        config.n_images = 0;
+        job->ok = lab_noise_sweep_run (job->model, digits, &config, sweep, NULL, NULL,
+                                       job->cancellable, &job->error);
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+
+  g_mutex_lock (&job->lock);
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+  return NULL;
+}
+
+/* The model after a stop: finite, and a forward pass on real images gives
+ * finite outputs in [0, 1]. */
+static void
+check_model_usable (LabModel *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree float *x = g_new (float, 4 * 28 * 28);
+  const guint first[4] = { 0, 1, 2, 3 };
+  const float *y;
+
+  g_assert_true (lab_model_is_finite (model));
+  if (lab_model_get_batch (model) < 4)
+    g_assert_true (lab_model_set_batch (model, 4, &error));
+  g_assert_no_error (error);
+  lab_dataset_to_float (digits, first, 4, x);
+  y = lab_model_forward (model, x, 4, FALSE);
+  for (guint i = 0; i < 4 * 28 * 28; i++)
+    g_assert_true (isfinite (y[i]) && y[i] >= 0.0f && y[i] <= 1.0f);
+}
+
+static void
+test_cancel_any_moment (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261202);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (tiny_dense, -1, "cancel-dense", &error);
+  guint finished[N_TASKS] = { 0 }, cancelled[N_TASKS] = { 0 };
+  double worst[N_TASKS] = { 0 };   /* ms from the cancel to the thread's end */
+
+  g_assert_no_error (error);
+  for (guint run = 0; run < RUNS; run++)
+    {
+      Job job = { .task = run % N_TASKS, .run = run };
+      guint delay = g_rand_int_range (rand, 0, MAX_DELAY_US);
+      gboolean early = g_rand_int_range (rand, 0, 10) == 0;     /* cancelled before it starts */
+      gboolean paused = job.task == TASK_TRAIN && g_rand_boolean (rand);
+      GThread *thread;
+      gint64 deadline, cancelled_at;
+      double latency;
+
+      g_mutex_init (&job.lock);
+      g_cond_init (&job.cond);
+      job.cancellable = g_cancellable_new ();
+      job.model = lab_model_new (spec, &error);
+      g_assert_no_error (error);
+      lab_model_init (job.model, LAB_INIT_TORCH, run);
+      job.trainer = lab_trainer_new ();
+      if (early)
+        g_cancellable_cancel (job.cancellable);
+
+      thread = g_thread_new ("cancel-job", job_thread, &job);
+      g_usleep (delay);
+      if (paused)
+        {
+          /* Stop pressed while paused: the paused run must still notice. */
+          lab_trainer_pause (job.trainer);
+          g_usleep (delay / 4);
+        }
+      g_cancellable_cancel (job.cancellable);
+      cancelled_at = g_get_monotonic_time ();
+
+      deadline = g_get_monotonic_time () + HANG_SECONDS * G_TIME_SPAN_SECOND;
+      g_mutex_lock (&job.lock);
+      while (!job.done)
+        if (!g_cond_wait_until (&job.cond, &job.lock, deadline))
+          g_error ("run %u (task %u, cancelled after %u us%s) hangs", run, job.task, delay,
+                   paused ? ", paused" : "");
+      g_mutex_unlock (&job.lock);
+      g_thread_join (thread);
+      latency = (g_get_monotonic_time () - cancelled_at) / 1000.0;
+      worst[job.task] = MAX (worst[job.task], latency);
+
+      if (job.ok)
+        {
+          g_assert_no_error (job.error);
+          finished[job.task]++;
+        }
+      else
+        {
+          g_assert_error (job.error, LAB_ERROR, LAB_ERROR_CANCELLED);
+          cancelled[job.task]++;
+        }
+      if (job.task == TASK_TSNE)
+        for (guint i = 0; i < TSNE_N * 2; i++)
+          g_assert_true (isfinite (job.y[i]));
+      if (job.task != TASK_TSNE)
+        check_model_usable (job.model);
+
+      g_clear_error (&job.error);
+      g_free (job.y);
+      lab_trainer_free (job.trainer);
+      lab_model_free (job.model);
+      g_object_unref (job.cancellable);
+      g_mutex_clear (&job.lock);
+      g_cond_clear (&job.cond);
+    }
+  /* Training never runs its 1000 epochs in 15 ms: every one was stopped. */
+  g_assert_cmpuint (finished[TASK_TRAIN], ==, 0);
+  g_assert_cmpuint (cancelled[TASK_TRAIN], ==, (RUNS + 2) / 3);
+  g_assert_cmpuint (finished[TASK_TSNE] + cancelled[TASK_TSNE], ==, RUNS / 3);
+  g_assert_cmpuint (finished[TASK_SWEEP] + cancelled[TASK_SWEEP], ==, RUNS / 3);
+  g_assert_cmpuint (cancelled[TASK_TSNE], >, 0);
+  g_assert_cmpuint (cancelled[TASK_SWEEP], >, 0);
+  g_test_message ("cancelled / finished (slowest stop): train %u/%u (%.0f ms), "
+                  "t-SNE %u/%u (%.0f ms), sweep %u/%u (%.0f ms)",
+                  cancelled[TASK_TRAIN], finished[TASK_TRAIN], worst[TASK_TRAIN],
+                  cancelled[TASK_TSNE], finished[TASK_TSNE], worst[TASK_TSNE],
+                  cancelled[TASK_SWEEP], finished[TASK_SWEEP], worst[TASK_SWEEP]);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  digits = lab_synthetic_digits_new (256, 3, &error);
+  g_assert_no_error (error);
+  points = g_new (float, TSNE_N * TSNE_DIM);
+  for (guint i = 0; i < TSNE_N * TSNE_DIM; i++)
+    points[i] = (float) g_rand_double_range (rand, -1.0, 1.0) + (float) (i / TSNE_DIM % 5);
+  g_test_add_func ("/cancel/any-moment", test_cancel_any_moment);
+  status = g_test_run ();
+  g_free (points);
+  lab_dataset_unref (digits);
+  return status;
+}
