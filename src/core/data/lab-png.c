@@ -347,6 +347,12 @@ lab_png_decode_gray (const guint8  *data,
       g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: not a PNG file", name);
       return FALSE;
     }
+  /* The same first look a folder scan takes: IHDR right after the
+   * signature, as the PNG standard demands, and the size limits. libpng
+   * alone also reads a file with other chunks before IHDR, which opened on
+   * its own but was skipped in a folder. */
+  if (!lab_png_parse_header (data, len, name, NULL, &w, &h, error))
+    return FALSE;
 
   if (!decode_rows (&state, &w, &h, &channels, &too_large))
     {
