@@ -65,7 +65,10 @@ parts_new (const guint *sizes,
   guint *storage;
 
   parts->n_parts = n_parts;
-  parts->sizes = g_memdup2 (sizes, MAX (n_parts, 1) * sizeof (guint));
+  /* Never fewer than one, never more copied than the caller has. */
+  parts->sizes = g_new0 (guint, MAX (n_parts, 1));
+  if (n_parts > 0)
+    memcpy (parts->sizes, sizes, n_parts * sizeof (guint));
   parts->parts = g_new0 (guint *, MAX (n_parts, 1));
   for (guint i = 0; i < n_parts; i++)
     total += sizes[i];

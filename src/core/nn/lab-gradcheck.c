@@ -445,8 +445,10 @@ lab_gradcheck_model (LabModel    *model,
 {
   LabGradcheckResult *result = g_new0 (LabGradcheckResult, 1);
   gsize n_buffers = lab_model_n_buffers (model);
+  /* Exactly the model's floats: g_memdup2 of 0 bytes is NULL, and then
+   * nothing is copied back. */
   g_autofree float *saved_buffers = g_memdup2 (lab_model_buffers (model),
-                                               (n_buffers + 1) * sizeof (float));
+                                               n_buffers * sizeof (float));
   guint64 tracked = lab_model_get_batches_tracked (model);
   float *params = lab_model_params (model);
   g_autofree float *grads = NULL;
@@ -461,7 +463,7 @@ lab_gradcheck_model (LabModel    *model,
   model_objective_cb (&ctx);
   lab_model_zero_grad (model);
   lab_model_backward (model, n);
-  grads = g_memdup2 (lab_model_grads (model), (lab_model_n_params (model) + 1) * sizeof (float));
+  grads = g_memdup2 (lab_model_grads (model), lab_model_n_params (model) * sizeof (float));
 
   group_init (&g, "parameter");
   for (guint i = 0; i < lab_model_n_layers (model); i++)
@@ -500,7 +502,8 @@ lab_gradcheck_model (LabModel    *model,
   group_finish (&g, TRUE, result);
   finish_result (result);
 
-  memcpy (lab_model_buffers (model), saved_buffers, n_buffers * sizeof (float));
+  if (n_buffers > 0)
+    memcpy (lab_model_buffers (model), saved_buffers, n_buffers * sizeof (float));
   lab_model_set_batches_tracked (model, tracked);
   *lab_model_get_rng (model) = ctx.rng0;
   return result;

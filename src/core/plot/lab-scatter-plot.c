@@ -100,7 +100,9 @@ lab_scatter_plot_set_points (LabScatterPlot *self,
   g_free (self->labels);
   self->n = n;
   self->points = g_memdup2 (points, (gsize) n * 2 * sizeof (float));
-  self->labels = labels != NULL ? g_memdup2 (labels, MAX (n, 1)) : g_malloc0 (MAX (n, 1));
+  self->labels = g_malloc0 (MAX (n, 1));
+  if (labels != NULL && n > 0)
+    memcpy (self->labels, labels, n);
   group_by_class (self);
   g_clear_pointer (&self->rings, g_free);
   self->n_rings = 0;
