@@ -317,6 +317,35 @@ test_corrupt_headers (Fixture       *f,
                    " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", data12, 12);
   assert_open_fails (path, LAB_ERROR_FORMAT, "overlap");
 
+  /* An empty tensor between two that overlap does not hide the overlap
+   * (sorted by start: a [0,8), e [4,4), b [4,12)), whatever the names' order. */
+  write_raw (path, "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                   " \"e\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [4, 4]},"
+                   " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", data12, 12);
+  assert_open_fails (path, LAB_ERROR_FORMAT,
+                     "tensors a and e overlap in the data (empty tensor e starts at byte 4, "
+                     "inside a's bytes 0 to 8)");
+  /* Three tensors where only the first and the third overlap. */
+  write_raw (path, "{\"a\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [0, 12]},"
+                   " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]},"
+                   " \"c\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 12]}}", data12, 12);
+  assert_open_fails (path, LAB_ERROR_FORMAT, "tensors a and b overlap");
+  /* Empty tensors at the edges of others, and two at one place, share no
+   * bytes: the file opens. */
+  write_raw (path, "{\"e0\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [0, 0]},"
+                   " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                   " \"e1\": {\"dtype\": \"F32\", \"shape\": [0, 5], \"data_offsets\": [4, 4]},"
+                   " \"e2\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [4, 4]},"
+                   " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]},"
+                   " \"e3\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [12, 12]}}", data12, 12);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LabSafetensors) st = lab_safetensors_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (lab_safetensors_n_tensors (st), ==, 6);
+  }
+
   write_raw (path, "{\"__metadata__\": {\"spec\": 3}}", NULL, 0);
   assert_open_fails (path, LAB_ERROR_FORMAT, "metadata “spec” must be a string");
 

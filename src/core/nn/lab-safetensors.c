@@ -181,6 +181,8 @@ parse_tensor (LabSafetensors  *self,
   return g_ptr_array_steal_index (guard, 0);
 }
 
+/* By start, and at one start the empty tensors first, so a tensor that
+ * starts where an empty one sits is not taken for an overlap. */
 static int
 compare_begin (gconstpointer a,
                gconstpointer b)
@@ -188,7 +190,42 @@ compare_begin (gconstpointer a,
   const LabSafetensorsTensor *x = *(LabSafetensorsTensor * const *) a;
   const LabSafetensorsTensor *y = *(LabSafetensorsTensor * const *) b;
 
-  return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : 0;
+  if (x->begin != y->begin)
+    return x->begin < y->begin ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end ? 1 : 0;
+}
+
+/* No two tensors may share bytes, and an empty tensor may not sit inside
+ * another: in order of start, every tensor (empty ones too) begins at or
+ * after the furthest end so far. Comparing neighbours only would let an
+ * empty tensor between two overlapping ones hide the overlap. */
+static gboolean
+check_no_overlap (LabSafetensors  *self,
+                  GError         **error)
+{
+  g_autoptr(GPtrArray) sorted = g_ptr_array_copy (self->tensors, NULL, NULL);
+  const LabSafetensorsTensor *furthest = NULL;   /* the tensor with the furthest end so far */
+
+  g_ptr_array_set_free_func (sorted, NULL);   /* the copy borrows the tensors */
+  g_ptr_array_sort (sorted, compare_begin);
+  for (guint i = 0; i < sorted->len; i++)
+    {
+      const LabSafetensorsTensor *t = g_ptr_array_index (sorted, i);
+
+      if (furthest != NULL && t->begin < furthest->end)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: tensors %s and %s overlap in the data (%s %s starts at byte %"
+                       G_GUINT64_FORMAT ", inside %s's bytes %" G_GUINT64_FORMAT " to %"
+                       G_GUINT64_FORMAT ")", self->name, furthest->name, t->name,
+                       t->begin == t->end ? "empty tensor" : "tensor", t->name, t->begin,
+                       furthest->name, furthest->begin, furthest->end);
+          return FALSE;
+        }
+      if (furthest == NULL || t->end > furthest->end)
+        furthest = t;
+    }
+  return TRUE;
 }
 
 LabSafetensors *
@@ -198,7 +235,6 @@ lab_safetensors_open (const char  *path,
   g_autoptr(LabSafetensors) self = g_new0 (LabSafetensors, 1);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GPtrArray) sorted = NULL;
   const guint8 *contents;
   guint64 file_len, header_len;
   JsonObject *root;
@@ -314,24 +350,8 @@ lab_safetensors_open (const char  *path,
       g_hash_table_insert (self->by_name, t->name, t);
     }
 
-  /* No two tensors may share bytes: sort by start and compare neighbours. */
-  sorted = g_ptr_array_copy (self->tensors, NULL, NULL);
-  g_ptr_array_set_free_func (sorted, NULL);   /* the copy borrows the tensors */
-  g_ptr_array_sort (sorted, compare_begin);
-  for (guint i = 1; i < sorted->len; i++)
-    {
-      const LabSafetensorsTensor *a = g_ptr_array_index (sorted, i - 1);
-      const LabSafetensorsTensor *b = g_ptr_array_index (sorted, i);
-
-      if (b->begin < a->end && b->begin < b->end)
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                       "%s: tensors %s and %s overlap in the data (bytes %" G_GUINT64_FORMAT
-                       " to %" G_GUINT64_FORMAT ")", self->name, a->name, b->name,
-                       b->begin, MIN (a->end, b->end));
-          return NULL;
-        }
-    }
+  if (!check_no_overlap (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
