@@ -1,11 +1,11 @@
 #include <string.h>
-#include <sys/resource.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
 #include "lab-dataset.h"
 #include "lab-idx.h"
+#include "lab-test-limits.h"
 
 /* Every fixture is written into a fresh temporary folder at run time. */
 static char *tmpdir;
@@ -293,36 +293,6 @@ test_idx_count_mismatch (void)
                      "10,000 labels");
 }
 
-/* Lowers the address-space limit so that an allocation of what a header
- * merely claims would fail (and change the error message). */
-static struct rlimit saved_limit;
-
-static void
-limit_address_space (void)
-{
-  g_autofree char *status = NULL;
-  const char *vm;
-  struct rlimit limit;
-  guint64 used_kib;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  vm = strstr (status, "VmSize:");
-  g_assert_nonnull (vm);
-  used_kib = g_ascii_strtoull (vm + 7, NULL, 10);
-  g_assert_cmpint (getrlimit (RLIMIT_AS, &saved_limit), ==, 0);
-  limit = saved_limit;
-  limit.rlim_cur = (used_kib << 10) + (G_GUINT64_CONSTANT (256) << 20);
-  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_cur > limit.rlim_max)
-    limit.rlim_cur = limit.rlim_max;
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
-}
-
-static void
-restore_address_space (void)
-{
-  g_assert_cmpint (setrlimit (RLIMIT_AS, &saved_limit), ==, 0);
-}
-
 static void
 test_idx_huge_header (void)
 {
@@ -346,10 +316,10 @@ test_idx_huge_header (void)
   put_be32 (raw + 12, 28);
   write_gzip (big_gz, raw, 16 + 100);
 
-  limit_address_space ();
+  lab_test_limit_address_space (G_GUINT64_CONSTANT (256) << 20);
   assert_load_error (big, NULL, LAB_ERROR_TRUNCATED, "file ends after 0 of 2,000,000 images");
   assert_load_error (big_gz, NULL, LAB_ERROR_TRUNCATED, "file ends after 0 of 2,000,000 images");
-  restore_address_space ();
+  lab_test_restore_address_space ();
 }
 
 static void

@@ -7,6 +7,7 @@
 #include "lab-model.h"
 #include "lab-presets.h"
 #include "lab-safetensors.h"
+#include "lab-test-limits.h"
 
 typedef struct
 {
@@ -469,6 +470,56 @@ test_corrupt_models (Fixture       *f,
   assert_load_fails (path, LAB_ERROR_FORMAT, "newer LatentLab");
 }
 
+/* A small file whose architecture claims far more weights than it holds
+ * (a dense layer of 600,000 units: 1.9 GB of weights, 3.8 GB with their
+ * gradients) is refused from its header, before the model is built:
+ * under an address-space limit of 256 MB more than the process maps, an
+ * allocation of what the metadata claims would abort in GLib. */
+static void
+test_claims_more_than_it_holds (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "huge.safetensors", NULL);
+  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
+  g_autoptr(GError) error = NULL;
+  const char *spec =
+    "{\"name\":\"huge\",\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":2,"
+    "\"layers\":[{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":600000},"
+    "{\"type\":\"dense\",\"units\":784},{\"type\":\"reshape\",\"shape\":[1,28,28]}]}";
+  const float small[4] = { 1, 2, 3, 4 };
+  const guint64 small_shape[1] = { 4 };
+  GStatBuf st;
+
+  lab_safetensors_writer_set_metadata (w, "format", LAB_MODEL_FILE_FORMAT);
+  lab_safetensors_writer_set_metadata (w, "spec", spec);
+  g_assert_true (lab_safetensors_writer_save (w, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, <, 1024);
+
+  lab_test_limit_address_space (G_GUINT64_CONSTANT (256) << 20);
+  assert_load_fails (path, LAB_ERROR_MISMATCH,
+                     "huge.safetensors: tensor 1.weight is missing; the architecture “huge” "
+                     "needs it (shape [600000,784])");
+
+  /* A tensor of the right name but a small shape: named with both shapes. */
+  {
+    g_autoptr(LabSafetensorsWriter) w2 = lab_safetensors_writer_new ();
+    const guint64 wrong[2] = { 2, 2 };
+
+    lab_safetensors_writer_set_metadata (w2, "format", LAB_MODEL_FILE_FORMAT);
+    lab_safetensors_writer_set_metadata (w2, "spec", spec);
+    lab_safetensors_writer_add (w2, "1.weight", "F32", 2, wrong, small);
+    lab_safetensors_writer_add (w2, "1.bias", "F32", 1, small_shape, small);
+    g_assert_true (lab_safetensors_writer_save (w2, path, &error));
+    g_assert_no_error (error);
+    assert_load_fails (path, LAB_ERROR_MISMATCH,
+                       "huge.safetensors: tensor 1.weight has shape [2,2], "
+                       "the architecture needs [600000,784]");
+  }
+  lab_test_restore_address_space ();
+}
+
 /* Architecture mismatch through load_weights, naming both shapes. */
 static void
 test_shape_mismatch_message (Fixture       *f,
@@ -576,6 +627,7 @@ main (int argc, char **argv)
   ADD ("/safetensors/corrupt-headers", test_corrupt_headers);
   ADD ("/safetensors/corrupt-models", test_corrupt_models);
   ADD ("/safetensors/shape-mismatch", test_shape_mismatch_message);
+  ADD ("/safetensors/claims-more-than-it-holds", test_claims_more_than_it_holds);
   ADD ("/safetensors/failed-save", test_failed_save_keeps_old_file);
 #undef ADD
   return g_test_run ();

@@ -65,18 +65,25 @@ lab_model_save (LabModel    *model,
   return lab_safetensors_writer_save (w, path, error);
 }
 
+/* Checks that st holds exactly the tensors of layers (the architecture
+ * "arch", set up on its input), each as float32 of the shape it needs, and
+ * returns the largest num_batches_tracked in *tracked. Nothing is copied:
+ * this runs before the model's weights are allocated, so a file whose
+ * architecture claims more than the file holds is refused at the cost of
+ * its header. Every float the model will hold is then in the file. */
 static gboolean
-load_tensors (LabModel        *model,
-              LabSafetensors  *st,
-              GError         **error)
+check_tensors (GPtrArray       *layers,
+               const char      *arch,
+               LabSafetensors  *st,
+               guint64         *tracked,
+               GError         **error)
 {
   g_autoptr(GHashTable) expected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  const char *arch = lab_model_get_name (model);
-  guint64 tracked = 0;
 
-  for (guint i = 0; i < lab_model_n_layers (model); i++)
+  *tracked = 0;
+  for (guint i = 0; i < layers->len; i++)
     {
-      LabLayer *layer = lab_model_get_layer (model, i);
+      LabLayer *layer = g_ptr_array_index (layers, i);
 
       for (guint t = 0; t < layer->n_tensors; t++)
         {
@@ -85,16 +92,15 @@ load_tensors (LabModel        *model,
           const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
           guint64 want[4];
           gboolean same;
-          float *dst;
-          gsize n;
 
           for (guint d = 0; d < info->ndim; d++)
             want[d] = info->dims[d];
           if (tensor == NULL)
             {
+              g_autofree char *needs = lab_safetensors_shape_to_string (info->ndim, want);
               g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                           "%s: tensor %s is missing; the architecture “%s” needs it",
-                           lab_safetensors_get_name (st), name, arch);
+                           "%s: tensor %s is missing; the architecture “%s” needs it (shape %s)",
+                           lab_safetensors_get_name (st), name, arch, needs);
               return FALSE;
             }
           if (strcmp (tensor->dtype, "F32") != 0)
@@ -116,18 +122,6 @@ load_tensors (LabModel        *model,
                            lab_safetensors_get_name (st), name, has, needs);
               return FALSE;
             }
-          dst = tensor_ptr (model, i, info);
-          n = (gsize) ((tensor->end - tensor->begin) / 4);
-          memcpy (dst, lab_safetensors_tensor_data (st, tensor), n * 4);
-#if G_BYTE_ORDER == G_BIG_ENDIAN
-          for (gsize k = 0; k < n; k++)
-            {
-              guint32 v;
-              memcpy (&v, dst + k, 4);
-              v = GUINT32_FROM_LE (v);
-              memcpy (dst + k, &v, 4);
-            }
-#endif
           g_hash_table_add (expected, g_steal_pointer (&name));
         }
 
@@ -148,7 +142,7 @@ load_tensors (LabModel        *model,
                 }
               memcpy (&v, lab_safetensors_tensor_data (st, tensor), 8);
               v = GINT64_FROM_LE (v);
-              tracked = MAX (tracked, (guint64) MAX (v, 0));
+              *tracked = MAX (*tracked, (guint64) MAX (v, 0));
             }
           g_hash_table_add (expected, g_steal_pointer (&name));
         }
@@ -165,8 +159,73 @@ load_tensors (LabModel        *model,
           return FALSE;
         }
     }
-  lab_model_set_batches_tracked (model, tracked);
   return TRUE;
+}
+
+/* The model's layers, borrowed, for check_tensors. */
+static GPtrArray *
+model_layers (LabModel *model)
+{
+  GPtrArray *layers = g_ptr_array_sized_new (lab_model_n_layers (model));
+
+  for (guint i = 0; i < lab_model_n_layers (model); i++)
+    g_ptr_array_add (layers, lab_model_get_layer (model, i));
+  return layers;
+}
+
+/* The layers spec would build, set up on their inputs as lab_model_new
+ * does, without any weights allocated (owned). */
+static GPtrArray *
+spec_layers (const LabSpec  *spec,
+             GError        **error)
+{
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_layer_free);
+  gsize n_params = 0, n_buffers = 0;
+  LabShape shape = spec->input;
+
+  for (guint i = 0; i < lab_spec_n_layers (spec); i++)
+    {
+      LabLayer *layer = lab_spec_new_layer (spec, i, shape, &n_params, &n_buffers, error);
+
+      if (layer == NULL)
+        return NULL;
+      g_ptr_array_add (layers, layer);
+      shape = layer->out;
+    }
+  return g_steal_pointer (&layers);
+}
+
+/* Copies st's tensors, checked by check_tensors, into model. */
+static void
+copy_tensors (LabModel       *model,
+              LabSafetensors *st,
+              guint64         tracked)
+{
+  for (guint i = 0; i < lab_model_n_layers (model); i++)
+    {
+      LabLayer *layer = lab_model_get_layer (model, i);
+
+      for (guint t = 0; t < layer->n_tensors; t++)
+        {
+          const LabTensorInfo *info = &layer->tensors[t];
+          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
+          float *dst = tensor_ptr (model, i, info);
+          gsize n = (gsize) ((tensor->end - tensor->begin) / 4);
+
+          memcpy (dst, lab_safetensors_tensor_data (st, tensor), n * 4);
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+          for (gsize k = 0; k < n; k++)
+            {
+              guint32 v;
+              memcpy (&v, dst + k, 4);
+              v = GUINT32_FROM_LE (v);
+              memcpy (dst + k, &v, 4);
+            }
+#endif
+        }
+    }
+  lab_model_set_batches_tracked (model, tracked);
 }
 
 LabModel *
@@ -178,7 +237,9 @@ lab_model_load (const char  *path,
   g_autoptr(LabSpec) spec = NULL;
   g_autoptr(LabModel) model = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
   const char *format, *spec_json;
+  guint64 tracked;
 
   if (st == NULL)
     return NULL;
@@ -208,14 +269,24 @@ lab_model_load (const char  *path,
   spec = lab_spec_new_from_string (spec_json, -1, lab_safetensors_get_name (st), error);
   if (spec == NULL)
     return NULL;
+  /* The file's tensors against the architecture's shapes before the model
+   * is built: what the model allocates is then bounded by what the file
+   * holds, not by what its metadata claims. */
+  layers = spec_layers (spec, &local_error);
+  if (layers == NULL)
+    {
+      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
+      return NULL;
+    }
+  if (!check_tensors (layers, spec->name, st, &tracked, error))
+    return NULL;
   model = lab_model_new (spec, &local_error);
   if (model == NULL)
     {
       g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
       return NULL;
     }
-  if (!load_tensors (model, st, error))
-    return NULL;
+  copy_tensors (model, st, tracked);
   if (train_json)
     *train_json = g_strdup (lab_safetensors_get_metadata (st, "train"));
   return g_steal_pointer (&model);
@@ -227,13 +298,16 @@ lab_model_load_weights (LabModel    *model,
                         GError     **error)
 {
   g_autoptr(LabSafetensors) st = lab_safetensors_open (path, error);
-  g_autoptr(LabModel) staging = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  guint64 tracked;
 
   if (st == NULL)
     return FALSE;
-  /* Load into a copy first, so a file that fails halfway leaves the model as it was. */
-  staging = lab_model_copy (model, 0);
-  if (!load_tensors (staging, st, error))
+  /* Every tensor is checked before any is copied, so a file that does not
+   * fit leaves the model as it was. */
+  layers = model_layers (model);
+  if (!check_tensors (layers, lab_model_get_name (model), st, &tracked, error))
     return FALSE;
-  return lab_model_copy_params_from (model, staging);
+  copy_tensors (model, st, tracked);
+  return TRUE;
 }
