@@ -9,6 +9,7 @@
 #include "lab-file-dialog.h"
 #include "lab-layer-list.h"
 #include "lab-presets.h"
+#include "lab-save.h"
 #include "lab-spec-summary.h"
 
 /* The loss dropdown's order. */
@@ -625,7 +626,7 @@ lab_arch_editor_save_file (LabArchEditor  *self,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autofree char *text = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
   gsize length;
 
   g_return_val_if_fail (LAB_IS_ARCH_EDITOR (self), FALSE);
@@ -640,16 +641,17 @@ lab_arch_editor_save_file (LabArchEditor  *self,
   text = g_realloc (text, length + 2);
   text[length++] = '\n';
   text[length] = '\0';
-  if (!g_file_replace_contents (file, text, length, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &local_error))
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
-      g_autofree char *name = g_file_get_parse_name (file);
+      g_autofree char *uri = g_file_get_uri (file);
 
-      g_set_error (error, local_error->domain, local_error->code,
-                   _("Could not save the architecture to %s: %s"), name, local_error->message);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("%s: only files on this computer can be written"), uri);
       return FALSE;
     }
-  return TRUE;
+  /* Names the file and the reason; the previous file survives a failure. */
+  return lab_save_contents (path, text, length, error);
 }
 
 /* For tests */

@@ -13,6 +13,7 @@
 #include "lab-application.h"
 #include "lab-file-dialog.h"
 #include "lab-model-io.h"
+#include "lab-save.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
 #include "lab-train-record.h"
@@ -240,10 +241,14 @@ file_chosen (GtkWidget *owner,
     {
       g_autoptr(LabSpec) spec = lab_arch_chooser_build_spec (self->arch_chooser);
       g_autofree char *json = spec ? lab_spec_to_string (spec, TRUE) : NULL;
+      g_autofree char *path = g_file_get_path (file);
+      g_autofree char *uri = g_file_get_uri (file);
 
-      if (json != NULL)
-        g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
-                                 G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, &error);
+      if (json != NULL && path == NULL)
+        g_set_error (&error, LAB_ERROR, LAB_ERROR_IO,
+                     _("%s: only files on this computer can be written"), uri);
+      else if (json != NULL)
+        lab_save_contents (path, json, strlen (json), &error);
     }
   else if (g_strcmp0 (what, "save") == 0)
     lab_train_page_save_model (self, file, &error);

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include <locale.h>
+#include <signal.h>
 
 #include <glib/gi18n.h>
 
@@ -13,6 +14,10 @@ main (int    argc,
 {
   g_autoptr(LabApplication) app = NULL;
 
+  /* A write past the file-size limit (ulimit -f) then fails with EFBIG,
+   * which every save reports with the file's name, instead of killing the
+   * program with SIGXFSZ and a temporary file left behind. */
+  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   /* build-aux/run points this at the build tree's compiled translations. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR") ? g_getenv ("LATENTLAB_LOCALEDIR") : LOCALEDIR);

@@ -3,6 +3,7 @@
 #include "lab-cli.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -70,6 +71,10 @@ int
 main (int    argc,
       char **argv)
 {
+  /* A write past the file-size limit (ulimit -f) then fails with EFBIG,
+   * which every save reports with the file's name, instead of killing the
+   * program with SIGXFSZ and a temporary file left behind. */
+  signal (SIGXFSZ, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

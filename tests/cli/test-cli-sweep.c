@@ -13,6 +13,7 @@
 #include "lab-noise-sweep.h"
 #include "lab-png.h"
 #include "lab-synthetic.h"
+#include "lab-test-cli.h"
 #include "lab-test-models.h"
 #include "lab-train-record.h"
 
@@ -39,37 +40,6 @@ make_model (void)
   g_assert_no_error (error);
 }
 
-/* Runs the CLI with argv (NULL-terminated, without the program); returns
- * its exit status and what it printed. */
-static int
-run_cli (char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("LAB_CLI");
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  return g_subprocess_get_exit_status (proc);
-}
-
 /* --json: the type comes from the model's training record, the levels are
  * the 5 asked for, and every number is what lab_noise_sweep_run gives in
  * this process for the same file; the loss grows beyond the training level
@@ -91,7 +61,7 @@ test_cli_sweep_json (void)
   guint width, height;
   int status;
 
-  status = run_cli (&out, &err, "sweep", "--model", model_path, "--dataset", "synthetic",
+  status = lab_test_run_cli (&out, &err, "sweep", "--model", model_path, "--dataset", "synthetic",
                     "--levels", "5", "--limit", "200", "--json", "--plot", plot, NULL);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpint (status, ==, 0);
@@ -148,7 +118,7 @@ test_cli_sweep_table (void)
   g_auto(GStrv) lines = NULL;
   int status;
 
-  status = run_cli (&out, &err, "sweep", "-m", model_path, "-d", "synthetic", "--type", "downsample",
+  status = lab_test_run_cli (&out, &err, "sweep", "-m", model_path, "-d", "synthetic", "--type", "downsample",
                     "--levels", "3", "--limit", "100", NULL);
   g_assert_cmpint (status, ==, 0);
   lines = g_strsplit (out, "\n", -1);
@@ -181,7 +151,7 @@ test_cli_sweep_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *out = NULL, *err = NULL;
-      int status = run_cli (&out, &err, "sweep", cases[i].args[0], cases[i].args[1], cases[i].args[2],
+      int status = lab_test_run_cli (&out, &err, "sweep", cases[i].args[0], cases[i].args[1], cases[i].args[2],
                             cases[i].args[3], NULL);
 
       g_test_message ("%s", err);

@@ -77,7 +77,7 @@ test_plot_draws_series (void)
 
   g_assert_false (lab_line_plot_save_png (plot, "/nonexistent-dir/plot.png", 100, 100, &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
-  g_assert_nonnull (strstr (error->message, "/nonexistent-dir/plot.png"));
+  g_assert_cmpstr (error->message, ==, "plot.png: cannot save (No such file or directory)");
 
   g_unlink (path);
   g_rmdir (dir);

@@ -7,7 +7,7 @@
 #include "lab-model.h"
 #include "lab-presets.h"
 #include "lab-safetensors.h"
-#include "lab-test-limits.h"
+#include "lab-test-system.h"
 
 typedef struct
 {

@@ -10,6 +10,7 @@
 
 #include "lab-format.h"
 #include "lab-rng.h"
+#include "lab-save.h"
 #include "lab-task.h"
 #include "lab-tsne.h"
 
@@ -530,7 +531,6 @@ lab_embedding_save_csv (const LabEmbedding  *self,
                         GError             **error)
 {
   g_autoptr(GString) s = g_string_sized_new ((gsize) self->n * 32 + 32);
-  g_autoptr(GError) local_error = NULL;
 
   g_string_append (s, "x,y,label,index\n");
   for (guint r = 0; r < self->n; r++)
@@ -544,13 +544,7 @@ lab_embedding_save_csv (const LabEmbedding  *self,
       else
         g_string_append_printf (s, "%s,%s,,%u\n", x, y, self->indices[r]);
     }
-  if (!g_file_set_contents (path, s->str, s->len, &local_error))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the points (%s)",
-                   path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return lab_save_contents (path, s->str, s->len, error);
 }
 
 char *

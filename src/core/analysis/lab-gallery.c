@@ -10,6 +10,7 @@
 
 #include "lab-idx.h"
 #include "lab-png.h"
+#include "lab-save.h"
 
 struct _LabGallery
 {
@@ -428,7 +429,6 @@ lab_gallery_save_csv (LabGallery  *self,
 {
   g_autoptr(GString) s = g_string_new ("file,label,class,model,method,x,y,step,"
                                        "nearest_index,nearest_distance,latent\n");
-  g_autoptr(GError) local_error = NULL;
 
   for (guint i = 0; i < self->items->len; i++)
     {
@@ -469,13 +469,7 @@ lab_gallery_save_csv (LabGallery  *self,
         }
       g_string_append_c (s, '\n');
     }
-  if (!g_file_set_contents (path, s->str, s->len, &local_error))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the provenance (%s)",
-                   path, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return lab_save_contents (path, s->str, s->len, error);
 }
 
 gboolean

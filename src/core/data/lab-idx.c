@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lab-format.h"
+#include "lab-save.h"
 
 /* Reads go straight into the final buffer in slices of this size, so a
  * large raw file is never copied and progress/cancellation stay responsive. */
@@ -474,7 +475,40 @@ put_be32 (guint8  *out,
   out[3] = v;
 }
 
-/* header, then data, into path (gzip when the name says so), atomically. */
+/* Appends len bytes of input (all of it when last) to save through gzip. */
+static gboolean
+write_gzip (LabSave         *save,
+            GConverter      *gzip,
+            const guint8    *data,
+            gsize            len,
+            gboolean         last)
+{
+  guint8 out[64 * 1024];
+
+  for (;;)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gsize read = 0, written = 0;
+      GConverterResult r = g_converter_convert (gzip, data, len, out, sizeof out,
+                                                last ? G_CONVERTER_INPUT_AT_END : G_CONVERTER_NO_FLAGS,
+                                                &read, &written, &local_error);
+
+      if (r == G_CONVERTER_ERROR)
+        {
+          lab_save_fail (save, g_strdup (local_error->message));
+          return FALSE;
+        }
+      if (!lab_save_write (save, out, written))
+        return FALSE;
+      data += read;
+      len -= read;
+      if (r == G_CONVERTER_FINISHED || (len == 0 && !last))
+        return TRUE;
+    }
+}
+
+/* header, then data, into path (gzip when the name says so) through
+ * lab_save, so the previous file survives any failure. */
 static gboolean
 write_idx_file (const char    *path,
                 const guint8  *header,
@@ -483,46 +517,20 @@ write_idx_file (const char    *path,
                 gsize          data_len,
                 GError       **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autofree char *name = g_path_get_basename (path);
-  g_autoptr(GFileOutputStream) base = NULL;
-  g_autoptr(GOutputStream) out = NULL;
-  GError *io_error = NULL;
+  LabSave *save = lab_save_begin (path, error);
 
-  base = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, &io_error);
-  if (base == NULL)
-    {
-      /* GIO's message names the path and the reason (no such folder,
-       * permission denied, disk full). */
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot be written: %s",
-                   name, io_error->message);
-      g_error_free (io_error);
-      return FALSE;
-    }
-
+  if (save == NULL)
+    return FALSE;
   if (has_gzip_suffix (path))
     {
       g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
 
-      out = g_converter_output_stream_new (G_OUTPUT_STREAM (base), G_CONVERTER (gzip));
+      if (write_gzip (save, G_CONVERTER (gzip), header, header_len, FALSE))
+        write_gzip (save, G_CONVERTER (gzip), data, data_len, TRUE);
     }
-  else
-    out = g_object_ref (G_OUTPUT_STREAM (base));
-
-  if (!g_output_stream_write_all (out, header, header_len, NULL, NULL, &io_error)
-      || !g_output_stream_write_all (out, data, data_len, NULL, NULL, &io_error)
-      || !g_output_stream_close (out, NULL, &io_error))
-    {
-      /* Closing with a cancelled cancellable drops the temporary file and
-       * leaves whatever was at path before untouched. */
-      g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-      g_cancellable_cancel (abandon);
-      g_output_stream_close (G_OUTPUT_STREAM (base), abandon, NULL);
-      propagate_io_error (error, io_error, name);
-      return FALSE;
-    }
-  return TRUE;
+  else if (lab_save_write (save, header, header_len))
+    lab_save_write (save, data, data_len);
+  return lab_save_commit (save, error);
 }
 
 gboolean

@@ -5,26 +5,41 @@
 
 #include "lab-png-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <glib/gstdio.h>
+
+#include "lab-save.h"
 
 typedef struct
 {
-  char message[LAB_PNG_MESSAGE_SIZE];   /* lab_png_on_error's */
+  char     message[LAB_PNG_MESSAGE_SIZE];   /* lab_png_on_error's */
+  LabSave *save;
 } LabPngWriteState;
+
+static void
+write_to_save (png_structp png,
+               png_bytep   data,
+               size_t      len)
+{
+  LabPngWriteState *state = png_get_io_ptr (png);
+
+  /* The failure itself is kept in state->save for its message. */
+  if (!lab_save_write (state->save, data, len))
+    png_error (png, "write failed");
+}
+
+static void
+flush_nothing (png_structp png)
+{
+  /* lab_save_write does not buffer. */
+}
 
 /* rows (height) point at width gray bytes each. */
 static gboolean
-write_png_stream (FILE              *fp,
-                  png_bytep         *rows,
+write_png_stream (png_bytep         *rows,
                   guint              width,
                   guint              height,
                   LabPngWriteState  *state)
@@ -52,7 +67,7 @@ write_png_stream (FILE              *fp,
       return FALSE;
     }
 
-  png_init_io (png, fp);
+  png_set_write_fn (png, state, write_to_save, flush_nothing);
   png_set_IHDR (png, info, width, height, 8, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info (png, info);
@@ -62,8 +77,8 @@ write_png_stream (FILE              *fp,
   return TRUE;
 }
 
-/* data (height, stride) holds width gray bytes per row. Writes to a
- * temporary file beside path, then renames it over path. */
+/* data (height, stride) holds width gray bytes per row, saved as path
+ * through lab_save (the previous file survives any failure). */
 static gboolean
 write_gray_png (const char    *path,
                 const guint8  *data,
@@ -72,17 +87,14 @@ write_gray_png (const char    *path,
                 guint          height,
                 GError       **error)
 {
-  g_autofree char *display = g_filename_display_name (path);
-  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
   g_autofree png_bytep *rows = NULL;
   LabPngWriteState state = { { 0 } };
-  FILE *fp;
-  int fd;
 
   if (width == 0 || height == 0 || width > PNG_USER_WIDTH_MAX || height > PNG_USER_HEIGHT_MAX)
     {
+      g_autofree char *name = g_path_get_basename (path);
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "%s: cannot write an image of %u x %u pixels", display, width, height);
+                   "%s: cannot write an image of %u x %u pixels", name, width, height);
       return FALSE;
     }
 
@@ -90,62 +102,13 @@ write_gray_png (const char    *path,
   for (guint y = 0; y < height; y++)
     rows[y] = (png_bytep) data + (gsize) y * stride;
 
-  /* Same directory as path, so the rename cannot cross file systems. */
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
-                   "%s: cannot write (%s)", display, g_strerror (saved));
-      return FALSE;
-    }
-  fp = fdopen (fd, "wb");
-  if (fp == NULL)
-    {
-      int saved = errno;
-      close (fd);
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
-                   "%s: cannot write (%s)", display, g_strerror (saved));
-      return FALSE;
-    }
-
-  errno = 0;
-  if (!write_png_stream (fp, rows, width, height, &state))
-    {
-      int saved = errno;
-      fclose (fp);
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write (%s)", display,
-                   saved ? g_strerror (saved) : state.message);
-      return FALSE;
-    }
-  if (fflush (fp) != 0 || ferror (fp))
-    {
-      int saved = errno;
-      fclose (fp);
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
-                   "%s: cannot write (%s)", display, g_strerror (saved));
-      return FALSE;
-    }
-  if (fclose (fp) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
-                   "%s: cannot write (%s)", display, g_strerror (saved));
-      return FALSE;
-    }
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
-                   "%s: cannot write (%s)", display, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  state.save = lab_save_begin (path, error);
+  if (state.save == NULL)
+    return FALSE;
+  /* A write failure is already in the save; an encoder failure is not. */
+  if (!write_png_stream (rows, width, height, &state))
+    lab_save_fail (state.save, g_strdup (state.message));
+  return lab_save_commit (state.save, error);
 }
 
 gboolean

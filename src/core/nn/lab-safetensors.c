@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "lab-save.h"
+
 #define MAX_TENSORS 100000
 
 struct _LabSafetensors
@@ -497,7 +499,6 @@ lab_safetensors_writer_save (LabSafetensorsWriter  *self,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *header = NULL;
   g_autofree guint8 *file = NULL;
   g_autofree char *base = g_path_get_basename (path);
@@ -584,12 +585,5 @@ lab_safetensors_writer_save (LabSafetensorsWriter  *self,
       p += e->n_bytes;
     }
 
-  if (!g_file_set_contents_full (path, (const char *) file, 8 + padded_len + offset,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0666, &local_error))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot save (%s)", base,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return lab_save_contents (path, file, 8 + padded_len + offset, error);
 }

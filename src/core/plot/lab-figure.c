@@ -2,13 +2,11 @@
 
 #include "lab-figure.h"
 
-#include <errno.h>
-
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <glib/gstdio.h>
 
 #include "lab-error.h"
+#include "lab-save.h"
 
 gboolean
 lab_figure_format_for_path (const char       *path,
@@ -34,18 +32,27 @@ lab_figure_format_for_path (const char       *path,
   return FALSE;
 }
 
+static cairo_status_t
+write_to_save (void                *closure,
+               const unsigned char *data,
+               unsigned int         len)
+{
+  return lab_save_write (closure, data, len) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* SVG and PDF surfaces write into save as they are drawn and finished. */
 static cairo_surface_t *
 surface_new (LabFigureFormat  format,
-             const char      *tmp,
+             LabSave         *save,
              int              width,
              int              height)
 {
   switch (format)
     {
     case LAB_FIGURE_SVG:
-      return cairo_svg_surface_create (tmp, width, height);
+      return cairo_svg_surface_create_for_stream (write_to_save, save, width, height);
     case LAB_FIGURE_PDF:
-      return cairo_pdf_surface_create (tmp, width, height);
+      return cairo_pdf_surface_create_for_stream (write_to_save, save, width, height);
     case LAB_FIGURE_PNG:
     default:
       return cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
@@ -61,11 +68,10 @@ lab_figure_save_as (LabFigureDrawFunc   draw,
                     const char         *path,
                     GError            **error)
 {
-  g_autofree char *tmp = NULL;
   cairo_surface_t *surface;
   cairo_status_t status;
+  LabSave *save;
   cairo_t *cr;
-  int saved = 0;
 
   g_return_val_if_fail (draw != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -77,30 +83,26 @@ lab_figure_save_as (LabFigureDrawFunc   draw,
                    path, width, height, LAB_FIGURE_MAX_SIDE);
       return FALSE;
     }
-  tmp = g_strconcat (path, ".tmp", NULL);
-  surface = surface_new (format, tmp, width, height);
+  /* Through lab_save: the previous file survives any failure. */
+  save = lab_save_begin (path, error);
+  if (save == NULL)
+    return FALSE;
+  surface = surface_new (format, save, width, height);
   cr = cairo_create (surface);
   draw (figure, cr, width, height);
   status = cairo_status (cr);
   cairo_destroy (cr);
   if (status == CAIRO_STATUS_SUCCESS && format == LAB_FIGURE_PNG)
-    status = cairo_surface_write_to_png (surface, tmp);
+    status = cairo_surface_write_to_png_stream (surface, write_to_save, save);
   /* SVG and PDF are written as the surface finishes. */
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-
-  if (status == CAIRO_STATUS_SUCCESS && g_rename (tmp, path) != 0)
-    saved = errno;
-  if (status != CAIRO_STATUS_SUCCESS || saved != 0)
-    {
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the figure (%s)",
-                   path, status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status) : g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  /* A write failure is already in the save, with its reason. */
+  if (status != CAIRO_STATUS_SUCCESS)
+    lab_save_fail (save, g_strdup (cairo_status_to_string (status)));
+  return lab_save_commit (save, error);
 }
 
 gboolean

@@ -1,0 +1,64 @@
+#include "lab-test-cli.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <gio/gio.h>
+
+/* Between fork and exec: only async-signal-safe calls. */
+static void
+limit_file_size (gpointer data)
+{
+  const guint64 *limit = data;
+  struct rlimit r = { (rlim_t) *limit, (rlim_t) *limit };
+
+  signal (SIGXFSZ, SIG_DFL);
+  setrlimit (RLIMIT_FSIZE, &r);
+}
+
+int
+lab_test_run_cli_limited (guint64             fsize_limit,
+                          char              **out,
+                          char              **err,
+                          const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("LAB_CLI");
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (fsize_limit > 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size, &fsize_limit, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
+  g_assert_no_error (error);
+  if (!g_subprocess_get_if_exited (proc))
+    g_error ("%s %s was killed by signal %d", cli, args[0], g_subprocess_get_term_sig (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+int
+lab_test_run_cli (char       **out,
+                  char       **err,
+                  const char  *first,
+                  ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  return lab_test_run_cli_limited (0, out, err, (const char * const *) args->pdata);
+}

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Runs the CLI ($LAB_CLI, set by meson) with the NULL-terminated arguments
+ * after first; returns its exit status and what it printed. Aborts the
+ * test when it cannot run or does not exit normally. */
+int lab_test_run_cli         (char       **out,
+                              char       **err,
+                              const char  *first,
+                              ...) G_GNUC_NULL_TERMINATED;
+/* The same with args (NULL-terminated) and, when fsize_limit > 0, a
+ * file-size limit of that many bytes (ulimit -f) with SIGXFSZ at its
+ * default, killing, action: whatever the CLI does about it, it does
+ * itself. */
+int lab_test_run_cli_limited (guint64             fsize_limit,
+                              char              **out,
+                              char              **err,
+                              const char * const *args);
+
+G_END_DECLS

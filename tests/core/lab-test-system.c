@@ -1,0 +1,85 @@
+#include "lab-test-system.h"
+
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+static struct rlimit saved_as;
+
+void
+lab_test_limit_address_space (guint64 headroom)
+{
+  g_autofree char *status = NULL;
+  const char *vm;
+  struct rlimit limit;
+  guint64 used_kib;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  vm = strstr (status, "VmSize:");
+  g_assert_nonnull (vm);
+  used_kib = g_ascii_strtoull (vm + 7, NULL, 10);
+  g_assert_cmpint (getrlimit (RLIMIT_AS, &saved_as), ==, 0);
+  limit = saved_as;
+  limit.rlim_cur = (used_kib << 10) + headroom;
+  if (limit.rlim_max != RLIM_INFINITY && limit.rlim_cur > limit.rlim_max)
+    limit.rlim_cur = limit.rlim_max;
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &limit), ==, 0);
+}
+
+void
+lab_test_restore_address_space (void)
+{
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &saved_as), ==, 0);
+}
+
+void
+lab_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+          lab_test_remove_tree (child);
+        else
+          g_remove (child);
+      }
+  g_rmdir (path);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+char *
+lab_test_list_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+GBytes *
+lab_test_read_file (const char *path)
+{
+  char *contents;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_bytes_new_take (contents, len);
+}

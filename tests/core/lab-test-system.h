@@ -1,0 +1,25 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Resource limits and temporary folders for the tests of hostile input
+ * and faults. Each aborts the test on an error. */
+
+/* Lowers the address-space limit to what the process maps now plus
+ * headroom bytes, so that allocating what a header merely claims fails
+ * (and changes the error, or aborts in GLib) instead of passing unseen;
+ * lab_test_restore_address_space puts the old limit back. */
+void lab_test_limit_address_space   (guint64 headroom);
+void lab_test_restore_address_space (void);
+
+/* Removes path and everything under it. */
+void    lab_test_remove_tree        (const char *path);
+/* The names in dir, sorted, joined by spaces: what a failed save must
+ * leave as it was. */
+char   *lab_test_list_dir           (const char *dir);
+/* The whole file. */
+GBytes *lab_test_read_file          (const char *path);
+
+G_END_DECLS

@@ -1,0 +1,357 @@
+/* Saving never destroys what was there: every writer of the core goes
+ * through lab_save (a temporary file beside the target, renamed when
+ * complete). Under a file-size limit each save fails with a message naming
+ * the file, the previous file stays as it was and no temporary file is
+ * left; a process killed while saving leaves the previous file whole. */
+
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-dataset.h"
+#include "lab-gallery.h"
+#include "lab-idx.h"
+#include "lab-line-plot.h"
+#include "lab-model-io.h"
+#include "lab-png.h"
+#include "lab-rng.h"
+#include "lab-save.h"
+#include "lab-test-models.h"
+#include "lab-test-system.h"
+
+/* Writes past this many bytes fail with EFBIG in the limited child. */
+#define FILE_SIZE_LIMIT 2048
+
+static char *tmpdir;
+
+static char *
+fresh_dir (const char *name)
+{
+  char *dir = g_build_filename (tmpdir, name, NULL);
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  return dir;
+}
+
+static void
+test_save_contents (void)
+{
+  g_autofree char *dir = fresh_dir ("contents");
+  g_autofree char *path = g_build_filename (dir, "a.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "a.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) back = NULL;
+  g_autofree char *names = NULL;
+
+  g_assert_true (lab_save_contents (path, "{\"a\": 1}\n", 9, &error));
+  g_assert_no_error (error);
+  back = lab_test_read_file (path);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "{\"a\": 1}\n", 9);
+
+  g_assert_false (lab_save_contents (missing, "x", 1, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "a.json: cannot save (No such file or directory)");
+  g_clear_error (&error);
+
+  /* A failure recorded by the caller (an encoder's) removes the file. */
+  {
+    LabSave *save = lab_save_begin (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (lab_save_write (save, "partial", 7));
+    lab_save_fail (save, g_strdup ("the encoder gave up"));
+    g_assert_false (lab_save_write (save, "more", 4));
+    g_assert_false (lab_save_commit (save, &error));
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+    g_assert_cmpstr (error->message, ==, "a.json: cannot save (the encoder gave up)");
+    g_clear_error (&error);
+  }
+  /* Abandoned: the same. */
+  {
+    g_autoptr(LabSave) save = lab_save_begin (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (lab_save_write (save, "partial", 7));
+  }
+  g_clear_pointer (&back, g_bytes_unref);
+  back = lab_test_read_file (path);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "{\"a\": 1}\n", 9);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "a.json");
+}
+
+/* Everything the limited child saves, each bigger than FILE_SIZE_LIMIT. */
+typedef struct
+{
+  LabModel    *model;      /* cae-tiny: 17 KB */
+  guint8      *noise;      /* 100 x 100 random pixels: a PNG of 10 KB */
+  LabDataset  *images;     /* 40 random 28 x 28 images: 31 KB of IDX, about as much gzipped */
+  LabGallery  *gallery;    /* 40 items with 16-value latents: 8 KB of CSV */
+  LabLinePlot *plot;       /* an 800 x 500 chart */
+} Savables;
+
+static void
+savables_init (Savables *s)
+{
+  g_autoptr(GError) error = NULL;
+  LabRng rng;
+
+  lab_rng_init (&rng, 5);
+  s->model = lab_test_new_preset ("cae-tiny", 1);
+  s->noise = g_malloc (100 * 100);
+  for (guint i = 0; i < 100 * 100; i++)
+    s->noise[i] = (guint8) (lab_rng_uniform (&rng) * 256);
+  s->images = lab_dataset_new ("noise", 40, 28, 28, TRUE, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < (gsize) 40 * 28 * 28; i++)
+    s->images->pixels[i] = (guint8) (lab_rng_uniform (&rng) * 256);
+  for (guint i = 0; i < 40; i++)
+    s->images->labels[i] = i % 10;
+  s->gallery = lab_gallery_new (28, 28, NULL, 10);
+  for (guint i = 0; i < 40; i++)
+    {
+      float image[28 * 28], latent[16];
+      LabGallerySource source = { "cae-tiny", "pca", 0.5 * i, -0.25 * i, i };
+
+      for (guint k = 0; k < 28 * 28; k++)
+        image[k] = (float) lab_rng_uniform (&rng);
+      for (guint k = 0; k < 16; k++)
+        latent[k] = (float) lab_rng_uniform (&rng);
+      lab_gallery_add (s->gallery, image, latent, 16, (int) (i % 10), &source);
+    }
+  s->plot = lab_line_plot_new ();
+  lab_line_plot_set_title (s->plot, "Loss");
+  {
+    guint series = lab_line_plot_add_series (s->plot, "train", 0, LAB_LINE_STYLE_LINE);
+
+    for (guint i = 0; i < 200; i++)
+      lab_line_plot_append (s->plot, series, i, 1.0 / (1 + i) + 0.01 * lab_rng_uniform (&rng));
+  }
+}
+
+static void
+savables_clear (Savables *s)
+{
+  g_clear_pointer (&s->model, lab_model_free);
+  g_clear_pointer (&s->noise, g_free);
+  g_clear_pointer (&s->images, lab_dataset_unref);
+  g_clear_pointer (&s->gallery, lab_gallery_free);
+  g_clear_pointer (&s->plot, lab_line_plot_free);
+}
+
+/* Saves item `what` of s to path (in the limited child, and to make the
+ * previous file). */
+static gboolean
+save_one (Savables    *s,
+          const char  *what,
+          const char  *path,
+          GError     **error)
+{
+  if (strcmp (what, "model") == 0)
+    return lab_model_save (s->model, path, NULL, error);
+  if (strcmp (what, "png") == 0)
+    return lab_png_save_gray (path, s->noise, 100, 100, error);
+  if (strcmp (what, "idx") == 0 || strcmp (what, "idx.gz") == 0)
+    return lab_idx_save (s->images, path, NULL, error);
+  if (strcmp (what, "csv") == 0)
+    return lab_gallery_save_csv (s->gallery, path, error);
+  if (strcmp (what, "plot") == 0)
+    return lab_line_plot_save_png (s->plot, path, 800, 500, error);
+  g_assert_not_reached ();
+}
+
+static const struct
+{
+  const char *what;
+  const char *file;
+} writers[] = {
+  { "model", "m.safetensors" },
+  { "png", "image.png" },
+  { "idx", "x-images-idx3-ubyte" },
+  { "idx.gz", "x-images-idx3-ubyte.gz" },
+  { "csv", "gallery.csv" },
+  { "plot", "loss.png" },
+};
+
+/* The child: a file-size limit, SIGXFSZ ignored as the app and the CLI
+ * do, and every writer over a file that is there already. */
+static void
+fsize_child (const char *dir)
+{
+  struct rlimit limit = { FILE_SIZE_LIMIT, FILE_SIZE_LIMIT };
+  Savables s = { 0 };
+
+  savables_init (&s);
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, writers[i].file, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *want = g_strdup_printf ("%s: cannot save (File too large)", writers[i].file);
+
+      g_assert_false (save_one (&s, writers[i].what, path, &error));
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+      g_assert_cmpstr (error->message, ==, want);
+      g_print ("%s\n", error->message);
+    }
+  savables_clear (&s);
+}
+
+static void
+test_save_file_size_limit (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *names_before = NULL, *names_after = NULL;
+
+  if (g_test_subprocess ())
+    {
+      fsize_child (g_getenv ("LAB_TEST_SAVE_DIR"));
+      return;
+    }
+  dir = fresh_dir ("fsize");
+
+  /* The previous files: a first save of each, without a limit. */
+  {
+    Savables s = { 0 };
+
+    savables_init (&s);
+    for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+      {
+        g_autofree char *path = g_build_filename (dir, writers[i].file, NULL);
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true (save_one (&s, writers[i].what, path, &error));
+        g_assert_no_error (error);
+        g_ptr_array_add (before, lab_test_read_file (path));
+        g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (before, i)), >, FILE_SIZE_LIMIT);
+      }
+    savables_clear (&s);
+  }
+  names_before = lab_test_list_dir (dir);
+
+  g_setenv ("LAB_TEST_SAVE_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_autofree char *pattern = g_strdup_printf ("*%s: cannot save (File too large)\n*",
+                                                  writers[i].file);
+      g_test_trap_assert_stdout (pattern);
+    }
+
+  /* The previous files as they were, and nothing else beside them. */
+  names_after = lab_test_list_dir (dir);
+  g_assert_cmpstr (names_after, ==, names_before);
+  for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, writers[i].file, NULL);
+      g_autoptr(GBytes) after = lab_test_read_file (path);
+
+      g_assert_true (g_bytes_equal (after, g_ptr_array_index (before, i)));
+    }
+}
+
+/* Saves two different models over one file in turns until killed
+ * (a child started by test_save_killed). */
+static void
+save_forever (const char *path)
+{
+  g_autoptr(LabModel) a = lab_test_new_preset ("stacked", 1);
+  g_autoptr(LabModel) b = lab_test_new_preset ("stacked", 2);
+
+  for (guint i = 0;; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (lab_model_save (i % 2 ? b : a, path, NULL, &error));
+      /* The parent starts its clock when the first save is done. */
+      if (i == 0)
+        g_print ("saved\n");
+    }
+}
+
+/* A process killed (SIGKILL) in the middle of saving a 4.6 MB model over
+ * the previous one: the file still loads, whole, as one of the two models.
+ * Temporary files of the killed saves may stay beside it. */
+static void
+test_save_killed (void)
+{
+  g_autofree char *dir = fresh_dir ("killed");
+  g_autofree char *path = g_build_filename (dir, "m.safetensors", NULL);
+  g_autoptr(LabModel) a = lab_test_new_preset ("stacked", 1);
+  g_autoptr(LabModel) b = lab_test_new_preset ("stacked", 2);
+  gsize n = lab_model_n_params (a);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  LabRng rng;
+  guint n_a = 0, n_b = 0;
+
+  lab_rng_init (&rng, 11);
+  g_assert_nonnull (self);
+  for (guint round = 0; round < 12; round++)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = NULL;
+      g_autoptr(LabModel) back = NULL;
+
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                self, "--save-forever", path, NULL);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, "saved");
+      /* Somewhere within a few saves (each takes some milliseconds). */
+      g_usleep ((gulong) (lab_rng_uniform (&rng) * 40000));
+      g_subprocess_force_exit (child);
+      g_assert_true (g_subprocess_wait (child, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (child));
+      g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+
+      back = lab_model_load (path, NULL, &error);
+      g_assert_no_error (error);
+      if (memcmp (lab_model_params (back), lab_model_params (a), n * sizeof (float)) == 0)
+        n_a++;
+      else
+        {
+          g_assert_cmpmem (lab_model_params (back), n * sizeof (float),
+                           lab_model_params (b), n * sizeof (float));
+          n_b++;
+        }
+    }
+  g_test_message ("after 12 kills the file held model a %u times, b %u times", n_a, n_b);
+  g_assert_cmpuint (n_a + n_b, ==, 12);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* The child of /save/killed: not a test run. */
+  if (argc == 3 && strcmp (argv[1], "--save-forever") == 0)
+    {
+      save_forever (argv[2]);
+      return 1;
+    }
+  g_test_init (&argc, &argv, NULL);
+  if (!g_test_subprocess ())
+    {
+      tmpdir = g_dir_make_tmp ("test-save-XXXXXX", &error);
+      g_assert_no_error (error);
+    }
+  g_test_add_func ("/save/contents", test_save_contents);
+  g_test_add_func ("/save/file-size-limit", test_save_file_size_limit);
+  g_test_add_func ("/save/killed", test_save_killed);
+  status = g_test_run ();
+  if (tmpdir != NULL)
+    lab_test_remove_tree (tmpdir);
+  return status;
+}
