@@ -23,8 +23,11 @@ GtkDropDown       *lab_data_page_get_noise_type   (LabDataPage *self);
 LabImageView      *lab_data_page_get_preview_view (LabDataPage *self);
 LabImageView      *lab_data_page_get_noisy_view   (LabDataPage *self);
 const char        *lab_data_page_get_status_text  (LabDataPage *self);
-/* The list of files a PNG folder could not use, or NULL when hidden. */
+/* The list of files a PNG folder did not load with their reasons, and the
+ * expander's title that counts them and the files that are not images;
+ * NULL when hidden. */
 const char        *lab_data_page_get_skipped_text (LabDataPage *self);
+const char        *lab_data_page_get_skipped_title (LabDataPage *self);
 /* The dataset index of the image shown large, or G_MAXUINT. */
 guint              lab_data_page_get_selected_index (LabDataPage *self);
 

@@ -211,8 +211,8 @@ show_skipped (LabDataPage *self)
   title = g_string_new (NULL);
   if (n_skipped > 0)
     g_string_append_printf (title, g_dngettext (GETTEXT_PACKAGE,
-                                                "%u file could not be read",
-                                                "%u files could not be read",
+                                                "%u file not loaded",
+                                                "%u files not loaded",
                                                 n_skipped),
                             n_skipped);
   if (ds->n_ignored > 0)
@@ -220,8 +220,8 @@ show_skipped (LabDataPage *self)
       if (title->len > 0)
         g_string_append (title, ", ");
       g_string_append_printf (title, g_dngettext (GETTEXT_PACKAGE,
-                                                  "%u file that is not a PNG was ignored",
-                                                  "%u files that are not PNGs were ignored",
+                                                  "%u other file, not an image",
+                                                  "%u other files, not images",
                                                   ds->n_ignored),
                               ds->n_ignored);
     }
@@ -232,7 +232,7 @@ show_skipped (LabDataPage *self)
     g_string_append_printf (list, "%s%s", i ? "\n" : "",
                             (const char *) g_ptr_array_index (ds->skipped, i));
   if (n_skipped == 0)
-    g_string_append (list, _("Only PNG images are loaded; other files in the folder are left alone."));
+    g_string_append (list, _("Only PNG images are loaded; files that are not images are left alone."));
   gtk_label_set_label (self->skipped_label, list->str);
   gtk_revealer_set_reveal_child (self->skipped_revealer, TRUE);
 }
@@ -506,4 +506,14 @@ lab_data_page_get_skipped_text (LabDataPage *self)
   if (!gtk_revealer_get_reveal_child (self->skipped_revealer))
     return NULL;
   return gtk_label_get_label (self->skipped_label);
+}
+
+const char *
+lab_data_page_get_skipped_title (LabDataPage *self)
+{
+  g_return_val_if_fail (LAB_IS_DATA_PAGE (self), NULL);
+
+  if (!gtk_revealer_get_reveal_child (self->skipped_revealer))
+    return NULL;
+  return gtk_expander_get_label (self->skipped_expander);
 }

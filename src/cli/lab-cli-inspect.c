@@ -11,7 +11,8 @@
 #include "lab-dataset.h"
 #include "lab-format.h"
 
-/* Keys: images, height, width, classes, class_names, class_counts, skipped. */
+/* Keys: images, height, width, classes, class_names, class_counts, skipped
+ * (each "file: reason"), non_image_files (a count). */
 static JsonNode *
 dataset_to_json (const LabDataset *ds,
                  const guint      *counts)
@@ -33,6 +34,8 @@ dataset_to_json (const LabDataset *ds,
   for (guint i = 0; i < ds->skipped->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (ds->skipped, i));
   json_builder_end_array (b);
+  json_builder_set_member_name (b, "non_image_files");
+  json_builder_add_int_value (b, ds->n_ignored);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
@@ -65,8 +68,7 @@ print_text (const LabDataset *ds,
   for (guint i = 0; i < ds->skipped->len; i++)
     printf ("  %s\n", (const char *) g_ptr_array_index (ds->skipped, i));
   if (ds->n_ignored > 0)
-    printf ("Ignored:  %u %s not PNG\n", ds->n_ignored,
-            ds->n_ignored == 1 ? "file that is" : "files that are");
+    printf ("Other:    %u %s, not images\n", ds->n_ignored, ds->n_ignored == 1 ? "file" : "files");
 }
 
 int

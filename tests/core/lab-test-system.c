@@ -36,19 +36,22 @@ lab_test_restore_address_space (void)
 void
 lab_test_remove_tree (const char *path)
 {
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(GDir) dir = NULL;
   const char *name;
 
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
+  /* A file, or a link (never followed out of the tree). */
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_remove (path);
+      return;
+    }
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
 
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          lab_test_remove_tree (child);
-        else
-          g_remove (child);
-      }
+      lab_test_remove_tree (child);
+    }
   g_rmdir (path);
 }
 
@@ -82,4 +85,15 @@ lab_test_read_file (const char *path)
 
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
   return g_bytes_new_take (contents, len);
+}
+
+void
+lab_test_write_file (const char *dir,
+                     const char *name,
+                     const void *contents,
+                     gssize      len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
 }

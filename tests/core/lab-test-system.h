@@ -14,12 +14,17 @@ G_BEGIN_DECLS
 void lab_test_limit_address_space   (guint64 headroom);
 void lab_test_restore_address_space (void);
 
-/* Removes path and everything under it. */
+/* Removes path: a file, or a folder with everything under it. */
 void    lab_test_remove_tree        (const char *path);
 /* The names in dir, sorted, joined by spaces: what a failed save must
  * leave as it was. */
 char   *lab_test_list_dir           (const char *dir);
 /* The whole file. */
 GBytes *lab_test_read_file          (const char *path);
+/* Writes name inside dir: len bytes of contents (-1: a string). */
+void    lab_test_write_file         (const char *dir,
+                                     const char *name,
+                                     const void *contents,
+                                     gssize      len);
 
 G_END_DECLS

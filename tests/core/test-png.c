@@ -6,6 +6,8 @@
 #include "lab-png.h"
 #include "lab-png-folder.h"
 #include "lab-rng.h"
+#include "lab-test-png.h"
+#include "lab-test-system.h"
 
 /* Every test works in its own temporary folder, removed afterwards. */
 typedef struct
@@ -363,26 +365,6 @@ valid_png_bytes (Fixture *f,
   return (guint8 *) data;
 }
 
-static guint32
-crc32_png (const guint8 *p, gsize n)
-{
-  guint32 c = 0xffffffffu;
-
-  for (gsize i = 0; i < n; i++)
-    {
-      c ^= p[i];
-      for (int k = 0; k < 8; k++)
-        c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
-    }
-  return c ^ 0xffffffffu;
-}
-
-static void
-put_be32 (guint8 *p, guint32 v)
-{
-  p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
-}
-
 static void
 test_load_errors (Fixture *f, gconstpointer data)
 {
@@ -430,39 +412,46 @@ test_load_errors (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "garbage.png: corrupt PNG data ("));
   g_clear_error (&error);
 
-  /* A well-formed header (correct CRC) claiming 16000 x 16000 RGBA, with
-   * almost no data: refused before a gigabyte is allocated. */
-  {
-    guint8 head[33 + 12];
-    memcpy (head, bytes, 8);
-    put_be32 (head + 8, 13);
-    memcpy (head + 12, "IHDR", 4);
-    put_be32 (head + 16, 16000);
-    put_be32 (head + 20, 16000);
-    head[24] = 8; head[25] = 6; head[26] = 0; head[27] = 0; head[28] = 0;
-    put_be32 (head + 29, crc32_png (head + 12, 17));
-    put_be32 (head + 33, 0);
-    memcpy (head + 37, "IEND", 4);
-    put_be32 (head + 41, crc32_png (head + 37, 4));
-    g_assert_true (g_file_set_contents (huge, (char *) head, sizeof head, NULL));
+  /* A well-formed header (correct CRC) claiming 8000 x 8000 RGBA (within
+   * the pixel limit), with no data: refused before 256 MB are allocated
+   * (under an address-space limit that such an allocation would break). */
+  lab_test_write_png_header (huge, 8000, 8000);
+  g_assert_true (lab_png_read_size (huge, NULL, &w, &h, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (w, ==, 8000);
+  lab_test_limit_address_space (G_GUINT64_CONSTANT (128) << 20);
+  g_assert_false (lab_png_load_gray (huge, &w, &h, &pixels, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "huge.png: corrupt PNG data ("));
+  g_clear_error (&error);
 
-    g_assert_true (lab_png_read_size (huge, NULL, &w, &h, &error));
-    g_assert_cmpuint (w, ==, 16000);
-    g_assert_false (lab_png_load_gray (huge, &w, &h, &pixels, &error));
-    g_assert_nonnull (error);
-    g_assert_nonnull (strstr (error->message, "huge.png: "));
-    g_clear_error (&error);
+  /* 16384 x 16384 (1 GB of RGBA rows): beyond the pixel limit, refused
+   * from the IHDR by both the header reader and the decoder. */
+  lab_test_write_png_header (huge, 16384, 16384);
+  g_assert_false (lab_png_read_size (huge, NULL, &w, &h, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_suffix (error->message, "/huge.png: the image is too large (16384 x 16384, "
+                                   "268 megapixels; at most 64 megapixels)"));
+  g_clear_error (&error);
+  g_assert_false (lab_png_load_gray (huge, &w, &h, &pixels, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_suffix (error->message, "/huge.png: the image is too large (16384 x 16384, "
+                                   "268 megapixels; at most 64 megapixels)"));
+  g_clear_error (&error);
 
-    put_be32 (head + 16, 20000);
-    put_be32 (head + 29, crc32_png (head + 12, 17));
-    g_assert_true (g_file_set_contents (huge, (char *) head, sizeof head, NULL));
-    g_assert_false (lab_png_read_size (huge, NULL, &w, &h, &error));
-    g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
-    g_clear_error (&error);
-    g_assert_false (lab_png_load_gray (huge, &w, &h, &pixels, &error));
-    g_assert_nonnull (error);
-    g_clear_error (&error);
-  }
+  /* 100,000 x 100,000: beyond the side limit. */
+  lab_test_write_png_header (huge, 100000, 100000);
+  g_assert_false (lab_png_read_size (huge, NULL, &w, &h, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_suffix (error->message, "/huge.png: the image is too large (100000 x 100000; "
+                                   "at most 16384 pixels a side)"));
+  g_clear_error (&error);
+  g_assert_false (lab_png_load_gray (huge, &w, &h, &pixels, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE);
+  g_assert_true (g_str_has_suffix (error->message, "/huge.png: the image is too large (100000 x 100000; "
+                                   "at most 16384 pixels a side)"));
+  g_clear_error (&error);
+  lab_test_restore_address_space ();
   g_assert_null (pixels);
 }
 
@@ -629,7 +618,7 @@ test_folder_classes (Fixture *f, gconstpointer data)
   write_solid (f, "2/x.png", 28, 28, 30);
   write_solid (f, "2/y.png", 28, 28, 31);
   write_text (f, "notes/todo.txt", "nothing");
-  write_solid (f, "stray.png", 28, 28, 99);   /* beside class folders: ignored */
+  write_solid (f, "stray.png", 28, 28, 99);   /* beside class folders: no class */
   write_text (f, "README", "about");
 
   progress_calls = 0;
@@ -656,8 +645,10 @@ test_folder_classes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (counts[0], ==, 2);
   g_assert_cmpuint (counts[1], ==, 1);
   g_assert_cmpuint (counts[2], ==, 3);
-  g_assert_cmpuint (ds->n_ignored, ==, 3);   /* todo.txt, stray.png, README */
-  g_assert_cmpuint (ds->skipped->len, ==, 0);
+  g_assert_cmpuint (ds->n_ignored, ==, 2);   /* todo.txt, README */
+  g_assert_cmpuint (ds->skipped->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (ds->skipped, 0), ==,
+                   "stray.png: beside the class folders, so it has no class (move it into one)");
   g_assert_cmpuint (progress_calls, >=, 6);
   g_assert_cmpfloat (progress_last, ==, 1.0);
 }
@@ -708,7 +699,9 @@ test_folder_corrupt (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ds->n, ==, 2);
   g_assert_cmpuint (lab_dataset_image (ds, 0)[0], ==, 50);
   g_assert_cmpuint (lab_dataset_image (ds, 1)[0], ==, 60);
-  g_assert_cmpuint (ds->skipped->len, ==, 2);
+  g_assert_cmpuint (ds->skipped->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (ds->skipped, 1), ==,
+                   "photo.png: not a PNG file (starts with \"JFIF: a…\")");
   for (guint i = 0; i < ds->skipped->len; i++)
     {
       const char *s = g_ptr_array_index (ds->skipped, i);
@@ -717,7 +710,7 @@ test_folder_corrupt (Fixture *f, gconstpointer data)
     }
   g_assert_true (seen_cut);
   g_assert_true (seen_junk);
-  g_assert_cmpuint (ds->n_ignored, ==, 2);   /* photo.png by signature, notes.txt */
+  g_assert_cmpuint (ds->n_ignored, ==, 1);   /* notes.txt */
 }
 
 static void
@@ -739,7 +732,8 @@ test_folder_empty (Fixture *f, gconstpointer data)
   ds = lab_png_folder_load (f->dir, 0, 0, NULL, NULL, NULL, &error);
   g_assert_null (ds);
   g_assert_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND);
-  g_assert_true (g_str_has_suffix (error->message, "no PNG images found (3 other files skipped)"));
+  g_assert_true (g_str_has_suffix (error->message, "no PNG images found (1 not loaded: "
+                                   "b.jpg: not a PNG file (starts with \"b\"); 2 other files, not images)"));
   g_clear_error (&error);
 
   ds = lab_png_folder_load (missing, 0, 0, NULL, NULL, NULL, &error);

@@ -4,6 +4,7 @@
 
 #include "lab-application.h"
 #include "lab-model.h"
+#include "lab-test-system.h"
 #include "lab-window.h"
 
 G_BEGIN_DECLS
@@ -19,9 +20,6 @@ LabApplication *lab_test_init              (int          *argc,
 /* g_test_run, then drops the application of lab_test_init. Returns the
  * status for main to return. */
 int             lab_test_run               (void);
-
-/* Deletes path: a file, or a folder with all that is in it. */
-void            lab_test_remove_tree       (const char   *path);
 
 /* Runs the main loop until done(data) holds; fails the test after
  * timeout_s seconds. A 5 ms timer keeps the loop waking up. */

@@ -379,12 +379,17 @@ test_window_png_folder (Fixture       *f,
         }
     }
   {
-    /* A PNG signature with nothing after it, and a file that is no PNG. */
+    /* A PNG signature with nothing after it, an empty file and a text file
+     * named .png, and a file that is no image. */
     g_autofree char *cut = g_build_filename (dir, "ring", "cut-short.png", NULL);
+    g_autofree char *empty = g_build_filename (dir, "bar", "empty.png", NULL);
+    g_autofree char *fake = g_build_filename (dir, "bar", "fake.png", NULL);
     g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
     static const char signature[] = "\x89PNG\r\n\x1a\n";
 
     g_assert_true (g_file_set_contents (cut, signature, 8, NULL));
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+    g_assert_true (g_file_set_contents (fake, "this is not a png", -1, NULL));
     g_assert_true (g_file_set_contents (notes, "class notes", -1, NULL));
   }
 
@@ -398,8 +403,13 @@ test_window_png_folder (Fixture       *f,
   skipped = lab_data_page_get_skipped_text (f->page);
   g_assert_nonnull (skipped);
   g_test_message ("skipped: %s", skipped);
-  g_assert_nonnull (strstr (skipped, "cut-short.png"));
-  g_assert_cmpuint (ds->n_ignored, >=, 1);
+  g_assert_nonnull (strstr (skipped, "ring/cut-short.png: corrupt PNG data"));
+  g_assert_nonnull (strstr (skipped, "bar/empty.png: empty file"));
+  g_assert_nonnull (strstr (skipped, "bar/fake.png: not a PNG file (starts with \"this is…\")"));
+  g_assert_cmpuint (ds->skipped->len, ==, 3);
+  g_assert_cmpuint (ds->n_ignored, ==, 1);   /* notes.txt */
+  g_assert_cmpstr (lab_data_page_get_skipped_title (f->page), ==,
+                   "3 files not loaded, 1 other file, not an image");
 
   /* Back to a dataset without skipped files: the list goes away. */
   load_through_action (f, "synthetic");

@@ -27,8 +27,10 @@ struct _LabDataset
   guint8     *labels;        /* (n), or NULL when unlabelled */
   guint       n_classes;     /* 0 when unlabelled */
   char      **class_names;   /* (n_classes) NULL-terminated, owned */
-  GPtrArray  *skipped;       /* (element-type utf8) "file: reason", never NULL */
-  guint       n_ignored;     /* files that were not PNG, skipped silently */
+  GPtrArray  *skipped;       /* (element-type utf8) "file: reason" for every file of a
+                              * PNG folder that looked like an image but was not loaded;
+                              * never NULL */
+  guint       n_ignored;     /* files of a PNG folder that are not images (notes, CSVs) */
 };
 
 typedef enum

@@ -7,6 +7,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lab-format.h"
 #include "lab-png.h"
 
 /* Size used when the folder's images disagree and none is the majority:
@@ -168,16 +169,80 @@ check_cancelled (Scan        *scan,
   return FALSE;
 }
 
+/* Image formats that are not PNG, by their first bytes. */
+static const char *
+other_image_format (const guint8 *head,
+                    gsize         len)
+{
+  if (len >= 3 && head[0] == 0xff && head[1] == 0xd8 && head[2] == 0xff)
+    return "JPEG";
+  if (len >= 6 && (memcmp (head, "GIF87a", 6) == 0 || memcmp (head, "GIF89a", 6) == 0))
+    return "GIF";
+  if (len >= 12 && memcmp (head, "RIFF", 4) == 0 && memcmp (head + 8, "WEBP", 4) == 0)
+    return "WebP";
+  if (len >= 4 && (memcmp (head, "II*\0", 4) == 0 || memcmp (head, "MM\0*", 4) == 0))
+    return "TIFF";
+  return NULL;
+}
+
+/* A name that says "image": such a file is listed with its reason when
+ * it does not load; any other file that is no image is only counted. */
+static gboolean
+has_image_suffix (const char *name)
+{
+  static const char * const suffixes[] = {
+    ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff",
+  };
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (lower, suffixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* "starts with "this is…"" or "starts with bytes 00 01 …": the first 8
+ * bytes (as many as a PNG signature), so the user sees what the file is. */
+static char *
+describe_start (const guint8 *head,
+                gsize         len)
+{
+  gsize n = MIN (len, 8), shown = n;
+  gboolean text = TRUE;
+  GString *s;
+
+  for (gsize i = 0; i < n; i++)
+    text &= head[i] >= 0x20 && head[i] < 0x7f;
+  if (text)
+    {
+      while (shown > 0 && head[shown - 1] == ' ')
+        shown--;
+      s = g_string_new ("starts with \"");
+      g_string_append_len (s, (const char *) head, shown);
+      g_string_append (s, len > shown ? "…\"" : "\"");
+      return g_string_free (s, FALSE);
+    }
+  s = g_string_new ("starts with bytes");
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, " %02x", head[i]);
+  if (len > n)
+    g_string_append (s, " …");
+  return g_string_free (s, FALSE);
+}
+
 /* Reads the header of every file in files (names inside dir, which is
- * rel inside the root): PNGs become candidates with this label, others are
- * counted as ignored, broken headers are skipped. Returns the number of
- * candidates added, or -1 when cancelled. */
+ * rel inside the root). PNGs become candidates with this label; every
+ * other file that looks like an image (by its first bytes or its name) is
+ * listed in skipped with the reason, the rest counted as non-image files.
+ * Loose files (beside class folders) are never candidates: they have no
+ * class. Returns the number of candidates added, or -1 when cancelled. */
 static int
 scan_files (Scan        *scan,
             const char  *dir,
             const char  *rel,
             GPtrArray   *files,
             guint        label,
+            gboolean     loose,
             const char  *display,
             GError     **error)
 {
@@ -192,7 +257,8 @@ scan_files (Scan        *scan,
                                   : g_strdup (base_display);
       g_autoptr(GError) local_error = NULL;
       guint8 head[LAB_PNG_HEADER_BYTES];
-      gboolean is_png = FALSE;
+      gboolean is_png = FALSE, parsed;
+      const char *format;
       guint w = 0, h = 0;
       gsize got;
       FILE *fp;
@@ -211,7 +277,15 @@ scan_files (Scan        *scan,
       got = fread (head, 1, sizeof head, fp);
       fclose (fp);
 
-      if (lab_png_parse_header (head, got, name, &is_png, &w, &h, &local_error))
+      parsed = lab_png_parse_header (head, got, name, &is_png, &w, &h, &local_error);
+      format = is_png ? "PNG" : other_image_format (head, got);
+      if (loose && (format != NULL || has_image_suffix (base)))
+        g_ptr_array_add (scan->skipped,
+                         g_strdup_printf ("%s: beside the class folders, so it has no class "
+                                          "(move it into one)", name));
+      else if (loose)
+        scan->n_ignored++;
+      else if (parsed)
         {
           Candidate *c = g_new0 (Candidate, 1);
 
@@ -225,6 +299,18 @@ scan_files (Scan        *scan,
         }
       else if (is_png)
         g_ptr_array_add (scan->skipped, g_strdup (local_error->message));
+      else if (format != NULL)
+        g_ptr_array_add (scan->skipped,
+                         g_strdup_printf ("%s: a %s image; only PNG images are read "
+                                          "(convert it to PNG)", name, format));
+      else if (has_image_suffix (base) && got == 0)
+        g_ptr_array_add (scan->skipped, g_strdup_printf ("%s: empty file", name));
+      else if (has_image_suffix (base))
+        {
+          g_autofree char *start = describe_start (head, got);
+          g_ptr_array_add (scan->skipped,
+                           g_strdup_printf ("%s: not a PNG file (%s)", name, start));
+        }
       else
         scan->n_ignored++;
     }
@@ -276,13 +362,13 @@ describe_failures (Scan *scan)
 
   if (scan->skipped->len > 0)
     {
-      g_string_append_printf (s, "; %u could not be read: %s", scan->skipped->len,
+      g_string_append_printf (s, "; %u not loaded: %s", scan->skipped->len,
                               (const char *) g_ptr_array_index (scan->skipped, 0));
       if (scan->skipped->len > 1)
         g_string_append (s, ", ...");
     }
   if (scan->n_ignored > 0)
-    g_string_append_printf (s, "; %u other %s skipped", scan->n_ignored,
+    g_string_append_printf (s, "; %u other %s, not images", scan->n_ignored,
                             scan->n_ignored == 1 ? "file" : "files");
   if (s->len > 0)
     {
@@ -356,28 +442,33 @@ lab_png_folder_load (const char       *path,
       g_autofree char *dir = g_build_filename (path, sub, NULL);
       g_autofree char *sub_display = g_filename_display_name (sub);
       g_autoptr(GPtrArray) files = NULL;
+      g_autoptr(GPtrArray) nested = NULL;
       g_autoptr(GError) local_error = NULL;
       int added;
 
-      if (!list_folder (dir, sub_display, &files, NULL, &local_error))
+      if (!list_folder (dir, sub_display, &files, &nested, &local_error))
         {
           g_ptr_array_add (skipped, g_strdup (local_error->message));
           continue;
         }
-      added = scan_files (&scan, dir, sub_display, files, class_names->len, display, error);
+      for (guint k = 0; k < nested->len; k++)
+        {
+          g_autofree char *nested_display = g_filename_display_name (g_ptr_array_index (nested, k));
+          g_ptr_array_add (skipped, g_strdup_printf ("%s/%s/: a folder two levels down; "
+                                                     "only the class folders' own files are read",
+                                                     sub_display, nested_display));
+        }
+      added = scan_files (&scan, dir, sub_display, files, class_names->len, FALSE, display, error);
       if (added < 0)
         return NULL;
       if (added > 0)
         g_ptr_array_add (class_names, g_steal_pointer (&sub_display));
     }
 
+  /* Loose files beside class folders have no class: listed or counted,
+   * never loaded. */
   labelled = class_names->len > 0;
-  if (labelled)
-    {
-      /* Loose files beside class folders have no class. */
-      scan.n_ignored += top_files->len;
-    }
-  else if (scan_files (&scan, path, NULL, top_files, 0, display, error) < 0)
+  if (scan_files (&scan, path, NULL, top_files, 0, labelled, display, error) < 0)
     return NULL;
 
   if (labelled && class_names->len > 256)
@@ -395,6 +486,30 @@ lab_png_folder_load (const char       *path,
                    "%s: no PNG images found%s", display, why);
       return NULL;
     }
+
+  /* Every image is decoded whole before it is resized: the IHDR sizes
+   * bound the decoding's time and memory before any pixel is read. */
+  {
+    guint64 total = 0;
+
+    for (guint i = 0; i < candidates->len; i++)
+      {
+        Candidate *c = g_ptr_array_index (candidates, i);
+        total += (guint64) c->width * c->height;
+      }
+    if (total > LAB_PNG_FOLDER_MAX_PIXELS)
+      {
+        g_autofree char *mp = lab_format_count (total / 1000000);
+        g_autofree char *budget = lab_format_count (LAB_PNG_FOLDER_MAX_PIXELS / 1000000);
+        g_autofree char *count = lab_format_count (candidates->len);
+
+        g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                     "%s: its %s images total %s megapixels, more than the %s-megapixel "
+                     "budget of one folder (make them smaller, or load fewer at once)",
+                     display, count, mp, budget);
+        return NULL;
+      }
+  }
 
   if (height == 0)
     choose_size (candidates, &height, &width);

@@ -21,4 +21,11 @@ void  lab_png_on_error        (png_structp      png,
 void  lab_png_ignore_warning  (png_structp      png,
                                png_const_charp  message);
 
+/* Within LAB_PNG_MAX_SIDE and LAB_PNG_MAX_PIXELS, else FALSE with a
+ * LAB_ERROR_TOO_LARGE error naming name and both limits. */
+gboolean lab_png_check_size   (guint32          width,
+                               guint32          height,
+                               const char      *name,
+                               GError         **error);
+
 G_END_DECLS

@@ -147,6 +147,32 @@ read_be32 (const guint8 *p)
 }
 
 gboolean
+lab_png_check_size (guint32      width,
+                    guint32      height,
+                    const char  *name,
+                    GError     **error)
+{
+  guint64 pixels = (guint64) width * height;
+
+  if (width > LAB_PNG_MAX_SIDE || height > LAB_PNG_MAX_SIDE)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: the image is too large (%u x %u; at most %u pixels a side)",
+                   name, width, height, LAB_PNG_MAX_SIDE);
+      return FALSE;
+    }
+  if (pixels > LAB_PNG_MAX_PIXELS)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: the image is too large (%u x %u, %" G_GUINT64_FORMAT
+                   " megapixels; at most %" G_GUINT64_FORMAT " megapixels)",
+                   name, width, height, pixels / 1000000, LAB_PNG_MAX_PIXELS / 1000000);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 lab_png_parse_header (const guint8  *data,
                       gsize          len,
                       const char    *name,
@@ -185,13 +211,8 @@ lab_png_parse_header (const guint8  *data,
                    "%s: corrupt PNG data (image size %u x %u)", name, w, h);
       return FALSE;
     }
-  if (w > LAB_PNG_MAX_SIDE || h > LAB_PNG_MAX_SIDE)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
-                   "%s: the image is too large (%u x %u; at most %u pixels a side)",
-                   name, w, h, LAB_PNG_MAX_SIDE);
-      return FALSE;
-    }
+  if (!lab_png_check_size (w, h, name, error))
+    return FALSE;
 
   *width = w;
   *height = h;
@@ -348,9 +369,10 @@ lab_png_decode_gray (const guint8  *data,
       return FALSE;
     }
   /* The same first look a folder scan takes: IHDR right after the
-   * signature, as the PNG standard demands, and the size limits. libpng
-   * alone also reads a file with other chunks before IHDR, which opened on
-   * its own but was skipped in a folder. */
+   * signature, as the PNG standard demands, and the size limits
+   * (LAB_PNG_MAX_SIDE, LAB_PNG_MAX_PIXELS) before libpng reads or
+   * allocates anything. libpng alone also reads a file with other chunks
+   * before IHDR, which opened on its own but was skipped in a folder. */
   if (!lab_png_parse_header (data, len, name, NULL, &w, &h, error))
     return FALSE;
 

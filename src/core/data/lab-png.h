@@ -9,6 +9,12 @@ G_BEGIN_DECLS
 /* Largest width or height of a PNG we decode. A teacher's photos fit; a
  * 100,000-pixel-wide "image" that inflates from a few kB does not. */
 #define LAB_PNG_MAX_SIDE 16384
+/* Largest width x height of a PNG we decode: 64 megapixels (8000 x 8000,
+ * or a 48-megapixel photo), checked from the IHDR before any pixel is
+ * decoded. Decoding needs up to 4 bytes a pixel for a moment, so one
+ * image never takes more than about 320 MB; a 16384 x 16384 image (268
+ * megapixels, 1 GB of RGBA rows) is refused. */
+#define LAB_PNG_MAX_PIXELS (G_GUINT64_CONSTANT (64) * 1000000)
 
 /* The 8-byte PNG signature. */
 gboolean  lab_png_has_signature (const guint8        *data,
@@ -20,8 +26,9 @@ gboolean  lab_png_has_signature (const guint8        *data,
 
 /* Classifies the first len bytes of a file (len >= LAB_PNG_HEADER_BYTES
  * unless the file is shorter): not a PNG (FALSE, *is_png FALSE, no error),
- * a PNG whose header is broken or too large (FALSE with an error naming
- * name), or a PNG of width x height (TRUE). */
+ * a PNG whose header is broken or too large (beyond LAB_PNG_MAX_SIDE or
+ * LAB_PNG_MAX_PIXELS: FALSE with an error naming name), or a PNG of
+ * width x height (TRUE). */
 gboolean  lab_png_parse_header  (const guint8        *data,
                                  gsize                len,
                                  const char          *name,
