@@ -5,6 +5,7 @@
 #include "lab-model.h"
 #include "lab-presets.h"
 #include "lab-test-models.h"
+#include "lab-test-system.h"
 
 static void
 fill_uniform (float  *x,
@@ -209,6 +210,59 @@ assert_spec_error (const char *json,
   if (fragment2)
     g_assert_nonnull (strstr (error->message, fragment2));
 }
+
+/* The JSON of an architecture: input 1x28x28, then layers_json. */
+static char *
+spec_json (const char *layers_json)
+{
+  return g_strdup_printf ("{\"name\":\"hostile\",\"input\":[1,28,28],\"loss\":\"mse\","
+                          "\"encoder_layers\":1,\"layers\":[%s]}", layers_json);
+}
+
+/* Specs that claim what no machine holds are refused with a message,
+ * under an address-space limit of 64 MB more than the process maps, so
+ * any allocation of what they claim would fail instead. */
+static void
+test_model_hostile_specs (void)
+{
+  g_autoptr(GString) million = g_string_new (NULL);
+  g_autoptr(GString) many = g_string_new (NULL);
+  g_autofree char *million_json = NULL, *many_json = NULL;
+  g_autofree char *wide = spec_json ("{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":2147483648}");
+  g_autofree char *widest = spec_json ("{\"type\":\"flatten\"},{\"type\":\"dense\",\"units\":16777216}");
+  g_autofree char *deep = NULL;
+  g_autoptr(GString) deep_layers = g_string_new ("{\"type\":\"flatten\"}");
+
+  /* A million layers: 16 MB of JSON, refused before it is parsed. */
+  for (guint i = 0; i < 1000000; i++)
+    g_string_append (million, i ? ",{\"type\":\"relu\"}" : "{\"type\":\"relu\"}");
+  million_json = spec_json (million->str);
+  /* 257 layers: small JSON, refused for the count. */
+  for (guint i = 0; i < 257; i++)
+    g_string_append (many, i ? ",{\"type\":\"relu\"}" : "{\"type\":\"relu\"}");
+  many_json = spec_json (many->str);
+  /* 40 dense layers of 8192 units: 2.7 billion weights, more than a model
+   * may hold (4 GB of floats), refused at the layer that passes it. */
+  for (guint i = 0; i < 40; i++)
+    g_string_append (deep_layers, ",{\"type\":\"dense\",\"units\":8192}");
+  deep = spec_json (deep_layers->str);
+
+  lab_test_limit_address_space (G_GUINT64_CONSTANT (64) << 20);
+  assert_spec_error (million_json, LAB_ERROR_TOO_LARGE,
+                     "spec.json: an architecture of 16,000,079 bytes is too large (at most 1 MB)", NULL);
+  assert_spec_error (many_json, LAB_ERROR_FORMAT,
+                     "spec.json: “layers” must be a list of 1 to 256 layer objects", NULL);
+  assert_spec_error (wide, LAB_ERROR_INVALID,
+                     "“hostile”, layer 1 (dense): Layer “dense”: “units” must be a whole number "
+                     "from 1 to 16777216, not 2147483648", NULL);
+  assert_spec_error (widest, LAB_ERROR_MISMATCH,
+                     "“hostile”, layer 1 (dense) does not fit its input (None, 784): Layer "
+                     "“dense” with 16777216 units is too large for an input of 784 values (784×1×1)", NULL);
+  assert_spec_error (deep, LAB_ERROR_TOO_LARGE,
+                     "“hostile” has too many parameters (layer 17, dense, alone has 67117056)", NULL);
+  lab_test_restore_address_space ();
+}
+
 
 static void
 test_model_bad_specs (void)
@@ -609,6 +663,7 @@ main (int argc, char **argv)
   g_test_add_func ("/model/bad-specs", test_model_bad_specs);
   g_test_add_func ("/model/spec-round-trip", test_model_spec_round_trip);
   g_test_add_func ("/model/gradients", test_model_gradients);
+  g_test_add_func ("/model/hostile-specs", test_model_hostile_specs);
   g_test_add_func ("/model/batch-too-large", test_model_batch_too_large);
   g_test_add_func ("/model/transfer-freeze", test_model_transfer_and_freeze);
   g_test_add_func ("/model/backward-mode", test_model_backward_mode);

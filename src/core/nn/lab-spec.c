@@ -7,6 +7,8 @@
 
 #include <glib/gstdio.h>
 
+#include "lab-format.h"
+
 #define SPEC_FILE_MAX_BYTES (1 << 20)
 
 static const char *
@@ -166,8 +168,20 @@ lab_spec_new_from_string (const char  *json,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  gsize len = length < 0 ? strlen (json) : (gsize) length;
 
-  if (!json_parser_load_from_data (parser, json, length, &local_error))
+  /* Before parsing: JSON of a million layers would take hundreds of MB of
+   * nodes only to be refused for its layer count. 256 layers of the
+   * largest options are far below this. */
+  if (len > SPEC_FILE_MAX_BYTES)
+    {
+      g_autofree char *bytes = lab_format_count (len);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s: an architecture of %s bytes is too large (at most 1 MB)",
+                   source_or_default (source), bytes);
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, json, (gssize) len, &local_error))
     {
       g_autofree char *why = lab_error_printable (local_error->message);
 
