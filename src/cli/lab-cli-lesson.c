@@ -17,6 +17,7 @@
 #include "lab-format.h"
 #include "lab-lesson.h"
 #include "lab-run-record.h"
+#include "lab-save.h"
 
 #define BAR_WIDTH 24
 
@@ -132,19 +133,13 @@ copy_report (const char  *dir,
              GError     **error)
 {
   g_autofree char *src_path = g_build_filename (dir, "report.pdf", NULL);
-  g_autofree char *tmp_path = g_strconcat (dest, ".partial", NULL);
-  g_autoptr(GFile) src = g_file_new_for_path (src_path);
-  g_autoptr(GFile) tmp = g_file_new_for_path (tmp_path);
-  g_autoptr(GFile) dst = g_file_new_for_path (dest);
+  g_autoptr(GMappedFile) src = g_mapped_file_new (src_path, FALSE, error);
 
-  if (!g_file_copy (src, tmp, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error)
-      || !g_file_move (tmp, dst, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, error))
-    {
-      g_file_delete (tmp, NULL, NULL);
-      g_prefix_error (error, "%s: ", dest);
-      return FALSE;
-    }
-  return TRUE;
+  if (src == NULL)
+    return FALSE;
+  /* lab_save names dest in its errors and keeps a previous file intact. */
+  return lab_save_contents (dest, g_mapped_file_get_contents (src), g_mapped_file_get_length (src),
+                            error);
 }
 
 static void

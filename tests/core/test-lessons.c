@@ -108,7 +108,7 @@ test_report_layout (void)
     g_autofree char *bad = g_build_filename (dir, "no-such-folder", "r.pdf", NULL);
     g_assert_false (lab_report_write_pdf (report, bad, NULL, &error));
     g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
-    g_assert_nonnull (strstr (error->message, bad));
+    g_assert_cmpstr (error->message, ==, "r.pdf: cannot save (No such file or directory)");
   }
 }
 

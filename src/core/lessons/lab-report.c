@@ -2,7 +2,6 @@
 
 #include "lab-report.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include <pango/pangocairo.h>
 
 #include "lab-figure.h"
+#include "lab-save.h"
 
 /* A4 in points, and the text block on it. */
 #define PAGE_W     595.28
@@ -691,14 +691,11 @@ figure_block (Layout *l,
 }
 
 static cairo_status_t
-write_to_stream (void                *closure,
-                 const unsigned char *data,
-                 unsigned int         length)
+write_to_save (void                *closure,
+               const unsigned char *data,
+               unsigned int         length)
 {
-  FILE *fp = closure;
-
-  return fwrite (data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS
-                                               : CAIRO_STATUS_WRITE_ERROR;
+  return lab_save_write (closure, data, length) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
 
 gboolean
@@ -707,21 +704,15 @@ lab_report_write_pdf (LabReport   *self,
                       guint       *n_pages,
                       GError     **error)
 {
-  g_autofree char *tmp = g_strconcat (path, ".partial", NULL);
   cairo_surface_t *surface;
   cairo_status_t status;
   Layout l = { self, NULL, MARGIN, 1 };
-  FILE *fp = g_fopen (tmp, "wb");
-  int saved = 0;
+  /* Through lab_save: the previous report survives any failure. */
+  LabSave *save = lab_save_begin (path, error);
 
-  if (fp == NULL)
-    {
-      saved = errno;
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the report (%s)",
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  surface = cairo_pdf_surface_create_for_stream (write_to_stream, fp, PAGE_W, PAGE_H);
+  if (save == NULL)
+    return FALSE;
+  surface = cairo_pdf_surface_create_for_stream (write_to_save, save, PAGE_W, PAGE_H);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "LatentLab");
   l.cr = cairo_create (surface);
@@ -763,23 +754,11 @@ lab_report_write_pdf (LabReport   *self,
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-  if (fclose (fp) != 0 && status == CAIRO_STATUS_SUCCESS)
-    {
-      saved = errno;
-      status = CAIRO_STATUS_WRITE_ERROR;
-    }
-  if (status == CAIRO_STATUS_SUCCESS && g_rename (tmp, path) != 0)
-    {
-      saved = errno;
-      status = CAIRO_STATUS_WRITE_ERROR;
-    }
+  /* A write failure is already in the save, with its reason. */
   if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp);
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the report (%s)", path,
-                   saved ? g_strerror (saved) : cairo_status_to_string (status));
-      return FALSE;
-    }
+    lab_save_fail (save, g_strdup (cairo_status_to_string (status)));
+  if (!lab_save_commit (save, error))
+    return FALSE;
   if (n_pages)
     *n_pages = l.page;
   return TRUE;
@@ -866,13 +845,10 @@ lab_report_write_files (LabReport   *self,
       csv_line (out, t->header, t->n_columns);
       for (guint r = 0; r < t->rows->len; r++)
         csv_line (out, g_ptr_array_index (t->rows, r), t->n_columns);
-      ok = g_file_set_contents (path, out->str, out->len, error);
+      ok = lab_save_contents (path, out->str, out->len, error);
       g_string_free (out, TRUE);
       if (!ok)
-        {
-          g_prefix_error (error, "%s: ", path);
-          return FALSE;
-        }
+        return FALSE;
     }
   return TRUE;
 }

@@ -3,9 +3,11 @@
 #include "lab-run-record.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "lab-blas.h"
 #include "lab-dataset-hash.h"
+#include "lab-save.h"
 #include "lab-version.h"
 
 struct _LabRunRecord
@@ -224,12 +226,8 @@ lab_run_record_save (LabRunRecord *self,
 {
   g_autofree char *json = lab_run_record_to_json (self);
 
-  if (!g_file_set_contents (path, json, -1, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return FALSE;
-    }
-  return TRUE;
+  /* Names the file; the previous record survives a failed save. */
+  return lab_save_contents (path, json, strlen (json), error);
 }
 
 LabRunRecord *
