@@ -471,8 +471,9 @@ test_corrupt_models (Fixture       *f,
 }
 
 /* A small file whose architecture claims far more weights than it holds
- * (a dense layer of 600,000 units: 1.9 GB of weights, 3.8 GB with their
- * gradients) is refused from its header, before the model is built:
+ * (a dense layer of 600,000 units and one back to 784: 3.8 GB of weights,
+ * as much again for their gradients) is refused from its header, before
+ * the model is built:
  * under an address-space limit of 256 MB more than the process maps, an
  * allocation of what the metadata claims would abort in GLib. */
 static void
