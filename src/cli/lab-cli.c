@@ -20,6 +20,8 @@ static const LabCliEntry commands[] = {
   { "eval",     "Measure a saved model's MSE, BCE and PSNR on a dataset", lab_cli_eval },
   { "denoise",  "Run a PNG image through a saved autoencoder",          lab_cli_denoise },
   { "sweep",    "Measure a saved denoiser's loss and PSNR against the noise level", lab_cli_sweep },
+  { "transfer", "Transfer learning with few labels: baseline, frozen and fine-tuned encoder", lab_cli_transfer },
+  { "augment-experiment", "Generate digits from noisy latents and test them with a CNN", lab_cli_augment },
   { "gradcheck", "Check every layer's gradients against finite differences", lab_cli_gradcheck },
   { "embed",    "Map a model's latents of a dataset to 2-D (PCA, t-SNE)", lab_cli_embed },
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },

@@ -36,6 +36,8 @@ int   lab_cli_train       (int argc, char **argv);
 int   lab_cli_eval        (int argc, char **argv);
 int   lab_cli_denoise     (int argc, char **argv);
 int   lab_cli_sweep       (int argc, char **argv);
+int   lab_cli_transfer    (int argc, char **argv);
+int   lab_cli_augment     (int argc, char **argv);
 int   lab_cli_gradcheck   (int argc, char **argv);
 int   lab_cli_embed       (int argc, char **argv);
 int   lab_cli_decode      (int argc, char **argv);

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -83,11 +84,95 @@ test_plot_draws_series (void)
   g_rmdir (dir);
 }
 
+/* Pixels of the first palette colour (blue, 4e79a7) or its antialiased
+ * blends with white in a plot drawn at width x height: blue well above
+ * red, which neither the grays nor the second colour (orange) have,
+ * in the lower two thirds (the legend is above).
+ * *first_col and *last_col get the leftmost and rightmost columns that
+ * have one. */
+static guint
+count_blue (LabLinePlot *plot,
+            int          width,
+            int          height,
+            int         *first_col,
+            int         *last_col)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+  unsigned char *data;
+  int stride;
+  guint n = 0;
+
+  lab_line_plot_draw (plot, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  *first_col = width;
+  *last_col = -1;
+  for (int r = height / 3; r < height; r++)   /* below the legend */
+    for (int c = 0; c < width; c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4);
+        int red = (px >> 16) & 0xff, blue = px & 0xff;
+
+        if (blue - red > 30)
+          {
+            n++;
+            *first_col = MIN (*first_col, c);
+            *last_col = MAX (*last_col, c);
+          }
+      }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* Error bars add ink in the series' colour, and only where asked; on a log
+ * x axis 10, 100 and 1000 sit at even spacing, so the middle point's error
+ * bar is midway between the ends. */
+static void
+test_plot_error_bars_log_x (void)
+{
+  g_autoptr(LabLinePlot) plain = lab_line_plot_new ();
+  g_autoptr(LabLinePlot) bars = lab_line_plot_new ();
+  g_autoptr(LabLinePlot) middle = lab_line_plot_new ();
+  const double xs[] = { 10, 100, 1000 }, ys[] = { 50, 70, 80 };
+  int f0, l0, f1, l1, f2, l2;
+  guint n_plain, n_bars;
+
+  for (guint k = 0; k < 3; k++)
+    {
+      LabLinePlot *p = k == 0 ? plain : k == 1 ? bars : middle;
+      lab_line_plot_set_log_x (p, TRUE);
+      lab_line_plot_add_series (p, "ways", 0, LAB_LINE_STYLE_POINTS);
+      /* a second series fixes the y range the same for all three */
+      lab_line_plot_add_series (p, "range", 1, LAB_LINE_STYLE_LINE);
+      lab_line_plot_append (p, 1, 10, 0);
+      lab_line_plot_append (p, 1, 1000, 200);
+    }
+  for (guint i = 0; i < 3; i++)
+    {
+      lab_line_plot_append (plain, 0, xs[i], ys[i]);
+      lab_line_plot_append_with_error (bars, 0, xs[i], ys[i], 8);
+    }
+  lab_line_plot_append_with_error (middle, 0, 100, 70, 8);
+  lab_line_plot_append (middle, 0, 10, NAN);
+  n_plain = count_blue (plain, 480, 320, &f0, &l0);
+  n_bars = count_blue (bars, 480, 320, &f1, &l1);
+  g_assert_cmpuint (n_bars, >, n_plain + 3 * 20);
+  count_blue (middle, 480, 320, &f2, &l2);
+  /* the point at 100 (its bar's caps are 4 px wide each side) midway
+   * between those at 10 and 1000 */
+  g_assert_cmpint (abs ((f2 + l2) / 2 - (f0 + l0) / 2), <=, 2);
+  g_assert_cmpint (l2 - f2, <=, 10);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/nice-ticks", test_plot_nice_ticks);
   g_test_add_func ("/plot/draws-series", test_plot_draws_series);
+  g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
   return g_test_run ();
 }

@@ -500,7 +500,20 @@ lab_model_forward (LabModel    *self,
                    guint        n,
                    gboolean     training)
 {
-  const float *out = lab_model_forward_range (self, 0, self->n_layers, x, n, training);
+  const float *out;
+
+  /* Frozen layers run as in inference even in training (as Keras runs a
+   * frozen BatchNormalization): batch norm uses and keeps its running
+   * statistics, dropout passes everything, so the frozen part is a fixed
+   * function. Backward never reaches them. */
+  if (training && self->frozen > 0)
+    {
+      out = lab_model_forward_range (self, 0, self->frozen, x, n, FALSE);
+      if (self->frozen < self->n_layers)
+        out = lab_model_forward_range (self, self->frozen, self->n_layers, out, n, TRUE);
+    }
+  else
+    out = lab_model_forward_range (self, 0, self->n_layers, x, n, training);
 
   self->last_input = x;
   self->last_n = n;

@@ -111,7 +111,9 @@ void            lab_model_set_batches_tracked (LabModel    *self,
 /* The RNG of dropout and VAE sampling. */
 LabRng         *lab_model_get_rng          (LabModel       *self);
 /* Layers [0, n) get no gradients and are skipped by backward (a frozen,
- * transferred encoder). 0 trains everything. */
+ * transferred encoder); they run in inference mode also in a training
+ * forward (batch norm keeps its running statistics), and the trainer's
+ * optimizer never steps their parameters. 0 trains everything. */
 void            lab_model_set_frozen_layers (LabModel      *self,
                                             guint           n);
 guint           lab_model_get_frozen_layers (LabModel      *self);

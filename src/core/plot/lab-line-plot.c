@@ -14,6 +14,8 @@ typedef struct
   guint         color;
   LabLineStyle  style;
   GArray       *points;   /* (element-type double) x0, y0, x1, y1, ... */
+  GArray       *errors;   /* (element-type double) one per point: the error bar's
+                           * half height, NAN for none */
 } Series;
 
 typedef struct
@@ -27,6 +29,7 @@ struct _LabLinePlot
   char      *title;
   char      *x_label;
   char      *y_label;
+  gboolean   log_x;
   gboolean   log_y;
   double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
   GPtrArray *series;        /* (element-type Series) */
@@ -40,6 +43,7 @@ series_free (gpointer data)
 
   g_free (s->name);
   g_array_unref (s->points);
+  g_array_unref (s->errors);
   g_free (s);
 }
 
@@ -100,6 +104,13 @@ lab_line_plot_set_log_y (LabLinePlot *self,
 }
 
 void
+lab_line_plot_set_log_x (LabLinePlot *self,
+                         gboolean     log_x)
+{
+  self->log_x = log_x;
+}
+
+void
 lab_line_plot_set_x_range (LabLinePlot *self,
                            double       lo,
                            double       hi)
@@ -120,6 +131,7 @@ lab_line_plot_add_series (LabLinePlot  *self,
   s->color = color;
   s->style = style;
   s->points = g_array_new (FALSE, FALSE, sizeof (double));
+  s->errors = g_array_new (FALSE, FALSE, sizeof (double));
   g_ptr_array_add (self->series, s);
   return self->series->len - 1;
 }
@@ -130,12 +142,23 @@ lab_line_plot_append (LabLinePlot *self,
                       double       x,
                       double       y)
 {
+  lab_line_plot_append_with_error (self, series, x, y, NAN);
+}
+
+void
+lab_line_plot_append_with_error (LabLinePlot *self,
+                                 guint        series,
+                                 double       x,
+                                 double       y,
+                                 double       error)
+{
   Series *s;
 
   g_return_if_fail (series < self->series->len);
   s = g_ptr_array_index (self->series, series);
   g_array_append_val (s->points, x);
   g_array_append_val (s->points, y);
+  g_array_append_val (s->errors, error);
 }
 
 guint
@@ -169,7 +192,11 @@ void
 lab_line_plot_clear (LabLinePlot *self)
 {
   for (guint i = 0; i < self->series->len; i++)
-    g_array_set_size (((Series *) g_ptr_array_index (self->series, i))->points, 0);
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      g_array_set_size (s->points, 0);
+      g_array_set_size (s->errors, 0);
+    }
 }
 
 void
@@ -193,7 +220,7 @@ usable (const LabLinePlot *self,
         double             x,
         double             y)
 {
-  return isfinite (x) && isfinite (y) && (!self->log_y || y > 0);
+  return isfinite (x) && isfinite (y) && (!self->log_y || y > 0) && (!self->log_x || x > 0);
 }
 
 static double
@@ -201,6 +228,23 @@ ty (const LabLinePlot *self,
     double             y)
 {
   return self->log_y ? log10 (y) : y;
+}
+
+static double
+tx (const LabLinePlot *self,
+    double             x)
+{
+  return self->log_x ? log10 (x) : x;
+}
+
+/* The half height of point k / 2's error bar, or 0. */
+static double
+point_error (const Series *s,
+             guint         k)
+{
+  double e = g_array_index (s->errors, double, k / 2);
+
+  return isfinite (e) && e > 0 ? e : 0;
 }
 
 /* Data bounds in plot space (log10 of y on a log axis). FALSE if empty. */
@@ -222,19 +266,20 @@ bounds (LabLinePlot *self,
         {
           double x = g_array_index (s->points, double, k);
           double y = g_array_index (s->points, double, k + 1);
+          double e = point_error (s, k);
           if (!usable (self, x, y))
             continue;
-          *x0 = MIN (*x0, x);
-          *x1 = MAX (*x1, x);
-          *y0 = MIN (*y0, ty (self, y));
-          *y1 = MAX (*y1, ty (self, y));
+          *x0 = MIN (*x0, tx (self, x));
+          *x1 = MAX (*x1, tx (self, x));
+          *y0 = MIN (*y0, ty (self, self->log_y || y - e <= 0 ? y : y - e));
+          *y1 = MAX (*y1, ty (self, y + e));
           any = TRUE;
         }
     }
-  if (self->x_lo < self->x_hi)
+  if (self->x_lo < self->x_hi && (!self->log_x || self->x_lo > 0))
     {
-      *x0 = self->x_lo;
-      *x1 = self->x_hi;
+      *x0 = tx (self, self->x_lo);
+      *x1 = tx (self, self->x_hi);
     }
   if (!any)
     return FALSE;
@@ -242,6 +287,13 @@ bounds (LabLinePlot *self,
     {
       *x0 -= 0.5;
       *x1 += 0.5;
+    }
+  else if (self->log_x)
+    {
+      /* room for the first and last points' dots and error bars */
+      double pad = (*x1 - *x0) * 0.04;
+      *x0 -= pad;
+      *x1 += pad;
     }
   if (*y1 - *y0 < 1e-12)
     {
@@ -256,6 +308,53 @@ bounds (LabLinePlot *self,
       *y1 += pad;
     }
   return TRUE;
+}
+
+/* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
+ * with 2..9 between when the axis spans 2.5 decades or less; labels at 1, 2
+ * and 5. to_px maps a log10 value to pixels along the axis; from..to is
+ * the line's extent across it. */
+static void
+log_ticks (cairo_t  *cr,
+           gboolean  vertical,
+           double    lo,
+           double    hi,
+           double    px_lo,
+           double    px_hi,
+           double    from,
+           double    to)
+{
+  for (double d = floor (lo); d <= ceil (hi); d += 1)
+    for (int m = 1; m < 10; m++)
+      {
+        double v = d + log10 (m), gray = m == 1 ? 0.85 : 0.94, p;
+        char buf[32];
+
+        if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
+          continue;
+        p = round (px_lo + (v - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5;
+        cairo_set_source_rgb (cr, gray, gray, gray);
+        if (vertical)
+          {
+            cairo_move_to (cr, p, from);
+            cairo_line_to (cr, p, to);
+          }
+        else
+          {
+            cairo_move_to (cr, from, p);
+            cairo_line_to (cr, to, p);
+          }
+        cairo_stroke (cr);
+        if (m == 1 || m == 2 || m == 5)
+          {
+            g_snprintf (buf, sizeof buf, "%g", pow (10, v));
+            cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+            if (vertical)
+              lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
+            else
+              lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
+          }
+      }
 }
 
 void
@@ -312,35 +411,17 @@ lab_line_plot_draw (LabLinePlot *self,
   /* grid and ticks */
   cairo_set_font_size (cr, 12);
   cairo_set_line_width (cr, 1);
-  n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
-  for (guint i = 0; i < n_ticks; i++)
-    lab_plot_grid_tick (cr, TRUE, round (PX (ticks[i])) + 0.5, top, top + ph, 6, 0.91,
-                        ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
-  if (self->log_y)
+  if (self->log_x)
+    log_ticks (cr, TRUE, x0, x1, left, left + pw, top, top + ph);
+  else
     {
-      for (double d = floor (y0); d <= ceil (y1); d += 1)
-        for (int m = 1; m < 10; m++)
-          {
-            double v = d + log10 (m);
-            double py;
-            char buf[32];
-            if (v < y0 || v > y1)
-              continue;
-            if (m != 1 && (y1 - y0) > 2.5)
-              continue;
-            py = round (PY (v)) + 0.5;
-            cairo_set_source_rgb (cr, m == 1 ? 0.85 : 0.94, m == 1 ? 0.85 : 0.94, m == 1 ? 0.85 : 0.94);
-            cairo_move_to (cr, left, py);
-            cairo_line_to (cr, left + pw, py);
-            cairo_stroke (cr);
-            if (m == 1 || m == 2 || m == 5)
-              {
-                g_snprintf (buf, sizeof buf, "%g", pow (10, v));
-                cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-                lab_plot_text_at (cr, buf, left - 6, py, 1, 0.5);
-              }
-          }
+      n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n_ticks; i++)
+        lab_plot_grid_tick (cr, TRUE, round (PX (ticks[i])) + 0.5, top, top + ph, 6, 0.91,
+                            ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
+  if (self->log_y)
+    log_ticks (cr, FALSE, y0, y1, top + ph, top, left, left + pw);
   else
     {
       n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
@@ -364,9 +445,9 @@ lab_line_plot_draw (LabLinePlot *self,
       double px;
       const double dash[] = { 5, 4 };
 
-      if (m->x < x0 || m->x > x1)
+      if ((self->log_x && m->x <= 0) || tx (self, m->x) < x0 || tx (self, m->x) > x1)
         continue;
-      px = round (PX (m->x)) + 0.5;
+      px = round (PX (tx (self, m->x))) + 0.5;
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       cairo_set_dash (cr, dash, 2, 0);
       cairo_move_to (cr, px, top);
@@ -403,10 +484,30 @@ lab_line_plot_draw (LabLinePlot *self,
               continue;
             }
           if (pen_down)
-            cairo_line_to (cr, PX (x), PY (ty (self, y)));
+            cairo_line_to (cr, PX (tx (self, x)), PY (ty (self, y)));
           else
-            cairo_move_to (cr, PX (x), PY (ty (self, y)));
+            cairo_move_to (cr, PX (tx (self, x)), PY (ty (self, y)));
           pen_down = TRUE;
+        }
+      cairo_stroke (cr);
+      /* error bars: a vertical line from y - e to y + e with caps */
+      cairo_set_line_width (cr, 1.5);
+      for (guint k = 0; k + 1 < s->points->len; k += 2)
+        {
+          double x = g_array_index (s->points, double, k);
+          double y = g_array_index (s->points, double, k + 1);
+          double e = point_error (s, k), px, lo, hi;
+          if (!usable (self, x, y) || e == 0)
+            continue;
+          px = PX (tx (self, x));
+          lo = PY (ty (self, self->log_y && y - e <= 0 ? y : y - e));
+          hi = PY (ty (self, y + e));
+          cairo_move_to (cr, px, lo);
+          cairo_line_to (cr, px, hi);
+          cairo_move_to (cr, px - 4, lo);
+          cairo_line_to (cr, px + 4, lo);
+          cairo_move_to (cr, px - 4, hi);
+          cairo_line_to (cr, px + 4, hi);
         }
       cairo_stroke (cr);
       if (s->style == LAB_LINE_STYLE_POINTS)
@@ -417,7 +518,7 @@ lab_line_plot_draw (LabLinePlot *self,
             if (!usable (self, x, y))
               continue;
             cairo_new_sub_path (cr);
-            cairo_arc (cr, PX (x), PY (ty (self, y)), 3.5, 0, 2 * G_PI);
+            cairo_arc (cr, PX (tx (self, x)), PY (ty (self, y)), 3.5, 0, 2 * G_PI);
           }
       cairo_fill (cr);
     }

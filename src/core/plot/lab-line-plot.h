@@ -29,6 +29,9 @@ void         lab_line_plot_set_labels    (LabLinePlot  *self,
 /* A logarithmic y axis (losses); non-positive values are not drawn. */
 void         lab_line_plot_set_log_y     (LabLinePlot  *self,
                                           gboolean      log_y);
+/* A logarithmic x axis (label budgets); non-positive values are not drawn. */
+void         lab_line_plot_set_log_x     (LabLinePlot  *self,
+                                          gboolean      log_x);
 /* Fixes the x range; lo >= hi lets the data decide. */
 void         lab_line_plot_set_x_range   (LabLinePlot  *self,
                                           double        lo,
@@ -42,6 +45,12 @@ void         lab_line_plot_append        (LabLinePlot  *self,
                                           guint         series,
                                           double        x,
                                           double        y);
+/* A point with an error bar from y - error to y + error (NAN: none). */
+void         lab_line_plot_append_with_error (LabLinePlot *self,
+                                          guint         series,
+                                          double        x,
+                                          double        y,
+                                          double        error);
 guint        lab_line_plot_get_n_points  (LabLinePlot  *self,
                                           guint         series);
 /* Point i of a series; FALSE when out of range. */

@@ -224,7 +224,7 @@ lab_trainer_run (LabTrainer            *self,
   LabDataset *val_ds = NULL;
   const guint *val_idx = NULL;
   guint n_total, n_train, n_val = 0, batch, n_batches, threads;
-  gsize in_size, out_size, pixels;
+  gsize in_size, out_size, pixels, first_param, n_trainable;
   guint64 total_steps;
   gint64 run_start, paused_us = 0;
   double ema = 0;
@@ -289,7 +289,13 @@ lab_trainer_run (LabTrainer            *self,
   oc.lr = config->lr;
   oc.momentum = config->optimizer == LAB_OPTIM_SGD ? config->momentum : 0;
   oc.clip_norm = config->clip_norm;
-  optim = lab_optim_new (&oc, lab_model_n_params (model), error);
+  /* The optimizer holds state for the trainable parameters only: a frozen
+   * encoder's slice at the front is never stepped, so it stays bit for bit
+   * what it was (with weight decay or momentum too, not only when its
+   * gradients are zero). The frozen count is read once per run. */
+  first_param = lab_model_param_offset (model, lab_model_get_frozen_layers (model));
+  n_trainable = lab_model_n_params (model) - first_param;
+  optim = lab_optim_new (&oc, n_trainable, error);
   if (optim == NULL)
     return FALSE;
 
@@ -363,11 +369,12 @@ lab_trainer_run (LabTrainer            *self,
               lab_model_zero_grad (model);
               lab_model_backward (model, m);
               /* Checked before the step, so a bad gradient never reaches the weights. */
-              if (!lab_optim_grads_finite (optim, lab_model_grads (model)))
+              if (!lab_optim_grads_finite (optim, lab_model_grads (model) + first_param))
                 why = "a gradient is NaN or infinite";
               else
                 {
-                  lab_optim_step (optim, lab_model_params (model), lab_model_grads (model), -1);
+                  lab_optim_step (optim, lab_model_params (model) + first_param,
+                                  lab_model_grads (model) + first_param, -1);
                   if (!lab_model_is_finite (model))
                     why = "a weight became NaN or infinite";
                 }
