@@ -45,6 +45,35 @@ node_get_uint (JsonNode *node,
   return TRUE;
 }
 
+/* json-glib reads a number beyond a double's range (1e309) as inf, and
+ * would write it back as "inf", which is not JSON: a spec holding one could
+ * not be read again from a model file it was saved in. */
+static gboolean
+node_is_finite (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node))
+    return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!node_is_finite (json_array_get_element (array, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, NULL, &member))
+        if (!node_is_finite (member))
+          return FALSE;
+    }
+  return TRUE;
+}
+
 LabSpec *
 lab_spec_new_from_node (JsonNode    *root,
                         const char  *source,
@@ -142,6 +171,13 @@ lab_spec_new_from_node (JsonNode    *root,
           g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
                        "%s: layer %u must be an object with a “type”, "
                        "such as {\"type\": \"relu\"}", src, i);
+          return NULL;
+        }
+      if (!node_is_finite (layer))
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: layer %u holds a number beyond what JSON can hold (such as 1e309)",
+                       src, i);
           return NULL;
         }
     }
