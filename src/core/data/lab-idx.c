@@ -411,6 +411,15 @@ lab_idx_load (const char       *images_path,
 
   if (!idx_reader_open (&images, images_path, 3, cancellable, error))
     return NULL;
+  /* The format allows an empty file; a dataset of no images is none, and
+   * its sides (which nothing then checks against the data) could be
+   * anything. */
+  if (images.header.dims[0] == 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: the file holds no images",
+                   images.name);
+      return NULL;
+    }
 
   /* Compare the counts before reading 47 MB of pixels. */
   if (labels_path != NULL)
