@@ -77,8 +77,11 @@ typedef gint32 LabV8i __attribute__ ((vector_size (32)));
 #define LAB_V8_STORE(p, v) memcpy ((p), &(v), sizeof (LabV8))
 
 /* A hot loop's function compiled twice, for AVX2 + FMA (x86-64-v3) and
- * for the baseline, the one to use picked at load time. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
+ * for the baseline, the one to use picked at load time. Not under
+ * ThreadSanitizer: it instruments the clones' ifunc resolver, which runs
+ * while the program is being relocated, before TSan is set up (SIGSEGV). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) \
+    && !defined(__SANITIZE_THREAD__)
 # define LAB_SIMD_CLONES __attribute__ ((target_clones ("arch=x86-64-v3", "default")))
 #else
 # define LAB_SIMD_CLONES
