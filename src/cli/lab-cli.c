@@ -27,6 +27,7 @@ static const LabCliEntry commands[] = {
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },
   { "interpolate", "Morph one image into another through the latent space", lab_cli_interpolate },
   { "lesson",   "List, run and reproduce the lessons, with their PDF reports", lab_cli_lesson },
+  { "classify", "Train a classifier on latents or pixels and score it",  lab_cli_classify },
   { "system",   "Show the CPU, its features and the BLAS kernels chosen", lab_cli_system },
 };
 

@@ -21,6 +21,27 @@ lab_embedding_latent_dim (LabModel *model)
 }
 
 gboolean
+lab_embedding_check_encoder (LabModel    *model,
+                             LabDataset  *dataset,
+                             GError     **error)
+{
+  LabTask task;
+
+  if (lab_model_encoder_layers (model) >= lab_model_n_layers (model))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "“%s” has no encoder/decoder split: all %u of its layers are one block, "
+                   "so none of them is a latent to read. Choose an architecture with an "
+                   "encoder and a decoder",
+                   lab_model_get_name (model), lab_model_n_layers (model));
+      return FALSE;
+    }
+  if (dataset != NULL && !lab_task_for (model, dataset, &task, error))
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
 lab_embedding_check_model (LabModel    *model,
                            LabDataset  *dataset,
                            GError     **error)
@@ -87,7 +108,7 @@ lab_embedding_encode (LabModel         *model,
   g_autofree float *input = NULL;
   LabTask task;
 
-  if (!lab_embedding_check_model (model, dataset, error))
+  if (!lab_embedding_check_encoder (model, dataset, error))
     return FALSE;
   if (!lab_task_for (model, dataset, &task, error))
     return FALSE;

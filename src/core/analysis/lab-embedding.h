@@ -136,10 +136,20 @@ gboolean      lab_embedding_check_model (LabModel         *model,
                                          LabDataset       *dataset,
                                          GError          **error);
 
+/* Checks that model has an encoder whose output can be read as a latent
+ * (an encoder/decoder split; a classifier's convolutional part counts),
+ * and, when dataset is not NULL, that it takes the dataset's images.
+ * What encoding needs; lab_embedding_check_model adds the decoder. */
+gboolean      lab_embedding_check_encoder (LabModel       *model,
+                                           LabDataset     *dataset,
+                                           GError        **error);
+
 /* The latent size D of model (the encoder's output, flattened). */
 guint         lab_embedding_latent_dim  (LabModel         *model);
 
-/* Encodes the images at indices[0..n) of dataset: latents (n, D).
+/* Encodes the images at indices[0..n) of dataset: latents (n, D); needs
+ * only an encoder (lab_embedding_check_encoder), so a classifier's first
+ * layers encode too.
  * model's batch grows as needed (its weights are untouched). progress
  * (fraction of images, may be NULL) is called between batches;
  * cancellable is checked there too. */

@@ -1,0 +1,174 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* The linear SVM and logistic regression: liblinear, one-vs-rest, with a
+ * bias feature of 1 (scikit-learn's intercept_scaling = 1).
+ *
+ * liblinear prints through one process-wide function and draws its
+ * coordinate order from rand(); one fit at a time holds the lock, seeds
+ * rand() (so a fit is the same every time) and reads the printout for the
+ * iteration-limit warning. */
+
+#include "lab-classifier-private.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <linear.h>
+
+typedef struct
+{
+  struct model        *model;
+  guint                d;
+} Linear;
+
+static void
+linear_free (gpointer data)
+{
+  Linear *lin = data;
+
+  if (lin->model != NULL)
+    free_and_destroy_model (&lin->model);
+  g_free (lin);
+}
+
+G_LOCK_DEFINE_STATIC (liblinear);
+static gboolean linear_hit_limit;   /* under the lock */
+
+static void
+linear_print (const char *s)
+{
+  if (strstr (s, "reaching max number of") != NULL)
+    linear_hit_limit = TRUE;
+}
+
+/* Row i of x as liblinear nodes: the non-zero features (1-based), the bias
+ * as feature d + 1, then -1. nodes holds at least d + 2. */
+static void
+fill_row (const float         *row,
+          guint                d,
+          struct feature_node *nodes)
+{
+  guint k = 0;
+
+  for (guint j = 0; j < d; j++)
+    if (row[j] != 0)
+      nodes[k++] = (struct feature_node) { (int) j + 1, row[j] };
+  nodes[k++] = (struct feature_node) { (int) d + 1, 1.0 };
+  nodes[k] = (struct feature_node) { -1, 0 };
+}
+
+static gboolean
+linear_predict (LabClassifier   *self,
+                const float     *x,
+                guint            m,
+                guint8          *labels,
+                LabProgressFunc  progress,
+                gpointer         user_data,
+                GCancellable    *cancellable,
+                GError         **error)
+{
+  Linear *lin = self->impl;
+  g_autofree struct feature_node *nodes = g_new (struct feature_node, lin->d + 2);
+
+  for (guint i = 0; i < m; i++)
+    {
+      if ((i & 1023) == 0)
+        {
+          if (lab_classifier_cancelled (cancellable, error))
+            return FALSE;
+          if (progress != NULL)
+            progress ((double) i / m, NULL, user_data);
+        }
+      fill_row (x + (gsize) i * lin->d, lin->d, nodes);
+      labels[i] = (guint8) predict (lin->model, nodes);
+    }
+  if (progress != NULL)
+    progress (1, NULL, user_data);
+  return TRUE;
+}
+
+gboolean
+lab_classifier_fit_linear (LabClassifier   *self,
+                           const float     *x,
+                           const guint8    *y,
+                           guint            n,
+                           LabProgressFunc  progress,
+                           gpointer         user_data,
+                           GCancellable    *cancellable,
+                           GError         **error)
+{
+  gboolean logistic = self->config.kind == LAB_CLASSIFIER_LOGISTIC;
+  guint d = self->dim;
+  struct parameter param = {
+    .solver_type = logistic ? L2R_LR : L2R_L2LOSS_SVC_DUAL,
+    .eps = logistic ? 0.01 : 0.1,      /* liblinear's own defaults per solver */
+    .C = self->config.C,
+  };
+  g_autofree struct feature_node **rows = g_new (struct feature_node *, n);
+  g_autofree struct feature_node *nodes = NULL;
+  g_autofree double *yd = g_new (double, n);
+  struct problem prob = { .l = (int) n, .n = (int) d + 1, .y = yd, .x = rows, .bias = 1 };
+  Linear *lin = g_new0 (Linear, 1);
+  gsize n_nodes = 0;
+  const char *problem;
+  gboolean hit_limit;
+
+  lin->d = d;
+  self->impl = lin;
+  self->free_impl = linear_free;
+  self->predict = linear_predict;
+
+  for (gsize i = 0; i < (gsize) n * d; i++)
+    n_nodes += x[i] != 0;
+  nodes = g_new (struct feature_node, n_nodes + 2 * (gsize) n);
+  n_nodes = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      rows[i] = nodes + n_nodes;
+      fill_row (x + (gsize) i * d, d, rows[i]);
+      while (nodes[n_nodes].index != -1)
+        n_nodes++;
+      n_nodes++;
+      yd[i] = y[i];
+    }
+  problem = check_parameter (&prob, &param);
+  if (problem != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, "liblinear refuses the settings: %s", problem);
+      return FALSE;
+    }
+  if (progress != NULL)
+    progress (0, logistic ? "liblinear, logistic regression" : "liblinear, linear SVM", user_data);
+
+  G_LOCK (liblinear);
+  set_print_string_function (linear_print);
+  linear_hit_limit = FALSE;
+  srand (1);
+  lin->model = train (&prob, &param);
+  hit_limit = linear_hit_limit;
+  G_UNLOCK (liblinear);
+
+  if (progress != NULL)
+    progress (1, NULL, user_data);
+  if (lab_classifier_cancelled (cancellable, error))
+    return FALSE;
+  if (hit_limit)
+    {
+      const char *what = logistic ? "Logistic regression" : "The linear SVM";
+
+      if (!self->config.keep_unconverged)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FAILED,
+                       "%s did not converge within liblinear's iteration limit "
+                       "(C = %g, %u features): standardise the features, lower C, "
+                       "or keep the unconverged model",
+                       what, self->config.C, d);
+          return FALSE;
+        }
+      self->converged = FALSE;
+      self->warning = g_strdup_printf ("%s stopped at liblinear's iteration limit (C = %g) "
+                                       "before it converged: standardise the features or "
+                                       "lower C", what, self->config.C);
+    }
+  return TRUE;
+}
