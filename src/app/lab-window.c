@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-classify-page.h"
 #include "lab-data-page.h"
 #include "lab-denoise-page.h"
 #include "lab-file-dialog.h"
@@ -32,6 +33,7 @@ static const LabWindowPage lab_window_pages[] = {
   { "denoise", N_("Denoise"), "image-x-generic-symbolic", lab_denoise_page_get_type },
   { "latent", N_("Latent"), "find-location-symbolic", lab_latent_page_get_type },
   { "lessons", N_("Lessons"), "x-office-document-symbolic", lab_lessons_page_get_type },
+  { "classify", N_("Classify"), "view-list-bullet-symbolic", lab_classify_page_get_type },
 };
 
 struct _LabWindow

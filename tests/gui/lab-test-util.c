@@ -3,7 +3,9 @@
 #include <glib/gstdio.h>
 
 #include "lab-presets.h"
+#include "lab-test-models.h"
 #include "lab-test-util.h"
+#include "lab-trainer.h"
 #include "lab-window-private.h"
 
 static LabApplication *test_app;
@@ -346,4 +348,26 @@ lab_test_press_accel (GtkWidget  *window,
 
   g_assert_true (gtk_accelerator_parse (accel, &keyval, &mods));
   return press_on (window, TRUE, keyval, mods, &found);
+}
+
+LabModel *
+lab_test_train_into_session (LabSession *session,
+                             const char *preset)
+{
+  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
+  g_autoptr(GError) error = NULL;
+  LabModel *model = lab_test_new_preset (preset, 5);
+  LabTrainConfig config;
+
+  lab_train_config_init (&config);
+  config.epochs = 1;
+  config.batch = 64;
+  config.lr = 2e-3;
+  config.seed = 5;
+  config.val_fraction = 0;
+  g_assert_true (lab_trainer_run (trainer, model, lab_session_get_train_dataset (session), NULL,
+                                  &config, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  lab_session_set_model (session, model, &config, NULL, NULL);
+  return model;
 }

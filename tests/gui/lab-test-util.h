@@ -69,4 +69,11 @@ void            lab_test_change_state      (LabWindow   *window,
 gboolean        lab_test_press_accel       (GtkWidget   *window,
                                             const char  *accel);
 
+/* A preset (initial weights from seed 5) trained for one epoch over the
+ * session's training images (batch 64, Adam 2e-3, no validation), then put
+ * into the session as the Train page does when a run ends (transfer none:
+ * the session owns it). */
+LabModel       *lab_test_train_into_session (LabSession *session,
+                                             const char *preset);
+
 G_END_DECLS

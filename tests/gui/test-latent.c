@@ -72,29 +72,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->tmpdir);
 }
 
-/* One epoch over the synthetic training digits, then into the session. */
-static LabModel *
-train_briefly (Fixture    *f,
-               const char *name)
-{
-  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
-  g_autoptr(GError) error = NULL;
-  LabModel *model = lab_test_new_preset (name, 5);
-  LabTrainConfig config;
-
-  lab_train_config_init (&config);
-  config.epochs = 1;
-  config.batch = 64;
-  config.lr = 2e-3;
-  config.seed = 5;
-  config.val_fraction = 0;
-  g_assert_true (lab_trainer_run (trainer, model, lab_session_get_train_dataset (f->session), NULL,
-                                  &config, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
-  lab_session_set_model (f->session, model, &config, NULL, NULL);
-  return model;
-}
-
 static gboolean
 embedded (gpointer data)
 {
@@ -254,7 +231,7 @@ test_latent_explore (Fixture       *f,
   guint r, r2, n_rows;
   int label;
 
-  model = train_briefly (f, "cae-tiny");
+  model = lab_test_train_into_session (f->session, "cae-tiny");
   lab_window_set_visible_page (f->window, "latent");
   /* Showing the page embeds by itself (PCA for a 128-value latent). */
   lab_test_spin_until (embedded, f, 60);
@@ -426,7 +403,7 @@ test_latent_live (Fixture       *f,
   float latent[2];
   g_autofree float *expected = g_new (float, 2 * 200);
 
-  model = train_briefly (f, "vae-conv");
+  model = lab_test_train_into_session (f->session, "vae-conv");
   lab_window_set_visible_page (f->window, "latent");
   lab_test_spin_until (embedded, f, 60);
   /* Clicks are computed from the map as it is laid out and drawn: wait for

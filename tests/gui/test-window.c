@@ -7,6 +7,7 @@
 
 #include "lab-application.h"
 #include "lab-blas.h"
+#include "lab-classify-page-private.h"
 #include "lab-data-page-private.h"
 #include "lab-image-item.h"
 #include "lab-latent-page-private.h"
@@ -691,7 +692,7 @@ static void
 test_window_pages (Fixture       *f,
                    gconstpointer  data)
 {
-  static const char *names[] = { "data", "train", "denoise", "latent", "lessons" };
+  static const char *names[] = { "data", "train", "denoise", "latent", "lessons", "classify" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -704,6 +705,7 @@ test_window_pages (Fixture       *f,
   g_assert_true (lab_window_get_action_page (f->window, "train") == LAB_PAGE (lab_window_get_page (f->window, "train")));
   g_assert_true (lab_window_get_action_page (f->window, "noise-level") == LAB_PAGE (lab_window_get_page (f->window, "denoise")));
   g_assert_true (lab_window_get_action_page (f->window, "keep-sample") == LAB_PAGE (lab_window_get_page (f->window, "latent")));
+  g_assert_true (lab_window_get_action_page (f->window, "run-classifier") == LAB_PAGE (lab_window_get_page (f->window, "classify")));
   g_assert_null (lab_window_get_action_page (f->window, "show-page"));
 }
 
@@ -809,7 +811,7 @@ test_window_shortcuts (Fixture       *f,
     { "win.show-help-overlay", "<Control>question" },
     { "app.quit", "<Control>q" },
   };
-  static const char *pages[] = { "data", "train", "denoise", "latent", "lessons" };
+  static const char *pages[] = { "data", "train", "denoise", "latent", "lessons", "classify" };
   LabTrainPage *train = LAB_TRAIN_PAGE (lab_window_get_page (f->window, "train"));
   GtkWidget *window = GTK_WIDGET (f->window);
   GtkWindow *overlay;
@@ -825,7 +827,7 @@ test_window_shortcuts (Fixture       *f,
       g_assert_true (accels_contain (registered, accels[i].accel));
     }
 
-  /* Alt+1 ... Alt+5, from any page. */
+  /* Alt+1 ... Alt+6, from any page. */
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
       g_autofree char *accel = g_strdup_printf ("<Alt>%u", i + 1);
@@ -878,6 +880,21 @@ test_window_shortcuts (Fixture       *f,
     g_assert_true (lab_latent_page_is_embedding (latent));
     lab_test_spin_until (latent_idle, latent, 60);
     g_assert_nonnull (lab_latent_page_get_embedding (latent));
+  }
+
+  /* The Classify page's own Ctrl+Return, likewise: it starts the classifier. */
+  {
+    LabClassifyPage *classify = LAB_CLASSIFY_PAGE (lab_window_get_page (f->window, "classify"));
+    LabClassifyRun *run = lab_classify_page_get_run (classify);
+
+    g_assert_false (lab_test_press_accel (window, "<Control>Return"));
+    g_assert_false (lab_classify_run_is_running (run));
+    g_assert_true (lab_test_press_accel (window, "<Alt>6"));
+    lab_test_spin_for (0.2);
+    g_assert_true (lab_test_press_accel (window, "<Control>Return"));
+    g_assert_true (lab_classify_run_is_running (run));
+    lab_test_activate (f->window, "cancel-classifier", NULL);
+    g_assert_false (lab_classify_run_is_running (run));
   }
 
   /* Ctrl+? shows the shortcuts window. */

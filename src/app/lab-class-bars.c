@@ -1,0 +1,124 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include "lab-class-bars.h"
+
+#include <math.h>
+
+#include "lab-confusion-plot.h"
+
+struct _LabClassBars
+{
+  GtkWidget   parent_instance;
+
+  char       *title;
+  double     *values;     /* (n) */
+  char      **names;      /* (n) NULL-terminated, or NULL */
+  guint       n;
+};
+
+G_DEFINE_FINAL_TYPE (LabClassBars, lab_class_bars, GTK_TYPE_WIDGET)
+
+static void
+lab_class_bars_measure (GtkWidget      *widget,
+                        GtkOrientation  orientation,
+                        int             for_size,
+                        int            *minimum,
+                        int            *natural,
+                        int            *minimum_baseline,
+                        int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 180;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 300 : 300;
+}
+
+static void
+lab_class_bars_snapshot (GtkWidget   *widget,
+                         GtkSnapshot *snapshot)
+{
+  LabClassBars *self = LAB_CLASS_BARS (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  cairo_t *cr;
+
+  if (width <= 0 || height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  lab_class_bars_draw (cr, width, height, self->title, self->values, self->n,
+                       (const char * const *) self->names);
+  cairo_destroy (cr);
+}
+
+void
+lab_class_bars_set_values (LabClassBars       *self,
+                           const char         *title,
+                           const double       *values,
+                           guint               n,
+                           const char * const *names)
+{
+  g_return_if_fail (LAB_IS_CLASS_BARS (self));
+
+  g_free (self->title);
+  self->title = g_strdup (title);
+  g_free (self->values);
+  self->values = n > 0 ? g_memdup2 (values, n * sizeof (double)) : NULL;
+  g_clear_pointer (&self->names, g_strfreev);
+  if (names != NULL && n > 0)
+    {
+      self->names = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        self->names[i] = g_strdup (names[i]);
+    }
+  self->n = n;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+lab_class_bars_get_n (LabClassBars *self)
+{
+  g_return_val_if_fail (LAB_IS_CLASS_BARS (self), 0);
+  return self->n;
+}
+
+double
+lab_class_bars_get_value (LabClassBars *self,
+                          guint         i)
+{
+  g_return_val_if_fail (LAB_IS_CLASS_BARS (self), NAN);
+  return i < self->n ? self->values[i] : NAN;
+}
+
+static void
+lab_class_bars_finalize (GObject *object)
+{
+  LabClassBars *self = (LabClassBars *)object;
+
+  g_free (self->title);
+  g_free (self->values);
+  g_strfreev (self->names);
+
+  G_OBJECT_CLASS (lab_class_bars_parent_class)->finalize (object);
+}
+
+static void
+lab_class_bars_class_init (LabClassBarsClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = lab_class_bars_finalize;
+  widget_class->measure = lab_class_bars_measure;
+  widget_class->snapshot = lab_class_bars_snapshot;
+  gtk_widget_class_set_css_name (widget_class, "classbars");
+}
+
+static void
+lab_class_bars_init (LabClassBars *self)
+{
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+}
+
+GtkWidget *
+lab_class_bars_new (void)
+{
+  return g_object_new (LAB_TYPE_CLASS_BARS, NULL);
+}

@@ -1,0 +1,260 @@
+#define G_LOG_DOMAIN "latentlab"
+
+#include <glib/gi18n.h>
+
+#include "lab-classify-page-private.h"
+
+struct _LabClassifyPage
+{
+  LabPage             parent_instance;
+
+  /* Template widgets */
+  GtkStack           *stack;
+  LabClassifyRun     *run;
+  LabClassifyResults *results;
+  LabConfusionView   *confusion;
+  LabClassBars       *bars;
+  LabCellImages      *cell_images;
+};
+
+G_DEFINE_FINAL_TYPE (LabClassifyPage, lab_classify_page, LAB_TYPE_PAGE)
+
+static void
+update_actions (LabClassifyPage *self)
+{
+  gboolean running = lab_classify_run_is_running (self->run);
+
+  lab_page_set_action_enabled (LAB_PAGE (self), "page.run-classifier", !running);
+  lab_page_set_action_enabled (LAB_PAGE (self), "page.cancel-classifier", running);
+}
+
+/* Shows run i of the table: its matrix, its bars, no cell yet. */
+static void
+on_run_selected (LabClassifyPage    *self,
+                 guint               i,
+                 LabClassifyResults *results)
+{
+  const LabClassifyResult *r = lab_classify_results_get (results, i, NULL);
+  g_autofree char *title = NULL;
+  g_autofree double *per_class = NULL;
+
+  if (r == NULL)
+    return;
+  title = g_strdup_printf (_("%s on %s: %.2f%% of %u test images"),
+                           _(lab_classifier_kind_title (r->kind)), r->features_title,
+                           100 * r->accuracy, r->n_test);
+  lab_confusion_view_set_matrix (self->confusion, title, r->confusion, r->n_classes,
+                                 (const char * const *) r->class_names);
+  lab_class_bars_set_values (self->bars, _("Accuracy per class (recall)"), r->recall, r->n_classes,
+                             (const char * const *) r->class_names);
+  lab_cell_images_clear (self->cell_images);
+}
+
+static void
+on_cell_activated (LabClassifyPage  *self,
+                   guint             truth,
+                   guint             predicted,
+                   LabConfusionView *view)
+{
+  int i = lab_classify_results_get_selected (self->results);
+  LabDataset *test = NULL;
+  const LabClassifyResult *r = i >= 0 ? lab_classify_results_get (self->results, (guint) i, &test) : NULL;
+
+  if (r != NULL)
+    lab_cell_images_show (self->cell_images, test, r, truth, predicted);
+}
+
+static void
+on_finished (LabClassifyPage   *self,
+             LabClassifyResult *result,
+             LabDataset        *test,
+             LabClassifyRun    *run)
+{
+  gboolean converged = result->converged;
+  g_autofree char *warning = g_strdup (result->warning);
+
+  lab_classify_results_add (self->results, result, test);
+  update_actions (self);
+  if (!converged && warning != NULL)
+    {
+      g_autoptr(GError) error = g_error_new_literal (LAB_ERROR, LAB_ERROR_FAILED, warning);
+
+      lab_widget_show_error (GTK_WIDGET (self), error);
+    }
+}
+
+static void
+on_failed (LabClassifyPage *self,
+           const GError    *error,
+           LabClassifyRun  *run)
+{
+  update_actions (self);
+  if (error != NULL)
+    lab_widget_show_error (GTK_WIDGET (self), error);
+}
+
+static void
+run_activated (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (widget);
+  LabSession *session = lab_page_get_session (LAB_PAGE (self));
+  g_autoptr(GError) error = NULL;
+  LabDataset *train = session ? lab_session_get_train_dataset (session) : NULL;
+  LabDataset *test = session ? lab_session_get_test_dataset (session) : NULL;
+
+  if (train == NULL || test == NULL)
+    {
+      g_set_error_literal (&error, LAB_ERROR, LAB_ERROR_INVALID,
+                           _("No dataset yet: load one on the Data page, then run a classifier"));
+      lab_widget_show_error (widget, error);
+      return;
+    }
+  if (!lab_classify_run_start (self->run, lab_session_get_model (session), train, test, &error))
+    {
+      lab_widget_show_error (widget, error);
+      return;
+    }
+  update_actions (self);
+}
+
+static void
+cancel_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (widget);
+
+  lab_classify_run_cancel (self->run);
+  update_actions (self);
+}
+
+static gboolean
+shortcut_run (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  /* Only on the page the teacher sees. */
+  if (!gtk_widget_get_mapped (widget)
+      || !lab_page_get_action_enabled (LAB_PAGE (widget), "page.run-classifier"))
+    return FALSE;
+  return gtk_widget_activate_action (widget, "page.run-classifier", NULL);
+}
+
+void
+lab_classify_page_add_panel (LabClassifyPage *self,
+                             GtkWidget       *panel,
+                             const char      *name,
+                             const char      *title)
+{
+  g_return_if_fail (LAB_IS_CLASSIFY_PAGE (self));
+
+  gtk_stack_add_titled (self->stack, panel, name, title);
+}
+
+static void
+lab_classify_page_dispose (GObject *object)
+{
+  LabClassifyPage *self = (LabClassifyPage *)object;
+  GtkWidget *child;
+
+  /* The run waits for its worker as it goes. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_CLASSIFY_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (lab_classify_page_parent_class)->dispose (object);
+}
+
+static void
+lab_classify_page_class_init (LabClassifyPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_classify_page_dispose;
+
+  gtk_widget_class_install_action (widget_class, "page.run-classifier", NULL, run_activated);
+  gtk_widget_class_install_action (widget_class, "page.cancel-classifier", NULL, cancel_activated);
+
+  g_type_ensure (LAB_TYPE_CLASSIFY_RUN);
+  g_type_ensure (LAB_TYPE_CLASSIFY_RESULTS);
+  g_type_ensure (LAB_TYPE_CONFUSION_VIEW);
+  g_type_ensure (LAB_TYPE_CLASS_BARS);
+  g_type_ensure (LAB_TYPE_CELL_IMAGES);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-classify-page.ui");
+  gtk_widget_class_set_css_name (widget_class, "classifypage");
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, run);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, results);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, confusion);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, bars);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyPage, cell_images);
+}
+
+static void
+lab_classify_page_init (LabClassifyPage *self)
+{
+  GtkEventController *shortcuts;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->run, "finished", G_CALLBACK (on_finished), self);
+  g_signal_connect_swapped (self->run, "failed", G_CALLBACK (on_failed), self);
+  g_signal_connect_swapped (self->results, "selected", G_CALLBACK (on_run_selected), self);
+  g_signal_connect_swapped (self->confusion, "cell-activated", G_CALLBACK (on_cell_activated), self);
+  lab_confusion_view_set_matrix (self->confusion, _("Confusion matrix: run a classifier"), NULL, 0, NULL);
+
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                          gtk_callback_action_new (shortcut_run, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  update_actions (self);
+}
+
+GtkWidget *
+lab_classify_page_new (void)
+{
+  return g_object_new (LAB_TYPE_CLASSIFY_PAGE, NULL);
+}
+
+/* Testing accessors */
+
+LabClassifyRun *
+lab_classify_page_get_run (LabClassifyPage *self)
+{
+  return self->run;
+}
+
+LabClassifyResults *
+lab_classify_page_get_results (LabClassifyPage *self)
+{
+  return self->results;
+}
+
+LabConfusionView *
+lab_classify_page_get_confusion (LabClassifyPage *self)
+{
+  return self->confusion;
+}
+
+LabClassBars *
+lab_classify_page_get_bars (LabClassifyPage *self)
+{
+  return self->bars;
+}
+
+LabCellImages *
+lab_classify_page_get_cell_images (LabClassifyPage *self)
+{
+  return self->cell_images;
+}
+
+GtkStack *
+lab_classify_page_get_stack (LabClassifyPage *self)
+{
+  return self->stack;
+}

@@ -1,0 +1,254 @@
+/* The Classify page under Xvfb, at the 1024 x 768 of a classroom
+ * projector. LATENTLAB_DATA_DIR is an empty folder, so the window shows the
+ * synthetic digits (6,000 training, 1,000 test images). A cae-tiny is
+ * trained here briefly through the core and put into the session, as the
+ * Train page does when a run ends. */
+
+#include <math.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-classify-page-private.h"
+#include "lab-test-models.h"
+#include "lab-test-util.h"
+#include "lab-window-private.h"
+
+static LabApplication *app;
+
+typedef struct
+{
+  LabWindow          *window;
+  LabSession         *session;
+  LabClassifyPage    *page;
+  LabClassifyRun     *run;
+  LabClassifyResults *results;
+  LabConfusionView   *confusion;
+  LabCellImages      *cells;
+  gint64              last_tick;
+  gint64              longest_gap;   /* of the main loop while a run is on, µs */
+} Fixture;
+
+static gboolean
+session_ready (gpointer data)
+{
+  return lab_session_is_ready (((Fixture *) data)->session);
+}
+
+static gboolean
+run_idle (gpointer data)
+{
+  return !lab_classify_run_is_running (((Fixture *) data)->run);
+}
+
+static gboolean
+on_tick (gpointer data)
+{
+  Fixture *f = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (f->last_tick > 0)
+    f->longest_gap = MAX (f->longest_gap, now - f->last_tick);
+  f->last_tick = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  f->window = lab_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1024, 768);
+  f->session = lab_window_get_session (f->window);
+  f->page = LAB_CLASSIFY_PAGE (lab_window_get_page (f->window, "classify"));
+  g_assert_nonnull (f->page);
+  f->run = lab_classify_page_get_run (f->page);
+  f->results = lab_classify_page_get_results (f->page);
+  f->confusion = lab_classify_page_get_confusion (f->page);
+  f->cells = lab_classify_page_get_cell_images (f->page);
+  gtk_window_present (GTK_WINDOW (f->window));
+  lab_test_spin_until (session_ready, f, 30);
+  lab_window_set_visible_page (f->window, "classify");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+}
+
+/* Runs what the controls say through win.run-classifier, as a shortcut or
+ * `gapplication action` would, and waits for it, timing the main loop. */
+static void
+run_and_wait (Fixture                 *f,
+              const LabClassifyConfig *config)
+{
+  guint tick;
+
+  lab_classify_run_set_config (f->run, config);
+  f->last_tick = 0;
+  f->longest_gap = 0;
+  tick = g_timeout_add (5, on_tick, f);
+  lab_test_activate (f->window, "run-classifier", NULL);
+  g_assert_true (lab_classify_run_is_running (f->run));
+  g_assert_false (lab_test_action_enabled (f->window, "run-classifier"));
+  g_assert_true (lab_test_action_enabled (f->window, "cancel-classifier"));
+  lab_test_spin_until (run_idle, f, 120);
+  g_source_remove (tick);
+  g_test_message ("longest main-loop gap while %s ran: %.1f ms", lab_classifier_kind_name (config->classifier.kind),
+                  f->longest_gap / 1000.0);
+  /* The fit runs on a worker: the window keeps painting. The bound is
+   * loose because the machines that run the tests are shared. */
+  g_assert_cmpint (f->longest_gap, <, G_USEC_PER_SEC);
+  g_assert_true (lab_test_action_enabled (f->window, "run-classifier"));
+  g_assert_false (lab_test_action_enabled (f->window, "cancel-classifier"));
+}
+
+/* A cell's centre in the heatmap, found through the view's own hit test. */
+static gboolean
+find_cell (Fixture *f,
+           guint    truth,
+           guint    predicted,
+           double  *x,
+           double  *y)
+{
+  int w = gtk_widget_get_width (GTK_WIDGET (f->confusion));
+  int h = gtk_widget_get_height (GTK_WIDGET (f->confusion));
+
+  for (int yy = 0; yy < h; yy += 3)
+    for (int xx = 0; xx < w; xx += 3)
+      {
+        guint t, p;
+
+        if (lab_confusion_view_cell_at (f->confusion, xx, yy, &t, &p) && t == truth && p == predicted)
+          {
+            *x = xx + 6;
+            *y = yy + 6;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+static void
+test_classify_run (Fixture       *f,
+                   gconstpointer  data)
+{
+  LabClassifyConfig config;
+  const LabClassifyResult *r;
+  LabDataset *test = NULL;
+  guint confused_t = 0, confused_p = 0, most = 0;
+  double x, y;
+
+  lab_test_train_into_session (f->session, "cae-tiny");
+  lab_test_spin_for (0.3);
+
+  /* An RBF SVM on the model's latents of 2,000 training digits. */
+  lab_classify_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  config.n_train = 2000;
+  run_and_wait (f, &config);
+  g_assert_cmpuint (lab_classify_results_get_n (f->results), ==, 1);
+  r = lab_classify_results_get (f->results, 0, &test);
+  g_assert_nonnull (r);
+  g_assert_true (test == lab_session_get_test_dataset (f->session));
+  g_assert_cmpuint (r->n_train, ==, 2000);
+  g_assert_cmpuint (r->n_test, ==, test->n);
+  g_assert_cmpfloat (r->accuracy, >, 0.5);
+  g_assert_cmpuint (lab_classify_run_get_n_progress (f->run), >, 0);
+  g_assert_cmpstr (lab_classify_results_get_text (f->results, 0, 0), ==, "RBF SVM");
+  g_assert_nonnull (strstr (lab_classify_results_get_text (f->results, 0, 1), "latent"));
+  g_assert_cmpstr (lab_classify_results_get_text (f->results, 0, 2), ==, "2,000");
+
+  /* The pixels with k-NN beside it: a second row, now shown. */
+  lab_classify_config_init (&config, LAB_CLASSIFIER_KNN);
+  config.features = LAB_FEATURES_PIXELS;
+  config.n_train = 3000;
+  run_and_wait (f, &config);
+  g_assert_cmpuint (lab_classify_results_get_n (f->results), ==, 2);
+  g_assert_cmpint (lab_classify_results_get_selected (f->results), ==, 1);
+  g_assert_cmpstr (lab_classify_results_get_text (f->results, 1, 0), ==, "k-NN");
+  g_assert_nonnull (strstr (lab_classify_results_get_text (f->results, 1, 1), "pixels"));
+
+  /* Back to the SVM's row: its heatmap shows, drawn. */
+  lab_classify_results_select (f->results, 0);
+  r = lab_classify_results_get (f->results, 0, &test);
+  lab_test_spin_for (0.3);
+  g_assert_cmpuint (lab_confusion_view_get_n_draws (f->confusion), >, 0);
+  g_assert_cmpfloat (lab_class_bars_get_value (lab_classify_page_get_bars (f->page), 3), ==, r->recall[3]);
+
+  /* A click on a diagonal cell lists its test images, right ones. */
+  g_assert_true (find_cell (f, 3, 3, &x, &y));
+  lab_confusion_view_click (f->confusion, x, y);
+  g_assert_cmpuint (lab_cell_images_get_n (f->cells), ==, MIN (r->confusion[3 * 10 + 3], LAB_CELL_IMAGES_MAX));
+  g_assert_nonnull (strstr (lab_cell_images_get_title (f->cells), "True 3, predicted 3"));
+  g_assert_cmpstr (lab_cell_images_get_caption (f->cells, 0), ==, "3 → 3");
+
+  /* And on the most common mistake: its images, labelled with both. */
+  for (guint t = 0; t < 10; t++)
+    for (guint p = 0; p < 10; p++)
+      if (t != p && r->confusion[t * 10 + p] > most)
+        {
+          most = r->confusion[t * 10 + p];
+          confused_t = t;
+          confused_p = p;
+        }
+  if (most > 0)
+    {
+      g_autofree char *caption = g_strdup_printf ("%u → %u", confused_t, confused_p);
+
+      g_assert_true (find_cell (f, confused_t, confused_p, &x, &y));
+      lab_confusion_view_click (f->confusion, x, y);
+      g_assert_cmpuint (lab_cell_images_get_n (f->cells), ==, most);
+      g_assert_cmpstr (lab_cell_images_get_caption (f->cells, 0), ==, caption);
+    }
+  lab_test_spin_for (0.5);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-classify.png", 64, 200.0);
+}
+
+/* Latent features without a model: the banner says so, nothing is added.
+ * Then a run cancelled at once: no row, and the page can run again. */
+static void
+test_classify_errors (Fixture       *f,
+                      gconstpointer  data)
+{
+  LabClassifyConfig config;
+
+  lab_classify_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  config.n_train = 500;
+  lab_classify_run_set_config (f->run, &config);
+  lab_test_activate (f->window, "run-classifier", NULL);
+  lab_test_spin_until (run_idle, f, 60);
+  lab_test_spin_for (0.2);
+  g_assert_true (lab_window_is_error_shown (f->window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "need a model"));
+  g_assert_cmpuint (lab_classify_results_get_n (f->results), ==, 0);
+
+  config.features = LAB_FEATURES_PIXELS;
+  config.n_train = 6000;
+  lab_classify_run_set_config (f->run, &config);
+  lab_test_activate (f->window, "run-classifier", NULL);
+  g_assert_true (lab_classify_run_is_running (f->run));
+  lab_test_activate (f->window, "cancel-classifier", NULL);
+  g_assert_false (lab_classify_run_is_running (f->run));
+  g_assert_cmpstr (lab_classify_run_get_status (f->run), ==, "Cancelled");
+  lab_test_spin_for (0.5);
+  g_assert_cmpuint (lab_classify_results_get_n (f->results), ==, 0);
+  g_assert_true (lab_test_action_enabled (f->window, "run-classifier"));
+}
+
+int
+main (int argc, char **argv)
+{
+  app = lab_test_init (&argc, &argv);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/classify/run", test_classify_run);
+  ADD ("/classify/errors", test_classify_errors);
+#undef ADD
+
+  return lab_test_run ();
+}
