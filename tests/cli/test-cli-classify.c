@@ -11,6 +11,7 @@
 #include "lab-model-io.h"
 #include "lab-png.h"
 #include "lab-synthetic.h"
+#include "lab-test-cli.h"
 #include "lab-test-models.h"
 
 static char *tmpdir;

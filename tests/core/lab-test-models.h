@@ -19,12 +19,4 @@ LabModel *lab_test_train_denoiser (LabDataset     *digits,
                                    LabTrainer     *trainer,
                                    LabTrainConfig *config);
 
-/* Runs the CLI ($LAB_CLI, set by meson) with the arguments from first on
- * (NULL-terminated, without the program); returns its exit status, and
- * what it printed in out and err. */
-int       lab_test_run_cli        (char          **out,
-                                   char          **err,
-                                   const char     *first,
-                                   ...) G_GNUC_NULL_TERMINATED;
-
 G_END_DECLS
