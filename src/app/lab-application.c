@@ -124,6 +124,7 @@ static const struct {
   { "sweep-noise", NULL },
   { "show-page", "s" },
   { "load-dataset", "s" },
+  { "export-points-to", "s" },
 };
 
 static void

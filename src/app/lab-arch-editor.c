@@ -309,9 +309,10 @@ editor_show_notice (LabArchEditor *self,
 }
 
 static void
-file_chosen (GtkWidget *owner,
-             GFile     *file,
-             gpointer   user_data)
+file_chosen (GtkWidget      *owner,
+             GFile          *file,
+             GtkFileChooser *chooser,
+             gpointer        user_data)
 {
   LabArchEditor *self = LAB_ARCH_EDITOR (owner);
   gboolean save = GPOINTER_TO_INT (user_data);

@@ -2,7 +2,9 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-error.h"
 #include "lab-file-dialog.h"
+#include "lab-page.h"
 
 #define DIALOG_KEY "lab-file-dialog"
 
@@ -13,6 +15,7 @@ typedef struct
   GtkFileChooserNative *dialog;
   GtkWidget            *owner;       /* borrowed: the data is the owner's */
   LabFileDialogFunc     func;
+  LabFileDialogPathFunc path_func;
   gpointer              user_data;
   GDestroyNotify        destroy;
   gulong                destroy_id;
@@ -45,18 +48,28 @@ on_response (GtkNativeDialog *dialog,
 {
   g_autoptr(GtkWidget) owner = g_object_ref (fd->owner);
   g_autoptr(GFile) file = NULL;
-  LabFileDialogFunc func = fd->func;
-  gpointer user_data = g_steal_pointer (&fd->user_data);
-  GDestroyNotify destroy = fd->destroy;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-  /* Gone before the callback, so it may open the next dialog. */
-  g_object_set_data (G_OBJECT (owner), DIALOG_KEY, NULL);
-  if (file != NULL)
-    func (owner, file, user_data);
-  if (destroy != NULL && user_data != NULL)
-    destroy (user_data);
+  /* Off the owner before the callback, so it may open the next dialog;
+   * freed after it, so the chooser's choices can be read. */
+  g_object_steal_data (G_OBJECT (owner), DIALOG_KEY);
+  if (file != NULL && fd->func != NULL)
+    fd->func (owner, file, GTK_FILE_CHOOSER (dialog), fd->user_data);
+  if (file != NULL && fd->path_func != NULL)
+    {
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path == NULL)
+        g_set_error (&error, LAB_ERROR, LAB_ERROR_IO, _("%s: only files on this computer can be used here"),
+                     g_file_peek_path (file) != NULL ? g_file_peek_path (file) : "?");
+      else
+        fd->path_func (owner, path, GTK_FILE_CHOOSER (dialog), fd->user_data, &error);
+      if (error != NULL)
+        lab_widget_show_error (owner, error);
+    }
+  file_dialog_free (fd);
 }
 
 GtkFileChooser *
@@ -72,7 +85,6 @@ lab_file_dialog_new (GtkWidget            *owner,
   FileDialog *fd;
 
   g_return_val_if_fail (GTK_IS_WIDGET (owner), NULL);
-  g_return_val_if_fail (func != NULL, NULL);
 
   g_object_set_data (G_OBJECT (owner), DIALOG_KEY, NULL);
   root = gtk_widget_get_root (owner);
@@ -88,6 +100,26 @@ lab_file_dialog_new (GtkWidget            *owner,
   fd->destroy_id = g_signal_connect (owner, "destroy", G_CALLBACK (on_owner_destroy), NULL);
   g_object_set_data_full (G_OBJECT (owner), DIALOG_KEY, fd, file_dialog_free);
   return GTK_FILE_CHOOSER (fd->dialog);
+}
+
+GtkFileChooser *
+lab_file_dialog_new_for_path (GtkWidget             *owner,
+                              GtkFileChooserAction   action,
+                              const char            *title,
+                              const char            *accept_label,
+                              LabFileDialogPathFunc  func,
+                              gpointer               user_data,
+                              GDestroyNotify         destroy)
+{
+  GtkFileChooser *chooser;
+  FileDialog *fd;
+
+  g_return_val_if_fail (func != NULL, NULL);
+
+  chooser = lab_file_dialog_new (owner, action, title, accept_label, NULL, user_data, destroy);
+  fd = g_object_get_data (G_OBJECT (owner), DIALOG_KEY);
+  fd->path_func = func;
+  return chooser;
 }
 
 GtkFileChooser *

@@ -7,6 +7,8 @@
 
 #include "lab-file-dialog.h"
 #include "lab-gallery-panel.h"
+#include "lab-image-grid.h"
+#include "lab-widget-figure.h"
 #include "lab-image-view.h"
 #include "lab-job.h"
 #include "lab-page.h"
@@ -463,16 +465,14 @@ lab_gallery_panel_export (LabGalleryPanel  *self,
   return TRUE;
 }
 
-static void
-export_chosen (GtkWidget *owner,
-               GFile     *file,
-               gpointer   user_data)
+static gboolean
+export_chosen (GtkWidget       *owner,
+               const char      *path,
+               GtkFileChooser  *chooser,
+               gpointer         user_data,
+               GError         **error)
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-
-  if (path != NULL && !lab_gallery_panel_export (LAB_GALLERY_PANEL (owner), user_data, path, &error))
-    lab_widget_show_error (owner, error);
+  return lab_gallery_panel_export (LAB_GALLERY_PANEL (owner), user_data, path, error);
 }
 
 void
@@ -484,10 +484,10 @@ lab_gallery_panel_choose_export (LabGalleryPanel *self,
 
   g_return_if_fail (LAB_IS_GALLERY_PANEL (self));
 
-  chooser = lab_file_dialog_new (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                 idx ? _("Export the Gallery as IDX Files")
-                                     : _("Export the Gallery as a Folder of PNGs"),
-                                 _("_Export"), export_chosen, (gpointer) (idx ? "idx" : "png"), NULL);
+  chooser = lab_file_dialog_new_for_path (GTK_WIDGET (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                          idx ? _("Export the Gallery as IDX Files")
+                                              : _("Export the Gallery as a Folder of PNGs"),
+                                          _("_Export"), export_chosen, (gpointer) (idx ? "idx" : "png"), NULL);
   gtk_file_chooser_set_current_name (chooser, idx ? "augmented-images-idx3-ubyte" : "augmented-digits");
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -506,6 +506,62 @@ lab_gallery_panel_is_searching (LabGalleryPanel *self)
   g_return_val_if_fail (LAB_IS_GALLERY_PANEL (self), FALSE);
 
   return self->searching || self->search_pending;
+}
+
+/* The export of what the gallery shows: the kept images with their
+ * labels, and under them each one's nearest training image. */
+static gboolean
+get_figure (GtkWidget        *widget,
+            LabWidgetFigure  *figure,
+            GError          **error)
+{
+  LabGalleryPanel *self = LAB_GALLERY_PANEL (widget);
+  guint n = lab_gallery_get_n (self->gallery);
+  guint h = lab_gallery_get_height (self->gallery), w = lab_gallery_get_width (self->gallery);
+  g_autofree guint8 *kept = NULL;
+  g_autofree guint8 *nearest = NULL;
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) distances = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_nearest = FALSE;
+  LabImageGrid *grid;
+
+  if (n == 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("The gallery is empty: keep a decoded image first."));
+      return FALSE;
+    }
+  kept = g_new0 (guint8, (gsize) n * h * w);
+  nearest = g_new0 (guint8, (gsize) n * h * w);
+  for (guint i = 0; i < n; i++)
+    {
+      const LabGalleryItem *item = lab_gallery_get_item (self->gallery, i);
+
+      memcpy (kept + (gsize) i * h * w, item->pixels, (gsize) h * w);
+      g_ptr_array_add (labels, g_strdup (item->label >= 0 ? lab_gallery_get_class_name (self->gallery, item->label) : "?"));
+      if (item->has_nearest && item->nearest_pixels != NULL)
+        {
+          memcpy (nearest + (gsize) i * h * w, item->nearest_pixels, (gsize) h * w);
+          g_ptr_array_add (distances, g_strdup_printf ("#%u\n%.2f", item->nearest_index, item->nearest_distance));
+          any_nearest = TRUE;
+        }
+      else
+        g_ptr_array_add (distances, g_strdup (""));
+    }
+  g_ptr_array_add (labels, NULL);
+  g_ptr_array_add (distances, NULL);
+  grid = lab_image_grid_new ();
+  lab_image_grid_set_n_rows (grid, any_nearest ? 2 : 1);
+  lab_image_grid_set_row_title (grid, 0, _("Kept images and their labels"));
+  lab_image_grid_set_row (grid, 0, kept, n, h, w);
+  lab_image_grid_set_captions (grid, 0, (const char * const *) labels->pdata);
+  lab_image_grid_set_row_title (grid, 1, _("The nearest training image and its distance"));
+  lab_image_grid_set_row (grid, 1, nearest, n, h, w);
+  lab_image_grid_set_captions (grid, 1, (const char * const *) distances->pdata);
+  figure->draw = lab_image_grid_draw_figure;
+  figure->figure = grid;
+  figure->free_figure = (GDestroyNotify) lab_image_grid_free;
+  figure->name = "gallery";
+  return TRUE;
 }
 
 /* GObject */
@@ -565,6 +621,7 @@ lab_gallery_panel_class_init (LabGalleryPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabGalleryPanel, gallery_title);
   gtk_widget_class_bind_template_child (widget_class, LabGalleryPanel, diversity_label);
   gtk_widget_class_bind_template_child (widget_class, LabGalleryPanel, gallery_list);
+  lab_widget_figure_class_install (widget_class, get_figure);
 }
 
 static void
@@ -575,4 +632,5 @@ lab_gallery_panel_init (LabGalleryPanel *self)
   self->gate = lab_worker_gate_new ();
   self->classes = gtk_string_list_new (NULL);
   rebuild (self);
+  lab_widget_figure_init (GTK_WIDGET (self), NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-file-dialog.h"
 #include "lab-latent-page-private.h"
 
 /* In the order of the method dropdown. */
@@ -160,6 +161,60 @@ export_activated (GtkWidget  *widget,
   lab_gallery_panel_choose_export (self->gallery_panel, g_variant_get_string (param, NULL));
 }
 
+/* The map's points as CSV (lab_embedding_save_csv, as the CLI's embed
+ * writes them): page.export-points (a dialog), page.export-points-to (s). */
+
+static gboolean
+export_points (LabLatentPage  *self,
+               const char     *path,
+               GError        **error)
+{
+  if (self->embedding == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("There are no points on the map to export yet."));
+      return FALSE;
+    }
+  return lab_embedding_save_csv (self->embedding, path, error);
+}
+
+static gboolean
+points_chosen (GtkWidget       *owner,
+               const char      *path,
+               GtkFileChooser  *chooser,
+               gpointer         user_data,
+               GError         **error)
+{
+  return export_points (LAB_LATENT_PAGE (owner), path, error);
+}
+
+static void
+export_points_activated (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooser *chooser;
+
+  chooser = lab_file_dialog_new_for_path (widget, GTK_FILE_CHOOSER_ACTION_SAVE, _("Export the Points"),
+                                          _("_Export"), points_chosen, NULL, NULL);
+  gtk_file_filter_set_name (filter, _("CSV (x, y, label, index)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (chooser, filter);
+  gtk_file_chooser_set_current_name (chooser, "latent-points.csv");
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_points_to_activated (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!export_points (LAB_LATENT_PAGE (widget), g_variant_get_string (param, NULL), &error))
+    lab_widget_show_error (widget, error);
+}
+
 /* Actions */
 
 void
@@ -176,6 +231,8 @@ lab_latent_page_update_actions (LabLatentPage *self)
   lab_page_set_action_enabled (page, "page.embed", !running && problem == NULL);
   lab_page_set_action_enabled (page, "page.latent-manifold", invertible && !running);
   lab_page_set_action_enabled (page, "page.latent-fit", self->embedding != NULL || running);
+  lab_page_set_action_enabled (page, "page.export-points", self->embedding != NULL);
+  lab_page_set_action_enabled (page, "page.export-points-to", self->embedding != NULL);
   lab_page_set_action_enabled (page, "page.keep-sample",
                                lab_decode_panel_get_sample (self->decode_panel, &sample));
   lab_page_set_action_enabled (page, "page.export-gallery", kept > 0);
@@ -476,6 +533,8 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.keep-sample", NULL, keep_activated);
   gtk_widget_class_install_action (widget_class, "page.export-gallery", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "page.clear-gallery", NULL, clear_gallery_activated);
+  gtk_widget_class_install_action (widget_class, "page.export-points", NULL, export_points_activated);
+  gtk_widget_class_install_action (widget_class, "page.export-points-to", "s", export_points_to_activated);
   widget_class->map = lab_latent_page_map;
 
   g_type_ensure (LAB_TYPE_LATENT_MAP);

@@ -33,7 +33,9 @@ G_BEGIN_DECLS
  *   latent-manifold (boolean state)     the decoded 15 × 15 grid instead of the points
  *   keep-sample                         keep the decoded image (Ctrl+K)
  *   export-gallery (string: "png", "idx")
- *   clear-gallery */
+ *   clear-gallery
+ *   export-points                       the map's points as CSV (a file dialog)
+ *   export-points-to (string: a path)   the same without a dialog */
 #define LAB_TYPE_LATENT_PAGE (lab_latent_page_get_type ())
 G_DECLARE_FINAL_TYPE (LabLatentPage, lab_latent_page, LAB, LATENT_PAGE, LabPage)
 

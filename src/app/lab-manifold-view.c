@@ -4,7 +4,10 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-error.h"
+#include "lab-image-grid.h"
 #include "lab-manifold-view.h"
+#include "lab-widget-figure.h"
 
 struct _LabManifoldView
 {
@@ -14,8 +17,9 @@ struct _LabManifoldView
   GtkDrawingArea  *manifold_area;
   GtkLabel        *manifold_label;
 
-  /* Owned */
-  cairo_surface_t *mosaic;    /* RGB24, grid × (width, height) pixels, or NULL */
+  /* Owned: the mosaic as one image of a LabImageGrid, drawn by the core's
+   * code on screen and in an export */
+  LabImageGrid    *grid;
 };
 
 G_DEFINE_FINAL_TYPE (LabManifoldView, lab_manifold_view, GTK_TYPE_WIDGET)
@@ -28,25 +32,26 @@ draw_manifold (GtkDrawingArea *area,
                gpointer        data)
 {
   LabManifoldView *self = data;
-  int w, h;
-  double scale;
 
-  cairo_set_source_rgb (cr, 0.086, 0.094, 0.122);
-  cairo_paint (cr);
-  if (self->mosaic == NULL)
-    return;
-  w = cairo_image_surface_get_width (self->mosaic);
-  h = cairo_image_surface_get_height (self->mosaic);
-  scale = MIN ((double) width / w, (double) height / h);
-  /* Whole factors when they fit keep every pixel the same size. */
-  if (scale >= 1)
-    scale = floor (scale) + (scale - floor (scale) > 0.5 ? 0.5 : 0);
-  cairo_translate (cr, floor ((width - w * scale) / 2), floor ((height - h * scale) / 2));
-  cairo_scale (cr, scale, scale);
-  cairo_set_source_surface (cr, self->mosaic, 0, 0);
-  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
-  cairo_rectangle (cr, 0, 0, w, h);
-  cairo_fill (cr);
+  lab_image_grid_draw (self->grid, cr, width, height);
+}
+
+static gboolean
+get_figure (GtkWidget        *widget,
+            LabWidgetFigure  *figure,
+            GError          **error)
+{
+  LabManifoldView *self = LAB_MANIFOLD_VIEW (widget);
+
+  if (!lab_manifold_view_is_ready (self))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("The manifold is not decoded yet."));
+      return FALSE;
+    }
+  figure->draw = lab_image_grid_draw_figure;
+  figure->figure = self->grid;
+  figure->name = "manifold";
+  return TRUE;
 }
 
 gboolean
@@ -59,9 +64,6 @@ lab_manifold_view_decode (LabManifoldView     *self,
   guint w = g * emb->width, h = g * emb->height;
   g_autofree guint8 *mosaic = g_new (guint8, (gsize) w * h);
   double x0, x1, y0, y1;
-  cairo_surface_t *surface;
-  guint8 *data;
-  int stride;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (LAB_IS_MANIFOLD_VIEW (self), FALSE);
@@ -69,19 +71,7 @@ lab_manifold_view_decode (LabManifoldView     *self,
   lab_embedding_manifold_range (emb, decoder, &x0, &x1, &y0, &y1);
   if (!lab_embedding_manifold (emb, decoder, g, x0, x1, y0, y1, mosaic, error))
     return FALSE;
-  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-  data = cairo_image_surface_get_data (surface);
-  stride = cairo_image_surface_get_stride (surface);
-  for (guint y = 0; y < h; y++)
-    for (guint x = 0; x < w; x++)
-      {
-        guint32 v = mosaic[(gsize) y * w + x];
-
-        ((guint32 *) (data + (gsize) y * stride))[x] = (v << 16) | (v << 8) | v;
-      }
-  cairo_surface_mark_dirty (surface);
-  g_clear_pointer (&self->mosaic, cairo_surface_destroy);
-  self->mosaic = surface;
+  lab_image_grid_set_row (self->grid, 0, mosaic, 1, h, w);
   gtk_widget_queue_draw (GTK_WIDGET (self->manifold_area));
   text = g_strdup_printf (_("What the decoder draws across the %s plane: %u × %u decodes, %s from %.2f to %.2f left to right, "
                             "%s from %.2f (bottom) to %.2f (top)"),
@@ -97,7 +87,7 @@ lab_manifold_view_clear (LabManifoldView *self)
 {
   g_return_if_fail (LAB_IS_MANIFOLD_VIEW (self));
 
-  g_clear_pointer (&self->mosaic, cairo_surface_destroy);
+  lab_image_grid_set_row (self->grid, 0, NULL, 0, 0, 0);
 }
 
 gboolean
@@ -105,7 +95,7 @@ lab_manifold_view_is_ready (LabManifoldView *self)
 {
   g_return_val_if_fail (LAB_IS_MANIFOLD_VIEW (self), FALSE);
 
-  return self->mosaic != NULL;
+  return lab_image_grid_get_row_pixels (self->grid, 0, NULL, NULL, NULL) != NULL;
 }
 
 static void
@@ -126,7 +116,7 @@ lab_manifold_view_finalize (GObject *object)
 {
   LabManifoldView *self = (LabManifoldView *)object;
 
-  g_clear_pointer (&self->mosaic, cairo_surface_destroy);
+  g_clear_pointer (&self->grid, lab_image_grid_free);
 
   G_OBJECT_CLASS (lab_manifold_view_parent_class)->finalize (object);
 }
@@ -144,11 +134,15 @@ lab_manifold_view_class_init (LabManifoldViewClass *klass)
   gtk_widget_class_set_css_name (widget_class, "manifoldview");
   gtk_widget_class_bind_template_child (widget_class, LabManifoldView, manifold_area);
   gtk_widget_class_bind_template_child (widget_class, LabManifoldView, manifold_label);
+  lab_widget_figure_class_install (widget_class, get_figure);
 }
 
 static void
 lab_manifold_view_init (LabManifoldView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->grid = lab_image_grid_new ();
+  lab_image_grid_set_n_rows (self->grid, 1);
   gtk_drawing_area_set_draw_func (self->manifold_area, draw_manifold, self, NULL);
+  lab_widget_figure_init (GTK_WIDGET (self), NULL);
 }

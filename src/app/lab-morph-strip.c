@@ -4,7 +4,10 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-error.h"
+#include "lab-image-grid.h"
 #include "lab-morph-strip.h"
+#include "lab-widget-figure.h"
 
 #define STEPS LAB_MORPH_STRIP_STEPS
 
@@ -26,6 +29,7 @@ struct _LabMorphStrip
   float        *images;     /* (STEPS, height * width) */
   guint         dim;
   gsize         pixels;
+  guint         height, width;
   double        ends[4];    /* x0, y0, x1, y1 in the plane */
 };
 
@@ -96,6 +100,8 @@ lab_morph_strip_morph (LabMorphStrip       *self,
   self->images = g_new (float, (gsize) STEPS * pixels);
   self->dim = emb->dim;
   self->pixels = pixels;
+  self->height = emb->height;
+  self->width = emb->width;
   if (!lab_embedding_interpolate (decoder, from, to, emb->dim, STEPS, self->latents, self->images, error))
     {
       g_clear_pointer (&self->latents, g_free);
@@ -203,6 +209,37 @@ lab_morph_strip_finalize (GObject *object)
   G_OBJECT_CLASS (lab_morph_strip_parent_class)->finalize (object);
 }
 
+/* The export: the steps in one row of a LabImageGrid, with the strip's
+ * title and captions. */
+static gboolean
+get_figure (GtkWidget        *widget,
+            LabWidgetFigure  *figure,
+            GError          **error)
+{
+  LabMorphStrip *self = LAB_MORPH_STRIP (widget);
+  const char *captions[STEPS + 1];
+  LabImageGrid *grid;
+
+  if (self->images == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("There is no morph to export yet."));
+      return FALSE;
+    }
+  for (guint i = 0; i < STEPS; i++)
+    captions[i] = gtk_label_get_label (self->captions[i]);
+  captions[STEPS] = NULL;
+  grid = lab_image_grid_new ();
+  lab_image_grid_set_n_rows (grid, 1);
+  lab_image_grid_set_row_title (grid, 0, gtk_label_get_label (self->strip_label));
+  lab_image_grid_set_row_float (grid, 0, self->images, STEPS, self->height, self->width);
+  lab_image_grid_set_captions (grid, 0, captions);
+  figure->draw = lab_image_grid_draw_figure;
+  figure->figure = grid;
+  figure->free_figure = (GDestroyNotify) lab_image_grid_free;
+  figure->name = "morph";
+  return TRUE;
+}
+
 static void
 lab_morph_strip_class_init (LabMorphStripClass *klass)
 {
@@ -224,6 +261,7 @@ lab_morph_strip_class_init (LabMorphStripClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabMorphStrip, strip_revealer);
   gtk_widget_class_bind_template_child (widget_class, LabMorphStrip, strip_label);
   gtk_widget_class_bind_template_child (widget_class, LabMorphStrip, strip_box);
+  lab_widget_figure_class_install (widget_class, get_figure);
 }
 
 static void
@@ -254,4 +292,5 @@ lab_morph_strip_init (LabMorphStrip *self)
       self->views[i] = LAB_IMAGE_VIEW (view);
       self->captions[i] = GTK_LABEL (caption);
     }
+  lab_widget_figure_init (GTK_WIDGET (self), NULL);
 }

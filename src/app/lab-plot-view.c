@@ -28,6 +28,15 @@ lab_plot_view_measure (GtkWidget      *widget,
 }
 
 static void
+lab_plot_view_size_allocate (GtkWidget *widget,
+                             int        width,
+                             int        height,
+                             int        baseline)
+{
+  lab_widget_figure_allocate (widget);
+}
+
+static void
 lab_plot_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
@@ -35,6 +44,16 @@ lab_plot_view_snapshot (GtkWidget   *widget,
 
   if (lab_widget_snapshot_figure (widget, snapshot, lab_line_plot_draw_figure, self->plot))
     self->n_draws++;
+}
+
+static gboolean
+get_figure (GtkWidget        *widget,
+            LabWidgetFigure  *figure,
+            GError          **error)
+{
+  figure->draw = lab_line_plot_draw_figure;
+  figure->figure = LAB_PLOT_VIEW (widget)->plot;
+  return TRUE;
 }
 
 static void
@@ -55,8 +74,10 @@ lab_plot_view_class_init (LabPlotViewClass *klass)
 
   object_class->finalize = lab_plot_view_finalize;
   widget_class->measure = lab_plot_view_measure;
+  widget_class->size_allocate = lab_plot_view_size_allocate;
   widget_class->snapshot = lab_plot_view_snapshot;
   gtk_widget_class_set_css_name (widget_class, "plotview");
+  lab_widget_figure_class_install (widget_class, get_figure);
 }
 
 static void
@@ -64,6 +85,7 @@ lab_plot_view_init (LabPlotView *self)
 {
   self->plot = lab_line_plot_new ();
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  lab_widget_figure_init (GTK_WIDGET (self), NULL);
 }
 
 GtkWidget *

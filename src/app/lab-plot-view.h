@@ -7,8 +7,10 @@
 G_BEGIN_DECLS
 
 /* A widget that shows one LabLinePlot, drawn with Cairo in snapshot() at
- * whatever size the widget gets. Change the plot through
- * lab_plot_view_get_plot(), then call lab_plot_view_changed(). */
+ * whatever size the widget gets, and exported as PNG, SVG or PDF from its
+ * context menu (lab-widget-figure.h: figure.export, figure.export-to).
+ * Change the plot through lab_plot_view_get_plot(), then call
+ * lab_plot_view_changed(). */
 #define LAB_TYPE_PLOT_VIEW (lab_plot_view_get_type ())
 G_DECLARE_FINAL_TYPE (LabPlotView, lab_plot_view, LAB, PLOT_VIEW, GtkWidget)
 

@@ -2,21 +2,23 @@
 
 #include <gtk/gtk.h>
 
+#include "lab-image-grid.h"
 #include "lab-recon-batch.h"
 
 G_BEGIN_DECLS
 
-/* Rows of small gray images side by side, with a title left of each row
+/* Rows of small gray images side by side, with a title above each row
  * and optional captions under each image: the noisy | reconstruction |
- * clean strips of the Train and Denoise pages. Images are enlarged by the
- * largest whole factor that fits, nearest neighbour, so every pixel of a
- * digit stays a crisp square on a projector. When there are many columns
- * the grid wraps them into blocks (8 columns over 2 blocks, each block
- * repeating the rows), whichever gives the larger images. */
+ * clean strips of the Train and Denoise pages. It shows a LabImageGrid
+ * (lab-image-grid.h: the layout, whole zoom factors, the blocks it wraps
+ * into), drawn by the core's code, so an export draws the same. */
 #define LAB_TYPE_RECON_GRID (lab_recon_grid_get_type ())
 G_DECLARE_FINAL_TYPE (LabReconGrid, lab_recon_grid, LAB, RECON_GRID, GtkWidget)
 
 #define LAB_RECON_GRID_MAX_ROWS 4
+
+/* What the widget shows (owned by it): for exports. */
+LabImageGrid *lab_recon_grid_get_grid        (LabReconGrid       *self);
 
 GtkWidget    *lab_recon_grid_new             (void);
 void          lab_recon_grid_set_n_rows      (LabReconGrid       *self,

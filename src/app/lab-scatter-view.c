@@ -315,6 +315,7 @@ lab_scatter_view_size_allocate (GtkWidget *widget,
   LabScatterView *self = LAB_SCATTER_VIEW (widget);
 
   lab_scatter_plot_set_size (self->plot, width, height);
+  lab_widget_figure_allocate (widget);
   if (gtk_widget_get_visible (self->card))
     {
       GtkRequisition req;
@@ -346,6 +347,17 @@ lab_scatter_view_snapshot (GtkWidget   *widget,
   self->n_draws++;
   if (gtk_widget_get_visible (self->card))
     gtk_widget_snapshot_child (widget, self->card, snapshot);
+}
+
+static gboolean
+get_figure (GtkWidget        *widget,
+            LabWidgetFigure  *figure,
+            GError          **error)
+{
+  figure->draw = lab_scatter_plot_draw_figure;
+  figure->figure = LAB_SCATTER_VIEW (widget)->plot;
+  figure->name = "latent-map";
+  return TRUE;
 }
 
 static void
@@ -394,12 +406,14 @@ lab_scatter_view_class_init (LabScatterViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "scatterview");
+  lab_widget_figure_class_install (widget_class, get_figure);
 }
 
 static void
 lab_scatter_view_init (LabScatterView *self)
 {
   GtkEventController *motion, *scroll;
+  g_autoptr(GMenu) points = NULL;
   GtkGesture *click, *drag;
   GtkWidget *image;
 
@@ -446,6 +460,12 @@ lab_scatter_view_init (LabScatterView *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+
+  /* The page that shows the map writes its points (the Latent page's
+   * page.export-points). */
+  points = g_menu_new ();
+  g_menu_append (points, _("Export Coordinates as CSV…"), "page.export-points");
+  lab_widget_figure_init (GTK_WIDGET (self), G_MENU_MODEL (points));
 }
 
 GtkWidget *

@@ -229,9 +229,10 @@ lab_train_page_save_model (LabTrainPage  *self,
 
 /* what: "spec", "save" or "open". */
 static void
-file_chosen (GtkWidget *owner,
-             GFile     *file,
-             gpointer   user_data)
+file_chosen (GtkWidget      *owner,
+             GFile          *file,
+             GtkFileChooser *chooser,
+             gpointer        user_data)
 {
   LabTrainPage *self = LAB_TRAIN_PAGE (owner);
   const char *what = user_data;

@@ -186,9 +186,10 @@ lab_window_get_dataset (LabWindow *self)
 }
 
 static void
-file_chosen (GtkWidget *owner,
-             GFile     *file,
-             gpointer   user_data)
+file_chosen (GtkWidget      *owner,
+             GFile          *file,
+             GtkFileChooser *chooser,
+             gpointer        user_data)
 {
   lab_window_open_file (LAB_WINDOW (owner), file);
 }

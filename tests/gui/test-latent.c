@@ -16,6 +16,7 @@
 #include "lab-presets.h"
 #include "lab-test-models.h"
 #include "lab-test-util.h"
+#include "lab-train-page-private.h"
 #include "lab-trainer.h"
 #include "lab-window-private.h"
 
@@ -126,6 +127,40 @@ activate (Fixture    *f,
           GVariant   *param)
 {
   lab_test_activate (f->window, name, param);
+}
+
+/* Exports what widget shows through its figure.export-to action, as a
+ * script would, and reads the file back. */
+static void
+export_figure (Fixture    *f,
+               GtkWidget  *widget,
+               const char *name,
+               int         width,
+               int         height)
+{
+  g_autofree char *path = g_build_filename (f->tmpdir, name, NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (gtk_widget_activate_action (widget, "figure.export-to", "(sii)", path, width, height));
+  g_assert_false (lab_window_is_error_shown (f->window));
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 500);
+  if (g_str_has_suffix (name, ".png"))
+    {
+      cairo_surface_t *s = cairo_image_surface_create_from_png (path);
+
+      g_assert_cmpint (cairo_surface_status (s), ==, CAIRO_STATUS_SUCCESS);
+      /* 0 × 0: the size the widget is shown at. */
+      g_assert_cmpint (cairo_image_surface_get_width (s), ==, width ? width : gtk_widget_get_width (widget));
+      g_assert_cmpint (cairo_image_surface_get_height (s), ==, height ? height : gtk_widget_get_height (widget));
+      cairo_surface_destroy (s);
+    }
+  else if (g_str_has_suffix (name, ".svg"))
+    g_assert_true (g_str_has_prefix (contents, "<?xml") || g_str_has_prefix (contents, "<svg"));
+  else
+    g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  g_test_message ("exported %s: %" G_GSIZE_FORMAT " bytes", name, len);
 }
 
 /* The decoded image the page shows, against the model's own decode of
@@ -388,6 +423,44 @@ test_latent_explore (Fixture       *f,
   lab_test_spin_until (not_searching, f, 30);
   lab_test_spin_for (0.5);
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent.png", 256, 500.0);
+
+  /* Every figure of the window exports through the same action: the map,
+   * the morph, the gallery here, the Train page's curves and strip. */
+  {
+    LabTrainPage *train = LAB_TRAIN_PAGE (lab_window_get_page (f->window, "train"));
+    g_autofree char *csv_path = g_build_filename (f->tmpdir, "points.csv", NULL);
+    g_autofree char *csv = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    export_figure (f, GTK_WIDGET (scatter), "map.png", 1200, 900);
+    export_figure (f, GTK_WIDGET (scatter), "map.svg", 0, 0);
+    export_figure (f, GTK_WIDGET (f->strip), "morph.pdf", 900, 200);
+    export_figure (f, GTK_WIDGET (f->strip), "morph.png", 900, 200);
+    export_figure (f, GTK_WIDGET (f->gallery_panel), "gallery.png", 600, 400);
+    export_figure (f, GTK_WIDGET (lab_train_page_get_loss_plot (train)), "loss.pdf", 800, 500);
+    export_figure (f, GTK_WIDGET (lab_train_page_get_recon_grid (train)), "strip.png", 1000, 400);
+
+    /* The points with their labels, as the CLI's embed --out writes them. */
+    activate (f, "export-points-to", g_variant_new_string (csv_path));
+    g_assert_false (lab_window_is_error_shown (f->window));
+    g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+    lines = g_strsplit (csv, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, "x,y,label,index");
+    g_assert_cmpuint (g_strv_length (lines), ==, 1000 + 2);
+    {
+      const LabEmbedding *shown = lab_latent_page_get_embedding (f->page);
+      g_autofree char *first = g_strdup_printf (",%u,%u", shown->labels[0], shown->indices[0]);
+
+      g_assert_true (g_str_has_suffix (lines[1], first));
+    }
+
+    /* A place that cannot be written: the banner says where. */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scatter), "figure.export-to", "(sii)",
+                                               "/nonexistent-dir/map.png", 0, 0));
+    g_assert_true (lab_window_is_error_shown (f->window));
+    g_assert_nonnull (strstr (lab_window_get_error_text (f->window), "map.png"));
+    lab_window_dismiss_error (f->window);
+  }
 }
 
 /* The raw 2-D latent of a VAE, its manifold, and the live model: new
@@ -430,6 +503,8 @@ test_latent_live (Fixture       *f,
   activate (f, "latent-manifold", NULL);
   lab_test_spin_for (0.3);
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-latent-manifold.png", 64, 100.0);
+  export_figure (f, GTK_WIDGET (lab_latent_map_get_manifold (f->map)), "manifold.png", 700, 700);
+  export_figure (f, GTK_WIDGET (lab_latent_map_get_manifold (f->map)), "manifold.svg", 700, 700);
   activate (f, "latent-manifold", NULL);
 
   /* New weights arrive (as training publishes them): the map says so, and
