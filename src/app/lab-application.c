@@ -125,6 +125,7 @@ static const struct {
   { "show-page", "s" },
   { "load-dataset", "s" },
   { "export-points-to", "s" },
+  { "presentation", NULL },
 };
 
 static void
@@ -234,6 +235,8 @@ lab_application_startup (GApplication *app)
     { "win.save-model", { "<Control>s", NULL } },
     { "win.open-model", { "<Control>m", NULL } },
     { "win.reshuffle", { "<Control>r", NULL } },
+    { "win.presentation", { "F11", NULL } },
+    { "win.show-sidebar", { "F9", NULL } },
   };
 
   g_autoptr(GtkCssProvider) css = NULL;

@@ -8,6 +8,7 @@
 #include "lab-file-dialog.h"
 #include "lab-gallery-panel.h"
 #include "lab-image-grid.h"
+#include "lab-presentation.h"
 #include "lab-widget-figure.h"
 #include "lab-image-view.h"
 #include "lab-job.h"
@@ -550,6 +551,7 @@ get_figure (GtkWidget        *widget,
   g_ptr_array_add (labels, NULL);
   g_ptr_array_add (distances, NULL);
   grid = lab_image_grid_new ();
+  lab_image_grid_set_text_scale (grid, lab_presentation_get_scale (widget));
   lab_image_grid_set_n_rows (grid, any_nearest ? 2 : 1);
   lab_image_grid_set_row_title (grid, 0, _("Kept images and their labels"));
   lab_image_grid_set_row (grid, 0, kept, n, h, w);

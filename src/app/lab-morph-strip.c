@@ -7,6 +7,7 @@
 #include "lab-error.h"
 #include "lab-image-grid.h"
 #include "lab-morph-strip.h"
+#include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
 #define STEPS LAB_MORPH_STRIP_STEPS
@@ -229,6 +230,7 @@ get_figure (GtkWidget        *widget,
     captions[i] = gtk_label_get_label (self->captions[i]);
   captions[STEPS] = NULL;
   grid = lab_image_grid_new ();
+  lab_image_grid_set_text_scale (grid, lab_presentation_get_scale (widget));
   lab_image_grid_set_n_rows (grid, 1);
   lab_image_grid_set_row_title (grid, 0, gtk_label_get_label (self->strip_label));
   lab_image_grid_set_row_float (grid, 0, self->images, STEPS, self->height, self->width);

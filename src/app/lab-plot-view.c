@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-plot-view.h"
+#include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
 struct _LabPlotView
@@ -42,6 +43,7 @@ lab_plot_view_snapshot (GtkWidget   *widget,
 {
   LabPlotView *self = LAB_PLOT_VIEW (widget);
 
+  lab_line_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
   if (lab_widget_snapshot_figure (widget, snapshot, lab_line_plot_draw_figure, self->plot))
     self->n_draws++;
 }

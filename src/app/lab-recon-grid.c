@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
 /* The drawing and the layout are the core's LabImageGrid, slate included,
@@ -30,6 +31,7 @@ lab_recon_grid_measure (GtkWidget      *widget,
 {
   LabReconGrid *self = LAB_RECON_GRID (widget);
 
+  lab_image_grid_set_text_scale (self->grid, lab_presentation_get_scale (widget));
   lab_image_grid_measure (self->grid, orientation == GTK_ORIENTATION_HORIZONTAL, minimum, natural);
 }
 
@@ -59,6 +61,7 @@ lab_recon_grid_snapshot (GtkWidget   *widget,
 {
   LabReconGrid *self = LAB_RECON_GRID (widget);
 
+  lab_image_grid_set_text_scale (self->grid, lab_presentation_get_scale (widget));
   lab_widget_snapshot_figure (widget, snapshot, lab_image_grid_draw_figure, self->grid);
 }
 

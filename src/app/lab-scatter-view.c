@@ -6,6 +6,7 @@
 
 #include "lab-image-view.h"
 #include "lab-scatter-view.h"
+#include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
 /* A drag shorter than this is a click that wobbled, not a morph. */
@@ -314,6 +315,7 @@ lab_scatter_view_size_allocate (GtkWidget *widget,
 {
   LabScatterView *self = LAB_SCATTER_VIEW (widget);
 
+  lab_scatter_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
   lab_scatter_plot_set_size (self->plot, width, height);
   lab_widget_figure_allocate (widget);
   if (gtk_widget_get_visible (self->card))

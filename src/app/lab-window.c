@@ -11,6 +11,7 @@
 #include "lab-latent-page.h"
 #include "lab-lessons-page.h"
 #include "lab-page.h"
+#include "lab-presentation.h"
 #include "lab-session-load.h"
 #include "lab-train-page.h"
 #include "lab-window-private.h"
@@ -45,6 +46,7 @@ struct _LabWindow
   GtkMenuButton        *primary_menu_button;
   GtkLabel             *subtitle_label;
   GtkListBox           *sidebar;
+  GtkRevealer          *sidebar_revealer;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
   GtkStack             *stack;
@@ -58,11 +60,14 @@ struct _LabWindow
 
   /* Owned */
   GSettings            *settings;       /* NULL when the schema is not installed */
+  gboolean              presentation;   /* win.presentation's state */
 };
 
 enum {
   PROP_0,
   PROP_VISIBLE_PAGE,
+  PROP_PRESENTATION,
+  PROP_SHOW_SIDEBAR,
   N_PROPS
 };
 
@@ -473,6 +478,28 @@ lab_window_finalize (GObject *object)
   G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
 }
 
+/* win.presentation (the "presentation" property): lab-presentation.h. */
+void
+lab_window_set_presentation (LabWindow *self,
+                             gboolean   on)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  if (self->presentation == on)
+    return;
+  self->presentation = on;
+  lab_presentation_apply (GTK_WINDOW (self), on);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
+}
+
+gboolean
+lab_window_get_presentation (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+
+  return self->presentation;
+}
+
 static void
 lab_window_get_property (GObject    *object,
                          guint       prop_id,
@@ -485,6 +512,16 @@ lab_window_get_property (GObject    *object,
     {
     case PROP_VISIBLE_PAGE:
       g_value_set_string (value, lab_window_get_visible_page (self));
+      break;
+
+    case PROP_PRESENTATION:
+      g_value_set_boolean (value, self->presentation);
+      break;
+
+    case PROP_SHOW_SIDEBAR:
+      /* Before the template is built and after it is gone: shown. */
+      g_value_set_boolean (value, self->sidebar_revealer == NULL
+                                  || gtk_revealer_get_reveal_child (self->sidebar_revealer));
       break;
 
     default:
@@ -504,6 +541,19 @@ lab_window_set_property (GObject      *object,
     {
     case PROP_VISIBLE_PAGE:
       lab_window_set_visible_page (self, g_value_get_string (value));
+      break;
+
+    case PROP_PRESENTATION:
+      lab_window_set_presentation (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SHOW_SIDEBAR:
+      if (self->sidebar_revealer != NULL
+          && gtk_revealer_get_reveal_child (self->sidebar_revealer) != g_value_get_boolean (value))
+        {
+          gtk_revealer_set_reveal_child (self->sidebar_revealer, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -529,6 +579,14 @@ lab_window_class_init (LabWindowClass *klass)
     g_param_spec_string ("visible-page", NULL, NULL,
                          "data",
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PRESENTATION] =
+    g_param_spec_boolean ("presentation", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SHOW_SIDEBAR] =
+    g_param_spec_boolean ("show-sidebar", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[DATASET_CHANGED] =
@@ -543,6 +601,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, sidebar_revealer);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, stack);
@@ -554,6 +613,8 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
   install_page_actions (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.show-page", "visible-page");
+  gtk_widget_class_install_property_action (widget_class, "win.presentation", "presentation");
+  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.dismiss-error", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (lab_window_pages) && i < 9; i++)

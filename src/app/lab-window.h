@@ -47,4 +47,9 @@ LabSession *lab_window_get_session      (LabWindow      *self);
 GtkWidget  *lab_window_get_page         (LabWindow      *self,
                                          const char     *name);
 
+/* Presentation mode (win.presentation, F11): lab-presentation.h. */
+void         lab_window_set_presentation (LabWindow  *self,
+                                          gboolean    on);
+gboolean     lab_window_get_presentation (LabWindow  *self);
+
 G_END_DECLS

@@ -292,6 +292,40 @@ test_figure_image_grid (void)
   cairo_surface_destroy (s);
 }
 
+/* Presentation mode's scale: the map drawn twice as large keeps its
+ * clicks where its points are, in device pixels. */
+static void
+test_figure_scale (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_scatter_plot (&points, &labels);
+  g_autoptr(LabLinePlot) line = make_line_plot ();
+  double ax1, ay1, aw1, ah1, ax2, ay2, aw2, ah2, px, py, x, y;
+
+  lab_scatter_plot_set_size (plot, 800, 600);
+  lab_scatter_plot_get_area (plot, &ax1, &ay1, &aw1, &ah1);
+  lab_scatter_plot_set_scale (plot, 2);
+  g_assert_cmpfloat (lab_scatter_plot_get_scale (plot), ==, 2);
+  lab_scatter_plot_get_area (plot, &ax2, &ay2, &aw2, &ah2);
+  /* The margins (text) grow with the scale; the area stays in the plot. */
+  g_assert_cmpfloat (ax2, ==, 2 * ax1);
+  g_assert_cmpfloat (aw2, <, aw1);
+  g_assert_cmpfloat (ax2 + aw2, <=, 800);
+  g_assert_cmpfloat (ay2 + ah2, <=, 600);
+  lab_scatter_plot_to_pixel (plot, points[0], points[1], &px, &py);
+  g_assert_true (lab_scatter_plot_in_area (plot, px, py));
+  lab_scatter_plot_to_data (plot, px, py, &x, &y);
+  g_assert_cmpfloat_with_epsilon (x, points[0], 1e-4);
+  g_assert_cmpfloat_with_epsilon (y, points[1], 1e-4);
+  g_assert_cmpint (lab_scatter_plot_hit (plot, px, py, 3), >=, 0);
+
+  lab_line_plot_set_scale (line, LAB_FIGURE_MAX_SIDE);
+  g_assert_cmpfloat (lab_line_plot_get_scale (line), ==, 4);
+  lab_line_plot_set_scale (line, 1.6);
+  g_assert_cmpfloat (lab_line_plot_get_scale (line), ==, 1.6);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,5 +333,6 @@ main (int argc, char **argv)
   g_test_add_func ("/figure/formats", test_figure_formats);
   g_test_add_func ("/figure/errors", test_figure_errors);
   g_test_add_func ("/figure/image-grid", test_figure_image_grid);
+  g_test_add_func ("/figure/scale", test_figure_scale);
   return g_test_run ();
 }

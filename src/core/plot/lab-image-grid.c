@@ -476,9 +476,25 @@ draw_text (LabImageGrid *self,
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, points * PT_TO_PX * self->text_scale);
+  lines = text_lines (cr, text, width, wrap);
+  /* A caption wider than its image (large type, small cells) gets smaller
+   * rather than run into its neighbours. */
+  if (!wrap)
+    {
+      double widest = 0;
+
+      for (guint i = 0; i < lines->len; i++)
+        {
+          cairo_text_extents_t ext;
+
+          cairo_text_extents (cr, g_ptr_array_index (lines, i), &ext);
+          widest = MAX (widest, ext.x_advance);
+        }
+      if (widest > width && width > 0)
+        cairo_set_font_size (cr, MAX (6.0, points * PT_TO_PX * self->text_scale * width / widest));
+    }
   cairo_font_extents (cr, &font);
   line_height = font.ascent + font.descent;
-  lines = text_lines (cr, text, width, wrap);
   top = round (y + (height - lines->len * line_height) / 2);
   cairo_set_source_rgba (cr, 1, 1, 1, alpha);
   for (guint i = 0; i < lines->len; i++)

@@ -26,6 +26,7 @@ typedef struct
 
 struct _LabLinePlot
 {
+  double     scale;        /* presentation: drawn this much larger */
   char      *title;
   char      *x_label;
   char      *y_label;
@@ -58,10 +59,24 @@ lab_line_plot_new (void)
 {
   LabLinePlot *self = g_new0 (LabLinePlot, 1);
 
+  self->scale = 1;
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
   g_array_set_clear_func (self->markers, marker_clear);
   return self;
+}
+
+void
+lab_line_plot_set_scale (LabLinePlot *self,
+                         double       scale)
+{
+  self->scale = CLAMP (scale, 0.25, 4.0);
+}
+
+double
+lab_line_plot_get_scale (LabLinePlot *self)
+{
+  return self->scale;
 }
 
 void
@@ -374,6 +389,10 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);
+  /* Everything larger by the scale: draw at the logical size. */
+  cairo_scale (cr, self->scale, self->scale);
+  width /= self->scale;
+  height /= self->scale;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   if (self->title != NULL)

@@ -26,6 +26,11 @@ void         lab_line_plot_set_title     (LabLinePlot  *self,
 void         lab_line_plot_set_labels    (LabLinePlot  *self,
                                           const char   *x_label,
                                           const char   *y_label);
+/* Draws everything (text, lines, points) scale times larger, for a
+ * projector (presentation mode: about 1.6). Default 1. */
+void         lab_line_plot_set_scale     (LabLinePlot  *self,
+                                          double        scale);
+double       lab_line_plot_get_scale     (LabLinePlot  *self);
 /* A logarithmic y axis (losses); non-positive values are not drawn. */
 void         lab_line_plot_set_log_y     (LabLinePlot  *self,
                                           gboolean      log_y);

@@ -14,6 +14,10 @@ void lab_palette_color (guint   index,
 void lab_palette_set   (cairo_t *cr,
                         guint    index,
                         double   alpha);
+/* The high-contrast palette for a projector instead (presentation mode),
+ * for every plot the process draws from then on; colours are opaque. */
+void     lab_palette_set_high_contrast (gboolean on);
+gboolean lab_palette_get_high_contrast (void);
 
 /* Round tick positions for [lo, hi]: steps of 1, 2 or 5 x 10^k so that
  * about `target` ticks fit. Returns the count written to ticks[max]. */

@@ -28,7 +28,7 @@ draw_axes (LabScatterPlot *self,
     {
       double px, py;
 
-      lab_scatter_plot_to_pixel (self, ticks[i], 0, &px, &py);
+      lab_scatter_plot_to_logical (self, ticks[i], 0, &px, &py);
       lab_plot_grid_tick (cr, TRUE, round (px) + 0.5, self->ay, self->ay + self->ah, 7, 0.92,
                           ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
@@ -37,7 +37,7 @@ draw_axes (LabScatterPlot *self,
     {
       double px, py;
 
-      lab_scatter_plot_to_pixel (self, 0, ticks[i], &px, &py);
+      lab_scatter_plot_to_logical (self, 0, ticks[i], &px, &py);
       lab_plot_grid_tick (cr, FALSE, round (py) + 0.5, self->ax, self->ax + self->aw, 7, 0.92,
                           ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
@@ -141,7 +141,7 @@ draw_overlays (LabScatterPlot *self,
   for (guint i = 0; i < self->n_rings; i++)
     if (self->rings[i] < self->n)
       {
-        lab_scatter_plot_to_pixel (self, self->points[2 * self->rings[i]],
+        lab_scatter_plot_to_logical (self, self->points[2 * self->rings[i]],
                                    self->points[2 * self->rings[i] + 1], &px, &py);
         ring (cr, px, py, 7, 1.5);
       }
@@ -150,8 +150,8 @@ draw_overlays (LabScatterPlot *self,
     {
       double qx, qy, angle;
 
-      lab_scatter_plot_to_pixel (self, self->line[0], self->line[1], &px, &py);
-      lab_scatter_plot_to_pixel (self, self->line[2], self->line[3], &qx, &qy);
+      lab_scatter_plot_to_logical (self, self->line[0], self->line[1], &px, &py);
+      lab_scatter_plot_to_logical (self, self->line[2], self->line[3], &qx, &qy);
       angle = atan2 (qy - py, qx - px);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       for (guint pass = 0; pass < 2; pass++)
@@ -175,14 +175,14 @@ draw_overlays (LabScatterPlot *self,
 
   if (self->hover >= 0)
     {
-      lab_scatter_plot_to_pixel (self, self->points[2 * self->hover],
+      lab_scatter_plot_to_logical (self, self->points[2 * self->hover],
                                  self->points[2 * self->hover + 1], &px, &py);
       ring (cr, px, py, 8, 2.5);
     }
 
   if (self->marker_shown)
     {
-      lab_scatter_plot_to_pixel (self, self->marker_x, self->marker_y, &px, &py);
+      lab_scatter_plot_to_logical (self, self->marker_x, self->marker_y, &px, &py);
       ring (cr, px, py, 11, 3);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
       for (guint pass = 0; pass < 2; pass++)
@@ -285,10 +285,14 @@ lab_scatter_plot_draw (LabScatterPlot *self,
                        double          width,
                        double          height)
 {
-  if (width != self->width || height != self->height)
+  if (width != self->dev_width || height != self->dev_height)
     lab_scatter_plot_set_size (self, width, height);
 
   cairo_save (cr);
+  /* Everything larger by the scale: draw at the logical size. */
+  cairo_scale (cr, self->scale, self->scale);
+  width = self->width;
+  height = self->height;
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_rectangle (cr, 0, 0, width, height);
   cairo_fill (cr);

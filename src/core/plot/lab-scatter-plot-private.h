@@ -45,7 +45,9 @@ struct _LabScatterPlot
   gboolean  fitted;
   gboolean  equal_aspect;
 
-  /* layout of the last set_size */
+  /* layout of the last set_size, in logical pixels (device / scale) */
+  double    scale;           /* presentation: everything drawn this much larger */
+  double    dev_width, dev_height;
   double    width, height;
   double    ax, ay, aw, ah;  /* plot area */
   double    lx, ly, lw;      /* legend box: left, top, width */
@@ -64,5 +66,12 @@ struct _LabScatterPlot
   cairo_surface_t *measure_surface;   /* 1x1, for text extents outside draw */
   cairo_t         *measure;
 };
+
+/* lab-scatter-plot.c: data to logical pixels, for the drawing code. */
+void lab_scatter_plot_to_logical (LabScatterPlot *self,
+                                  double          x,
+                                  double          y,
+                                  double         *px,
+                                  double         *py);
 
 G_END_DECLS

@@ -15,6 +15,7 @@ lab_scatter_plot_new (void)
   self->x1 = self->y1 = 1;
   self->fitted = TRUE;
   self->hover = -1;
+  self->scale = 1;
   self->measure_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   self->measure = cairo_create (self->measure_surface);
   lab_scatter_plot_set_size (self, 640, 480);
@@ -46,7 +47,7 @@ lab_scatter_plot_set_title (LabScatterPlot *self,
 {
   g_free (self->title);
   self->title = title && *title ? g_strdup (title) : NULL;
-  lab_scatter_plot_set_size (self, self->width, self->height);
+  lab_scatter_plot_set_size (self, self->dev_width, self->dev_height);
 }
 
 void
@@ -66,7 +67,7 @@ lab_scatter_plot_set_legend_hint (LabScatterPlot *self,
 {
   g_free (self->legend_hint);
   self->legend_hint = hint && *hint ? g_strdup (hint) : NULL;
-  lab_scatter_plot_set_size (self, self->width, self->height);
+  lab_scatter_plot_set_size (self, self->dev_width, self->dev_height);
 }
 
 /* Points */
@@ -157,7 +158,7 @@ lab_scatter_plot_set_classes (LabScatterPlot     *self,
                                                              : g_strdup_printf ("%u", c);
   self->n_classes = n_classes;
   memset (self->hidden, 0, sizeof self->hidden);
-  lab_scatter_plot_set_size (self, self->width, self->height);
+  lab_scatter_plot_set_size (self, self->dev_width, self->dev_height);
 }
 
 guint
@@ -221,6 +222,10 @@ lab_scatter_plot_set_size (LabScatterPlot *self,
   double legend = 0;
   double top = MARGIN_TOP + (self->title != NULL ? TITLE_HEIGHT : 0);
 
+  self->dev_width = width;
+  self->dev_height = height;
+  width /= self->scale;
+  height /= self->scale;
   self->width = width;
   self->height = height;
   if (self->n_classes > 0)
@@ -258,10 +263,27 @@ lab_scatter_plot_get_area (LabScatterPlot *self,
                            double         *width,
                            double         *height)
 {
-  *x = self->ax;
-  *y = self->ay;
-  *width = self->aw;
-  *height = self->ah;
+  *x = self->ax * self->scale;
+  *y = self->ay * self->scale;
+  *width = self->aw * self->scale;
+  *height = self->ah * self->scale;
+}
+
+void
+lab_scatter_plot_set_scale (LabScatterPlot *self,
+                            double          scale)
+{
+  scale = CLAMP (scale, 0.25, 4.0);
+  if (scale == self->scale)
+    return;
+  self->scale = scale;
+  lab_scatter_plot_set_size (self, self->dev_width, self->dev_height);
+}
+
+double
+lab_scatter_plot_get_scale (LabScatterPlot *self)
+{
+  return self->scale;
 }
 
 /* The view */
@@ -357,6 +379,8 @@ lab_scatter_plot_zoom (LabScatterPlot *self,
   if (!(factor > 0) || !isfinite (factor))
     return;
   lab_scatter_plot_to_data (self, px, py, &x, &y);
+  px /= self->scale;
+  py /= self->scale;
   w = (self->x1 - self->x0) / factor;
   h = (self->y1 - self->y0) / factor;
   /* Neither so close that floats run out, nor so far that nothing shows. */
@@ -372,8 +396,8 @@ lab_scatter_plot_pan (LabScatterPlot *self,
                       double          dx,
                       double          dy)
 {
-  double sx = (self->x1 - self->x0) / self->aw;
-  double sy = (self->y1 - self->y0) / self->ah;
+  double sx = (self->x1 - self->x0) / (self->aw * self->scale);
+  double sy = (self->y1 - self->y0) / (self->ah * self->scale);
 
   lab_scatter_plot_set_view (self, self->x0 - dx * sx, self->x1 - dx * sx,
                              self->y0 + dy * sy, self->y1 + dy * sy);
@@ -386,8 +410,21 @@ lab_scatter_plot_to_data (LabScatterPlot *self,
                           double         *x,
                           double         *y)
 {
+  px /= self->scale;
+  py /= self->scale;
   *x = self->x0 + (px - self->ax) / self->aw * (self->x1 - self->x0);
   *y = self->y0 + (self->ay + self->ah - py) / self->ah * (self->y1 - self->y0);
+}
+
+void
+lab_scatter_plot_to_logical (LabScatterPlot *self,
+                             double          x,
+                             double          y,
+                             double         *px,
+                             double         *py)
+{
+  *px = self->ax + (x - self->x0) / (self->x1 - self->x0) * self->aw;
+  *py = self->ay + self->ah - (y - self->y0) / (self->y1 - self->y0) * self->ah;
 }
 
 void
@@ -397,8 +434,9 @@ lab_scatter_plot_to_pixel (LabScatterPlot *self,
                            double         *px,
                            double         *py)
 {
-  *px = self->ax + (x - self->x0) / (self->x1 - self->x0) * self->aw;
-  *py = self->ay + self->ah - (y - self->y0) / (self->y1 - self->y0) * self->ah;
+  lab_scatter_plot_to_logical (self, x, y, px, py);
+  *px *= self->scale;
+  *py *= self->scale;
 }
 
 gboolean
@@ -406,6 +444,8 @@ lab_scatter_plot_in_area (LabScatterPlot *self,
                           double          px,
                           double          py)
 {
+  px /= self->scale;
+  py /= self->scale;
   return px >= self->ax && px <= self->ax + self->aw && py >= self->ay && py <= self->ay + self->ah;
 }
 
@@ -446,6 +486,8 @@ lab_scatter_plot_legend_hit (LabScatterPlot *self,
 {
   double top = self->ly + self->lhead;
 
+  px /= self->scale;
+  py /= self->scale;
   if (self->n_classes == 0 || px < self->lx || px > self->lx + self->lw || py < top)
     return -1;
   if ((py - top) / LEGEND_ROW >= self->legend_rows)
@@ -463,10 +505,10 @@ lab_scatter_plot_get_legend_entry (LabScatterPlot *self,
 {
   if (label >= self->legend_rows)
     return FALSE;
-  *x = self->lx;
-  *y = self->ly + self->lhead + LEGEND_ROW * label;
-  *width = self->lw;
-  *height = LEGEND_ROW;
+  *x = self->lx * self->scale;
+  *y = (self->ly + self->lhead + LEGEND_ROW * label) * self->scale;
+  *width = self->lw * self->scale;
+  *height = LEGEND_ROW * self->scale;
   return TRUE;
 }
 

@@ -72,6 +72,12 @@ guint           lab_scatter_plot_class_count    (LabScatterPlot *self,
 void            lab_scatter_plot_set_size       (LabScatterPlot *self,
                                                  double          width,
                                                  double          height);
+/* Draws everything (text, points, lines, margins) scale times larger, for
+ * a projector (presentation mode: about 1.6); every pixel argument and
+ * result of the functions below stays in device pixels. Default 1. */
+void            lab_scatter_plot_set_scale      (LabScatterPlot *self,
+                                                 double          scale);
+double          lab_scatter_plot_get_scale      (LabScatterPlot *self);
 /* The plot area (where points are drawn) in pixels. */
 void            lab_scatter_plot_get_area       (LabScatterPlot *self,
                                                  double         *x,

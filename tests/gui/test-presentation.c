@@ -1,0 +1,131 @@
+/* The classroom: presentation mode for a projector, F11 (win.presentation)
+ * turns on the window's "presentation" class, large type, plots and grids
+ * drawn 1.6 times larger with the high-contrast palette; the sidebar folds
+ * away (win.show-sidebar, F9); a screenshot of the Denoise page shows it. */
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-denoise-page-private.h"
+#include "lab-palette.h"
+#include "lab-presentation.h"
+#include "lab-sweep-plot.h"
+#include "lab-test-models.h"
+#include "lab-test-util.h"
+#include "lab-window-private.h"
+
+static LabApplication *app;
+
+typedef struct
+{
+  LabWindow    *window;
+  LabSession   *session;
+  LabPlotView  *loss_plot;
+  guint         draws;
+} Fixture;
+
+static gboolean
+session_ready (gpointer data)
+{
+  return lab_session_is_ready (((Fixture *) data)->session);
+}
+
+static gboolean
+swept_and_drawn (gpointer data)
+{
+  Fixture *f = data;
+  LabSweepPlot *sweep = lab_denoise_page_get_sweep_plot (LAB_DENOISE_PAGE (lab_window_get_page (f->window, "denoise")));
+
+  return lab_sweep_plot_get_n_levels (sweep) > 0 && lab_plot_view_get_n_draws (f->loss_plot) > f->draws;
+}
+
+static gboolean
+redrawn (gpointer data)
+{
+  Fixture *f = data;
+
+  return lab_plot_view_get_n_draws (f->loss_plot) > f->draws;
+}
+
+static void
+test_presentation (void)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  g_autoptr(LabModel) model = NULL;
+  LabDenoisePage *denoise;
+  LabReconGrid *grid;
+  LabTrainConfig config;
+  gboolean on = FALSE;
+  double scale;
+
+  f->window = g_object_ref (lab_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  f->session = lab_window_get_session (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  lab_test_spin_until (session_ready, f, 30);
+
+  /* A model, so the Denoise page has its strips and its curves. */
+  lab_train_config_init (&config);
+  model = lab_test_new_preset ("strided-dae", 5);
+  lab_session_set_model (f->session, lab_model_copy (model, 0), &config, NULL, NULL);
+  lab_window_set_visible_page (f->window, "denoise");
+  denoise = LAB_DENOISE_PAGE (lab_window_get_page (f->window, "denoise"));
+  f->loss_plot = lab_sweep_plot_get_loss_plot (lab_denoise_page_get_sweep_plot (denoise));
+  grid = lab_denoise_grid_get_grid (lab_denoise_page_get_denoise_grid (denoise));
+  lab_test_spin_until (swept_and_drawn, f, 60);
+  g_assert_false (lab_window_get_presentation (f->window));
+  g_assert_cmpfloat (lab_line_plot_get_scale (lab_plot_view_get_plot (f->loss_plot)), ==, 1.0);
+  g_assert_false (lab_palette_get_high_contrast ());
+
+  /* F11: on. */
+  f->draws = lab_plot_view_get_n_draws (f->loss_plot);
+  g_assert_true (lab_test_press_accel (GTK_WIDGET (f->window), "F11"));
+  g_assert_true (lab_window_get_presentation (f->window));
+  g_object_get (f->window, "presentation", &on, NULL);
+  g_assert_true (on);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "presentation"));
+  g_assert_true (lab_palette_get_high_contrast ());
+  g_assert_cmpfloat (lab_presentation_get_scale (GTK_WIDGET (f->loss_plot)), ==, LAB_PRESENTATION_SCALE);
+  lab_test_spin_until (redrawn, f, 10);
+  scale = lab_line_plot_get_scale (lab_plot_view_get_plot (f->loss_plot));
+  g_assert_cmpfloat (scale, ==, LAB_PRESENTATION_SCALE);
+  /* Tick labels are drawn at 12 px times the scale: 18 px or more, which a
+   * 1080p projector shows large enough for the back of a room. */
+  g_assert_cmpfloat (12 * scale, >=, 18);
+
+  /* F9: the sidebar folds away for the width; and back. */
+  g_assert_true (lab_test_press_accel (GTK_WIDGET (f->window), "F9"));
+  g_object_get (f->window, "show-sidebar", &on, NULL);
+  g_assert_false (on);
+  lab_test_spin_for (0.6);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-presentation.png", 256, 500.0);
+  {
+    guint n;
+
+    g_assert_nonnull (lab_recon_grid_get_row_pixels (grid, 0, &n, NULL, NULL));
+    g_assert_cmpuint (n, >, 0);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-sidebar", NULL));
+  g_object_get (f->window, "show-sidebar", &on, NULL);
+  g_assert_true (on);
+
+  /* The action (as gapplication sends it) turns it off again. */
+  f->draws = lab_plot_view_get_n_draws (f->loss_plot);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.presentation", NULL));
+  g_assert_false (lab_window_get_presentation (f->window));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (f->window), "presentation"));
+  g_assert_false (lab_palette_get_high_contrast ());
+  lab_test_spin_until (redrawn, f, 10);
+  g_assert_cmpfloat (lab_line_plot_get_scale (lab_plot_view_get_plot (f->loss_plot)), ==, 1.0);
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+}
+
+int
+main (int argc, char **argv)
+{
+  app = lab_test_init (&argc, &argv);
+  g_test_add_func ("/presentation/toggle", test_presentation);
+  return lab_test_run ();
+}
