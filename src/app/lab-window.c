@@ -625,6 +625,7 @@ lab_window_class_init (LabWindowClass *klass)
 static void
 lab_window_init (LabWindow *self)
 {
+  g_autoptr(GAction) lock = NULL;
   GtkDropTarget *drop_target;
   GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
   g_autofree char *last_dataset = NULL;
@@ -669,6 +670,9 @@ lab_window_init (LabWindow *self)
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
       last_dataset = g_settings_get_string (self->settings, "last-dataset");
+      /* win.lock-settings: the menu's switch for the preference. */
+      lock = g_settings_create_action (self->settings, "lock-settings");
+      g_action_map_add_action (G_ACTION_MAP (self), lock);
     }
 
   lab_data_page_load_default (self->data_page, last_dataset);

@@ -1,7 +1,8 @@
 /* The classroom: presentation mode for a projector, F11 (win.presentation)
  * turns on the window's "presentation" class, large type, plots and grids
  * drawn 1.6 times larger with the high-contrast palette; the sidebar folds
- * away (win.show-sidebar, F9); a screenshot of the Denoise page shows it. */
+ * away (win.show-sidebar, F9); a screenshot of the Denoise page shows it.
+ * And the lock on a prepared demo's settings. */
 
 #include <gtk/gtk.h>
 
@@ -12,6 +13,7 @@
 #include "lab-sweep-plot.h"
 #include "lab-test-models.h"
 #include "lab-test-util.h"
+#include "lab-train-page-private.h"
 #include "lab-window-private.h"
 
 static LabApplication *app;
@@ -122,10 +124,64 @@ test_presentation (void)
   g_clear_object (&f->window);
 }
 
+/* The lock-settings preference (GSettings, and the menu's
+ * win.lock-settings): a prepared demo's architecture and training
+ * settings cannot be changed; Train still works. */
+static void
+test_lock_settings (void)
+{
+  g_autoptr(GSettings) settings = lab_application_create_settings ();
+  LabWindow *window = lab_window_new (app);
+  LabTrainPage *train = LAB_TRAIN_PAGE (lab_window_get_page (window, "train"));
+  Fixture fx = { window, lab_window_get_session (window), NULL, 0 };
+  GtkWidget *chooser = GTK_WIDGET (train->arch_chooser);
+  GtkWidget *form = GTK_WIDGET (train->train_settings);
+  GAction *lock;
+  gboolean locked = FALSE;
+
+  g_assert_nonnull (settings);
+  gtk_window_present (GTK_WINDOW (window));
+  lab_test_spin_until (session_ready, &fx, 30);
+  g_assert_false (g_settings_get_boolean (settings, "lock-settings"));
+  g_assert_true (gtk_widget_is_sensitive (chooser));
+  g_assert_true (gtk_widget_is_sensitive (form));
+  g_assert_true (lab_test_action_enabled (window, "build-architecture"));
+
+  /* The preference set (as dconf or a demo's setup would). */
+  g_settings_set_boolean (settings, "lock-settings", TRUE);
+  lab_test_spin_for (0.1);
+  g_object_get (train, "settings-locked", &locked, NULL);
+  g_assert_true (locked);
+  g_assert_false (gtk_widget_is_sensitive (chooser));
+  g_assert_false (gtk_widget_is_sensitive (form));
+  g_assert_false (lab_test_action_enabled (window, "build-architecture"));
+  g_assert_true (lab_test_action_enabled (window, "train"));
+  lock = g_action_map_lookup_action (G_ACTION_MAP (window), "lock-settings");
+  g_assert_nonnull (lock);
+  {
+    g_autoptr(GVariant) state = g_action_get_state (lock);
+
+    g_assert_true (g_variant_get_boolean (state));
+  }
+
+  /* The menu's switch turns it off again, in the preference too. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock-settings", NULL));
+  lab_test_spin_for (0.1);
+  g_assert_false (g_settings_get_boolean (settings, "lock-settings"));
+  g_object_get (train, "settings-locked", &locked, NULL);
+  g_assert_false (locked);
+  g_assert_true (gtk_widget_is_sensitive (chooser));
+  g_assert_true (gtk_widget_is_sensitive (form));
+  g_assert_true (lab_test_action_enabled (window, "build-architecture"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
   app = lab_test_init (&argc, &argv);
   g_test_add_func ("/presentation/toggle", test_presentation);
+  g_test_add_func ("/presentation/lock-settings", test_lock_settings);
   return lab_test_run ();
 }
