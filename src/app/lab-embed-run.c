@@ -2,6 +2,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-dataset-open.h"
 #include "lab-embed-run.h"
 #include "lab-job.h"
 
@@ -9,7 +10,8 @@
 typedef struct
 {
   LabModel       *model;     /* a copy of the session's model: the embedding's weights */
-  LabDataset     *dataset;
+  LabDataset     *dataset;   /* the joined set once the worker has made it */
+  LabDataset     *more;      /* to join after dataset, or NULL */
   LabEmbedConfig  config;
   guint64         serial;
   guint64         step;
@@ -46,6 +48,7 @@ embed_request_free (gpointer data)
 
   g_clear_pointer (&req->model, lab_model_free);
   g_clear_pointer (&req->dataset, lab_dataset_unref);
+  g_clear_pointer (&req->more, lab_dataset_unref);
   g_free (req);
 }
 
@@ -116,6 +119,16 @@ embed_worker (LabJob        *job,
   LabEmbedding *emb;
 
   req->job = job;
+  if (req->more != NULL)
+    {
+      /* written before the first report, which the main thread reads after */
+      LabDataset *both = lab_dataset_join_splits (req->dataset, req->more, error);
+
+      if (both == NULL)
+        return NULL;
+      lab_dataset_unref (req->dataset);
+      req->dataset = both;
+    }
   emb = lab_embedding_compute (req->model, req->dataset, &req->config, embed_progress_worker, req,
                                cancellable, error);
   if (emb != NULL)
@@ -173,6 +186,7 @@ void
 lab_embed_run_start (LabEmbedRun          *self,
                      LabModel             *model,
                      LabDataset           *dataset,
+                     LabDataset           *more,
                      const LabEmbedConfig *config,
                      guint64               serial,
                      guint64               step)
@@ -187,6 +201,7 @@ lab_embed_run_start (LabEmbedRun          *self,
   /* Weights as they are now; the worker owns the copy. */
   req->model = lab_model_copy (model, 0);
   req->dataset = lab_dataset_ref (dataset);
+  req->more = more != NULL ? lab_dataset_ref (more) : NULL;
   req->serial = serial;
   req->step = step;
 

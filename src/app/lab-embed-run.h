@@ -41,10 +41,14 @@ typedef struct
 
 LabEmbedRun *lab_embed_run_new        (void);
 /* Encodes and maps dataset through a copy of model (taken now, so training
- * may go on) with config; serial and step say which weights it was. */
+ * may go on) with config; serial and step say which weights it was. With
+ * more (may be NULL: the test set after a training set), the worker joins
+ * the two (lab_dataset_join_splits) and maps that; frames and the result
+ * carry the joined set. */
 void         lab_embed_run_start      (LabEmbedRun          *self,
                                        LabModel             *model,
                                        LabDataset           *dataset,
+                                       LabDataset           *more,
                                        const LabEmbedConfig *config,
                                        guint64               serial,
                                        guint64               step);

@@ -48,6 +48,42 @@ lab_latent_page_model_problem (LabLatentPage *self,
   return NULL;
 }
 
+LabDataset *
+lab_latent_page_chosen_images (LabLatentPage  *self,
+                               LabDataset    **more)
+{
+  LabSession *session = lab_latent_page_session (self);
+  LabDataset *train = session != NULL ? lab_session_get_train_dataset (session) : NULL;
+  LabDataset *test = lab_latent_page_test_dataset (self);
+  guint which = gtk_drop_down_get_selected (self->images_dropdown);
+
+  *more = NULL;
+  if (which >= 1 && train != NULL && (which == 1 || test == NULL))
+    return train;
+  if (which == 2 && train != NULL)
+    {
+      *more = test;
+      return train;
+    }
+  return test;
+}
+
+void
+lab_latent_page_update_size_range (LabLatentPage *self)
+{
+  LabDataset *more, *ds = lab_latent_page_chosen_images (self, &more);
+  GtkAdjustment *adj = gtk_spin_button_get_adjustment (self->size_spin);
+  double upper;
+
+  if (ds == NULL)
+    return;
+  upper = MIN (LAB_EMBED_MAX_N, (double) ds->n + (more != NULL ? more->n : 0));
+  gtk_adjustment_set_upper (adj, upper);
+  gtk_adjustment_set_lower (adj, MIN (100, upper));
+  if (gtk_spin_button_get_value (self->size_spin) > upper)
+    gtk_spin_button_set_value (self->size_spin, upper);
+}
+
 void
 lab_latent_page_show_hint (LabLatentPage *self)
 {
@@ -67,6 +103,12 @@ lab_latent_page_show_status (LabLatentPage *self)
   text = g_string_new (NULL);
   g_string_append_printf (text, _("%s of %s images of %s through %s"), _(lab_embed_method_title (emb->method)),
                           count, emb->dataset_name, emb->model_name);
+  if (emb->map_dim != emb->dim)
+    {
+      g_autofree char *dim = lab_format_count (emb->dim);
+
+      g_string_append_printf (text, _("  ·  latent %s values → PCA %u first"), dim, emb->map_dim);
+    }
   if (emb->method == LAB_EMBED_PCA)
     g_string_append_printf (text, _("  ·  the axes hold %.0f%% of the variance"),
                             100 * (emb->pca->explained_variance_ratio[0] + emb->pca->explained_variance_ratio[1]));
@@ -205,6 +247,7 @@ lab_latent_page_start_embed (LabLatentPage *self)
   g_autofree char *count = NULL;
   g_autofree char *text = NULL;
   LabSession *session = lab_latent_page_session (self);
+  LabDataset *images, *more;
   LabEmbedConfig config;
   gboolean go_to_train;
 
@@ -233,7 +276,10 @@ lab_latent_page_start_embed (LabLatentPage *self)
   text = g_strdup_printf (_("Encoding %s images…"), count);
   lab_latent_map_set_status (self->map, text);
 
-  lab_embed_run_start (self->run, lab_latent_page_session_model (self), lab_latent_page_test_dataset (self), &config,
+  images = lab_latent_page_chosen_images (self, &more);
+  g_clear_pointer (&self->embed_source, lab_dataset_unref);
+  self->embed_source = lab_dataset_ref (images);
+  lab_embed_run_start (self->run, lab_latent_page_session_model (self), images, more, &config,
                        lab_session_get_weights_serial (session), lab_session_get_step (session));
   lab_latent_page_update_actions (self);
 }

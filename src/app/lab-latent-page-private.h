@@ -21,6 +21,7 @@ struct _LabLatentPage
   /* Template widgets */
   GtkDropDown          *method_dropdown;
   GtkSpinButton        *size_spin;
+  GtkDropDown          *images_dropdown;  /* test, training or train + test images */
   LabLatentMap         *map;
   LabMorphStrip        *morph_strip;
   LabDecodePanel       *decode_panel;
@@ -35,6 +36,7 @@ struct _LabLatentPage
   LabEmbedding         *embedding;        /* lent to the decode panel */
   LabModel             *decoder;          /* the embedding's weights; main thread only */
   LabDataset           *images_ds;        /* what embedding->indices index */
+  LabDataset           *embed_source;     /* the session's set the map was made from */
   guint64               embed_serial;
   guint64               embed_step;
   guint                 model_generation;
@@ -72,6 +74,12 @@ void            lab_latent_page_set_manifold       (LabLatentPage *self,
                                                     gboolean       on);
 
 /* lab-latent-page-embed.c: the embedding and its run. */
+/* The images the images dropdown asks for: the test set, the training set,
+ * or the training set with *more (the test set) to join after it. */
+LabDataset     *lab_latent_page_chosen_images      (LabLatentPage  *self,
+                                                    LabDataset    **more);
+/* The size spin's range: up to every chosen image. */
+void            lab_latent_page_update_size_range  (LabLatentPage  *self);
 void            lab_latent_page_init_embed         (LabLatentPage *self);
 void            lab_latent_page_start_embed        (LabLatentPage *self);
 void            lab_latent_page_clear_embedding    (LabLatentPage *self);

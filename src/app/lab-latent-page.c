@@ -368,14 +368,13 @@ lab_latent_page_datasets_changed (LabPage *page)
 
   if (ds != NULL)
     {
-      GtkAdjustment *adj = gtk_spin_button_get_adjustment (self->size_spin);
-      double upper = MIN (LAB_EMBED_MAX_N, ds->n);
-
-      gtk_adjustment_set_upper (adj, upper);
-      gtk_adjustment_set_lower (adj, MIN (100, upper));
-      gtk_spin_button_set_value (self->size_spin, MIN (LAB_EMBED_DEFAULT_N, upper));
+      lab_latent_page_update_size_range (self);
+      gtk_spin_button_set_value (self->size_spin, MIN (LAB_EMBED_DEFAULT_N, ds->n));
     }
-  if ((self->embedding != NULL && self->images_ds != ds) || lab_embed_run_is_running (self->run))
+  /* the map's images came from a set the session no longer has */
+  if ((self->embedding != NULL && self->embed_source != ds
+       && self->embed_source != lab_session_get_train_dataset (lab_latent_page_session (self)))
+      || lab_embed_run_is_running (self->run))
     {
       /* Another dataset: its images are not the ones on the map. */
       lab_latent_page_clear_embedding (self);
@@ -436,6 +435,7 @@ lab_latent_page_finalize (GObject *object)
   g_clear_pointer (&self->embedding, lab_embedding_free);
   g_clear_pointer (&self->decoder, lab_model_free);
   g_clear_pointer (&self->images_ds, lab_dataset_unref);
+  g_clear_pointer (&self->embed_source, lab_dataset_unref);
   g_clear_object (&self->class_list);
 
   G_OBJECT_CLASS (lab_latent_page_parent_class)->finalize (object);
@@ -546,6 +546,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "latentpage");
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, size_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, images_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, map);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, morph_strip);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, decode_panel);
@@ -573,6 +574,8 @@ lab_latent_page_init (LabLatentPage *self)
   g_signal_connect_swapped (self->gallery_panel, "changed", G_CALLBACK (lab_latent_page_update_actions), self);
   g_signal_connect_swapped (self->gallery_panel, "exported", G_CALLBACK (on_exported), self);
   g_signal_connect_swapped (self->method_dropdown, "notify::selected", G_CALLBACK (on_method_changed), self);
+  g_signal_connect_swapped (self->images_dropdown, "notify::selected",
+                            G_CALLBACK (lab_latent_page_update_size_range), self);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);

@@ -79,10 +79,11 @@ lab_cli_embed (int argc, char **argv)
   const GOptionEntry entries[] = {
     LAB_CLI_OPTION_MODEL (&model_path),
     LAB_CLI_OPTION_DATASET (&dataset, "NAME"),
-    LAB_CLI_OPTION_SPLIT (&split),
+    LAB_CLI_OPTION_IMAGES (&split),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
       "pca (default), tsne, or latent (a 2-D latent as it is)", "METHOD" },
-    { "n", 'n', 0, G_OPTION_ARG_INT64, &n, "Images to embed (default 2000, at most 10000)", "N" },
+    { "n", 'n', 0, G_OPTION_ARG_INT64, &n, "Images to embed (default 2000; up to all of the split, e.g. 70000 for "
+      "--split all)", "N" },
     { "perplexity", 0, 0, G_OPTION_ARG_DOUBLE, &perplexity, "t-SNE perplexity (default 30)", "P" },
     { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations, "t-SNE iterations (default 1000)", "N" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Which images, and t-SNE's start (default 1)", "S" },
@@ -96,7 +97,6 @@ lab_cli_embed (int argc, char **argv)
   g_autoptr(LabModel) model = NULL;
   g_autoptr(LabDataset) ds = NULL;
   g_autoptr(LabEmbedding) emb = NULL;
-  LabSplit which = LAB_SPLIT_TEST;
   LabEmbedConfig config;
   Progress pr = { FALSE, 0 };
   int status = 0;
@@ -127,8 +127,6 @@ lab_cli_embed (int argc, char **argv)
                    "--iterations takes 1 to 100000, not %" G_GINT64_FORMAT, iterations);
       return lab_cli_fail ("embed", error);
     }
-  if (!lab_cli_parse_split (split, &which, &error))
-    return lab_cli_fail ("embed", error);
   config.n = (guint) n;
   config.seed = (guint64) seed;
   config.perplexity = perplexity;
@@ -137,7 +135,7 @@ lab_cli_embed (int argc, char **argv)
   model = lab_model_load (model_path, NULL, &error);
   if (model == NULL)
     return lab_cli_fail ("embed", error);
-  ds = lab_cli_open_dataset (dataset, which, &error);
+  ds = lab_cli_open_images (dataset, split, &error);
   if (ds == NULL)
     return lab_cli_fail ("embed", error);
 
@@ -152,8 +150,12 @@ lab_cli_embed (int argc, char **argv)
 
   if (!lab_embedding_save_csv (emb, out, &error))
     return lab_cli_fail ("embed", error);
-  printf ("%s: %u images of %s through %s (latent %u values)\n",
-          lab_embed_method_name (emb->method), emb->n, ds->name, lab_model_get_name (model), emb->dim);
+  {
+    g_autofree char *input = lab_embedding_describe_input (emb);
+
+    printf ("%s: %u images of %s through %s (%s)\n",
+            lab_embed_method_name (emb->method), emb->n, ds->name, lab_model_get_name (model), input);
+  }
   if (emb->method == LAB_EMBED_PCA)
     printf ("explained variance: PC 1 %.1f%%, PC 2 %.1f%%\n",
             100 * emb->pca->explained_variance_ratio[0], 100 * emb->pca->explained_variance_ratio[1]);
@@ -166,10 +168,12 @@ lab_cli_embed (int argc, char **argv)
       g_autoptr(LabScatterPlot) plot = lab_scatter_plot_new ();
       g_autofree char *x_title = lab_embedding_axis_title (emb, 0);
       g_autofree char *y_title = lab_embedding_axis_title (emb, 1);
-      g_autofree char *title = g_strdup_printf ("%s on %s: %s", emb->model_name, emb->dataset_name,
-                                                emb->method == LAB_EMBED_PCA ? "PCA"
-                                                : emb->method == LAB_EMBED_TSNE ? "t-SNE"
-                                                : "latent space");
+      g_autofree char *input = lab_embedding_describe_input (emb);
+      g_autofree char *title = g_strdup_printf ("%s on %s: %s of %u images (%s)", emb->model_name,
+                                                emb->dataset_name,
+                                                emb->method == LAB_EMBED_LATENT ? "latent space"
+                                                : lab_embed_method_title (emb->method),
+                                                emb->n, input);
 
       lab_scatter_plot_set_title (plot, title);
       lab_scatter_plot_set_labels (plot, x_title, y_title);

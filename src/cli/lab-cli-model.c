@@ -101,6 +101,36 @@ lab_cli_open_dataset (const char  *dataset,
   return lab_dataset_open (dataset ? dataset : "mnist", split, NULL, NULL, NULL, error);
 }
 
+LabDataset *
+lab_cli_open_images (const char  *dataset,
+                     const char  *split,
+                     GError     **error)
+{
+  g_autoptr(LabDataset) train = NULL;
+  g_autoptr(LabDataset) test = NULL;
+  LabSplit which;
+
+  if (split != NULL && g_strcmp0 (split, "all") != 0 && g_strcmp0 (split, "test") != 0
+      && g_strcmp0 (split, "train") != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "--split takes “test”, “train” or “all”, not “%s”", split);
+      return NULL;
+    }
+  if (g_strcmp0 (split, "all") != 0)
+    {
+      which = g_strcmp0 (split, "train") == 0 ? LAB_SPLIT_TRAIN : LAB_SPLIT_TEST;
+      return lab_cli_open_dataset (dataset, which, error);
+    }
+  train = lab_cli_open_dataset (dataset, LAB_SPLIT_TRAIN, error);
+  if (train == NULL)
+    return NULL;
+  test = lab_cli_open_dataset (dataset, LAB_SPLIT_TEST, error);
+  if (test == NULL)
+    return NULL;
+  return lab_dataset_join_splits (train, test, error);
+}
+
 gboolean
 lab_cli_trained_noise (const char *train_json,
                        LabNoise   *noise)

@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 #define LAB_CLI_OPTION_SPLIT(text) \
   { "split", 0, 0, G_OPTION_ARG_STRING, (text), "test (default) or train", "SPLIT" }
 
+/* --split where the whole dataset makes sense too (embed, outliers). */
+#define LAB_CLI_OPTION_IMAGES(text) \
+  { "split", 0, 0, G_OPTION_ARG_STRING, (text), \
+    "test (default), train, or all (train + test as one set)", "SPLIT" }
+
 /* The spec of --arch NAME (a preset) or --arch-file FILE; exactly one. */
 LabSpec *lab_cli_load_spec  (const char          *arch,
                              const char          *arch_file,
@@ -48,6 +53,11 @@ gboolean lab_cli_parse_split     (const char     *text,
 /* The dataset of --dataset (NULL: mnist) and --split; the caller owns it. */
 LabDataset *lab_cli_open_dataset (const char     *dataset,
                                   LabSplit        split,
+                                  GError        **error);
+/* The images of --dataset (NULL: mnist) and a --split of
+ * LAB_CLI_OPTION_IMAGES: "test" (or NULL), "train" or "all". */
+LabDataset *lab_cli_open_images  (const char     *dataset,
+                                  const char     *split,
                                   GError        **error);
 /* The noise a model file's training record (train_json, may be NULL) says
  * it was trained with; FALSE and LAB_NOISE_NONE when it says none. */

@@ -129,6 +129,50 @@ test_dataset_subset (void)
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
 }
 
+/* Train + test as one set: a's images, then b's, labels alike, a's class
+ * names; sets that do not fit together are refused. */
+static void
+test_dataset_concat (void)
+{
+  g_autoptr(LabDataset) a = make_labelled ();
+  g_autoptr(LabDataset) b = make_labelled ();
+  g_autoptr(LabDataset) both = NULL;
+  g_autoptr(LabDataset) other = NULL;
+  g_autoptr(LabDataset) joined = NULL;
+  g_autoptr(GError) error = NULL;
+
+  b->pixels[0] = 201;
+  b->labels[0] = 2;
+  both = lab_dataset_concat (a, b, "both", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (both->n, ==, a->n + b->n);
+  g_assert_cmpstr (both->name, ==, "both");
+  for (guint i = 0; i < a->n; i++)
+    {
+      g_assert_cmpmem (lab_dataset_image (both, i), 6, lab_dataset_image (a, i), 6);
+      g_assert_cmpuint (both->labels[i], ==, a->labels[i]);
+    }
+  for (guint i = 0; i < b->n; i++)
+    {
+      g_assert_cmpmem (lab_dataset_image (both, a->n + i), 6, lab_dataset_image (b, i), 6);
+      g_assert_cmpuint (both->labels[a->n + i], ==, b->labels[i]);
+    }
+  g_assert_cmpuint (both->pixels[a->n * 6], ==, 201);
+  g_assert_cmpstr (both->class_names[1], ==, "one");
+
+  g_free (a->name);
+  a->name = g_strdup ("Digits (train)");
+  joined = lab_dataset_join_splits (a, b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (joined->name, ==, "Digits (train + test)");
+
+  other = lab_dataset_new ("wide", 2, 2, 4, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (lab_dataset_concat (a, other, NULL, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
+  g_assert_nonnull (strstr (error->message, "wide"));
+}
+
 static void
 test_dataset_to_float (void)
 {
@@ -369,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/new", test_dataset_new);
   g_test_add_func ("/dataset/class-counts", test_dataset_class_counts);
   g_test_add_func ("/dataset/subset", test_dataset_subset);
+  g_test_add_func ("/dataset/concat", test_dataset_concat);
   g_test_add_func ("/dataset/to-float", test_dataset_to_float);
   g_test_add_func ("/dataset/open-paths", test_dataset_open_paths);
   g_test_add_func ("/dataset/open-png-folder", test_dataset_open_png_folder);

@@ -232,6 +232,14 @@ test_embedding_tsne_mix (void)
   g_assert_cmpfloat_with_epsilon (progress.last_fraction, 1.0, 1e-9);
   g_assert_true (isfinite (emb->kl));
   g_assert_null (emb->pca);
+  /* 128 latent values are more than t-SNE takes: PCA to 50 first, said so */
+  g_assert_cmpuint (emb->dim, ==, 128);
+  g_assert_cmpuint (emb->map_dim, ==, LAB_EMBED_REDUCED_DIM);
+  {
+    g_autofree char *input = lab_embedding_describe_input (emb);
+
+    g_assert_cmpstr (input, ==, "latent 128 values → PCA 50");
+  }
 
   /* On row r: its own latent, weight 1. */
   lab_embedding_latent_at (emb, emb->points[2 * r], emb->points[2 * r + 1], latent, rows, weights, &n_rows);

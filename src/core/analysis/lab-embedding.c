@@ -261,6 +261,36 @@ check_config (const LabEmbedConfig  *config,
   return TRUE;
 }
 
+/* The rows t-SNE works on: the latents, or when they are wider than
+ * LAB_EMBED_REDUCED_DIM their first principal components (in *reduced),
+ * self->map_dim set to match. NULL on error. */
+static const float *
+reduce_input (LabEmbedding          *self,
+              const LabEmbedConfig  *config,
+              RunState              *state,
+              float                **reduced,
+              GCancellable          *cancellable,
+              GError               **error)
+{
+  LabEmbedProgress p = { LAB_EMBED_STAGE_REDUCING, state->share, 0, 0, NAN, NULL, self->n,
+                         self->indices, self->labels };
+  g_autoptr(LabPca) pca = NULL;
+
+  self->map_dim = self->dim;
+  if (self->dim <= LAB_EMBED_REDUCED_DIM || self->n <= LAB_EMBED_REDUCED_DIM)
+    return self->latents;
+  if (state->callback != NULL)
+    state->callback (&p, state->user_data);
+  pca = lab_pca_fit (self->latents, self->n, self->dim, LAB_EMBED_REDUCED_DIM,
+                     LAB_PCA_SOLVER_AUTO, config->seed, cancellable, error);
+  if (pca == NULL)
+    return NULL;
+  *reduced = g_new (float, (gsize) self->n * LAB_EMBED_REDUCED_DIM);
+  lab_pca_transform (pca, self->latents, self->n, *reduced);
+  self->map_dim = LAB_EMBED_REDUCED_DIM;
+  return *reduced;
+}
+
 LabEmbedding *
 lab_embedding_compute (LabModel              *model,
                        LabDataset            *dataset,
@@ -321,6 +351,7 @@ lab_embedding_compute (LabModel              *model,
     }
   self->latents = g_new (float, (gsize) self->n * dim);
   self->points = g_new0 (float, (gsize) self->n * 2);
+  self->map_dim = dim;
   state.self = self;
 
   if (config->method == LAB_EMBED_TSNE)
@@ -352,16 +383,22 @@ lab_embedding_compute (LabModel              *model,
 
     case LAB_EMBED_TSNE:
       {
+        g_autofree float *reduced = NULL;
+        const float *input;
         LabTsneConfig tc;
         LabTsneResult result;
 
+        input = reduce_input (self, config, &state, &reduced, cancellable, error);
+        if (input == NULL)
+          return NULL;
         lab_tsne_config_init (&tc);
+        tc.pca_components = 0;
         tc.perplexity = config->perplexity;
         tc.n_iter = config->tsne_iter;
         tc.seed = config->seed;
         tc.publish_every = MAX (config->publish_every, 1u);
         tc.n_threads = config->n_threads;
-        if (!lab_tsne_run (self->latents, self->n, dim, &tc, self->points,
+        if (!lab_tsne_run (input, self->n, self->map_dim, &tc, self->points,
                            tsne_progress, &state, &result, cancellable, error))
           return NULL;
         self->kl = result.kl;
@@ -545,6 +582,16 @@ lab_embedding_save_csv (const LabEmbedding  *self,
         g_string_append_printf (s, "%s,%s,,%u\n", x, y, self->indices[r]);
     }
   return lab_save_contents (path, s->str, s->len, error);
+}
+
+char *
+lab_embedding_describe_input (const LabEmbedding *self)
+{
+  g_autofree char *dim = lab_format_count (self->dim);
+
+  if (self->map_dim != self->dim)
+    return g_strdup_printf ("latent %s values → PCA %u", dim, self->map_dim);
+  return g_strdup_printf ("latent %s values", dim);
 }
 
 char *

@@ -29,9 +29,13 @@ G_BEGIN_DECLS
  * lab_embedding_compute() as a worker job. A LabModel is not thread-safe:
  * the caller lends one to each call and keeps other threads off it. */
 
-/* Most images one embedding takes (t-SNE's pairs and a teacher's patience
- * both grow fast past it). */
-#define LAB_EMBED_MAX_N          10000
+/* Most images one embedding takes: all of MNIST's 70,000 (train + test)
+ * and some room. */
+#define LAB_EMBED_MAX_N          100000
+/* Latents wider than this go through PCA to this many values before t-SNE
+ * (as scikit-learn's and openTSNE's users do): neighbourhoods barely
+ * change and every later step gets cheaper. */
+#define LAB_EMBED_REDUCED_DIM    50
 #define LAB_EMBED_DEFAULT_N      2000
 /* Neighbours mixed when a t-SNE location decodes. */
 #define LAB_EMBED_DEFAULT_K      6
@@ -119,6 +123,9 @@ typedef struct
   char         **class_names;    /* (n_classes) NULL-terminated, or NULL */
   float         *latents;        /* (n, D) row-major */
   float         *points;         /* (n, 2) row-major: the plane */
+  guint          map_dim;        /* values per image the plane was made from:
+                                  * dim, or LAB_EMBED_REDUCED_DIM when t-SNE's
+                                  * input went through PCA first */
   LabPca        *pca;            /* PCA: the 2 fitted axes; else NULL */
   double         kl;             /* t-SNE: final KL(P || Q); else NAN */
   gboolean       stopped;        /* t-SNE stopped early by the callback */
@@ -272,6 +279,10 @@ gboolean      lab_embedding_manifold (const LabEmbedding  *self,
 gboolean      lab_embedding_save_csv (const LabEmbedding  *self,
                                       const char          *path,
                                       GError             **error);
+
+/* Where the plane came from, for titles: "latent 1,568 values → PCA 50"
+ * when the latent was reduced first, else "latent 32 values". */
+char         *lab_embedding_describe_input (const LabEmbedding *self);
 
 /* Axis titles for a plot of the plane: "PC 1 (34% of variance)",
  * "t-SNE 1", "z₁". axis is 0 (x) or 1 (y). */

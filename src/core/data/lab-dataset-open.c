@@ -162,3 +162,17 @@ lab_dataset_spec_has_splits (const char *spec)
   /* A single IDX file is one split; a catalog id has both. */
   return !g_file_test (spec, G_FILE_TEST_EXISTS);
 }
+
+LabDataset *
+lab_dataset_join_splits (const LabDataset  *train,
+                         const LabDataset  *test,
+                         GError           **error)
+{
+  g_autofree char *title = g_strdup (train->name);
+  g_autofree char *name = NULL;
+
+  if (g_str_has_suffix (title, " (train)"))
+    title[strlen (title) - strlen (" (train)")] = '\0';
+  name = g_strdup_printf ("%s (train + test)", title);
+  return lab_dataset_concat (train, test, name, error);
+}

@@ -23,4 +23,11 @@ LabDataset   *lab_dataset_open             (const char         *spec,
  * folder of PNGs). */
 gboolean      lab_dataset_spec_has_splits  (const char         *spec);
 
+/* The training images followed by the test images as one set, named
+ * "MNIST (train + test)" from the training set's name (copied; train's
+ * classes). Errors as lab_dataset_concat. */
+LabDataset   *lab_dataset_join_splits      (const LabDataset   *train,
+                                            const LabDataset   *test,
+                                            GError            **error);
+
 G_END_DECLS

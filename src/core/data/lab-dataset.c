@@ -228,6 +228,50 @@ lab_dataset_subset (const LabDataset  *self,
   return g_steal_pointer (&sub);
 }
 
+LabDataset *
+lab_dataset_concat (const LabDataset  *a,
+                    const LabDataset  *b,
+                    const char        *name,
+                    GError           **error)
+{
+  g_autoptr(LabDataset) both = NULL;
+  gsize image_bytes;
+
+  g_return_val_if_fail (a != NULL && b != NULL, NULL);
+
+  if (a->height != b->height || a->width != b->width
+      || (a->labels != NULL) != (b->labels != NULL) || a->n_classes != b->n_classes)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "%s (%u × %u, %u classes) and %s (%u × %u, %u classes) cannot be "
+                   "joined into one set", a->name, a->height, a->width, a->n_classes,
+                   b->name, b->height, b->width, b->n_classes);
+      return NULL;
+    }
+  if ((guint64) a->n + b->n > G_MAXUINT)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%s and %s together hold too many images", a->name, b->name);
+      return NULL;
+    }
+  both = lab_dataset_new (name != NULL ? name : a->name, a->n + b->n, a->height, a->width,
+                          a->labels != NULL, error);
+  if (both == NULL)
+    return NULL;
+  image_bytes = (gsize) a->height * a->width;
+  memcpy (both->pixels, a->pixels, a->n * image_bytes);
+  memcpy (both->pixels + a->n * image_bytes, b->pixels, b->n * image_bytes);
+  if (a->labels != NULL)
+    {
+      memcpy (both->labels, a->labels, a->n);
+      memcpy (both->labels + a->n, b->labels, b->n);
+    }
+  g_free (both->source);
+  both->source = g_strdup (a->source);
+  lab_dataset_set_class_names (both, (const char * const *) a->class_names, a->n_classes);
+  return g_steal_pointer (&both);
+}
+
 void
 lab_dataset_to_float (const LabDataset *self,
                       const guint      *indices,

@@ -81,6 +81,13 @@ LabDataset   *lab_dataset_subset           (const LabDataset   *self,
                                             const guint        *indices,
                                             guint               n,
                                             GError            **error);
+/* A new dataset of a's images followed by b's, copied (train + test as one
+ * set): both must have the same image size and both labels or neither;
+ * class names are a's. Errors (LAB_ERROR_MISMATCH) name both datasets. */
+LabDataset   *lab_dataset_concat           (const LabDataset   *a,
+                                            const LabDataset   *b,
+                                            const char         *name,
+                                            GError            **error);
 /* Images at indices[0..n) as floats in [0,1]: out (n, height*width). */
 void          lab_dataset_to_float         (const LabDataset   *self,
                                             const guint        *indices,

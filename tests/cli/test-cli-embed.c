@@ -1,0 +1,129 @@
+/* `latentlab-cli embed` as a user runs it, on the synthetic digits: the
+ * whole set (--split all), the PCA-50 step said in its output, and the
+ * errors. The binary is $LAB_CLI (set by meson). */
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lab-model-io.h"
+#include "lab-test-models.h"
+
+static char *tmpdir;
+static char *model_path;   /* cae-tiny with fresh weights: latent 128 values */
+
+/* Runs the CLI with the arguments (NULL-terminated); its exit status. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cli = g_getenv ("LAB_CLI");
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (ap, first);
+  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+static guint
+count_lines (const char *path)
+{
+  g_autofree char *text = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* --split all: the 6,000 training digits and the 1,000 test digits as one
+ * set of 7,000, every one of them a row; t-SNE says its PCA-50 step. */
+static void
+test_cli_embed_all (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *csv = g_build_filename (tmpdir, "all.csv", NULL);
+
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--split", "all", "--n", "7000", "--out", csv, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "pca: 7000 images of Synthetic digits (train + test)"));
+  g_assert_cmpuint (count_lines (csv), ==, 7001);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--method", "tsne", "--n", "300", "--iterations", "250",
+                            "--out", csv, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "latent 128 values → PCA 50"));
+  g_assert_cmpuint (count_lines (csv), ==, 301);
+}
+
+static void
+test_cli_embed_errors (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *csv = g_build_filename (tmpdir, "bad.csv", NULL);
+
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--split", "both", "--out", csv, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--split takes “test”, “train” or “all”, not “both”"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* more than the set holds */
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--split", "all", "--n", "7001", "--out", csv, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "has only 7,000 images"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabModel) model = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmpdir = g_dir_make_tmp ("lab-cli-embed-XXXXXX", &error);
+  g_assert_no_error (error);
+  model = lab_test_new_preset ("cae-tiny", 5);
+  model_path = g_build_filename (tmpdir, "tiny.safetensors", NULL);
+  g_assert_true (lab_model_save (model, model_path, NULL, &error));
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cli/embed/all", test_cli_embed_all);
+  g_test_add_func ("/cli/embed/errors", test_cli_embed_errors);
+  status = g_test_run ();
+
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+        g_unlink (path);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (model_path);
+  g_free (tmpdir);
+  return status;
+}
