@@ -6,6 +6,7 @@
 #include "lab-tsne-private.h"
 
 #include "lab-blas.h"
+#include "lab-knn.h"
 #include <math.h>
 #include <string.h>
 
@@ -89,12 +90,8 @@ typedef struct
   /* sparse: k nearest neighbours */
   gsize          k;
   const float   *x;          /* (n, dim) */
-  const float   *norms;      /* (n) */
-  const float   *gram;       /* (rows, n) x_i . x_j for the block */
-  guint32       *nbr;        /* (n, k) neighbour indices */
+  const float   *nbr_d2;     /* (n, k) squared distances, nearest first */
   float         *nbr_p;      /* (n, k) p_{j|i} */
-  float         *heap_d;     /* (LAB_TSNE_CHUNKS, k) */
-  guint32       *heap_i;     /* (LAB_TSNE_CHUNKS, k) */
 } AffinityJob;
 
 static void
@@ -198,85 +195,21 @@ lab_tsne_exact_affinities (LabTeam     *team,
   return plogp;
 }
 
-/* Max-heap of (distance, index) pairs on distance, size k. */
-static inline void
-heap_sift_down (float   *hd,
-                guint32 *hi,
-                gsize    k,
-                gsize    at)
-{
-  for (;;)
-    {
-      gsize l = 2 * at + 1, r = l + 1, big = at;
-
-      if (l < k && hd[l] > hd[big])
-        big = l;
-      if (r < k && hd[r] > hd[big])
-        big = r;
-      if (big == at)
-        return;
-      { float t = hd[at]; hd[at] = hd[big]; hd[big] = t; }
-      { guint32 t = hi[at]; hi[at] = hi[big]; hi[big] = t; }
-      at = big;
-    }
-}
-
+/* Rows task, task + LAB_TSNE_CHUNKS, ...: p_{j|i} over each row's k
+ * neighbours from their squared distances. */
 static void
-knn_task (guint    task,
-          gpointer data)
+calibrate_task (guint    task,
+                gpointer data)
 {
   AffinityJob *job = data;
-  gsize n = job->n, k = job->k, dim = job->dim;
-  double *d = job->scratch + (gsize) task * 2 * n;
-  double *p = d + n;
-  float *hd = job->heap_d + (gsize) task * k;
-  guint32 *hi = job->heap_i + (gsize) task * k;
+  gsize k = job->k;
+  double *d = job->scratch + (gsize) task * 2 * k;
+  double *p = d + k;
 
-  for (gsize r = task; r < job->rows; r += LAB_TSNE_CHUNKS)
+  for (gsize i = task; i < job->n; i += LAB_TSNE_CHUNKS)
     {
-      gsize i = job->i0 + r, filled = 0;
-      const float *g = job->gram + r * n;
-      const float *xi = job->x + i * dim;
-      float ni = job->norms[i];
-      guint32 *nbr = job->nbr + i * k;
-
-      /* k smallest |x_i - x_j|^2 over j != i; the GEMM form is only used to
-       * choose them, their distances are recomputed below */
-      for (gsize j = 0; j < n; j++)
-        {
-          float dj;
-
-          if (j == i)
-            continue;
-          dj = ni + job->norms[j] - 2 * g[j];
-          if (filled < k)
-            {
-              hd[filled] = dj;
-              hi[filled] = j;
-              if (++filled == k)
-                for (gsize h = k / 2; h-- > 0;)
-                  heap_sift_down (hd, hi, k, h);
-            }
-          else if (dj < hd[0])
-            {
-              hd[0] = dj;
-              hi[0] = j;
-              heap_sift_down (hd, hi, k, 0);
-            }
-        }
       for (gsize h = 0; h < k; h++)
-        {
-          const float *xj = job->x + (gsize) hi[h] * dim;
-          double s = 0;
-
-          for (gsize c = 0; c < dim; c++)
-            {
-              double e = (double) xi[c] - xj[c];
-              s += e * e;
-            }
-          nbr[h] = hi[h];
-          d[h] = s;
-        }
+        d[h] = job->nbr_d2[i * k + h];
       calibrate_row (d, k, job->log_perp, p);
       for (gsize h = 0; h < k; h++)
         job->nbr_p[i * k + h] = p[h];
@@ -313,47 +246,25 @@ lab_tsne_sparse_affinities (LabTeam      *team,
                             float       **val_out)
 {
   AffinityJob job = { .n = n, .dim = dim, .log_perp = log (perplexity), .k = k, .x = x };
-  g_autofree float *norms = g_new (float, n);
-  g_autofree float *gram = g_new (float, (gsize) AFFINITY_BLOCK * n);
-  g_autofree double *scratch = g_new (double, (gsize) LAB_TSNE_CHUNKS * 2 * n);
+  g_autofree double *scratch = g_new (double, (gsize) LAB_TSNE_CHUNKS * 2 * k);
   g_autofree guint32 *nbr = g_new (guint32, n * k);
+  g_autofree float *nbr_d2 = g_new (float, n * k);
   g_autofree float *nbr_p = g_new (float, n * k);
   g_autofree guint32 *count = g_new0 (guint32, n + 1);
   g_autofree Entry *entries = g_new (Entry, 2 * n * k);
-  g_autofree float *heap_d = g_new (float, (gsize) LAB_TSNE_CHUNKS * k);
-  g_autofree guint32 *heap_i = g_new (guint32, (gsize) LAB_TSNE_CHUNKS * k);
   guint32 *row_ptr = g_new (guint32, n + 1);
   guint32 *col;
   float *val;
   gsize nnz = 0;
   double total = 0, plogp = 0;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      double s = 0;
-
-      for (gsize d = 0; d < dim; d++)
-        s += (double) x[i * dim + d] * x[i * dim + d];
-      norms[i] = s;
-    }
-  job.norms = norms;
-  job.gram = gram;
+  /* k < n and the sizes were checked by the caller: this cannot fail */
+  if (!lab_knn_exact (team, 0, x, n, dim, k, nbr, nbr_d2, NULL, NULL))
+    g_assert_not_reached ();
   job.scratch = scratch;
-  job.nbr = nbr;
+  job.nbr_d2 = nbr_d2;
   job.nbr_p = nbr_p;
-  job.heap_d = heap_d;
-  job.heap_i = heap_i;
-  for (gsize i0 = 0; i0 < n; i0 += AFFINITY_BLOCK)
-    {
-      gsize rows = MIN (AFFINITY_BLOCK, n - i0);
-
-      /* gram (rows, n) = x[i0 : i0+rows] . x^T */
-      lab_blas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, dim,
-                   1.0f, x + i0 * dim, dim, x, dim, 0.0f, gram, n);
-      job.i0 = i0;
-      job.rows = rows;
-      lab_team_run_tasks (team, LAB_TSNE_CHUNKS, knn_task, &job);
-    }
+  lab_team_run_tasks (team, LAB_TSNE_CHUNKS, calibrate_task, &job);
 
   /* each p_{j|i} goes to both (i, j) and (j, i); duplicates merge below */
   for (gsize i = 0; i < n; i++)

@@ -1,0 +1,143 @@
+/* Exact k nearest neighbours (lab-knn.h) on all 70,000 MNIST images
+ * (train + test, pixels / 255, PCA to 50): the time, and a check of 200
+ * sampled rows against brute force in double.
+ *
+ *   bench-knn [N] [K]      N defaults to 70000, K to 90 (3 x perplexity 30)
+ *
+ * Benchmarks only: a missing dataset is reported, exit 0. */
+#define G_LOG_DOMAIN "latentlab-bench"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include <glib.h>
+
+#include "lab-blas.h"
+#include "lab-dataset-open.h"
+#include "lab-knn.h"
+#include "lab-pca.h"
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+/* CPU seconds of the whole process: on a machine others load, the wall
+ * clock says little and this says what the work cost. */
+static double
+cpu_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+compare_double (const void *a,
+                const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDataset) train = NULL;
+  g_autoptr(LabDataset) test = NULL;
+  g_autoptr(LabDataset) ds = NULL;
+  g_autoptr(LabPca) pca = NULL;
+  gsize n = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 70000;
+  gsize k = argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 90, dim;
+  g_autofree guint *idx = NULL;
+  g_autofree float *x = NULL;
+  g_autofree float *x50 = NULL;
+  g_autofree guint32 *nbr = NULL;
+  g_autofree float *d2 = NULL;
+  g_autofree double *all = NULL;
+  double start, seconds, cpu, worst = 0;
+  gsize exact_rows = 0;
+
+  setvbuf (stdout, NULL, _IOLBF, 0);
+  lab_blas_init ();
+  train = lab_dataset_open ("mnist", LAB_SPLIT_TRAIN, NULL, NULL, NULL, &error);
+  if (train != NULL)
+    test = lab_dataset_open ("mnist", LAB_SPLIT_TEST, NULL, NULL, NULL, &error);
+  if (test != NULL)
+    ds = lab_dataset_join_splits (train, test, &error);
+  if (ds == NULL)
+    {
+      printf ("bench-knn: MNIST not available, skipped: %s\n", error->message);
+      return 0;
+    }
+  n = MIN (n, ds->n);
+  dim = (gsize) ds->height * ds->width;
+  idx = g_new (guint, n);
+  for (gsize i = 0; i < n; i++)
+    idx[i] = i;
+  x = g_new (float, n * dim);
+  lab_dataset_to_float (ds, idx, n, x);
+  start = now ();
+  pca = lab_pca_fit (x, n, dim, 50, LAB_PCA_SOLVER_AUTO, 0, NULL, &error);
+  g_assert_no_error (error);
+  x50 = g_new (float, n * 50);
+  lab_pca_transform (pca, x, n, x50);
+  g_clear_pointer (&x, g_free);
+  printf ("%" G_GSIZE_FORMAT " MNIST images, PCA-50 in %.2f s; BLAS: %s %s\n", n, now () - start,
+          lab_blas_get_name (), lab_blas_get_kernels ());
+
+  nbr = g_new (guint32, n * k);
+  d2 = g_new (float, n * k);
+  start = now ();
+  cpu = cpu_now ();
+  if (!lab_knn_exact (NULL, 0, x50, n, 50, k, nbr, d2, NULL, &error))
+    {
+      printf ("kNN failed: %s\n", error->message);
+      return 1;
+    }
+  seconds = now () - start;
+  cpu = cpu_now () - cpu;
+  printf ("exact kNN, k=%" G_GSIZE_FORMAT ", %u threads: %.2f s, %.2f CPU s (%.1f GFLOP of distances, "
+          "%.1f GFLOP/s)\n", k, g_get_num_processors (), seconds, cpu, 2.0 * n * n * 50 / 1e9,
+          2.0 * n * n * 50 / 1e9 / seconds);
+
+  /* brute force for 200 rows spread over the set */
+  all = g_new (double, n);
+  for (gsize s = 0; s < 200; s++)
+    {
+      gsize i = s * (n / 200), m = 0;
+      gboolean same = TRUE;
+
+      for (gsize j = 0; j < n; j++)
+        if (j != i)
+          {
+            double t = 0;
+
+            for (gsize c = 0; c < 50; c++)
+              {
+                double e = (double) x50[i * 50 + c] - x50[j * 50 + c];
+                t += e * e;
+              }
+            all[m++] = t;
+          }
+      qsort (all, m, sizeof (double), compare_double);
+      for (gsize h = 0; h < k; h++)
+        {
+          double rel = fabs (d2[i * k + h] - all[h]) / MAX (all[h], 1e-12);
+
+          worst = MAX (worst, rel);
+          same &= rel < 1e-5;
+        }
+      exact_rows += same;
+    }
+  printf ("brute force on 200 rows: %" G_GSIZE_FORMAT " of 200 with the same k distances "
+          "(worst relative difference %.1e)\n", exact_rows, worst);
+  return 0;
+}
