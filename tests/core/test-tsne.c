@@ -183,6 +183,46 @@ test_tsne_barnes_hut_agrees (void)
   g_assert_cmpfloat_with_epsilon (r_bh.kl, kl_bh_knn, 0.02);
 }
 
+/* The large-N method (FIt-SNE's interpolation by FFT) against the exact
+ * one on 1,000 points: on one scale (dense P, exact Q) its layout's KL is
+ * within 3% of the exact method's, its own KL (kNN P, interpolated Z)
+ * within 0.02 of the exact Z's, and the clusters stay apart. */
+static void
+test_tsne_fft_agrees (void)
+{
+  const gsize n = 1000, d = 10;
+  g_autofree guint *labels = g_new (guint, n);
+  g_autofree float *x = make_clusters (2, 5, 200, d, labels);
+  g_autofree float *y_exact = g_new (float, 2 * n);
+  g_autofree float *y_fft = g_new (float, 2 * n);
+  g_autoptr(GError) error = NULL;
+  LabTsneConfig config;
+  LabTsneResult r_exact, r_fft;
+  double kl_exact, kl_fft, kl_fft_knn;
+
+  lab_tsne_config_init (&config);
+  config.method = LAB_TSNE_METHOD_EXACT;
+  g_assert_true (lab_tsne_run (x, n, d, &config, y_exact, NULL, NULL, &r_exact, NULL, &error));
+  g_assert_no_error (error);
+  config.method = LAB_TSNE_METHOD_FFT;
+  g_assert_true (lab_tsne_run (x, n, d, &config, y_fft, NULL, NULL, &r_fft, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (r_fft.method, ==, LAB_TSNE_METHOD_FFT);
+  g_assert_cmpfloat (nn_preservation (y_fft, labels, n), >, 0.95);
+
+  g_assert_true (lab_tsne_kl_divergence (x, n, d, y_exact, &config, LAB_TSNE_METHOD_EXACT,
+                                         &kl_exact, &error));
+  g_assert_true (lab_tsne_kl_divergence (x, n, d, y_fft, &config, LAB_TSNE_METHOD_EXACT,
+                                         &kl_fft, &error));
+  g_assert_no_error (error);
+  g_test_message ("KL exact %.4f, FFT %.4f", kl_exact, kl_fft);
+  g_assert_cmpfloat (fabs (kl_fft - kl_exact), <, 0.03 * kl_exact);
+  g_assert_true (lab_tsne_kl_divergence (x, n, d, y_fft, &config, LAB_TSNE_METHOD_FFT,
+                                         &kl_fft_knn, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (r_fft.kl, kl_fft_knn, 0.02);
+}
+
 static void
 test_tsne_deterministic (void)
 {
@@ -198,7 +238,7 @@ test_tsne_deterministic (void)
   config.n_iter = 300;
   config.init = LAB_TSNE_INIT_RANDOM;
   config.seed = 7;
-  for (LabTsneMethod m = LAB_TSNE_METHOD_EXACT; m <= LAB_TSNE_METHOD_BARNES_HUT; m++)
+  for (LabTsneMethod m = LAB_TSNE_METHOD_EXACT; m <= LAB_TSNE_METHOD_FFT; m++)
     {
       config.method = m;
       config.n_threads = 1;
@@ -314,6 +354,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/tsne/exact-clusters", test_tsne_exact_clusters);
   g_test_add_func ("/tsne/barnes-hut-agrees", test_tsne_barnes_hut_agrees);
+  /* the FFT path calls no BLAS: once, not again for every kernel choice */
+  if (g_getenv ("LATENTLAB_BLAS_KERNELS") == NULL)
+    g_test_add_func ("/tsne/fft-agrees", test_tsne_fft_agrees);
   g_test_add_func ("/tsne/deterministic", test_tsne_deterministic);
   g_test_add_func ("/tsne/errors", test_tsne_errors);
   g_test_add_func ("/tsne/stop-and-cancel", test_tsne_stop_and_cancel);

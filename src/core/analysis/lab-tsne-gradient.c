@@ -267,6 +267,17 @@ bh_task (guint    c,
                                     s0, s1, t->want_kl, t->att_x, t->att_y);
 }
 
+static void
+attraction_task (guint    c,
+                 gpointer data)
+{
+  LabTsneState *t = data;
+  gsize n = t->n, i0 = n * c / LAB_TSNE_CHUNKS, i1 = n * (c + 1) / LAB_TSNE_CHUNKS;
+
+  t->chunk_kl[c] = attraction_rows (t->yx, t->yy, t->row_ptr, t->col, t->val,
+                                    i0, i1, t->want_kl, t->att_x, t->att_y);
+}
+
 double
 lab_tsne_gradient (LabTsneState *t,
                    float         exaggeration)
@@ -304,6 +315,18 @@ lab_tsne_gradient (LabTsneState *t,
         {
           t->gx[i] = 4.0f * (exaggeration * t->gx[i] - (float) (t->rep_x[i] / z));
           t->gy[i] = 4.0f * (exaggeration * t->gy[i] - (float) (t->rep_y[i] / z));
+        }
+    }
+  else if (t->method == LAB_TSNE_METHOD_FFT)
+    {
+      lab_team_run_tasks (t->team, LAB_TSNE_CHUNKS, attraction_task, t);
+      for (guint c = 0; c < LAB_TSNE_CHUNKS; c++)
+        kl += t->chunk_kl[c];
+      z = lab_tsne_fft_repulsion (t->fft, t->team, t->yx, t->yy, t->rep_x, t->rep_y);
+      for (gsize i = 0; i < n; i++)
+        {
+          t->gx[i] = 4.0f * (exaggeration * t->att_x[i] - (float) (t->rep_x[i] / z));
+          t->gy[i] = 4.0f * (exaggeration * t->att_y[i] - (float) (t->rep_y[i] / z));
         }
     }
   else

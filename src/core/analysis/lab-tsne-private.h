@@ -25,6 +25,20 @@ lab_tsne_packed_index (gsize n,
   return i * (2 * n - i - 1) / 2 + (j - i - 1);
 }
 
+/* FIt-SNE's grid and its FFTs (lab-tsne-fft.c). */
+typedef struct _LabTsneFft LabTsneFft;
+
+LabTsneFft *lab_tsne_fft_new        (gsize          n);
+void        lab_tsne_fft_free       (LabTsneFft    *fft);
+/* Repulsion sums R_i = sum_j w_ij^2 (y_i - y_j) into rep_x, rep_y (n, by
+ * point) for positions yx, yy (n); returns Z = sum_{i != j} w_ij. */
+double      lab_tsne_fft_repulsion  (LabTsneFft    *fft,
+                                     LabTeam       *team,
+                                     const float   *yx,
+                                     const float   *yy,
+                                     float         *rep_x,
+                                     float         *rep_y);
+
 /* One run's state. Owned by lab_tsne_run; every array is its own. */
 typedef struct
 {
@@ -56,6 +70,9 @@ typedef struct
   float          *rep_x, *rep_y, *rep_z;  /* (n) by sorted position (exact:
                                            * repulsion sums by point) */
   float          *att_x, *att_y;          /* (n) by point */
+
+  /* FFT: the CSR of P, rep_x, rep_y (by point) and att_x, att_y above */
+  LabTsneFft     *fft;
 } LabTsneState;
 
 /* Dense P (n x n, packed upper triangle pu, n (n - 1) / 2 floats) from the

@@ -50,6 +50,7 @@ tsne_clear (LabTsneState *t)
   g_free (t->rep_z);
   g_free (t->att_x);
   g_free (t->att_y);
+  g_clear_pointer (&t->fft, lab_tsne_fft_free);
 }
 
 /* One step of scikit-learn's _gradient_descent: delta-bar-delta gains, then
@@ -380,7 +381,7 @@ lab_tsne_run (const float          *x,
   t.method = config->method;
   if (!resolve_method (&t.method, config, n, error))
     return FALSE;
-  if (t.method == LAB_TSNE_METHOD_BARNES_HUT
+  if (t.method != LAB_TSNE_METHOD_EXACT
       && n * (gsize) (3.0 * config->perplexity + 1.0) > LAB_MAX_ALLOC_BYTES / 32)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
@@ -436,10 +437,15 @@ lab_tsne_run (const float          *x,
       k = MIN (n - 1, (gsize) (3.0 * config->perplexity + 1.0));
       t.plogp = lab_tsne_sparse_affinities (t.team, xin, n, din, config->perplexity, k,
                                             &t.row_ptr, &t.col, &t.val);
-      t.tree = lab_quadtree_new (n, BH_LEAF_SIZE);
-      t.tree_scratch = g_new (float, LAB_TSNE_CHUNKS * lab_quadtree_scratch_size (t.tree));
-      t.theta = config->theta;
-      t.rep_z = g_new (float, n);
+      if (t.method == LAB_TSNE_METHOD_FFT)
+        t.fft = lab_tsne_fft_new (n);
+      else
+        {
+          t.tree = lab_quadtree_new (n, BH_LEAF_SIZE);
+          t.tree_scratch = g_new (float, LAB_TSNE_CHUNKS * lab_quadtree_scratch_size (t.tree));
+          t.theta = config->theta;
+          t.rep_z = g_new (float, n);
+        }
       t.att_x = g_new (float, n);
       t.att_y = g_new (float, n);
     }

@@ -19,9 +19,14 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  LAB_TSNE_METHOD_AUTO,         /* EXACT up to exact_max_n points, else BARNES_HUT */
+  LAB_TSNE_METHOD_AUTO,         /* EXACT up to exact_max_n points, else
+                                 * BARNES_HUT (faster than FFT at 10,000
+                                 * MNIST points, and a lower KL: see README) */
   LAB_TSNE_METHOD_EXACT,        /* all n^2 pairs; memory n^2 / 2 floats */
   LAB_TSNE_METHOD_BARNES_HUT,   /* 3 * perplexity neighbours + quadtree, theta */
+  LAB_TSNE_METHOD_FFT,          /* 3 * perplexity neighbours + FIt-SNE's
+                                 * interpolation on a grid, by FFT: its
+                                 * cost grows with the map's area, not n */
 } LabTsneMethod;
 
 typedef enum
