@@ -92,7 +92,10 @@ embed_progress_worker (const LabEmbedProgress *p,
       break;
     case LAB_EMBED_STAGE_OPTIMISING:
     default:
-      text = g_strdup_printf (_("t-SNE is arranging the points: iteration %u of %u"), p->iteration, p->n_iter);
+      if (req->config.method == LAB_EMBED_UMAP)
+        text = g_strdup_printf (_("UMAP is arranging the points: epoch %u of %u"), p->iteration, p->n_iter);
+      else
+        text = g_strdup_printf (_("t-SNE is arranging the points: iteration %u of %u"), p->iteration, p->n_iter);
       break;
     }
   if (p->points != NULL && p->indices != NULL)
@@ -154,7 +157,8 @@ embed_progress (gpointer    owner,
   lab_run_emit_progress (LAB_RUN (self), fraction, text);
   if (frame != NULL)
     {
-      LabEmbedFrame shown = { frame->n, frame->points, frame->indices, frame->labels, req->dataset };
+      LabEmbedFrame shown = { frame->n, frame->points, frame->indices, frame->labels, req->dataset,
+                              req->config.method };
 
       g_signal_emit (self, signals[FRAME], 0, &shown);
     }

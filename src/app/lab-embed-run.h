@@ -27,6 +27,7 @@ typedef struct
   const guint  *indices;    /* (n) into dataset */
   const guint8 *labels;     /* (n) or NULL */
   LabDataset   *dataset;
+  LabEmbedMethod method;    /* TSNE or UMAP */
 } LabEmbedFrame;
 
 typedef struct

@@ -99,7 +99,10 @@ lab_latent_map_show_frame (LabLatentMap        *self,
   if (first)
     {
       set_plot_classes (self, frame->dataset);
-      lab_scatter_plot_set_labels (plot, "t-SNE 1", "t-SNE 2");
+      if (frame->method == LAB_EMBED_UMAP)
+        lab_scatter_plot_set_labels (plot, "UMAP 1", "UMAP 2");
+      else
+        lab_scatter_plot_set_labels (plot, "t-SNE 1", "t-SNE 2");
       lab_scatter_plot_set_points (plot, frame->points, frame->labels, frame->n, FALSE);
       lab_scatter_plot_set_marker (plot, FALSE, 0, 0);
       lab_scatter_plot_set_line (plot, FALSE, 0, 0, 0, 0);
@@ -180,6 +183,7 @@ lab_latent_map_set_hint (LabLatentMap       *self,
       what = _("Click: decode that spot");
       break;
     case LAB_EMBED_TSNE:
+    case LAB_EMBED_UMAP:
       what = _("Click: decode a blend of the nearest points");
       break;
     case LAB_EMBED_LATENT:

@@ -184,7 +184,7 @@ install_embedding (LabLatentPage *self,
                    guint64        serial,
                    guint64        step)
 {
-  gboolean keep_view = self->frames_shown && emb->method == LAB_EMBED_TSNE;
+  gboolean keep_view = self->frames_shown && (emb->method == LAB_EMBED_TSNE || emb->method == LAB_EMBED_UMAP);
 
   g_clear_pointer (&self->embedding, lab_embedding_free);
   g_clear_pointer (&self->decoder, lab_model_free);
@@ -234,7 +234,7 @@ on_run_done (LabLatentPage     *self,
       lab_latent_page_update_actions (self);
       return;
     }
-  if (res->method != LAB_EMBED_TSNE)
+  if (res->method != LAB_EMBED_TSNE && res->method != LAB_EMBED_UMAP)
     self->n_frames = 0;
   install_embedding (self, g_steal_pointer (&res->embedding), g_steal_pointer (&res->decoder),
                      res->dataset, res->serial, res->step);

@@ -12,7 +12,7 @@
 #include "lab-latent-page-private.h"
 
 /* In the order of the method dropdown. */
-static const LabEmbedMethod methods[] = { LAB_EMBED_PCA, LAB_EMBED_TSNE, LAB_EMBED_LATENT };
+static const LabEmbedMethod methods[] = { LAB_EMBED_PCA, LAB_EMBED_TSNE, LAB_EMBED_LATENT, LAB_EMBED_UMAP };
 
 enum {
   PROP_0,

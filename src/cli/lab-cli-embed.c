@@ -20,6 +20,7 @@
 typedef struct
 {
   gboolean tty;
+  gboolean umap;
   gint64   last_draw;
 } Progress;
 
@@ -55,7 +56,8 @@ on_progress (const LabEmbedProgress *p,
       g_string_append (line, "  fitting the PCA");
       break;
     case LAB_EMBED_STAGE_OPTIMISING:
-      g_string_append_printf (line, "  t-SNE iteration %u/%u", p->iteration, p->n_iter);
+      g_string_append_printf (line, pr->umap ? "  UMAP epoch %u/%u" : "  t-SNE iteration %u/%u",
+                              p->iteration, p->n_iter);
       if (isfinite (p->kl))
         g_string_append_printf (line, "  KL %.3f", p->kl);
       break;
@@ -74,18 +76,20 @@ lab_cli_embed (int argc, char **argv)
 {
   g_autofree char *model_path = NULL, *dataset = NULL, *method_name = NULL, *split = NULL;
   g_autofree char *out = NULL, *plot_path = NULL, *manifold_path = NULL;
-  gint64 n = LAB_EMBED_DEFAULT_N, seed = 1, iterations = 1000;
-  double perplexity = 30;
+  gint64 n = LAB_EMBED_DEFAULT_N, seed = 1, iterations = 1000, neighbors = 15;
+  double perplexity = 30, min_dist = 0.1;
   const GOptionEntry entries[] = {
     LAB_CLI_OPTION_MODEL (&model_path),
     LAB_CLI_OPTION_DATASET (&dataset, "NAME"),
     LAB_CLI_OPTION_IMAGES (&split),
     { "method", 0, 0, G_OPTION_ARG_STRING, &method_name,
-      "pca (default), tsne, or latent (a 2-D latent as it is)", "METHOD" },
+      "pca (default), tsne, umap, or latent (a 2-D latent as it is)", "METHOD" },
     { "n", 'n', 0, G_OPTION_ARG_INT64, &n, "Images to embed (default 2000; up to all of the split, e.g. 70000 for "
       "--split all)", "N" },
     { "perplexity", 0, 0, G_OPTION_ARG_DOUBLE, &perplexity, "t-SNE perplexity (default 30)", "P" },
     { "iterations", 0, 0, G_OPTION_ARG_INT64, &iterations, "t-SNE iterations (default 1000)", "N" },
+    { "neighbors", 0, 0, G_OPTION_ARG_INT64, &neighbors, "UMAP n_neighbors (default 15)", "K" },
+    { "min-dist", 0, 0, G_OPTION_ARG_DOUBLE, &min_dist, "UMAP min_dist (default 0.1)", "D" },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, "Which images, and t-SNE's start (default 1)", "S" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "CSV of x, y, label, index", "CSV" },
     { "plot", 'p', 0, G_OPTION_ARG_FILENAME, &plot_path, "Also draw the scatter plot", "PNG" },
@@ -98,7 +102,7 @@ lab_cli_embed (int argc, char **argv)
   g_autoptr(LabDataset) ds = NULL;
   g_autoptr(LabEmbedding) emb = NULL;
   LabEmbedConfig config;
-  Progress pr = { FALSE, 0 };
+  Progress pr = { FALSE, FALSE, 0 };
   int status = 0;
 
   if (!lab_cli_parse ("embed", NULL,
@@ -131,6 +135,21 @@ lab_cli_embed (int argc, char **argv)
   config.seed = (guint64) seed;
   config.perplexity = perplexity;
   config.tsne_iter = (guint) iterations;
+  if (neighbors < 2 || neighbors > 256)
+    {
+      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "--neighbors takes 2 to 256, not %" G_GINT64_FORMAT, neighbors);
+      return lab_cli_fail ("embed", error);
+    }
+  if (!(min_dist >= 0 && min_dist <= 1))
+    {
+      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "--min-dist takes 0 to 1, not %g", min_dist);
+      return lab_cli_fail ("embed", error);
+    }
+  config.umap_neighbors = (guint) neighbors;
+  config.umap_min_dist = min_dist;
+  pr.umap = config.method == LAB_EMBED_UMAP;
 
   model = lab_model_load (model_path, NULL, &error);
   if (model == NULL)

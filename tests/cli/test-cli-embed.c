@@ -75,6 +75,28 @@ test_cli_embed_all (void)
   g_assert_cmpuint (count_lines (csv), ==, 301);
 }
 
+/* --method umap with its own settings: every image a row, and the plot. */
+static void
+test_cli_embed_umap (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *csv = g_build_filename (tmpdir, "umap.csv", NULL);
+  g_autofree char *png = g_build_filename (tmpdir, "umap.png", NULL);
+
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--method", "umap", "--n", "400", "--neighbors", "10", "--min-dist", "0.3",
+                            "--out", csv, "--plot", png, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "umap: 400 images of Synthetic digits through cae-tiny"));
+  g_assert_cmpuint (count_lines (csv), ==, 401);
+  g_assert_true (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+                            "--method", "umap", "--neighbors", "1", "--out", csv, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--neighbors takes 2 to 256"));
+}
+
 static void
 test_cli_embed_errors (void)
 {
@@ -109,6 +131,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/cli/embed/all", test_cli_embed_all);
+  g_test_add_func ("/cli/embed/umap", test_cli_embed_umap);
   g_test_add_func ("/cli/embed/errors", test_cli_embed_errors);
   status = g_test_run ();
 

@@ -530,7 +530,7 @@ test_embedding_errors (void)
     g_assert_cmpuint (emb->height, ==, 28);
   }
 
-  g_assert_false (lab_embed_method_parse ("umap", &config.method, &error));
+  g_assert_false (lab_embed_method_parse ("isomap", &config.method, &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
   g_clear_error (&error);
   g_assert_true (lab_embed_method_parse ("t-SNE", &config.method, &error));

@@ -13,6 +13,7 @@
 #include "lab-save.h"
 #include "lab-task.h"
 #include "lab-tsne.h"
+#include "lab-umap.h"
 
 /* Share of the job's progress bar the encoder takes before t-SNE. */
 #define TSNE_ENCODE_SHARE 0.08
@@ -30,6 +31,8 @@ lab_embed_method_name (LabEmbedMethod method)
       return "tsne";
     case LAB_EMBED_LATENT:
       return "latent";
+    case LAB_EMBED_UMAP:
+      return "umap";
     default:
       return "unknown";
     }
@@ -44,6 +47,8 @@ lab_embed_method_title (LabEmbedMethod method)
       return N_("PCA");
     case LAB_EMBED_TSNE:
       return N_("t-SNE");
+    case LAB_EMBED_UMAP:
+      return N_("UMAP");
     case LAB_EMBED_LATENT:
     default:
       return N_("Raw latent");
@@ -72,9 +77,14 @@ lab_embed_method_parse (const char      *name,
           *method = LAB_EMBED_LATENT;
           return TRUE;
         }
+      if (g_ascii_strcasecmp (name, "umap") == 0)
+        {
+          *method = LAB_EMBED_UMAP;
+          return TRUE;
+        }
     }
   g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-               "Unknown embedding method “%s”: use pca, tsne or latent", name ? name : "");
+               "Unknown embedding method “%s”: use pca, tsne, umap or latent", name ? name : "");
   return FALSE;
 }
 
@@ -95,6 +105,9 @@ lab_embed_config_init (LabEmbedConfig *config)
   config->tsne_iter = 1000;
   config->publish_every = 10;
   config->k = LAB_EMBED_DEFAULT_K;
+  config->umap_neighbors = 15;
+  config->umap_min_dist = 0.1;
+  config->umap_epochs = 0;
 }
 
 void
@@ -168,6 +181,15 @@ tsne_progress (guint        iteration,
   };
 
   return state->callback == NULL || state->callback (&p, state->user_data);
+}
+
+static gboolean
+umap_progress (guint        epoch,
+               guint        n_epochs,
+               const float *y,
+               gpointer     user_data)
+{
+  return tsne_progress (epoch, NAN, y, user_data);
 }
 
 static int
@@ -251,6 +273,13 @@ check_config (const LabEmbedConfig  *config,
                        config->perplexity, floor (3 * config->perplexity), config->n / 3.0);
           return FALSE;
         }
+    }
+  if (config->method == LAB_EMBED_UMAP && config->n <= config->umap_neighbors)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "UMAP with %u neighbours needs more than %u images; embed more images or "
+                   "use fewer neighbours", config->umap_neighbors, config->umap_neighbors);
+      return FALSE;
     }
   if (config->method == LAB_EMBED_PCA && config->n < 2)
     {
@@ -354,7 +383,7 @@ lab_embedding_compute (LabModel              *model,
   self->map_dim = dim;
   state.self = self;
 
-  if (config->method == LAB_EMBED_TSNE)
+  if (config->method == LAB_EMBED_TSNE || config->method == LAB_EMBED_UMAP)
     state.share = TSNE_ENCODE_SHARE;
   if (!lab_embedding_encode (model, dataset, self->indices, self->n, self->latents,
                              cancellable, encode_progress, &state, error))
@@ -403,6 +432,29 @@ lab_embedding_compute (LabModel              *model,
           return NULL;
         self->kl = result.kl;
         self->stopped = result.stopped;
+      }
+      break;
+
+    case LAB_EMBED_UMAP:
+      {
+        g_autofree float *reduced = NULL;
+        const float *input;
+        LabUmapConfig uc;
+
+        input = reduce_input (self, config, &state, &reduced, cancellable, error);
+        if (input == NULL)
+          return NULL;
+        lab_umap_config_init (&uc);
+        uc.n_neighbors = config->umap_neighbors;
+        uc.min_dist = config->umap_min_dist;
+        uc.n_epochs = config->umap_epochs;
+        uc.seed = config->seed;
+        uc.n_threads = config->n_threads;
+        uc.publish_every = MAX (config->publish_every / 2, 1u);
+        state.n_iter = uc.n_epochs > 0 ? uc.n_epochs : self->n <= 10000 ? 500 : 200;
+        if (!lab_umap_run (input, self->n, self->map_dim, &uc, self->points, umap_progress, &state,
+                           &self->stopped, cancellable, error))
+          return NULL;
       }
       break;
 
@@ -606,6 +658,8 @@ lab_embedding_axis_title (const LabEmbedding *self,
                               100 * self->pca->explained_variance_ratio[axis]);
     case LAB_EMBED_TSNE:
       return g_strdup_printf ("t-SNE %u", axis + 1);
+    case LAB_EMBED_UMAP:
+      return g_strdup_printf ("UMAP %u", axis + 1);
     case LAB_EMBED_LATENT:
     default:
       return g_strdup (axis == 0 ? "latent z₁" : "latent z₂");

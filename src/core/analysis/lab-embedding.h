@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  *           latents of the k embedded points nearest to it.
  *   LATENT  the raw latent, when it has exactly 2 dimensions (vae-conv):
  *           the plane IS the latent space, latent = (x, y).
+ *   UMAP    UMAP of the latents (lab-umap.h); like t-SNE, no inverse: a
+ *           location decodes as a mix of its nearest points' latents.
  *
  * Then any location decodes (decoder half) to a new image, two latents
  * morph into each other along a straight line, and a 2-D plane decodes as
@@ -49,9 +51,10 @@ typedef enum
   LAB_EMBED_PCA,
   LAB_EMBED_TSNE,
   LAB_EMBED_LATENT,
+  LAB_EMBED_UMAP,
 } LabEmbedMethod;
 
-/* "pca", "tsne", "latent". */
+/* "pca", "tsne", "latent", "umap". */
 const char *lab_embed_method_name  (LabEmbedMethod   method);
 /* What the user reads: "PCA", "t-SNE", "Raw latent", marked with N_() for
  * the app to translate (_(lab_embed_method_title (m))). */
@@ -73,6 +76,9 @@ typedef struct
   guint          tsne_iter;      /* 1000 */
   guint          publish_every;  /* 10: t-SNE positions reach the callback this often */
   guint          k;              /* LAB_EMBED_DEFAULT_K: neighbours of a t-SNE decode */
+  guint          umap_neighbors; /* 15, UMAP only */
+  double         umap_min_dist;  /* 0.1, UMAP only */
+  guint          umap_epochs;    /* 0: UMAP's own (500 up to 10,000 points, else 200) */
   guint          n_threads;      /* t-SNE threads; 0 = one per processor (an app
                                   * leaves one to its UI) */
 } LabEmbedConfig;
@@ -83,7 +89,7 @@ typedef enum
 {
   LAB_EMBED_STAGE_ENCODING,      /* fraction of images through the encoder */
   LAB_EMBED_STAGE_REDUCING,      /* fitting the PCA */
-  LAB_EMBED_STAGE_OPTIMISING,    /* t-SNE iterations; points hold the positions */
+  LAB_EMBED_STAGE_OPTIMISING,    /* t-SNE iterations or UMAP epochs; points hold the positions */
 } LabEmbedStage;
 
 typedef struct
