@@ -1,12 +1,16 @@
-/* `latentlab-cli embed` as a user runs it, on the synthetic digits: the
- * whole set (--split all), the PCA-50 step said in its output, and the
- * errors. The binary is $LAB_CLI (set by meson). */
+/* `latentlab-cli embed` and `outliers` as a user runs them, on the
+ * synthetic digits: the whole set (--split all), the PCA-50 step said in
+ * the output, UMAP, the worst reconstructions as JSON and as a grid, and
+ * the errors. The binary is $LAB_CLI (set by meson). */
 
 #include <string.h>
 
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+
 #include "lab-model-io.h"
+#include "lab-png.h"
 #include "lab-test-models.h"
 
 static char *tmpdir;
@@ -97,6 +101,54 @@ test_cli_embed_umap (void)
   g_assert_nonnull (strstr (err, "--neighbors takes 2 to 256"));
 }
 
+/* outliers --json: the top 3, worst first, with index, label and error;
+ * --grid: image | reconstruction for each, side by side. */
+static void
+test_cli_outliers (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *png = g_build_filename (tmpdir, "worst.png", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *pixels = NULL;
+  JsonObject *root;
+  JsonArray *list;
+  guint w = 0, h = 0;
+  double last = G_MAXDOUBLE;
+
+  g_assert_cmpint (run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
+                            "--top", "3", "--json", "--grid", png, NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (root, "images"), ==, 1000);
+  g_assert_cmpstr (json_object_get_string_member (root, "metric"), ==, "mse");
+  list = json_object_get_array_member (root, "outliers");
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *o = json_array_get_object_element (list, i);
+      double e = json_object_get_double_member (o, "error");
+
+      g_assert_cmpint (json_object_get_int_member (o, "rank"), ==, i + 1);
+      g_assert_cmpint (json_object_get_int_member (o, "index"), <, 1000);
+      g_assert_true (json_object_has_member (o, "label"));
+      g_assert_cmpfloat (e, <=, last);
+      g_assert_cmpfloat (e, >, json_object_get_double_member (root, "mean_error"));
+      last = e;
+    }
+  g_assert_true (lab_png_load_gray (png, &w, &h, &pixels, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (h, ==, 28 + 2);
+  g_assert_cmpuint (w, ==, 3 * (2 * 28 + 2) + 2 * 6);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
+                            "--top", "0", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "--top takes 1 to 10000"));
+}
+
 static void
 test_cli_embed_errors (void)
 {
@@ -133,6 +185,7 @@ main (int   argc,
   g_test_add_func ("/cli/embed/all", test_cli_embed_all);
   g_test_add_func ("/cli/embed/umap", test_cli_embed_umap);
   g_test_add_func ("/cli/embed/errors", test_cli_embed_errors);
+  g_test_add_func ("/cli/outliers", test_cli_outliers);
   status = g_test_run ();
 
   {
