@@ -10,40 +10,12 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-model-io.h"
+#include "lab-test-cli.h"
 #include "lab-png.h"
 #include "lab-test-models.h"
 
 static char *tmpdir;
 static char *model_path;   /* cae-tiny with fresh weights: latent 128 values */
-
-/* Runs the CLI with the arguments (NULL-terminated); its exit status. */
-static int
-run_cli (char       **out,
-         char       **err,
-         const char  *first,
-         ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("LAB_CLI");
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
-  va_start (ap, first);
-  for (const char *a = first; a != NULL; a = va_arg (ap, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (proc));
-  return g_subprocess_get_exit_status (proc);
-}
 
 static guint
 count_lines (const char *path)
@@ -65,14 +37,14 @@ test_cli_embed_all (void)
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *csv = g_build_filename (tmpdir, "all.csv", NULL);
 
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--split", "all", "--n", "7000", "--out", csv, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "pca: 7000 images of Synthetic digits (train + test)"));
   g_assert_cmpuint (count_lines (csv), ==, 7001);
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--method", "tsne", "--n", "300", "--iterations", "250",
                             "--out", csv, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "latent 128 values → PCA 50"));
@@ -87,7 +59,7 @@ test_cli_embed_umap (void)
   g_autofree char *csv = g_build_filename (tmpdir, "umap.csv", NULL);
   g_autofree char *png = g_build_filename (tmpdir, "umap.png", NULL);
 
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--method", "umap", "--n", "400", "--neighbors", "10", "--min-dist", "0.3",
                             "--out", csv, "--plot", png, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "umap: 400 images of Synthetic digits through cae-tiny"));
@@ -96,7 +68,7 @@ test_cli_embed_umap (void)
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--method", "umap", "--neighbors", "1", "--out", csv, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "--neighbors takes 2 to 256"));
 }
@@ -116,7 +88,7 @@ test_cli_outliers (void)
   guint w = 0, h = 0;
   double last = G_MAXDOUBLE;
 
-  g_assert_cmpint (run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
                             "--top", "3", "--json", "--grid", png, NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   g_assert_no_error (error);
@@ -144,7 +116,7 @@ test_cli_outliers (void)
 
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "outliers", "--model", model_path, "--dataset", "synthetic",
                             "--top", "0", NULL), ==, 1);
   g_assert_nonnull (strstr (err, "--top takes 1 to 10000"));
 }
@@ -155,13 +127,13 @@ test_cli_embed_errors (void)
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *csv = g_build_filename (tmpdir, "bad.csv", NULL);
 
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--split", "both", "--out", csv, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "--split takes “test”, “train” or “all”, not “both”"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   /* more than the set holds */
-  g_assert_cmpint (run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
+  g_assert_cmpint (lab_test_run_cli (&out, &err, "embed", "--model", model_path, "--dataset", "synthetic",
                             "--split", "all", "--n", "7001", "--out", csv, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "has only 7,000 images"));
 }
