@@ -49,6 +49,86 @@ draw_axes (LabScatterPlot *self,
                         self->y_label, 16, self->ay + self->ah / 2);
 }
 
+/* Squares of side `side` px at the points, class by class, written
+ * straight into an ARGB32 image of the plot area and painted once: Cairo
+ * took 210 ms to fill 70,000 rectangles, this takes a few. The look is
+ * that of the rectangles: premultiplied colour at alpha 0.82 over what
+ * is below, classes in order. */
+static void
+stamp_points (LabScatterPlot *self,
+              cairo_t        *cr,
+              double          bx,
+              double          by,
+              double          sx,
+              double          sy,
+              double          r,
+              guint           side)
+{
+  int w = (int) ceil (self->aw), h = (int) ceil (self->ah);
+  cairo_surface_t *dots;
+  guint32 *pix;
+  int stride;
+
+  if (w <= 0 || h <= 0)
+    return;
+  dots = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+  if (cairo_surface_status (dots) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (dots);
+      return;
+    }
+  cairo_surface_flush (dots);
+  pix = (guint32 *) cairo_image_surface_get_data (dots);
+  stride = cairo_image_surface_get_stride (dots) / 4;
+  for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
+    {
+      guint start = self->class_start[c], end = self->class_start[c + 1];
+      double cr_, cg, cb;
+      guint sa = (guint) (0.82 * 255 + 0.5), keep = 255 - sa, pr, pg, pb;
+
+      if (start == end || self->hidden[c])
+        continue;
+      lab_palette_color (c, &cr_, &cg, &cb);
+      pr = (guint) (cr_ * sa + 0.5);
+      pg = (guint) (cg * sa + 0.5);
+      pb = (guint) (cb * sa + 0.5);
+      for (guint k = start; k < end; k++)
+        {
+          guint i = self->order[k];
+          double px = bx + self->points[2 * i] * sx - self->ax;
+          double py = by - self->points[2 * i + 1] * sy - self->ay;
+          int x0, y0, x1, y1;
+
+          if (!isfinite (px + py))
+            continue;
+          x0 = (int) floor (px - r + 0.5);
+          y0 = (int) floor (py - r + 0.5);
+          x1 = MIN (x0 + (int) side, w);
+          y1 = MIN (y0 + (int) side, h);
+          x0 = MAX (x0, 0);
+          y0 = MAX (y0, 0);
+          for (int y = y0; y < y1; y++)
+            for (int x = x0; x < x1; x++)
+              {
+                guint32 d = pix[y * stride + x];
+                guint da = d >> 24, dr = (d >> 16) & 0xff, dg = (d >> 8) & 0xff, db = d & 0xff;
+
+                /* over, premultiplied; t / 255 rounded as
+                 * ((t + 128) * 257) >> 16, exact for t < 65535 */
+                da = sa + (((da * keep + 128) * 257) >> 16);
+                dr = pr + (((dr * keep + 128) * 257) >> 16);
+                dg = pg + (((dg * keep + 128) * 257) >> 16);
+                db = pb + (((db * keep + 128) * 257) >> 16);
+                pix[y * stride + x] = (da << 24) | (dr << 16) | (dg << 8) | db;
+              }
+        }
+    }
+  cairo_surface_mark_dirty (dots);
+  cairo_set_source_surface (cr, dots, self->ax, self->ay);
+  cairo_paint (cr);
+  cairo_surface_destroy (dots);
+}
+
 static void
 draw_points (LabScatterPlot *self,
              cairo_t        *cr)
@@ -76,6 +156,12 @@ draw_points (LabScatterPlot *self,
   cairo_save (cr);
   cairo_rectangle (cr, self->ax, self->ay, self->aw, self->ah);
   cairo_clip (cr);
+  if (self->n > MAX_PATH_POINTS)
+    {
+      stamp_points (self, cr, bx, by, sx, sy, r, (guint) side);
+      cairo_restore (cr);
+      return;
+    }
   for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
     {
       guint start = self->class_start[c], end = self->class_start[c + 1];

@@ -22,6 +22,9 @@ G_BEGIN_DECLS
 
 /* Below this many points they are round; above, squares fill faster. */
 #define MAX_ROUND_POINTS 5000
+/* Beyond this many points the squares are stamped into an image, not
+ * filled as Cairo paths (lab-scatter-plot-draw.c). */
+#define MAX_PATH_POINTS  20000
 
 struct _LabScatterPlot
 {
