@@ -14,8 +14,10 @@ failures = []
 
 # lesson -> (least pages, figures, tables)
 expected = {
+    "architectures": (4, 4, 2),
     "noise-levels": (4, 7, 2),
     "conv-vs-dense": (2, 2, 2),
+    "transfer": (3, 4, 2),
     "own-data": (4, 7, 2),
 }
 

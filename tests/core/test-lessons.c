@@ -361,6 +361,107 @@ test_conv_vs_dense_run (void)
 }
 
 static void
+test_architectures_run (void)
+{
+  const LabLessonInfo *lesson = lab_lesson_find ("architectures", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (out, "run", NULL);
+  g_autofree char *dir = NULL, *record_path = NULL, *fig = NULL;
+  g_autoptr(LabRunRecord) record = NULL;
+  LabLessonConfig config;
+  const char **keys;
+  double *values;
+  guint n;
+
+  g_assert_nonnull (lesson);
+  tiny_config (&config);
+  config.max_images = 200;
+  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  record_path = g_build_filename (dir, "record.json", NULL);
+  record = lab_run_record_load (record_path, &error);
+  g_assert_no_error (error);
+  /* Test MSE, train loss and latent-SVM accuracy of three models, the
+   * bicubic baseline and the page count. */
+  n = lab_run_record_get_metrics (record, &keys, &values);
+  g_assert_cmpuint (n, ==, 11);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (isfinite (values[i]));
+      if (g_str_has_suffix (keys[i], "accuracy"))
+        {
+          g_assert_cmpfloat (values[i], >=, 0);
+          g_assert_cmpfloat (values[i], <=, 1);
+        }
+    }
+  g_assert_cmpstr (keys[9], ==, "bicubic/test_mse");
+  /* Bicubic upsampling of the 2x2-averaged digits is close but not exact. */
+  g_assert_cmpfloat (values[9], >, 0.001);
+  g_assert_cmpfloat (values[9], <, 0.05);
+  fig = g_build_filename (dir, "figures", "tsne-convae-bn.png", NULL);
+  g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+
+  /* Unlabelled images cannot feed the latent SVM: refused before training. */
+  {
+    g_autofree char *folder = g_build_filename (out, "flat", NULL);
+    g_autofree char *target2 = g_build_filename (out, "run2", NULL);
+    g_autofree guint8 *pixels = g_malloc0 (28 * 28);
+
+    g_mkdir_with_parents (folder, 0755);
+    for (guint i = 0; i < 30; i++)
+      {
+        g_autofree char *leaf = g_strdup_printf ("i%02u.png", i);
+        g_autofree char *path = g_build_filename (folder, leaf, NULL);
+        g_assert_true (lab_png_save_gray (path, pixels, 28, 28, NULL));
+      }
+    config.dataset = folder;
+    g_assert_null (lab_lesson_run (lesson, &config, target2, NULL, NULL, NULL, &error));
+    g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
+    g_assert_nonnull (strstr (error->message, "labelled"));
+    g_assert_false (g_file_test (target2, G_FILE_TEST_EXISTS));
+  }
+}
+
+static void
+test_transfer_run (void)
+{
+  const LabLessonInfo *lesson = lab_lesson_find ("transfer", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (out, "run", NULL);
+  g_autofree char *dir = NULL, *record_path = NULL, *fig = NULL;
+  g_autoptr(LabRunRecord) record = NULL;
+  LabLessonConfig config;
+  const char **keys;
+  double *values;
+  guint n;
+
+  g_assert_nonnull (lesson);
+  g_assert_cmpstr (lesson->default_dataset, ==, "fashion-mnist");
+  tiny_config (&config);
+  config.max_epochs = 3;
+  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  record_path = g_build_filename (dir, "record.json", NULL);
+  record = lab_run_record_load (record_path, &error);
+  g_assert_no_error (error);
+  /* The quick experiment's one budget, three ways, and the page count. */
+  n = lab_run_record_get_metrics (record, &keys, &values);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_true (g_str_has_suffix (keys[0], "/baseline"));
+  g_assert_true (g_str_has_suffix (keys[2], "/fine-tuned"));
+  for (guint i = 0; i < 3; i++)
+    {
+      /* Better than chance over ten classes, at most everything. */
+      g_assert_cmpfloat (values[i], >, 0.15);
+      g_assert_cmpfloat (values[i], <=, 1);
+    }
+  fig = g_build_filename (dir, "figures", "confusion-baseline.png", NULL);
+  g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
 test_cancel_leaves_nothing (void)
 {
   const LabLessonInfo *lesson = lab_lesson_find ("noise-levels", NULL);
@@ -489,6 +590,8 @@ main (int    argc,
   g_test_add_func ("/report/run-record", test_run_record);
   g_test_add_func ("/lessons/noise-levels", test_noise_levels_run);
   g_test_add_func ("/lessons/conv-vs-dense", test_conv_vs_dense_run);
+  g_test_add_func ("/lessons/architectures", test_architectures_run);
+  g_test_add_func ("/lessons/transfer", test_transfer_run);
   g_test_add_func ("/lessons/cancel", test_cancel_leaves_nothing);
   g_test_add_func ("/lessons/bad-input", test_bad_input);
   g_test_add_func ("/lessons/own-data", test_own_data_folder);

@@ -75,7 +75,7 @@ test_lessons_run (Fixture       *f,
 
   /* The first lesson is selected; choosing another goes through page.lesson. */
   state = lab_test_get_state (f->window, "lesson");
-  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "noise-levels");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "architectures");
   lab_test_change_state (f->window, "lesson", g_variant_new_string ("conv-vs-dense"));
   /* Not run yet: nothing to open or reproduce. */
   g_assert_null (lab_lesson_results_get_dir (f->results));

@@ -49,6 +49,11 @@ void       lab_lesson_begin_steps     (LabLessonRun         *run,
 void       lab_lesson_step            (LabLessonRun         *run,
                                        const char           *what,
                                        ...) G_GNUC_PRINTF (2, 3);
+/* Progress within the current step (fraction 0..1 of it); text, when not
+ * NULL, replaces the step's description. */
+void       lab_lesson_progress        (LabLessonRun         *run,
+                                       double                fraction,
+                                       const char           *text);
 gboolean   lab_lesson_cancelled       (LabLessonRun         *run,
                                        GError              **error);
 
@@ -114,5 +119,7 @@ char      *lab_lesson_format_double   (double                value,
 extern const LabLessonInfo lab_lesson_noise_levels;
 extern const LabLessonInfo lab_lesson_conv_vs_dense;
 extern const LabLessonInfo lab_lesson_own_data;
+extern const LabLessonInfo lab_lesson_architectures;
+extern const LabLessonInfo lab_lesson_transfer;
 
 G_END_DECLS

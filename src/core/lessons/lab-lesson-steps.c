@@ -93,6 +93,19 @@ lab_lesson_step (LabLessonRun *run,
   report_progress (run, 0, 0, NAN);
 }
 
+void
+lab_lesson_progress (LabLessonRun *run,
+                     double        fraction,
+                     const char   *text)
+{
+  if (text != NULL && g_strcmp0 (text, run->what) != 0)
+    {
+      g_free (run->what);
+      run->what = g_strdup (text);
+    }
+  report_progress (run, fraction, 0, NAN);
+}
+
 gboolean
 lab_lesson_cancelled (LabLessonRun  *run,
                       GError       **error)

@@ -12,8 +12,10 @@
 #include "lab-split.h"
 
 static const LabLessonInfo * const lessons[] = {
+  &lab_lesson_architectures,
   &lab_lesson_noise_levels,
   &lab_lesson_conv_vs_dense,
+  &lab_lesson_transfer,
   &lab_lesson_own_data,
   NULL,
 };
