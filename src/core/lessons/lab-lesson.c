@@ -412,7 +412,7 @@ lab_lesson_reproduce (const char    *record_path,
 {
   g_autoptr(LabRunRecord) record = lab_run_record_load (record_path, error);
   g_autoptr(LabRunRecord) again = NULL;
-  g_autofree char *tmp = NULL, *dir = NULL, *again_path = NULL;
+  g_autofree char *tmp = NULL, *dir = NULL, *again_path = NULL, *ran = NULL;
   const LabLessonInfo *lesson;
   LabLessonConfig config;
   JsonObject *c;
@@ -444,7 +444,8 @@ lab_lesson_reproduce (const char    *record_path,
   if ((tmp = g_dir_make_tmp ("latentlab-reproduce-XXXXXX", error)) == NULL)
     return NULL;
   dir = g_build_filename (tmp, "run", NULL);
-  if (lab_lesson_run (lesson, &config, dir, progress, user_data, cancellable, error) == NULL)
+  ran = lab_lesson_run (lesson, &config, dir, progress, user_data, cancellable, error);
+  if (ran == NULL)
     {
       remove_tree (tmp);
       return NULL;
