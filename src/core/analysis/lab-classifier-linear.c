@@ -10,10 +10,69 @@
 
 #include "lab-classifier-private.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linear.h>
+
+#include "lab-blas.h"
+
+/* liblinear links the system BLAS (libblas.so.3, which is OpenBLAS on
+ * Debian). Linked into the programs, it would load and initialise OpenBLAS
+ * when they start, before lab_blas_init() could choose its kernels from the
+ * CPU's features; so liblinear is loaded here on first use, after the BLAS,
+ * and only its header is used at build time. */
+typedef struct
+{
+  struct model *(*train)                     (const struct problem   *prob,
+                                              const struct parameter *param);
+  double        (*predict)                   (const struct model        *model,
+                                              const struct feature_node *x);
+  const char   *(*check_parameter)           (const struct problem   *prob,
+                                              const struct parameter *param);
+  void          (*set_print_string_function) (void (*print) (const char *));
+  void          (*free_and_destroy_model)    (struct model **model);
+} LinearApi;
+
+static LinearApi linear;
+static char *linear_failure;
+
+static gboolean
+linear_load (GError **error)
+{
+  static gsize once;
+
+  if (g_once_init_enter (&once))
+    {
+      void *handle;
+
+      lab_blas_init ();
+      handle = dlopen ("liblinear.so.4", RTLD_NOW | RTLD_LOCAL);
+      if (handle == NULL)
+        linear_failure = g_strdup (dlerror ());
+      else
+        {
+          *(void **) &linear.train = dlsym (handle, "train");
+          *(void **) &linear.predict = dlsym (handle, "predict");
+          *(void **) &linear.check_parameter = dlsym (handle, "check_parameter");
+          *(void **) &linear.set_print_string_function = dlsym (handle, "set_print_string_function");
+          *(void **) &linear.free_and_destroy_model = dlsym (handle, "free_and_destroy_model");
+          if (!linear.train || !linear.predict || !linear.check_parameter
+              || !linear.set_print_string_function || !linear.free_and_destroy_model)
+            linear_failure = g_strdup ("liblinear.so.4 lacks one of its functions");
+        }
+      g_once_init_leave (&once, 1);
+    }
+  if (linear_failure != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_NOT_FOUND,
+                   "the linear SVM and logistic regression need liblinear (Debian package "
+                   "liblinear4): %s", linear_failure);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 typedef struct
 {
@@ -27,7 +86,7 @@ linear_free (gpointer data)
   Linear *lin = data;
 
   if (lin->model != NULL)
-    free_and_destroy_model (&lin->model);
+    linear.free_and_destroy_model (&lin->model);
   g_free (lin);
 }
 
@@ -80,7 +139,7 @@ linear_predict (LabClassifier   *self,
             progress ((double) i / m, NULL, user_data);
         }
       fill_row (x + (gsize) i * lin->d, lin->d, nodes);
-      labels[i] = (guint8) predict (lin->model, nodes);
+      labels[i] = (guint8) linear.predict (lin->model, nodes);
     }
   if (progress != NULL)
     progress (1, NULL, user_data);
@@ -113,6 +172,11 @@ lab_classifier_fit_linear (LabClassifier   *self,
   const char *problem;
   gboolean hit_limit;
 
+  if (!linear_load (error))
+    {
+      g_free (lin);
+      return FALSE;
+    }
   lin->d = d;
   self->impl = lin;
   self->free_impl = linear_free;
@@ -131,7 +195,7 @@ lab_classifier_fit_linear (LabClassifier   *self,
       n_nodes++;
       yd[i] = y[i];
     }
-  problem = check_parameter (&prob, &param);
+  problem = linear.check_parameter (&prob, &param);
   if (problem != NULL)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, "liblinear refuses the settings: %s", problem);
@@ -141,10 +205,10 @@ lab_classifier_fit_linear (LabClassifier   *self,
     progress (0, logistic ? "liblinear, logistic regression" : "liblinear, linear SVM", user_data);
 
   G_LOCK (liblinear);
-  set_print_string_function (linear_print);
+  linear.set_print_string_function (linear_print);
   linear_hit_limit = FALSE;
   srand (1);
-  lin->model = train (&prob, &param);
+  lin->model = linear.train (&prob, &param);
   hit_limit = linear_hit_limit;
   G_UNLOCK (liblinear);
 
