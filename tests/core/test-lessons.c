@@ -43,6 +43,23 @@ count_entries (const char *dir)
 }
 
 static void
+make_png_folder (const char *dir,
+                 guint       n,
+                 guint       side)
+{
+  g_autofree guint8 *pixels = g_malloc0 (side * side);
+
+  g_mkdir_with_parents (dir, 0755);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *leaf = g_strdup_printf ("img%03u.png", i);
+      g_autofree char *path = g_build_filename (dir, leaf, NULL);
+      pixels[i % (side * side)] = 255;
+      g_assert_true (lab_png_save_gray (path, pixels, side, side, NULL));
+    }
+}
+
+static void
 test_report_layout (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("lab-report-XXXXXX", NULL);
@@ -406,15 +423,8 @@ test_architectures_run (void)
   {
     g_autofree char *folder = g_build_filename (out, "flat", NULL);
     g_autofree char *target2 = g_build_filename (out, "run2", NULL);
-    g_autofree guint8 *pixels = g_malloc0 (28 * 28);
 
-    g_mkdir_with_parents (folder, 0755);
-    for (guint i = 0; i < 30; i++)
-      {
-        g_autofree char *leaf = g_strdup_printf ("i%02u.png", i);
-        g_autofree char *path = g_build_filename (folder, leaf, NULL);
-        g_assert_true (lab_png_save_gray (path, pixels, 28, 28, NULL));
-      }
+    make_png_folder (folder, 30, 28);
     config.dataset = folder;
     g_assert_null (lab_lesson_run (lesson, &config, target2, NULL, NULL, NULL, &error));
     g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
@@ -479,23 +489,6 @@ test_cancel_leaves_nothing (void)
   g_assert_error (error, LAB_ERROR, LAB_ERROR_CANCELLED);
   g_assert_cmpuint (seen.max_step, <, 5);
   g_assert_cmpuint (count_entries (out), ==, 0);
-}
-
-static void
-make_png_folder (const char *dir,
-                 guint       n,
-                 guint       side)
-{
-  g_autofree guint8 *pixels = g_malloc0 (side * side);
-
-  g_mkdir_with_parents (dir, 0755);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *leaf = g_strdup_printf ("img%03u.png", i);
-      g_autofree char *path = g_build_filename (dir, leaf, NULL);
-      pixels[i % (side * side)] = 255;
-      g_assert_true (lab_png_save_gray (path, pixels, side, side, NULL));
-    }
 }
 
 static void

@@ -31,20 +31,6 @@ static const Contender contenders[] = {
 #define N_MODELS G_N_ELEMENTS (contenders)
 #define N_SHOWN  10
 
-static gboolean
-check_mnist_size (LabLessonRun  *run,
-                  GError       **error)
-{
-  if (run->train->height != 28 || run->train->width != 28)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: images of %u x %u pixels; the architectures of this lesson take 28 x 28 "
-                   "(MNIST's size)", run->dataset, run->train->width, run->train->height);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* Keys' cubic convolution kernel, a = -0.5 (bicubic as PIL and PyTorch). */
 static double
 cubic (double x)
@@ -297,6 +283,6 @@ const LabLessonInfo lab_lesson_architectures = {
   .quick_minutes = 5,
   .full_minutes = 40,
   .needs_labels = TRUE,
-  .check = check_mnist_size,
+  .check = lab_lesson_check_28,
   .run = run_architectures,
 };

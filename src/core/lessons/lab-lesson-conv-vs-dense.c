@@ -40,20 +40,6 @@ static const Contender contenders[] = {
 #define N_MODELS G_N_ELEMENTS (contenders)
 #define N_SHOWN  10
 
-static gboolean
-check_mnist_size (LabLessonRun  *run,
-                  GError       **error)
-{
-  if (run->train->height != 28 || run->train->width != 28)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: images of %u x %u pixels; the architectures of this lesson take 28 x 28 "
-                   "(MNIST's size)", run->dataset, run->train->width, run->train->height);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static LabSpec *
 contender_spec (const Contender  *c,
                 GError          **error)
@@ -188,6 +174,6 @@ const LabLessonInfo lab_lesson_conv_vs_dense = {
   .quick_minutes = 3,
   .full_minutes = 45,
   .needs_labels = FALSE,
-  .check = check_mnist_size,
+  .check = lab_lesson_check_28,
   .run = run_conv_vs_dense,
 };

@@ -54,6 +54,9 @@ void       lab_lesson_step            (LabLessonRun         *run,
 void       lab_lesson_progress        (LabLessonRun         *run,
                                        double                fraction,
                                        const char           *text);
+/* A LabLessonInfo check: the preset networks take 28 x 28 images. */
+gboolean   lab_lesson_check_28        (LabLessonRun         *run,
+                                       GError              **error);
 gboolean   lab_lesson_cancelled       (LabLessonRun         *run,
                                        GError              **error);
 

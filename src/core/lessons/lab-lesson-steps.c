@@ -107,6 +107,21 @@ lab_lesson_progress (LabLessonRun *run,
 }
 
 gboolean
+lab_lesson_check_28 (LabLessonRun  *run,
+                     GError       **error)
+{
+  if (run->train->height != 28 || run->train->width != 28)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: images of %u x %u pixels; the networks of the lesson “%s” take 28 x 28 "
+                   "(the size of MNIST and Fashion-MNIST)", run->dataset, run->train->width,
+                   run->train->height, run->lesson->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 lab_lesson_cancelled (LabLessonRun  *run,
                       GError       **error)
 {

@@ -14,20 +14,6 @@
 #include "lab-confusion-plot.h"
 #include "lab-transfer.h"
 
-static gboolean
-check_transfer (LabLessonRun  *run,
-                GError       **error)
-{
-  if (run->train->height != 28 || run->train->width != 28)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: images of %u x %u pixels; the transfer lesson's networks take 28 x 28 "
-                   "(Fashion-MNIST's size)", run->dataset, run->train->width, run->train->height);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 on_transfer_progress (double      fraction,
                       const char *text,
@@ -247,6 +233,6 @@ const LabLessonInfo lab_lesson_transfer = {
   .quick_minutes = 10,
   .full_minutes = 120,
   .needs_labels = TRUE,
-  .check = check_transfer,
+  .check = lab_lesson_check_28,
   .run = run_transfer,
 };
