@@ -472,6 +472,91 @@ test_transfer_run (void)
 }
 
 static void
+test_augmentation_run (void)
+{
+  const LabLessonInfo *lesson = lab_lesson_find ("augmentation", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
+  g_autofree char *target = g_build_filename (out, "run", NULL);
+  g_autofree char *dir = NULL, *record_path = NULL, *fig = NULL, *table = NULL;
+  g_autoptr(LabRunRecord) record = NULL;
+  LabLessonConfig config;
+  const char **keys;
+  double *values;
+  guint n, rates = 0;
+
+  g_assert_nonnull (lesson);
+  g_assert_cmpstr (lesson->default_dataset, ==, "mnist");
+  g_assert_true (lesson->needs_labels);
+  tiny_config (&config);
+  config.max_images = 600;
+  config.max_epochs = 2;
+  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  record_path = g_build_filename (dir, "record.json", NULL);
+  record = lab_run_record_load (record_path, &error);
+  g_assert_no_error (error);
+  n = lab_run_record_get_metrics (record, &keys, &values);
+  for (guint i = 0; i < n; i++)
+    {
+      if (strcmp (keys[i], "classifier/accuracy") == 0)
+        /* Two epochs on 600 real synthetic digits: well above chance (0.1). */
+        g_assert_cmpfloat (values[i], >, 0.25);
+      else if (g_str_has_suffix (keys[i], "/recognised"))
+        {
+          g_assert_cmpfloat (values[i], >=, 0);
+          g_assert_cmpfloat (values[i], <=, 1);
+          rates++;
+        }
+      else if (g_str_has_suffix (keys[i], "/nearest") || g_str_has_suffix (keys[i], "/pixel-diversity"))
+        g_assert_cmpfloat (values[i], >, 0);
+    }
+  /* The quick experiment: sizes 10 and 100, the user's scale and two extreme ones. */
+  g_assert_cmpuint (rates, ==, 2 * 3);
+  fig = g_build_filename (dir, "figures", "samples-100.png", NULL);
+  g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+  g_free (fig);
+  fig = g_build_filename (dir, "figures", "recognition.png", NULL);
+  g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+  table = g_build_filename (dir, "tables", "results.csv", NULL);
+  g_assert_true (g_file_test (table, G_FILE_TEST_IS_REGULAR));
+  {
+    /* The record names the exact images: the classifier's first 600, and
+     * the 10 of the smallest autoencoder, all of them 2s, 3s or 8s. */
+    g_autofree char *json = NULL;
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(LabDataset) train = lab_dataset_open ("synthetic", LAB_SPLIT_TRAIN, NULL, NULL, NULL,
+                                                    &error);
+    JsonObject *datasets, *d;
+    JsonArray *runs;
+    guint counted = 0;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (record_path, &json, NULL, NULL));
+    g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
+    datasets = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)),
+                                              "datasets");
+    d = json_object_get_object_member (datasets, "classifier-train");
+    runs = json_object_get_array_member (d, "indices");
+    g_assert_cmpuint (json_array_get_length (runs), ==, 1);
+    g_assert_cmpint (json_array_get_int_element (json_array_get_array_element (runs, 0), 1), ==, 600);
+    d = json_object_get_object_member (datasets, "autoencoder-10");
+    runs = json_object_get_array_member (d, "indices");
+    for (guint r = 0; r < json_array_get_length (runs); r++)
+      {
+        JsonArray *run = json_array_get_array_element (runs, r);
+        for (gint64 i = json_array_get_int_element (run, 0); i < json_array_get_int_element (run, 1); i++)
+          {
+            guint8 label = train->labels[i];
+            g_assert_true (label == 2 || label == 3 || label == 8);
+            counted++;
+          }
+      }
+    g_assert_cmpuint (counted, ==, 10);
+  }
+}
+
+static void
 test_cancel_leaves_nothing (void)
 {
   const LabLessonInfo *lesson = lab_lesson_find ("noise-levels", NULL);
@@ -585,6 +670,7 @@ main (int    argc,
   g_test_add_func ("/lessons/conv-vs-dense", test_conv_vs_dense_run);
   g_test_add_func ("/lessons/architectures", test_architectures_run);
   g_test_add_func ("/lessons/transfer", test_transfer_run);
+  g_test_add_func ("/lessons/augmentation", test_augmentation_run);
   g_test_add_func ("/lessons/cancel", test_cancel_leaves_nothing);
   g_test_add_func ("/lessons/bad-input", test_bad_input);
   g_test_add_func ("/lessons/own-data", test_own_data_folder);

@@ -207,6 +207,7 @@ lab_augment_result_free (LabAugmentResult *result)
       g_free (s->scales);
       g_clear_pointer (&s->misses, g_array_unref);
       g_clear_pointer (&s->train, lab_dataset_unref);
+      g_free (s->indices);
     }
   g_free (result->sizes);
   g_free (result);
@@ -307,20 +308,28 @@ draw_subset (LabDataset *train,
              GArray     *pool,
              guint       n,
              guint64     seed,
+             guint     **indices,
              GError    **error)
 {
   g_autoptr(LabDataset) digits = lab_dataset_subset (train, (const guint *) pool->data, pool->len,
                                                      error);
   g_autoptr(LabSplitParts) parts = NULL;
+  LabDataset *drawn;
 
   if (digits == NULL)
     return NULL;
   if (n == 0 || n >= pool->len)
-    return g_steal_pointer (&digits);
+    {
+      *indices = g_memdup2 (pool->data, (gsize) pool->len * sizeof (guint));
+      return g_steal_pointer (&digits);
+    }
   parts = lab_split_stratified (digits->n, digits->labels, digits->n_classes, &n, 1, seed, error);
-  if (parts == NULL)
+  if (parts == NULL || (drawn = lab_dataset_subset (digits, parts->parts[0], n, error)) == NULL)
     return NULL;
-  return lab_dataset_subset (digits, parts->parts[0], n, error);
+  *indices = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    (*indices)[i] = g_array_index (pool, guint, parts->parts[0][i]);
+  return drawn;
 }
 
 static gboolean
@@ -604,13 +613,16 @@ lab_augment_run (LabDataset             *train,
     return NULL;
   result->classifier_accuracy = eval.accuracy;
   result->classifier_test_images = eval.n_images;
+  result->classifier_images = config->classifier_images > 0 ? MIN (config->classifier_images, train->n)
+                                                            : train->n;
 
   for (guint s = 0; s < config->n_sizes; s++)
     {
       LabAugmentSize *size = &result->sizes[s];
 
       size->requested = config->sizes[s];
-      size->train = draw_subset (train, pool, config->sizes[s], config->seed ^ SEED_SUBSET, error);
+      size->train = draw_subset (train, pool, config->sizes[s], config->seed ^ SEED_SUBSET,
+                                 &size->indices, error);
       if (size->train == NULL)
         return NULL;
       size->n_images = size->train->n;

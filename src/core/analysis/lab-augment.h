@@ -103,6 +103,7 @@ typedef struct
   LabAugmentScale *scales;         /* (n_scales) */
   GArray          *misses;         /* (element-type LabAugmentMiss) */
   LabDataset      *train;          /* its training images (owned) */
+  guint           *indices;        /* (n_images) where they are in the training set */
 } LabAugmentSize;
 
 typedef struct
@@ -113,6 +114,7 @@ typedef struct
   LabAugmentSize  *sizes;          /* (n_sizes) */
   double           classifier_accuracy;   /* on the real test images */
   guint            classifier_test_images;
+  guint            classifier_images;     /* the first ones of the training set */
   double           seconds;
 } LabAugmentResult;
 

@@ -124,5 +124,6 @@ extern const LabLessonInfo lab_lesson_conv_vs_dense;
 extern const LabLessonInfo lab_lesson_own_data;
 extern const LabLessonInfo lab_lesson_architectures;
 extern const LabLessonInfo lab_lesson_transfer;
+extern const LabLessonInfo lab_lesson_augmentation;
 
 G_END_DECLS

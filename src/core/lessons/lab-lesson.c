@@ -16,6 +16,7 @@ static const LabLessonInfo * const lessons[] = {
   &lab_lesson_noise_levels,
   &lab_lesson_conv_vs_dense,
   &lab_lesson_transfer,
+  &lab_lesson_augmentation,
   &lab_lesson_own_data,
   NULL,
 };

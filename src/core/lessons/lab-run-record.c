@@ -138,7 +138,7 @@ lab_run_record_add_dataset (LabRunRecord     *self,
   json_object_set_int_member (d, "height", dataset->height);
   json_object_set_int_member (d, "width", dataset->width);
   json_object_set_string_member (d, "sha256", hash);
-  json_object_set_array_member (d, "indices", index_runs (indices, indices ? n : dataset->n));
+  json_object_set_array_member (d, "indices", index_runs (indices, indices ? n : MIN (n, dataset->n)));
   json_object_set_object_member (member_object (self->root, "datasets"), role, d);
 }
 

@@ -36,7 +36,7 @@ void          lab_run_record_set_config   (LabRunRecord         *self,
                                            guint                 threads,
                                            guint                 max_images,
                                            guint                 max_epochs);
-/* indices (n) into dataset; NULL means all of it in order. */
+/* indices (n) into dataset; NULL means its first n images in order. */
 void          lab_run_record_add_dataset  (LabRunRecord         *self,
                                            const char           *role,
                                            const char           *spec,
