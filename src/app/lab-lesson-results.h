@@ -2,21 +2,21 @@
 
 #include <gtk/gtk.h>
 
+#include "lab-lesson-output.h"
+
 G_BEGIN_DECLS
 
 /* A finished lesson run shown in the window, read from its folder (see
- * lab-lesson.h) so a fresh run and one cached from last week look the same:
+ * lab-lesson.h, read by lab_lesson_output_load() on a worker) so a fresh
+ * run and one cached from last week look the same:
  * when and how it ran, the generated reading, every table (from its CSV)
  * and every figure (from its PNG). A stale run (other settings than the
  * ones chosen now) says so above it. */
 #define LAB_TYPE_LESSON_RESULTS (lab_lesson_results_get_type ())
 G_DECLARE_FINAL_TYPE (LabLessonResults, lab_lesson_results, LAB, LESSON_RESULTS, GtkWidget)
 
-/* FALSE with error when dir holds no readable run record. */
-gboolean    lab_lesson_results_show          (LabLessonResults  *self,
-                                              const char        *dir,
-                                              gboolean           stale,
-                                              GError           **error);
+void        lab_lesson_results_show          (LabLessonResults      *self,
+                                              const LabLessonOutput *output);
 /* Shows text instead of results. */
 void        lab_lesson_results_show_empty    (LabLessonResults  *self,
                                               const char        *text);

@@ -15,6 +15,7 @@
 
 #define RUN_SLOT       "lesson"
 #define REPRODUCE_SLOT "reproduce-lesson"
+#define SHOW_SLOT      "show-lesson"
 
 struct _LabLessonsPage
 {
@@ -63,6 +64,7 @@ typedef struct
   LabLessonConfig      config;
   char                *dataset;
   char                *record;      /* reproduce: the record's path */
+  char                *dir;         /* show: the run's folder; NULL: look for one */
   LabWorkerGate       *gate;
   LabJob              *job;         /* borrowed */
 } LessonRequest;
@@ -88,6 +90,7 @@ lesson_request_free (gpointer data)
 
   g_free (req->dataset);
   g_free (req->record);
+  g_free (req->dir);
   g_clear_pointer (&req->gate, lab_worker_gate_unref);
   g_free (req);
 }
@@ -142,18 +145,106 @@ update_actions (LabLessonsPage *self)
   lab_page_set_action_enabled (LAB_PAGE (self), "page.reproduce-lesson", shown && !busy);
 }
 
-/* Shows the cached run for the settings chosen, a stale one, or what a run
- * would take. */
+/* "about 5 min", "under a minute". */
+static char *
+format_minutes (double minutes)
+{
+  if (minutes < 1)
+    return g_strdup (_("under a minute"));
+  return g_strdup_printf (_("about %.0f min"), minutes);
+}
+
+static LessonRequest *
+lesson_request_new (LabLessonsPage *self)
+{
+  LessonRequest *req = g_new0 (LessonRequest, 1);
+
+  req->lesson = self->lesson;
+  current_config (self, &req->config);
+  req->dataset = g_strdup (req->config.dataset);
+  req->config.dataset = req->dataset;
+  req->gate = lab_worker_gate_ref (self->gate);
+  lab_worker_gate_enter (self->gate);
+  return req;
+}
+
+/* The run in req->dir, else the cached run for the request's settings, else
+ * a stale one; NULL without error when there is none. */
+static gpointer
+show_worker (LabJob        *job,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  LessonRequest *req = data;
+  g_autofree char *dir = NULL;
+  gboolean stale = FALSE;
+  LabLessonOutput *output = NULL;
+
+  if (req->dir != NULL)
+    dir = g_strdup (req->dir);
+  else if (req->config.dataset == NULL
+           || (dir = lab_lesson_find_cached (req->lesson, &req->config)) == NULL)
+    stale = (dir = lab_lesson_find_stale (req->lesson, &req->config)) != NULL;
+  if (dir != NULL)
+    output = lab_lesson_output_load (dir, stale, error);
+  lab_worker_gate_leave (req->gate);
+  return output;
+}
+
+static void
+show_done (gpointer      owner,
+           LabJob       *job,
+           gpointer      result,
+           const GError *error)
+{
+  LabLessonsPage *self = owner;
+  g_autoptr(LabLessonOutput) output = result;
+
+  if (error != NULL)
+    lab_widget_show_error (GTK_WIDGET (self), error);
+  if (output != NULL)
+    lab_lesson_results_show (self->results, output);
+  else
+    {
+      double minutes = current_setting (self) == LAB_LESSON_FULL ? self->lesson->full_minutes
+                                                                   : self->lesson->quick_minutes;
+      g_autofree char *time = format_minutes (minutes);
+      /* Translators: the time is "about 5 min" or "under a minute" */
+      g_autofree char *text = g_strdup_printf (_("Not run yet with these settings. Press Run: "
+                                                 "%s on 2 cores; the report appears here and "
+                                                 "as a PDF."), time);
+      lab_lesson_results_show_empty (self->results, text);
+    }
+  update_actions (self);
+}
+
+/* Reads the run in dir (NULL: the cached run for the settings chosen, a
+ * stale one, or none) on a worker and shows it, or what a run would take. */
+static void
+show_run (LabLessonsPage *self,
+          const char     *dir)
+{
+  LessonRequest *req = lesson_request_new (self);
+  LabJob *job;
+
+  req->dir = g_strdup (dir);
+  job = lab_job_new (self, SHOW_SLOT, show_worker, req, lesson_request_free);
+  lab_job_set_result_free_func (job, (GDestroyNotify) lab_lesson_output_free);
+  lab_job_set_done_func (job, show_done);
+  lab_job_start (job);
+  g_object_unref (job);
+}
+
 static void
 refresh (LabLessonsPage *self)
 {
-  LabLessonConfig config;
-  g_autofree char *cached = NULL, *stale = NULL, *dataset = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *dataset = NULL;
   const char *spec;
 
   if (self->lesson == NULL)
     {
+      lab_job_cancel_slot (self, SHOW_SLOT);
       lab_lesson_results_show_empty (self->results, _("Choose a lesson on the left."));
       update_actions (self);
       return;
@@ -167,27 +258,9 @@ refresh (LabLessonsPage *self)
 
   if (self->running)
     return;
-  current_config (self, &config);
-  if (spec != NULL && (cached = lab_lesson_find_cached (self->lesson, &config)) != NULL)
-    {
-      if (!lab_lesson_results_show (self->results, cached, FALSE, &error))
-        lab_widget_show_error (GTK_WIDGET (self), error);
-    }
-  else if ((stale = lab_lesson_find_stale (self->lesson, &config)) != NULL)
-    {
-      if (!lab_lesson_results_show (self->results, stale, TRUE, &error))
-        lab_widget_show_error (GTK_WIDGET (self), error);
-    }
-  else
-    {
-      double minutes = current_setting (self) == LAB_LESSON_FULL ? self->lesson->full_minutes
-                                                                   : self->lesson->quick_minutes;
-      g_autofree char *text = g_strdup_printf (_("Not run yet with these settings. Press Run: "
-                                                 "about %.0f minutes on 2 cores; the report "
-                                                 "appears here and as a PDF."), minutes);
-      lab_lesson_results_show_empty (self->results, text);
-    }
+  lab_lesson_results_show_empty (self->results, _("Looking for an earlier run…"));
   update_actions (self);
+  show_run (self, NULL);
 }
 
 static void
@@ -299,7 +372,6 @@ lesson_done (gpointer      owner,
 {
   LabLessonsPage *self = owner;
   g_autofree char *dir = result;
-  g_autoptr(GError) show_error = NULL;
 
   set_running (self, FALSE);
   if (error != NULL)
@@ -309,9 +381,7 @@ lesson_done (gpointer      owner,
       refresh (self);
       return;
     }
-  if (!lab_lesson_results_show (self->results, dir, FALSE, &show_error))
-    lab_widget_show_error (GTK_WIDGET (self), show_error);
-  update_actions (self);
+  show_run (self, dir);
 }
 
 static void
@@ -325,13 +395,8 @@ run_lesson (GtkWidget  *widget,
 
   if (self->lesson == NULL || self->running)
     return;
-  req = g_new0 (LessonRequest, 1);
-  req->lesson = self->lesson;
-  current_config (self, &req->config);
-  req->dataset = g_strdup (req->config.dataset);
-  req->config.dataset = req->dataset;
-  req->gate = lab_worker_gate_ref (self->gate);
-  lab_worker_gate_enter (self->gate);
+  lab_job_cancel_slot (self, SHOW_SLOT);
+  req = lesson_request_new (self);
 
   self->plot_step = 0;
   lab_plot_view_reset (self->loss_plot);
@@ -468,8 +533,10 @@ lesson_row (const LabLessonInfo *lesson)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (_(lesson->title));
-  g_autofree char *times = g_strdup_printf (_("quick about %.0f min · full about %.0f min"),
-                                            lesson->quick_minutes, lesson->full_minutes);
+  g_autofree char *quick = format_minutes (lesson->quick_minutes);
+  g_autofree char *full = format_minutes (lesson->full_minutes);
+  /* Translators: "quick about 5 min · full about 40 min" */
+  g_autofree char *times = g_strdup_printf (_("quick %s · full %s"), quick, full);
   GtkWidget *sub = gtk_label_new (times);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
@@ -566,6 +633,7 @@ lab_lessons_page_dispose (GObject *object)
 
   lab_job_cancel_slot (self, RUN_SLOT);
   lab_job_cancel_slot (self, REPRODUCE_SLOT);
+  lab_job_cancel_slot (self, SHOW_SLOT);
   if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 10000))
     g_warning ("A lesson's worker is still running");
   gtk_widget_dispose_template (GTK_WIDGET (object), LAB_TYPE_LESSONS_PAGE);
@@ -661,4 +729,11 @@ lab_lessons_page_get_results (LabLessonsPage *self)
 {
   g_return_val_if_fail (LAB_IS_LESSONS_PAGE (self), NULL);
   return self->results;
+}
+
+gboolean
+lab_lessons_page_is_showing (LabLessonsPage *self)
+{
+  g_return_val_if_fail (LAB_IS_LESSONS_PAGE (self), FALSE);
+  return lab_job_lookup (self, SHOW_SLOT) != NULL;
 }

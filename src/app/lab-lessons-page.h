@@ -25,5 +25,7 @@ G_DECLARE_FINAL_TYPE (LabLessonsPage, lab_lessons_page, LAB, LESSONS_PAGE, LabPa
 GtkWidget        *lab_lessons_page_new         (void);
 /* The results section (for tests). */
 LabLessonResults *lab_lessons_page_get_results (LabLessonsPage *self);
+/* TRUE while a run's folder is being read to be shown (for tests). */
+gboolean          lab_lessons_page_is_showing  (LabLessonsPage *self);
 
 G_END_DECLS

@@ -39,6 +39,22 @@ results_shown (gpointer data)
 }
 
 static gboolean
+shown (gpointer data)
+{
+  return !lab_lessons_page_is_showing (((Fixture *) data)->page);
+}
+
+/* Changes a page state and waits until the worker has read the run to show. */
+static void
+change_and_wait (Fixture    *f,
+                 const char *action,
+                 const char *value)
+{
+  lab_test_change_state (f->window, action, g_variant_new_string (value));
+  lab_test_spin_until (shown, f, 10);
+}
+
+static gboolean
 run_enabled (gpointer data)
 {
   return lab_test_action_enabled (((Fixture *) data)->window, "run-lesson");
@@ -76,7 +92,7 @@ test_lessons_run (Fixture       *f,
   /* The first lesson is selected; choosing another goes through page.lesson. */
   state = lab_test_get_state (f->window, "lesson");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "architectures");
-  lab_test_change_state (f->window, "lesson", g_variant_new_string ("conv-vs-dense"));
+  change_and_wait (f, "lesson", "conv-vs-dense");
   /* Not run yet: nothing to open or reproduce. */
   g_assert_null (lab_lesson_results_get_dir (f->results));
   g_assert_false (lab_test_action_enabled (f->window, "open-report"));
@@ -101,16 +117,20 @@ test_lessons_run (Fixture       *f,
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "lessons-conv-vs-dense.png", 100, 200.0);
 
   /* Another lesson has not run; back again, the cached run is there at once. */
-  lab_test_change_state (f->window, "lesson", g_variant_new_string ("noise-levels"));
+  change_and_wait (f, "lesson", "noise-levels");
   g_assert_null (lab_lesson_results_get_dir (f->results));
   lab_test_change_state (f->window, "lesson", g_variant_new_string ("conv-vs-dense"));
+  /* The folder is read on a worker: until it is, the old run is not shown. */
+  g_assert_null (lab_lesson_results_get_dir (f->results));
+  lab_test_spin_until (shown, f, 10);
   g_assert_cmpstr (lab_lesson_results_get_dir (f->results), ==, dir);
+  g_assert_cmpuint (lab_lesson_results_get_n_figures (f->results), ==, 2);
 
   /* Other settings: the same run, flagged as stale. */
-  lab_test_change_state (f->window, "lesson-setting", g_variant_new_string ("full"));
+  change_and_wait (f, "lesson-setting", "full");
   g_assert_cmpstr (lab_lesson_results_get_dir (f->results), ==, dir);
   g_assert_true (lab_lesson_results_get_stale (f->results));
-  lab_test_change_state (f->window, "lesson-setting", g_variant_new_string ("quick"));
+  change_and_wait (f, "lesson-setting", "quick");
   g_assert_false (lab_lesson_results_get_stale (f->results));
 }
 
@@ -118,7 +138,7 @@ static void
 test_lessons_cancel (Fixture       *f,
                      gconstpointer  data)
 {
-  lab_test_change_state (f->window, "lesson", g_variant_new_string ("noise-levels"));
+  change_and_wait (f, "lesson", "noise-levels");
   g_assert_null (lab_lesson_results_get_dir (f->results));
   lab_test_activate (f->window, "run-lesson", NULL);
   lab_test_spin_for (0.5);
