@@ -29,6 +29,7 @@ static const LabCliEntry commands[] = {
   { "interpolate", "Morph one image into another through the latent space", lab_cli_interpolate },
   { "lesson",   "List, run and reproduce the lessons, with their PDF reports", lab_cli_lesson },
   { "classify", "Train a classifier on latents or pixels and score it",  lab_cli_classify },
+  { "export",   "Export a saved model as PyTorch code, with its weights and training loop", lab_cli_export },
   { "system",   "Show the CPU, its features and the BLAS kernels chosen", lab_cli_system },
 };
 

@@ -173,28 +173,6 @@ model_layers (LabModel *model)
   return layers;
 }
 
-/* The layers spec would build, set up on their inputs as lab_model_new
- * does, without any weights allocated (owned). */
-static GPtrArray *
-spec_layers (const LabSpec  *spec,
-             GError        **error)
-{
-  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_layer_free);
-  gsize n_params = 0, n_buffers = 0;
-  LabShape shape = spec->input;
-
-  for (guint i = 0; i < lab_spec_n_layers (spec); i++)
-    {
-      LabLayer *layer = lab_spec_new_layer (spec, i, shape, &n_params, &n_buffers, error);
-
-      if (layer == NULL)
-        return NULL;
-      g_ptr_array_add (layers, layer);
-      shape = layer->out;
-    }
-  return g_steal_pointer (&layers);
-}
-
 /* Copies st's tensors, checked by check_tensors, into model. */
 static void
 copy_tensors (LabModel       *model,
@@ -272,7 +250,7 @@ lab_model_load (const char  *path,
   /* The file's tensors against the architecture's shapes before the model
    * is built: what the model allocates is then bounded by what the file
    * holds, not by what its metadata claims. */
-  layers = spec_layers (spec, &local_error);
+  layers = lab_spec_new_layers (spec, NULL, &local_error);
   if (layers == NULL)
     {
       g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);

@@ -346,6 +346,29 @@ lab_spec_new_layer (const LabSpec  *self,
   return g_steal_pointer (&layer);
 }
 
+GPtrArray *
+lab_spec_new_layers (const LabSpec  *self,
+                     gsize          *n_params,
+                     GError        **error)
+{
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_layer_free);
+  gsize params = 0, buffers = 0;
+  LabShape shape = self->input;
+
+  for (guint i = 0; i < lab_spec_n_layers (self); i++)
+    {
+      LabLayer *layer = lab_spec_new_layer (self, i, shape, &params, &buffers, error);
+
+      if (layer == NULL)
+        return NULL;
+      g_ptr_array_add (layers, layer);
+      shape = layer->out;
+    }
+  if (n_params != NULL)
+    *n_params = params;
+  return g_steal_pointer (&layers);
+}
+
 JsonNode *
 lab_spec_to_node (const LabSpec *self)
 {

@@ -77,6 +77,13 @@ LabLayer   *lab_spec_new_layer       (const LabSpec *self,
                                       gsize         *n_buffers,
                                       GError       **error);
 
+/* Every layer of the spec, set up on its input as lab_model_new does,
+ * without weights (element-type LabLayer, owned); *n_params (may be NULL)
+ * gets their trainable parameters. Errors as lab_spec_new_layer's. */
+GPtrArray  *lab_spec_new_layers      (const LabSpec *self,
+                                      gsize         *n_params,
+                                      GError       **error);
+
 JsonNode   *lab_spec_to_node         (const LabSpec *self);
 /* Members in a fixed order: name, description, input, loss,
  * encoder_layers, layers. */
