@@ -1,8 +1,8 @@
 #define G_LOG_DOMAIN "latentlab"
 
 /* The Train page's models: the Model menu (open, save, save the
- * architecture, recent models), its file dialogs, and opening and saving
- * safetensors files with their training record. Part of LabTrainPage (its
+ * architecture, export as PyTorch, recent models), its file dialogs, and
+ * opening and saving safetensors files with their training record. Part of LabTrainPage (its
  * struct is in lab-train-page-private.h). */
 
 #include <math.h>
@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
+#include "lab-export-pytorch.h"
 #include "lab-file-dialog.h"
 #include "lab-model-io.h"
 #include "lab-save.h"
@@ -180,6 +181,25 @@ lab_train_page_open_model (LabTrainPage  *self,
   return TRUE;
 }
 
+/* The session's training record as JSON; while training runs, the record
+ * so far: the config and the steps (then owned by *owned). */
+static const char *
+session_train_json (LabSession  *session,
+                    char       **owned)
+{
+  const char *train_json = lab_session_get_train_json (session);
+
+  if (train_json == NULL && lab_session_get_train_config (session) != NULL)
+    {
+      g_autoptr(LabTrainRecord) record = lab_train_record_new (lab_session_get_train_config (session),
+                                                               lab_session_get_dataset_spec (session));
+
+      record->steps = lab_session_get_step (session);
+      train_json = *owned = lab_train_record_to_json (record);
+    }
+  return train_json;
+}
+
 gboolean
 lab_train_page_save_model (LabTrainPage  *self,
                            GFile         *file,
@@ -210,21 +230,66 @@ lab_train_page_save_model (LabTrainPage  *self,
       return FALSE;
     }
 
-  /* While training runs the record so far is the config and the steps. */
-  train_json = lab_session_get_train_json (session);
-  if (train_json == NULL && lab_session_get_train_config (session) != NULL)
-    {
-      g_autoptr(LabTrainRecord) record = lab_train_record_new (lab_session_get_train_config (session),
-                                                               lab_session_get_dataset_spec (session));
-
-      record->steps = lab_session_get_step (session);
-      train_json = record_json = lab_train_record_to_json (record);
-    }
+  train_json = session_train_json (session, &record_json);
   if (!lab_model_save (model, path, train_json, error))
     return FALSE;
   lab_session_set_model_path (session, path);
   remember_recent (self, path);
   return TRUE;
+}
+
+/* The session's model as PyTorch code at path, its weights beside it
+ * (lab-export-pytorch.h): a few hundred lines and the model's weights, as
+ * quick to write as Save Model. */
+static gboolean
+export_pytorch (LabTrainPage  *self,
+                const char    *path,
+                GError       **error)
+{
+  LabSession *session = lab_page_get_session (LAB_PAGE (self));
+  LabModel *model = session != NULL ? lab_session_get_model (session) : NULL;
+  g_autofree char *record_json = NULL;
+
+  if (model == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, _("There is no model to export yet: train one first."));
+      return FALSE;
+    }
+  return lab_export_pytorch (model, session_train_json (session, &record_json),
+                             lab_session_get_model_path (session), path, NULL, error);
+}
+
+static gboolean
+export_chosen (GtkWidget      *owner,
+               const char     *path,
+               GtkFileChooser *chooser,
+               gpointer        user_data,
+               GError        **error)
+{
+  return export_pytorch (LAB_TRAIN_PAGE (owner), path, error);
+}
+
+/* page.export-pytorch: a file dialog for the .py (its weights go beside it). */
+static void
+export_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
+{
+  LabTrainPage *self = LAB_TRAIN_PAGE (widget);
+  LabSession *session = lab_page_get_session (LAB_PAGE (self));
+  LabModel *model = session != NULL ? lab_session_get_model (session) : NULL;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *suggested = g_strconcat (model ? lab_model_get_name (model) : "model", ".py", NULL);
+  GtkFileChooser *chooser;
+
+  chooser = lab_file_dialog_new_for_path (widget, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                          _("Export as PyTorch Code"), _("_Export"),
+                                          export_chosen, NULL, NULL);
+  gtk_file_filter_set_name (filter, _("Python files"));
+  gtk_file_filter_add_pattern (filter, "*.py");
+  gtk_file_chooser_add_filter (chooser, filter);
+  gtk_file_chooser_set_current_name (chooser, suggested);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 /* what: "spec", "save" or "open". */
@@ -302,7 +367,8 @@ dialog_activated (GtkWidget  *widget,
                 g_str_equal (action_name, "page.save-spec") ? "spec" : "model");
 }
 
-/* page.save-model-to (s), page.open-model-file (s): a path, no dialog. */
+/* page.save-model-to (s), page.open-model-file (s), page.export-pytorch-to
+ * (s): a path, no dialog. */
 static void
 path_activated (GtkWidget  *widget,
                 const char *action_name,
@@ -315,6 +381,8 @@ path_activated (GtkWidget  *widget,
 
   if (g_str_equal (action_name, "page.save-model-to"))
     ok = lab_train_page_save_model (self, file, &error);
+  else if (g_str_equal (action_name, "page.export-pytorch-to"))
+    ok = export_pytorch (self, g_variant_get_string (param, NULL), &error);
   else
     ok = lab_train_page_open_model (self, file, &error);
   if (!ok)
@@ -329,6 +397,8 @@ lab_train_page_class_init_models (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "page.open-model", NULL, dialog_activated);
   gtk_widget_class_install_action (widget_class, "page.open-model-file", "s", path_activated);
   gtk_widget_class_install_action (widget_class, "page.save-spec", NULL, dialog_activated);
+  gtk_widget_class_install_action (widget_class, "page.export-pytorch", NULL, export_activated);
+  gtk_widget_class_install_action (widget_class, "page.export-pytorch-to", "s", path_activated);
 }
 
 void
@@ -341,6 +411,7 @@ lab_train_page_init_models (LabTrainPage *self)
   g_menu_append (file_section, _("_Open Model…"), "page.open-model");
   g_menu_append (file_section, _("_Save Model…"), "page.save-model");
   g_menu_append (file_section, _("Save _Architecture as JSON…"), "page.save-spec");
+  g_menu_append (file_section, _("Export as _PyTorch…"), "page.export-pytorch");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (file_section));
   self->recent_section = g_menu_new ();
   g_menu_append_section (menu, _("Recent Models"), G_MENU_MODEL (self->recent_section));

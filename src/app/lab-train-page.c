@@ -176,6 +176,8 @@ lab_train_page_update_actions (LabTrainPage *self)
   set_enabled (self, "stop", running);
   set_enabled (self, "save-model", have_model);
   set_enabled (self, "save-model-to", have_model);
+  set_enabled (self, "export-pytorch", have_model);
+  set_enabled (self, "export-pytorch-to", have_model);
   set_enabled (self, "open-model", !running);
   set_enabled (self, "open-model-file", !running);
   set_enabled (self, "save-spec", chosen);

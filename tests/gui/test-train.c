@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
@@ -482,6 +483,31 @@ test_train_save_open (Fixture       *f,
   g_assert_nonnull (settings);
   recent = g_settings_get_strv (settings, "recent-models");
   g_assert_cmpstr (recent[0], ==, path);
+
+  /* Export as PyTorch (the main menu's item): the code beside the saved
+   * model, whose file already holds the weights; a missing folder goes to
+   * the banner with its path. */
+  {
+    g_autofree char *py = g_build_filename (f->tmpdir, "digits.py", NULL);
+    g_autofree char *bad = g_build_filename (f->tmpdir, "no-such-folder", "digits.py", NULL);
+    g_autofree char *code = NULL;
+    GStatBuf st_before, st_after;
+
+    g_assert_true (lab_test_action_enabled (f->window, "export-pytorch"));
+    g_assert_cmpint (g_stat (path, &st_before), ==, 0);
+    activate (f, "export-pytorch-to", g_variant_new_string (py));
+    g_assert_false (lab_window_is_error_shown (f->window));
+    g_assert_true (g_file_get_contents (py, &code, NULL, NULL));
+    g_assert_nonnull (strstr (code, "class Model(LatentLabSequential):"));
+    g_assert_nonnull (strstr (code, "WEIGHTS = \"digits.safetensors\""));
+    g_assert_nonnull (strstr (code, "\"noise\": \"gaussian:0.4\","));
+    g_assert_cmpint (g_stat (path, &st_after), ==, 0);
+    g_assert_cmpint (st_before.st_ino, ==, st_after.st_ino);
+    activate (f, "export-pytorch-to", g_variant_new_string (bad));
+    g_assert_true (lab_window_is_error_shown (f->window));
+    g_assert_nonnull (strstr (lab_window_get_error_text (f->window), bad));
+    activate (f, "dismiss-error", NULL);
+  }
 
   activate (f, "show-page", g_variant_new_string ("denoise"));
   lab_test_spin_until (denoise_settled, f, 30);
