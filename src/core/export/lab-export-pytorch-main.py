@@ -181,7 +181,10 @@ def train(args, weights):
 
     With --distributed (under torchrun) every process takes its share of
     each batch, so the batch of --batch images is the same as on one
-    machine, and DistributedDataParallel averages the gradients."""
+    machine, and DistributedDataParallel averages the gradients. Batch
+    norm then normalises over each process's share of the batch
+    (nn.SyncBatchNorm.convert_sync_batchnorm would pool the statistics
+    on GPUs)."""
     rank, world, device = 0, 1, torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if args.distributed:
         import torch.distributed as dist
