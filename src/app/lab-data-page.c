@@ -6,6 +6,7 @@
 #include "lab-format.h"
 #include "lab-image-item.h"
 #include "lab-image-list.h"
+#include "lab-wrap-box.h"
 
 #define THUMBNAIL_SIZE 56
 
@@ -18,7 +19,7 @@ struct _LabDataPage
   GtkRevealer        *skipped_revealer;
   GtkExpander        *skipped_expander;
   GtkLabel           *skipped_label;
-  GtkFlowBox         *class_box;
+  LabWrapBox         *class_box;
   GtkScrolledWindow  *grid_scroller;
   GtkGridView        *grid_view;
   LabNoisePreview    *noise_preview;
@@ -154,7 +155,7 @@ rebuild_class_filter (LabDataPage *self)
   GtkWidget *all;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->class_box))) != NULL)
-    gtk_flow_box_remove (self->class_box, child);
+    lab_wrap_box_remove (self->class_box, child);
   g_ptr_array_set_size (self->class_buttons, 0);
 
   if (ds == NULL || ds->labels == NULL || ds->n_classes == 0)
@@ -184,9 +185,7 @@ rebuild_class_filter (LabDataPage *self)
       GtkWidget *button = g_ptr_array_index (self->class_buttons, i);
 
       g_signal_connect (button, "toggled", G_CALLBACK (on_class_toggled), self);
-      gtk_flow_box_append (self->class_box, button);
-      /* The button takes focus and clicks, not the flow box child around it. */
-      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
+      lab_wrap_box_append (self->class_box, button);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->class_box), TRUE);
 }

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-page.h"
+#include "lab-wrap-box.h"
 
 typedef struct
 {
@@ -194,6 +195,9 @@ lab_page_class_init (LabPageClass *klass)
   object_class->finalize = lab_page_finalize;
   object_class->get_property = lab_page_get_property;
   object_class->set_property = lab_page_set_property;
+
+  /* The pages' and their sections' templates wrap toolbars with it. */
+  g_type_ensure (LAB_TYPE_WRAP_BOX);
 
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL,

@@ -25,7 +25,7 @@ lab_plot_view_measure (GtkWidget      *widget,
 {
   /* Below this the axes and their labels leave no room for the curves. */
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 240;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 240;
 }
 
 static void

@@ -73,3 +73,27 @@ lab_presentation_apply (GtkWindow *window,
   lab_palette_set_high_contrast (on);
   queue_resize_all (GTK_WIDGET (window));
 }
+
+gboolean
+lab_presentation_screen_is_narrow (GtkWidget *widget)
+{
+  GdkDisplay *display = gtk_widget_get_display (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+  GdkMonitor *monitor = NULL;
+  GdkRectangle geometry;
+
+  if (surface != NULL)
+    monitor = gdk_display_get_monitor_at_surface (display, surface);
+  if (monitor == NULL)
+    {
+      g_autoptr(GdkMonitor) first = g_list_model_get_item (gdk_display_get_monitors (display), 0);
+
+      if (first == NULL)
+        return FALSE;
+      gdk_monitor_get_geometry (first, &geometry);
+    }
+  else
+    gdk_monitor_get_geometry (monitor, &geometry);
+  return geometry.width < LAB_PRESENTATION_SIDEBAR_WIDTH;
+}

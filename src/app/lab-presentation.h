@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 #define LAB_PRESENTATION_SCALE      1.6
 #define LAB_PRESENTATION_TYPE_SCALE 1.5
+/* Narrower screens fold the sidebar away in presentation mode. */
+#define LAB_PRESENTATION_SIDEBAR_WIDTH 1280
 
 /* Turns presentation mode on or off for window. */
 void     lab_presentation_apply     (GtkWindow *window,
@@ -21,5 +23,8 @@ void     lab_presentation_apply     (GtkWindow *window,
 /* How much larger figures in widget's window draw: 1, or
  * LAB_PRESENTATION_SCALE in presentation mode. */
 double   lab_presentation_get_scale (GtkWidget *widget);
+/* Whether the monitor widget's window is on (or else the display's first)
+ * is narrower than LAB_PRESENTATION_SIDEBAR_WIDTH. */
+gboolean lab_presentation_screen_is_narrow (GtkWidget *widget);
 
 G_END_DECLS

@@ -304,7 +304,7 @@ lab_scatter_view_measure (GtkWidget      *widget,
                           int            *natural_baseline)
 {
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 280;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 800 : 600;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 480 : 600;
 }
 
 static void

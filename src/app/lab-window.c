@@ -61,6 +61,7 @@ struct _LabWindow
   /* Owned */
   GSettings            *settings;       /* NULL when the schema is not installed */
   gboolean              presentation;   /* win.presentation's state */
+  gboolean              sidebar_folded; /* by presentation mode, to unfold after */
 };
 
 enum {
@@ -478,7 +479,11 @@ lab_window_finalize (GObject *object)
   G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
 }
 
-/* win.presentation (the "presentation" property): lab-presentation.h. */
+/* win.presentation (the "presentation" property): lab-presentation.h.
+ * On a screen narrower than LAB_PRESENTATION_SIDEBAR_WIDTH (a classroom's
+ * 1024 x 768 projector) the larger type leaves the pages no room for
+ * their natural width beside the sidebar: it folds away (F9 brings it
+ * back, the pages still fit then) and unfolds when presentation ends. */
 void
 lab_window_set_presentation (LabWindow *self,
                              gboolean   on)
@@ -489,6 +494,17 @@ lab_window_set_presentation (LabWindow *self,
     return;
   self->presentation = on;
   lab_presentation_apply (GTK_WINDOW (self), on);
+  if (on && lab_presentation_screen_is_narrow (GTK_WIDGET (self))
+      && gtk_revealer_get_reveal_child (self->sidebar_revealer))
+    {
+      g_object_set (self, "show-sidebar", FALSE, NULL);
+      self->sidebar_folded = TRUE;
+    }
+  else if (!on && self->sidebar_folded)
+    {
+      g_object_set (self, "show-sidebar", TRUE, NULL);
+      self->sidebar_folded = FALSE;
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENTATION]);
 }
 

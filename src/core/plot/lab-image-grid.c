@@ -335,9 +335,13 @@ compute_layout (LabImageGrid *self,
       ch = (height - 2 * PAD - (b - 1) * BLOCK_GAP - titles
             - b * ((rows - 1.0) * self->row_gap + captions)) / (b * rows);
       cell = MIN (cw, ch);
-      /* Whole zoom factors keep pixels square and equal. */
-      if (cell >= side)
+      /* Whole zoom factors keep pixels square and equal from 2x up;
+       * between 1x and 2x (a 1024 px projector) the cell takes the room
+       * there is, drawn smoothed, rather than fall back to 1x. */
+      if (cell >= 2 * side)
         cell = floor (cell / side) * side;
+      else if (cell >= side)
+        cell = floor (cell);
       if (cell > out->cell + 0.5)
         {
           out->cell = cell;
@@ -373,9 +377,10 @@ lab_image_grid_measure (LabImageGrid *self,
 
   if (horizontal)
     {
-      /* At least 1:1, naturally 3x. */
+      /* At least 1:1, naturally 1.5x (ten MNIST digits fit beside a side
+       * panel on a 1024 px projector); more when there is room. */
       *minimum = 2 * PAD + cols * (side + self->gap);
-      *natural = 2 * PAD + cols * (3 * side + self->gap);
+      *natural = 2 * PAD + cols * (3 * side / 2 + self->gap);
     }
   else
     {
@@ -470,12 +475,13 @@ draw_text (LabImageGrid *self,
 {
   g_autoptr(GPtrArray) lines = NULL;
   cairo_font_extents_t font;
+  double size = points * PT_TO_PX * self->text_scale;
   double line_height, top;
 
   cairo_save (cr);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, points * PT_TO_PX * self->text_scale);
+  cairo_set_font_size (cr, size);
   lines = text_lines (cr, text, width, wrap);
   /* A caption wider than its image (large type, small cells) gets smaller
    * rather than run into its neighbours. */
@@ -495,6 +501,17 @@ draw_text (LabImageGrid *self,
     }
   cairo_font_extents (cr, &font);
   line_height = font.ascent + font.descent;
+  /* Wrapped text taller than its box (large type over 1x cells) gets
+   * smaller rather than run over the rows around it. */
+  while (wrap && lines->len * line_height > height && size > 6.0)
+    {
+      size = MAX (6.0, 0.9 * size);
+      cairo_set_font_size (cr, size);
+      g_ptr_array_unref (lines);
+      lines = text_lines (cr, text, width, wrap);
+      cairo_font_extents (cr, &font);
+      line_height = font.ascent + font.descent;
+    }
   top = round (y + (height - lines->len * line_height) / 2);
   cairo_set_source_rgba (cr, 1, 1, 1, alpha);
   for (guint i = 0; i < lines->len; i++)
@@ -559,20 +576,24 @@ lab_image_grid_draw (LabImageGrid *self,
 
               if (strip != NULL && i < row->n)
                 {
-                  /* Nearest filter keeps the pixels square. */
+                  /* Nearest filter keeps the pixels square at whole zooms;
+                   * a fractional one is smoothed, not uneven. */
                   cairo_save (cr);
                   cairo_rectangle (cr, x, y, lay.cell, lay.cell);
                   cairo_clip (cr);
                   cairo_translate (cr, x, y);
                   cairo_scale (cr, lay.cell / row->width, lay.cell / row->height);
                   cairo_set_source_surface (cr, strip, -(double) i * row->width, 0);
-                  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+                  cairo_pattern_set_filter (cairo_get_source (cr),
+                                            fmod (lay.cell, row->width) == 0 ? CAIRO_FILTER_NEAREST
+                                                                             : CAIRO_FILTER_GOOD);
                   cairo_paint (cr);
                   cairo_restore (cr);
                 }
               if (row->captions != NULL && i < row->captions->len)
+                /* Within its image's width: the gap stays between captions. */
                 draw_text (self, cr, g_ptr_array_index (row->captions, i),
-                           x - self->gap / 2.0, y + lay.cell + 2, lay.cell + self->gap,
+                           x, y + lay.cell + 2, lay.cell,
                            caption_height (self, row) - 2, 0.5, CAPTION_PT, FALSE, FALSE, 0.85);
             }
           y += lay.cell + caption_height (self, row) + self->row_gap;

@@ -1,0 +1,306 @@
+/* The window on a classroom projector's 1024 x 768 screen (this test's Xvfb
+ * screen). Normal mode: every page's natural width fits beside the
+ * sidebar, the window's minimum size fits the screen less a desktop panel.
+ * Presentation mode (larger type, fullscreen): the sidebar folds away by
+ * itself on this narrow screen and every page's natural width fits; with
+ * the sidebar back (F9) every page still gets its minimum. In all of them
+ * no widget is clipped: each one gets at least its minimum size, lies
+ * inside the window, and no scrolled window hides content sideways. A
+ * screenshot of every page in every mode goes under the build dir
+ * (fit-MODE-PAGE.png). */
+
+#include <gtk/gtk.h>
+
+#include "lab-application.h"
+#include "lab-classify-page-private.h"
+#include "lab-latent-page-private.h"
+#include "lab-presentation.h"
+#include "lab-test-models.h"
+#include "lab-test-util.h"
+#include "lab-window-private.h"
+
+#define SCREEN_WIDTH  1024
+#define SCREEN_HEIGHT 768
+/* 768 less a desktop's top bar or panel. */
+#define USABLE_HEIGHT 720
+
+static LabApplication *app;
+
+static const char *pages[] = { "data", "train", "denoise", "latent", "lessons", "classify" };
+
+typedef struct
+{
+  LabWindow  *window;
+  LabSession *session;
+} Fixture;
+
+static gboolean
+session_ready (gpointer data)
+{
+  return lab_session_is_ready (((Fixture *) data)->session);
+}
+
+static gboolean
+latent_embedded (gpointer data)
+{
+  LabLatentPage *page = data;
+
+  return !lab_latent_page_is_embedding (page) && lab_latent_page_get_embedding (page) != NULL;
+}
+
+static gboolean
+classify_idle (gpointer data)
+{
+  return !lab_classify_run_is_running (data);
+}
+
+/* "GtkLabel.title" */
+static char *
+describe (GtkWidget *widget)
+{
+  GString *s = g_string_new (G_OBJECT_TYPE_NAME (widget));
+  g_auto(GStrv) classes = gtk_widget_get_css_classes (widget);
+  const char *name = gtk_widget_get_name (widget);
+
+  for (guint i = 0; classes[i] != NULL; i++)
+    g_string_append_printf (s, ".%s", classes[i]);
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (s, " “%s”", gtk_label_get_text (GTK_LABEL (widget)));
+  else if (name != NULL && g_strcmp0 (name, G_OBJECT_TYPE_NAME (widget)) != 0)
+    g_string_append_printf (s, "#%s", name);
+  return g_string_free (s, FALSE);
+}
+
+/* Appends to problems each mapped widget under widget that is clipped:
+ * allocated less than its minimum, reaching outside the window, or a
+ * scrolled window whose content is wider than what it shows. Popovers
+ * and other natives are their own surfaces: not followed. */
+static void
+find_clipped (GtkWidget *widget,
+              GtkWidget *window,
+              GPtrArray *problems)
+{
+  graphene_rect_t w;
+  int width, height;
+
+  /* The window's border box: a window without a compositor draws a
+   * 1-pixel border around its content (its own -1 origin). */
+  g_assert_true (gtk_widget_compute_bounds (window, window, &w));
+  width = (int) (w.origin.x + w.size.width);
+  height = (int) (w.origin.y + w.size.height);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      g_autofree char *what = NULL;
+      GtkAllocation alloc;
+      graphene_rect_t b;
+      int min_w, min_h;
+
+      if (!gtk_widget_get_mapped (child) || GTK_IS_NATIVE (child))
+        continue;
+      what = describe (child);
+      g_assert_true (gtk_widget_compute_bounds (child, window, &b));
+      /* The allocation with the CSS margin, plus the widget's margins: what
+       * measure() counts. */
+      gtk_widget_get_allocation (child, &alloc);
+      alloc.width += gtk_widget_get_margin_start (child) + gtk_widget_get_margin_end (child);
+      alloc.height += gtk_widget_get_margin_top (child) + gtk_widget_get_margin_bottom (child);
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, alloc.width, &min_h, NULL, NULL, NULL);
+      if (alloc.width < min_w || alloc.height < min_h)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: %d×%d, needs %d×%d", what,
+                                                    alloc.width, alloc.height, min_w, min_h));
+      if (b.origin.x < w.origin.x - 0.5 || b.origin.y < w.origin.y - 0.5
+          || b.origin.x + b.size.width > width + 0.5 || b.origin.y + b.size.height > height + 0.5)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: at %.0f,%.0f %.0f×%.0f, outside the window",
+                                                    what, b.origin.x, b.origin.y,
+                                                    b.size.width, b.size.height));
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        {
+          GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (child));
+          double hidden = gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h)
+                          - gtk_adjustment_get_page_size (h);
+
+          if (hidden > 1)
+            g_ptr_array_add (problems, g_strdup_printf ("%s: %.0f px of its content hidden sideways",
+                                                        what, hidden));
+          /* Inside, height scrolls by design. */
+          continue;
+        }
+      find_clipped (child, window, problems);
+    }
+}
+
+/* Logs the widgets under widget, to max_depth, that are wider or taller
+ * than limit: their minimum and natural sizes. */
+static void
+dump (GtkWidget *widget,
+      int        depth,
+      int        max_depth,
+      int        limit)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      int min, nat, min_h, nat_h;
+      g_autofree char *what = NULL;
+
+      if (!gtk_widget_get_visible (child))
+        continue;
+      gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (child), &min_h, &nat_h, NULL, NULL);
+      if (nat < limit && min_h < limit)
+        continue;
+      what = describe (child);
+      g_test_message ("%*s%s min %d nat %d; height min %d nat %d (has %d)", depth * 2, "", what, min, nat,
+                      min_h, nat_h, gtk_widget_get_height (child));
+      if (depth < max_depth)
+        dump (child, depth + 1, max_depth, limit);
+    }
+}
+
+/* natural: the page's natural width fits (else its minimum, which with
+ * the widgets' own wrapping still clips nothing). */
+static void
+assert_page_fits (Fixture    *f,
+                  const char *page_name,
+                  const char *mode,
+                  gboolean    natural)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *page = lab_window_get_page (f->window, page_name);
+  GtkWidget *stack = gtk_widget_get_parent (page);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *shot = g_strdup_printf ("fit-%s-%s.png", mode, page_name);
+  int min_w, nat_w, min_h, nat_h, win_min_w, win_min_h;
+  int avail_w = gtk_widget_get_width (stack);
+  int avail_h = gtk_widget_get_height (stack);
+
+  lab_window_set_visible_page (f->window, page_name);
+  /* The stack's crossfade settles. */
+  lab_test_spin_for (0.3);
+  lab_test_screenshot (window, shot, NULL, NULL);
+
+  avail_w = gtk_widget_get_width (stack);
+  avail_h = gtk_widget_get_height (stack);
+  gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+  gtk_widget_measure (page, GTK_ORIENTATION_VERTICAL, avail_w, &min_h, &nat_h, NULL, NULL);
+  gtk_widget_measure (window, GTK_ORIENTATION_HORIZONTAL, -1, &win_min_w, NULL, NULL, NULL);
+  /* As GtkWindow tells the window manager: the height for that width. */
+  gtk_widget_measure (window, GTK_ORIENTATION_VERTICAL, win_min_w, &win_min_h, NULL, NULL, NULL);
+  g_test_message ("%s %s: page min %d nat %d (of %d) wide, min %d tall (of %d); window min %d×%d",
+                  mode, page_name, min_w, nat_w, avail_w, min_h, avail_h, win_min_w, win_min_h);
+
+  find_clipped (window, window, problems);
+  for (guint i = 0; i < problems->len; i++)
+    g_test_message ("clipped: %s", (char *) problems->pdata[i]);
+  /* Where the width or the height goes, for whoever makes it fit. */
+  if (problems->len > 0 || (natural ? nat_w : min_w) > avail_w || min_h > avail_h)
+    dump (page, 0, 4, 200);
+
+  /* The X window (its content and the frame GTK draws around it) kept
+   * the screen's size: the window did not grow past it. */
+  g_assert_cmpint (gdk_surface_get_width (surface), ==, SCREEN_WIDTH);
+  g_assert_cmpint (gdk_surface_get_height (surface), ==, SCREEN_HEIGHT);
+  g_assert_cmpint (natural ? nat_w : min_w, <=, avail_w);
+  g_assert_cmpint (min_h, <=, avail_h);
+  g_assert_cmpint (gtk_widget_get_width (page), >=, min_w);
+  g_assert_cmpint (gtk_widget_get_height (page), >=, min_h);
+  g_assert_cmpint (win_min_w, <=, SCREEN_WIDTH);
+  /* Fullscreen in presentation mode: the whole screen, else the screen
+   * less a desktop panel. */
+  g_assert_cmpint (win_min_h, <=, lab_window_get_presentation (f->window) ? SCREEN_HEIGHT : USABLE_HEIGHT);
+  g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+show_sidebar (Fixture  *f,
+              gboolean  shown)
+{
+  g_object_set (f->window, "show-sidebar", shown, NULL);
+  /* The revealer's slide. */
+  lab_test_spin_for (0.6);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  LabLatentPage *latent;
+  LabClassifyPage *classify;
+  LabClassifyConfig config;
+
+  f->window = g_object_ref (lab_window_new (app));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), SCREEN_WIDTH, SCREEN_HEIGHT);
+  f->session = lab_window_get_session (f->window);
+  gtk_window_present (GTK_WINDOW (f->window));
+  lab_test_spin_until (session_ready, f, 30);
+
+  /* A model, so every page shows what a class sees: reconstructions,
+   * curves, a map and a classifier's scores. */
+  lab_test_train_into_session (f->session, "cae-tiny");
+
+  latent = LAB_LATENT_PAGE (lab_window_get_page (f->window, "latent"));
+  lab_window_set_visible_page (f->window, "latent");
+  lab_test_spin_for (0.2);
+  lab_test_spin_until (latent_embedded, latent, 60);
+
+  classify = LAB_CLASSIFY_PAGE (lab_window_get_page (f->window, "classify"));
+  lab_window_set_visible_page (f->window, "classify");
+  lab_classify_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  config.n_train = 1000;
+  lab_classify_run_set_config (lab_classify_page_get_run (classify), &config);
+  lab_test_activate (f->window, "run-classifier", NULL);
+  lab_test_spin_until (classify_idle, lab_classify_page_get_run (classify), 120);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  lab_window_set_presentation (f->window, FALSE);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->window);
+}
+
+/* Normal mode, then presentation mode. Fullscreen on this screen is
+ * 1024 x 768; with no window manager to grant fullscreen the window keeps
+ * the size given, which is the same. */
+static void
+test_fit (Fixture       *f,
+          gconstpointer  data)
+{
+  gboolean shown = TRUE;
+
+  show_sidebar (f, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    assert_page_fits (f, pages[i], "normal", TRUE);
+
+  /* On this narrow screen the sidebar folds away by itself. */
+  lab_window_set_presentation (f->window, TRUE);
+  lab_test_spin_for (0.6);
+  g_object_get (f->window, "show-sidebar", &shown, NULL);
+  g_assert_false (shown);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    assert_page_fits (f, pages[i], "presentation", TRUE);
+
+  /* F9 brings it back: the pages get their minimum or more. */
+  show_sidebar (f, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    assert_page_fits (f, pages[i], "presentation-sidebar", FALSE);
+
+  /* And it stays shown after presentation mode, as before it. */
+  lab_window_set_presentation (f->window, FALSE);
+  g_object_get (f->window, "show-sidebar", &shown, NULL);
+  g_assert_true (shown);
+}
+
+int
+main (int argc, char **argv)
+{
+  app = lab_test_init (&argc, &argv);
+  g_test_add ("/fit/1024x768", Fixture, NULL, fixture_setup, test_fit, fixture_teardown);
+  return lab_test_run ();
+}
