@@ -30,6 +30,7 @@ static const LabCliEntry commands[] = {
   { "lesson",   "List, run and reproduce the lessons, with their PDF reports", lab_cli_lesson },
   { "classify", "Train a classifier on latents or pixels and score it",  lab_cli_classify },
   { "export",   "Export a saved model as PyTorch code, with its weights and training loop", lab_cli_export },
+  { "session",  "Describe a session saved by the app (dataset, model, map, pages)", lab_cli_session },
   { "system",   "Show the CPU, its features and the BLAS kernels chosen", lab_cli_system },
 };
 

@@ -47,6 +47,7 @@ int   lab_cli_system      (int argc, char **argv);
 int   lab_cli_lesson      (int argc, char **argv);
 int   lab_cli_classify    (int argc, char **argv);
 int   lab_cli_export      (int argc, char **argv);
+int   lab_cli_session     (int argc, char **argv);
 /* The version, the CPU and the BLAS kernels, as `system` prints them. */
 void  lab_cli_print_system (void);
 

@@ -24,6 +24,7 @@
 #include "lab-png.h"
 #include "lab-presets.h"
 #include "lab-safetensors.h"
+#include "lab-session-file.h"
 #include "lab-spec.h"
 #include "lab-synthetic.h"
 #include "lab-train-record.h"
@@ -398,6 +399,72 @@ static const char *const tiny_specs[][2] = {
     "{\"type\":\"dense\",\"units\":16},{\"type\":\"sigmoid\"},{\"type\":\"reshape\",\"shape\":[1,4,4]}]}" },
 };
 
+/* Sessions of the tiny dense model on 4x4 images: one with everything (a
+ * PCA map, a gallery, a k-NN run, page settings), one with a model only. */
+static void
+make_sessions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) spec = lab_spec_new_from_string (tiny_specs[0][1], -1, "dense", &error);
+  g_autoptr(LabDataset) ds = lab_dataset_new ("tiny", 24, 4, 4, TRUE, &error);
+  const char *names[] = { "a", "b" };
+  g_autofree char *path = g_strdup_printf ("%s/session.latentlab", tmp_dir);
+  LabEmbedConfig ec;
+  LabClassifyConfig cc;
+  float image[16], latent[3] = { 0.5f, -1.f, 2.f };
+
+  if (spec == NULL || ds == NULL)
+    die (error);
+  for (guint i = 0; i < 24 * 16; i++)
+    ds->pixels[i] = (guint8) (i * 37 % 251);
+  for (guint i = 0; i < 24; i++)
+    ds->labels[i] = i % 2;
+  lab_dataset_set_class_names (ds, names, 2);
+
+  for (guint full = 0; full < 2; full++)
+    {
+      g_autoptr(LabSessionFile) s = lab_session_file_new ();
+      g_autoptr(GBytes) bytes = NULL;
+      LabGallerySource source = { "tiny-dense", "pca", 0.5, -0.25, 3 };
+      guint id;
+
+      if ((s->model = lab_model_new (spec, &error)) == NULL)
+        die (error);
+      lab_model_init (s->model, LAB_INIT_TORCH, 1);
+      lab_session_file_set_dataset (s, ds, "/data/tiny", LAB_SPLIT_TEST);
+      s->page = g_strdup ("denoise");
+      if (full)
+        {
+          lab_embed_config_init (&ec);
+          ec.n = 12;
+          s->map = lab_embedding_compute (s->model, ds, &ec, NULL, NULL, NULL, &error);
+          if (s->map == NULL)
+            die (error);
+          s->gallery = lab_gallery_new (4, 4, names, 2);
+          for (guint i = 0; i < 16; i++)
+            image[i] = i / 16.f;
+          id = lab_gallery_add (s->gallery, image, latent, 3, 1, &source);
+          lab_gallery_set_nearest (s->gallery, id, 3, 0.5, lab_dataset_image (ds, 3));
+          lab_gallery_add (s->gallery, image, NULL, 0, -1, NULL);
+          lab_classify_config_init (&cc, LAB_CLASSIFIER_KNN);
+          cc.features = LAB_FEATURES_PIXELS;
+          cc.classifier.k = 3;
+          cc.n_train = 16;
+          cc.n_test = 6;
+          g_ptr_array_add (s->classify, lab_classify_run (NULL, ds, ds, &cc, NULL, NULL, NULL, &error));
+          if (g_ptr_array_index (s->classify, 0) == NULL)
+            die (error);
+          json_object_set_double_member (lab_session_file_get_page_state (s, "denoise"), "level", 0.5);
+          json_object_set_string_member (lab_session_file_get_page_state (s, "latent"), "images", "test");
+        }
+      if (!lab_session_file_save (s, path, &error))
+        die (error);
+      bytes = slurp (path);
+      put ("session", full ? "full" : "model-only", g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+    }
+  g_unlink (path);
+}
+
 static void
 make_models (void)
 {
@@ -606,6 +673,7 @@ main (int    argc,
   make_png (all);
   make_png_folder (all);
   make_models ();
+  make_sessions ();
   make_specs ();
   make_text ();
   make_dicts ();

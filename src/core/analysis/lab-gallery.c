@@ -89,21 +89,19 @@ lab_gallery_get_class_name (LabGallery *self,
   return label < self->n_classes ? self->class_names[label] : NULL;
 }
 
-guint
-lab_gallery_add (LabGallery             *self,
-                 const float            *image,
-                 const float            *latent,
-                 guint                   latent_dim,
-                 int                     label,
-                 const LabGallerySource *source)
+/* Takes pixels (height * width, g_malloc'd). */
+static guint
+add_item (LabGallery             *self,
+          guint8                 *pixels,
+          const float            *latent,
+          guint                   latent_dim,
+          int                     label,
+          const LabGallerySource *source)
 {
   LabGalleryItem *item = g_new0 (LabGalleryItem, 1);
-  gsize pixels = (gsize) self->height * self->width;
 
   item->id = self->next_id++;
-  item->pixels = g_new (guint8, pixels);
-  for (gsize i = 0; i < pixels; i++)
-    item->pixels[i] = (guint8) lrintf (CLAMP (image[i], 0.0f, 1.0f) * 255.0f);
+  item->pixels = pixels;
   item->latent_dim = latent != NULL ? latent_dim : 0;
   item->latent = latent != NULL ? g_memdup2 (latent, (gsize) latent_dim * sizeof (float)) : NULL;
   item->label = label >= 0 && (guint) label < self->n_classes ? label : -1;
@@ -119,6 +117,34 @@ lab_gallery_add (LabGallery             *self,
     }
   g_ptr_array_add (self->items, item);
   return item->id;
+}
+
+guint
+lab_gallery_add (LabGallery             *self,
+                 const float            *image,
+                 const float            *latent,
+                 guint                   latent_dim,
+                 int                     label,
+                 const LabGallerySource *source)
+{
+  gsize n = (gsize) self->height * self->width;
+  guint8 *pixels = g_new (guint8, n);
+
+  for (gsize i = 0; i < n; i++)
+    pixels[i] = (guint8) lrintf (CLAMP (image[i], 0.0f, 1.0f) * 255.0f);
+  return add_item (self, pixels, latent, latent_dim, label, source);
+}
+
+guint
+lab_gallery_add_pixels (LabGallery             *self,
+                        const guint8           *pixels,
+                        const float            *latent,
+                        guint                   latent_dim,
+                        int                     label,
+                        const LabGallerySource *source)
+{
+  return add_item (self, g_memdup2 (pixels, (gsize) self->height * self->width),
+                   latent, latent_dim, label, source);
 }
 
 guint

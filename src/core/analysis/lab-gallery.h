@@ -69,6 +69,14 @@ guint                 lab_gallery_add            (LabGallery          *self,
                                                   guint                latent_dim,
                                                   int                  label,
                                                   const LabGallerySource *source);
+/* The same with the pixels as kept (height * width bytes): a gallery read
+ * back from a session is the one saved, byte for byte. */
+guint                 lab_gallery_add_pixels     (LabGallery          *self,
+                                                  const guint8        *pixels,
+                                                  const float         *latent,
+                                                  guint                latent_dim,
+                                                  int                  label,
+                                                  const LabGallerySource *source);
 guint                 lab_gallery_get_n          (LabGallery          *self);
 /* Item i (insertion order), or NULL; valid until the gallery changes. */
 const LabGalleryItem *lab_gallery_get_item       (LabGallery          *self,

@@ -25,20 +25,12 @@ tensor_ptr (LabModel            *model,
     : lab_model_buffers (model) + lab_model_buffer_offset (model, layer) + info->offset;
 }
 
-gboolean
-lab_model_save (LabModel    *model,
-                const char  *path,
-                const char  *train_json,
-                GError     **error)
+void
+lab_model_add_tensors (LabModel             *model,
+                       LabSafetensorsWriter *writer,
+                       const char           *prefix)
 {
-  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
-  g_autofree char *spec = lab_spec_to_string (lab_model_get_spec (model), FALSE);
   gint64 tracked = (gint64) lab_model_get_batches_tracked (model);
-
-  lab_safetensors_writer_set_metadata (w, "format", LAB_MODEL_FILE_FORMAT);
-  lab_safetensors_writer_set_metadata (w, "spec", spec);
-  if (train_json)
-    lab_safetensors_writer_set_metadata (w, "train", train_json);
 
   for (guint i = 0; i < lab_model_n_layers (model); i++)
     {
@@ -47,25 +39,42 @@ lab_model_save (LabModel    *model,
       for (guint t = 0; t < layer->n_tensors; t++)
         {
           const LabTensorInfo *info = &layer->tensors[t];
-          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          g_autofree char *name = g_strdup_printf ("%s%u.%s", prefix, i, info->name);
           guint64 shape[4];
 
           for (guint d = 0; d < info->ndim; d++)
             shape[d] = info->dims[d];
-          lab_safetensors_writer_add (w, name, "F32", info->ndim, shape,
+          lab_safetensors_writer_add (writer, name, "F32", info->ndim, shape,
                                       tensor_ptr (model, i, info));
         }
       /* PyTorch's BatchNorm has this buffer too; strict loading wants it. */
       if (layer_has_running_stats (layer))
         {
-          g_autofree char *name = g_strdup_printf ("%u.num_batches_tracked", i);
-          lab_safetensors_writer_add (w, name, "I64", 0, NULL, &tracked);
+          g_autofree char *name = g_strdup_printf ("%s%u.num_batches_tracked", prefix, i);
+          lab_safetensors_writer_add_copy (writer, name, "I64", 0, NULL, &tracked);
         }
     }
+}
+
+gboolean
+lab_model_save (LabModel    *model,
+                const char  *path,
+                const char  *train_json,
+                GError     **error)
+{
+  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
+  g_autofree char *spec = lab_spec_to_string (lab_model_get_spec (model), FALSE);
+
+  lab_safetensors_writer_set_metadata (w, "format", LAB_MODEL_FILE_FORMAT);
+  lab_safetensors_writer_set_metadata (w, "spec", spec);
+  if (train_json)
+    lab_safetensors_writer_set_metadata (w, "train", train_json);
+  lab_model_add_tensors (model, w, "");
   return lab_safetensors_writer_save (w, path, error);
 }
 
-/* Checks that st holds exactly the tensors of layers (the architecture
+/* Checks that st holds exactly the tensors of layers (named prefix +
+ * "<layer>.<name>"; other tensors not starting with prefix are not ours) (the architecture
  * "arch", set up on its input), each as float32 of the shape it needs, and
  * returns the largest num_batches_tracked in *tracked. Nothing is copied:
  * this runs before the model's weights are allocated, so a file whose
@@ -75,6 +84,7 @@ static gboolean
 check_tensors (GPtrArray       *layers,
                const char      *arch,
                LabSafetensors  *st,
+               const char      *prefix,
                guint64         *tracked,
                GError         **error)
 {
@@ -88,7 +98,7 @@ check_tensors (GPtrArray       *layers,
       for (guint t = 0; t < layer->n_tensors; t++)
         {
           const LabTensorInfo *info = &layer->tensors[t];
-          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          g_autofree char *name = g_strdup_printf ("%s%u.%s", prefix, i, info->name);
           const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
           guint64 want[4];
           gboolean same;
@@ -127,7 +137,7 @@ check_tensors (GPtrArray       *layers,
 
       if (layer_has_running_stats (layer))
         {
-          g_autofree char *name = g_strdup_printf ("%u.num_batches_tracked", i);
+          g_autofree char *name = g_strdup_printf ("%s%u.num_batches_tracked", prefix, i);
           const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
 
           /* Optional: files from other tools may leave it out. */
@@ -151,7 +161,8 @@ check_tensors (GPtrArray       *layers,
   for (guint i = 0; i < lab_safetensors_n_tensors (st); i++)
     {
       const LabSafetensorsTensor *tensor = lab_safetensors_get_tensor (st, i);
-      if (!g_hash_table_contains (expected, tensor->name))
+      if (g_str_has_prefix (tensor->name, prefix)
+          && !g_hash_table_contains (expected, tensor->name))
         {
           g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
                        "%s: tensor %s is not part of the architecture “%s”",
@@ -177,6 +188,7 @@ model_layers (LabModel *model)
 static void
 copy_tensors (LabModel       *model,
               LabSafetensors *st,
+              const char     *prefix,
               guint64         tracked)
 {
   for (guint i = 0; i < lab_model_n_layers (model); i++)
@@ -186,7 +198,7 @@ copy_tensors (LabModel       *model,
       for (guint t = 0; t < layer->n_tensors; t++)
         {
           const LabTensorInfo *info = &layer->tensors[t];
-          g_autofree char *name = g_strdup_printf ("%u.%s", i, info->name);
+          g_autofree char *name = g_strdup_printf ("%s%u.%s", prefix, i, info->name);
           const LabSafetensorsTensor *tensor = lab_safetensors_find (st, name);
           float *dst = tensor_ptr (model, i, info);
           gsize n = (gsize) ((tensor->end - tensor->begin) / 4);
@@ -207,17 +219,49 @@ copy_tensors (LabModel       *model,
 }
 
 LabModel *
+lab_model_load_from (LabSafetensors  *st,
+                     const char      *prefix,
+                     const char      *spec_json,
+                     GError         **error)
+{
+  g_autoptr(LabSpec) spec = NULL;
+  g_autoptr(LabModel) model = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) layers = NULL;
+  guint64 tracked;
+
+  spec = lab_spec_new_from_string (spec_json, -1, lab_safetensors_get_name (st), error);
+  if (spec == NULL)
+    return NULL;
+  /* The file's tensors against the architecture's shapes before the model
+   * is built: what the model allocates is then bounded by what the file
+   * holds, not by what its metadata claims. */
+  layers = lab_spec_new_layers (spec, NULL, &local_error);
+  if (layers == NULL)
+    {
+      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
+      return NULL;
+    }
+  if (!check_tensors (layers, spec->name, st, prefix, &tracked, error))
+    return NULL;
+  model = lab_model_new (spec, &local_error);
+  if (model == NULL)
+    {
+      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
+      return NULL;
+    }
+  copy_tensors (model, st, prefix, tracked);
+  return g_steal_pointer (&model);
+}
+
+LabModel *
 lab_model_load (const char  *path,
                 char       **train_json,
                 GError     **error)
 {
   g_autoptr(LabSafetensors) st = lab_safetensors_open (path, error);
-  g_autoptr(LabSpec) spec = NULL;
   g_autoptr(LabModel) model = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GPtrArray) layers = NULL;
   const char *format, *spec_json;
-  guint64 tracked;
 
   if (st == NULL)
     return NULL;
@@ -226,6 +270,13 @@ lab_model_load (const char  *path,
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
                    "%s: metadata says format “%s”, not a LatentLab model", lab_safetensors_get_name (st), format);
+      return NULL;
+    }
+  if (format != NULL && g_str_has_prefix (format, "latentlab-session"))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: is a LatentLab session, not a model; open it as a session",
+                   lab_safetensors_get_name (st));
       return NULL;
     }
   if (format != NULL && strcmp (format, LAB_MODEL_FILE_FORMAT) != 0)
@@ -244,28 +295,8 @@ lab_model_load (const char  *path,
                    lab_safetensors_get_name (st));
       return NULL;
     }
-  spec = lab_spec_new_from_string (spec_json, -1, lab_safetensors_get_name (st), error);
-  if (spec == NULL)
-    return NULL;
-  /* The file's tensors against the architecture's shapes before the model
-   * is built: what the model allocates is then bounded by what the file
-   * holds, not by what its metadata claims. */
-  layers = lab_spec_new_layers (spec, NULL, &local_error);
-  if (layers == NULL)
-    {
-      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
-      return NULL;
-    }
-  if (!check_tensors (layers, spec->name, st, &tracked, error))
-    return NULL;
-  model = lab_model_new (spec, &local_error);
-  if (model == NULL)
-    {
-      g_set_error (error, LAB_ERROR, local_error->code, "%s: %s", lab_safetensors_get_name (st), local_error->message);
-      return NULL;
-    }
-  copy_tensors (model, st, tracked);
-  if (train_json)
+  model = lab_model_load_from (st, "", spec_json, error);
+  if (model != NULL && train_json)
     *train_json = g_strdup (lab_safetensors_get_metadata (st, "train"));
   return g_steal_pointer (&model);
 }
@@ -284,8 +315,8 @@ lab_model_load_weights (LabModel    *model,
   /* Every tensor is checked before any is copied, so a file that does not
    * fit leaves the model as it was. */
   layers = model_layers (model);
-  if (!check_tensors (layers, lab_model_get_name (model), st, &tracked, error))
+  if (!check_tensors (layers, lab_model_get_name (model), st, "", &tracked, error))
     return FALSE;
-  copy_tensors (model, st, tracked);
+  copy_tensors (model, st, "", tracked);
   return TRUE;
 }

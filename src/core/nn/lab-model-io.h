@@ -4,6 +4,7 @@
 
 #include "lab-error.h"
 #include "lab-model.h"
+#include "lab-safetensors.h"
 
 G_BEGIN_DECLS
 
@@ -32,5 +33,17 @@ LabModel  *lab_model_load          (const char   *path,
 gboolean   lab_model_load_weights  (LabModel     *model,
                                     const char   *path,
                                     GError      **error);
+
+/* The same inside a larger file (a session, lab-session-file.h): the
+ * model's tensors named prefix + "<layer>.<name>" beside others. */
+void       lab_model_add_tensors   (LabModel             *model,
+                                    LabSafetensorsWriter *writer,
+                                    const char           *prefix);
+/* Builds the model of spec_json from st's tensors that start with prefix:
+ * exactly the architecture's, as lab_model_load demands. */
+LabModel  *lab_model_load_from     (LabSafetensors       *st,
+                                    const char           *prefix,
+                                    const char           *spec_json,
+                                    GError              **error);
 
 G_END_DECLS

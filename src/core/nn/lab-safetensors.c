@@ -414,6 +414,7 @@ typedef struct
   guint          ndim;
   guint64        shape[LAB_SAFETENSORS_MAX_DIMS];
   gconstpointer  data;
+  gpointer       copy;     /* owned data, or NULL when data is borrowed */
   guint64        n_bytes;
 } Entry;
 
@@ -428,6 +429,7 @@ static void
 entry_clear (Entry *e)
 {
   g_free (e->name);
+  g_free (e->copy);
 }
 
 LabSafetensorsWriter *
@@ -464,10 +466,11 @@ lab_safetensors_writer_add (LabSafetensorsWriter *self,
   Entry e = { 0 };
 
   g_return_if_fail (ndim <= LAB_SAFETENSORS_MAX_DIMS);
-  g_return_if_fail (g_strcmp0 (dtype, "F32") == 0 || g_strcmp0 (dtype, "I64") == 0);
+  g_return_if_fail (g_strcmp0 (dtype, "F32") == 0 || g_strcmp0 (dtype, "I64") == 0
+                    || g_strcmp0 (dtype, "U8") == 0);
 
   e.name = g_strdup (name);
-  e.dtype = g_strcmp0 (dtype, "F32") == 0 ? "F32" : "I64";
+  e.dtype = g_strcmp0 (dtype, "F32") == 0 ? "F32" : g_strcmp0 (dtype, "I64") == 0 ? "I64" : "U8";
   e.dtype_size = dtype_size (e.dtype);
   e.ndim = ndim;
   e.n_bytes = e.dtype_size;
@@ -478,6 +481,22 @@ lab_safetensors_writer_add (LabSafetensorsWriter *self,
     }
   e.data = data;
   g_array_append_val (self->entries, e);
+}
+
+void
+lab_safetensors_writer_add_copy (LabSafetensorsWriter *self,
+                                 const char           *name,
+                                 const char           *dtype,
+                                 guint                 ndim,
+                                 const guint64        *shape,
+                                 gconstpointer         data)
+{
+  Entry *e;
+
+  lab_safetensors_writer_add (self, name, dtype, ndim, shape, data);
+  e = &g_array_index (self->entries, Entry, self->entries->len - 1);
+  e->copy = g_memdup2 (data, e->n_bytes);
+  e->data = e->copy;
 }
 
 void
@@ -573,7 +592,7 @@ lab_safetensors_writer_save (LabSafetensorsWriter  *self,
             v = GUINT32_SWAP_LE_BE (v);
             memcpy (p + k, &v, 4);
           }
-      else
+      else if (e->dtype_size == 8)
         for (guint64 k = 0; k < e->n_bytes; k += 8)
           {
             guint64 v;

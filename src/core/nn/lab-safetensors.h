@@ -63,9 +63,16 @@ typedef struct _LabSafetensorsWriter LabSafetensorsWriter;
 
 LabSafetensorsWriter       *lab_safetensors_writer_new    (void);
 void                        lab_safetensors_writer_free   (LabSafetensorsWriter *self);
-/* data holds the product of shape elements of dtype ("F32" or "I64"),
+/* data holds the product of shape elements of dtype ("F32", "I64" or "U8"),
  * in host byte order; it is converted to little-endian on save. */
 void                        lab_safetensors_writer_add    (LabSafetensorsWriter *self,
+                                                           const char           *name,
+                                                           const char           *dtype,
+                                                           guint                 ndim,
+                                                           const guint64        *shape,
+                                                           gconstpointer         data);
+/* The same with data copied now (small tensors from the stack). */
+void                        lab_safetensors_writer_add_copy (LabSafetensorsWriter *self,
                                                            const char           *name,
                                                            const char           *dtype,
                                                            guint                 ndim,
