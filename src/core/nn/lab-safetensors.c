@@ -423,6 +423,7 @@ struct _LabSafetensorsWriter
   GArray    *entries;    /* (element-type Entry) */
   GPtrArray *meta_keys;  /* insertion order */
   GHashTable *meta;      /* key -> value */
+  gboolean   copy_data;  /* add() copies as add_copy() does */
 };
 
 static void
@@ -480,7 +481,16 @@ lab_safetensors_writer_add (LabSafetensorsWriter *self,
       e.n_bytes *= shape[i];
     }
   e.data = data;
+  if (self->copy_data)
+    e.data = e.copy = g_memdup2 (data, e.n_bytes);
   g_array_append_val (self->entries, e);
+}
+
+void
+lab_safetensors_writer_set_copy_data (LabSafetensorsWriter *self,
+                                      gboolean              copy)
+{
+  self->copy_data = copy;
 }
 
 void
@@ -495,8 +505,8 @@ lab_safetensors_writer_add_copy (LabSafetensorsWriter *self,
 
   lab_safetensors_writer_add (self, name, dtype, ndim, shape, data);
   e = &g_array_index (self->entries, Entry, self->entries->len - 1);
-  e->copy = g_memdup2 (data, e->n_bytes);
-  e->data = e->copy;
+  if (e->copy == NULL)
+    e->data = e->copy = g_memdup2 (data, e->n_bytes);
 }
 
 void

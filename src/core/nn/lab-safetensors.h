@@ -71,6 +71,10 @@ void                        lab_safetensors_writer_add    (LabSafetensorsWriter 
                                                            guint                 ndim,
                                                            const guint64        *shape,
                                                            gconstpointer         data);
+/* From now on, add() copies the data too: the writer then owns all it
+ * writes and can be saved on another thread. */
+void                        lab_safetensors_writer_set_copy_data (LabSafetensorsWriter *self,
+                                                           gboolean              copy);
 /* The same with data copied now (small tensors from the stack). */
 void                        lab_safetensors_writer_add_copy (LabSafetensorsWriter *self,
                                                            const char           *name,

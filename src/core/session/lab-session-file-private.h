@@ -112,10 +112,12 @@ void         lab_session_add_indices  (LabSafetensorsWriter   *w,
  * its tensors into w (borrowed until the save); each loader reads them
  * back, checked. */
 void          lab_session_map_save       (const LabEmbedding     *map,
+                                          LabDataset             *images,
                                           JsonBuilder            *b,
                                           LabSafetensorsWriter   *w);
 LabEmbedding *lab_session_map_load       (const LabSessionReader *r,
                                           JsonObject             *obj,
+                                          LabDataset            **images,
                                           GError                **error);
 void          lab_session_gallery_save   (LabGallery             *gallery,
                                           JsonBuilder            *b,

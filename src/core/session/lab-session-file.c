@@ -22,6 +22,16 @@ lab_session_file_new (void)
   return self;
 }
 
+LabSessionFile *
+lab_session_file_new_borrowing (void)
+{
+  LabSessionFile *self = lab_session_file_new ();
+
+  self->borrowing = TRUE;
+  g_ptr_array_set_free_func (self->classify, NULL);
+  return self;
+}
+
 void
 lab_session_file_free (LabSessionFile *self)
 {
@@ -30,12 +40,17 @@ lab_session_file_free (LabSessionFile *self)
   g_free (self->dataset.spec);
   g_free (self->dataset.name);
   g_free (self->dataset.sha256);
-  g_clear_pointer (&self->model, lab_model_free);
+  g_clear_pointer (&self->dataset_source, lab_dataset_unref);
+  g_clear_pointer (&self->map_images, lab_dataset_unref);
+  if (!self->borrowing)
+    {
+      g_clear_pointer (&self->model, lab_model_free);
+      g_clear_pointer (&self->map, lab_embedding_free);
+      g_clear_pointer (&self->gallery, lab_gallery_free);
+    }
   g_free (self->train_json);
   g_free (self->model_path);
   g_free (self->page);
-  g_clear_pointer (&self->map, lab_embedding_free);
-  g_clear_pointer (&self->gallery, lab_gallery_free);
   g_ptr_array_unref (self->classify);
   json_object_unref (self->pages);
   g_free (self);
@@ -50,6 +65,7 @@ lab_session_file_set_dataset (LabSessionFile   *self,
   g_clear_pointer (&self->dataset.spec, g_free);
   g_clear_pointer (&self->dataset.name, g_free);
   g_clear_pointer (&self->dataset.sha256, g_free);
+  g_clear_pointer (&self->dataset_source, lab_dataset_unref);
   if (dataset == NULL || spec == NULL)
     return;
   self->dataset.spec = g_strdup (spec);
@@ -58,7 +74,7 @@ lab_session_file_set_dataset (LabSessionFile   *self,
   self->dataset.n = dataset->n;
   self->dataset.height = dataset->height;
   self->dataset.width = dataset->width;
-  self->dataset.sha256 = lab_dataset_hash (dataset);
+  self->dataset_source = lab_dataset_ref ((LabDataset *) dataset);
 }
 
 JsonObject *
@@ -520,15 +536,37 @@ split_name (LabSplit split)
   return split == LAB_SPLIT_TEST ? "test" : "train";
 }
 
-gboolean
-lab_session_file_save (const LabSessionFile  *self,
-                       const char            *path,
-                       GError               **error)
+struct _LabSessionSnapshot
 {
-  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
+  JsonNode             *root;      /* the session JSON, owned, shared with nobody */
+  LabSafetensorsWriter *writer;    /* with copies of every tensor */
+  LabDataset           *dataset;   /* to hash, or NULL */
+};
+
+void
+lab_session_snapshot_free (LabSessionSnapshot *snap)
+{
+  if (snap == NULL)
+    return;
+  json_node_unref (snap->root);
+  lab_safetensors_writer_free (snap->writer);
+  g_clear_pointer (&snap->dataset, lab_dataset_unref);
+  g_free (snap);
+}
+
+LabSessionSnapshot *
+lab_session_file_snapshot (const LabSessionFile *self)
+{
+  LabSessionSnapshot *snap = g_new0 (LabSessionSnapshot, 1);
+  LabSafetensorsWriter *w = lab_safetensors_writer_new ();
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) pages = json_node_init_object (json_node_alloc (), self->pages);
+  g_autofree char *pages_json = json_to_string (pages, FALSE);
+
+  /* The tensors are copied now, so the window may change or free what
+   * they came from while a worker writes the file. */
+  lab_safetensors_writer_set_copy_data (w, TRUE);
+  snap->writer = w;
 
   json_builder_begin_object (b);
   lab_session_add_string (b, "app", LAB_VERSION);
@@ -544,8 +582,11 @@ lab_session_file_save (const LabSessionFile  *self,
       lab_session_add_uint (b, "n", self->dataset.n);
       lab_session_add_uint (b, "height", self->dataset.height);
       lab_session_add_uint (b, "width", self->dataset.width);
+      /* Hashed by lab_session_snapshot_save when there is a dataset. */
       lab_session_add_string (b, "sha256", self->dataset.sha256);
       json_builder_end_object (b);
+      if (self->dataset.sha256 == NULL && self->dataset_source != NULL)
+        snap->dataset = lab_dataset_ref (self->dataset_source);
     }
   else
     json_builder_add_null_value (b);
@@ -570,20 +611,48 @@ lab_session_file_save (const LabSessionFile  *self,
     json_builder_add_null_value (b);
 
   json_builder_set_member_name (b, "pages");
-  json_builder_add_value (b, json_node_init_object (json_node_alloc (), self->pages));
+  json_builder_add_value (b, json_from_string (pages_json, NULL));
 
   if (self->map != NULL)
-    lab_session_map_save (self->map, b, w);
+    lab_session_map_save (self->map, self->map_images, b, w);
   if (self->gallery != NULL)
     lab_session_gallery_save (self->gallery, b, w);
   lab_session_classify_save (self->classify, b, w);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json = json_to_string (root, FALSE);
-  lab_safetensors_writer_set_metadata (w, "format", LAB_SESSION_FILE_FORMAT);
-  lab_safetensors_writer_set_metadata (w, "session", json);
-  return lab_safetensors_writer_save (w, path, error);
+  snap->root = json_builder_get_root (b);
+  return snap;
+}
+
+gboolean
+lab_session_snapshot_save (LabSessionSnapshot  *snap,
+                           const char          *path,
+                           GError             **error)
+{
+  g_autofree char *json = NULL;
+
+  if (snap->dataset != NULL)
+    {
+      JsonObject *ds = json_object_get_object_member (json_node_get_object (snap->root), "dataset");
+      g_autofree char *hash = lab_dataset_hash (snap->dataset);
+
+      json_object_set_string_member (ds, "sha256", hash);
+      g_clear_pointer (&snap->dataset, lab_dataset_unref);
+    }
+  json = json_to_string (snap->root, FALSE);
+  lab_safetensors_writer_set_metadata (snap->writer, "format", LAB_SESSION_FILE_FORMAT);
+  lab_safetensors_writer_set_metadata (snap->writer, "session", json);
+  return lab_safetensors_writer_save (snap->writer, path, error);
+}
+
+gboolean
+lab_session_file_save (const LabSessionFile  *self,
+                       const char            *path,
+                       GError               **error)
+{
+  g_autoptr(LabSessionSnapshot) snap = lab_session_file_snapshot (self);
+
+  return lab_session_snapshot_save (snap, path, error);
 }
 
 /* Loading */
@@ -758,7 +827,7 @@ lab_session_file_load (const char  *path,
 
   if (!lab_session_read_object (&r, root, "session", "map", TRUE, &obj, error))
     return NULL;
-  if (obj != NULL && (self->map = lab_session_map_load (&r, obj, error)) == NULL)
+  if (obj != NULL && (self->map = lab_session_map_load (&r, obj, &self->map_images, error)) == NULL)
     return NULL;
   if (!lab_session_read_object (&r, root, "session", "gallery", TRUE, &obj, error))
     return NULL;

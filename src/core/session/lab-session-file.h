@@ -56,15 +56,24 @@ typedef struct
   guint64            step;         /* optimizer steps behind the weights */
   char              *page;         /* the page shown, or NULL */
   LabEmbedding      *map;          /* the latent map, or NULL */
+  LabDataset        *map_images;   /* the map's images in row order (labels and
+                                    * class names too), so the map shows them
+                                    * without its dataset; or NULL */
   LabGallery        *gallery;      /* or NULL */
   GPtrArray         *classify;     /* (element-type LabClassifyResult) never NULL */
   /*< private >*/
   JsonObject        *pages;        /* page name -> its object */
+  LabDataset        *dataset_source;  /* to hash on save, or NULL */
+  gboolean           borrowing;
 } LabSessionFile;
 
 LabSessionFile *lab_session_file_new               (void);
+/* A session to save that borrows its model, map, gallery and classifier
+ * runs from their owners (the window's pages): free leaves them alone.
+ * Main thread only, until lab_session_file_snapshot has copied them. */
+LabSessionFile *lab_session_file_new_borrowing     (void);
 void            lab_session_file_free              (LabSessionFile        *self);
-/* Records dataset (spec, split) and its hash (reads every pixel). */
+/* Records dataset (spec, split, size; a reference to hash it on save). */
 void            lab_session_file_set_dataset       (LabSessionFile        *self,
                                                     const LabDataset      *dataset,
                                                     const char            *spec,
@@ -84,6 +93,16 @@ char          **lab_session_file_list_pages        (const LabSessionFile  *self)
 gboolean        lab_session_file_save              (const LabSessionFile  *self,
                                                     const char            *path,
                                                     GError               **error);
+/* Saving in two steps, for an app: the snapshot copies everything (cheap:
+ * a memcpy of the tensors) on the thread that owns self; saving it (the
+ * dataset's hash, the JSON, the file) runs on any thread. */
+typedef struct _LabSessionSnapshot LabSessionSnapshot;
+
+LabSessionSnapshot *lab_session_file_snapshot      (const LabSessionFile  *self);
+gboolean        lab_session_snapshot_save          (LabSessionSnapshot    *snap,
+                                                    const char            *path,
+                                                    GError               **error);
+void            lab_session_snapshot_free          (LabSessionSnapshot    *snap);
 LabSessionFile *lab_session_file_load              (const char            *path,
                                                     GError               **error);
 
@@ -110,5 +129,6 @@ const char     *lab_session_state_get_string       (JsonObject            *state
                                                     const char            *member);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSessionFile, lab_session_file_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSessionSnapshot, lab_session_snapshot_free)
 
 G_END_DECLS

@@ -10,7 +10,9 @@
  *    "explained_variance_ratio": [...], "total_variance"}}
  * tensors map.indices I64 (n), map.labels U8 (n, when labelled),
  * map.latents F32 (n, dim), map.points F32 (n, 2), and for PCA
- * map.pca.mean F32 (pca dim), map.pca.components F32 (n_components, pca dim). */
+ * map.pca.mean F32 (pca dim), map.pca.components F32 (n_components, pca dim),
+ * and when "images" is true, map.images U8 (n, image_height, image_width):
+ * the images of the rows, so the map needs no dataset to show them. */
 
 #include <math.h>
 #include <string.h>
@@ -35,6 +37,7 @@ add_doubles (JsonBuilder  *b,
 
 void
 lab_session_map_save (const LabEmbedding   *map,
+                      LabDataset           *images,
                       JsonBuilder          *b,
                       LabSafetensorsWriter *w)
 {
@@ -73,6 +76,17 @@ lab_session_map_save (const LabEmbedding   *map,
   lab_session_add_double (b, "umap_min_dist", map->config.umap_min_dist);
   lab_session_add_uint (b, "umap_epochs", map->config.umap_epochs);
   json_builder_end_object (b);
+
+  images = images != NULL && images->n == map->n ? images : NULL;
+  lab_session_add_bool (b, "images", images != NULL);
+  if (images != NULL)
+    {
+      guint64 ishape[3] = { images->n, images->height, images->width };
+
+      lab_session_add_uint (b, "image_height", images->height);
+      lab_session_add_uint (b, "image_width", images->width);
+      lab_safetensors_writer_add (w, "map.images", "U8", 3, ishape, images->pixels);
+    }
 
   json_builder_set_member_name (b, "pca");
   if (map->pca != NULL)
@@ -194,11 +208,45 @@ read_pca (const LabSessionReader  *r,
   return pca;
 }
 
+/* The map's images as a dataset with the rows' labels. */
+static LabDataset *
+read_images (const LabSessionReader  *r,
+             JsonObject              *obj,
+             const LabEmbedding      *map,
+             GError                 **error)
+{
+  g_autoptr(LabDataset) ds = NULL;
+  guint64 h, w, shape[3];
+  guint8 *pixels, *labels = NULL;
+
+  if (!lab_session_read_uint (r, obj, "map", "image_height", G_MAXUINT16, &h, error)
+      || !lab_session_read_uint (r, obj, "map", "image_width", G_MAXUINT16, &w, error))
+    return NULL;
+  shape[0] = map->n;
+  shape[1] = h;
+  shape[2] = w;
+  pixels = lab_session_read_tensor (r, "map.images", "U8", 3, shape, error);
+  if (pixels == NULL)
+    return NULL;
+  if (map->labels != NULL)
+    labels = g_memdup2 (map->labels, map->n);
+  ds = lab_dataset_new_take (map->dataset_name != NULL && *map->dataset_name ? map->dataset_name : "map",
+                             map->n, (guint) h, (guint) w, pixels, labels, error);
+  if (ds == NULL)
+    return NULL;
+  if (labels != NULL)
+    lab_dataset_set_class_names (ds, (const char * const *) map->class_names, map->n_classes);
+  return g_steal_pointer (&ds);
+}
+
 LabEmbedding *
 lab_session_map_load (const LabSessionReader  *r,
                       JsonObject              *obj,
+                      LabDataset             **images,
                       GError                 **error)
 {
+  gboolean has_images = FALSE;
+
   g_autoptr(LabEmbedding) map = g_new0 (LabEmbedding, 1);
   const char *method, *model, *dataset;
   JsonObject *config, *pca;
@@ -371,5 +419,10 @@ lab_session_map_load (const LabSessionReader  *r,
                    "%s: the session's raw latent map needs 2 latent values, not %u", r->file, map->dim);
       return NULL;
     }
+  if (json_object_has_member (obj, "images")
+      && !lab_session_read_bool (r, obj, "map", "images", &has_images, error))
+    return NULL;
+  if (has_images && (*images = read_images (r, obj, map, error)) == NULL)
+    return NULL;
   return g_steal_pointer (&map);
 }
