@@ -126,6 +126,8 @@ static const struct {
   { "load-dataset", "s" },
   { "export-points-to", "s" },
   { "presentation", NULL },
+  { "save-session-to", "s" },
+  { "open-session-file", "s" },
 };
 
 static void
@@ -233,6 +235,7 @@ lab_application_startup (GApplication *app)
     { "win.pause", { "<Control>p", NULL } },
     { "win.stop", { "<Control>period", NULL } },
     { "win.save-model", { "<Control>s", NULL } },
+    { "win.save-session", { "<Control><Shift>s", NULL } },
     { "win.open-model", { "<Control>m", NULL } },
     { "win.reshuffle", { "<Control>r", NULL } },
     { "win.presentation", { "F11", NULL } },

@@ -130,6 +130,76 @@ cancel_activated (GtkWidget  *widget,
   update_actions (self);
 }
 
+/* Saved sessions: the runs of the table (borrowed until the window's
+ * snapshot) and the one selected. */
+static void
+lab_classify_page_save_state (LabPage        *page,
+                              LabSessionFile *file)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (page);
+  JsonObject *state;
+
+  if (lab_classify_results_get_n (self->results) == 0)
+    return;
+  for (guint i = 0; i < lab_classify_results_get_n (self->results); i++)
+    g_ptr_array_add (file->classify, (gpointer) lab_classify_results_get (self->results, i, NULL));
+  state = lab_session_file_get_page_state (file, "classify");
+  json_object_set_int_member (state, "selected", lab_classify_results_get_selected (self->results));
+}
+
+/* A run fits the test set shown when its images are there, of its size. */
+static gboolean
+run_fits (const LabClassifyResult *r,
+          LabDataset              *test)
+{
+  if (test == NULL || test->height != r->height || test->width != r->width || test->n_classes != r->n_classes)
+    return FALSE;
+  for (guint i = 0; i < r->n_test; i++)
+    if (r->test_indices[i] >= test->n)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+lab_classify_page_restore_state (LabPage        *page,
+                                 LabSessionFile *file)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (page);
+  LabSession *session = lab_page_get_session (page);
+  LabDataset *test = session != NULL ? lab_session_get_test_dataset (session) : NULL;
+  gint64 selected = lab_session_state_get_int (lab_session_file_lookup_page_state (file, "classify"),
+                                               "selected", -1);
+  guint skipped = 0;
+
+  if (file->classify->len == 0)
+    return;
+  lab_classify_results_clear (self->results);
+  for (guint i = 0; i < file->classify->len; i++)
+    {
+      LabClassifyResult *r = g_ptr_array_index (file->classify, i);
+
+      if (!run_fits (r, test))
+        {
+          skipped++;
+          continue;
+        }
+      lab_classify_results_add (self->results, g_ptr_array_steal_index (file->classify, i--), test);
+    }
+  if (selected >= 0 && (guint64) selected < lab_classify_results_get_n (self->results))
+    lab_classify_results_select (self->results, (guint) selected);
+  if (skipped > 0)
+    {
+      g_autoptr(GError) error = g_error_new (LAB_ERROR, LAB_ERROR_MISMATCH,
+                                             g_dngettext (GETTEXT_PACKAGE,
+                                                          "%u classifier run of the session is not shown: its test images are not the ones loaded",
+                                                          "%u classifier runs of the session are not shown: their test images are not the ones loaded",
+                                                          skipped), skipped);
+
+      lab_widget_show_error (GTK_WIDGET (self), error);
+    }
+  update_actions (self);
+}
+
 static gboolean
 shortcut_run (GtkWidget *widget,
               GVariant  *args,
@@ -174,6 +244,8 @@ lab_classify_page_class_init (LabClassifyPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = lab_classify_page_dispose;
+  LAB_PAGE_CLASS (klass)->save_state = lab_classify_page_save_state;
+  LAB_PAGE_CLASS (klass)->restore_state = lab_classify_page_restore_state;
 
   gtk_widget_class_install_action (widget_class, "page.run-classifier", NULL, run_activated);
   gtk_widget_class_install_action (widget_class, "page.cancel-classifier", NULL, cancel_activated);

@@ -237,6 +237,38 @@ lab_denoise_grid_pick_images (LabDenoiseGrid *self,
     }
 }
 
+gboolean
+lab_denoise_grid_set_images (LabDenoiseGrid *self,
+                             const guint    *indices,
+                             guint           n)
+{
+  LabDataset *ds;
+
+  g_return_val_if_fail (LAB_IS_DENOISE_GRID (self), FALSE);
+
+  ds = test_dataset (self);
+  if (ds == NULL || n == 0 || n > LAB_DENOISE_IMAGES)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (indices[i] >= ds->n)
+      return FALSE;
+  g_clear_pointer (&self->images_ds, lab_dataset_unref);
+  self->images_ds = lab_dataset_ref (ds);
+  memcpy (self->indices, indices, n * sizeof (guint));
+  self->n_images = n;
+  return TRUE;
+}
+
+const guint *
+lab_denoise_grid_get_images (LabDenoiseGrid *self,
+                             guint          *n)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_GRID (self), NULL);
+
+  *n = self->images_ds != NULL ? self->n_images : 0;
+  return self->indices;
+}
+
 static void
 show_problem (LabDenoiseGrid *self,
               const char     *why)

@@ -52,6 +52,15 @@ void                 lab_denoise_grid_training_changed (LabDenoiseGrid *self);
 void                 lab_denoise_grid_pick_images     (LabDenoiseGrid *self,
                                                        gboolean        shuffle);
 
+/* Shows these test images (a saved session's), when each is one of the
+ * test dataset's; FALSE changes nothing. */
+gboolean             lab_denoise_grid_set_images      (LabDenoiseGrid *self,
+                                                       const guint    *indices,
+                                                       guint           n);
+/* The test images shown (*n of them, 0 before a dataset). */
+const guint         *lab_denoise_grid_get_images      (LabDenoiseGrid *self,
+                                                       guint          *n);
+
 LabReconGrid        *lab_denoise_grid_get_grid        (LabDenoiseGrid *self);
 /* What the grid shows and the noise level it was computed for. */
 const LabReconBatch *lab_denoise_grid_get_shown       (LabDenoiseGrid *self,

@@ -324,6 +324,65 @@ lab_denoise_page_datasets_changed (LabPage *page)
   maybe_sweep (self);
 }
 
+/* Saved sessions: the noise, the level and the test images shown (with the
+ * size of the test set they index). */
+static void
+lab_denoise_page_save_state (LabPage        *page,
+                             LabSessionFile *file)
+{
+  LabDenoisePage *self = LAB_DENOISE_PAGE (page);
+  JsonObject *state = lab_session_file_get_page_state (file, "denoise");
+  LabDataset *test = test_dataset (self);
+  g_autoptr(JsonArray) images = json_array_new ();
+  const guint *indices;
+  guint n;
+
+  json_object_set_string_member (state, "noise", lab_noise_type_name (current_noise (self).type));
+  json_object_set_double_member (state, "level", round (CLAMP (noise_level (self), 0.0, 1.0) * 100) / 100);
+  indices = lab_denoise_grid_get_images (self->denoise_grid, &n);
+  for (guint i = 0; i < n; i++)
+    json_array_add_int_element (images, indices[i]);
+  json_object_set_array_member (state, "images", g_steal_pointer (&images));
+  json_object_set_int_member (state, "test_images", test != NULL ? test->n : 0);
+}
+
+static void
+lab_denoise_page_restore_state (LabPage        *page,
+                                LabSessionFile *file)
+{
+  LabDenoisePage *self = LAB_DENOISE_PAGE (page);
+  JsonObject *state = lab_session_file_lookup_page_state (file, "denoise");
+  LabDataset *test = test_dataset (self);
+  const char *noise;
+  JsonNode *images;
+
+  if (state == NULL)
+    return;
+  if ((noise = lab_session_state_get_string (state, "noise")) != NULL)
+    set_noise_type (self, noise);
+  images = json_object_get_member (state, "images");
+  if (test != NULL && images != NULL && JSON_NODE_HOLDS_ARRAY (images)
+      && lab_session_state_get_int (state, "test_images", -1) == test->n)
+    {
+      JsonArray *array = json_node_get_array (images);
+      guint indices[LAB_DENOISE_IMAGES], n = MIN (json_array_get_length (array), LAB_DENOISE_IMAGES);
+      gboolean ok = n > 0;
+
+      for (guint i = 0; ok && i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (array, i);
+          gint64 v = JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+                     ? json_node_get_int (node) : -1;
+
+          ok = v >= 0 && v < test->n;
+          indices[i] = ok ? (guint) v : 0;
+        }
+      if (ok)
+        lab_denoise_grid_set_images (self->denoise_grid, indices, n);
+    }
+  set_level (self, lab_session_state_get_double (state, "level", noise_level (self)));
+}
+
 static void
 on_training_changed (LabDenoisePage *self)
 {
@@ -427,6 +486,8 @@ lab_denoise_page_class_init (LabDenoisePageClass *klass)
 
   page_class->datasets_changed = lab_denoise_page_datasets_changed;
   page_class->model_changed = lab_denoise_page_model_changed;
+  page_class->save_state = lab_denoise_page_save_state;
+  page_class->restore_state = lab_denoise_page_restore_state;
   page_class->weights_published = lab_denoise_page_weights_published;
 
   properties[PROP_NOISE_LEVEL] =

@@ -381,6 +381,28 @@ lab_gallery_panel_keep (LabGalleryPanel        *self,
 }
 
 void
+lab_gallery_panel_set_gallery (LabGalleryPanel *self,
+                               LabGallery      *gallery,
+                               LabDataset      *search)
+{
+  g_return_if_fail (LAB_IS_GALLERY_PANEL (self));
+
+  /* A search's answers name items of the gallery it was started for. */
+  lab_job_cancel_slot (self, NEAREST_SLOT);
+  self->searching = FALSE;
+  self->search_pending = FALSE;
+  g_clear_pointer (&self->gallery, lab_gallery_free);
+  self->gallery = gallery;
+  if (search != self->search)
+    {
+      g_clear_pointer (&self->search, lab_dataset_unref);
+      self->search = search != NULL ? lab_dataset_ref (search) : NULL;
+    }
+  rebuild (self);
+  search_nearest (self);
+}
+
+void
 lab_gallery_panel_clear (LabGalleryPanel *self)
 {
   g_return_if_fail (LAB_IS_GALLERY_PANEL (self));

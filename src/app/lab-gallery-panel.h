@@ -35,6 +35,11 @@ void        lab_gallery_panel_keep          (LabGalleryPanel         *self,
                                              int                      label,
                                              const LabGallerySource  *source,
                                              LabDataset              *search);
+/* Shows gallery (taken, may be NULL; a saved session's) instead of the one
+ * kept so far; search as in keep. */
+void        lab_gallery_panel_set_gallery   (LabGalleryPanel         *self,
+                                             LabGallery              *gallery,
+                                             LabDataset              *search);
 void        lab_gallery_panel_clear         (LabGalleryPanel         *self);
 guint       lab_gallery_panel_get_n_kept    (LabGalleryPanel         *self);
 /* Asks where to export with a file chooser, then exports: kind "png" or "idx". */

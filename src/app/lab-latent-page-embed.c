@@ -176,8 +176,8 @@ on_run_frame (LabLatentPage       *self,
   self->n_frames++;
 }
 
-static void
-install_embedding (LabLatentPage *self,
+void
+lab_latent_page_install_embedding (LabLatentPage *self,
                    LabEmbedding  *emb,
                    LabModel      *model,
                    LabDataset    *dataset,
@@ -236,7 +236,7 @@ on_run_done (LabLatentPage     *self,
     }
   if (res->method != LAB_EMBED_TSNE && res->method != LAB_EMBED_UMAP)
     self->n_frames = 0;
-  install_embedding (self, g_steal_pointer (&res->embedding), g_steal_pointer (&res->decoder),
+  lab_latent_page_install_embedding (self, g_steal_pointer (&res->embedding), g_steal_pointer (&res->decoder),
                      res->dataset, res->serial, res->step);
 }
 

@@ -83,6 +83,19 @@ void            lab_latent_page_update_size_range  (LabLatentPage  *self);
 void            lab_latent_page_init_embed         (LabLatentPage *self);
 void            lab_latent_page_start_embed        (LabLatentPage *self);
 void            lab_latent_page_clear_embedding    (LabLatentPage *self);
+/* Shows emb (taken) with its decoder (taken; the weights it was made
+ * with) and images (what its indices index). */
+void            lab_latent_page_install_embedding  (LabLatentPage *self,
+                                                    LabEmbedding  *emb,
+                                                    LabModel      *decoder,
+                                                    LabDataset    *images,
+                                                    guint64        serial,
+                                                    guint64        step);
+/* lab-latent-page-session.c: the page in a saved session. */
+void            lab_latent_page_save_state         (LabPage        *page,
+                                                    LabSessionFile *file);
+void            lab_latent_page_restore_state      (LabPage        *page,
+                                                    LabSessionFile *file);
 /* Starts embedding when the page shows and nothing is on the map yet. */
 void            lab_latent_page_maybe_auto_embed   (LabLatentPage *self);
 /* Why the session's model cannot be explored (and whether Train is the

@@ -510,6 +510,8 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   page_class->datasets_changed = lab_latent_page_datasets_changed;
   page_class->model_changed = lab_latent_page_model_changed;
   page_class->weights_published = lab_latent_page_weights_published;
+  page_class->save_state = lab_latent_page_save_state;
+  page_class->restore_state = lab_latent_page_restore_state;
 
   properties[PROP_LATENT_METHOD] =
     g_param_spec_string ("latent-method", NULL, NULL,

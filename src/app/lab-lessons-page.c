@@ -567,6 +567,46 @@ lab_lessons_page_datasets_changed (LabPage *page)
   refresh (LAB_LESSONS_PAGE (page));
 }
 
+/* Saved sessions: the lesson and its setting, and the folder of the run
+ * shown for the record (reopened, the page shows the run cached on this
+ * computer for them, as when they are chosen). */
+static void
+lab_lessons_page_save_state (LabPage        *page,
+                             LabSessionFile *file)
+{
+  LabLessonsPage *self = LAB_LESSONS_PAGE (page);
+  JsonObject *state;
+  const char *dir = lab_lesson_results_get_dir (self->results);
+
+  if (self->lesson == NULL)
+    return;
+  state = lab_session_file_get_page_state (file, "lessons");
+  json_object_set_string_member (state, "lesson", self->lesson->name);
+  json_object_set_string_member (state, "setting", lab_lesson_setting_name (current_setting (self)));
+  if (dir != NULL)
+    {
+      json_object_set_string_member (state, "results", dir);
+      json_object_set_boolean_member (state, "stale", lab_lesson_results_get_stale (self->results));
+    }
+}
+
+static void
+lab_lessons_page_restore_state (LabPage        *page,
+                                LabSessionFile *file)
+{
+  LabLessonsPage *self = LAB_LESSONS_PAGE (page);
+  JsonObject *state = lab_session_file_lookup_page_state (file, "lessons");
+  const char *lesson = lab_session_state_get_string (state, "lesson");
+  const char *setting = lab_session_state_get_string (state, "setting");
+
+  if (self->running || lesson == NULL || lab_lesson_find (lesson, NULL) == NULL)
+    return;
+  if (setting != NULL && (g_str_equal (setting, "quick") || g_str_equal (setting, "full")))
+    g_object_set (self, "setting", setting, NULL);
+  /* The run cached here for them shows as it does when they are chosen. */
+  select_lesson (self, lesson);
+}
+
 static void
 lab_lessons_page_get_property (GObject    *object,
                                guint       prop_id,
@@ -663,6 +703,8 @@ lab_lessons_page_class_init (LabLessonsPageClass *klass)
   object_class->dispose = lab_lessons_page_dispose;
   object_class->finalize = lab_lessons_page_finalize;
   page_class->datasets_changed = lab_lessons_page_datasets_changed;
+  page_class->save_state = lab_lessons_page_save_state;
+  page_class->restore_state = lab_lessons_page_restore_state;
 
   properties[PROP_LESSON] =
     g_param_spec_string ("lesson", NULL, NULL, "",

@@ -83,6 +83,26 @@ lab_page_get_session_signals (LabPage *self)
 }
 
 void
+lab_page_save_state (LabPage        *self,
+                     LabSessionFile *file)
+{
+  g_return_if_fail (LAB_IS_PAGE (self));
+
+  if (LAB_PAGE_GET_CLASS (self)->save_state != NULL)
+    LAB_PAGE_GET_CLASS (self)->save_state (self, file);
+}
+
+void
+lab_page_restore_state (LabPage        *self,
+                        LabSessionFile *file)
+{
+  g_return_if_fail (LAB_IS_PAGE (self));
+
+  if (LAB_PAGE_GET_CLASS (self)->restore_state != NULL)
+    LAB_PAGE_GET_CLASS (self)->restore_state (self, file);
+}
+
+void
 lab_page_set_action_enabled (LabPage    *self,
                              const char *action_name,
                              gboolean    enabled)

@@ -3,6 +3,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-session.h"
+#include "lab-session-file.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,15 @@ G_BEGIN_DECLS
  * A page enables and disables its actions with lab_page_set_action_enabled
  * (gtk_widget_action_set_enabled() plus a record a test can read back).
  *
+ * Saved sessions (lab-session-file.h): save_state puts what the page shows
+ * into the file, its own settings in lab_session_file_get_page_state (file,
+ * <page name>) and its big results in the file's typed members (borrowed:
+ * the file is a borrowing one, copied before the page runs again);
+ * restore_state shows them again (the page may take what it uses out of
+ * the file). The window calls them in the order of its pages, after the
+ * session's datasets are the file's (or known missing), so Train's restore
+ * (which sets the model) comes before the pages that show the model's work.
+ *
  * Errors: lab_widget_show_error() activates "win.show-error" with the
  * message, so a page (or any widget in one) never knows the window's type. */
 #define LAB_TYPE_PAGE (lab_page_get_type ())
@@ -41,8 +51,14 @@ struct _LabPageClass
   void (*model_changed)     (LabPage *self);
   void (*weights_published) (LabPage *self);
 
+  /* Sessions (see above); both may be NULL. */
+  void (*save_state)        (LabPage        *self,
+                             LabSessionFile *file);
+  void (*restore_state)     (LabPage        *self,
+                             LabSessionFile *file);
+
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[6];
 };
 
 /* The prefix of a page's actions, and of their twins on the window. */
@@ -55,6 +71,12 @@ void          lab_page_set_session         (LabPage    *self,
 /* The group whose target is the session, for the signals the virtual
  * methods do not cover (transfer none). */
 GSignalGroup *lab_page_get_session_signals (LabPage    *self);
+
+/* The class's save_state and restore_state, when it has them. */
+void          lab_page_save_state          (LabPage        *self,
+                                            LabSessionFile *file);
+void          lab_page_restore_state       (LabPage        *self,
+                                            LabSessionFile *file);
 
 /* action_name: "page.<name>", one of the class's actions. */
 void          lab_page_set_action_enabled  (LabPage    *self,

@@ -96,22 +96,11 @@ lab_train_page_open_model (LabTrainPage  *self,
   g_autofree char *path = NULL;
   g_autofree char *base = NULL;
   g_autofree char *train_json = NULL;
-  g_autofree char *text = NULL;
   g_autoptr(LabModel) model = NULL;
-  g_autoptr(LabTrainRecord) record = NULL;
-  g_autoptr(GArray) train_loss = NULL;
-  g_autoptr(GArray) val_loss = NULL;
-  LabSession *session;
-  LabDataset *train;
-  LabTrainConfig config;
-  gboolean have_config;
-  LabTask task;
 
   g_return_val_if_fail (LAB_IS_TRAIN_PAGE (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
-
-  session = lab_page_get_session (LAB_PAGE (self));
-  g_return_val_if_fail (session != NULL, FALSE);
+  g_return_val_if_fail (lab_page_get_session (LAB_PAGE (self)) != NULL, FALSE);
 
   path = g_file_get_path (file);
   base = g_file_get_basename (file);
@@ -131,6 +120,37 @@ lab_train_page_open_model (LabTrainPage  *self,
   model = lab_model_load (path, &train_json, error);
   if (model == NULL)
     return FALSE;
+  if (!lab_train_page_show_model (self, g_steal_pointer (&model), train_json, path, error))
+    return FALSE;
+  remember_recent (self, path);
+  return TRUE;
+}
+
+gboolean
+lab_train_page_show_model (LabTrainPage  *self,
+                           LabModel      *model_in,
+                           const char    *train_json,
+                           const char    *path,
+                           GError       **error)
+{
+  g_autoptr(LabModel) model = model_in;
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autoptr(GArray) train_loss = NULL;
+  g_autoptr(GArray) val_loss = NULL;
+  g_autofree char *base = path != NULL ? g_path_get_basename (path) : g_strdup (lab_model_get_name (model));
+  LabSession *session = lab_page_get_session (LAB_PAGE (self));
+  LabDataset *train;
+  LabTrainConfig config;
+  gboolean have_config;
+  LabTask task;
+
+  g_return_val_if_fail (session != NULL, FALSE);
+  if (self->run != NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   _("%s: stop the training before opening another model"), base);
+      return FALSE;
+    }
   train = lab_session_get_train_dataset (session);
   if (train != NULL && !lab_task_for (model, train, &task, NULL))
     {
@@ -158,7 +178,6 @@ lab_train_page_open_model (LabTrainPage  *self,
 
   lab_session_set_model (session, g_steal_pointer (&model), have_config ? &config : NULL,
                          train_json, path);
-  remember_recent (self, path);
   lab_train_page_show_model_status (self);
   if (have_config)
     {

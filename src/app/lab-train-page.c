@@ -272,6 +272,37 @@ lab_train_page_model_changed (LabPage *page)
   lab_train_page_show_model_status (self);
 }
 
+/* Saved sessions: the model with its training record (the curves); the
+ * settings come back from the record. */
+static void
+lab_train_page_save_state (LabPage        *page,
+                           LabSessionFile *file)
+{
+  LabSession *session = lab_page_get_session (page);
+
+  if (session == NULL || lab_session_get_model (session) == NULL)
+    return;
+  file->model = lab_session_get_model (session);
+  g_free (file->train_json);
+  file->train_json = g_strdup (lab_session_get_train_json (session));
+  g_free (file->model_path);
+  file->model_path = g_strdup (lab_session_get_model_path (session));
+  file->step = lab_session_get_step (session);
+}
+
+static void
+lab_train_page_restore_state (LabPage        *page,
+                              LabSessionFile *file)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (file->model == NULL)
+    return;
+  if (!lab_train_page_show_model (LAB_TRAIN_PAGE (page), g_steal_pointer (&file->model),
+                                  file->train_json, NULL, &error))
+    lab_widget_show_error (GTK_WIDGET (page), error);
+}
+
 static void
 on_ready_changed (LabTrainPage *self)
 {
@@ -428,6 +459,8 @@ lab_train_page_class_init (LabTrainPageClass *klass)
 
   page_class->datasets_changed = lab_train_page_datasets_changed;
   page_class->model_changed = lab_train_page_model_changed;
+  page_class->save_state = lab_train_page_save_state;
+  page_class->restore_state = lab_train_page_restore_state;
 
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL,

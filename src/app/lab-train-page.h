@@ -38,6 +38,14 @@ GtkWidget  *lab_train_page_new          (void);
 gboolean    lab_train_page_open_model   (LabTrainPage  *self,
                                          GFile         *file,
                                          GError       **error);
+/* The same for a model already loaded (taken; a session's): train_json
+ * (its record, may be NULL) gives the settings and the loss curves; path
+ * may be NULL. */
+gboolean    lab_train_page_show_model   (LabTrainPage  *self,
+                                         LabModel      *model,
+                                         const char    *train_json,
+                                         const char    *path,
+                                         GError       **error);
 gboolean    lab_train_page_save_model   (LabTrainPage  *self,
                                          GFile         *file,
                                          GError       **error);

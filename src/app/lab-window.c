@@ -166,6 +166,11 @@ lab_window_open_file (LabWindow *self,
       lab_window_open_model (self, file);
       return;
     }
+  if (g_str_has_suffix (path, LAB_SESSION_FILE_SUFFIX))
+    {
+      lab_window_open_session (self, path);
+      return;
+    }
 
   /* A folder (IDX set or PNGs) or an IDX file. */
   lab_window_set_visible_page (self, "data");
@@ -216,12 +221,13 @@ show_file_chooser (LabWindow            *self,
   if (!folder)
     {
       supported = gtk_file_filter_new ();
-      gtk_file_filter_set_name (supported, _("IDX images and models"));
+      gtk_file_filter_set_name (supported, _("IDX images, models and sessions"));
       gtk_file_filter_add_pattern (supported, "*-ubyte");
       gtk_file_filter_add_pattern (supported, "*-ubyte.gz");
       gtk_file_filter_add_pattern (supported, "*.idx");
       gtk_file_filter_add_pattern (supported, "*.idx.gz");
       gtk_file_filter_add_pattern (supported, "*.safetensors");
+      gtk_file_filter_add_pattern (supported, "*" LAB_SESSION_FILE_SUFFIX);
       gtk_file_chooser_add_filter (chooser, supported);
 
       all = gtk_file_filter_new ();
@@ -442,6 +448,7 @@ lab_window_close_request (GtkWindow *window)
 {
   LabWindow *self = LAB_WINDOW (window);
 
+  lab_window_autosave (self);
   if (self->settings != NULL)
     {
       int width, height;
@@ -628,6 +635,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
   install_page_actions (widget_class);
+  lab_window_class_init_session (widget_class);
   gtk_widget_class_install_property_action (widget_class, "win.show-page", "visible-page");
   gtk_widget_class_install_property_action (widget_class, "win.presentation", "presentation");
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
@@ -724,6 +732,14 @@ lab_window_get_error_text (LabWindow *self)
   g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
 
   return gtk_label_get_label (self->error_label);
+}
+
+GtkStack *
+lab_window_get_stack (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+
+  return self->stack;
 }
 
 LabSession *

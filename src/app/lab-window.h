@@ -30,7 +30,8 @@ void        lab_window_show_error       (LabWindow      *self,
 void        lab_window_show_message     (LabWindow      *self,
                                          const char     *message);
 void        lab_window_dismiss_error    (LabWindow      *self);
-/* A folder or IDX file loads as a dataset; a .safetensors file is a model. */
+/* A folder or IDX file loads as a dataset; a .safetensors file is a model;
+ * a .latentlab file is a saved session. */
 void        lab_window_open_file        (LabWindow      *self,
                                          GFile          *file);
 void        lab_window_load_dataset     (LabWindow      *self,
@@ -46,6 +47,13 @@ LabSession *lab_window_get_session      (LabWindow      *self);
 /* The page named name ("data", "train", "denoise", ...), or NULL. */
 GtkWidget  *lab_window_get_page         (LabWindow      *self,
                                          const char     *name);
+
+/* Saved sessions (lab-window-session.c): the whole window in one file,
+ * written and read on a worker; errors go to the banner. */
+void         lab_window_save_session     (LabWindow  *self,
+                                          const char *path);
+void         lab_window_open_session     (LabWindow  *self,
+                                          const char *path);
 
 /* Presentation mode (win.presentation, F11): lab-presentation.h. */
 void         lab_window_set_presentation (LabWindow  *self,

@@ -16,6 +16,13 @@ typedef struct
   const char     *file;   /* the file's base name, for messages */
 } LabSessionReader;
 
+/* Sets error "<file>: the session's “where.member” must be should";
+ * returns FALSE. */
+gboolean     lab_session_bad_member   (const LabSessionReader *r,
+                                       const char             *where,
+                                       const char             *member,
+                                       const char             *should,
+                                       GError                **error);
 gboolean     lab_session_read_uint    (const LabSessionReader *r,
                                        JsonObject             *obj,
                                        const char             *where,

@@ -1,0 +1,369 @@
+#define G_LOG_DOMAIN "latentlab-core"
+
+/* The checked readers and the small writers every part of a session file
+ * uses (lab-session-file-private.h). */
+
+#include "lab-session-file-private.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Checked readers (lab-session-file-private.h) */
+
+static JsonNode *
+get_member (const LabSessionReader  *r,
+            JsonObject              *obj,
+            const char              *where,
+            const char              *member,
+            GError                 **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  if (node == NULL)
+    g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                 "%s: the session has no “%s.%s”", r->file, where, member);
+  return node;
+}
+
+gboolean
+lab_session_bad_member (const LabSessionReader  *r,
+            const char              *where,
+            const char              *member,
+            const char              *should,
+            GError                 **error)
+{
+  g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+               "%s: the session's “%s.%s” must be %s", r->file, where, member, should);
+  return FALSE;
+}
+
+gboolean
+lab_session_read_uint (const LabSessionReader  *r,
+                       JsonObject              *obj,
+                       const char              *where,
+                       const char              *member,
+                       guint64                  max,
+                       guint64                 *value,
+                       GError                 **error)
+{
+  JsonNode *node = get_member (r, obj, where, member, error);
+  gint64 v;
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
+    {
+      g_autofree char *should = g_strdup_printf ("a whole number from 0 to %" G_GUINT64_FORMAT, max);
+      return lab_session_bad_member (r, where, member, should, error);
+    }
+  *value = (guint64) v;
+  return TRUE;
+}
+
+gboolean
+lab_session_read_double (const LabSessionReader  *r,
+                         JsonObject              *obj,
+                         const char              *where,
+                         const char              *member,
+                         gboolean                 nullable,
+                         double                  *value,
+                         GError                 **error)
+{
+  JsonNode *node = get_member (r, obj, where, member, error);
+  GType type;
+
+  if (node == NULL)
+    return FALSE;
+  if (nullable && JSON_NODE_HOLDS_NULL (node))
+    {
+      *value = NAN;
+      return TRUE;
+    }
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return lab_session_bad_member (r, where, member, nullable ? "a number or null" : "a number", error);
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+gboolean
+lab_session_read_bool (const LabSessionReader  *r,
+                       JsonObject              *obj,
+                       const char              *where,
+                       const char              *member,
+                       gboolean                *value,
+                       GError                 **error)
+{
+  JsonNode *node = get_member (r, obj, where, member, error);
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return lab_session_bad_member (r, where, member, "true or false", error);
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+lab_session_read_string (const LabSessionReader  *r,
+                         JsonObject              *obj,
+                         const char              *where,
+                         const char              *member,
+                         gboolean                 optional,
+                         const char             **value,
+                         GError                 **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *value = NULL;
+  if (optional && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return TRUE;
+  if (node == NULL)
+    return get_member (r, obj, where, member, error) != NULL;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return lab_session_bad_member (r, where, member, "a string", error);
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
+gboolean
+lab_session_read_object (const LabSessionReader  *r,
+                         JsonObject              *obj,
+                         const char              *where,
+                         const char              *member,
+                         gboolean                 optional,
+                         JsonObject             **value,
+                         GError                 **error)
+{
+  JsonNode *node = json_object_get_member (obj, member);
+
+  *value = NULL;
+  if (optional && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return TRUE;
+  if (node == NULL)
+    return get_member (r, obj, where, member, error) != NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return lab_session_bad_member (r, where, member, "an object", error);
+  *value = json_node_get_object (node);
+  return TRUE;
+}
+
+gboolean
+lab_session_read_array (const LabSessionReader  *r,
+                        JsonObject              *obj,
+                        const char              *where,
+                        const char              *member,
+                        JsonArray              **value,
+                        GError                 **error)
+{
+  JsonNode *node = get_member (r, obj, where, member, error);
+
+  if (node == NULL)
+    return FALSE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return lab_session_bad_member (r, where, member, "a list", error);
+  *value = json_node_get_array (node);
+  return TRUE;
+}
+
+char **
+lab_session_read_strv (const LabSessionReader  *r,
+                       JsonObject              *obj,
+                       const char              *where,
+                       const char              *member,
+                       guint                    n_expected,
+                       guint                   *n,
+                       GError                 **error)
+{
+  JsonArray *array;
+  g_auto(GStrv) strv = NULL;
+  guint len;
+
+  if (!lab_session_read_array (r, obj, where, member, &array, error))
+    return NULL;
+  len = json_array_get_length (array);
+  if (n_expected != G_MAXUINT && len != n_expected)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "%s: the session's “%s.%s” has %u names, %u expected",
+                   r->file, where, member, len, n_expected);
+      return NULL;
+    }
+  strv = g_new0 (char *, len + 1);
+  for (guint i = 0; i < len; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+        {
+          lab_session_bad_member (r, where, member, "a list of strings", error);
+          return NULL;
+        }
+      strv[i] = g_strdup (json_node_get_string (node));
+    }
+  if (n != NULL)
+    *n = len;
+  return g_steal_pointer (&strv);
+}
+
+gpointer
+lab_session_read_tensor (const LabSessionReader  *r,
+                         const char              *name,
+                         const char              *dtype,
+                         guint                    ndim,
+                         const guint64           *shape,
+                         GError                 **error)
+{
+  const LabSafetensorsTensor *t = lab_safetensors_find (r->st, name);
+  gboolean same;
+  gsize n_bytes;
+  guint8 *copy;
+
+  if (t == NULL)
+    {
+      g_autofree char *want = lab_safetensors_shape_to_string (ndim, shape);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: the session has no tensor %s (%s %s)", r->file, name, dtype, want);
+      return NULL;
+    }
+  if (strcmp (t->dtype, dtype) != 0)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: tensor %s has dtype %s, the session needs %s", r->file, name, t->dtype, dtype);
+      return NULL;
+    }
+  same = t->ndim == ndim;
+  for (guint d = 0; same && d < ndim; d++)
+    same = t->shape[d] == shape[d];
+  if (!same)
+    {
+      g_autofree char *has = lab_safetensors_shape_to_string (t->ndim, t->shape);
+      g_autofree char *want = lab_safetensors_shape_to_string (ndim, shape);
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "%s: tensor %s has shape %s, but the session's JSON says %s",
+                   r->file, name, has, want);
+      return NULL;
+    }
+  /* safetensors checked that these bytes are in the file. */
+  n_bytes = (gsize) (t->end - t->begin);
+  copy = g_malloc (MAX (n_bytes, 1));
+  memcpy (copy, lab_safetensors_tensor_data (r->st, t), n_bytes);
+#if G_BYTE_ORDER == G_BIG_ENDIAN
+  if (t->dtype_size == 4)
+    for (gsize k = 0; k < n_bytes; k += 4)
+      {
+        guint32 v;
+        memcpy (&v, copy + k, 4);
+        v = GUINT32_SWAP_LE_BE (v);
+        memcpy (copy + k, &v, 4);
+      }
+  else if (t->dtype_size == 8)
+    for (gsize k = 0; k < n_bytes; k += 8)
+      {
+        guint64 v;
+        memcpy (&v, copy + k, 8);
+        v = GUINT64_SWAP_LE_BE (v);
+        memcpy (copy + k, &v, 8);
+      }
+#endif
+  return copy;
+}
+
+guint *
+lab_session_read_indices (const LabSessionReader  *r,
+                          const char              *name,
+                          guint                    n,
+                          guint64                  limit,
+                          GError                 **error)
+{
+  guint64 shape[1] = { n };
+  g_autofree gint64 *values = lab_session_read_tensor (r, name, "I64", 1, shape, error);
+  g_autofree guint *out = NULL;
+
+  if (values == NULL)
+    return NULL;
+  out = g_new (guint, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      if (values[i] < 0 || (guint64) values[i] >= limit)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: tensor %s holds %" G_GINT64_FORMAT " at %u, outside 0 to %" G_GUINT64_FORMAT,
+                       r->file, name, values[i], i, limit - 1);
+          return NULL;
+        }
+      out[i] = (guint) values[i];
+    }
+  return g_steal_pointer (&out);
+}
+
+void
+lab_session_add_string (JsonBuilder *b,
+                        const char  *member,
+                        const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+lab_session_add_uint (JsonBuilder *b,
+                      const char  *member,
+                      guint64      value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, (gint64) MIN (value, (guint64) G_MAXINT64));
+}
+
+void
+lab_session_add_bool (JsonBuilder *b,
+                      const char  *member,
+                      gboolean     value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, value);
+}
+
+void
+lab_session_add_double (JsonBuilder *b,
+                        const char  *member,
+                        double       value)
+{
+  json_builder_set_member_name (b, member);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+lab_session_add_strv (JsonBuilder  *b,
+                      const char   *member,
+                      char        **strv,
+                      guint         n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_string_value (b, strv != NULL && strv[i] != NULL ? strv[i] : "");
+  json_builder_end_array (b);
+}
+
+void
+lab_session_add_indices (LabSafetensorsWriter *w,
+                         const char           *name,
+                         const guint          *values,
+                         guint                 n)
+{
+  g_autofree gint64 *v = g_new (gint64, MAX (n, 1));
+  guint64 shape[1] = { n };
+
+  for (guint i = 0; i < n; i++)
+    v[i] = values[i];
+  lab_safetensors_writer_add_copy (w, name, "I64", 1, shape, v);
+}
+

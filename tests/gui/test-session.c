@@ -1,0 +1,353 @@
+/* Saved sessions in the window under Xvfb: Save Session, then Open Session
+ * in a new window gives the same model, the same reconstructions on the
+ * Denoise page, the same map (points and zoom) and the same gallery, bit
+ * for bit, with nothing trained or embedded again; a session whose dataset
+ * is not on this computer opens with the rest and says which dataset it
+ * needs; closing the window keeps the session for Restore Last Session.
+ * LATENTLAB_DATA_DIR is an empty folder, so the windows show the synthetic
+ * digits (6,000 training, 1,000 test images). */
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "lab-denoise-page-private.h"
+#include "lab-latent-page-private.h"
+#include "lab-session-file.h"
+#include "lab-test-models.h"
+#include "lab-test-util.h"
+#include "lab-train-page-private.h"
+#include "lab-train-record.h"
+#include "lab-window-private.h"
+
+static LabApplication *app;
+static char *state_dir;
+
+typedef struct
+{
+  LabWindow  *window;
+  LabSession *session;
+} Win;
+
+static gboolean
+win_ready (gpointer data)
+{
+  return lab_session_is_ready (((Win *) data)->session);
+}
+
+static void
+win_open (Win *w)
+{
+  w->window = lab_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (w->window), 1280, 800);
+  w->session = lab_window_get_session (w->window);
+  gtk_window_present (GTK_WINDOW (w->window));
+  lab_test_spin_until (win_ready, w, 30);
+}
+
+static gboolean
+session_idle (gpointer data)
+{
+  return !lab_window_is_session_busy (((Win *) data)->window);
+}
+
+static LabLatentPage *
+latent_page (Win *w)
+{
+  return LAB_LATENT_PAGE (lab_window_get_page (w->window, "latent"));
+}
+
+static gboolean
+embedded (gpointer data)
+{
+  LabLatentPage *page = latent_page (data);
+
+  return !lab_latent_page_is_embedding (page) && lab_latent_page_get_embedding (page) != NULL;
+}
+
+static LabDenoiseGrid *
+denoise_grid (Win *w)
+{
+  return lab_denoise_page_get_denoise_grid (LAB_DENOISE_PAGE (lab_window_get_page (w->window, "denoise")));
+}
+
+static gboolean
+denoised (gpointer data)
+{
+  LabDenoiseGrid *grid = denoise_grid (data);
+
+  return lab_denoise_grid_get_shown (grid, NULL) != NULL && !lab_denoise_grid_is_busy (grid);
+}
+
+static gboolean
+gallery_idle (gpointer data)
+{
+  return !lab_gallery_panel_is_searching (lab_latent_page_get_gallery_panel (latent_page (data)));
+}
+
+/* What the test compares after reopening. */
+typedef struct
+{
+  float  *params;
+  gsize   n_params;
+  float  *points;
+  guint   n_points;
+  double  view[4];
+  guint8 *gallery;        /* 28 x 28 */
+  guint   n_test;
+  guint   indices[LAB_DENOISE_IMAGES];
+  float  *output;         /* the shown reconstructions, n_test x 784 */
+  double  level;
+} Shown;
+
+static void
+shown_clear (Shown *s)
+{
+  g_free (s->params);
+  g_free (s->points);
+  g_free (s->gallery);
+  g_free (s->output);
+}
+
+static void
+record_shown (Win   *w,
+              Shown *s)
+{
+  LabModel *model = lab_session_get_model (w->session);
+  const LabEmbedding *emb = lab_latent_page_get_embedding (latent_page (w));
+  LabScatterPlot *plot = lab_scatter_view_get_plot (lab_latent_map_get_scatter (lab_latent_page_get_map (latent_page (w))));
+  LabGallery *gallery = lab_gallery_panel_get_gallery (lab_latent_page_get_gallery_panel (latent_page (w)));
+  const LabReconBatch *batch;
+
+  s->n_params = lab_model_n_params (model);
+  s->params = g_memdup2 (lab_model_params (model), s->n_params * sizeof (float));
+  s->n_points = emb->n;
+  s->points = g_memdup2 (emb->points, (gsize) emb->n * 2 * sizeof (float));
+  lab_scatter_plot_get_view (plot, &s->view[0], &s->view[1], &s->view[2], &s->view[3]);
+  g_assert_cmpuint (lab_gallery_get_n (gallery), ==, 1);
+  s->gallery = g_memdup2 (lab_gallery_get_item (gallery, 0)->pixels, 28 * 28);
+  lab_test_spin_until (denoised, w, 30);
+  batch = lab_denoise_grid_get_shown (denoise_grid (w), &s->level);
+  s->n_test = batch->n;
+  memcpy (s->indices, batch->indices, batch->n * sizeof (guint));
+  s->output = g_memdup2 (batch->output, (gsize) batch->n * 28 * 28 * sizeof (float));
+}
+
+/* A trained model with a training record (two epochs of curves), a PCA
+ * map of 300 test images zoomed in, one kept image, other test images on
+ * the Denoise page at another noise level; then saved to path. */
+static void
+prepare_demo (Win        *w,
+              const char *path,
+              Shown      *s)
+{
+  LabLatentPage *page;
+  LabScatterPlot *plot;
+  g_autoptr(LabTrainRecord) record = NULL;
+  g_autofree char *json = NULL;
+  g_autofree float *image = g_new0 (float, 28 * 28);
+  const LabEmbedding *emb;
+  LabDecodedSample sample = { 0 };
+  LabGallerySource source = { "cae-tiny", "pca", 0, 0, 0 };
+  double losses[2] = { 0.25, 0.125 };
+
+  lab_test_train_into_session (w->session, "cae-tiny");
+  record = lab_train_record_new (lab_session_get_train_config (w->session), "synthetic");
+  record->train_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  record->val_loss = g_array_new (FALSE, FALSE, sizeof (double));
+  record->epoch_seconds = g_array_new (FALSE, FALSE, sizeof (double));
+  g_array_append_vals (record->train_loss, losses, 2);
+  g_array_append_vals (record->val_loss, losses, 2);
+  g_array_append_vals (record->epoch_seconds, losses, 2);
+  json = lab_train_record_to_json (record);
+  lab_session_set_train_json (w->session, json);
+
+  page = latent_page (w);
+  lab_window_set_visible_page (w->window, "latent");
+  lab_latent_page_embed (page, LAB_EMBED_PCA, 300);
+  lab_test_spin_until (embedded, w, 60);
+  emb = lab_latent_page_get_embedding (page);
+  g_assert_cmpuint (emb->n, ==, 300);
+  plot = lab_scatter_view_get_plot (lab_latent_map_get_scatter (lab_latent_page_get_map (page)));
+  lab_scatter_plot_set_view (plot, emb->points[0] - 1, emb->points[0] + 1.5,
+                             emb->points[1] - 0.75, emb->points[1] + 1);
+
+  for (guint i = 0; i < 28 * 28; i++)
+    image[i] = (i % 29) / 28.0f;
+  sample.latent = emb->latents;
+  sample.dim = emb->dim;
+  sample.image = image;
+  sample.height = sample.width = 28;
+  sample.method = "pca";
+  lab_gallery_panel_keep (lab_latent_page_get_gallery_panel (page), &sample, 3, &source,
+                          lab_session_get_train_dataset (w->session));
+  lab_test_spin_until (gallery_idle, w, 30);
+
+  lab_test_activate (w->window, "reshuffle", NULL);
+  g_object_set (lab_window_get_page (w->window, "denoise"), "noise-level", 0.35, NULL);
+  lab_test_spin_until (denoised, w, 30);
+  record_shown (w, s);
+  g_assert_cmpfloat (s->level, ==, 0.35);
+
+  lab_test_activate (w->window, "save-session-to", g_variant_new_string (path));
+  lab_test_spin_until (session_idle, w, 30);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_nonnull (strstr (lab_window_get_error_text (w->window), "Saved the session to"));
+}
+
+static void
+assert_same_shown (Win   *w,
+                   Shown *s)
+{
+  Shown again = { 0 };
+
+  record_shown (w, &again);
+  g_assert_cmpmem (again.params, again.n_params * 4, s->params, s->n_params * 4);
+  g_assert_cmpmem (again.points, again.n_points * 8, s->points, s->n_points * 8);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat (again.view[i], ==, s->view[i]);
+  g_assert_cmpmem (again.gallery, 28 * 28, s->gallery, 28 * 28);
+  g_assert_cmpfloat (again.level, ==, s->level);
+  g_assert_cmpmem (again.indices, again.n_test * sizeof (guint), s->indices, s->n_test * sizeof (guint));
+  g_assert_cmpmem (again.output, (gsize) again.n_test * 28 * 28 * 4, s->output, (gsize) s->n_test * 28 * 28 * 4);
+  shown_clear (&again);
+}
+
+static void
+test_session_reopen (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("latentlab-session-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "demo.latentlab", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  LabLinePlot *curves;
+  Win a = { 0 }, b = { 0 };
+  Shown s = { 0 };
+
+  g_assert_no_error (error);
+  win_open (&a);
+  prepare_demo (&a, path, &s);
+  gtk_window_destroy (GTK_WINDOW (a.window));
+
+  /* A new window opens it as a file given on the command line is. */
+  win_open (&b);
+  lab_window_open_file (b.window, file);
+  lab_test_spin_until (session_idle, &b, 60);
+  g_assert_false (lab_latent_page_is_embedding (latent_page (&b)));
+  g_assert_cmpstr (lab_window_get_visible_page (b.window), ==, "latent");
+  g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
+  assert_same_shown (&b, &s);
+  /* The loss curves of the training record. */
+  curves = lab_plot_view_get_plot (lab_train_page_get_loss_plot (LAB_TRAIN_PAGE (lab_window_get_page (b.window, "train"))));
+  g_assert_cmpuint (lab_line_plot_get_n_points (curves, 0), ==, 2);
+  lab_test_spin_for (0.3);
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-reopened.png", 16, 50.0);
+
+  /* The Denoise page too, as the class sees it. */
+  lab_window_set_visible_page (b.window, "denoise");
+  lab_test_spin_until (denoised, &b, 30);
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-denoise.png", 16, 50.0);
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  shown_clear (&s);
+  lab_test_remove_tree (dir);
+}
+
+/* Made on another computer: the dataset's folder is not here. */
+static void
+test_session_missing_dataset (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("latentlab-session-gui-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "demo.latentlab", NULL);
+  g_autofree char *away = g_build_filename (dir, "away.latentlab", NULL);
+  g_autoptr(LabSessionFile) loaded = NULL;
+  Win a = { 0 }, b = { 0 };
+  Shown s = { 0 };
+  const LabEmbedding *emb;
+
+  g_assert_no_error (error);
+  win_open (&a);
+  prepare_demo (&a, path, &s);
+  gtk_window_destroy (GTK_WINDOW (a.window));
+  loaded = lab_session_file_load (path, &error);
+  g_assert_no_error (error);
+  g_free (loaded->dataset.spec);
+  loaded->dataset.spec = g_strdup ("/nowhere/class-digits");
+  g_assert_true (lab_session_file_save (loaded, away, &error));
+  g_assert_no_error (error);
+
+  win_open (&b);
+  lab_test_activate (b.window, "open-session-file", g_variant_new_string (away));
+  lab_test_spin_until (session_idle, &b, 60);
+  g_test_message ("%s", lab_window_get_error_text (b.window));
+  g_assert_true (lab_window_is_error_shown (b.window));
+  g_assert_nonnull (strstr (lab_window_get_error_text (b.window), "/nowhere/class-digits"));
+  /* The rest is there: the model, its map with its own images, the gallery. */
+  g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
+  emb = lab_latent_page_get_embedding (latent_page (&b));
+  g_assert_nonnull (emb);
+  g_assert_cmpmem (emb->points, emb->n * 8, s.points, s.n_points * 8);
+  g_assert_cmpuint (lab_gallery_get_n (lab_gallery_panel_get_gallery (lab_latent_page_get_gallery_panel (latent_page (&b)))), ==, 1);
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-missing-dataset.png", 16, 50.0);
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  shown_clear (&s);
+  lab_test_remove_tree (dir);
+}
+
+static gboolean
+autosaved (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Closing the window keeps the session; Restore Last Session brings it back. */
+static void
+test_session_autosave (void)
+{
+  g_autofree char *last = lab_window_autosave_path ();
+  Win a = { 0 }, b = { 0 };
+  g_autofree float *params = NULL;
+  gsize n;
+
+  g_assert_true (g_str_has_prefix (last, state_dir));
+  g_unlink (last);
+  win_open (&a);
+  lab_test_train_into_session (a.session, "cae-tiny");
+  n = lab_model_n_params (lab_session_get_model (a.session));
+  params = g_memdup2 (lab_model_params (lab_session_get_model (a.session)), n * 4);
+  g_object_ref (a.window);
+  gtk_window_close (GTK_WINDOW (a.window));
+  lab_test_spin_until (autosaved, last, 30);
+  g_object_unref (a.window);
+
+  win_open (&b);
+  g_assert_null (lab_session_get_model (b.session));
+  lab_test_activate (b.window, "restore-session", NULL);
+  lab_test_spin_until (session_idle, &b, 60);
+  g_assert_nonnull (lab_session_get_model (b.session));
+  g_assert_cmpmem (lab_model_params (lab_session_get_model (b.session)), n * 4, params, n * 4);
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  g_unlink (last);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  /* Before GLib reads it: the autosave goes to a folder of the test's own. */
+  state_dir = g_dir_make_tmp ("latentlab-state-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_STATE_HOME", state_dir, TRUE);
+  app = lab_test_init (&argc, &argv);
+  g_test_add_func ("/session/reopen", test_session_reopen);
+  g_test_add_func ("/session/missing-dataset", test_session_missing_dataset);
+  g_test_add_func ("/session/autosave", test_session_autosave);
+  status = lab_test_run ();
+  lab_test_remove_tree (state_dir);
+  g_free (state_dir);
+  return status;
+}
