@@ -76,11 +76,16 @@ lab_application_open (GApplication  *app,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+/* The windows keep their sessions for Restore Last Session, as when they
+ * are closed; here the file is written before the application ends. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
 {
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (user_data)); l != NULL; l = l->next)
+    if (LAB_IS_WINDOW (l->data))
+      lab_window_autosave (l->data, TRUE);
   g_application_quit (G_APPLICATION (user_data));
 }
 

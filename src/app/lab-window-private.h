@@ -17,8 +17,6 @@ LabPage     *lab_window_get_action_page    (LabWindow  *self,
 
 /* lab-window-session.c: saved sessions. */
 void         lab_window_class_init_session (GtkWidgetClass *widget_class);
-/* Saves the session for Restore Last Session (when there is a model). */
-void         lab_window_autosave           (LabWindow  *self);
 /* $XDG_STATE_HOME/latentlab/last.latentlab */
 char        *lab_window_autosave_path      (void);
 GtkStack    *lab_window_get_stack          (LabWindow  *self);

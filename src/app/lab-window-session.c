@@ -150,7 +150,8 @@ autosave_done (gpointer      owner,
 }
 
 void
-lab_window_autosave (LabWindow *self)
+lab_window_autosave (LabWindow *self,
+                     gboolean   wait)
 {
   GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   LabSession *session = lab_window_get_session (self);
@@ -161,6 +162,18 @@ lab_window_autosave (LabWindow *self)
   if (app == NULL || lab_session_get_model (session) == NULL || lab_session_get_training (session))
     return;
   path = lab_window_autosave_path ();
+  if (wait)
+    {
+      g_autoptr(GError) error = NULL;
+      SaveRequest *req = save_request_new (self, path);
+      /* The application ends next: nothing is left to keep responsive. */
+      g_autofree char *saved = save_worker (NULL, req, NULL, &error);
+
+      if (saved == NULL)
+        g_message ("The session was not saved for next time: %s", error->message);
+      save_request_free (req);
+      return;
+    }
   /* The application outlives the window until the file is written. */
   g_application_hold (app);
   job = lab_job_new (app, "autosave", save_worker, save_request_new (self, path), save_request_free);

@@ -448,7 +448,7 @@ lab_window_close_request (GtkWindow *window)
 {
   LabWindow *self = LAB_WINDOW (window);
 
-  lab_window_autosave (self);
+  lab_window_autosave (self, FALSE);
   if (self->settings != NULL)
     {
       int width, height;

@@ -54,6 +54,11 @@ void         lab_window_save_session     (LabWindow  *self,
                                           const char *path);
 void         lab_window_open_session     (LabWindow  *self,
                                           const char *path);
+/* Keeps the session for Restore Last Session (when there is a model): on
+ * a worker, the application held until it is written; or, with wait (the
+ * application is quitting), at once. */
+void         lab_window_autosave         (LabWindow  *self,
+                                          gboolean    wait);
 
 /* Presentation mode (win.presentation, F11): lab-presentation.h. */
 void         lab_window_set_presentation (LabWindow  *self,
