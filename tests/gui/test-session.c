@@ -55,6 +55,14 @@ session_idle (gpointer data)
   return !lab_window_is_session_busy (((Win *) data)->window);
 }
 
+static gboolean
+data_loaded (gpointer data)
+{
+  Win *w = data;
+
+  return !lab_data_page_is_loading (lab_window_get_data_page (w->window)) && lab_session_is_ready (w->session);
+}
+
 static LabLatentPage *
 latent_page (Win *w)
 {
@@ -230,10 +238,15 @@ test_session_reopen (void)
   prepare_demo (&a, path, &s);
   gtk_window_destroy (GTK_WINDOW (a.window));
 
-  /* A new window opens it as a file given on the command line is. */
+  /* A new window, showing the other split, opens it as a file given on
+   * the command line is: the Data page loads the session's split first. */
   win_open (&b);
+  lab_data_page_load (lab_window_get_data_page (b.window), "synthetic", LAB_SPLIT_TEST);
+  lab_test_spin_until (data_loaded, &b, 30);
+  g_assert_cmpint (lab_data_page_get_split (lab_window_get_data_page (b.window)), ==, LAB_SPLIT_TEST);
   lab_window_open_file (b.window, file);
   lab_test_spin_until (session_idle, &b, 60);
+  g_assert_cmpint (lab_data_page_get_split (lab_window_get_data_page (b.window)), ==, LAB_SPLIT_TRAIN);
   g_assert_false (lab_latent_page_is_embedding (latent_page (&b)));
   g_assert_cmpstr (lab_window_get_visible_page (b.window), ==, "latent");
   g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
@@ -247,6 +260,7 @@ test_session_reopen (void)
   /* The Denoise page too, as the class sees it. */
   lab_window_set_visible_page (b.window, "denoise");
   lab_test_spin_until (denoised, &b, 30);
+  lab_test_spin_for (0.8);   /* the pages' cross-fade */
   lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-denoise.png", 16, 50.0);
   gtk_window_destroy (GTK_WINDOW (b.window));
   shown_clear (&s);
