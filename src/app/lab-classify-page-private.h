@@ -6,6 +6,7 @@
 #include "lab-classify-results.h"
 #include "lab-classify-run.h"
 #include "lab-confusion-view.h"
+#include "lab-transfer-panel.h"
 
 G_BEGIN_DECLS
 
@@ -16,5 +17,6 @@ LabConfusionView   *lab_classify_page_get_confusion  (LabClassifyPage *self);
 LabClassBars       *lab_classify_page_get_bars       (LabClassifyPage *self);
 LabCellImages      *lab_classify_page_get_cell_images (LabClassifyPage *self);
 GtkStack           *lab_classify_page_get_stack      (LabClassifyPage *self);
+LabTransferPanel   *lab_classify_page_get_transfer   (LabClassifyPage *self);
 
 G_END_DECLS

@@ -15,6 +15,9 @@ struct _LabClassifyPage
   LabConfusionView   *confusion;
   LabClassBars       *bars;
   LabCellImages      *cell_images;
+
+  /* Added in init */
+  LabTransferPanel   *transfer;
 };
 
 G_DEFINE_FINAL_TYPE (LabClassifyPage, lab_classify_page, LAB_TYPE_PAGE)
@@ -26,6 +29,13 @@ update_actions (LabClassifyPage *self)
 
   lab_page_set_action_enabled (LAB_PAGE (self), "page.run-classifier", !running);
   lab_page_set_action_enabled (LAB_PAGE (self), "page.cancel-classifier", running);
+  if (self->transfer != NULL)
+    {
+      gboolean transferring = lab_transfer_panel_is_running (self->transfer);
+
+      lab_page_set_action_enabled (LAB_PAGE (self), "page.run-transfer", !transferring);
+      lab_page_set_action_enabled (LAB_PAGE (self), "page.cancel-transfer", transferring);
+    }
 }
 
 /* Shows run i of the table: its matrix, its bars, no cell yet. */
@@ -93,6 +103,30 @@ on_failed (LabClassifyPage *self,
     lab_widget_show_error (GTK_WIDGET (self), error);
 }
 
+/* The session's training and test sets, or NULL and the window's error. */
+static gboolean
+session_datasets (LabClassifyPage  *self,
+                  LabDataset      **train,
+                  LabDataset      **test,
+                  const char       *what)
+{
+  LabSession *session = lab_page_get_session (LAB_PAGE (self));
+
+  *train = session ? lab_session_get_train_dataset (session) : NULL;
+  *test = session ? lab_session_get_test_dataset (session) : NULL;
+  if (*train == NULL || *test == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Translators: %s is "run a classifier" or "run the transfer experiment" */
+      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
+                   _("No dataset yet: load one on the Data page, then %s"), what);
+      lab_widget_show_error (GTK_WIDGET (self), error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 run_activated (GtkWidget  *widget,
                const char *action_name,
@@ -101,22 +135,53 @@ run_activated (GtkWidget  *widget,
   LabClassifyPage *self = LAB_CLASSIFY_PAGE (widget);
   LabSession *session = lab_page_get_session (LAB_PAGE (self));
   g_autoptr(GError) error = NULL;
-  LabDataset *train = session ? lab_session_get_train_dataset (session) : NULL;
-  LabDataset *test = session ? lab_session_get_test_dataset (session) : NULL;
+  LabDataset *train, *test;
 
-  if (train == NULL || test == NULL)
-    {
-      g_set_error_literal (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                           _("No dataset yet: load one on the Data page, then run a classifier"));
-      lab_widget_show_error (widget, error);
-      return;
-    }
+  if (!session_datasets (self, &train, &test, _("run a classifier")))
+    return;
   if (!lab_classify_run_start (self->run, lab_session_get_model (session), train, test, &error))
     {
       lab_widget_show_error (widget, error);
       return;
     }
   update_actions (self);
+}
+
+static void
+run_transfer_activated (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  LabDataset *train, *test;
+
+  if (!session_datasets (self, &train, &test, _("run the transfer experiment")))
+    return;
+  if (!lab_transfer_panel_start (self->transfer, train, test, &error))
+    lab_widget_show_error (widget, error);
+  update_actions (self);
+}
+
+static void
+cancel_transfer_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  LabClassifyPage *self = LAB_CLASSIFY_PAGE (widget);
+
+  lab_transfer_panel_cancel (self->transfer);
+  update_actions (self);
+}
+
+static void
+on_transfer_failed (LabClassifyPage  *self,
+                    const GError     *error,
+                    LabTransferPanel *panel)
+{
+  update_actions (self);
+  if (error != NULL)
+    lab_widget_show_error (GTK_WIDGET (self), error);
 }
 
 static void
@@ -249,6 +314,9 @@ lab_classify_page_class_init (LabClassifyPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "page.run-classifier", NULL, run_activated);
   gtk_widget_class_install_action (widget_class, "page.cancel-classifier", NULL, cancel_activated);
+  gtk_widget_class_install_action (widget_class, "page.run-transfer", NULL, run_transfer_activated);
+  gtk_widget_class_install_action (widget_class, "page.cancel-transfer", NULL,
+                                   cancel_transfer_activated);
 
   g_type_ensure (LAB_TYPE_CLASSIFY_RUN);
   g_type_ensure (LAB_TYPE_CLASSIFY_RESULTS);
@@ -277,6 +345,11 @@ lab_classify_page_init (LabClassifyPage *self)
   g_signal_connect_swapped (self->results, "selected", G_CALLBACK (on_run_selected), self);
   g_signal_connect_swapped (self->confusion, "cell-activated", G_CALLBACK (on_cell_activated), self);
   lab_confusion_view_set_matrix (self->confusion, _("Confusion matrix: run a classifier"), NULL, 0, NULL);
+
+  self->transfer = LAB_TRANSFER_PANEL (lab_transfer_panel_new ());
+  lab_classify_page_add_panel (self, GTK_WIDGET (self->transfer), "transfer", _("Transfer Learning"));
+  g_signal_connect_swapped (self->transfer, "finished", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->transfer, "failed", G_CALLBACK (on_transfer_failed), self);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);
@@ -323,6 +396,12 @@ LabCellImages *
 lab_classify_page_get_cell_images (LabClassifyPage *self)
 {
   return self->cell_images;
+}
+
+LabTransferPanel *
+lab_classify_page_get_transfer (LabClassifyPage *self)
+{
+  return self->transfer;
 }
 
 GtkStack *

@@ -13,13 +13,16 @@ G_BEGIN_DECLS
  * progress), the table of runs side by side (lab-classify-results.h), the
  * confusion heatmap with counts (lab-confusion-view.h; a click lists the
  * test images of the cell, lab-cell-images.h) and the per-class accuracy
- * bars (lab-class-bars.h). Further panels (transfer learning) are added
- * with lab_classify_page_add_panel.
+ * bars (lab-class-bars.h). The second, "Transfer learning", is seed 000's
+ * experiment (lab-transfer-panel.h). Further panels are added with
+ * lab_classify_page_add_panel.
  *
  * Actions (page.*, and win.* through the window, see lab-page.h):
  *   run-classifier      train and score the classifier as the controls say
  *                       (Ctrl+Return where the page shows)
- *   cancel-classifier   stop it (between the SVM's class pairs) */
+ *   cancel-classifier   stop it (between the SVM's class pairs)
+ *   run-transfer        the transfer experiment on the Data page's dataset
+ *   cancel-transfer     stop it */
 #define LAB_TYPE_CLASSIFY_PAGE (lab_classify_page_get_type ())
 G_DECLARE_FINAL_TYPE (LabClassifyPage, lab_classify_page, LAB, CLASSIFY_PAGE, LabPage)
 

@@ -30,7 +30,7 @@ lab_confusion_view_measure (GtkWidget      *widget,
 {
   /* ten classes of cells big enough for a four-digit count */
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 300;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 400 : 480;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 360 : 480;
 }
 
 static void

@@ -239,6 +239,73 @@ test_classify_errors (Fixture       *f,
   g_assert_true (lab_test_action_enabled (f->window, "run-classifier"));
 }
 
+static gboolean
+transfer_idle (gpointer data)
+{
+  return !lab_transfer_panel_is_running (lab_classify_page_get_transfer (((Fixture *) data)->page));
+}
+
+/* The transfer panel in its quick setting (2 seeds, L = 200): the curve has
+ * the three ways, the two confusion matrices are drawn and sum to the test
+ * images of both seeds, the reading says what happened. */
+static void
+test_classify_transfer (Fixture       *f,
+                        gconstpointer  data)
+{
+  LabTransferPanel *panel = lab_classify_page_get_transfer (f->page);
+  GtkStack *stack = lab_classify_page_get_stack (f->page);
+  const LabTransferResult *r;
+  LabLinePlot *curve;
+  guint sum = 0;
+  int natural;
+
+  /* It fits a 1024-pixel projector beside the sidebar (about 150 pixels). */
+  gtk_widget_measure (GTK_WIDGET (panel), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_test_message ("transfer panel natural width %d", natural);
+  g_assert_cmpint (natural, <=, 860);
+  g_object_set (panel, "quick", TRUE, NULL);
+  gtk_stack_set_visible_child_name (stack, "transfer");
+  g_assert_true (lab_test_action_enabled (f->window, "run-transfer"));
+  g_assert_false (lab_test_action_enabled (f->window, "cancel-transfer"));
+  lab_test_activate (f->window, "run-transfer", NULL);
+  g_assert_true (lab_transfer_panel_is_running (panel));
+  g_assert_true (lab_test_action_enabled (f->window, "cancel-transfer"));
+  lab_test_spin_until (transfer_idle, f, 240);
+  lab_test_spin_for (0.3);
+
+  r = lab_transfer_panel_get_result (panel);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->n_budgets, ==, 1);
+  g_assert_cmpuint (r->budgets[0].labels, ==, 200);
+  curve = lab_plot_view_get_plot (lab_transfer_panel_get_curve (panel));
+  for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
+    {
+      double x, y;
+
+      g_assert_cmpuint (lab_line_plot_get_n_points (curve, w), ==, 1);
+      g_assert_true (lab_line_plot_get_point (curve, w, 0, &x, &y));
+      g_assert_cmpfloat (x, ==, 200);
+      g_assert_cmpfloat_with_epsilon (y, 100 * r->budgets[0].mean[w], 1e-9);
+      /* Above chance (10%) on the synthetic digits. */
+      g_assert_cmpfloat (y, >, 20);
+    }
+  for (guint i = 0; i < r->n_classes * r->n_classes; i++)
+    sum += r->budgets[0].confusion[LAB_TRANSFER_FINETUNED][i];
+  g_assert_cmpuint (sum, ==, r->n_test * r->n_seeds);
+  g_assert_cmpuint (lab_confusion_view_get_n_draws (lab_transfer_panel_get_confusion (panel, LAB_TRANSFER_BASELINE)), >, 0);
+  g_assert_cmpuint (lab_confusion_view_get_n_draws (lab_transfer_panel_get_confusion (panel, LAB_TRANSFER_FINETUNED)), >, 0);
+  g_assert_true (g_str_has_prefix (lab_transfer_panel_get_status (panel), "Done in"));
+  g_assert_true (lab_test_action_enabled (f->window, "run-transfer"));
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-classify-transfer.png", 64, 200.0);
+
+  /* A run cancelled at once leaves the result shown as it was. */
+  lab_test_activate (f->window, "run-transfer", NULL);
+  lab_test_activate (f->window, "cancel-transfer", NULL);
+  g_assert_false (lab_transfer_panel_is_running (panel));
+  g_assert_cmpstr (lab_transfer_panel_get_status (panel), ==, "Cancelled");
+  g_assert_true (lab_transfer_panel_get_result (panel) == r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -248,6 +315,7 @@ main (int argc, char **argv)
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/classify/run", test_classify_run);
   ADD ("/classify/errors", test_classify_errors);
+  ADD ("/classify/transfer", test_classify_transfer);
 #undef ADD
 
   return lab_test_run ();

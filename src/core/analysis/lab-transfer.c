@@ -65,6 +65,23 @@ lab_transfer_config_quick (LabTransferConfig *config)
   config->test_limit = 500;
 }
 
+void
+lab_transfer_config_class (LabTransferConfig *config)
+{
+  static const guint budgets[] = { 100, 300, 1000 };
+
+  lab_transfer_config_init (config);
+  config->n_budgets = G_N_ELEMENTS (budgets);
+  for (guint i = 0; i < G_N_ELEMENTS (budgets); i++)
+    config->budgets[i] = budgets[i];
+  config->n_seeds = 3;
+  config->pretrain_images = 10000;
+  config->pretrain_val = 1000;
+  config->pretrain_epochs = 3;
+  config->epochs = 30;
+  config->patience = 5;
+}
+
 gboolean
 lab_transfer_parse_budgets (LabTransferConfig *config,
                             const char        *text,
@@ -734,6 +751,28 @@ lab_transfer_fill_curve (const LabTransferResult *result,
                                          100 * result->budgets[b].mean[w],
                                          result->n_seeds > 1 ? 100 * result->budgets[b].sd[w]
                                                              : NAN);
+    }
+}
+
+void
+lab_transfer_fill_epochs (const LabTransferResult *result,
+                          guint                    budget,
+                          LabLinePlot             *plot)
+{
+  g_return_if_fail (budget < result->n_budgets);
+
+  lab_line_plot_set_title (plot, "Validation accuracy while training");
+  lab_line_plot_set_labels (plot, "epoch", "validation accuracy (%)");
+  for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
+    {
+      const LabTransferRun *r = &result->budgets[budget].runs[w][0];
+      guint s = lab_line_plot_add_series (plot, way_names[w], w, LAB_LINE_STYLE_POINTS);
+
+      for (guint e = 0; r->curve && e < r->curve->len; e++)
+        {
+          const LabTransferEpoch *ep = &g_array_index (r->curve, LabTransferEpoch, e);
+          lab_line_plot_append (plot, s, ep->epoch, 100 * ep->val_accuracy);
+        }
     }
 }
 

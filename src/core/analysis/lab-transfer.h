@@ -85,6 +85,10 @@ void        lab_transfer_config_init  (LabTransferConfig *config);
  * look): 2 seeds, L = 200, 1,500 images to pretrain for 2 epochs,
  * 15 epochs at most. */
 void        lab_transfer_config_quick (LabTransferConfig *config);
+/* For class (the lesson's quick setting, minutes on Fashion-MNIST with 2
+ * cores): L = 100, 300 and 1,000, 3 seeds, 3 pretraining epochs on 10,000
+ * images, 30 epochs at most with patience 5. */
+void        lab_transfer_config_class (LabTransferConfig *config);
 /* Parses "100,300,1000" into config->budgets (ascending, distinct, 1 or
  * more, at most LAB_TRANSFER_MAX_BUDGETS). */
 gboolean    lab_transfer_parse_budgets (LabTransferConfig *config,
@@ -183,6 +187,11 @@ LabTransferResult *lab_transfer_run    (LabDataset              *train,
 LabLinePlot *lab_transfer_curve_plot   (const LabTransferResult *result);
 /* The same into an empty plot (the app's plot view owns its plot). */
 void        lab_transfer_fill_curve    (const LabTransferResult *result,
+                                        LabLinePlot             *plot);
+/* The three ways' validation accuracy (%) per epoch at one budget, first
+ * seed, into an empty plot. */
+void        lab_transfer_fill_epochs   (const LabTransferResult *result,
+                                        guint                    budget,
                                         LabLinePlot             *plot);
 gboolean    lab_transfer_save_curve    (const LabTransferResult *result,
                                         const char              *path,

@@ -55,30 +55,6 @@ add_confusion (LabLessonRun            *run,
   lab_report_add_figure (run->report, name, title, confusion_draw, plot, confusion_free, 0.9);
 }
 
-/* The three ways' validation accuracy (%) per epoch at one budget, first
- * seed, with a marker at each kept epoch. */
-static LabLinePlot *
-epochs_plot (const LabTransferResult *result,
-             guint                    budget)
-{
-  LabLinePlot *plot = lab_line_plot_new ();
-
-  lab_line_plot_set_title (plot, "Validation accuracy while training");
-  lab_line_plot_set_labels (plot, "epoch", "validation accuracy (%)");
-  for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
-    {
-      const LabTransferRun *r = &result->budgets[budget].runs[w][0];
-      guint s = lab_line_plot_add_series (plot, lab_transfer_way_name (w), w, LAB_LINE_STYLE_POINTS);
-
-      for (guint e = 0; r->curve && e < r->curve->len; e++)
-        {
-          const LabTransferEpoch *ep = &g_array_index (r->curve, LabTransferEpoch, e);
-          lab_line_plot_append (plot, s, ep->epoch, 100 * ep->val_accuracy);
-        }
-    }
-  return plot;
-}
-
 static char *
 mean_sd (const LabTransferBudget *b,
          LabTransferWay           way)
@@ -90,7 +66,6 @@ static gboolean
 run_transfer (LabLessonRun  *run,
               GError       **error)
 {
-  static const guint quick_budgets[] = { 100, 300, 1000 };
   static const guint full_budgets[] = { 100, 300, 1000, 1800, 5000 };
   g_autoptr(LabTransferResult) result = NULL;
   LabTransferConfig config;
@@ -98,25 +73,14 @@ run_transfer (LabLessonRun  *run,
 
   if (run->config.max_images > 0)
     lab_transfer_config_quick (&config);
+  else if (run->config.setting == LAB_LESSON_QUICK)
+    lab_transfer_config_class (&config);
   else
     {
-      const guint *budgets = run->config.setting == LAB_LESSON_QUICK ? quick_budgets : full_budgets;
-      guint n = run->config.setting == LAB_LESSON_QUICK ? G_N_ELEMENTS (quick_budgets)
-                                                        : G_N_ELEMENTS (full_budgets);
-
       lab_transfer_config_init (&config);
-      config.n_budgets = n;
-      for (guint i = 0; i < n; i++)
-        config.budgets[i] = budgets[i];
-      if (run->config.setting == LAB_LESSON_QUICK)
-        {
-          config.n_seeds = 3;
-          config.pretrain_images = 10000;
-          config.pretrain_val = 1000;
-          config.pretrain_epochs = 3;
-          config.epochs = 30;
-          config.patience = 5;
-        }
+      config.n_budgets = G_N_ELEMENTS (full_budgets);
+      for (guint i = 0; i < G_N_ELEMENTS (full_budgets); i++)
+        config.budgets[i] = full_budgets[i];
     }
   if (run->config.max_epochs > 0)
     {
@@ -185,7 +149,10 @@ run_transfer (LabLessonRun  *run,
     g_autofree char *caption = g_strdup_printf ("Validation accuracy per epoch at L = %u, first "
                                                 "seed; each way keeps its best epoch",
                                                 result->budgets[last].labels);
-    lab_report_add_plot (run->report, "epochs", caption, epochs_plot (result, last), 0.55);
+    LabLinePlot *epochs = lab_line_plot_new ();
+
+    lab_transfer_fill_epochs (result, last, epochs);
+    lab_report_add_plot (run->report, "epochs", caption, epochs, 0.55);
   }
   lab_report_add_page_break (run->report);
   lab_report_add_heading (run->report, "Which classes gain");
