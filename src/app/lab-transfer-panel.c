@@ -8,6 +8,7 @@
 
 #include "lab-job.h"
 #include "lab-worker-gate.h"
+#include "lab-wrap-box.h"
 
 #define TRANSFER_SLOT "transfer"
 
@@ -392,6 +393,7 @@ lab_transfer_panel_class_init (LabTransferPanelClass *klass)
 
   g_type_ensure (LAB_TYPE_PLOT_VIEW);
   g_type_ensure (LAB_TYPE_CONFUSION_VIEW);
+  g_type_ensure (LAB_TYPE_WRAP_BOX);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/latentlab/LatentLab/lab-transfer-panel.ui");
   gtk_widget_class_set_css_name (widget_class, "transferpanel");

@@ -737,7 +737,7 @@ void
 lab_transfer_fill_curve (const LabTransferResult *result,
                          LabLinePlot             *plot)
 {
-  g_autofree char *title = g_strdup_printf ("Test accuracy against labelled images (%u seed%s)",
+  g_autofree char *title = g_strdup_printf ("Test accuracy against labels (%u seed%s)",
                                             result->n_seeds, result->n_seeds == 1 ? "" : "s");
 
   lab_line_plot_set_title (plot, title);
