@@ -335,6 +335,12 @@ lab_classify_page_class_init (LabClassifyPageClass *klass)
 }
 
 static void
+on_locked_changed (LabClassifyPage *self)
+{
+  lab_classify_run_set_locked (self->run, lab_page_get_settings_locked (LAB_PAGE (self)));
+}
+
+static void
 lab_classify_page_init (LabClassifyPage *self)
 {
   GtkEventController *shortcuts;
@@ -357,6 +363,8 @@ lab_classify_page_init (LabClassifyPage *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
                                                           gtk_callback_action_new (shortcut_run, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  g_signal_connect (self, "notify::settings-locked", G_CALLBACK (on_locked_changed), NULL);
+  on_locked_changed (self);
   update_actions (self);
 }
 

@@ -34,6 +34,8 @@ struct _LabClassifyRun
   GtkWidget       parent_instance;
 
   /* Template widgets */
+  GtkWidget      *settings_row;
+  GtkWidget      *advanced_box;
   GtkDropDown    *classifier_dropdown;
   GtkDropDown    *features_dropdown;
   GtkSpinButton  *train_spin;
@@ -330,6 +332,8 @@ lab_classify_run_class_init (LabClassifyRunClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-classify-run.ui");
   gtk_widget_class_set_css_name (widget_class, "classifyrun");
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyRun, settings_row);
+  gtk_widget_class_bind_template_child (widget_class, LabClassifyRun, advanced_box);
   gtk_widget_class_bind_template_child (widget_class, LabClassifyRun, classifier_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabClassifyRun, features_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabClassifyRun, train_spin);
@@ -358,4 +362,16 @@ GtkWidget *
 lab_classify_run_new (void)
 {
   return g_object_new (LAB_TYPE_CLASSIFY_RUN, NULL);
+}
+
+/* A locked demo: the classifier's settings, Advanced ones too (which stay
+ * there to read), cannot change; Run still works. */
+void
+lab_classify_run_set_locked (LabClassifyRun *self,
+                             gboolean        locked)
+{
+  g_return_if_fail (LAB_IS_CLASSIFY_RUN (self));
+
+  gtk_widget_set_sensitive (self->settings_row, !locked);
+  gtk_widget_set_sensitive (self->advanced_box, !locked);
 }

@@ -42,6 +42,8 @@ gboolean    lab_classify_run_start       (LabClassifyRun     *self,
                                           LabDataset         *test,
                                           GError            **error);
 void        lab_classify_run_cancel      (LabClassifyRun     *self);
+void        lab_classify_run_set_locked  (LabClassifyRun     *self,
+                                          gboolean            locked);
 gboolean    lab_classify_run_is_running  (LabClassifyRun     *self);
 /* The status line (tests). */
 const char *lab_classify_run_get_status  (LabClassifyRun     *self);

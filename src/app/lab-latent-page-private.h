@@ -20,6 +20,7 @@ struct _LabLatentPage
 
   /* Template widgets */
   GtkDropDown          *method_dropdown;
+  GtkWidget            *advanced_box;     /* the Advanced expander's */
   GtkSpinButton        *size_spin;
   GtkDropDown          *images_dropdown;  /* test, training or train + test images */
   LabLatentMap         *map;

@@ -548,6 +548,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_set_css_name (widget_class, "latentpage");
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, size_spin);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, advanced_box);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, images_dropdown);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, map);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, morph_strip);
@@ -578,6 +579,8 @@ lab_latent_page_init (LabLatentPage *self)
   g_signal_connect_swapped (self->method_dropdown, "notify::selected", G_CALLBACK (on_method_changed), self);
   g_signal_connect_swapped (self->images_dropdown, "notify::selected",
                             G_CALLBACK (lab_latent_page_update_size_range), self);
+  /* A locked demo keeps its map's images; the method and Embed still work. */
+  lab_page_bind_unlocked (LAB_PAGE (self), self->advanced_box);
 
   shortcuts = gtk_shortcut_controller_new ();
   gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_MANAGED);

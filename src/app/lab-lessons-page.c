@@ -353,6 +353,15 @@ lesson_progress (gpointer    owner,
   lab_plot_view_changed (self->loss_plot);
 }
 
+/* Quick or Full stays as a locked demo (LabPage's settings-locked) was
+ * prepared, and while a lesson runs. */
+static void
+update_setting_sensitive (LabLessonsPage *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->setting_dropdown),
+                            !self->running && !lab_page_get_settings_locked (LAB_PAGE (self)));
+}
+
 static void
 set_running (LabLessonsPage *self,
              gboolean        running)
@@ -360,7 +369,7 @@ set_running (LabLessonsPage *self,
   self->running = running;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), running);
   gtk_widget_set_sensitive (GTK_WIDGET (self->lesson_list), !running);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->setting_dropdown), !running);
+  update_setting_sensitive (self);
   update_actions (self);
 }
 
@@ -756,6 +765,8 @@ lab_lessons_page_init (LabLessonsPage *self)
   g_signal_connect_swapped (self->lesson_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->setting_dropdown, "notify::selected",
                             G_CALLBACK (on_setting_changed), self);
+  g_signal_connect (self, "notify::settings-locked", G_CALLBACK (update_setting_sensitive), NULL);
+  update_setting_sensitive (self);
   select_lesson (self, all[0]->name);
   update_actions (self);
 }

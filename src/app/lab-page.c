@@ -1,5 +1,6 @@
 #define G_LOG_DOMAIN "latentlab"
 
+#include "lab-application.h"
 #include "lab-page.h"
 #include "lab-wrap-box.h"
 
@@ -9,11 +10,15 @@ typedef struct
   LabSession   *session;
   GSignalGroup *session_signals;   /* target: session */
   GHashTable   *disabled;          /* action names (owned) that are disabled */
+  GSettings    *settings;          /* NULL without the schema */
+
+  gboolean      settings_locked;
 } LabPagePrivate;
 
 enum {
   PROP_0,
   PROP_SESSION,
+  PROP_SETTINGS_LOCKED,
   N_PROPS
 };
 
@@ -164,6 +169,7 @@ lab_page_finalize (GObject *object)
 
   g_clear_object (&priv->session_signals);
   g_clear_pointer (&priv->disabled, g_hash_table_unref);
+  g_clear_object (&priv->settings);
 
   G_OBJECT_CLASS (lab_page_parent_class)->finalize (object);
 }
@@ -180,6 +186,10 @@ lab_page_get_property (GObject    *object,
     {
     case PROP_SESSION:
       g_value_set_object (value, lab_page_get_session (self));
+      break;
+
+    case PROP_SETTINGS_LOCKED:
+      g_value_set_boolean (value, lab_page_get_settings_locked (self));
       break;
 
     default:
@@ -199,6 +209,18 @@ lab_page_set_property (GObject      *object,
     {
     case PROP_SESSION:
       lab_page_set_session (self, g_value_get_object (value));
+      break;
+
+    case PROP_SETTINGS_LOCKED:
+      {
+        LabPagePrivate *priv = lab_page_get_instance_private (self);
+
+        if (priv->settings_locked != g_value_get_boolean (value))
+          {
+            priv->settings_locked = g_value_get_boolean (value);
+            g_object_notify_by_pspec (object, pspec);
+          }
+      }
       break;
 
     default:
@@ -223,6 +245,11 @@ lab_page_class_init (LabPageClass *klass)
     g_param_spec_object ("session", NULL, NULL,
                          LAB_TYPE_SESSION,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* GSettings lock-settings: a prepared demo's settings stay as they are. */
+  properties[PROP_SETTINGS_LOCKED] =
+    g_param_spec_boolean ("settings-locked", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -239,4 +266,29 @@ lab_page_init (LabPage *self)
                                   G_CALLBACK (model_changed), self);
   g_signal_group_connect_swapped (priv->session_signals, "weights-published",
                                   G_CALLBACK (weights_published), self);
+
+  priv->settings = lab_application_create_settings ();
+  if (priv->settings != NULL)
+    g_settings_bind (priv->settings, "lock-settings", self, "settings-locked", G_SETTINGS_BIND_GET);
+}
+
+gboolean
+lab_page_get_settings_locked (LabPage *self)
+{
+  LabPagePrivate *priv = lab_page_get_instance_private (self);
+
+  g_return_val_if_fail (LAB_IS_PAGE (self), FALSE);
+
+  return priv->settings_locked;
+}
+
+void
+lab_page_bind_unlocked (LabPage   *self,
+                        GtkWidget *widget)
+{
+  g_return_if_fail (LAB_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+
+  g_object_bind_property (self, "settings-locked", widget, "sensitive",
+                          G_BINDING_SYNC_CREATE | G_BINDING_INVERT_BOOLEAN);
 }

@@ -37,6 +37,12 @@ G_BEGIN_DECLS
  * session's datasets are the file's (or known missing), so Train's restore
  * (which sets the model) comes before the pages that show the model's work.
  *
+ * Locked settings: "settings-locked" follows the GSettings key
+ * lock-settings (the main menu's Lock the Demo's Settings). A page makes
+ * the controls that change a prepared demo (an architecture, the Advanced
+ * expander's settings) insensitive then, with lab_page_bind_unlocked();
+ * running, showing and opening still work.
+ *
  * Errors: lab_widget_show_error() activates "win.show-error" with the
  * message, so a page (or any widget in one) never knows the window's type. */
 #define LAB_TYPE_PAGE (lab_page_get_type ())
@@ -84,6 +90,11 @@ void          lab_page_set_action_enabled  (LabPage    *self,
                                             gboolean    enabled);
 gboolean      lab_page_get_action_enabled  (LabPage    *self,
                                             const char *action_name);
+
+gboolean      lab_page_get_settings_locked (LabPage    *self);
+/* widget is sensitive while the settings are not locked. */
+void          lab_page_bind_unlocked       (LabPage    *self,
+                                            GtkWidget  *widget);
 
 /* Shows error in the banner of the window that holds widget (through
  * win.show-error), or logs it when widget is in no window (yet). */

@@ -48,7 +48,6 @@ struct _LabTrainPage
   guint                 n_progress;
   gboolean              final_stopped;
   gboolean              paused;           /* page.pause's state */
-  gboolean              locked;           /* the "settings-locked" property */
   gboolean              start_pending;
   guint                 start_after_serial;
 };

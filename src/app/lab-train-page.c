@@ -19,7 +19,6 @@
 enum {
   PROP_0,
   PROP_PAUSED,
-  PROP_SETTINGS_LOCKED,
   N_PROPS
 };
 
@@ -181,7 +180,7 @@ lab_train_page_update_actions (LabTrainPage *self)
   set_enabled (self, "open-model", !running);
   set_enabled (self, "open-model-file", !running);
   set_enabled (self, "save-spec", chosen);
-  set_enabled (self, "build-architecture", !running && !self->locked);
+  set_enabled (self, "build-architecture", !running && !lab_page_get_settings_locked (LAB_PAGE (self)));
 }
 
 static void
@@ -232,21 +231,6 @@ build_architecture_activated (GtkWidget  *widget,
   lab_arch_chooser_edit (LAB_TRAIN_PAGE (widget)->arch_chooser);
 }
 
-/* The "settings-locked" property (GSettings lock-settings): a prepared
- * demo's architecture and hyperparameters cannot be changed by a stray
- * click; training, pausing and opening models still work. */
-static void
-set_locked (LabTrainPage *self,
-            gboolean      locked)
-{
-  if (self->locked == locked)
-    return;
-  self->locked = locked;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->arch_chooser), !locked);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->train_settings), !locked);
-  lab_train_page_update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SETTINGS_LOCKED]);
-}
 
 /* Session */
 
@@ -413,10 +397,6 @@ lab_train_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->paused);
       break;
 
-    case PROP_SETTINGS_LOCKED:
-      g_value_set_boolean (value, self->locked);
-      break;
-
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -434,10 +414,6 @@ lab_train_page_set_property (GObject      *object,
     {
     case PROP_PAUSED:
       set_paused (self, g_value_get_boolean (value));
-      break;
-
-    case PROP_SETTINGS_LOCKED:
-      set_locked (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -464,10 +440,6 @@ lab_train_page_class_init (LabTrainPageClass *klass)
 
   properties[PROP_PAUSED] =
     g_param_spec_boolean ("paused", NULL, NULL,
-                          FALSE,
-                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-  properties[PROP_SETTINGS_LOCKED] =
-    g_param_spec_boolean ("settings-locked", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -515,8 +487,13 @@ lab_train_page_init (LabTrainPage *self)
   g_signal_group_connect_swapped (lab_page_get_session_signals (LAB_PAGE (self)), "notify::ready",
                                   G_CALLBACK (on_ready_changed), self);
   lab_train_page_init_models (self);
-  if (self->settings != NULL)
-    g_settings_bind (self->settings, "lock-settings", self, "settings-locked", G_SETTINGS_BIND_GET);
+  /* A locked demo (LabPage's settings-locked): its architecture and
+   * hyperparameters cannot be changed by a stray click; training,
+   * pausing and opening models still work. */
+  lab_page_bind_unlocked (LAB_PAGE (self), GTK_WIDGET (self->arch_chooser));
+  lab_page_bind_unlocked (LAB_PAGE (self), GTK_WIDGET (self->train_settings));
+  g_signal_connect_swapped (self, "notify::settings-locked",
+                            G_CALLBACK (lab_train_page_update_actions), self);
 
   plot = lab_plot_view_get_plot (self->loss_plot);
   lab_line_plot_set_labels (plot, _("epoch"), _("loss"));

@@ -215,6 +215,27 @@ assert_page_fits (Fixture    *f,
   g_assert_cmpuint (problems->len, ==, 0);
 }
 
+/* Opens every expander under widget: the pages fit with their Advanced
+ * settings shown too. */
+static guint
+expand_all (GtkWidget *widget)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_EXPANDER (child))
+        {
+          gtk_expander_set_expanded (GTK_EXPANDER (child), TRUE);
+          n++;
+        }
+      n += expand_all (child);
+    }
+  return n;
+}
+
 static void
 show_sidebar (Fixture  *f,
               gboolean  shown)
@@ -254,6 +275,10 @@ fixture_setup (Fixture       *f,
   lab_classify_run_set_config (lab_classify_page_get_run (classify), &config);
   lab_test_activate (f->window, "run-classifier", NULL);
   lab_test_spin_until (classify_idle, lab_classify_page_get_run (classify), 120);
+
+  /* Train's, Latent's, Classify's Advanced, and the Data page's list of
+   * files it skipped (hidden until a folder has some). */
+  g_assert_cmpuint (expand_all (GTK_WIDGET (f->window)), >=, 3);
 }
 
 static void

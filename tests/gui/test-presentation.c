@@ -8,6 +8,7 @@
 
 #include "lab-application.h"
 #include "lab-denoise-page-private.h"
+#include "lab-latent-page-private.h"
 #include "lab-palette.h"
 #include "lab-presentation.h"
 #include "lab-sweep-plot.h"
@@ -124,9 +125,47 @@ test_presentation (void)
   g_clear_object (&f->window);
 }
 
+/* The first widget of type under widget, depth first. */
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The settings a locked demo keeps, on the other pages: the Latent page's
+ * Advanced image count, the Classify page's classifier, the Lessons
+ * page's Quick or Full. */
+static void
+assert_pages_locked (LabWindow *window,
+                     gboolean   locked)
+{
+  GtkWidget *widgets[] = {
+    /* (A closed expander holds its child outside the widget tree.) */
+    LAB_LATENT_PAGE (lab_window_get_page (window, "latent"))->advanced_box,
+    find_descendant (lab_window_get_page (window, "classify"), GTK_TYPE_DROP_DOWN),
+    find_descendant (lab_window_get_page (window, "lessons"), GTK_TYPE_DROP_DOWN),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
+    {
+      g_assert_nonnull (widgets[i]);
+      g_assert_true (gtk_widget_is_sensitive (widgets[i]) == !locked);
+    }
+}
+
 /* The lock-settings preference (GSettings, and the menu's
- * win.lock-settings): a prepared demo's architecture and training
- * settings cannot be changed; Train still works. */
+ * win.lock-settings): a prepared demo's architecture, training settings
+ * and the other pages' settings cannot be changed; Train still works. */
 static void
 test_lock_settings (void)
 {
@@ -146,6 +185,7 @@ test_lock_settings (void)
   g_assert_true (gtk_widget_is_sensitive (chooser));
   g_assert_true (gtk_widget_is_sensitive (form));
   g_assert_true (lab_test_action_enabled (window, "build-architecture"));
+  assert_pages_locked (window, FALSE);
 
   /* The preference set (as dconf or a demo's setup would). */
   g_settings_set_boolean (settings, "lock-settings", TRUE);
@@ -156,6 +196,8 @@ test_lock_settings (void)
   g_assert_false (gtk_widget_is_sensitive (form));
   g_assert_false (lab_test_action_enabled (window, "build-architecture"));
   g_assert_true (lab_test_action_enabled (window, "train"));
+  assert_pages_locked (window, TRUE);
+  g_assert_true (lab_test_action_enabled (window, "run-classifier"));
   lock = g_action_map_lookup_action (G_ACTION_MAP (window), "lock-settings");
   g_assert_nonnull (lock);
   {
@@ -173,6 +215,7 @@ test_lock_settings (void)
   g_assert_true (gtk_widget_is_sensitive (chooser));
   g_assert_true (gtk_widget_is_sensitive (form));
   g_assert_true (lab_test_action_enabled (window, "build-architecture"));
+  assert_pages_locked (window, FALSE);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
