@@ -337,7 +337,11 @@ lab_classify_page_class_init (LabClassifyPageClass *klass)
 static void
 on_locked_changed (LabClassifyPage *self)
 {
-  lab_classify_run_set_locked (self->run, lab_page_get_settings_locked (LAB_PAGE (self)));
+  gboolean locked = lab_page_get_settings_locked (LAB_PAGE (self));
+
+  lab_classify_run_set_locked (self->run, locked);
+  if (self->transfer != NULL)
+    lab_transfer_panel_set_locked (self->transfer, locked);
 }
 
 static void

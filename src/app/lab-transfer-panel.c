@@ -257,6 +257,17 @@ lab_transfer_panel_start (LabTransferPanel  *self,
 }
 
 void
+lab_transfer_panel_set_locked (LabTransferPanel *self,
+                               gboolean          locked)
+{
+  g_return_if_fail (LAB_IS_TRANSFER_PANEL (self));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->budgets_dropdown), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seeds_spin), !locked);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->epochs_spin), !locked);
+}
+
+void
 lab_transfer_panel_cancel (LabTransferPanel *self)
 {
   g_return_if_fail (LAB_IS_TRANSFER_PANEL (self));

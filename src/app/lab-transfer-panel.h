@@ -40,6 +40,10 @@ gboolean                 lab_transfer_panel_start        (LabTransferPanel  *sel
                                                           LabDataset        *test,
                                                           GError           **error);
 void                     lab_transfer_panel_cancel       (LabTransferPanel  *self);
+/* A locked demo (LabPage's settings-locked) keeps the budgets, seeds and
+ * epochs; Run still works. */
+void                     lab_transfer_panel_set_locked   (LabTransferPanel  *self,
+                                                          gboolean           locked);
 gboolean                 lab_transfer_panel_is_running   (LabTransferPanel  *self);
 /* The last result shown, or NULL (tests). */
 const LabTransferResult *lab_transfer_panel_get_result   (LabTransferPanel  *self);

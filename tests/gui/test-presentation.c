@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-classify-page-private.h"
 #include "lab-denoise-page-private.h"
 #include "lab-latent-page-private.h"
 #include "lab-palette.h"
@@ -143,8 +144,8 @@ find_descendant (GtkWidget *widget,
 }
 
 /* The settings a locked demo keeps, on the other pages: the Latent page's
- * Advanced image count, the Classify page's classifier, the Lessons
- * page's Quick or Full. */
+ * Advanced image count, the Classify page's classifier and its transfer
+ * panel's label budgets, the Lessons page's Quick or Full. */
 static void
 assert_pages_locked (LabWindow *window,
                      gboolean   locked)
@@ -154,6 +155,8 @@ assert_pages_locked (LabWindow *window,
     LAB_LATENT_PAGE (lab_window_get_page (window, "latent"))->advanced_box,
     find_descendant (lab_window_get_page (window, "classify"), GTK_TYPE_DROP_DOWN),
     find_descendant (lab_window_get_page (window, "lessons"), GTK_TYPE_DROP_DOWN),
+    find_descendant (GTK_WIDGET (lab_classify_page_get_transfer (LAB_CLASSIFY_PAGE (
+                       lab_window_get_page (window, "classify")))), GTK_TYPE_DROP_DOWN),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)
