@@ -262,6 +262,7 @@ on_arch_changed (LabArchChooser *self)
     {
       self->chosen_spec = lab_presets_get (name, &error);
       description = lab_presets_describe (name);
+      description = description ? _(description) : NULL;
       if (error != NULL)
         g_warning ("%s", error->message);
     }

@@ -145,11 +145,11 @@ status_line (LabRunRecord *record)
       when = g_date_time_format (local, "%x %H:%M");
     }
   /* Translators: "Finished 02/12/2026 01:30 · quick setting · mnist · AMD EPYC, 2 threads" */
-  return g_strdup_printf (_("Finished %s · %s setting · %s · %s, %" G_GINT64_FORMAT " threads"),
+  return g_strdup_printf (_("Finished %s · %s setting · %s · %s, %d threads"),
                           when ? when : "?", lab_run_record_get_string (record, "setting"),
                           json_object_get_string_member_with_default (config, "dataset", "?"),
                           json_object_get_string_member_with_default (host, "cpu", "?"),
-                          json_object_get_int_member_with_default (config, "threads", 0));
+                          (int) json_object_get_int_member_with_default (config, "threads", 0));
 }
 
 LabLessonOutput *

@@ -272,13 +272,13 @@ run_architectures (LabLessonRun  *run,
 
 const LabLessonInfo lab_lesson_architectures = {
   .name = "architectures",
-  .title = "Three autoencoder architectures compared",
-  .teaches = "Seed 001: a stacked dense, a convolutional (with batch normalization) and a "
-             "super-resolution autoencoder, trained on the same images with the same seed. The "
-             "class sees what each costs in parameters and time, how well it reconstructs, how "
-             "it arranges the digits (a t-SNE map per model), and how well an SVM classifies "
-             "digits from its latent space alone; the super-resolution model faces bicubic "
-             "upsampling.",
+  .title = N_("Three autoencoder architectures compared"),
+  .teaches = N_("Seed 001: a stacked dense, a convolutional (with batch normalization) and a "
+                "super-resolution autoencoder, trained on the same images with the same seed. The "
+                "class sees what each costs in parameters and time, how well it reconstructs, how "
+                "it arranges the digits (a t-SNE map per model), and how well an SVM classifies "
+                "digits from its latent space alone; the super-resolution model faces bicubic "
+                "upsampling."),
   .default_dataset = "mnist",
   .quick_minutes = 5,
   .full_minutes = 40,

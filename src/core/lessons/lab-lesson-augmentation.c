@@ -328,12 +328,12 @@ check_augmentation (LabLessonRun  *run,
 
 const LabLessonInfo lab_lesson_augmentation = {
   .name = "augmentation",
-  .title = "New digits for augmentation",
-  .teaches = "Seed 002: autoencoders trained on 10, 100, 1,000 and all images of the digits 2, 3 "
-             "and 8 make new ones from noisy latents. A classifier trained on real digits says "
-             "whether it still recognises them; their diversity and their distance to the nearest "
-             "real image show whether the model invents digits or recalls the ones it saw, and "
-             "how far the latent noise can go before the digits fall apart.",
+  .title = N_("New digits for augmentation"),
+  .teaches = N_("Seed 002: autoencoders trained on 10, 100, 1,000 and all images of the digits 2, 3 "
+                "and 8 make new ones from noisy latents. A classifier trained on real digits says "
+                "whether it still recognises them; their diversity and their distance to the nearest "
+                "real image show whether the model invents digits or recalls the ones it saw, and "
+                "how far the latent noise can go before the digits fall apart."),
   .default_dataset = "mnist",
   .quick_minutes = 0.5,
   .full_minutes = 1,

@@ -165,11 +165,11 @@ run_conv_vs_dense (LabLessonRun  *run,
 
 const LabLessonInfo lab_lesson_conv_vs_dense = {
   .name = "conv-vs-dense",
-  .title = "Convolutional against dense autoencoders",
-  .teaches = "Seed 004: the tiny convolutional autoencoder of the Keras blog against a stacked "
-             "and a deep fully connected autoencoder, trained for the same epochs on the same "
-             "images. The class sees parameters against quality, and the reconstructions of the "
-             "first ten test images side by side.",
+  .title = N_("Convolutional against dense autoencoders"),
+  .teaches = N_("Seed 004: the tiny convolutional autoencoder of the Keras blog against a stacked "
+                "and a deep fully connected autoencoder, trained for the same epochs on the same "
+                "images. The class sees parameters against quality, and the reconstructions of the "
+                "first ten test images side by side."),
   .default_dataset = "mnist",
   .quick_minutes = 3,
   .full_minutes = 45,

@@ -242,12 +242,12 @@ run_noise_levels (LabLessonRun  *run,
 
 const LabLessonInfo lab_lesson_noise_levels = {
   .name = "noise-levels",
-  .title = "Denoising at several noise levels",
-  .teaches = "One convolutional denoising autoencoder per noise level (Gaussian noise of "
-             "factor 0.1, 0.5, 0.7 and 0.9, and salt-and-pepper noise), as in seeds 002 and 003. "
-             "The class sees how the test loss grows with the noise, how much the output gains "
-             "over its noisy input, and what happens when a model meets more or less noise than "
-             "it was trained on.",
+  .title = N_("Denoising at several noise levels"),
+  .teaches = N_("One convolutional denoising autoencoder per noise level (Gaussian noise of "
+                "factor 0.1, 0.5, 0.7 and 0.9, and salt-and-pepper noise), as in seeds 002 and 003. "
+                "The class sees how the test loss grows with the noise, how much the output gains "
+                "over its noisy input, and what happens when a model meets more or less noise than "
+                "it was trained on."),
   .default_dataset = "mnist",
   .quick_minutes = 4,
   .full_minutes = 40,
@@ -258,10 +258,10 @@ const LabLessonInfo lab_lesson_noise_levels = {
 
 const LabLessonInfo lab_lesson_own_data = {
   .name = "own-data",
-  .title = "Denoising your own images",
-  .teaches = "The noise-levels lesson on a dataset you bring (seed 003's exercise: a folder of "
-             "Devanagari digits, say): a denoising autoencoder four convolutions deep, one per "
-             "noise level, with the same table, curves and image grids.",
+  .title = N_("Denoising your own images"),
+  .teaches = N_("The noise-levels lesson on a dataset you bring (seed 003's exercise: a folder of "
+                "Devanagari digits, say): a denoising autoencoder four convolutions deep, one per "
+                "noise level, with the same table, curves and image grids."),
   .default_dataset = NULL,
   .quick_minutes = 4,
   .full_minutes = 40,

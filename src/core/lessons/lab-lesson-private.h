@@ -3,6 +3,8 @@
 /* What a lesson's implementation sees of its run (lab-lesson.c drives it,
  * lab-lesson-steps.c has the steps lessons share). Core only. */
 
+#include <glib/gi18n.h>
+
 #include "lab-dataset.h"
 #include "lab-lesson.h"
 #include "lab-metrics.h"

@@ -190,12 +190,12 @@ run_transfer (LabLessonRun  *run,
 
 const LabLessonInfo lab_lesson_transfer = {
   .name = "transfer",
-  .title = "Transfer learning with few labels",
-  .teaches = "Seed 000: a denoising autoencoder pretrained on unlabelled Fashion-MNIST images "
-             "gives its encoder to a classifier that has only a few labelled images, frozen with a "
-             "new head or fine-tuned, against the same classifier trained from scratch. Repeated "
-             "over seeds, with a curve over the number of labels: the transfer lesson in one "
-             "figure, and the confusion matrices of the baseline and the pretrained model.",
+  .title = N_("Transfer learning with few labels"),
+  .teaches = N_("Seed 000: a denoising autoencoder pretrained on unlabelled Fashion-MNIST images "
+                "gives its encoder to a classifier that has only a few labelled images, frozen with a "
+                "new head or fine-tuned, against the same classifier trained from scratch. Repeated "
+                "over seeds, with a curve over the number of labels: the transfer lesson in one "
+                "figure, and the confusion matrices of the baseline and the pretrained model."),
   .default_dataset = "fashion-mnist",
   .quick_minutes = 10,
   .full_minutes = 120,

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 /* Layer snippets. Paddings are explicit numbers, as torch_ref.py has them
  * (Keras' "same" pads a stride-2 conv asymmetrically; PyTorch pads 1 on
  * every side), so the weights mean the same thing in both. */
@@ -33,8 +35,8 @@ typedef struct
 
 static const Preset presets[] = {
   { "dae-keras32",
-    "The Keras denoising autoencoder: conv 32 and 64 with max pooling down "
-    "to 7x7x64, then back up with upsampling.",
+    N_("The Keras denoising autoencoder: conv 32 and 64 with max pooling down "
+       "to 7x7x64, then back up with upsampling."),
     HEAD ("dae-keras32", 1, 28, 28, "bce", 6)
     CONV (32, 1, 1) "," RELU "," POOL ","                      /* 0-2   28 -> 14 */
     CONV (64, 1, 1) "," RELU "," POOL ","                      /* 3-5   14 -> 7, latent */
@@ -42,8 +44,8 @@ static const Preset presets[] = {
     CONV (32, 1, 1) "," RELU "," UP ","                        /* 9-11  14 -> 28 */
     CONV (1, 1, 1) "," SIGMOID "]}" },                         /* 12-13 */
   { "cae-tiny",
-    "The Keras blog's tiny convolutional autoencoder: 16-8-8 filters down "
-    "to 4x4x8, including a valid-padding conv that turns 16x16 into 14x14.",
+    N_("The Keras blog's tiny convolutional autoencoder: 16-8-8 filters down "
+       "to 4x4x8, including a valid-padding conv that turns 16x16 into 14x14."),
     HEAD ("cae-tiny", 1, 28, 28, "bce", 9)
     CONV (16, 1, 1) "," RELU "," POOL ","                      /* 0-2   28 -> 14 */
     CONV (8, 1, 1) "," RELU "," POOL ","                       /* 3-5   14 -> 7 */
@@ -53,8 +55,8 @@ static const Preset presets[] = {
     CONV (16, 1, 0) "," RELU "," UP ","                        /* 15-17 16 -> 14 -> 28 */
     CONV (1, 1, 1) "," SIGMOID "]}" },                         /* 18-19 */
   { "cae-keras16",
-    "Seed 002's convolutional autoencoder: three 16-filter convs around "
-    "a 7x7x16 latent, with a sigmoid output for the cross-entropy loss.",
+    N_("Seed 002's convolutional autoencoder: three 16-filter convs around "
+       "a 7x7x16 latent, with a sigmoid output for the cross-entropy loss."),
     HEAD ("cae-keras16", 1, 28, 28, "bce", 6)
     CONV (16, 1, 1) "," RELU "," POOL ","                      /* 0-2   28 -> 14 */
     CONV (16, 1, 1) "," RELU "," POOL ","                      /* 3-5   14 -> 7, latent */
@@ -62,8 +64,8 @@ static const Preset presets[] = {
     CONV (16, 1, 1) "," RELU "," UP ","                        /* 9-11  14 -> 28 */
     CONV (1, 1, 1) "," SIGMOID "]}" },                         /* 12-13 */
   { "stacked",
-    "A stacked dense autoencoder 784-512-256-128-64 and back, ReLU hidden "
-    "layers: no notion of space at all.",
+    N_("A stacked dense autoencoder 784-512-256-128-64 and back, ReLU hidden "
+       "layers: no notion of space at all."),
     HEAD ("stacked", 1, 28, 28, "mse", 9)
     FLATTEN ","                                                /* 0 */
     DENSE (512) "," RELU "," DENSE (256) "," RELU ","          /* 1-4 */
@@ -72,8 +74,8 @@ static const Preset presets[] = {
     DENSE (512) "," RELU "," DENSE (784) "," SIGMOID ","       /* 13-16 */
     RESHAPE (1, 28, 28) "]}" },                                /* 17 */
   { "convae-bn",
-    "Seed 001's convolutional autoencoder with batch normalization and "
-    "a 64-value dense latent.",
+    N_("Seed 001's convolutional autoencoder with batch normalization and "
+       "a 64-value dense latent."),
     HEAD ("convae-bn", 1, 28, 28, "mse", 11)
     CONV (32, 2, 1) "," BN2D "," RELU ","                      /* 0-2   28 -> 14 */
     CONV (64, 2, 1) "," BN2D "," RELU ","                      /* 3-5   14 -> 7 */
@@ -84,8 +86,8 @@ static const Preset presets[] = {
     CONVT (32) "," BN2D "," RELU ","                           /* 16-18 7 -> 14 */
     CONVT (1) "," SIGMOID "]}" },                              /* 19-20 14 -> 28 */
   { "strided-dae",
-    "Seed 000's denoising autoencoder: two stride-2 convs down to 7x7x8, "
-    "two transposed convs back up.",
+    N_("Seed 000's denoising autoencoder: two stride-2 convs down to 7x7x8, "
+       "two transposed convs back up."),
     HEAD ("strided-dae", 1, 28, 28, "mse", 4)
     CONV (16, 2, 1) "," RELU ","                               /* 0-1   28 -> 14 */
     CONV (8, 2, 1) "," RELU ","                                /* 2-3   14 -> 7, latent */
@@ -93,8 +95,8 @@ static const Preset presets[] = {
     CONVT (16) "," RELU ","                                    /* 6-7   14 -> 28 */
     CONV (1, 1, 1) "," SIGMOID "]}" },                         /* 8-9 */
   { "sr-ae",
-    "Seed 001's super-resolution autoencoder: a 14x14 image in, the 28x28 "
-    "original out, through a 64-value latent.",
+    N_("Seed 001's super-resolution autoencoder: a 14x14 image in, the 28x28 "
+       "original out, through a 64-value latent."),
     HEAD ("sr-ae", 1, 14, 14, "mse", 8)
     CONV (32, 1, 1) "," RELU ","                               /* 0-1   14x14x32 */
     CONV (64, 2, 1) "," RELU ","                               /* 2-3   7x7x64 */
@@ -105,15 +107,15 @@ static const Preset presets[] = {
     CONVT (16) "," RELU ","                                    /* 15-16 14 -> 28 */
     CONV (1, 1, 1) "," SIGMOID "]}" },                         /* 17-18 */
   { "cnn-baseline",
-    "Seed 000's baseline classifier: two stride-2 convs (the same shape "
-    "as strided-dae's encoder, for transfer), dense 100, softmax over 10 classes.",
+    N_("Seed 000's baseline classifier: two stride-2 convs (the same shape "
+       "as strided-dae's encoder, for transfer), dense 100, softmax over 10 classes."),
     HEAD ("cnn-baseline", 1, 28, 28, "softmax_ce", 4)
     CONV (16, 2, 1) "," RELU ","                               /* 0-1   28 -> 14 */
     CONV (8, 2, 1) "," RELU ","                                /* 2-3   14 -> 7 */
     FLATTEN "," DENSE (100) "," RELU ","                       /* 4-6 */
     DENSE (10) "," SOFTMAX "]}" },                             /* 7-8 */
-  { "vae-conv", "A convolutional variational autoencoder with a 2-D latent you can click on.", NULL },
-  { "vae-conv16", "A convolutional variational autoencoder with a 16-dimensional latent.", NULL },
+  { "vae-conv", N_("A convolutional variational autoencoder with a 2-D latent you can click on."), NULL },
+  { "vae-conv16", N_("A convolutional variational autoencoder with a 16-dimensional latent."), NULL },
 };
 
 static const char * const preset_names[] = {
