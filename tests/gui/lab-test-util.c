@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
+#include <locale.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -19,8 +21,11 @@ lab_test_init (int    *argc,
   /* Before GTK reads the locale: numbers are checked as C groups them. */
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
   gtk_test_init (argc, argv, NULL);
-  /* The build tree's translations; LANGUAGE (empty but in test-french)
-   * picks one, as it does in the C.UTF-8 locale. */
+  /* gtk_test_init leaves the C locale, in which gettext ignores LANGUAGE
+   * (empty but in the French tests); C.UTF-8 keeps the C ways and takes
+   * LANGUAGE's messages from the build tree's translations. */
+  if (g_strcmp0 (g_getenv ("LANGUAGE"), "") > 0)
+    g_assert_cmpstr (setlocale (LC_ALL, ""), ==, "C.UTF-8");
   if (g_getenv ("LATENTLAB_LOCALEDIR") != NULL)
     bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

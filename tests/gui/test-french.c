@@ -236,9 +236,7 @@ main (int    argc,
   g_autofree char *mo = NULL;
 
   app = lab_test_init (&argc, &argv);
-  /* gtk_test_init leaves the C locale, in which gettext ignores LANGUAGE;
-   * C.UTF-8 (LC_ALL) keeps the C ways and takes the French messages. */
-  g_assert_cmpstr (setlocale (LC_ALL, ""), ==, "C.UTF-8");
+  g_assert_cmpstr (setlocale (LC_MESSAGES, NULL), ==, "C.UTF-8");
   g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "fr");
   mo = g_build_filename (g_getenv ("LATENTLAB_LOCALEDIR"), "fr", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   french = load_catalogue (mo);
