@@ -10,31 +10,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include <glib.h>
 
+#include "bench-common.h"
 #include "lab-blas.h"
-#include "lab-dataset-open.h"
 #include "lab-knn.h"
-#include "lab-pca.h"
-
-static double
-now (void)
-{
-  return g_get_monotonic_time () / 1e6;
-}
-
-/* CPU seconds of the whole process: on a machine others load, the wall
- * clock says little and this says what the work cost. */
-static double
-cpu_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int
 compare_double (const void *a,
@@ -50,14 +31,9 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(LabDataset) train = NULL;
-  g_autoptr(LabDataset) test = NULL;
-  g_autoptr(LabDataset) ds = NULL;
-  g_autoptr(LabPca) pca = NULL;
+  BenchMnist mnist;
   gsize n = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 70000;
-  gsize k = argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 90, dim;
-  g_autofree guint *idx = NULL;
-  g_autofree float *x = NULL;
+  gsize k = argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 90;
   g_autofree float *x50 = NULL;
   g_autofree guint32 *nbr = NULL;
   g_autofree float *d2 = NULL;
@@ -67,43 +43,29 @@ main (int   argc,
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   lab_blas_init ();
-  train = lab_dataset_open ("mnist", LAB_SPLIT_TRAIN, NULL, NULL, NULL, &error);
-  if (train != NULL)
-    test = lab_dataset_open ("mnist", LAB_SPLIT_TEST, NULL, NULL, NULL, &error);
-  if (test != NULL)
-    ds = lab_dataset_join_splits (train, test, &error);
-  if (ds == NULL)
+  if (!bench_mnist_open (&mnist, &error))
     {
       printf ("bench-knn: MNIST not available, skipped: %s\n", error->message);
       return 0;
     }
-  n = MIN (n, ds->n);
-  dim = (gsize) ds->height * ds->width;
-  idx = g_new (guint, n);
-  for (gsize i = 0; i < n; i++)
-    idx[i] = i;
-  x = g_new (float, n * dim);
-  lab_dataset_to_float (ds, idx, n, x);
-  start = now ();
-  pca = lab_pca_fit (x, n, dim, 50, LAB_PCA_SOLVER_AUTO, 0, NULL, &error);
+  n = MIN (n, mnist.all->n);
+  printf ("%" G_GSIZE_FORMAT " MNIST images; BLAS: %s %s\n", n, lab_blas_get_name (),
+          lab_blas_get_kernels ());
+  x50 = bench_pca50 (mnist.all, n, &error);
+  bench_mnist_clear (&mnist);
   g_assert_no_error (error);
-  x50 = g_new (float, n * 50);
-  lab_pca_transform (pca, x, n, x50);
-  g_clear_pointer (&x, g_free);
-  printf ("%" G_GSIZE_FORMAT " MNIST images, PCA-50 in %.2f s; BLAS: %s %s\n", n, now () - start,
-          lab_blas_get_name (), lab_blas_get_kernels ());
 
   nbr = g_new (guint32, n * k);
   d2 = g_new (float, n * k);
-  start = now ();
-  cpu = cpu_now ();
+  start = bench_now ();
+  cpu = bench_cpu_now ();
   if (!lab_knn_exact (NULL, 0, x50, n, 50, k, nbr, d2, NULL, &error))
     {
       printf ("kNN failed: %s\n", error->message);
       return 1;
     }
-  seconds = now () - start;
-  cpu = cpu_now () - cpu;
+  seconds = bench_now () - start;
+  cpu = bench_cpu_now () - cpu;
   printf ("exact kNN, k=%" G_GSIZE_FORMAT ", %u threads: %.2f s, %.2f CPU s (%.1f GFLOP of distances, "
           "%.1f GFLOP/s)\n", k, g_get_num_processors (), seconds, cpu, 2.0 * n * n * 50 / 1e9,
           2.0 * n * n * 50 / 1e9 / seconds);
