@@ -82,6 +82,15 @@ typedef struct
   double          max_stall_at[2];     /* seconds into the phase */
   double          max_stall_cpu[2];    /* ms the main thread ran during it */
   gint64          last_cpu;            /* main thread CPU time at last_tick, µs */
+  double          max_stall_paint[2];  /* ms of it painting frames */
+  double          max_stall_move[2];   /* ms of it in the slider's handler */
+  double          gap_paint_ms;        /* since last_tick: frames painted, */
+  double          gap_move_ms;         /* and the slider's handler */
+  gint64          paint_cpu_start;     /* main thread CPU time at before-paint, µs */
+  double          max_paint_cpu[2];    /* the most CPU one frame took, ms */
+  double          max_move_cpu[2];     /* the most CPU one slider handler took, ms */
+  double          max_paint_cpu_at[2];
+  double          pass_ms[2][N_MOVES]; /* each move's 16-image pass as the grid timed it */
   double          latency_ms[2][N_MOVES];
   guint           n_moves;
   gint64          move_start;
@@ -140,6 +149,16 @@ measuring (Bench *b)
   return -1;
 }
 
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+    return 0;
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static void
 start_move (Bench *b)
 {
@@ -150,8 +169,17 @@ start_move (Bench *b)
   b->pass_seen = FALSE;
   b->frames_since_move = 0;
   b->waiting_paint = TRUE;
+  gint64 cpu = thread_cpu_us ();
+  int m = measuring (b);
+
   b->move_start = g_get_monotonic_time ();
   gtk_range_set_value (scale, v);
+  b->gap_move_ms += (g_get_monotonic_time () - b->move_start) / 1000.0;
+  if (m >= 0)
+    {
+      b->max_move_cpu[m] = MAX (b->max_move_cpu[m], (thread_cpu_us () - cpu) / 1000.0);
+      b->pass_ms[m][b->n_moves] = lab_denoise_grid_get_pass_ms (lab_denoise_page_get_denoise_grid (b->denoise));
+    }
 }
 
 static void
@@ -176,6 +204,7 @@ before_paint (GdkFrameClock *clock,
               Bench         *b)
 {
   b->paint_start = g_get_monotonic_time ();
+  b->paint_cpu_start = thread_cpu_us ();
   b->n_frames++;
   if (b->waiting_paint)
     b->frames_since_move++;
@@ -187,6 +216,14 @@ after_paint (GdkFrameClock *clock,
 {
   int m = measuring (b);
 
+  double cpu_ms = (thread_cpu_us () - b->paint_cpu_start) / 1000.0;
+
+  b->gap_paint_ms += (g_get_monotonic_time () - b->paint_start) / 1000.0;
+  if (m >= 0 && cpu_ms > b->max_paint_cpu[m])
+    {
+      b->max_paint_cpu[m] = cpu_ms;
+      b->max_paint_cpu_at[m] = (g_get_monotonic_time () - b->phase_start) / (double) G_USEC_PER_SEC;
+    }
   if (m < 0 || !b->waiting_paint)
     return;
   if (!b->pass_seen && lab_denoise_grid_get_n_passes (lab_denoise_page_get_denoise_grid (b->denoise)) != b->passes_before)
@@ -204,16 +241,6 @@ after_paint (GdkFrameClock *clock,
   b->waiting_paint = FALSE;
 }
 
-static gint64
-thread_cpu_us (void)
-{
-  struct timespec ts;
-
-  if (clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-    return 0;
-  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
 static gboolean
 probe (gpointer data)
 {
@@ -227,9 +254,13 @@ probe (gpointer data)
       b->max_stall_ms[m] = (now - b->last_tick) / 1000.0 - 1.0;
       b->max_stall_at[m] = (now - b->phase_start) / (double) G_USEC_PER_SEC;
       b->max_stall_cpu[m] = (cpu - b->last_cpu) / 1000.0;
+      b->max_stall_paint[m] = b->gap_paint_ms;
+      b->max_stall_move[m] = b->gap_move_ms;
     }
   b->last_tick = now;
   b->last_cpu = cpu;
+  b->gap_paint_ms = 0;
+  b->gap_move_ms = 0;
 
   switch (b->phase)
     {
@@ -433,6 +464,17 @@ main (int argc, char **argv)
           b.max_stall_at[0], b.max_stall_at[1]);
   printf ("| main thread running during it | %.1f ms | %.1f ms | the rest: waiting for a core or X |\n",
           b.max_stall_cpu[0], b.max_stall_cpu[1]);
+  printf ("| of it: painting frames | %.1f ms | %.1f ms | |\n",
+          b.max_stall_paint[0], b.max_stall_paint[1]);
+  printf ("| of it: the slider's handler (a pass on the main thread) | %.1f ms | %.1f ms | |\n",
+          b.max_stall_move[0], b.max_stall_move[1]);
+  printf ("| the most main-thread CPU of one frame | %.1f ms (at %.1f s) | %.1f ms (at %.1f s) | |\n",
+          b.max_paint_cpu[0], b.max_paint_cpu_at[0], b.max_paint_cpu[1], b.max_paint_cpu_at[1]);
+  printf ("| the most main-thread CPU of one slider handler | %.1f ms | %.1f ms | |\n",
+          b.max_move_cpu[0], b.max_move_cpu[1]);
+  printf ("| 16-image pass (main thread idle, worker training), median / worst | %.1f / %.1f ms | %.1f / %.1f ms | |\n",
+          median (b.pass_ms[0], N_MOVES), max_of (b.pass_ms[0], N_MOVES),
+          median (b.pass_ms[1], N_MOVES), max_of (b.pass_ms[1], N_MOVES));
   printf ("| slider to frame, median | %.1f ms | %.1f ms | 33 / 16 ms |\n",
           median (b.latency_ms[0], N_MOVES), median (b.latency_ms[1], N_MOVES));
   printf ("| slider to frame, worst | %.1f ms | %.1f ms | 33 / 16 ms |\n",
