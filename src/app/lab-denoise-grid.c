@@ -100,7 +100,15 @@ take_model (LabDenoiseGrid *self)
   if (model != NULL && self->infer_generation != self->model_generation)
     g_clear_pointer (&model, lab_model_free);
   if (model == NULL)
-    model = lab_model_copy (source, LAB_DENOISE_IMAGES);
+    {
+      model = lab_model_copy (source, LAB_DENOISE_IMAGES);
+      /* One lane: 16 images are a few milliseconds on one core, and a
+       * second lane would wait for a core that the sweep or training has
+       * (measured: 10 ms passes on the main thread while the sweep ran,
+       * against 3 ms). */
+      if (model != NULL)
+        lab_model_set_threads (model, 1, NULL);
+    }
   else if (self->infer_serial != lab_session_get_weights_serial (self->session))
     lab_model_copy_params_from (model, source);
   self->infer_generation = self->model_generation;

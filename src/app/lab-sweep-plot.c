@@ -188,7 +188,7 @@ sweep_done (gpointer      owner,
   g_autofree char *images = NULL;
   g_autofree char *text = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), FALSE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->sweep_progress), 0);
   if (points == NULL)
     {
       if (error != NULL)
@@ -231,7 +231,7 @@ lab_sweep_plot_start (LabSweepPlot *self,
   self->loss_name = g_strdup (lab_loss_name (lab_model_get_loss (model)));
 
   gtk_progress_bar_set_fraction (self->sweep_progress, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), TRUE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->sweep_progress), 1);
   images = lab_format_count_localized (req->n_images);
   text = g_strdup_printf (_("Computing %u noise levels × %s test images…"), LAB_SWEEP_PLOT_LEVELS, images);
   gtk_label_set_label (self->sweep_label, text);
@@ -255,7 +255,7 @@ lab_sweep_plot_reset (LabSweepPlot *self,
 
   self->serial = 0;
   lab_job_cancel_slot (self, SWEEP_SLOT);
-  gtk_widget_set_visible (GTK_WIDGET (self->sweep_progress), FALSE);
+  gtk_widget_set_opacity (GTK_WIDGET (self->sweep_progress), 0);
   loss = lab_plot_view_reset (self->loss_plot);
   psnr = lab_plot_view_reset (self->psnr_plot);
   lab_line_plot_set_labels (loss, _("noise factor"), _("test loss"));
