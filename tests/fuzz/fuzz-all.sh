@@ -12,7 +12,7 @@ build=${LATENTLAB_FUZZ_BUILDDIR:-$top/build-fuzz}
 seconds=${1:-1800}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(idx png png-folder model spec latent noise)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(idx png png-folder model spec latent noise session)
 
 status=0
 for h in "${harnesses[@]}"; do
