@@ -59,6 +59,28 @@ make_png_folder (const char *dir,
     }
 }
 
+/* A lesson's figure: there, a PNG, and taller than one row of cells per
+ * row it should hold (the reconstructions: originals and one per model). */
+static void
+assert_figure_rows (const char *dir,
+                    const char *name,
+                    guint       rows)
+{
+  g_autofree char *leaf = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_build_filename (dir, "figures", leaf, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean is_png = FALSE;
+  guint width = 0, height = 0;
+
+  g_assert_true (lab_png_read_size (path, &is_png, &width, &height, &error));
+  g_assert_no_error (error);
+  g_assert_true (is_png);
+  /* ten columns of square cells and the row labels across the width
+   * (four rows of a 1,200-pixel figure: 390 pixels high, three would be
+   * under 300) */
+  g_assert_cmpuint (height, >=, rows * (width / 14));
+}
+
 static void
 test_report_layout (void)
 {
@@ -367,6 +389,7 @@ test_conv_vs_dense_run (void)
   g_assert_nonnull (strstr (text, "cae-tiny,\"4,385\""));
   g_assert_nonnull (strstr (text, "stacked,"));
   g_assert_nonnull (strstr (text, "deep-dense,\"222,384\""));
+  assert_figure_rows (dir, "reconstructions", 4);
   /* Only the finished folder, nothing half-written beside it. */
   g_assert_cmpuint (count_entries (out), ==, 1);
 
@@ -418,6 +441,7 @@ test_architectures_run (void)
   g_assert_cmpfloat (values[9], <, 0.05);
   fig = g_build_filename (dir, "figures", "tsne-convae-bn.png", NULL);
   g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+  assert_figure_rows (dir, "reconstructions", 4);
 
   /* Unlabelled images cannot feed the latent SVM: refused before training. */
   {

@@ -29,7 +29,6 @@ static const Contender contenders[] = {
   { "sr-ae",     "the super-resolution autoencoder (14 x 14 in, 28 x 28 out)" },
 };
 #define N_MODELS G_N_ELEMENTS (contenders)
-#define N_SHOWN  10
 
 /* Keys' cubic convolution kernel, a = -0.5 (bicubic as PIL and PyTorch). */
 static double
@@ -116,21 +115,14 @@ run_architectures (LabLessonRun  *run,
   guint n_svm = lab_lesson_images (run, 2000, 10000);
   guint n_map = MIN (run->config.setting == LAB_LESSON_QUICK ? 1000 : 2000, run->test->n);
   guint n_test = run->config.max_images ? MIN (run->config.max_images, run->test->n) : run->test->n;
-  guint n_shown = MIN (N_SHOWN, run->test->n);
-  guint shown[N_SHOWN];
-  gsize size = (gsize) run->test->height * run->test->width;
-  g_autofree float *grid = g_new0 (float, (N_MODELS + 1) * n_shown * size);
-  const char *row_labels[N_MODELS + 1];
+  g_auto(LabLessonRecons) recons = { 0 };
   Result results[N_MODELS];
   double baseline;
   guint table, top, best_svm = 0, best_mse = 0;
 
   if (run->config.max_images > 0)
     n_map = MIN (n_map, MAX (run->config.max_images, 100));
-  for (guint i = 0; i < n_shown; i++)
-    shown[i] = i;
-  lab_dataset_to_float (run->test, shown, n_shown, grid);
-  row_labels[0] = "original";
+  lab_lesson_recons_init (&recons, run, N_MODELS);
   lab_lesson_begin_steps (run, 3 * N_MODELS);
   top = lab_report_position (run->report);
   lab_report_add_page_break (run->report);
@@ -140,7 +132,6 @@ run_architectures (LabLessonRun  *run,
     {
       g_autoptr(LabSpec) spec = lab_presets_get (contenders[k].name, error);
       g_autoptr(LabModel) model = NULL;
-      g_autoptr(LabReconBatch) batch = NULL;
       g_autoptr(LabClassifyResult) svm = NULL;
       g_autoptr(LabEmbedding) map = NULL;
       LabClassifyConfig classify;
@@ -161,11 +152,8 @@ run_architectures (LabLessonRun  *run,
         return FALSE;
       results[k] = (Result) { lab_model_n_params (model), fit.seconds, fit.train_loss, eval.mse,
                               NAN };
-      batch = lab_recon_batch_compute (model, run->test, shown, n_shown, NULL, 0, error);
-      if (batch == NULL)
+      if (!lab_lesson_recons_add (&recons, run, contenders[k].name, model, error))
         return FALSE;
-      memcpy (grid + (k + 1) * n_shown * size, batch->output, n_shown * size * sizeof (float));
-      row_labels[k + 1] = contenders[k].name;
 
       lab_lesson_step (run, "An RBF SVM on %s's latents of %u training images",
                        contenders[k].name, n_svm);
@@ -221,12 +209,8 @@ run_architectures (LabLessonRun  *run,
   baseline = bicubic_mse (run, n_test);
   lab_run_record_set_metric (run->record, "bicubic/test_mse", baseline);
 
-  lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, "The first ten test images");
-  lab_report_add_images (run->report, "reconstructions", "The first ten test images and each "
-                         "model's reconstruction (sr-ae from the 14 x 14 version)", grid,
-                         (N_MODELS + 1) * n_shown, run->test->height, run->test->width, n_shown,
-                         row_labels, NULL);
+  lab_lesson_recons_report (&recons, run, "The first ten test images and each model's "
+                            "reconstruction (sr-ae from the 14 x 14 version)");
 
   lab_report_set_cursor (run->report, top);
   lab_lesson_add_settings (run, n_images, epochs, "stacked, convae-bn and sr-ae");

@@ -38,7 +38,6 @@ static const Contender contenders[] = {
   { "deep-dense", "a deep dense autoencoder" },
 };
 #define N_MODELS G_N_ELEMENTS (contenders)
-#define N_SHOWN  10
 
 static LabSpec *
 contender_spec (const Contender  *c,
@@ -61,19 +60,12 @@ run_conv_vs_dense (LabLessonRun  *run,
 {
   guint n_images = lab_lesson_images (run, 10000, 60000);
   guint epochs = lab_lesson_epochs (run, 3, 20);
-  guint n_shown = MIN (N_SHOWN, run->test->n);
-  guint shown[N_SHOWN];
-  gsize size = (gsize) run->test->height * run->test->width;
-  g_autofree float *grid = g_new0 (float, (N_MODELS + 1) * n_shown * size);
+  g_auto(LabLessonRecons) recons = { 0 };
   g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
-  const char *row_labels[N_MODELS + 1];
   Result results[N_MODELS];
   guint table, best = 0;
 
-  for (guint i = 0; i < n_shown; i++)
-    shown[i] = i;
-  lab_dataset_to_float (run->test, shown, n_shown, grid);
-  row_labels[0] = "original";
+  lab_lesson_recons_init (&recons, run, N_MODELS);
   lab_lesson_begin_steps (run, N_MODELS);
   lab_line_plot_set_title (plot, "Reconstruction quality against size");
   lab_line_plot_set_labels (plot, "parameters (thousands)", "test PSNR (dB)");
@@ -82,7 +74,6 @@ run_conv_vs_dense (LabLessonRun  *run,
     {
       g_autoptr(LabSpec) spec = contender_spec (&contenders[k], error);
       g_autoptr(LabModel) model = NULL;
-      g_autoptr(LabReconBatch) batch = NULL;
       LabTrainConfig config;
       LabLessonFit fit;
       LabEvalResult eval;
@@ -96,11 +87,8 @@ run_conv_vs_dense (LabLessonRun  *run,
                                 error);
       if (model == NULL)
         return FALSE;
-      batch = lab_recon_batch_compute (model, run->test, shown, n_shown, NULL, 0, error);
-      if (batch == NULL)
+      if (!lab_lesson_recons_add (&recons, run, contenders[k].name, model, error))
         return FALSE;
-      memcpy (grid + (k + 1) * n_shown * size, batch->output, n_shown * size * sizeof (float));
-      row_labels[k + 1] = contenders[k].name;
       results[k].seconds = fit.seconds;
       results[k].params = lab_model_n_params (model);
       results[k].mse = eval.mse;
@@ -137,11 +125,8 @@ run_conv_vs_dense (LabLessonRun  *run,
                                                                    time, mse, bce, psnr });
       }
   }
-  lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, "The first ten test images");
-  lab_report_add_images (run->report, "reconstructions", "The first ten test images and each "
-                         "model's reconstruction (seed 004's plot)", grid, (N_MODELS + 1) * n_shown,
-                         run->test->height, run->test->width, n_shown, row_labels, NULL);
+  lab_lesson_recons_report (&recons, run, "The first ten test images and each model's "
+                            "reconstruction (seed 004's plot)");
   lab_report_add_plot (run->report, "params-vs-psnr", "Test PSNR against the number of parameters",
                        g_steal_pointer (&plot), 0.55);
 

@@ -110,6 +110,38 @@ gboolean   lab_lesson_add_denoise_grid (LabLessonRun        *run,
                                         const guint         *indices,
                                         guint                n,
                                         GError             **error);
+/* The first ten test images and each model's reconstruction of them, a
+ * row per model under the originals (architectures, conv-vs-dense). Rows
+ * are added in order; labels are not copied (the lessons' static names). */
+#define LAB_LESSON_RECON_SHOWN     10
+#define LAB_LESSON_RECON_MAX_ROWS  8
+
+typedef struct
+{
+  guint        n_shown;
+  guint        n_rows;
+  guint        shown[LAB_LESSON_RECON_SHOWN];
+  gsize        size;
+  float       *images;
+  const char  *labels[LAB_LESSON_RECON_MAX_ROWS];
+} LabLessonRecons;
+
+/* The originals as the first row, room for n_models more. */
+void       lab_lesson_recons_init     (LabLessonRecons      *recons,
+                                       LabLessonRun         *run,
+                                       guint                 n_models);
+gboolean   lab_lesson_recons_add      (LabLessonRecons      *recons,
+                                       LabLessonRun         *run,
+                                       const char           *label,
+                                       LabModel             *model,
+                                       GError              **error);
+/* A new page, headed "The first ten test images", with the grid. */
+void       lab_lesson_recons_report   (LabLessonRecons      *recons,
+                                       LabLessonRun         *run,
+                                       const char           *caption);
+void       lab_lesson_recons_clear    (LabLessonRecons      *recons);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabLessonRecons, lab_lesson_recons_clear)
+
 /* The first page's settings table: the setting, dataset, sizes, seed. */
 void       lab_lesson_add_settings    (LabLessonRun         *run,
                                        guint                 n_images,

@@ -237,6 +237,60 @@ lab_lesson_ten_digits (LabLessonRun *run,
   return lab_recon_pick_by_class (run->test, indices, MIN (n, run->test->n));
 }
 
+void
+lab_lesson_recons_init (LabLessonRecons *recons,
+                        LabLessonRun    *run,
+                        guint            n_models)
+{
+  g_return_if_fail (n_models + 1 <= LAB_LESSON_RECON_MAX_ROWS);
+
+  *recons = (LabLessonRecons) { 0 };
+  recons->n_shown = MIN (LAB_LESSON_RECON_SHOWN, run->test->n);
+  recons->size = (gsize) run->test->height * run->test->width;
+  recons->images = g_new0 (float, (n_models + 1) * recons->n_shown * recons->size);
+  for (guint i = 0; i < recons->n_shown; i++)
+    recons->shown[i] = i;
+  lab_dataset_to_float (run->test, recons->shown, recons->n_shown, recons->images);
+  recons->labels[0] = "original";
+  recons->n_rows = 1;
+}
+
+gboolean
+lab_lesson_recons_add (LabLessonRecons  *recons,
+                       LabLessonRun     *run,
+                       const char       *label,
+                       LabModel         *model,
+                       GError          **error)
+{
+  g_autoptr(LabReconBatch) batch = lab_recon_batch_compute (model, run->test, recons->shown,
+                                                            recons->n_shown, NULL, 0, error);
+
+  if (batch == NULL)
+    return FALSE;
+  memcpy (recons->images + recons->n_rows * recons->n_shown * recons->size, batch->output,
+          recons->n_shown * recons->size * sizeof (float));
+  recons->labels[recons->n_rows++] = label;
+  return TRUE;
+}
+
+void
+lab_lesson_recons_report (LabLessonRecons *recons,
+                          LabLessonRun    *run,
+                          const char      *caption)
+{
+  lab_report_add_page_break (run->report);
+  lab_report_add_heading (run->report, "The first ten test images");
+  lab_report_add_images (run->report, "reconstructions", caption, recons->images,
+                         recons->n_rows * recons->n_shown, run->test->height, run->test->width,
+                         recons->n_shown, recons->labels, NULL);
+}
+
+void
+lab_lesson_recons_clear (LabLessonRecons *recons)
+{
+  g_clear_pointer (&recons->images, g_free);
+}
+
 gboolean
 lab_lesson_add_denoise_grid (LabLessonRun   *run,
                              const char     *name,
