@@ -570,7 +570,7 @@ test_failed_save_keeps_old_file (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *missing_dir = g_build_filename (f->dir, "no-such-dir", "m.safetensors", NULL);
   /* A 250-byte name exists, but the temporary file beside it (name plus
-   * ".XXXXXX") is longer than any file name may be, so the save fails
+   * ".XXXXXX.part") is longer than any file name may be, so the save fails
    * before touching it, even for root. */
   g_autofree char *long_name = g_strnfill (250 - strlen (".safetensors"), 'm');
   g_autofree char *long_base = g_strconcat (long_name, ".safetensors", NULL);
