@@ -2,11 +2,17 @@
  * through lab_save (a temporary file beside the target, renamed when
  * complete). Under a file-size limit each save fails with a message naming
  * the file, the previous file stays as it was and no temporary file is
- * left; a process killed while saving leaves the previous file whole. */
+ * left; a process killed while saving leaves the previous file whole, and
+ * the next save of that file removes the temporary file it left once it
+ * is stale. An IDX images file and its labels are replaced as a pair. */
 
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include <glib/gstdio.h>
 
@@ -14,6 +20,7 @@
 #include "lab-gallery.h"
 #include "lab-idx.h"
 #include "lab-line-plot.h"
+#include "lab-metrics.h"
 #include "lab-model-io.h"
 #include "lab-png.h"
 #include "lab-rng.h"
@@ -155,10 +162,35 @@ save_one (Savables    *s,
     return lab_png_save_gray (path, s->noise, 100, 100, error);
   if (strcmp (what, "idx") == 0 || strcmp (what, "idx.gz") == 0)
     return lab_idx_save (s->images, path, NULL, error);
+  if (strcmp (what, "idx-pair") == 0)
+    {
+      /* The labels (48 bytes) fit under the limit; the images do not, and
+       * neither file is replaced. */
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *labels = g_build_filename (dir, "p-labels-idx1-ubyte", NULL);
+
+      return lab_idx_save (s->images, path, labels, error);
+    }
   if (strcmp (what, "csv") == 0)
     return lab_gallery_save_csv (s->gallery, path, error);
   if (strcmp (what, "plot") == 0)
     return lab_line_plot_save_png (s->plot, path, 800, 500, error);
+  if (strcmp (what, "metrics") == 0)
+    {
+      /* 100 epochs of JSON lines, about 11 KB. */
+      g_autoptr(LabMetricsWriter) writer = lab_metrics_writer_new (path, error);
+
+      if (writer == NULL)
+        return FALSE;
+      for (guint epoch = 1; epoch <= 100; epoch++)
+        {
+          LabEpochRecord record = { epoch, 1.0 / epoch, 1.1 / epoch, 0.25, 4000.0 + epoch, 8 * epoch };
+
+          if (!lab_metrics_writer_append (writer, &record, error))
+            return FALSE;
+        }
+      return lab_metrics_writer_finish (g_steal_pointer (&writer), error);
+    }
   g_assert_not_reached ();
 }
 
@@ -171,8 +203,10 @@ static const struct
   { "png", "image.png" },
   { "idx", "x-images-idx3-ubyte" },
   { "idx.gz", "x-images-idx3-ubyte.gz" },
+  { "idx-pair", "p-images-idx3-ubyte" },
   { "csv", "gallery.csv" },
   { "plot", "loss.png" },
+  { "metrics", "metrics.jsonl" },
 };
 
 /* The child: a file-size limit, SIGXFSZ ignored as the app and the CLI
@@ -205,7 +239,8 @@ test_save_file_size_limit (void)
 {
   g_autofree char *dir = NULL;
   g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autofree char *names_before = NULL, *names_after = NULL;
+  g_autofree char *names_before = NULL, *names_after = NULL, *pair_labels = NULL;
+  g_autoptr(GBytes) labels_before = NULL, labels_after = NULL;
 
   if (g_test_subprocess ())
     {
@@ -232,6 +267,8 @@ test_save_file_size_limit (void)
     savables_clear (&s);
   }
   names_before = lab_test_list_dir (dir);
+  pair_labels = g_build_filename (dir, "p-labels-idx1-ubyte", NULL);
+  labels_before = lab_test_read_file (pair_labels);
 
   g_setenv ("LAB_TEST_SAVE_DIR", dir, TRUE);
   g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
@@ -253,6 +290,8 @@ test_save_file_size_limit (void)
 
       g_assert_true (g_bytes_equal (after, g_ptr_array_index (before, i)));
     }
+  labels_after = lab_test_read_file (pair_labels);
+  g_assert_true (g_bytes_equal (labels_after, labels_before));
 }
 
 /* Saves two different models over one file in turns until killed
@@ -329,6 +368,218 @@ test_save_killed (void)
   g_assert_cmpuint (n_a + n_b, ==, 12);
 }
 
+/* Pixels and labels of an IDX pair, as lab_idx_load reads them back. */
+static void
+assert_pair_is (const char       *images,
+                const char       *labels,
+                const LabDataset *want)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDataset) back = lab_idx_load (images, labels, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->n, ==, want->n);
+  g_assert_cmpmem (back->pixels, (gsize) back->n * 28 * 28, want->pixels, (gsize) want->n * 28 * 28);
+  g_assert_cmpmem (back->labels, back->n, want->labels, want->n);
+}
+
+/* An IDX images file and its labels (the gallery's export as augmentation
+ * data) are replaced together or not at all: a labels file that cannot be
+ * made, or whose name is taken by a folder when it is renamed, leaves
+ * the previous pair as it was (images past a file-size limit: above). */
+static void
+test_save_idx_pair (void)
+{
+  g_autofree char *dir = fresh_dir ("pair");
+  g_autofree char *images = g_build_filename (dir, "x-images-idx3-ubyte", NULL);
+  g_autofree char *labels = g_build_filename (dir, "x-labels-idx1-ubyte", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no-such-folder", "x-labels-idx1-ubyte", NULL);
+  g_autofree char *taken = g_build_filename (dir, "taken-labels-idx1-ubyte", NULL);
+  g_autofree char *names = NULL, *names_after = NULL;
+  g_autoptr(GError) error = NULL;
+  Savables a = { 0 }, b = { 0 };
+
+  savables_init (&a);
+  savables_init (&b);
+  /* b: other pixels and other labels, as many. */
+  for (gsize i = 0; i < (gsize) 40 * 28 * 28; i++)
+    b.images->pixels[i] ^= 0x5a;
+  for (guint i = 0; i < 40; i++)
+    b.images->labels[i] = 9 - i % 10;
+
+  g_assert_true (lab_idx_save (a.images, images, labels, &error));
+  g_assert_no_error (error);
+  assert_pair_is (images, labels, a.images);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "x-images-idx3-ubyte x-labels-idx1-ubyte");
+
+  g_assert_false (lab_idx_save (b.images, images, missing, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "x-labels-idx1-ubyte: cannot save (No such file or directory)");
+  g_clear_error (&error);
+  assert_pair_is (images, labels, a.images);
+
+  /* The images are renamed first, then the labels' rename fails: the
+   * previous images come back. */
+  g_assert_cmpint (g_mkdir (taken, 0755), ==, 0);
+  g_assert_false (lab_idx_save (b.images, images, taken, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "taken-labels-idx1-ubyte: cannot save (Is a directory)");
+  g_clear_error (&error);
+  assert_pair_is (images, labels, a.images);
+  g_assert_cmpint (g_rmdir (taken), ==, 0);
+  names_after = lab_test_list_dir (dir);
+  g_assert_cmpstr (names_after, ==, names);
+
+  /* A first pair that fails leaves nothing at all. */
+  {
+    g_autofree char *fresh = g_build_filename (dir, "y-images-idx3-ubyte", NULL);
+
+    g_assert_cmpint (g_mkdir (taken, 0755), ==, 0);
+    g_assert_false (lab_idx_save (b.images, fresh, taken, &error));
+    g_clear_error (&error);
+    g_assert_cmpint (g_rmdir (taken), ==, 0);
+    g_clear_pointer (&names_after, g_free);
+    names_after = lab_test_list_dir (dir);
+    g_assert_cmpstr (names_after, ==, names);
+  }
+
+  /* Both replaced when both can be. */
+  g_assert_true (lab_idx_save (b.images, images, labels, &error));
+  g_assert_no_error (error);
+  assert_pair_is (images, labels, b.images);
+  g_clear_pointer (&names_after, g_free);
+  names_after = lab_test_list_dir (dir);
+  g_assert_cmpstr (names_after, ==, names);
+  savables_clear (&a);
+  savables_clear (&b);
+}
+
+/* path's modification time, seconds ago. */
+static void
+age_file (const char *path,
+          guint       seconds)
+{
+  struct utimbuf times;
+
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC) - seconds;
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* The child of /save/stale: begins a save of path, writes a little, says
+ * so and waits to be killed. */
+static void
+save_begun (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  LabSave *save = lab_save_begin (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (lab_save_write (save, "half a file", 11));
+  g_print ("begun\n");
+  for (;;)
+    g_usleep (G_USEC_PER_SEC);
+}
+
+/* The temporary files of m.json in dir, sorted. */
+static char *
+temporaries (const char *dir)
+{
+  g_autofree char *all = lab_test_list_dir (dir);
+  g_auto(GStrv) names = g_strsplit (all, " ", -1);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], "m.json.") && g_str_has_suffix (names[i], ".part"))
+      g_string_append_printf (s, "%s%s", s->len > 0 ? " " : "", names[i]);
+  return g_string_free (s, FALSE);
+}
+
+/* What a save killed with SIGKILL leaves (m.json.XXXXXX.part) goes with
+ * the next successful save of m.json once it is a minute old, and only
+ * what no save is writing: not a younger one, not one a live process
+ * holds, not another file's, not a file of the user's that merely looks
+ * alike. */
+static void
+test_save_stale (void)
+{
+  g_autofree char *dir = fresh_dir ("stale");
+  g_autofree char *path = g_build_filename (dir, "m.json", NULL);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *killed = NULL, *left = NULL, *names = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  const char *fakes[] = {
+    "m.json.Old1aZ.part",       /* stale: goes */
+    "m.json.Young2.part",       /* written a moment ago */
+    "m.json.Held3b.part",       /* stale, but held (below) */
+    "m.json.backup",            /* the user's */
+    "m.json.Ab-12c.part",       /* not g_mkstemp's letters */
+    "n.json.Old1aZ.part",       /* another file's */
+  };
+  int held;
+
+  g_assert_true (lab_save_contents (path, "{}", 2, &error));
+  g_assert_no_error (error);
+
+  /* A child killed in the middle of a save of m.json. While it lives, its
+   * temporary file is held, however old. */
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self, "--save-begun", path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "begun");
+  killed = temporaries (dir);
+  g_assert_true (g_str_has_prefix (killed, "m.json.") && strchr (killed, ' ') == NULL);
+  {
+    g_autofree char *full = g_build_filename (dir, killed, NULL);
+
+    age_file (full, 3600);
+    g_assert_true (lab_save_contents (path, "{\"a\": 1}", 8, &error));
+    g_assert_no_error (error);
+    left = temporaries (dir);
+    g_assert_cmpstr (left, ==, killed);
+    g_subprocess_force_exit (child);
+    g_assert_true (g_subprocess_wait (child, NULL, &error));
+    g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+    g_assert_true (g_file_test (full, G_FILE_TEST_EXISTS));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (fakes); i++)
+    {
+      g_autofree char *full = g_build_filename (dir, fakes[i], NULL);
+
+      lab_test_write_file (dir, fakes[i], "old", -1);
+      if (strstr (fakes[i], "Young") == NULL)
+        age_file (full, 2 * LAB_SAVE_STALE_SECONDS);
+    }
+  {
+    g_autofree char *full = g_build_filename (dir, "m.json.Held3b.part", NULL);
+
+    held = g_open (full, O_RDONLY | O_CLOEXEC, 0);
+    g_assert_cmpint (held, >=, 0);
+    g_assert_cmpint (flock (held, LOCK_EX | LOCK_NB), ==, 0);
+  }
+
+  /* The next save: the killed one's and the stale fake go. */
+  g_assert_true (lab_save_contents (path, "{\"a\": 2}", 8, &error));
+  g_assert_no_error (error);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "m.json m.json.Ab-12c.part m.json.Held3b.part m.json.Young2.part "
+                              "m.json.backup n.json.Old1aZ.part");
+
+  /* Let go, the held one is stale too. */
+  close (held);
+  g_assert_cmpuint (lab_save_remove_stale (path), ==, 1);
+  g_clear_pointer (&names, g_free);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "m.json m.json.Ab-12c.part m.json.Young2.part "
+                              "m.json.backup n.json.Old1aZ.part");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,6 +592,11 @@ main (int argc, char **argv)
       save_forever (argv[2]);
       return 1;
     }
+  if (argc == 3 && strcmp (argv[1], "--save-begun") == 0)
+    {
+      save_begun (argv[2]);
+      return 1;
+    }
   g_test_init (&argc, &argv, NULL);
   if (!g_test_subprocess ())
     {
@@ -350,6 +606,8 @@ main (int argc, char **argv)
   g_test_add_func ("/save/contents", test_save_contents);
   g_test_add_func ("/save/file-size-limit", test_save_file_size_limit);
   g_test_add_func ("/save/killed", test_save_killed);
+  g_test_add_func ("/save/idx-pair", test_save_idx_pair);
+  g_test_add_func ("/save/stale", test_save_stale);
   status = g_test_run ();
   if (tmpdir != NULL)
     lab_test_remove_tree (tmpdir);

@@ -516,9 +516,9 @@ write_gzip (LabSave         *save,
     }
 }
 
-/* header, then data, into path (gzip when the name says so) through
- * lab_save, so the previous file survives any failure. */
-static gboolean
+/* header, then data, into a save of path (gzip when the name says so),
+ * not yet committed; NULL when the temporary file cannot be made. */
+static LabSave *
 write_idx_file (const char    *path,
                 const guint8  *header,
                 gsize          header_len,
@@ -529,7 +529,7 @@ write_idx_file (const char    *path,
   LabSave *save = lab_save_begin (path, error);
 
   if (save == NULL)
-    return FALSE;
+    return NULL;
   if (has_gzip_suffix (path))
     {
       g_autoptr(GZlibCompressor) gzip = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, -1);
@@ -539,7 +539,7 @@ write_idx_file (const char    *path,
     }
   else if (lab_save_write (save, header, header_len))
     lab_save_write (save, data, data_len);
-  return lab_save_commit (save, error);
+  return save;
 }
 
 gboolean
@@ -549,6 +549,7 @@ lab_idx_save (const LabDataset  *ds,
               GError           **error)
 {
   guint8 header[16];
+  LabSave *images, *labels;
 
   g_return_val_if_fail (ds != NULL, FALSE);
   g_return_val_if_fail (images_path != NULL, FALSE);
@@ -569,18 +570,24 @@ lab_idx_save (const LabDataset  *ds,
   put_be32 (header + 4, ds->n);
   put_be32 (header + 8, ds->height);
   put_be32 (header + 12, ds->width);
-  if (!write_idx_file (images_path, header, 16, ds->pixels,
-                       (gsize) ds->n * ds->height * ds->width, error))
+  images = write_idx_file (images_path, header, 16, ds->pixels,
+                           (gsize) ds->n * ds->height * ds->width, error);
+  if (images == NULL)
     return FALSE;
+  if (labels_path == NULL)
+    return lab_save_commit (images, error);
 
-  if (labels_path != NULL)
+  /* Both whole before either is renamed, the labels last: a failure on
+   * either leaves the previous pair as it was. */
+  header[3] = 1;
+  put_be32 (header + 4, ds->n);
+  labels = write_idx_file (labels_path, header, 8, ds->labels, ds->n, error);
+  if (labels == NULL)
     {
-      header[3] = 1;
-      put_be32 (header + 4, ds->n);
-      if (!write_idx_file (labels_path, header, 8, ds->labels, ds->n, error))
-        return FALSE;
+      lab_save_abandon (images);
+      return FALSE;
     }
-  return TRUE;
+  return lab_save_commit_pair (images, labels, error);
 }
 
 /* Replaces the first `from` in s by `to`; NULL when s has none. */

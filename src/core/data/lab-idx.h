@@ -44,8 +44,10 @@ LabDataset  *lab_idx_load         (const char       *images_path,
 
 /* Writes ds as an IDX images file and, when labels_path is not NULL, a
  * labels file (ds must be labelled then). A name ending in ".gz" is written
- * gzip-compressed. Each file is written under a temporary name and renamed,
- * so a failed save never leaves half a file. */
+ * gzip-compressed. Each file is written under a temporary name, and both
+ * are renamed only when both are whole (lab_save_commit_pair), the labels
+ * last: a failed save leaves the previous pair as it was, never half a
+ * file nor new images beside old labels. */
 gboolean     lab_idx_save         (const LabDataset *ds,
                                    const char       *images_path,
                                    const char       *labels_path,
