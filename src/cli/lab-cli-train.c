@@ -189,7 +189,7 @@ lab_cli_train (int argc, char **argv)
   LabTrainConfig config;
   LabEvalResult result;
   LabInit init = LAB_INIT_TORCH;
-  gboolean use_test, ok, have_test = FALSE;
+  gboolean use_test, ok, have_test = FALSE, metrics_failed = FALSE;
   int status = 0;
 
   if (!lab_cli_parse ("train", NULL,
@@ -308,10 +308,17 @@ lab_cli_train (int argc, char **argv)
   signal (SIGINT, SIG_DFL);
   if (pr.tty)
     fputs ("\r\033[K", stderr);
+  /* The records so far go in place whatever became of the training (they
+   * say how it went); a failed write is said here, the model is still
+   * saved and the exit status is 1. */
+  pr.metrics = NULL;
+  if (writer != NULL && pr.metrics_error == NULL)
+    lab_metrics_writer_finish (g_steal_pointer (&writer), &pr.metrics_error);
   if (pr.metrics_error)
     {
       g_printerr ("latentlab-cli train: %s\n", pr.metrics_error->message);
       g_clear_error (&pr.metrics_error);
+      metrics_failed = TRUE;
     }
 
   if (!ok && !g_error_matches (error, LAB_ERROR, LAB_ERROR_CANCELLED))
@@ -339,5 +346,5 @@ lab_cli_train (int argc, char **argv)
   if (!lab_model_save (model, out, record, &error))
     return lab_cli_fail ("train", error);
   printf ("saved %s\n", out);
-  return 0;
+  return metrics_failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /* `latentlab-cli` saving under a file-size limit (ulimit -f), as a user
  * with a quota meets it: every command that writes a file (a model, a PNG
- * grid, a plot, a CSV) exits 1 with a message naming the file, instead of
- * dying of SIGXFSZ; the file that was there stays as it was and no
+ * grid, a plot, a CSV, the metrics of train) exits 1 with a message naming
+ * the file, instead of dying of SIGXFSZ; the file that was there stays as it was and no
  * temporary file is left beside it. The binary is $LAB_CLI (set by meson). */
 
 #include <string.h>
@@ -94,6 +94,45 @@ test_cli_save_file_size_limit (void)
       names_after = (g_free (names_after), lab_test_list_dir (dir));
       g_assert_cmpstr (names_after, ==, names_before);
     }
+
+  /* The per-epoch metrics of train --metrics: 24 lines (2.5 KB) are past
+   * the limit, and the model after them too; both are said, both stay as
+   * they were. */
+  {
+    g_autofree char *log = g_build_filename (dir, "m.jsonl", NULL);
+    const char *first[] = { "train", "--arch", "cae-tiny", "--dataset", "synthetic", "--epochs", "24",
+                            "--limit", "16", "--batch", "16", "--validation", "none", "--seed", "1", "--out", model,
+                            "--metrics", log, NULL };
+    const char *limited[] = { "train", "--arch", "cae-tiny", "--dataset", "synthetic", "--epochs", "24",
+                              "--limit", "16", "--batch", "16", "--validation", "none", "--seed", "2", "--out", model,
+                              "--metrics", log, NULL };
+    g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *text = NULL;
+    g_autoptr(GBytes) log_before = NULL, model_before = NULL, log_after = NULL, model_after = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_cmpint (lab_test_run_cli_limited (0, &out, &err, first), ==, 0);
+    g_assert_cmpstr (err, ==, "");
+    log_before = read_file (dir, "m.jsonl");
+    model_before = read_file (dir, "m.safetensors");
+    text = g_strndup (g_bytes_get_data (log_before, NULL), g_bytes_get_size (log_before));
+    lines = g_strsplit (text, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 25);   /* 24 lines, then "" */
+    g_assert_true (g_str_has_prefix (lines[23], "{\"epoch\": 24, \"train_loss\": "));
+    g_assert_cmpuint (g_bytes_get_size (log_before), >, FILE_SIZE_LIMIT);
+
+    g_assert_cmpint (lab_test_run_cli_limited (FILE_SIZE_LIMIT, &out2, &err2, limited), ==, 1);
+    g_test_message ("%s", err2);
+    g_assert_cmpstr (err2, ==, "latentlab-cli train: m.jsonl: cannot save (File too large)\n"
+                               "latentlab-cli train: m.safetensors: cannot save (File too large)\n");
+    log_after = read_file (dir, "m.jsonl");
+    model_after = read_file (dir, "m.safetensors");
+    g_assert_true (g_bytes_equal (log_before, log_after));
+    g_assert_true (g_bytes_equal (model_before, model_after));
+    g_clear_pointer (&names_after, g_free);
+    names_after = lab_test_list_dir (dir);
+    g_assert_cmpstr (names_after, ==, "curve.png grid.png m.jsonl m.safetensors points.csv");
+    g_unlink (log);
+  }
 
   g_unlink (model);
   g_unlink (grid);

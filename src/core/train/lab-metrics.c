@@ -2,12 +2,11 @@
 
 #include "lab-metrics.h"
 
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "lab-loss.h"
+#include "lab-save.h"
 #include "lab-task.h"
 
 #define EVAL_BATCH 256
@@ -68,33 +67,32 @@ lab_epoch_record_to_csv (const LabEpochRecord *r)
 
 struct _LabMetricsWriter
 {
-  char     *name;
-  FILE     *file;
+  LabSave  *save;
   gboolean  csv;
 };
+
+static gboolean
+write_line (LabMetricsWriter  *self,
+            const char        *line,
+            GError           **error)
+{
+  lab_save_write (self->save, line, strlen (line));
+  lab_save_write (self->save, "\n", 1);
+  return lab_save_check (self->save, error);
+}
 
 LabMetricsWriter *
 lab_metrics_writer_new (const char  *path,
                         GError     **error)
 {
   g_autoptr(LabMetricsWriter) self = g_new0 (LabMetricsWriter, 1);
-  int saved_errno;
 
-  self->name = g_path_get_basename (path);
   self->csv = g_str_has_suffix (path, ".csv");
-  self->file = fopen (path, "w");
-  saved_errno = errno;
-  if (self->file == NULL)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the metrics (%s)",
-                   self->name, g_strerror (saved_errno));
-      return NULL;
-    }
-  if (self->csv)
-    {
-      fprintf (self->file, "%s\n", lab_epoch_record_csv_header ());
-      fflush (self->file);
-    }
+  self->save = lab_save_begin (path, error);
+  if (self->save == NULL)
+    return NULL;
+  if (self->csv && !write_line (self, lab_epoch_record_csv_header (), error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -106,13 +104,17 @@ lab_metrics_writer_append (LabMetricsWriter      *self,
   g_autofree char *line = self->csv ? lab_epoch_record_to_csv (record)
                                     : lab_epoch_record_to_json (record);
 
-  if (fprintf (self->file, "%s\n", line) < 0 || fflush (self->file) != 0)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the metrics (%s)",
-                   self->name, g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
+  return write_line (self, line, error);
+}
+
+gboolean
+lab_metrics_writer_finish (LabMetricsWriter  *self,
+                           GError           **error)
+{
+  gboolean ok = lab_save_commit (g_steal_pointer (&self->save), error);
+
+  lab_metrics_writer_free (self);
+  return ok;
 }
 
 void
@@ -120,9 +122,7 @@ lab_metrics_writer_free (LabMetricsWriter *self)
 {
   if (self == NULL)
     return;
-  if (self->file)
-    fclose (self->file);
-  g_free (self->name);
+  lab_save_abandon (self->save);
   g_free (self);
 }
 

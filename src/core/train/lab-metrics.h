@@ -27,15 +27,22 @@ char       *lab_epoch_record_to_json   (const LabEpochRecord *record);
 char       *lab_epoch_record_to_csv    (const LabEpochRecord *record);
 const char *lab_epoch_record_csv_header (void);
 
-/* Appends records to a file as they come, flushed each time so a plot can
- * follow a running job: CSV when path ends in ".csv", else JSON lines.
- * The file is created (truncated) by new. */
+/* Records as they come, CSV when path ends in ".csv", else JSON lines,
+ * through lab_save: each line is written at once to the temporary file
+ * beside path ("NAME.XXXXXX.part", which a plot may follow), and finish
+ * renames it over path. A failed write (disk full, file-size limit) is an
+ * error "NAME: cannot save (REASON)" from then on; the previous file stays
+ * as it was and nothing partial is left under path. free without finish
+ * drops the records. */
 typedef struct _LabMetricsWriter LabMetricsWriter;
 
 LabMetricsWriter *lab_metrics_writer_new    (const char             *path,
                                              GError                **error);
 gboolean          lab_metrics_writer_append (LabMetricsWriter       *self,
                                              const LabEpochRecord   *record,
+                                             GError                **error);
+/* Puts the file in place and frees self, either way. */
+gboolean          lab_metrics_writer_finish (LabMetricsWriter       *self,
                                              GError                **error);
 void              lab_metrics_writer_free   (LabMetricsWriter       *self);
 
