@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """valgrind memcheck on the CLI as a user runs it, on small data (the
 built-in synthetic digits): train, eval, embed (PCA with its plot and
-manifold, and t-SNE on its threads). Each run must end with no invalid read
+manifold, and t-SNE on its threads) and classify (each classifier: the RBF
+SVM on the model's latents with its pairs on two threads and the confusion
+heatmap, the linear SVM and logistic regression through liblinear on PCA
+features, k-NN on the pixels). Each run must end with no invalid read
 or write, no use of uninitialised values and "definitely lost: 0 bytes".
 Suppressions (tests/valgrind.supp) name what libraries keep on purpose.
 
@@ -28,6 +31,18 @@ runs = [
     ("embed-tsne", ["embed", "--model", model, "--dataset", "synthetic", "--n", "120",
                     "--method", "tsne", "--perplexity", "10", "--iterations", "250",
                     "--out", os.path.join(tmp, "tsne.csv")]),
+    ("classify-svm-rbf", ["classify", "--model", model, "--dataset", "synthetic", "--classifier", "svm-rbf",
+                          "--train", "300", "--test", "100", "--standardize", "--threads", "2",
+                          "--confusion", os.path.join(tmp, "confusion.png")]),
+    ("classify-svm-linear", ["classify", "--dataset", "synthetic", "--features", "pca:20",
+                             "--classifier", "svm-linear", "--train", "300", "--test", "100",
+                             "--standardize", "--keep-unconverged"]),
+    ("classify-logistic", ["classify", "--dataset", "synthetic", "--features", "pca:20",
+                           "--classifier", "logistic", "--train", "300", "--test", "100",
+                           "--standardize", "--keep-unconverged", "--json"]),
+    ("classify-knn", ["classify", "--dataset", "synthetic", "--features", "pixels",
+                      "--classifier", "knn", "--k", "5", "--train", "300", "--test", "100",
+                      "--threads", "2"]),
 ]
 
 failed = 0
