@@ -4,7 +4,9 @@
  * thousand images so the whole program takes well under a minute. */
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -483,6 +485,45 @@ test_train_save_open (Fixture       *f,
   g_assert_nonnull (settings);
   recent = g_settings_get_strv (settings, "recent-models");
   g_assert_cmpstr (recent[0], ==, path);
+
+  /* A save that fails, past a file-size limit (a quota; the app ignores
+   * SIGXFSZ, as main does here) or into a folder that is not there, says
+   * so in the banner, naming the file, and leaves the saved file as it
+   * was with nothing beside it. */
+  {
+    g_autofree char *missing = g_build_filename (f->tmpdir, "no-such-folder", "digits.safetensors", NULL);
+    g_autoptr(GBytes) saved = lab_test_read_file (path);
+    g_autoptr(GBytes) saved_after = NULL;
+    g_autofree char *names = lab_test_list_dir (f->tmpdir);
+    g_autofree char *names_after = NULL;
+    struct rlimit limit, lowered;
+    void (*handler) (int) = signal (SIGXFSZ, SIG_IGN);
+
+    g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    lowered = limit;
+    lowered.rlim_cur = 4096;
+    g_assert_cmpuint (g_bytes_get_size (saved), >, lowered.rlim_cur);
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &lowered), ==, 0);
+    activate (f, "save-model-to", g_variant_new_string (path));
+    g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+    signal (SIGXFSZ, handler);
+    g_assert_true (lab_window_is_error_shown (f->window));
+    g_assert_cmpstr (lab_window_get_error_text (f->window), ==,
+                     "digits.safetensors: cannot save (File too large)");
+    lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-save-error.png", 64, 100.0);
+    saved_after = lab_test_read_file (path);
+    g_assert_true (g_bytes_equal (saved, saved_after));
+    names_after = lab_test_list_dir (f->tmpdir);
+    g_assert_cmpstr (names_after, ==, names);
+    activate (f, "dismiss-error", NULL);
+
+    activate (f, "save-model-to", g_variant_new_string (missing));
+    g_assert_true (lab_window_is_error_shown (f->window));
+    g_assert_cmpstr (lab_window_get_error_text (f->window), ==,
+                     "digits.safetensors: cannot save (No such file or directory)");
+    activate (f, "dismiss-error", NULL);
+    g_assert_cmpstr (lab_session_get_model_path (f->session), ==, path);
+  }
 
   /* Export as PyTorch (the main menu's item): the code beside the saved
    * model, whose file already holds the weights; a missing folder goes to
