@@ -23,8 +23,10 @@
 #include "lab-metrics.h"
 #include "lab-model-io.h"
 #include "lab-png.h"
+#include "lab-report.h"
 #include "lab-rng.h"
 #include "lab-save.h"
+#include "lab-session-file.h"
 #include "lab-test-models.h"
 #include "lab-test-system.h"
 
@@ -175,6 +177,25 @@ save_one (Savables    *s,
     return lab_gallery_save_csv (s->gallery, path, error);
   if (strcmp (what, "plot") == 0)
     return lab_line_plot_save_png (s->plot, path, 800, 500, error);
+  if (strcmp (what, "session") == 0)
+    {
+      /* The model and the gallery, borrowed. */
+      LabSessionFile *session = lab_session_file_new_borrowing ();
+      gboolean ok;
+
+      session->model = s->model;
+      session->gallery = s->gallery;
+      ok = lab_session_file_save (session, path, error);
+      lab_session_file_free (session);
+      return ok;
+    }
+  if (strcmp (what, "report") == 0)
+    {
+      g_autoptr(LabReport) report = lab_report_new ("Noise", "a lesson's report");
+
+      lab_report_add_paragraph (report, "Forty images of random pixels.");
+      return lab_report_write_pdf (report, path, NULL, error);
+    }
   if (strcmp (what, "metrics") == 0)
     {
       /* 100 epochs of JSON lines, about 11 KB. */
@@ -207,6 +228,8 @@ static const struct
   { "csv", "gallery.csv" },
   { "plot", "loss.png" },
   { "metrics", "metrics.jsonl" },
+  { "session", "lesson.latentlab" },
+  { "report", "report.pdf" },
 };
 
 /* The child: a file-size limit, SIGXFSZ ignored as the app and the CLI
