@@ -6,7 +6,8 @@
  * liblinear prints through one process-wide function and draws its
  * coordinate order from rand(); one fit at a time holds the lock, seeds
  * rand() (so a fit is the same every time) and reads the printout for the
- * iteration-limit warning. */
+ * iteration-limit warning. More than two classes are fitted one binary
+ * problem at a time, so a cancel waits for one class, not all of them. */
 
 #include "lab-classifier-private.h"
 
@@ -146,6 +147,67 @@ linear_predict (LabClassifier   *self,
   return TRUE;
 }
 
+/* liblinear's one-vs-rest, one class at a time: what its train() does for
+ * more than two classes (class c's rows +1, the others -1, c in order of
+ * first appearance), but with the cancellable checked between classes,
+ * since one call of liblinear cannot be interrupted. The binary models'
+ * weights become one model of all classes, as train() lays it out, so
+ * liblinear's predict reads it. NULL when cancelled. Under the lock. */
+static struct model *
+train_one_vs_rest (const struct problem   *prob,
+                   const struct parameter *param,
+                   const guint8           *y,
+                   LabProgressFunc         progress,
+                   gpointer                user_data,
+                   GCancellable           *cancellable)
+{
+  guint8 order[256];
+  guint n_order = 0, w_size = (guint) prob->n;
+  gboolean seen[256] = { FALSE };
+  g_autofree double *sub_y = g_new (double, prob->l);
+  struct problem sub = *prob;
+  struct model *all;
+
+  for (int i = 0; i < prob->l; i++)
+    if (!seen[y[i]])
+      {
+        seen[y[i]] = TRUE;
+        order[n_order++] = y[i];
+      }
+  /* Two classes are one problem: liblinear's own. */
+  if (n_order <= 2)
+    return g_cancellable_is_cancelled (cancellable) ? NULL : linear.train (prob, param);
+
+  all = malloc (sizeof *all);
+  *all = (struct model) { .param = *param, .nr_class = (int) n_order, .nr_feature = prob->n - 1,
+                          .w = malloc (sizeof (double) * w_size * n_order),
+                          .label = malloc (sizeof (int) * n_order), .bias = prob->bias };
+  sub.y = sub_y;
+  for (guint c = 0; c < n_order; c++)
+    {
+      struct model *one;
+      double sign;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          linear.free_and_destroy_model (&all);
+          return NULL;
+        }
+      all->label[c] = order[c];
+      for (int i = 0; i < prob->l; i++)
+        sub_y[i] = y[i] == order[c] ? 1 : -1;
+      one = linear.train (&sub, param);
+      /* Its first label is the one a positive decision means. */
+      sign = one->label[0] == 1 ? 1 : -1;
+      for (guint j = 0; j < w_size; j++)
+        all->w[(gsize) j * n_order + c] = sign * one->w[j];
+      linear.free_and_destroy_model (&one);
+      if (progress != NULL)
+        progress ((double) (c + 1) / n_order, NULL, user_data);
+    }
+  return all;
+}
+
 gboolean
 lab_classifier_fit_linear (LabClassifier   *self,
                            const float     *x,
@@ -208,14 +270,14 @@ lab_classifier_fit_linear (LabClassifier   *self,
   linear.set_print_string_function (linear_print);
   linear_hit_limit = FALSE;
   srand (1);
-  lin->model = linear.train (&prob, &param);
+  lin->model = train_one_vs_rest (&prob, &param, y, progress, user_data, cancellable);
   hit_limit = linear_hit_limit;
   G_UNLOCK (liblinear);
 
-  if (progress != NULL)
-    progress (1, NULL, user_data);
   if (lab_classifier_cancelled (cancellable, error))
     return FALSE;
+  if (progress != NULL)
+    progress (1, NULL, user_data);
   if (hit_limit)
     {
       const char *what = logistic ? "Logistic regression" : "The linear SVM";
