@@ -9,6 +9,7 @@
 #include "lab-synthetic.h"
 #include "lab-task.h"
 #include "lab-test-models.h"
+#include "lab-test-system.h"
 #include "lab-trainer.h"
 
 static LabDataset *digits;   /* 2,000 synthetic digits, shared by the tests */
@@ -467,7 +468,10 @@ test_trainer_metrics_files (void)
   g_assert_no_error (error);
   g_assert_true (lab_metrics_writer_append (w, &r1, &error));
   g_assert_true (lab_metrics_writer_append (w, &r2, &error));
-  g_clear_pointer (&w, lab_metrics_writer_free);
+  /* Under its name only once finished. */
+  g_assert_false (g_file_test (jsonl, G_FILE_TEST_EXISTS));
+  g_assert_true (lab_metrics_writer_finish (g_steal_pointer (&w), &error));
+  g_assert_no_error (error);
   g_assert_true (g_file_get_contents (jsonl, &contents, NULL, NULL));
   lines = g_strsplit (contents, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 3);
@@ -482,7 +486,8 @@ test_trainer_metrics_files (void)
   wc = lab_metrics_writer_new (csv, &error);
   g_assert_true (lab_metrics_writer_append (wc, &r1, &error));
   g_assert_true (lab_metrics_writer_append (wc, &r2, &error));
-  g_clear_pointer (&wc, lab_metrics_writer_free);
+  g_assert_true (lab_metrics_writer_finish (g_steal_pointer (&wc), &error));
+  g_assert_no_error (error);
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==,
@@ -490,8 +495,22 @@ test_trainer_metrics_files (void)
                    "1,0.25,0.2,12.5,4800,469\n"
                    "2,0.125,,12,5000,938\n");
 
+  /* Freed unfinished: dropped, the finished file as it was. */
+  wc = lab_metrics_writer_new (csv, &error);
+  g_assert_true (lab_metrics_writer_append (wc, &r1, &error));
+  g_clear_pointer (&wc, lab_metrics_writer_free);
+  {
+    g_autofree char *again = NULL;
+    g_autofree char *names = lab_test_list_dir (dir);
+
+    g_assert_true (g_file_get_contents (csv, &again, NULL, NULL));
+    g_assert_cmpstr (again, ==, contents);
+    g_assert_cmpstr (names, ==, "run.csv run.jsonl");
+  }
+
   g_assert_null (lab_metrics_writer_new ("/nonexistent-dir/run.csv", &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "run.csv: cannot save (No such file or directory)");
   g_remove (jsonl);
   g_remove (csv);
   g_rmdir (dir);
