@@ -120,6 +120,7 @@ lab_latent_page_show_status (LabLatentPage *self)
     g_string_append_printf (text, _("  ·  weights of step %" PRIu64), self->embed_step);
   lab_latent_map_set_status (self->map, text->str);
   g_string_free (text, TRUE);
+  lab_latent_page_show_outliers (self);
 }
 
 /* The label dropdowns' model: the class names of the images shown. */
@@ -170,6 +171,7 @@ on_run_frame (LabLatentPage       *self,
     {
       self->frames_shown = TRUE;
       lab_decode_panel_drop_embedding (self->decode_panel);
+      lab_outliers_panel_clear (self->outliers_panel, _("The errors are measured once the points have settled."));
       g_clear_pointer (&self->embedding, lab_embedding_free);
       lab_latent_page_update_actions (self);
     }
@@ -209,6 +211,7 @@ lab_latent_page_install_embedding (LabLatentPage *self,
     lab_latent_map_show_manifold (self->map, FALSE);
   lab_latent_page_show_status (self);
   lab_latent_page_show_hint (self);
+  lab_latent_page_measure_outliers (self);
   lab_latent_page_update_actions (self);
 }
 
@@ -304,6 +307,7 @@ lab_latent_page_clear_embedding (LabLatentPage *self)
   g_clear_pointer (&self->decoder, lab_model_free);
   lab_morph_strip_clear (self->morph_strip);
   lab_latent_map_clear (self->map);
+  lab_outliers_panel_clear (self->outliers_panel, NULL);
   lab_latent_page_set_manifold (self, FALSE);
   lab_latent_map_set_status (self->map, "");
 }

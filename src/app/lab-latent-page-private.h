@@ -9,6 +9,7 @@
 #include "lab-latent-page.h"
 #include "lab-manifold-view.h"
 #include "lab-morph-strip.h"
+#include "lab-outliers-panel.h"
 #include "lab-scatter-view.h"
 
 G_BEGIN_DECLS
@@ -27,6 +28,10 @@ struct _LabLatentPage
   LabMorphStrip        *morph_strip;
   LabDecodePanel       *decode_panel;
   LabGalleryPanel      *gallery_panel;
+  GtkStack             *side_stack;       /* "decode" or "outliers" */
+  GtkToggleButton      *decode_tab;       /* which of the two side_stack shows */
+  GtkToggleButton      *outliers_tab;
+  LabOutliersPanel     *outliers_panel;
 
   /* Borrowed: the map's */
   LabScatterView       *scatter;
@@ -48,6 +53,7 @@ struct _LabLatentPage
   guint                 manifold : 1;     /* page.latent-manifold's state */
   guint                 morph : 1;        /* page.latent-drag is "morph" */
   guint                 auto_embed_done : 1;
+  guint                 color_error : 1;  /* page.latent-color is "error" */
 };
 
 static inline LabSession *
@@ -73,6 +79,22 @@ LabEmbedMethod  lab_latent_page_selected_method    (LabLatentPage *self);
 void            lab_latent_page_update_actions     (LabLatentPage *self);
 void            lab_latent_page_set_manifold       (LabLatentPage *self,
                                                     gboolean       on);
+/* page.latent-color (the "latent-color" property): by class, or by error. */
+void            lab_latent_page_set_color          (LabLatentPage *self,
+                                                    gboolean       by_error);
+/* What a click on the map does at (x, y), on point row (or -1): decodes
+ * there and marks it. */
+void            lab_latent_page_decode_at          (LabLatentPage *self,
+                                                    double         x,
+                                                    double         y,
+                                                    int            row);
+
+/* lab-latent-page-outliers.c: the Outliers tab and the map's colours. */
+void            lab_latent_page_init_outliers      (LabLatentPage *self);
+/* Measures the errors of the map just installed. */
+void            lab_latent_page_measure_outliers   (LabLatentPage *self);
+/* The map's colours, its highlight and the outliers' note as they are now. */
+void            lab_latent_page_show_outliers      (LabLatentPage *self);
 
 /* lab-latent-page-embed.c: the embedding and its run. */
 /* The images the images dropdown asks for: the test set, the training set,
@@ -114,6 +136,10 @@ LabLatentMap       *lab_latent_page_get_map           (LabLatentPage  *self);
 LabDecodePanel     *lab_latent_page_get_decode_panel  (LabLatentPage  *self);
 LabMorphStrip      *lab_latent_page_get_morph_strip   (LabLatentPage  *self);
 LabGalleryPanel    *lab_latent_page_get_gallery_panel (LabLatentPage  *self);
+LabOutliersPanel   *lab_latent_page_get_outliers_panel (LabLatentPage *self);
+/* Shows the side tab "decode" or "outliers". */
+void                lab_latent_page_show_side         (LabLatentPage  *self,
+                                                       const char     *name);
 /* The shown embedding, or NULL. */
 const LabEmbedding *lab_latent_page_get_embedding     (LabLatentPage  *self);
 /* Starts embedding the way the Embed button does, with these settings. */

@@ -3,7 +3,9 @@
 /* The Latent page in a saved session (lab-page.h, lab-session-file.h): the
  * map as it was computed, with its images (so it needs neither a new
  * embedding nor its dataset), the view when it was zoomed, the settings of
- * the toolbar, and the augmentation gallery. */
+ * the toolbar, the outliers' colour mode, metric and threshold (the errors
+ * themselves are measured again: a few seconds at most), and the
+ * augmentation gallery. */
 
 #include <math.h>
 
@@ -26,6 +28,13 @@ lab_latent_page_save_state (LabPage        *page,
   json_object_set_int_member (state, "size", gtk_spin_button_get_value_as_int (self->size_spin));
   json_object_set_int_member (state, "images", gtk_drop_down_get_selected (self->images_dropdown));
   json_object_set_boolean_member (state, "manifold", self->manifold);
+  /* the outliers: how the map is coloured, and the threshold */
+  json_object_set_string_member (state, "color", self->color_error ? "error" : "class");
+  json_object_set_string_member (state, "metric",
+                                 lab_outliers_panel_get_metric (self->outliers_panel) == LAB_RECON_BCE ? "bce" : "mse");
+  json_object_set_boolean_member (state, "highlight", lab_outliers_panel_get_highlight (self->outliers_panel));
+  if (isfinite (lab_outliers_panel_get_threshold (self->outliers_panel)))
+    json_object_set_double_member (state, "threshold", lab_outliers_panel_get_threshold (self->outliers_panel));
   if (self->embedding != NULL && !lab_scatter_plot_is_fitted (plot))
     {
       double x0, x1, y0, y1;
@@ -92,6 +101,26 @@ restore_map (LabLatentPage   *self,
   return TRUE;
 }
 
+/* Before the map: its errors are measured once it is installed, and take
+ * the saved threshold. */
+static void
+restore_outliers (LabLatentPage *self,
+                  JsonObject    *state)
+{
+  JsonNode *highlight = state != NULL ? json_object_get_member (state, "highlight") : NULL;
+  double threshold = lab_session_state_get_double (state, "threshold", NAN);
+
+  lab_outliers_panel_set_metric (self->outliers_panel,
+                                 g_strcmp0 (lab_session_state_get_string (state, "metric"), "bce") == 0
+                                 ? LAB_RECON_BCE : LAB_RECON_MSE);
+  if (isfinite (threshold))
+    lab_outliers_panel_set_threshold (self->outliers_panel, threshold);
+  if (highlight != NULL && JSON_NODE_HOLDS_VALUE (highlight)
+      && json_node_get_value_type (highlight) == G_TYPE_BOOLEAN)
+    lab_outliers_panel_set_highlight (self->outliers_panel, json_node_get_boolean (highlight));
+  lab_latent_page_set_color (self, g_strcmp0 (lab_session_state_get_string (state, "color"), "error") == 0);
+}
+
 void
 lab_latent_page_restore_state (LabPage        *page,
                                LabSessionFile *file)
@@ -111,6 +140,7 @@ lab_latent_page_restore_state (LabPage        *page,
   lab_latent_page_update_size_range (self);
   if (lab_session_state_get_int (state, "size", 0) > 0)
     gtk_spin_button_set_value (self->size_spin, (double) lab_session_state_get_int (state, "size", 0));
+  restore_outliers (self, state);
 
   if (file->map != NULL && !restore_map (self, file, &error))
     {

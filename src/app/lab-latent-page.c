@@ -19,6 +19,7 @@ enum {
   PROP_LATENT_METHOD,
   PROP_LATENT_DRAG,
   PROP_LATENT_MANIFOLD,
+  PROP_LATENT_COLOR,
   N_PROPS
 };
 
@@ -57,12 +58,11 @@ lab_latent_page_selected_method (LabLatentPage *self)
 
 /* Decoding a spot, morphing */
 
-static void
-on_location_activated (LabLatentPage  *self,
-                       double          x,
-                       double          y,
-                       int             row,
-                       LabScatterView *view)
+void
+lab_latent_page_decode_at (LabLatentPage *self,
+                           double         x,
+                           double         y,
+                           int            row)
 {
   LabScatterPlot *plot = lab_scatter_view_get_plot (self->scatter);
   g_autoptr(GError) error = NULL;
@@ -80,6 +80,16 @@ on_location_activated (LabLatentPage  *self,
   lab_scatter_plot_set_rings (plot, rows, n_rows);
   lab_scatter_view_changed (self->scatter);
   lab_latent_page_update_actions (self);
+}
+
+static void
+on_location_activated (LabLatentPage  *self,
+                       double          x,
+                       double          y,
+                       int             row,
+                       LabScatterView *view)
+{
+  lab_latent_page_decode_at (self, x, y, row);
 }
 
 /* Step i of the morph, large in the decode panel, to keep it. */
@@ -269,6 +279,17 @@ static void
 on_method_changed (LabLatentPage *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_METHOD]);
+}
+
+void
+lab_latent_page_set_color (LabLatentPage *self,
+                           gboolean       by_error)
+{
+  if (self->color_error == !!by_error)
+    return;
+  self->color_error = !!by_error;
+  lab_latent_page_show_outliers (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LATENT_COLOR]);
 }
 
 /* page.latent-drag (the "latent-drag" property): "morph" or "pan". */
@@ -463,6 +484,10 @@ lab_latent_page_get_property (GObject    *object,
       g_value_set_boolean (value, self->manifold);
       break;
 
+    case PROP_LATENT_COLOR:
+      g_value_set_string (value, self->color_error ? "error" : "class");
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -488,6 +513,10 @@ lab_latent_page_set_property (GObject      *object,
 
     case PROP_LATENT_MANIFOLD:
       lab_latent_page_set_manifold (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_LATENT_COLOR:
+      lab_latent_page_set_color (self, g_strcmp0 (g_value_get_string (value), "error") == 0);
       break;
 
     default:
@@ -525,6 +554,11 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
     g_param_spec_boolean ("latent-manifold", NULL, NULL,
                           FALSE,
                           (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* "class" or "error" (the reconstruction error, lab-latent-page-outliers.c) */
+  properties[PROP_LATENT_COLOR] =
+    g_param_spec_string ("latent-color", NULL, NULL,
+                         "class",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "page.embed", NULL, embed_activated);
@@ -532,6 +566,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_install_property_action (widget_class, "page.latent-drag", "latent-drag");
   gtk_widget_class_install_action (widget_class, "page.latent-fit", NULL, fit_activated);
   gtk_widget_class_install_property_action (widget_class, "page.latent-manifold", "latent-manifold");
+  gtk_widget_class_install_property_action (widget_class, "page.latent-color", "latent-color");
   gtk_widget_class_install_action (widget_class, "page.keep-sample", NULL, keep_activated);
   gtk_widget_class_install_action (widget_class, "page.export-gallery", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "page.clear-gallery", NULL, clear_gallery_activated);
@@ -543,6 +578,7 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   g_type_ensure (LAB_TYPE_MORPH_STRIP);
   g_type_ensure (LAB_TYPE_DECODE_PANEL);
   g_type_ensure (LAB_TYPE_GALLERY_PANEL);
+  g_type_ensure (LAB_TYPE_OUTLIERS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-latent-page.ui");
   gtk_widget_class_set_css_name (widget_class, "latentpage");
@@ -554,6 +590,10 @@ lab_latent_page_class_init (LabLatentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, morph_strip);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, decode_panel);
   gtk_widget_class_bind_template_child (widget_class, LabLatentPage, gallery_panel);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, side_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, decode_tab);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, outliers_tab);
+  gtk_widget_class_bind_template_child (widget_class, LabLatentPage, outliers_panel);
 }
 
 static void
@@ -566,6 +606,7 @@ lab_latent_page_init (LabLatentPage *self)
   self->scatter = lab_latent_map_get_scatter (self->map);
   self->manifold_view = lab_latent_map_get_manifold (self->map);
   lab_latent_page_init_embed (self);
+  lab_latent_page_init_outliers (self);
   /* One list of class names for the Keep label and the gallery's labels. */
   self->class_list = gtk_string_list_new (NULL);
   lab_decode_panel_set_classes (self->decode_panel, G_LIST_MODEL (self->class_list));

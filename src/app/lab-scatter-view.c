@@ -76,6 +76,7 @@ set_hover (LabScatterView *self,
     {
       guint index = self->indices[row];
       g_autofree char *text = NULL;
+      double value;
 
       lab_image_view_set_gray (self->card_image, lab_dataset_image (self->dataset, index),
                                self->dataset->width, self->dataset->height);
@@ -83,6 +84,14 @@ set_hover (LabScatterView *self,
         text = g_strdup_printf (_("%s  ·  #%u"), self->dataset->class_names[self->dataset->labels[index]], index);
       else
         text = g_strdup_printf ("#%u", index);
+      if (lab_scatter_plot_get_value (self->plot, row, &value))
+        {
+          /* the reconstruction error, when the map has them */
+          char *more = g_strdup_printf (_("%s\nerror %.4g"), text, value);
+
+          g_free (text);
+          text = more;
+        }
       gtk_label_set_label (self->card_label, text);
     }
   gtk_widget_set_visible (self->card, show);

@@ -11,7 +11,6 @@
 #include "lab-model-io.h"
 #include "lab-outliers.h"
 #include "lab-png.h"
-#include "lab-task.h"
 
 /* Pairs of image | reconstruction, PAIRS_PER_ROW to a row, 2 px apart. */
 #define PAIRS_PER_ROW 5
@@ -28,21 +27,11 @@ write_grid (LabModel     *model,
   guint h = ds->height, w = ds->width, cols = MIN (k, PAIRS_PER_ROW), rows = (k + cols - 1) / cols;
   guint cell_w = 2 * w + GAP, width = cols * cell_w + (cols - 1) * 3 * GAP, height = rows * (h + GAP);
   gsize pixels = (gsize) h * w;
-  g_autofree float *clean = g_new (float, (gsize) k * pixels);
+  g_autofree float *recon = g_new (float, (gsize) k * pixels);
   g_autofree guint8 *mosaic = g_new0 (guint8, (gsize) width * height);
-  g_autofree float *input = NULL;
-  const float *out;
-  LabTask task;
 
-  /* the reconstructions of the clean images, as lab_outliers_errors made them */
-  if (!lab_task_for (model, ds, &task, error))
+  if (!lab_outliers_reconstruct (model, ds, indices, k, recon, error))
     return FALSE;
-  lab_dataset_to_float (ds, indices, k, clean);
-  input = g_new (float, (gsize) k * lab_shape_size (lab_model_input_shape (model)));
-  lab_task_make_input (task, clean, k, h, w, input);
-  if (lab_model_get_batch (model) < k && !lab_model_set_batch (model, k, error))
-    return FALSE;
-  out = lab_model_decode (model, lab_model_encode (model, input, k), k);
   for (guint i = 0; i < k; i++)
     {
       guint x0 = (i % cols) * (cell_w + 3 * GAP), y0 = (i / cols) * (h + GAP);
@@ -50,7 +39,7 @@ write_grid (LabModel     *model,
       for (guint y = 0; y < h; y++)
         for (guint x = 0; x < w; x++)
           {
-            float r = CLAMP (out[(gsize) i * pixels + y * w + x], 0.0f, 1.0f);
+            float r = recon[(gsize) i * pixels + y * w + x];
 
             mosaic[(gsize) (y0 + y) * width + x0 + x] = lab_dataset_image (ds, indices[i])[y * w + x];
             mosaic[(gsize) (y0 + y) * width + x0 + w + GAP + x] = (guint8) (r * 255 + 0.5f);

@@ -65,10 +65,45 @@ test_outliers_planted (void)
   /* far above the rest */
   g_assert_cmpfloat (mse[planted[0]], >, 3 * mean);
 
+  /* the reconstructions of the worst are what their errors measured */
+  {
+    g_autofree float *recon = g_new (float, 5 * 28 * 28);
+    g_autofree float *clean = g_new (float, 5 * 28 * 28);
+
+    g_assert_cmpuint (lab_outliers_top (mse, 200, 5, top), ==, 5);
+    g_assert_true (lab_outliers_reconstruct (model, test, top, 5, recon, &error));
+    g_assert_no_error (error);
+    lab_dataset_to_float (test, top, 5, clean);
+    for (guint t = 0; t < 5; t++)
+      {
+        double s = 0;
+
+        for (guint p = 0; p < 28 * 28; p++)
+          s += (recon[t * 784 + p] - clean[t * 784 + p]) * (recon[t * 784 + p] - clean[t * 784 + p]);
+        g_assert_cmpfloat_with_epsilon (s / 784, mse[top[t]], 1e-5);
+      }
+  }
+
+  /* the threshold's count, and a threshold to start from: with these
+   * errors, three planted far above, mean + 3 sd leaves them above */
+  {
+    double t = lab_outliers_suggest_threshold (mse, 200);
+
+    g_assert_cmpuint (lab_outliers_count_above (mse, 200, t), >=, 3);
+    g_assert_cmpuint (lab_outliers_count_above (mse, 200, t), <, 10);
+    g_assert_cmpuint (lab_outliers_count_above (mse, 200, -1), ==, 200);
+  }
+
   /* the top of a short list, and ties to the lower row */
   {
     const float e[] = { 0.5f, 2.0f, 2.0f, NAN, 1.0f };
+    const float four[] = { 1, 2, 3, 4 };
     guint rows[5];
+
+    /* NaN is never above; mean 2.5, sd sqrt(1.25) */
+    g_assert_cmpuint (lab_outliers_count_above (e, 5, 1.0), ==, 2);
+    g_assert_cmpfloat_with_epsilon (lab_outliers_suggest_threshold (four, 4), 2.5 + 3 * sqrt (1.25), 1e-9);
+    g_assert_true (isnan (lab_outliers_suggest_threshold (e + 3, 1)));
 
     g_assert_cmpuint (lab_outliers_top (e, 5, 9, rows), ==, 5);
     g_assert_cmpuint (rows[0], ==, 1);

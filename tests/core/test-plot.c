@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "lab-histogram-plot.h"
 #include "lab-line-plot.h"
 #include "lab-palette.h"
 
@@ -167,11 +168,57 @@ test_plot_error_bars_log_x (void)
   g_assert_cmpint (l2 - f2, <=, 10);
 }
 
+/* The histogram of errors: its bins, the pixel <-> value mapping the
+ * threshold drag uses, and a drawing with something on it. */
+static void
+test_plot_histogram (void)
+{
+  g_autoptr(LabHistogramPlot) plot = lab_histogram_plot_new ();
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 300, 200);
+  cairo_t *cr = cairo_create (surface);
+  float values[101];
+  double lo, hi;
+  guint dark = 0;
+
+  for (guint i = 0; i < 100; i++)
+    values[i] = i / 99.0f;
+  values[100] = NAN;
+  lab_histogram_plot_set_values (plot, values, 101, 10);
+  g_assert_cmpuint (lab_histogram_plot_get_n_values (plot), ==, 100);
+  lab_histogram_plot_get_range (plot, &lo, &hi);
+  g_assert_cmpfloat (lo, ==, 0);
+  g_assert_cmpfloat (hi, ==, 1);
+  for (guint b = 0; b < 10; b++)
+    g_assert_cmpuint (lab_histogram_plot_get_bin (plot, b), ==, 10);
+  g_assert_cmpuint (lab_histogram_plot_get_bin (plot, 10), ==, 0);
+
+  lab_histogram_plot_set_threshold (plot, 0.7);
+  lab_histogram_plot_set_note (plot, "30 above");
+  lab_histogram_plot_draw (plot, cr, 300, 200);
+  cairo_surface_flush (surface);
+  for (int y = 0; y < 200; y++)
+    for (int x = 0; x < 300; x++)
+      dark += (*(guint32 *) (cairo_image_surface_get_data (surface) + y * cairo_image_surface_get_stride (surface)
+                             + 4 * x) & 0xff) < 160;
+  g_assert_cmpuint (dark, >, 300 * 200 / 20);
+  for (double v = 0; v <= 1; v += 0.125)
+    g_assert_cmpfloat_with_epsilon (lab_histogram_plot_to_value (plot, lab_histogram_plot_to_pixel (plot, v)), v, 1e-9);
+  /* clamped to the range, and the area a little wider than the bars */
+  g_assert_cmpfloat (lab_histogram_plot_to_value (plot, -50), ==, 0);
+  g_assert_cmpfloat (lab_histogram_plot_to_value (plot, 1000), ==, 1);
+  g_assert_true (lab_histogram_plot_in_area (plot, lab_histogram_plot_to_pixel (plot, 0) - 4, 100));
+  g_assert_false (lab_histogram_plot_in_area (plot, 2, 100));
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/nice-ticks", test_plot_nice_ticks);
+  g_test_add_func ("/plot/histogram", test_plot_histogram);
   g_test_add_func ("/plot/draws-series", test_plot_draws_series);
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
   return g_test_run ();

@@ -213,6 +213,116 @@ test_scatter_draw (void)
 }
 
 static void
+assert_color (LabScatterPlot *plot,
+              guint           i,
+              double          r,
+              double          g,
+              double          b)
+{
+  double pr, pg, pb;
+
+  g_assert_true (lab_scatter_plot_point_color (plot, i, &pr, &pg, &pb));
+  g_assert_cmpfloat_with_epsilon (pr, r, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pg, g, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pb, b, 1e-9);
+}
+
+/* Whether a pixel shows colour (r, g, b) at the points' alpha: over
+ * white, or over more points of the same colour (nearly opaque then). */
+static gboolean
+near_color (double pr,
+            double pg,
+            double pb,
+            double r,
+            double g,
+            double b)
+{
+  double over_white = fabs (0.82 * r + 0.18 - pr) + fabs (0.82 * g + 0.18 - pg) + fabs (0.82 * b + 0.18 - pb);
+  double opaque = fabs (r - pr) + fabs (g - pg) + fabs (b - pb);
+
+  return MIN (over_white, opaque) < 0.2;
+}
+
+/* Colouring by a value per point (the reconstruction error): the scale
+ * from the smallest value to the 99th percentile, the colour bar instead of
+ * the legend, the threshold's faint points, on both drawing paths. */
+static void
+check_values (guint n)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (n, &points, &labels);
+  g_autofree float *values = g_new (float, n);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, W, H);
+  cairo_t *cr = cairo_create (surface);
+  double lo, hi, r, g, b, pr, pg, pb, px, py, lx, ly, lw, lh;
+  guint top = n - 1;
+
+  /* point i's value is i: the last one is the worst */
+  for (guint i = 0; i < n; i++)
+    values[i] = (float) i;
+  lab_scatter_plot_set_values (plot, values, n - 1, "MSE");
+  g_assert_false (lab_scatter_plot_has_values (plot));
+  lab_scatter_plot_set_values (plot, values, n, "MSE");
+  g_assert_true (lab_scatter_plot_has_values (plot));
+  lab_scatter_plot_get_value_range (plot, &lo, &hi);
+  g_assert_cmpfloat (lo, ==, 0);
+  g_assert_cmpfloat (hi, ==, floor (0.99 * (n - 1) + 0.5));
+
+  /* by class until asked */
+  lab_palette_color (labels[top], &r, &g, &b);
+  assert_color (plot, top, r, g, b);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  lab_scatter_plot_set_color_mode (plot, LAB_SCATTER_COLOR_VALUE);
+  lab_colormap_color (0.0, &r, &g, &b);
+  assert_color (plot, top, r, g, b);
+  lab_colormap_color (0.92, &r, &g, &b);
+  assert_color (plot, 0, r, g, b);
+  /* the legend is a colour bar: no class to click */
+  g_assert_false (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpint (lab_scatter_plot_legend_hit (plot, lx + lw / 2, ly + lh / 2), ==, -1);
+
+  /* drawn last, on top: the worst point's pixel is the darkest colour
+   * (at the points' alpha, over what is below) */
+  lab_scatter_plot_draw (plot, cr, W, H);
+  lab_scatter_plot_to_pixel (plot, points[2 * top], points[2 * top + 1], &px, &py);
+  pixel_rgb (surface, (int) px, (int) py, &pr, &pg, &pb);
+  lab_colormap_color (0.0, &r, &g, &b);
+  g_assert_true (near_color (pr, pg, pb, r, g, b));
+
+  /* a threshold: under it faint gray, above it the scale as before */
+  lab_scatter_plot_set_threshold (plot, n / 2.0);
+  assert_color (plot, 0, 0.78, 0.78, 0.78);
+  assert_color (plot, top, r, g, b);
+  lab_scatter_plot_draw (plot, cr, W, H);
+  pixel_rgb (surface, (int) px, (int) py, &pr, &pg, &pb);
+  g_assert_true (near_color (pr, pg, pb, r, g, b));
+  /* with class colours too */
+  lab_scatter_plot_set_color_mode (plot, LAB_SCATTER_COLOR_CLASS);
+  assert_color (plot, 0, 0.78, 0.78, 0.78);
+  lab_palette_color (labels[top], &r, &g, &b);
+  assert_color (plot, top, r, g, b);
+
+  /* new points bring no values */
+  lab_scatter_plot_set_color_mode (plot, LAB_SCATTER_COLOR_VALUE);
+  lab_scatter_plot_set_points (plot, points, labels, n, FALSE);
+  g_assert_false (lab_scatter_plot_has_values (plot));
+  g_assert_false (lab_scatter_plot_get_value (plot, 0, &lo));
+  assert_color (plot, top, r, g, b);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_scatter_values (void)
+{
+  check_values (2000);
+  check_values (70000);
+}
+
+static void
 test_scatter_png (void)
 {
   g_autofree float *points = NULL;
@@ -252,6 +362,7 @@ main (int    argc,
   g_test_add_func ("/scatter/view", test_scatter_view);
   g_test_add_func ("/scatter/hit", test_scatter_hit);
   g_test_add_func ("/scatter/draw", test_scatter_draw);
+  g_test_add_func ("/scatter/values", test_scatter_values);
   g_test_add_func ("/scatter/png", test_scatter_png);
   return g_test_run ();
 }

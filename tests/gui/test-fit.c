@@ -49,6 +49,15 @@ latent_embedded (gpointer data)
 }
 
 static gboolean
+outliers_measured (gpointer data)
+{
+  LabOutliersPanel *panel = lab_latent_page_get_outliers_panel (data);
+  guint n;
+
+  return !lab_outliers_panel_is_running (panel) && lab_outliers_panel_get_errors (panel, &n) != NULL;
+}
+
+static gboolean
 classify_idle (gpointer data)
 {
   return !lab_classify_run_is_running (data);
@@ -161,19 +170,21 @@ dump (GtkWidget *widget,
 }
 
 /* natural: the page's natural width fits (else its minimum, which with
- * the widgets' own wrapping still clips nothing). */
+ * the widgets' own wrapping still clips nothing). tab: the screenshot's
+ * name after the page's. */
 static void
-assert_page_fits (Fixture    *f,
-                  const char *page_name,
-                  const char *mode,
-                  gboolean    natural)
+assert_page_tab_fits (Fixture    *f,
+                      const char *page_name,
+                      const char *tab,
+                      const char *mode,
+                      gboolean    natural)
 {
   GtkWidget *window = GTK_WIDGET (f->window);
   GtkWidget *page = lab_window_get_page (f->window, page_name);
   GtkWidget *stack = gtk_widget_get_parent (page);
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_strdup_printf ("fit-%s-%s.png", mode, page_name);
+  g_autofree char *shot = g_strdup_printf ("fit-%s-%s%s.png", mode, page_name, tab);
   int min_w, nat_w, min_h, nat_h, win_min_w, win_min_h;
   int avail_w = gtk_widget_get_width (stack);
   int avail_h = gtk_widget_get_height (stack);
@@ -213,6 +224,25 @@ assert_page_fits (Fixture    *f,
    * less a desktop panel. */
   g_assert_cmpint (win_min_h, <=, lab_window_get_presentation (f->window) ? SCREEN_HEIGHT : USABLE_HEIGHT);
   g_assert_cmpuint (problems->len, ==, 0);
+}
+
+static void
+assert_page_fits (Fixture    *f,
+                  const char *page_name,
+                  const char *mode,
+                  gboolean    natural)
+{
+  GtkWidget *latent = lab_window_get_page (f->window, "latent");
+
+  /* The Latent page with either side tab: decoding, or the outliers. */
+  lab_latent_page_show_side (LAB_LATENT_PAGE (latent), "decode");
+  assert_page_tab_fits (f, page_name, "", mode, natural);
+  if (g_strcmp0 (page_name, "latent") == 0)
+    {
+      lab_latent_page_show_side (LAB_LATENT_PAGE (latent), "outliers");
+      assert_page_tab_fits (f, page_name, "-outliers", mode, natural);
+      lab_latent_page_show_side (LAB_LATENT_PAGE (latent), "decode");
+    }
 }
 
 /* Opens every expander under widget: the pages fit with their Advanced
@@ -267,6 +297,7 @@ fixture_setup (Fixture       *f,
   lab_window_set_visible_page (f->window, "latent");
   lab_test_spin_for (0.2);
   lab_test_spin_until (latent_embedded, latent, 60);
+  lab_test_spin_until (outliers_measured, latent, 60);
 
   classify = LAB_CLASSIFY_PAGE (lab_window_get_page (f->window, "classify"));
   lab_window_set_visible_page (f->window, "classify");

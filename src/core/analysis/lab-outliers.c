@@ -4,11 +4,44 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lab-embedding.h"
 #include "lab-task.h"
 
 #define OUTLIER_BATCH 256
+
+/* A model whose decoder makes images of the dataset's size, and indices
+ * inside it; task: how the model takes its input. */
+static gboolean
+check (LabModel     *model,
+       LabDataset   *dataset,
+       const guint  *indices,
+       guint         n,
+       LabTask      *task,
+       GError      **error)
+{
+  if (!lab_embedding_check_model (model, dataset, error))
+    return FALSE;
+  if (!lab_task_for (model, dataset, task, error))
+    return FALSE;
+  if (lab_shape_size (lab_model_output_shape (model)) != (gsize) dataset->height * dataset->width)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "“%s” makes images of another size than “%s”'s", lab_model_get_name (model),
+                   dataset->name);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if (indices[i] >= dataset->n)
+      {
+        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                     "Image %u is not in “%s”, which has %u images", indices[i], dataset->name,
+                     dataset->n);
+        return FALSE;
+      }
+  return TRUE;
+}
 
 gboolean
 lab_outliers_errors (LabModel         *model,
@@ -31,26 +64,8 @@ lab_outliers_errors (LabModel         *model,
 
   g_return_val_if_fail (errors != NULL || n == 0, FALSE);
 
-  /* a model whose decoder makes images of the dataset's size */
-  if (!lab_embedding_check_model (model, dataset, error))
+  if (!check (model, dataset, indices, n, &task, error))
     return FALSE;
-  if (!lab_task_for (model, dataset, &task, error))
-    return FALSE;
-  if (lab_shape_size (lab_model_output_shape (model)) != pixels)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                   "“%s” makes images of another size than “%s”'s", lab_model_get_name (model),
-                   dataset->name);
-      return FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    if (indices[i] >= dataset->n)
-      {
-        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                     "Image %u is not in “%s”, which has %u images", indices[i], dataset->name,
-                     dataset->n);
-        return FALSE;
-      }
   if (lab_model_get_batch (model) < batch && !lab_model_set_batch (model, batch, error))
     return FALSE;
 
@@ -127,4 +142,66 @@ lab_outliers_top (const float *errors,
   for (guint i = 0; i < k; i++)
     rows[i] = all[i].row;
   return k;
+}
+
+guint
+lab_outliers_count_above (const float *errors,
+                          guint        n,
+                          double       threshold)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    count += errors[i] > threshold;
+  return count;
+}
+
+double
+lab_outliers_suggest_threshold (const float *errors,
+                                guint        n)
+{
+  double sum = 0, sum2 = 0;
+  guint m = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (isfinite (errors[i]))
+      {
+        sum += errors[i];
+        m++;
+      }
+  if (m == 0)
+    return NAN;
+  for (guint i = 0; i < n; i++)
+    if (isfinite (errors[i]))
+      sum2 += (errors[i] - sum / m) * (errors[i] - sum / m);
+  return sum / m + 3 * sqrt (sum2 / m);
+}
+
+gboolean
+lab_outliers_reconstruct (LabModel     *model,
+                          LabDataset   *dataset,
+                          const guint  *indices,
+                          guint         k,
+                          float        *out,
+                          GError      **error)
+{
+  gsize pixels = (gsize) dataset->height * dataset->width;
+  g_autofree float *clean = NULL;
+  g_autofree float *input = NULL;
+  LabTask task;
+
+  if (!check (model, dataset, indices, k, &task, error))
+    return FALSE;
+  if (k == 0)
+    return TRUE;
+  if (lab_model_get_batch (model) < k && !lab_model_set_batch (model, k, error))
+    return FALSE;
+  clean = g_new (float, (gsize) k * pixels);
+  input = g_new (float, (gsize) k * lab_shape_size (lab_model_input_shape (model)));
+  lab_dataset_to_float (dataset, indices, k, clean);
+  lab_task_make_input (task, clean, k, dataset->height, dataset->width, input);
+  memcpy (out, lab_model_decode (model, lab_model_encode (model, input, k), k), (gsize) k * pixels * sizeof (float));
+  for (gsize p = 0; p < (gsize) k * pixels; p++)
+    out[p] = CLAMP (out[p], 0.0f, 1.0f);
+  return TRUE;
 }

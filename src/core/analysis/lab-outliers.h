@@ -43,4 +43,25 @@ guint     lab_outliers_top     (const float      *errors,
                                 guint             k,
                                 guint            *rows);
 
+/* How many of errors (n) lie above threshold (NaN never does). */
+guint     lab_outliers_count_above (const float  *errors,
+                                    guint         n,
+                                    double        threshold);
+
+/* A threshold to start from: the mean plus three standard deviations of
+ * the finite errors (n), the classic rule for anomalies. NAN without any. */
+double    lab_outliers_suggest_threshold (const float *errors,
+                                          guint        n);
+
+/* out (k, height, width) in [0, 1]: images indices (k) of dataset, clean,
+ * through the whole model, as lab_outliers_errors reconstructs them. The
+ * model's batch grows to k; its weights are untouched. Errors as
+ * lab_outliers_errors's. */
+gboolean  lab_outliers_reconstruct (LabModel     *model,
+                                    LabDataset   *dataset,
+                                    const guint  *indices,
+                                    guint         k,
+                                    float        *out,
+                                    GError      **error);
+
 G_END_DECLS

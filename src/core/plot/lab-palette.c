@@ -56,6 +56,27 @@ lab_palette_set (cairo_t *cr,
   cairo_set_source_rgba (cr, r, g, b, lab_palette_get_high_contrast () ? 1.0 : alpha);
 }
 
+static const guint32 viridis10[10] = {
+  0x440154, 0x482878, 0x3e4989, 0x31688e, 0x26828e,
+  0x1f9e89, 0x35b779, 0x6ece58, 0xb5de2b, 0xfde725,
+};
+
+void
+lab_colormap_color (double  t,
+                    double *r,
+                    double *g,
+                    double *b)
+{
+  double x = (isnan (t) ? 0 : CLAMP (t, 0.0, 1.0)) * (G_N_ELEMENTS (viridis10) - 1);
+  guint i = MIN ((guint) x, G_N_ELEMENTS (viridis10) - 2);
+  double f = x - i;
+  guint32 a = viridis10[i], c = viridis10[i + 1];
+
+  *r = (((a >> 16) & 0xff) * (1 - f) + ((c >> 16) & 0xff) * f) / 255.0;
+  *g = (((a >> 8) & 0xff) * (1 - f) + ((c >> 8) & 0xff) * f) / 255.0;
+  *b = ((a & 0xff) * (1 - f) + (c & 0xff) * f) / 255.0;
+}
+
 static double
 nice_step (double range,
            guint  target)

@@ -19,6 +19,16 @@ void lab_palette_set   (cairo_t *cr,
 void     lab_palette_set_high_contrast (gboolean on);
 gboolean lab_palette_get_high_contrast (void);
 
+/* A perceptual sequential colormap for a value t in [0, 1] (clamped):
+ * viridis (van der Walt and Smith, matplotlib; the 10 stops R's viridis(10)
+ * gives, interpolated), from dark violet at 0 through teal to yellow at 1.
+ * Its lightness rises evenly, so it reads the same in gray on a washed-out
+ * projector and to colour-blind eyes. */
+void lab_colormap_color (double  t,
+                         double *r,
+                         double *g,
+                         double *b);
+
 /* Round tick positions for [lo, hi]: steps of 1, 2 or 5 x 10^k so that
  * about `target` ticks fit. Returns the count written to ticks[max]. */
 guint lab_nice_ticks   (double  lo,

@@ -49,11 +49,11 @@ draw_axes (LabScatterPlot *self,
                         self->y_label, 16, self->ay + self->ah / 2);
 }
 
-/* Squares of side `side` px at the points, class by class, written
- * straight into an ARGB32 image of the plot area and painted once: Cairo
- * took 210 ms to fill 70,000 rectangles, this takes a few. The look is
- * that of the rectangles: premultiplied colour at alpha 0.82 over what
- * is below, classes in order. */
+/* Squares of side `side` px at the points, group by group (a class, or a
+ * colour of the value scale), written straight into an ARGB32 image of the
+ * plot area and painted once: Cairo took 210 ms to fill 70,000 rectangles,
+ * this takes a few. The look is that of the rectangles: premultiplied
+ * colour at the group's alpha over what is below, groups in order. */
 static void
 stamp_points (LabScatterPlot *self,
               cairo_t        *cr,
@@ -80,15 +80,17 @@ stamp_points (LabScatterPlot *self,
   cairo_surface_flush (dots);
   pix = (guint32 *) cairo_image_surface_get_data (dots);
   stride = cairo_image_surface_get_stride (dots) / 4;
-  for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
+  for (guint c = 0; c < LAB_SCATTER_GROUPS; c++)
     {
-      guint start = self->class_start[c], end = self->class_start[c + 1];
-      double cr_, cg, cb;
-      guint sa = (guint) (0.82 * 255 + 0.5), keep = 255 - sa, pr, pg, pb;
+      guint start = self->group_start[c], end = self->group_start[c + 1];
+      double cr_, cg, cb, alpha;
+      guint sa, keep, pr, pg, pb;
 
-      if (start == end || self->hidden[c])
+      if (start == end)
         continue;
-      lab_palette_color (c, &cr_, &cg, &cb);
+      lab_scatter_plot_group_color (self, c, &cr_, &cg, &cb, &alpha);
+      sa = (guint) (alpha * 255 + 0.5);
+      keep = 255 - sa;
       pr = (guint) (cr_ * sa + 0.5);
       pg = (guint) (cg * sa + 0.5);
       pb = (guint) (cb * sa + 0.5);
@@ -99,7 +101,7 @@ stamp_points (LabScatterPlot *self,
           double py = by - self->points[2 * i + 1] * sy - self->ay;
           int x0, y0, x1, y1;
 
-          if (!isfinite (px + py))
+          if (!isfinite (px + py) || self->hidden[self->labels[i]])
             continue;
           x0 = (int) floor (px - r + 0.5);
           y0 = (int) floor (py - r + 0.5);
@@ -162,11 +164,12 @@ draw_points (LabScatterPlot *self,
       cairo_restore (cr);
       return;
     }
-  for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
+  for (guint c = 0; c < LAB_SCATTER_GROUPS; c++)
     {
-      guint start = self->class_start[c], end = self->class_start[c + 1];
+      guint start = self->group_start[c], end = self->group_start[c + 1];
+      double cr_, cg, cb, alpha;
 
-      if (start == end || self->hidden[c])
+      if (start == end)
         continue;
       for (guint k = start; k < end; k++)
         {
@@ -175,7 +178,8 @@ draw_points (LabScatterPlot *self,
           double py = by - self->points[2 * i + 1] * sy;
 
           if (px < self->ax - r || px > self->ax + self->aw + r
-              || py < self->ay - r || py > self->ay + self->ah + r || !isfinite (px + py))
+              || py < self->ay - r || py > self->ay + self->ah + r || !isfinite (px + py)
+              || self->hidden[self->labels[i]])
             continue;
           if (round_dots)
             {
@@ -190,8 +194,9 @@ draw_points (LabScatterPlot *self,
             /* Pixel-aligned squares take pixman's fast path for boxes. */
             cairo_rectangle (cr, floor (px - r + 0.5), floor (py - r + 0.5), side, side);
         }
-      /* One fill per class. */
-      lab_palette_set (cr, c, 0.82);
+      /* One fill per group. */
+      lab_scatter_plot_group_color (self, c, &cr_, &cg, &cb, &alpha);
+      cairo_set_source_rgba (cr, cr_, cg, cb, alpha);
       cairo_fill (cr);
     }
   cairo_restore (cr);
@@ -292,6 +297,81 @@ draw_overlays (LabScatterPlot *self,
   cairo_restore (cr);
 }
 
+/* The value scale instead of the classes: its name, a bar from the
+ * highest value (top, dark) to the lowest, round ticks, and the threshold
+ * across it with the faint part below. */
+static void
+draw_colorbar (LabScatterPlot *self,
+               cairo_t        *cr)
+{
+  double lo = self->value_lo, hi = self->value_hi;
+  double bar_x = self->lx + LEGEND_PAD, bar_y = self->ly + 34;
+  double bar_h = MAX (40, MIN (self->ah - 44, 320));
+  cairo_pattern_t *ramp = cairo_pattern_create_linear (0, bar_y + bar_h, 0, bar_y);
+  double ticks[16];
+  guint n_ticks;
+
+  cairo_set_source_rgb (cr, 0.975, 0.975, 0.975);
+  cairo_rectangle (cr, self->lx + 0.5, self->ly + 0.5, self->lw - 1, bar_h + 44);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgb (cr, 0.82, 0.82, 0.82);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, 13);
+  cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
+  if (self->value_label != NULL)
+    lab_plot_text_at (cr, self->value_label, self->lx + LEGEND_PAD, self->ly + 10, 0, 0);
+
+  for (guint k = 0; k <= 16; k++)
+    {
+      double r, g, b;
+
+      lab_scatter_plot_value_color (k / 16.0, &r, &g, &b);
+      cairo_pattern_add_color_stop_rgb (ramp, k / 16.0, r, g, b);
+    }
+  cairo_rectangle (cr, bar_x, bar_y, COLORBAR_WIDTH, bar_h);
+  cairo_set_source (cr, ramp);
+  cairo_fill (cr);
+  cairo_pattern_destroy (ramp);
+
+  if (!isnan (self->threshold) && self->threshold > lo)
+    {
+      double f = MIN (1, (self->threshold - lo) / (hi - lo)), ty = bar_y + bar_h * (1 - f);
+
+      /* below the threshold the points are faint: so is the bar */
+      cairo_rectangle (cr, bar_x, ty, COLORBAR_WIDTH, bar_y + bar_h - ty);
+      cairo_set_source_rgba (cr, 1, 1, 1, 0.7);
+      cairo_fill (cr);
+      cairo_move_to (cr, bar_x - 4, round (ty) + 0.5);
+      cairo_line_to (cr, bar_x + COLORBAR_WIDTH + 4, round (ty) + 0.5);
+      cairo_set_source_rgb (cr, 0.8, 0.1, 0.1);
+      cairo_set_line_width (cr, 2);
+      cairo_stroke (cr);
+    }
+  cairo_rectangle (cr, bar_x + 0.5, bar_y + 0.5, COLORBAR_WIDTH - 1, bar_h - 1);
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 13);
+  n_ticks = lab_nice_ticks (lo, hi, MAX (2, (guint) (bar_h / 60)), ticks, G_N_ELEMENTS (ticks));
+  for (guint i = 0; i < n_ticks; i++)
+    {
+      double ty = round (bar_y + bar_h * (1 - (ticks[i] - lo) / (hi - lo))) + 0.5;
+      char text[32];
+
+      lab_format_tick (ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : hi - lo, text, sizeof text);
+      cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+      cairo_move_to (cr, bar_x + COLORBAR_WIDTH, ty);
+      cairo_line_to (cr, bar_x + COLORBAR_WIDTH + 5, ty);
+      cairo_stroke (cr);
+      lab_plot_text_at (cr, text, bar_x + COLORBAR_WIDTH + 8, ty, 0, 0.5);
+    }
+}
+
 static void
 draw_legend (LabScatterPlot *self,
              cairo_t        *cr)
@@ -299,6 +379,11 @@ draw_legend (LabScatterPlot *self,
   double top = self->ly + self->lhead;
   double h = self->lhead + LEGEND_ROW * self->legend_rows + 6;
 
+  if (lab_scatter_plot_shows_colorbar (self))
+    {
+      draw_colorbar (self, cr);
+      return;
+    }
   if (self->n_classes == 0)
     return;
   cairo_set_source_rgb (cr, 0.975, 0.975, 0.975);

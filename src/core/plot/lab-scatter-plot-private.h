@@ -19,6 +19,14 @@ G_BEGIN_DECLS
 #define LEGEND_PAD     10
 #define LEGEND_FONT    15
 #define LEGEND_SWATCH  9
+/* The colour bar that replaces the legend when colouring by value. */
+#define COLORBAR_WIDTH 18
+
+/* Groups a plot draws apart (the classes, or colour bins and the faint
+ * points under the threshold). */
+#define LAB_SCATTER_GROUPS 256
+/* Colour bins of the value scale. */
+#define VALUE_BINS 254
 
 /* Below this many points they are round; above, squares fill faster. */
 #define MAX_ROUND_POINTS 5000
@@ -36,8 +44,18 @@ struct _LabScatterPlot
   guint     n;
   float    *points;          /* (n, 2) */
   guint8   *labels;          /* (n) */
-  guint    *order;           /* (n) point indices grouped by class, class 0 first */
-  guint     class_start[LAB_SCATTER_MAX_CLASSES + 1];  /* into order */
+  guint     class_count[LAB_SCATTER_MAX_CLASSES];
+
+  /* Colouring (lab-scatter-plot-color.c): each point is drawn in the
+   * colour of its group, group by group in order (each group one fill). */
+  float    *values;          /* (n) or NULL */
+  char     *value_label;
+  double    value_lo, value_hi;   /* the colour scale's ends */
+  LabScatterColor color_mode;
+  double    threshold;       /* NAN: none */
+  guint8   *groups;          /* (n) */
+  guint    *order;           /* (n) point indices by group, group 0 first */
+  guint     group_start[LAB_SCATTER_GROUPS + 1];  /* into order */
 
   guint     n_classes;       /* legend entries */
   char    **class_names;     /* (n_classes) NULL-terminated */
@@ -69,6 +87,28 @@ struct _LabScatterPlot
   cairo_surface_t *measure_surface;   /* 1x1, for text extents outside draw */
   cairo_t         *measure;
 };
+
+/* lab-scatter-plot-color.c: the groups again after the points, values,
+ * colour mode or threshold changed; a group's colour and opacity. */
+void lab_scatter_plot_regroup     (LabScatterPlot *self);
+void lab_scatter_plot_group_color (LabScatterPlot *self,
+                                   guint           group,
+                                   double         *r,
+                                   double         *g,
+                                   double         *b,
+                                   double         *alpha);
+/* The colour of normalised value v (0 at value_lo, 1 at value_hi). */
+void lab_scatter_plot_value_color (double          v,
+                                   double         *r,
+                                   double         *g,
+                                   double         *b);
+
+/* Whether the legend is the value scale's colour bar. */
+static inline gboolean
+lab_scatter_plot_shows_colorbar (LabScatterPlot *self)
+{
+  return self->color_mode == LAB_SCATTER_COLOR_VALUE && self->values != NULL;
+}
 
 /* lab-scatter-plot.c: data to logical pixels, for the drawing code. */
 void lab_scatter_plot_to_logical (LabScatterPlot *self,

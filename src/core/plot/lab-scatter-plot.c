@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lab-palette.h"
+
 LabScatterPlot *
 lab_scatter_plot_new (void)
 {
@@ -16,6 +18,7 @@ lab_scatter_plot_new (void)
   self->fitted = TRUE;
   self->hover = -1;
   self->scale = 1;
+  self->threshold = NAN;
   self->measure_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   self->measure = cairo_create (self->measure_surface);
   lab_scatter_plot_set_size (self, 640, 480);
@@ -34,6 +37,9 @@ lab_scatter_plot_free (LabScatterPlot *self)
   g_free (self->points);
   g_free (self->labels);
   g_free (self->order);
+  g_free (self->groups);
+  g_free (self->values);
+  g_free (self->value_label);
   g_strfreev (self->class_names);
   g_free (self->rings);
   cairo_destroy (self->measure);
@@ -72,24 +78,6 @@ lab_scatter_plot_set_legend_hint (LabScatterPlot *self,
 
 /* Points */
 
-static void
-group_by_class (LabScatterPlot *self)
-{
-  guint next[LAB_SCATTER_MAX_CLASSES];
-
-  /* A counting sort: draw order is class by class, each class in one fill. */
-  memset (self->class_start, 0, sizeof self->class_start);
-  for (guint i = 0; i < self->n; i++)
-    self->class_start[self->labels[i] + 1]++;
-  for (guint c = 0; c < LAB_SCATTER_MAX_CLASSES; c++)
-    self->class_start[c + 1] += self->class_start[c];
-  memcpy (next, self->class_start, sizeof next);
-  g_free (self->order);
-  self->order = g_new (guint, MAX (self->n, 1));
-  for (guint i = 0; i < self->n; i++)
-    self->order[next[self->labels[i]]++] = i;
-}
-
 void
 lab_scatter_plot_set_points (LabScatterPlot *self,
                              const float    *points,
@@ -104,7 +92,14 @@ lab_scatter_plot_set_points (LabScatterPlot *self,
   self->labels = g_malloc0 (MAX (n, 1));
   if (labels != NULL && n > 0)
     memcpy (self->labels, labels, n);
-  group_by_class (self);
+  memset (self->class_count, 0, sizeof self->class_count);
+  for (guint i = 0; i < n; i++)
+    self->class_count[self->labels[i]]++;
+  /* values belong to the points they came with */
+  g_clear_pointer (&self->values, g_free);
+  lab_scatter_plot_regroup (self);
+  if (self->color_mode == LAB_SCATTER_COLOR_VALUE)
+    lab_scatter_plot_set_size (self, self->dev_width, self->dev_height);   /* the legend is back */
   g_clear_pointer (&self->rings, g_free);
   self->n_rings = 0;
   self->hover = -1;
@@ -196,7 +191,7 @@ lab_scatter_plot_class_count (LabScatterPlot *self,
 {
   if (label >= LAB_SCATTER_MAX_CLASSES)
     return 0;
-  return self->class_start[label + 1] - self->class_start[label];
+  return self->class_count[label];
 }
 
 /* Layout */
@@ -228,7 +223,17 @@ lab_scatter_plot_set_size (LabScatterPlot *self,
   height /= self->scale;
   self->width = width;
   self->height = height;
-  if (self->n_classes > 0)
+  if (lab_scatter_plot_shows_colorbar (self))
+    {
+      char tick[32];
+
+      /* the bar, its tick labels; the title above */
+      lab_format_tick (self->value_hi, (self->value_hi - self->value_lo) / 5, tick, sizeof tick);
+      legend = LEGEND_PAD + COLORBAR_WIDTH + 8 + text_width (self, tick, 13) + 12 + LEGEND_PAD;
+      if (self->value_label != NULL)
+        legend = MAX (legend, text_width (self, self->value_label, 13) + 2 * LEGEND_PAD);
+    }
+  else if (self->n_classes > 0)
     {
       double names = 0;
 
@@ -488,6 +493,8 @@ lab_scatter_plot_legend_hit (LabScatterPlot *self,
 
   px /= self->scale;
   py /= self->scale;
+  if (lab_scatter_plot_shows_colorbar (self))
+    return -1;
   if (self->n_classes == 0 || px < self->lx || px > self->lx + self->lw || py < top)
     return -1;
   if ((py - top) / LEGEND_ROW >= self->legend_rows)
@@ -503,7 +510,7 @@ lab_scatter_plot_get_legend_entry (LabScatterPlot *self,
                                    double         *width,
                                    double         *height)
 {
-  if (label >= self->legend_rows)
+  if (label >= self->legend_rows || lab_scatter_plot_shows_colorbar (self))
     return FALSE;
   *x = self->lx * self->scale;
   *y = (self->ly + self->lhead + LEGEND_ROW * label) * self->scale;

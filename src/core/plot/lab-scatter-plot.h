@@ -68,6 +68,48 @@ gboolean        lab_scatter_plot_get_class_hidden (LabScatterPlot *self,
 guint           lab_scatter_plot_class_count    (LabScatterPlot *self,
                                                  guint           label);
 
+/* Colouring: by class (the default), or by a value each point has (its
+ * reconstruction error), on a perceptual sequential scale with a colour
+ * bar instead of the class legend. */
+typedef enum
+{
+  LAB_SCATTER_COLOR_CLASS,
+  LAB_SCATTER_COLOR_VALUE,
+} LabScatterColor;
+
+/* values (n, as many as the points; copied; NULL or another n clears),
+ * named label in the colour bar ("MSE"). The scale runs from the smallest
+ * value to the 99th percentile (higher values take its top colour), dark
+ * for high values so they stand out on the white plot. New points clear
+ * the values. */
+void            lab_scatter_plot_set_values     (LabScatterPlot *self,
+                                                 const float    *values,
+                                                 guint           n,
+                                                 const char     *label);
+gboolean        lab_scatter_plot_has_values     (LabScatterPlot *self);
+/* Point i's value; FALSE without values or out of range. */
+gboolean        lab_scatter_plot_get_value      (LabScatterPlot *self,
+                                                 guint           i,
+                                                 double         *value);
+void            lab_scatter_plot_get_value_range (LabScatterPlot *self,
+                                                 double         *lo,
+                                                 double         *hi);
+/* VALUE draws by class while there are no values. */
+void            lab_scatter_plot_set_color_mode (LabScatterPlot *self,
+                                                 LabScatterColor mode);
+LabScatterColor lab_scatter_plot_get_color_mode (LabScatterPlot *self);
+/* Highlights the points whose value is above threshold: the others are
+ * drawn faint gray, beneath them. NAN (the default) highlights none. */
+void            lab_scatter_plot_set_threshold  (LabScatterPlot *self,
+                                                 double          threshold);
+double          lab_scatter_plot_get_threshold  (LabScatterPlot *self);
+/* The colour point i is drawn with; FALSE when i is out of range. */
+gboolean        lab_scatter_plot_point_color    (LabScatterPlot *self,
+                                                 guint           i,
+                                                 double         *r,
+                                                 double         *g,
+                                                 double         *b);
+
 /* Layout for a width x height drawing: the plot area, the legend. */
 void            lab_scatter_plot_set_size       (LabScatterPlot *self,
                                                  double          width,
