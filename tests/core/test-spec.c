@@ -492,6 +492,67 @@ test_spec_round_trip (void)
   g_rmdir (dir);
 }
 
+/* A spec whose layer holds a number that json-glib would write back as
+ * something that is not JSON (1e30 as "1e+30.0", 1e309 as "inf") is
+ * refused when read, naming the layer; the largest numbers that are kept
+ * read back unchanged after being written. */
+static void
+test_spec_huge_numbers (void)
+{
+  static const char template[] =
+    "{\"name\":\"big\",\"input\":[1,28,28],\"loss\":\"mse\",\"encoder_layers\":3,"
+    "\"layers\":[{\"type\":\"conv2d\",\"filters\":%s,\"kernel\":3,\"stride\":2,\"padding\":1},"
+    "{\"type\":\"relu\"},{\"type\":\"flatten\"},"
+    "{\"type\":\"dense\",\"units\":784},{\"type\":\"sigmoid\"},"
+    "{\"type\":\"reshape\",\"shape\":[1,28,28]}]}";
+  static const char * const refused[] = { "1e30", "-1e20", "1e17", "1e15", "1e309", "-1e309" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) kept = NULL;
+  g_autofree char *kept_text = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *text = g_strdup_printf (template, refused[i]);
+      g_autoptr(LabSpec) spec = lab_spec_new_from_string (text, -1, "big.json", &error);
+
+      g_assert_null (spec);
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
+      g_assert_nonnull (strstr (error->message, "big.json"));
+      g_assert_nonnull (strstr (error->message, "layer 0 (conv2d)"));
+      g_clear_error (&error);
+    }
+
+  /* Within the bound a layer option's own range decides: filters as 16.0
+   * build a model; 1e14 reads and writes back as itself. */
+  {
+    g_autofree char *text = g_strdup_printf (template, "16.0");
+    g_autoptr(LabSpec) spec = lab_spec_new_from_string (text, -1, "big.json", &error);
+    g_autoptr(LabModel) model = NULL;
+
+    g_assert_no_error (error);
+    assert_round_trip (spec);
+    model = lab_model_new (spec, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lab_model_n_params (model), ==,
+                      conv_params (3, 1, 16) + dense_params (16 * 14 * 14, 784));
+  }
+  /* 1e14 filters build no model, but the spec is kept as given (the
+   * summary names the layer): what is written must read back. */
+  kept_text = g_strdup_printf (template, "1e14");
+  kept = lab_spec_new_from_string (kept_text, -1, "big.json", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *written = lab_spec_to_string (kept, FALSE);
+    g_autoptr(LabSpec) again = lab_spec_new_from_string (written, -1, "written", &error);
+    g_autofree char *written_again = NULL;
+
+    g_assert_no_error (error);
+    written_again = lab_spec_to_string (again, FALSE);
+    g_assert_cmpstr (written_again, ==, written);
+    g_assert_cmpfloat (json_object_get_double_member (lab_spec_get_layer (again, 0), "filters"), ==, 1e14);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -500,6 +561,7 @@ main (int argc, char **argv)
   g_test_add_func ("/spec/edited-params", test_spec_edited_params);
   g_test_add_func ("/spec/clash-names-shapes", test_spec_clash_names_shapes);
   g_test_add_func ("/spec/round-trip", test_spec_round_trip);
+  g_test_add_func ("/spec/huge-numbers", test_spec_huge_numbers);
   g_test_add_func ("/spec/summary", test_spec_summary);
   g_test_add_func ("/spec/summary-presets", test_spec_summary_presets);
   return g_test_run ();

@@ -45,20 +45,25 @@ node_get_uint (JsonNode *node,
   return TRUE;
 }
 
-/* json-glib reads a number beyond a double's range (1e309) as inf, and
- * would write it back as "inf", which is not JSON: a spec holding one could
- * not be read again from a model file it was saved in. */
+/* The largest magnitude a spec's numbers may have. json-glib reads a
+ * number beyond a double's range (1e309) as inf and would write it back as
+ * "inf"; it writes a whole double from 1e17 on as "1e+17.0". Neither is
+ * JSON, so a spec holding one could not be read again from a model file it
+ * was saved in. No option of any layer comes near this bound. */
+#define SPEC_NUMBER_MAX 1e15
+
 static gboolean
-node_is_finite (JsonNode *node)
+node_is_writable (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_VALUE (node))
-    return json_node_get_value_type (node) != G_TYPE_DOUBLE || isfinite (json_node_get_double (node));
+    return json_node_get_value_type (node) != G_TYPE_DOUBLE
+           || fabs (json_node_get_double (node)) < SPEC_NUMBER_MAX;
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
 
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!node_is_finite (json_array_get_element (array, i)))
+        if (!node_is_writable (json_array_get_element (array, i)))
           return FALSE;
     }
   else if (JSON_NODE_HOLDS_OBJECT (node))
@@ -68,7 +73,7 @@ node_is_finite (JsonNode *node)
 
       json_object_iter_init (&iter, json_node_get_object (node));
       while (json_object_iter_next (&iter, NULL, &member))
-        if (!node_is_finite (member))
+        if (!node_is_writable (member))
           return FALSE;
     }
   return TRUE;
@@ -173,11 +178,12 @@ lab_spec_new_from_node (JsonNode    *root,
                        "such as {\"type\": \"relu\"}", src, i);
           return NULL;
         }
-      if (!node_is_finite (layer))
+      if (!node_is_writable (layer))
         {
           g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                       "%s: layer %u holds a number beyond what JSON can hold (such as 1e309)",
-                       src, i);
+                       "%s: layer %u (%s) holds a number of %g or more in size (such as "
+                       "1e30, or 1e309, beyond a double); no layer option takes one",
+                       src, i, json_node_get_string (type), SPEC_NUMBER_MAX);
           return NULL;
         }
     }
