@@ -4,6 +4,7 @@
 
 #include "lab-application.h"
 #include "lab-blas.h"
+#include "lab-job.h"
 #include "lab-train-page.h"
 #include "lab-window.h"
 
@@ -282,11 +283,20 @@ lab_application_startup (GApplication *app)
   gtk_window_set_default_icon_name (LAB_APP_ID);
 }
 
+/* The main loop has ended: no worker may outlive it, see lab_job_shutdown(). */
+static void
+lab_application_shutdown (GApplication *app)
+{
+  lab_job_shutdown (30000);
+  G_APPLICATION_CLASS (lab_application_parent_class)->shutdown (app);
+}
+
 static void
 lab_application_class_init (LabApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  app_class->shutdown = lab_application_shutdown;
   app_class->activate = lab_application_activate;
   app_class->open = lab_application_open;
   app_class->startup = lab_application_startup;

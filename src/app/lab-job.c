@@ -33,6 +33,7 @@ struct _LabJob
   LabWorkerGate      *gate;         /* or NULL */
   GMainContext       *context;
   guint               generation;
+  gboolean            finish_before_exit;
 
   /* Main thread only. */
   guint               started : 1;
@@ -54,6 +55,12 @@ struct _LabJob
 };
 
 G_DEFINE_FINAL_TYPE (LabJob, lab_job, G_TYPE_OBJECT)
+
+/* Every job whose worker function has not returned yet (strong refs), for
+ * lab_job_shutdown(). */
+static GMutex     workers_lock;
+static GCond      workers_cond;
+static GPtrArray *workers;
 
 #define LAB_JOB_NICE 4
 
@@ -267,6 +274,10 @@ lab_job_thread (GTask        *task,
   self->result = self->func (self, self->data, cancellable, &self->error);
   if (self->gate != NULL)
     lab_worker_gate_leave (self->gate);
+  g_mutex_lock (&workers_lock);
+  g_ptr_array_remove_fast (workers, self);
+  g_cond_broadcast (&workers_cond);
+  g_mutex_unlock (&workers_lock);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -328,6 +339,11 @@ lab_job_start (LabJob *self)
   self->context = g_main_context_ref_thread_default ();
   if (self->gate != NULL)
     lab_worker_gate_enter (self->gate);
+  g_mutex_lock (&workers_lock);
+  if (workers == NULL)
+    workers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (workers, g_object_ref (self));
+  g_mutex_unlock (&workers_lock);
 
   task = g_task_new (NULL, self->cancellable, lab_job_completed, g_object_ref (self));
   g_task_set_name (task, self->slot);
@@ -413,6 +429,51 @@ lab_job_cancel_and_wait (gpointer       owner,
     return TRUE;
   g_warning ("%s did not stop within %u s", what, timeout_ms / 1000);
   return FALSE;
+}
+
+void
+lab_job_set_finish_before_exit (LabJob   *self,
+                                gboolean  finish)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->finish_before_exit = finish;
+}
+
+gboolean
+lab_job_shutdown (guint timeout_ms)
+{
+  g_autoptr(GPtrArray) running = g_ptr_array_new_with_free_func (g_object_unref);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean stopped = TRUE;
+
+  g_mutex_lock (&workers_lock);
+  for (guint i = 0; workers != NULL && i < workers->len; i++)
+    g_ptr_array_add (running, g_object_ref (g_ptr_array_index (workers, i)));
+  g_mutex_unlock (&workers_lock);
+
+  /* Outside the lock: a cancellable's handlers run here. */
+  for (guint i = 0; i < running->len; i++)
+    {
+      LabJob *job = g_ptr_array_index (running, i);
+
+      if (!job->finish_before_exit)
+        g_cancellable_cancel (job->cancellable);
+    }
+
+  g_mutex_lock (&workers_lock);
+  while (workers != NULL && workers->len > 0)
+    if (!g_cond_wait_until (&workers_cond, &workers_lock, deadline))
+      {
+        for (guint i = 0; i < workers->len; i++)
+          g_warning ("A job (%s) did not stop within %g s of quitting",
+                     ((LabJob *) g_ptr_array_index (workers, i))->slot, timeout_ms / 1000.0);
+        stopped = FALSE;
+        break;
+      }
+  g_mutex_unlock (&workers_lock);
+  return stopped;
 }
 
 static gboolean

@@ -96,6 +96,18 @@ gboolean      lab_job_cancel_and_wait      (gpointer            owner,
                                             guint               timeout_ms,
                                             const char         *what);
 
+/* A job that must finish even when the application quits (a file being
+ * written): lab_job_shutdown() waits for it without cancelling it. Before
+ * lab_job_start(). */
+void          lab_job_set_finish_before_exit (LabJob         *self,
+                                              gboolean        finish);
+/* For the application's shutdown, after its main loop: cancels every job
+ * still running (but those that finish before exit), then waits up to
+ * timeout_ms for every worker function to return, so no thread is inside
+ * a library (OpenBLAS) while the process's exit handlers tear it down.
+ * TRUE when none is left; a warning names each that is. */
+gboolean      lab_job_shutdown             (guint              timeout_ms);
+
 /* Worker thread: publishes progress. payload may be NULL; it replaces (and
  * frees) a payload the main thread has not picked up yet. */
 void          lab_job_report               (LabJob             *self,

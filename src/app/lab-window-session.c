@@ -132,6 +132,7 @@ lab_window_save_session (LabWindow  *self,
   g_return_if_fail (path != NULL);
 
   job = lab_job_new (self, SESSION_SLOT, save_worker, save_request_new (self, path), save_request_free);
+  lab_job_set_finish_before_exit (job, TRUE);
   lab_job_set_result_free_func (job, g_free);
   lab_job_set_done_func (job, save_done);
   lab_job_start (job);
@@ -177,6 +178,7 @@ lab_window_autosave (LabWindow *self,
   /* The application outlives the window until the file is written. */
   g_application_hold (app);
   job = lab_job_new (app, "autosave", save_worker, save_request_new (self, path), save_request_free);
+  lab_job_set_finish_before_exit (job, TRUE);
   lab_job_set_done_func (job, autosave_done);
   lab_job_start (job);
 }

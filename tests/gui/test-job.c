@@ -414,6 +414,86 @@ test_job_owner_gone (Fixture       *f,
   g_assert_cmpuint (results_freed_since (f), ==, 1);
 }
 
+/* Workers for lab_job_shutdown(): what each saw and when it left. */
+typedef struct
+{
+  guint    sleep_ms;        /* the work, in 1 ms steps */
+  gboolean heeds_cancel;    /* stops early when cancelled */
+  gint     saw_cancelled;   /* atomic: the cancellable was set while working */
+  gint     left;            /* atomic: the function has returned */
+} ShutdownWork;
+
+static gpointer
+shutdown_worker (LabJob        *job,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  ShutdownWork *w = data;
+
+  for (guint i = 0; i < w->sleep_ms; i++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          g_atomic_int_set (&w->saw_cancelled, TRUE);
+          if (w->heeds_cancel)
+            break;
+        }
+      g_usleep (1000);
+    }
+  /* Some work after noticing, as a trainer finishes its minibatch. */
+  g_usleep (30 * 1000);
+  g_atomic_int_set (&w->left, TRUE);
+  return NULL;
+}
+
+static LabJob *
+start_shutdown_job (Fixture      *f,
+                    const char   *slot,
+                    ShutdownWork *w,
+                    gboolean      finish_before_exit)
+{
+  LabJob *job = lab_job_new (f->owner, slot, shutdown_worker, w, NULL);
+
+  lab_job_set_finish_before_exit (job, finish_before_exit);
+  lab_job_start (job);
+  return job;
+}
+
+/* Quitting cancels every running job and returns once their workers have
+ * left; a job that must finish (a file being written) is waited for
+ * uncancelled; one that outlasts the timeout is named. */
+static void
+test_job_shutdown (Fixture       *f,
+                   gconstpointer  data)
+{
+  ShutdownWork training = { 60000, TRUE }, saving = { 200, TRUE }, stubborn = { 400, FALSE };
+  g_autoptr(LabJob) job1 = start_shutdown_job (f, "train", &training, FALSE);
+  g_autoptr(LabJob) job2 = start_shutdown_job (f, "save", &saving, TRUE);
+  g_autoptr(LabJob) job3 = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (lab_job_shutdown (10000));
+  g_assert_true (g_atomic_int_get (&training.left));
+  g_assert_true (g_atomic_int_get (&training.saw_cancelled));
+  g_assert_true (g_atomic_int_get (&saving.left));
+  g_assert_false (g_atomic_int_get (&saving.saw_cancelled));
+  /* The save's 200 ms, not the training's minute. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (lab_job_shutdown (0));
+
+  job3 = start_shutdown_job (f, "stubborn", &stubborn, FALSE);
+  g_test_expect_message ("latentlab", G_LOG_LEVEL_WARNING,
+                         "A job (stubborn) did not stop within 0.05 s of quitting");
+  g_assert_false (lab_job_shutdown (50));
+  g_test_assert_expected_messages ();
+  g_assert_false (g_atomic_int_get (&stubborn.left));
+  g_assert_true (lab_job_shutdown (10000));
+  g_assert_true (g_atomic_int_get (&stubborn.left));
+  g_assert_true (g_atomic_int_get (&stubborn.saw_cancelled));
+  spin_for (20);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -425,6 +505,7 @@ main (int argc, char **argv)
   ADD ("/job/superseded", test_job_superseded);
   ADD ("/job/cancelled", test_job_cancelled);
   ADD ("/job/owner-gone", test_job_owner_gone);
+  ADD ("/job/shutdown", test_job_shutdown);
 #undef ADD
   return g_test_run ();
 }
