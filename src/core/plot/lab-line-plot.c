@@ -381,6 +381,7 @@ lab_line_plot_draw (LabLinePlot *self,
   double x0, x1, y0, y1;
   double left = 64, right = 16, top = 16, bottom = 48;
   double pw, ph;
+  double lw = 0, lh = 8, lx = 0, ly = 0;   /* the legend box */
   double ticks[32];
   guint n_ticks;
   gboolean have_data;
@@ -457,6 +458,23 @@ lab_line_plot_draw (LabLinePlot *self,
   lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
                         self->y_label, 14, top + ph / 2);
 
+  /* The legend's box, top right inside the plot (drawn last). */
+  if (self->series->len > 0)
+    {
+      cairo_set_font_size (cr, 12);
+      for (guint i = 0; i < self->series->len; i++)
+        {
+          Series *s = g_ptr_array_index (self->series, i);
+          cairo_text_extents_t ext;
+          cairo_text_extents (cr, s->name ? s->name : "", &ext);
+          lw = MAX (lw, ext.x_advance);
+          lh += 18;
+        }
+      lw += 40;
+      lx = left + pw - lw - 8;
+      ly = top + 8;
+    }
+
   /* markers */
   for (guint i = 0; i < self->markers->len; i++)
     {
@@ -475,9 +493,18 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_set_dash (cr, NULL, 0, 0);
       if (m->label != NULL)
         {
+          gboolean on_left = px > left + pw * 0.7;
+          cairo_text_extents_t ext;
+          double from, to, y = top + 4;
+
           cairo_set_font_size (cr, 12);
-          lab_plot_text_at (cr, m->label, px + (px > left + pw * 0.7 ? -4 : 4), top + 4,
-                   px > left + pw * 0.7 ? 1 : 0, 0);
+          cairo_text_extents (cr, m->label, &ext);
+          from = on_left ? px - 4 - ext.x_advance : px + 4;
+          to = on_left ? px - 4 : px + 4 + ext.x_advance;
+          /* Below the legend where it would hide the label. */
+          if (self->series->len > 0 && to > lx && from < lx + lw && y < ly + lh)
+            y = ly + lh + 4;
+          lab_plot_text_at (cr, m->label, from, y, 0, 0);
         }
     }
 
@@ -543,22 +570,10 @@ lab_line_plot_draw (LabLinePlot *self,
     }
   cairo_restore (cr);
 
-  /* legend, top right inside the plot */
+  /* legend */
   if (self->series->len > 0)
     {
-      double lw = 0, lh = 8, lx, ly;
       cairo_set_font_size (cr, 12);
-      for (guint i = 0; i < self->series->len; i++)
-        {
-          Series *s = g_ptr_array_index (self->series, i);
-          cairo_text_extents_t ext;
-          cairo_text_extents (cr, s->name ? s->name : "", &ext);
-          lw = MAX (lw, ext.x_advance);
-          lh += 18;
-        }
-      lw += 40;
-      lx = left + pw - lw - 8;
-      ly = top + 8;
       cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
       cairo_rectangle (cr, lx, ly, lw, lh);
       cairo_fill_preserve (cr);
