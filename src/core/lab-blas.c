@@ -17,6 +17,7 @@ typedef struct
                         const double *, int, double, double *, int);
   void  (*dsyrk)       (enum CBLAS_ORDER, enum CBLAS_UPLO, enum CBLAS_TRANSPOSE,
                         int, int, double, const double *, int, double, double *, int);
+  float (*snrm2)       (int, const float *, int);
   void  (*set_threads) (int);
   int   (*get_threads) (void);
   char *(*corename)    (void);
@@ -226,6 +227,7 @@ load (void)
   blas.sgemm = symbol (handle, library, "cblas_sgemm");
   blas.dgemm = symbol (handle, library, "cblas_dgemm");
   blas.dsyrk = symbol (handle, library, "cblas_dsyrk");
+  blas.snrm2 = symbol (handle, library, "cblas_snrm2");
   blas.set_threads = symbol (handle, library, "openblas_set_num_threads");
   blas.get_threads = symbol (handle, library, "openblas_get_num_threads");
   blas.corename = symbol (handle, library, "openblas_get_corename");
@@ -311,6 +313,15 @@ lab_blas_get_threads (void)
 {
   lab_blas_init ();
   return blas.get_threads ();
+}
+
+float
+lab_blas_snrm2 (int          n,
+                const float *x,
+                int          incx)
+{
+  lab_blas_init ();
+  return blas.snrm2 (n, x, incx);
 }
 
 void

@@ -56,6 +56,8 @@ const char *lab_blas_kernels_for_cpu  (void);
 void        lab_blas_set_threads      (int n_threads);
 int         lab_blas_get_threads      (void);
 
+/* The Euclidean norm of n values of x, incx apart. */
+float lab_blas_snrm2 (int n, const float *x, int incx);
 void lab_blas_sgemm (enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb,
                      int m, int n, int k, float alpha, const float *a, int lda,
                      const float *b, int ldb, float beta, float *c, int ldc);
