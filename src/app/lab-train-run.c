@@ -5,6 +5,7 @@
 
 #include "lab-job.h"
 #include "lab-metrics.h"
+#include "lab-model-probe.h"
 #include "lab-train-record.h"
 #include "lab-train-run.h"
 
@@ -38,6 +39,7 @@ typedef struct
   gboolean        have_latest;
   float          *pub_params;     /* the latest weights not yet taken, or NULL */
   float          *pub_buffers;
+  float          *pub_grad_norms; /* (n_layers) the gradients' norms in that step */
   guint64         pub_step;
   LabReconBatch  *pub_recon;
 } TrainShared;
@@ -69,6 +71,7 @@ train_shared_clear (TrainShared *run)
   g_clear_pointer (&run->val_points, g_array_unref);
   g_clear_pointer (&run->pub_params, g_free);
   g_clear_pointer (&run->pub_buffers, g_free);
+  g_clear_pointer (&run->pub_grad_norms, g_free);
   g_clear_pointer (&run->pub_recon, lab_recon_batch_free);
   g_mutex_clear (&run->mutex);
 }
@@ -127,7 +130,7 @@ on_train_progress (const LabTrainProgress *p,
   TrainShared *run = data;
   gint64 now = g_get_monotonic_time ();
   gboolean publish = p->kind != LAB_TRAIN_BATCH || now - run->last_publish >= LAB_TRAIN_RUN_PUBLISH_US;
-  float *params = NULL, *buffers = NULL;
+  float *params = NULL, *buffers = NULL, *grad_norms = NULL;
   LabReconBatch *recon = NULL;
   double done;
 
@@ -137,6 +140,10 @@ on_train_progress (const LabTrainProgress *p,
       if (lab_model_n_buffers (p->model) > 0)
         buffers = g_memdup2 (lab_model_buffers (p->model),
                              lab_model_n_buffers (p->model) * sizeof (float));
+      /* The gradients of the step just taken are still in the model (the
+       * next step zeroes them): the Inside page's gradient norms. */
+      grad_norms = g_new (float, lab_model_n_layers (p->model));
+      lab_model_layer_norms (p->model, NULL, grad_norms);
       if (run->recon_model != NULL && run->n_recon > 0)
         {
           lab_model_copy_params_from (run->recon_model, p->model);
@@ -166,9 +173,11 @@ on_train_progress (const LabTrainProgress *p,
     {
       g_free (run->pub_params);
       g_free (run->pub_buffers);
+      g_free (run->pub_grad_norms);
       lab_recon_batch_free (run->pub_recon);
       run->pub_params = params;
       run->pub_buffers = buffers;
+      run->pub_grad_norms = grad_norms;
       run->pub_recon = recon;
       run->pub_step = p->step;
     }
@@ -264,6 +273,7 @@ drain_shared (LabTrainRun       *self,
   TrainShared *run = self->shared;
   g_autofree float *params = NULL;
   g_autofree float *buffers = NULL;
+  g_autofree float *grad_norms = NULL;
   guint64 pub_step;
 
   g_mutex_lock (&run->mutex);
@@ -275,12 +285,13 @@ drain_shared (LabTrainRun       *self,
   update->have_latest = run->have_latest;
   params = g_steal_pointer (&run->pub_params);
   buffers = g_steal_pointer (&run->pub_buffers);
+  grad_norms = g_steal_pointer (&run->pub_grad_norms);
   update->recon = g_steal_pointer (&run->pub_recon);
   pub_step = run->pub_step;
   g_mutex_unlock (&run->mutex);
 
   if (params != NULL && lab_session_get_model (self->session) != NULL)
-    lab_session_publish (self->session, params, buffers, pub_step);
+    lab_session_publish (self->session, params, buffers, grad_norms, pub_step);
 }
 
 void

@@ -174,17 +174,36 @@ test_session_model (void)
   n = lab_model_n_params (trained);
   params = g_memdup2 (lab_model_params (trained), n * sizeof (float));
   g_assert_true (memcmp (lab_model_params (model), params, n * sizeof (float)) != 0);
-  lab_session_publish (session, params, lab_model_buffers (trained), 40);
+  lab_session_publish (session, params, lab_model_buffers (trained), NULL, 40);
   g_assert_cmpmem (lab_model_params (model), n * sizeof (float), params, n * sizeof (float));
   g_assert_cmpuint (lab_session_get_step (session), ==, 40);
   g_assert_cmpuint (lab_session_get_weights_serial (session), ==, serial + 1);
   g_assert_cmpuint (c.weights_published, ==, 1);
+  g_assert_null (lab_session_get_grad_norms (session));
+
+  /* with the gradient norms of the step, one per layer, copied */
+  {
+    guint n_layers = lab_model_n_layers (model);
+    g_autofree float *norms = g_new (float, n_layers);
+
+    for (guint i = 0; i < n_layers; i++)
+      norms[i] = 0.5f * i;
+    lab_session_publish (session, params, lab_model_buffers (trained), norms, 45);
+    norms[1] = -1;
+    g_assert_nonnull (lab_session_get_grad_norms (session));
+    g_assert_cmpfloat (lab_session_get_grad_norms (session)[1], ==, 0.5f);
+    g_assert_cmpfloat (lab_session_get_grad_norms (session)[n_layers - 1], ==, 0.5f * (n_layers - 1));
+    g_assert_cmpuint (lab_session_get_step (session), ==, 45);
+    g_assert_cmpuint (c.weights_published, ==, 2);
+  }
 
   lab_model_params (trained)[0] += 1.0f;
   lab_session_publish_from (session, trained, 50);
+  /* another model's weights come without gradients */
+  g_assert_null (lab_session_get_grad_norms (session));
   g_assert_cmpfloat (lab_model_params (model)[0], ==, lab_model_params (trained)[0]);
   g_assert_cmpuint (lab_session_get_step (session), ==, 50);
-  g_assert_cmpuint (c.weights_published, ==, 2);
+  g_assert_cmpuint (c.weights_published, ==, 3);
   g_assert_cmpuint (c.model_changed, ==, 1);
 
   lab_session_set_train_json (session, "{\"epochs\":4}");
@@ -204,7 +223,7 @@ test_session_model (void)
   g_assert_null (lab_session_get_train_json (session));
   g_assert_cmpuint (lab_session_get_step (session), ==, 0);
   g_assert_cmpuint (c.model_changed, ==, 2);
-  g_assert_cmpuint (lab_session_get_weights_serial (session), ==, serial + 3);
+  g_assert_cmpuint (lab_session_get_weights_serial (session), ==, serial + 4);
 }
 
 int

@@ -24,7 +24,25 @@ typedef struct
   LabTrainResult  result;         /* copied from "done" (no pointers kept) */
   gboolean        have_record;
   gboolean        had_error;
+  guint           n_with_grads;  /* weights published with their gradients' norms */
 } Fixture;
+
+/* Training publishes each layer's gradient norm with the weights: a
+ * convolution's is positive, a ReLU's (no parameters) 0. */
+static void
+on_weights_published (LabSession *session,
+                      Fixture    *f)
+{
+  const float *norms = lab_session_get_grad_norms (session);
+
+  if (norms == NULL)
+    return;
+  g_assert_cmpstr (lab_model_get_layer (lab_session_get_model (session), 0)->klass->type, ==, "conv2d");
+  g_assert_cmpfloat (norms[0], >, 0.0f);
+  g_assert_true (isfinite (norms[0]));
+  g_assert_cmpfloat (norms[1], ==, 0.0f);
+  f->n_with_grads++;
+}
 
 static void
 take_update (Fixture *f)
@@ -98,6 +116,7 @@ fixture_setup (Fixture       *f,
   f->session = lab_session_new ();
   /* The session shows a copy of what the run trains. */
   lab_session_set_model (f->session, lab_test_new_preset ("cae-tiny", 5), NULL, NULL, NULL);
+  g_signal_connect (f->session, "weights-published", G_CALLBACK (on_weights_published), f);
 }
 
 static void
@@ -191,6 +210,8 @@ test_run_completes (Fixture       *f,
   /* The final weights and record are the session's. */
   g_assert_cmpuint (lab_session_get_weights_serial (f->session), >, serial);
   g_assert_cmpuint (lab_session_get_step (f->session), ==, 2 * n_batches);
+  /* At least the epoch ends published with the gradients' norms. */
+  g_assert_cmpuint (f->n_with_grads, >=, 2);
   g_assert_nonnull (lab_session_get_train_json (f->session));
 }
 

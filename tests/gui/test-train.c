@@ -558,7 +558,7 @@ test_train_save_open (Fixture       *f,
 
   /* Wreck the weights in the session: the Denoise page follows. */
   zeros = g_new0 (float, n_params + lab_model_n_buffers (trained) + 1);
-  lab_session_publish (f->session, zeros, zeros, 0);
+  lab_session_publish (f->session, zeros, zeros, NULL, 0);
   denoise_at (f, 0.41);
   denoise_at (f, 0.4);
   zeroed = denoised_pixels (f, &size);

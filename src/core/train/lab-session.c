@@ -26,6 +26,7 @@ struct _LabSession
   char           *model_path;
   guint64         weights_serial;
   guint64         step;
+  float          *grad_norms;      /* (n_layers) of the weights published, or NULL */
   guint           has_config : 1;
   guint           training : 1;
 };
@@ -218,6 +219,7 @@ lab_session_set_model (LabSession           *self,
   g_free (self->model_path);
   self->model_path = g_strdup (path);
   self->step = 0;
+  g_clear_pointer (&self->grad_norms, g_free);
   self->weights_serial++;
   g_signal_emit (self, signals[MODEL_CHANGED], 0);
 }
@@ -226,10 +228,15 @@ void
 lab_session_publish (LabSession  *self,
                      const float *params,
                      const float *buffers,
+                     const float *grad_norms,
                      guint64      step)
 {
   g_return_if_fail (LAB_IS_SESSION (self));
   g_return_if_fail (self->model != NULL);
+
+  g_clear_pointer (&self->grad_norms, g_free);
+  if (grad_norms != NULL)
+    self->grad_norms = g_memdup2 (grad_norms, lab_model_n_layers (self->model) * sizeof (float));
 
   memcpy (lab_model_params (self->model), params, lab_model_n_params (self->model) * sizeof (float));
   if (lab_model_n_buffers (self->model) > 0)
@@ -250,6 +257,7 @@ lab_session_publish_from (LabSession *self,
 
   if (!lab_model_copy_params_from (self->model, model))
     return;
+  g_clear_pointer (&self->grad_norms, g_free);
   self->step = step;
   self->weights_serial++;
   g_signal_emit (self, signals[WEIGHTS_PUBLISHED], 0);
@@ -261,6 +269,14 @@ lab_session_get_weights_serial (LabSession *self)
   g_return_val_if_fail (LAB_IS_SESSION (self), 0);
 
   return self->weights_serial;
+}
+
+const float *
+lab_session_get_grad_norms (LabSession *self)
+{
+  g_return_val_if_fail (LAB_IS_SESSION (self), NULL);
+
+  return self->grad_norms;
 }
 
 guint64
@@ -349,6 +365,7 @@ lab_session_finalize (GObject *object)
   g_clear_pointer (&self->model, lab_model_free);
   g_clear_pointer (&self->train_json, g_free);
   g_clear_pointer (&self->model_path, g_free);
+  g_clear_pointer (&self->grad_norms, g_free);
 
   G_OBJECT_CLASS (lab_session_parent_class)->finalize (object);
 }

@@ -79,17 +79,22 @@ void                  lab_session_set_model          (LabSession           *self
                                                       const char           *path);
 /* Copies params (n_params floats) and buffers (n_buffers floats) into the
  * model, records the optimizer steps they come from, and emits
- * weights-published. */
+ * weights-published. grad_norms: the L2 norm of each layer's gradients in
+ * that step (n_layers, lab_model_layer_norms), or NULL when not known. */
 void                  lab_session_publish            (LabSession           *self,
                                                       const float          *params,
                                                       const float          *buffers,
+                                                      const float          *grad_norms,
                                                       guint64               step);
-/* The same from another model of the same architecture. */
+/* The same from another model of the same architecture (gradient norms
+ * not known). */
 void                  lab_session_publish_from       (LabSession           *self,
                                                       LabModel             *model,
                                                       guint64               step);
 /* Changes with every model-changed and weights-published. */
 guint64               lab_session_get_weights_serial (LabSession           *self);
+/* The gradient norms that came with the weights shown (n_layers), or NULL. */
+const float          *lab_session_get_grad_norms     (LabSession           *self);
 /* Optimizer steps behind the weights shown (0: fresh or unknown). */
 guint64               lab_session_get_step           (LabSession           *self);
 /* NULL when unknown. */
