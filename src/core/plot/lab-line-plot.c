@@ -32,6 +32,7 @@ struct _LabLinePlot
   char      *y_label;
   gboolean   log_x;
   gboolean   log_y;
+  gboolean   legend_outside;  /* right of the plot area rather than over it */
   double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
   GPtrArray *series;        /* (element-type Series) */
   GArray    *markers;       /* (element-type Marker) */
@@ -116,6 +117,13 @@ lab_line_plot_set_log_y (LabLinePlot *self,
                          gboolean     log_y)
 {
   self->log_y = log_y;
+}
+
+void
+lab_line_plot_set_legend_outside (LabLinePlot *self,
+                                  gboolean     outside)
+{
+  self->legend_outside = outside;
 }
 
 void
@@ -372,6 +380,27 @@ log_ticks (cairo_t  *cr,
       }
 }
 
+/* The legend box's width at the font size it is drawn with. */
+static double
+legend_width (LabLinePlot *self,
+              cairo_t     *cr)
+{
+  double lw = 0;
+
+  cairo_save (cr);
+  cairo_set_font_size (cr, 12);
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, s->name ? s->name : "", &ext);
+      lw = MAX (lw, ext.x_advance);
+    }
+  cairo_restore (cr);
+  return lw + 40;
+}
+
 void
 lab_line_plot_draw (LabLinePlot *self,
                     cairo_t     *cr,
@@ -405,6 +434,11 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
       top = 34;
     }
+
+  /* A legend of many lines (a line per layer) beside the plot rather than
+   * over the curves: the plot area gives up its width. */
+  if (self->legend_outside && self->series->len > 0)
+    right += legend_width (self, cr) + 8;
 
   pw = width - left - right;
   ph = height - top - bottom;
@@ -458,21 +492,13 @@ lab_line_plot_draw (LabLinePlot *self,
   lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
                         self->y_label, 14, top + ph / 2);
 
-  /* The legend's box, top right inside the plot (drawn last). */
+  /* The legend's box, top right inside the plot or beside it (drawn last). */
   if (self->series->len > 0)
     {
-      cairo_set_font_size (cr, 12);
-      for (guint i = 0; i < self->series->len; i++)
-        {
-          Series *s = g_ptr_array_index (self->series, i);
-          cairo_text_extents_t ext;
-          cairo_text_extents (cr, s->name ? s->name : "", &ext);
-          lw = MAX (lw, ext.x_advance);
-          lh += 18;
-        }
-      lw += 40;
-      lx = left + pw - lw - 8;
-      ly = top + 8;
+      lw = legend_width (self, cr);
+      lh = 8 + 18.0 * self->series->len;
+      lx = self->legend_outside ? left + pw + 8 : left + pw - lw - 8;
+      ly = self->legend_outside ? top : top + 8;
     }
 
   /* markers */
