@@ -8,6 +8,7 @@
 #include "lab-data-page.h"
 #include "lab-denoise-page.h"
 #include "lab-file-dialog.h"
+#include "lab-inside-page.h"
 #include "lab-latent-page.h"
 #include "lab-lessons-page.h"
 #include "lab-page.h"
@@ -35,6 +36,7 @@ static const LabWindowPage lab_window_pages[] = {
   { "latent", N_("Latent"), "find-location-symbolic", lab_latent_page_get_type },
   { "lessons", N_("Lessons"), "x-office-document-symbolic", lab_lessons_page_get_type },
   { "classify", N_("Classify"), "view-list-bullet-symbolic", lab_classify_page_get_type },
+  { "inside", N_("Inside"), "view-reveal-symbolic", lab_inside_page_get_type },
 };
 
 struct _LabWindow

@@ -241,6 +241,8 @@ lab_test_get_state (LabWindow  *window,
       return g_variant_ref_sink (g_variant_new_boolean (g_value_get_boolean (&value)));
     case G_TYPE_DOUBLE:
       return g_variant_ref_sink (g_variant_new_double (g_value_get_double (&value)));
+    case G_TYPE_INT:
+      return g_variant_ref_sink (g_variant_new_int32 (g_value_get_int (&value)));
     case G_TYPE_STRING:
       return g_variant_ref_sink (g_variant_new_string (g_value_get_string (&value)));
     default:

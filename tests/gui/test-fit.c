@@ -26,7 +26,7 @@
 
 static LabApplication *app;
 
-static const char *pages[] = { "data", "train", "denoise", "latent", "lessons", "classify" };
+static const char *pages[] = { "data", "train", "denoise", "latent", "lessons", "classify", "inside" };
 
 typedef struct
 {

@@ -33,6 +33,7 @@ static const struct
   { "latent", "Latent", "_Encoder" },
   { "lessons", "Leçons", "Rapide" },
   { "classify", "Classer", "Classifieurs latents" },
+  { "inside", "Intérieur", "_Image de test" },
 };
 
 static guint32
