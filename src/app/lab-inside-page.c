@@ -265,6 +265,36 @@ lab_inside_page_datasets_changed (LabPage *page)
   refresh (self);
 }
 
+/* Saved sessions: the test image shown (with the size of the test set it
+ * indexes). */
+static void
+lab_inside_page_save_state (LabPage        *page,
+                            LabSessionFile *file)
+{
+  LabInsidePage *self = LAB_INSIDE_PAGE (page);
+  JsonObject *state = lab_session_file_get_page_state (file, "inside");
+  LabDataset *test = test_dataset (self);
+
+  json_object_set_int_member (state, "image", image_index (self));
+  json_object_set_int_member (state, "test_images", test != NULL ? test->n : 0);
+}
+
+static void
+lab_inside_page_restore_state (LabPage        *page,
+                               LabSessionFile *file)
+{
+  LabInsidePage *self = LAB_INSIDE_PAGE (page);
+  JsonObject *state = lab_session_file_lookup_page_state (file, "inside");
+  LabDataset *test = test_dataset (self);
+  gint64 image;
+
+  if (state == NULL || test == NULL || lab_session_state_get_int (state, "test_images", -1) != test->n)
+    return;
+  image = lab_session_state_get_int (state, "image", -1);
+  if (image >= 0 && image < test->n)
+    set_image (self, (guint) image);
+}
+
 static void
 on_training_changed (LabInsidePage *self)
 {
@@ -351,6 +381,8 @@ lab_inside_page_class_init (LabInsidePageClass *klass)
   page_class->datasets_changed = lab_inside_page_datasets_changed;
   page_class->model_changed = lab_inside_page_model_changed;
   page_class->weights_published = lab_inside_page_weights_published;
+  page_class->save_state = lab_inside_page_save_state;
+  page_class->restore_state = lab_inside_page_restore_state;
 
   properties[PROP_IMAGE] =
     g_param_spec_int ("image", NULL, NULL,

@@ -197,6 +197,7 @@ prepare_demo (Win        *w,
 
   lab_test_activate (w->window, "reshuffle", NULL);
   g_object_set (lab_window_get_page (w->window, "denoise"), "noise-level", 0.35, NULL);
+  g_object_set (lab_window_get_page (w->window, "inside"), "image", 42, NULL);
   lab_test_spin_until (denoised, w, 30);
   record_shown (w, s);
   g_assert_cmpfloat (s->level, ==, 0.35);
@@ -251,6 +252,13 @@ test_session_reopen (void)
   g_assert_cmpstr (lab_window_get_visible_page (b.window), ==, "latent");
   g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
   assert_same_shown (&b, &s);
+  /* The Inside page's test image. */
+  {
+    int image = -1;
+
+    g_object_get (lab_window_get_page (b.window, "inside"), "image", &image, NULL);
+    g_assert_cmpint (image, ==, 42);
+  }
   /* The loss curves of the training record. */
   curves = lab_plot_view_get_plot (lab_train_page_get_loss_plot (LAB_TRAIN_PAGE (lab_window_get_page (b.window, "train"))));
   g_assert_cmpuint (lab_line_plot_get_n_points (curves, 0), ==, 2);
