@@ -19,6 +19,7 @@ GtkSpinButton *lab_inside_page_get_image_spin  (LabInsidePage *self);
 guint          lab_inside_page_get_n_passes    (LabInsidePage *self);
 guint64        lab_inside_page_get_shown_serial (LabInsidePage *self);
 double         lab_inside_page_get_pass_ms     (LabInsidePage *self);
+double         lab_inside_page_get_max_pass_ms (LabInsidePage *self);
 /* The empty state's text, or NULL when the content shows. */
 const char    *lab_inside_page_get_problem     (LabInsidePage *self);
 

@@ -32,6 +32,7 @@ struct _LabInsidePage
   guint           n_passes;
   guint64         shown_serial;
   double          pass_ms;
+  double          max_pass_ms;
   gboolean        dirty;          /* something changed while hidden */
   gboolean        syncing;
 };
@@ -164,6 +165,7 @@ refresh (LabInsidePage *self)
   start = g_get_monotonic_time ();
   probe = lab_model_probe (infer, input, &error);
   self->pass_ms = (g_get_monotonic_time () - start) / 1000.0;
+  self->max_pass_ms = MAX (self->max_pass_ms, self->pass_ms);
   if (probe == NULL)
     {
       show_empty (self, error->message);
@@ -484,6 +486,13 @@ lab_inside_page_get_pass_ms (LabInsidePage *self)
 {
   g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), 0);
   return self->pass_ms;
+}
+
+double
+lab_inside_page_get_max_pass_ms (LabInsidePage *self)
+{
+  g_return_val_if_fail (LAB_IS_INSIDE_PAGE (self), 0);
+  return self->max_pass_ms;
 }
 
 const char *

@@ -291,8 +291,12 @@ test_inside_live (Fixture       *f,
 
   n_weight = lab_norm_plot_get_n_points (norms, FALSE);
   n_grad = lab_norm_plot_get_n_points (norms, TRUE);
-  g_test_message ("after training: %u weight points, %u gradient points, %u passes (last %.2f ms)",
-                  n_weight, n_grad, lab_inside_page_get_n_passes (f->page), lab_inside_page_get_pass_ms (f->page));
+  g_test_message ("after training: %u weight points, %u gradient points, %u passes (last %.2f ms, "
+                  "slowest %.2f ms)", n_weight, n_grad, lab_inside_page_get_n_passes (f->page),
+                  lab_inside_page_get_pass_ms (f->page), lab_inside_page_get_max_pass_ms (f->page));
+  /* One image on the main thread while training takes the cores: within
+   * a frame (0.2 ms here), even on a busy machine. */
+  g_assert_cmpfloat (lab_inside_page_get_max_pass_ms (f->page), <, 16.7);
   /* At least each epoch's end came with its gradients. */
   g_assert_cmpuint (n_grad, >=, 3);
   g_assert_cmpuint (n_weight, >=, n_grad);
