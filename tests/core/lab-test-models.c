@@ -40,3 +40,15 @@ lab_test_train_denoiser (LabDataset     *digits,
     *config = c;
   return model;
 }
+
+void
+lab_test_fill_uniform (float   *x,
+                       gsize    n,
+                       guint64  seed)
+{
+  LabRng rng;
+
+  lab_rng_init (&rng, seed);
+  for (gsize i = 0; i < n; i++)
+    x[i] = (float) lab_rng_uniform (&rng);
+}

@@ -19,4 +19,9 @@ LabModel *lab_test_train_denoiser (LabDataset     *digits,
                                    LabTrainer     *trainer,
                                    LabTrainConfig *config);
 
+/* x[0..n) uniform in [0, 1) from seed (an input image of noise). */
+void      lab_test_fill_uniform   (float          *x,
+                                   gsize           n,
+                                   guint64         seed);
+
 G_END_DECLS

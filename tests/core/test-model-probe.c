@@ -9,18 +9,6 @@
 #include "lab-presets.h"
 #include "lab-test-models.h"
 
-static void
-fill_uniform (float  *x,
-              gsize   n,
-              guint64 seed)
-{
-  LabRng rng;
-
-  lab_rng_init (&rng, seed);
-  for (gsize i = 0; i < n; i++)
-    x[i] = (float) lab_rng_uniform (&rng);
-}
-
 /* For each preset: one output per layer with the layer's shape, the last
  * equal to lab_model_forward's bit for bit, and an in-place ReLU's input
  * kept as the convolution wrote it (negative values the ReLU clips). */
@@ -41,7 +29,7 @@ test_probe_presets (void)
       const float *y;
       guint clipped_layers = 0;
 
-      fill_uniform (x, in_size, 17 + p);
+      lab_test_fill_uniform (x, in_size, 17 + p);
       /* Without a batch, the probe allocates one. */
       g_assert_cmpuint (lab_model_get_batch (model), ==, 0);
       probe = lab_model_probe (model, x, &error);
