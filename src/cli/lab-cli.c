@@ -25,6 +25,7 @@ static const LabCliEntry commands[] = {
   { "gradcheck", "Check every layer's gradients against finite differences", lab_cli_gradcheck },
   { "embed",    "Map a model's latents of a dataset to 2-D (PCA, t-SNE, UMAP)", lab_cli_embed },
   { "outliers", "The images a model reconstructs worst", lab_cli_outliers },
+  { "layers",   "What every layer of a model makes of one image, and its weight norms", lab_cli_layers },
   { "decode",   "Decode a point of a model's latent space to an image",  lab_cli_decode },
   { "interpolate", "Morph one image into another through the latent space", lab_cli_interpolate },
   { "lesson",   "List, run and reproduce the lessons, with their PDF reports", lab_cli_lesson },

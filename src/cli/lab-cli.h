@@ -41,6 +41,7 @@ int   lab_cli_augment     (int argc, char **argv);
 int   lab_cli_gradcheck   (int argc, char **argv);
 int   lab_cli_embed       (int argc, char **argv);
 int   lab_cli_outliers    (int argc, char **argv);
+int   lab_cli_layers      (int argc, char **argv);
 int   lab_cli_decode      (int argc, char **argv);
 int   lab_cli_interpolate (int argc, char **argv);
 int   lab_cli_system      (int argc, char **argv);
