@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lab-blas.h"
+#include "lab-knn-private.h"
 #include "lab-vmath-private.h"
 
 /* A task: ROW_TILE rows against all columns, COL_TILE at a time: a tile
@@ -36,33 +37,6 @@ typedef struct
   gint           cancelled;
 } KnnJob;
 
-/* Max-heap of (key, index) on key, size k. */
-static inline void
-sift_down (float   *hd,
-           guint32 *hi,
-           gsize    k,
-           gsize    at)
-{
-  float d = hd[at];
-  guint32 i = hi[at];
-
-  for (;;)
-    {
-      gsize l = 2 * at + 1, big;
-
-      if (l >= k)
-        break;
-      big = l + 1 < k && hd[l + 1] > hd[l] ? l + 1 : l;
-      if (hd[big] <= d)
-        break;
-      hd[at] = hd[big];
-      hi[at] = hi[big];
-      at = big;
-    }
-  hd[at] = d;
-  hi[at] = i;
-}
-
 static inline void
 offer (float   *hd,
        guint32 *hi,
@@ -75,7 +49,7 @@ offer (float   *hd,
     {
       hd[0] = d;
       hi[0] = (guint32) j;
-      sift_down (hd, hi, k, 0);
+      lab_knn_sift_down (hd, hi, k, 0);
     }
 }
 

@@ -36,4 +36,20 @@ gboolean  lab_knn_exact   (LabTeam       *team,
                            GCancellable  *cancellable,
                            GError       **error);
 
+/* Approximate neighbours by NN-descent from a random-projection forest
+ * (lab-knn-descent.c), for large n where the exact search's n^2 distances
+ * dominate: the same outputs as lab_knn_exact, nearest first, distances in
+ * float. The result depends on seed, not on the team's lanes. k at most
+ * 255. Errors as lab_knn_exact's; CANCELLED is checked between rounds. */
+gboolean  lab_knn_descent (LabTeam       *team,
+                           const float   *x,
+                           gsize          n,
+                           gsize          dim,
+                           gsize          k,
+                           guint64        seed,
+                           guint32       *nbr,
+                           float         *dist2,
+                           GCancellable  *cancellable,
+                           GError       **error);
+
 G_END_DECLS

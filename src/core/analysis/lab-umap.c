@@ -19,6 +19,11 @@
 #define SMOOTH_TOL        1e-5
 #define MIN_K_DIST_SCALE  1e-3
 #define GRAD_CLIP         4.0f
+/* Up to this many points the neighbours are exact; beyond, NN-descent's
+ * (bench-knn, all 70,000 MNIST images after PCA-50, 14 neighbours: 1.55 s
+ * against 3.50 s, 98.7% of the exact neighbours found; at 20,000 points the
+ * exact search takes 0.3 s). */
+#define UMAP_EXACT_KNN_MAX 30000
 #define INIT_EXTENT       10.0
 
 void
@@ -278,7 +283,14 @@ sgd_lane (guint    lane,
       dy = cur[1] - oth[1];
       d2 = dx * dx + dy * dy;
       /* attraction: d/dy of log (1 / (1 + a d^(2b))) */
-      coeff = d2 > 0 ? -2 * a * b * powf (d2, b - 1) / (a * powf (d2, b) + 1) : 0;
+      if (d2 > 0)
+        {
+          float pb1 = powf (d2, b - 1);
+
+          coeff = -2 * a * b * pb1 / (a * pb1 * d2 + 1);
+        }
+      else
+        coeff = 0;
       {
         float gx = clip (coeff * dx) * alpha, gy = clip (coeff * dy) * alpha;
 
@@ -384,7 +396,9 @@ lab_umap_run (const float          *x,
   k = config->n_neighbors - 1;
   nbr = g_new (guint32, n * k);
   d2 = g_new (float, n * k);
-  if (!lab_knn_exact (team, 0, x, n, dim, k, nbr, d2, cancellable, error))
+  if (!(n > UMAP_EXACT_KNN_MAX
+        ? lab_knn_descent (team, x, n, dim, k, config->seed, nbr, d2, cancellable, error)
+        : lab_knn_exact (team, 0, x, n, dim, k, nbr, d2, cancellable, error)))
     return FALSE;
   edges = fuzzy_graph (nbr, d2, n, k, config->n_neighbors, n_epochs, &n_edges);
   g_clear_pointer (&nbr, g_free);

@@ -8,8 +8,9 @@ G_BEGIN_DECLS
 
 /* UMAP (McInnes, Healy & Melville 2018) to 2-D, as umap-learn 0.5 does it
  * with its defaults:
- *   1. the exact n_neighbors - 1 nearest neighbours of every point
- *      (lab-knn.h; umap-learn counts the point itself);
+ *   1. the n_neighbors - 1 nearest neighbours of every point (lab-knn.h;
+ *      umap-learn counts the point itself): exact up to 30,000 points,
+ *      beyond by NN-descent, as umap-learn finds them always;
  *   2. each point's fuzzy neighbourhood: w_ij = exp (-(d_ij - rho_i) /
  *      sigma_i), rho_i the distance to its nearest neighbour, sigma_i
  *      chosen so the weights sum to log2 (n_neighbors);
