@@ -4,8 +4,8 @@
  *   build-aux/screenshots MODEL.safetensors [OUTDIR]
  *
  * opens the window at 1280 x 800 on MNIST with MODEL, and saves the Train,
- * Denoise and Latent pages (a t-SNE map of 5,000 test images with a point
- * decoded) as OUTDIR/screenshot-<page>.png. Not a test: it needs MNIST
+ * Denoise, Latent (a t-SNE map of 5,000 test images with a point decoded)
+ * and Inside pages as OUTDIR/screenshot-<page>.png. Not a test: it needs MNIST
  * and a well-trained model, which the test suite does not have. */
 
 #include <stdio.h>
@@ -136,6 +136,8 @@ main (int argc, char **argv)
         break;
       }
   save (outdir, "latent");
+
+  save (outdir, "inside");
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

@@ -582,7 +582,9 @@ lab_line_plot_draw (LabLinePlot *self,
           cairo_line_to (cr, px + 4, hi);
         }
       cairo_stroke (cr);
-      if (s->style == LAB_LINE_STYLE_POINTS)
+      /* dots for the points style, and for a line of a single point,
+       * which no stroke would show */
+      if (s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2)
         for (guint k = 0; k + 1 < s->points->len; k += 2)
           {
             double x = g_array_index (s->points, double, k);
