@@ -196,7 +196,8 @@ cancel_activated (GtkWidget  *widget,
 }
 
 /* Saved sessions: the runs of the table (borrowed until the window's
- * snapshot) and the one selected. */
+ * snapshot), the one selected, and the transfer panel's result (borrowed
+ * too). */
 static void
 lab_classify_page_save_state (LabPage        *page,
                               LabSessionFile *file)
@@ -204,6 +205,8 @@ lab_classify_page_save_state (LabPage        *page,
   LabClassifyPage *self = LAB_CLASSIFY_PAGE (page);
   JsonObject *state;
 
+  if (self->transfer != NULL)
+    file->transfer = (LabTransferResult *) lab_transfer_panel_get_result (self->transfer);
   if (lab_classify_results_get_n (self->results) == 0)
     return;
   for (guint i = 0; i < lab_classify_results_get_n (self->results); i++)
@@ -236,6 +239,13 @@ lab_classify_page_restore_state (LabPage        *page,
                                                "selected", -1);
   guint skipped = 0;
 
+  /* Shown as it was: its numbers, curves and matrices are the file's, and
+   * it needs none of the images loaded. */
+  if (file->transfer != NULL && self->transfer != NULL)
+    {
+      lab_transfer_panel_set_result (self->transfer, g_steal_pointer (&file->transfer));
+      update_actions (self);
+    }
   if (file->classify->len == 0)
     return;
   lab_classify_results_clear (self->results);

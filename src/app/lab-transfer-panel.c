@@ -168,6 +168,22 @@ show_result (LabTransferPanel *self)
   gtk_label_set_label (self->reading_label, text);
 }
 
+/* The status line of a finished run, from the result alone, so a result
+ * that a saved session brings back says what it said. */
+static void
+show_done (LabTransferPanel *self)
+{
+  const LabTransferResult *r = self->result;
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (_("Done in %.0f s: %u classifiers on %u test images, the encoder "
+                            "pretrained on %u unlabelled images"), r->seconds,
+                          r->n_seeds * r->n_budgets * LAB_TRANSFER_N_WAYS, r->n_test,
+                          r->pretrain_images);
+  gtk_progress_bar_set_fraction (self->progress_bar, 1);
+  gtk_label_set_label (self->status_label, text);
+}
+
 static void
 transfer_done (gpointer      owner,
                LabJob       *job,
@@ -175,7 +191,6 @@ transfer_done (gpointer      owner,
                const GError *error)
 {
   LabTransferPanel *self = owner;
-  g_autofree char *text = NULL;
 
   if (result == NULL)
     {
@@ -187,13 +202,23 @@ transfer_done (gpointer      owner,
   g_clear_pointer (&self->result, lab_transfer_result_free);
   self->result = result;
   show_result (self);
-  text = g_strdup_printf (_("Done in %.0f s: %u classifiers on %u test images, the encoder "
-                            "pretrained on %u unlabelled images"), self->result->seconds,
-                          self->result->n_seeds * self->result->n_budgets * LAB_TRANSFER_N_WAYS,
-                          self->result->n_test, self->result->pretrain_images);
-  gtk_progress_bar_set_fraction (self->progress_bar, 1);
-  gtk_label_set_label (self->status_label, text);
+  show_done (self);
   g_signal_emit (self, signals[FINISHED], 0);
+}
+
+void
+lab_transfer_panel_set_result (LabTransferPanel  *self,
+                               LabTransferResult *result)
+{
+  g_return_if_fail (LAB_IS_TRANSFER_PANEL (self));
+  g_return_if_fail (result != NULL && result->n_budgets > 0 && result->n_seeds > 0);
+
+  /* A run going on would replace it when it ends. */
+  lab_transfer_panel_cancel (self);
+  g_clear_pointer (&self->result, lab_transfer_result_free);
+  self->result = result;
+  show_result (self);
+  show_done (self);
 }
 
 void

@@ -45,7 +45,11 @@ void                     lab_transfer_panel_cancel       (LabTransferPanel  *sel
 void                     lab_transfer_panel_set_locked   (LabTransferPanel  *self,
                                                           gboolean           locked);
 gboolean                 lab_transfer_panel_is_running   (LabTransferPanel  *self);
-/* The last result shown, or NULL (tests). */
+/* Shows result (transfer full) as a finished run's, without running:
+ * a saved session's (cancels a run going on). */
+void                     lab_transfer_panel_set_result   (LabTransferPanel  *self,
+                                                          LabTransferResult *result);
+/* The last result shown, or NULL. */
 const LabTransferResult *lab_transfer_panel_get_result   (LabTransferPanel  *self);
 const char              *lab_transfer_panel_get_status   (LabTransferPanel  *self);
 LabPlotView             *lab_transfer_panel_get_curve    (LabTransferPanel  *self);

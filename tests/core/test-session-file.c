@@ -11,9 +11,11 @@
 #include "lab-synthetic.h"
 #include "lab-test-models.h"
 #include "lab-train-record.h"
+#include "lab-transfer.h"
 
-/* What the tests share: a trained model, its map, a gallery and a
- * classifier run on synthetic digits, saved once. */
+/* What the tests share: a trained model, its map, a gallery, a
+ * classifier run and a small transfer-learning run on synthetic digits,
+ * saved once. */
 typedef struct
 {
   char           *dir;
@@ -87,6 +89,26 @@ make_fixture (void)
   g_assert_no_error (error);
   g_ptr_array_add (fx.saved->classify, res);
 
+  /* Two label budgets and two seeds, so every index of the matrices'
+   * tensors counts. */
+  {
+    LabTransferConfig tc;
+
+    lab_transfer_config_quick (&tc);
+    tc.pretrain_images = 200;
+    tc.pretrain_val = 50;
+    tc.pretrain_epochs = 1;
+    tc.budgets[0] = 20;
+    tc.budgets[1] = 40;
+    tc.n_budgets = 2;
+    tc.epochs = 3;
+    tc.patience = 2;
+    tc.test_limit = 100;
+    fx.saved->transfer = lab_transfer_run (fx.digits, fx.digits, &tc, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (fx.saved->transfer->n_budgets, ==, 2);
+  }
+
   state = lab_session_file_get_page_state (fx.saved, "denoise");
   json_object_set_string_member (state, "noise", "gaussian");
   json_object_set_double_member (state, "level", 0.375);
@@ -103,6 +125,94 @@ assert_same_floats (const float *a,
                     gsize        n)
 {
   g_assert_cmpmem (a, n * sizeof (float), b, n * sizeof (float));
+}
+
+/* Every number of two transfer results is the same bit for bit (NAN as
+ * NAN), and every matrix and curve. */
+static void
+assert_same_double (double a,
+                    double b)
+{
+  g_assert_cmpmem (&a, sizeof a, &b, sizeof b);
+}
+
+static void
+assert_same_transfer (const LabTransferResult *a,
+                      const LabTransferResult *b)
+{
+  guint c2 = a->n_classes * a->n_classes;
+
+  g_assert_cmpuint (b->n_seeds, ==, a->n_seeds);
+  g_assert_cmpuint (b->n_budgets, ==, a->n_budgets);
+  g_assert_cmpuint (b->n_classes, ==, a->n_classes);
+  g_assert_cmpuint (b->n_test, ==, a->n_test);
+  g_assert_cmpuint (b->pretrain_images, ==, a->pretrain_images);
+  g_assert_cmpuint (b->pretrain_val, ==, a->pretrain_val);
+  for (guint i = 0; i < a->n_classes; i++)
+    g_assert_cmpstr (b->class_names[i], ==, a->class_names[i]);
+  g_assert_null (b->class_names[a->n_classes]);
+  for (guint s = 0; s < a->n_seeds; s++)
+    assert_same_double (b->pretrain_val_loss[s], a->pretrain_val_loss[s]);
+  assert_same_double (b->pretrain_seconds, a->pretrain_seconds);
+  assert_same_double (b->seconds, a->seconds);
+
+  g_assert_cmpstr (b->config.autoencoder, ==, a->config.autoencoder);
+  g_assert_cmpstr (b->config.baseline, ==, a->config.baseline);
+  g_assert_cmpuint (b->config.head_units, ==, a->config.head_units);
+  g_assert_cmpuint (b->config.pretrain_images, ==, a->config.pretrain_images);
+  g_assert_cmpuint (b->config.pretrain_epochs, ==, a->config.pretrain_epochs);
+  assert_same_double (b->config.pretrain_noise, a->config.pretrain_noise);
+  g_assert_cmpuint (b->config.n_budgets, ==, a->config.n_budgets);
+  g_assert_cmpmem (b->config.budgets, a->config.n_budgets * sizeof (guint),
+                   a->config.budgets, a->config.n_budgets * sizeof (guint));
+  assert_same_double (b->config.val_ratio, a->config.val_ratio);
+  g_assert_cmpuint (b->config.epochs, ==, a->config.epochs);
+  g_assert_cmpuint (b->config.patience, ==, a->config.patience);
+  assert_same_double (b->config.lr, a->config.lr);
+  g_assert_cmpint (b->config.finetune_from_frozen, ==, a->config.finetune_from_frozen);
+  assert_same_double (b->config.finetune_lr, a->config.finetune_lr);
+  g_assert_cmpuint (b->config.n_seeds, ==, a->config.n_seeds);
+  g_assert_cmpuint (b->config.seed, ==, a->config.seed);
+  g_assert_cmpuint (b->config.test_limit, ==, a->config.test_limit);
+  g_assert_null (b->config.pretrained_dir);
+
+  for (guint i = 0; i < a->n_budgets; i++)
+    {
+      const LabTransferBudget *x = &a->budgets[i], *y = &b->budgets[i];
+
+      g_assert_cmpuint (y->labels, ==, x->labels);
+      g_assert_cmpuint (y->val_labels, ==, x->val_labels);
+      for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
+        {
+          assert_same_double (y->mean[w], x->mean[w]);
+          assert_same_double (y->sd[w], x->sd[w]);
+          g_assert_cmpmem (y->confusion[w], c2 * sizeof (guint), x->confusion[w], c2 * sizeof (guint));
+          for (guint s = 0; s < a->n_seeds; s++)
+            {
+              const LabTransferRun *p = &x->runs[w][s], *q = &y->runs[w][s];
+
+              assert_same_double (q->test_accuracy, p->test_accuracy);
+              assert_same_double (q->val_accuracy, p->val_accuracy);
+              g_assert_cmpuint (q->best_epoch, ==, p->best_epoch);
+              g_assert_cmpuint (q->epochs_run, ==, p->epochs_run);
+              g_assert_cmpint (q->stopped_early, ==, p->stopped_early);
+              assert_same_double (q->seconds, p->seconds);
+              g_assert_cmpint (q->encoder_unchanged, ==, p->encoder_unchanged);
+              assert_same_double (q->encoder_changed_fraction, p->encoder_changed_fraction);
+              g_assert_cmpmem (q->confusion, c2 * sizeof (guint), p->confusion, c2 * sizeof (guint));
+              g_assert_cmpuint (q->curve->len, ==, p->curve->len);
+              for (guint e = 0; e < p->curve->len; e++)
+                {
+                  const LabTransferEpoch *u = &g_array_index (p->curve, LabTransferEpoch, e);
+                  const LabTransferEpoch *v = &g_array_index (q->curve, LabTransferEpoch, e);
+
+                  g_assert_cmpuint (v->epoch, ==, u->epoch);
+                  assert_same_double (v->train_loss, u->train_loss);
+                  assert_same_double (v->val_accuracy, u->val_accuracy);
+                }
+            }
+        }
+    }
 }
 
 /* Everything comes back bit for bit, and the model makes the same
@@ -222,6 +332,36 @@ test_session_file_round_trip (void)
   g_assert_cmpmem (cb->predicted, 100, ca->predicted, 100);
   g_assert_cmpstr (cb->features_title, ==, ca->features_title);
   g_assert_cmpfloat (cb->fit_seconds, ==, ca->fit_seconds);
+
+  /* The transfer-learning result, whole: the curve, the matrices, the
+   * per-epoch curves and the reading's numbers are the saved ones. Its
+   * first epoch's training loss is NAN (no loss before training), which
+   * comes back as NAN. */
+  g_assert_nonnull (back->transfer);
+  g_assert_true (isnan (g_array_index (back->transfer->budgets[0].runs[0][0].curve,
+                                       LabTransferEpoch, 0).train_loss));
+  g_assert_cmpfloat (back->transfer->budgets[1].mean[LAB_TRANSFER_FINETUNED], >, 0);
+  assert_same_transfer (s->transfer, back->transfer);
+  {
+    g_autoptr(LabLinePlot) pa = lab_transfer_curve_plot (s->transfer);
+    g_autoptr(LabLinePlot) pb = lab_transfer_curve_plot (back->transfer);
+
+    /* The panel's label-budget curve: the three ways at both budgets. */
+    for (guint way = 0; way < LAB_TRANSFER_N_WAYS; way++)
+      {
+        g_assert_cmpuint (lab_line_plot_get_n_points (pa, way), ==, 2);
+        g_assert_cmpuint (lab_line_plot_get_n_points (pb, way), ==, 2);
+        for (guint i = 0; i < 2; i++)
+          {
+            double xa, ya, xb, yb;
+
+            g_assert_true (lab_line_plot_get_point (pa, way, i, &xa, &ya));
+            g_assert_true (lab_line_plot_get_point (pb, way, i, &xb, &yb));
+            assert_same_double (xb, xa);
+            assert_same_double (yb, ya);
+          }
+      }
+  }
 
   /* The pages' own settings */
   pages = lab_session_file_list_pages (back);
@@ -354,6 +494,11 @@ test_session_file_hostile (void)
     { NULL, NULL, "map.points", "no tensor map.points (F32 [120,2])" },
     { NULL, NULL, "model.0.weight", "tensor model.0.weight is missing" },
     { NULL, NULL, "gallery.nearest_pixels", "no tensor gallery.nearest_pixels" },
+    { "\"n_seeds\":2", "\"n_seeds\":3", NULL, "transfer.confusion has shape [2,3,2,10,10], but the session's JSON says [2,3,3,10,10]" },
+    { "\"n_budgets\":2", "\"n_budgets\":1", NULL, "“transfer.budgets” has 2 entries, “n_budgets” says 1" },
+    { "\"epoch\":[0,", "\"epoch\":[", NULL, "“transfer.budgets[0].runs[0][0].curve.train_loss” has" },
+    { "\"mean\":[", "\"mean\":[0.5,", NULL, "“transfer.budgets[0].mean” has 4 values, 3 expected" },
+    { NULL, NULL, "transfer.budget_confusion", "no tensor transfer.budget_confusion (I64 [2,3,10,10])" },
   };
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;

@@ -1,7 +1,8 @@
 /* Saved sessions in the window under Xvfb: Save Session, then Open Session
  * in a new window gives the same model, the same reconstructions on the
- * Denoise page, the same map (points and zoom) and the same gallery, bit
- * for bit, with nothing trained or embedded again; a session whose dataset
+ * Denoise page, the same map (points and zoom), the same gallery and the
+ * same transfer-learning result on the Classify page, bit for bit, with
+ * nothing trained or embedded again; a session whose dataset
  * is not on this computer opens with the rest and says which dataset it
  * needs; closing the window or quitting keeps the session for Restore Last
  * Session.
@@ -13,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "lab-classify-page-private.h"
 #include "lab-denoise-page-private.h"
 #include "lab-latent-page-private.h"
 #include "lab-session-file.h"
@@ -110,6 +112,11 @@ typedef struct
   guint   indices[LAB_DENOISE_IMAGES];
   float  *output;         /* the shown reconstructions, n_test x 784 */
   double  level;
+  /* The transfer panel: its status line, the curve's points (3 ways x 2
+   * budgets, x and y) and the last budget's two matrices shown (10 x 10). */
+  char   *transfer_status;
+  double  transfer_curve[3][2][2];
+  guint   transfer_confusion[2][100];
 } Shown;
 
 static void
@@ -119,6 +126,13 @@ shown_clear (Shown *s)
   g_free (s->points);
   g_free (s->gallery);
   g_free (s->output);
+  g_free (s->transfer_status);
+}
+
+static LabTransferPanel *
+transfer_panel (Win *w)
+{
+  return lab_classify_page_get_transfer (LAB_CLASSIFY_PAGE (lab_window_get_page (w->window, "classify")));
 }
 
 static void
@@ -143,11 +157,60 @@ record_shown (Win   *w,
   s->n_test = batch->n;
   memcpy (s->indices, batch->indices, batch->n * sizeof (guint));
   s->output = g_memdup2 (batch->output, (gsize) batch->n * 28 * 28 * sizeof (float));
+
+  {
+    LabTransferPanel *panel = transfer_panel (w);
+    const LabTransferResult *r = lab_transfer_panel_get_result (panel);
+    LabLinePlot *curve = lab_plot_view_get_plot (lab_transfer_panel_get_curve (panel));
+
+    g_assert_nonnull (r);
+    g_assert_false (lab_transfer_panel_is_running (panel));
+    g_assert_cmpuint (r->n_budgets, ==, 2);
+    g_assert_cmpuint (r->n_classes, ==, 10);
+    s->transfer_status = g_strdup (lab_transfer_panel_get_status (panel));
+    for (guint way = 0; way < 3; way++)
+      {
+        g_assert_cmpuint (lab_line_plot_get_n_points (curve, way), ==, 2);
+        for (guint i = 0; i < 2; i++)
+          g_assert_true (lab_line_plot_get_point (curve, way, i, &s->transfer_curve[way][i][0],
+                                                  &s->transfer_curve[way][i][1]));
+      }
+    memcpy (s->transfer_confusion[0], r->budgets[1].confusion[LAB_TRANSFER_BASELINE], sizeof s->transfer_confusion[0]);
+    memcpy (s->transfer_confusion[1], r->budgets[1].confusion[LAB_TRANSFER_FINETUNED], sizeof s->transfer_confusion[1]);
+  }
+}
+
+/* A small transfer-learning run (two budgets, two seeds) on the window's
+ * digits, shown as the panel shows a finished run. */
+static void
+run_transfer (Win *w)
+{
+  g_autoptr(GError) error = NULL;
+  LabTransferResult *r;
+  LabTransferConfig c;
+
+  lab_transfer_config_quick (&c);
+  c.pretrain_images = 400;
+  c.pretrain_val = 100;
+  c.pretrain_epochs = 1;
+  c.budgets[0] = 30;
+  c.budgets[1] = 60;
+  c.n_budgets = 2;
+  c.epochs = 3;
+  c.patience = 2;
+  c.test_limit = 200;
+  r = lab_transfer_run (lab_session_get_train_dataset (w->session), lab_session_get_test_dataset (w->session),
+                        &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  lab_transfer_panel_set_result (transfer_panel (w), r);
+  g_assert_true (lab_transfer_panel_get_result (transfer_panel (w)) == r);
+  g_assert_true (g_str_has_prefix (lab_transfer_panel_get_status (transfer_panel (w)), "Done in"));
 }
 
 /* A trained model with a training record (two epochs of curves), a PCA
  * map of 300 test images zoomed in, one kept image, other test images on
- * the Denoise page at another noise level; then saved to path. */
+ * the Denoise page at another noise level, a transfer-learning result on
+ * the Classify page; then saved to path. */
 static void
 prepare_demo (Win        *w,
               const char *path,
@@ -195,6 +258,7 @@ prepare_demo (Win        *w,
                           lab_session_get_train_dataset (w->session));
   lab_test_spin_until (gallery_idle, w, 30);
 
+  run_transfer (w);
   lab_test_activate (w->window, "reshuffle", NULL);
   g_object_set (lab_window_get_page (w->window, "denoise"), "noise-level", 0.35, NULL);
   g_object_set (lab_window_get_page (w->window, "inside"), "image", 42, NULL);
@@ -223,6 +287,10 @@ assert_same_shown (Win   *w,
   g_assert_cmpfloat (again.level, ==, s->level);
   g_assert_cmpmem (again.indices, again.n_test * sizeof (guint), s->indices, s->n_test * sizeof (guint));
   g_assert_cmpmem (again.output, (gsize) again.n_test * 28 * 28 * 4, s->output, (gsize) s->n_test * 28 * 28 * 4);
+  g_assert_cmpstr (again.transfer_status, ==, s->transfer_status);
+  g_assert_cmpmem (again.transfer_curve, sizeof again.transfer_curve, s->transfer_curve, sizeof s->transfer_curve);
+  g_assert_cmpmem (again.transfer_confusion, sizeof again.transfer_confusion, s->transfer_confusion,
+                   sizeof s->transfer_confusion);
   shown_clear (&again);
 }
 
@@ -270,6 +338,15 @@ test_session_reopen (void)
   lab_test_spin_until (denoised, &b, 30);
   lab_test_spin_for (0.8);   /* the pages' cross-fade */
   lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-denoise.png", 16, 50.0);
+
+  /* And the transfer panel, shown as it was (the status line above said
+   * the same), with nothing running. */
+  lab_window_set_visible_page (b.window, "classify");
+  gtk_stack_set_visible_child_name (lab_classify_page_get_stack (LAB_CLASSIFY_PAGE (lab_window_get_page (b.window, "classify"))),
+                                    "transfer");
+  g_assert_false (lab_transfer_panel_is_running (transfer_panel (&b)));
+  lab_test_spin_for (0.8);
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-transfer.png", 16, 50.0);
   gtk_window_destroy (GTK_WINDOW (b.window));
   shown_clear (&s);
 }

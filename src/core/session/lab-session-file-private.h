@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 /* What the parts of a session file (lab-session-file.c, -map.c,
- * -gallery.c, -classify.c) share: checked readers of the JSON and of the
+ * -gallery.c, -classify.c, -transfer.c) share: checked readers of the JSON and of the
  * tensors, and a few writers. Every reader names the file and "where"
  * (the member's place, e.g. "map" or "gallery.items[3]") in its error. */
 
@@ -66,6 +66,14 @@ gboolean     lab_session_read_array   (const LabSessionReader *r,
                                        const char             *member,
                                        JsonArray             **value,
                                        GError                **error);
+/* A list of exactly n numbers (null reads as NAN) into out (n). */
+gboolean     lab_session_read_doubles (const LabSessionReader *r,
+                                       JsonObject             *obj,
+                                       const char             *where,
+                                       const char             *member,
+                                       guint                   n,
+                                       double                 *out,
+                                       GError                **error);
 /* A list of n strings (exactly n when n_expected is not G_MAXUINT; *n
  * receives the count): NULL-terminated, g_strfreev. */
 char       **lab_session_read_strv    (const LabSessionReader *r,
@@ -105,6 +113,11 @@ void         lab_session_add_bool     (JsonBuilder            *b,
 void         lab_session_add_double   (JsonBuilder            *b,
                                        const char             *member,
                                        double                  value);
+/* n numbers, each null when it is not finite. */
+void         lab_session_add_doubles  (JsonBuilder            *b,
+                                       const char             *member,
+                                       const double           *values,
+                                       guint                   n);
 void         lab_session_add_strv     (JsonBuilder            *b,
                                        const char             *member,
                                        char                  **strv,
@@ -138,6 +151,12 @@ void          lab_session_classify_save  (GPtrArray              *results,
 gboolean      lab_session_classify_load  (const LabSessionReader *r,
                                           JsonArray              *array,
                                           GPtrArray              *results,
+                                          GError                **error);
+void          lab_session_transfer_save  (const LabTransferResult *result,
+                                          JsonBuilder             *b,
+                                          LabSafetensorsWriter    *w);
+LabTransferResult *lab_session_transfer_load (const LabSessionReader *r,
+                                          JsonObject             *obj,
                                           GError                **error);
 
 G_END_DECLS

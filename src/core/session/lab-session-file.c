@@ -47,6 +47,7 @@ lab_session_file_free (LabSessionFile *self)
       g_clear_pointer (&self->model, lab_model_free);
       g_clear_pointer (&self->map, lab_embedding_free);
       g_clear_pointer (&self->gallery, lab_gallery_free);
+      g_clear_pointer (&self->transfer, lab_transfer_result_free);
     }
   g_free (self->train_json);
   g_free (self->model_path);
@@ -259,6 +260,8 @@ lab_session_file_snapshot (const LabSessionFile *self)
   if (self->gallery != NULL)
     lab_session_gallery_save (self->gallery, b, w);
   lab_session_classify_save (self->classify, b, w);
+  if (self->transfer != NULL)
+    lab_session_transfer_save (self->transfer, b, w);
   json_builder_end_object (b);
 
   snap->root = json_builder_get_root (b);
@@ -369,7 +372,8 @@ check_all_known (const LabSessionReader  *r,
       gboolean known = (self->model != NULL && g_str_has_prefix (name, MODEL_PREFIX))
                        || (self->map != NULL && g_str_has_prefix (name, "map."))
                        || (self->gallery != NULL && g_str_has_prefix (name, "gallery."))
-                       || (self->classify->len > 0 && g_str_has_prefix (name, "classify."));
+                       || (self->classify->len > 0 && g_str_has_prefix (name, "classify."))
+                       || (self->transfer != NULL && g_str_has_prefix (name, "transfer."));
 
       if (!known)
         {
@@ -477,6 +481,10 @@ lab_session_file_load (const char  *path,
   if (json_object_has_member (root, "classify")
       && (!lab_session_read_array (&r, root, "session", "classify", &classify, error)
           || !lab_session_classify_load (&r, classify, self->classify, error)))
+    return NULL;
+  if (!lab_session_read_object (&r, root, "session", "transfer", TRUE, &obj, error))
+    return NULL;
+  if (obj != NULL && (self->transfer = lab_session_transfer_load (&r, obj, error)) == NULL)
     return NULL;
 
   if (!check_all_known (&r, self, error))

@@ -8,6 +8,7 @@
 #include "lab-error.h"
 #include "lab-gallery.h"
 #include "lab-model.h"
+#include "lab-transfer.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +20,8 @@ G_BEGIN_DECLS
  *   the model: its architecture, weights and training record (the loss
  *     curves), as a model file has them (lab-model-io.h);
  *   the latent map (a LabEmbedding: method, rows, latents, points, PCA
- *     axes), the augmentation gallery, the Classify page's runs;
+ *     axes), the augmentation gallery, the Classify page's runs and its
+ *     transfer-learning result;
  *   each page's own settings (noise, images, view, lesson ...) as a JSON
  *     object per page, and the page shown.
  *
@@ -28,7 +30,7 @@ G_BEGIN_DECLS
  * LAB_SESSION_FILE_FORMAT, "session" = the JSON above (README "Sessions"
  * documents it), "spec" and "train" as a model file; tensors "model.*"
  * (the model's state_dict under "model."), "map.*", "gallery.*",
- * "classify.<i>.*".
+ * "classify.<i>.*", "transfer.*".
  *
  * Loading trusts nothing: every count the JSON gives is checked against the
  * tensor that holds the data (whose size safetensors checked against the
@@ -61,6 +63,7 @@ typedef struct
                                     * without its dataset; or NULL */
   LabGallery        *gallery;      /* or NULL */
   GPtrArray         *classify;     /* (element-type LabClassifyResult) never NULL */
+  LabTransferResult *transfer;     /* the Classify page's transfer panel's, or NULL */
   /*< private >*/
   JsonObject        *pages;        /* page name -> its object */
   LabDataset        *dataset_source;  /* to hash on save, or NULL */

@@ -167,6 +167,45 @@ lab_session_read_array (const LabSessionReader  *r,
   return TRUE;
 }
 
+gboolean
+lab_session_read_doubles (const LabSessionReader  *r,
+                          JsonObject              *obj,
+                          const char              *where,
+                          const char              *member,
+                          guint                    n,
+                          double                  *out,
+                          GError                 **error)
+{
+  JsonArray *array;
+
+  if (!lab_session_read_array (r, obj, where, member, &array, error))
+    return FALSE;
+  if (json_array_get_length (array) != n)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "%s: the session's “%s.%s” has %u values, %u expected",
+                   r->file, where, member, json_array_get_length (array), n);
+      return FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+      if (JSON_NODE_HOLDS_NULL (node))
+        out[i] = NAN;
+      else if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
+        out[i] = json_node_get_double (node);
+      else
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                       "%s: the session's “%s.%s” must be a list of numbers", r->file, where, member);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 char **
 lab_session_read_strv (const LabSessionReader  *r,
                        JsonObject              *obj,
@@ -338,6 +377,22 @@ lab_session_add_double (JsonBuilder *b,
     json_builder_add_double_value (b, value);
   else
     json_builder_add_null_value (b);
+}
+
+void
+lab_session_add_doubles (JsonBuilder  *b,
+                         const char   *member,
+                         const double *values,
+                         guint         n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    if (isfinite (values[i]))
+      json_builder_add_double_value (b, values[i]);
+    else
+      json_builder_add_null_value (b);
+  json_builder_end_array (b);
 }
 
 void

@@ -19,22 +19,6 @@
 
 #include "lab-session-file-private.h"
 
-static void
-add_doubles (JsonBuilder  *b,
-             const char   *member,
-             const double *values,
-             guint         n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    if (isfinite (values[i]))
-      json_builder_add_double_value (b, values[i]);
-    else
-      json_builder_add_null_value (b);
-  json_builder_end_array (b);
-}
-
 void
 lab_session_map_save (const LabEmbedding   *map,
                       LabDataset           *images,
@@ -97,9 +81,10 @@ lab_session_map_save (const LabEmbedding   *map,
       json_builder_begin_object (b);
       lab_session_add_uint (b, "dim", map->pca->dim);
       lab_session_add_uint (b, "n_components", map->pca->n_components);
-      add_doubles (b, "explained_variance", map->pca->explained_variance, map->pca->n_components);
-      add_doubles (b, "explained_variance_ratio", map->pca->explained_variance_ratio,
-                   map->pca->n_components);
+      lab_session_add_doubles (b, "explained_variance", map->pca->explained_variance,
+                               map->pca->n_components);
+      lab_session_add_doubles (b, "explained_variance_ratio", map->pca->explained_variance_ratio,
+                               map->pca->n_components);
       lab_session_add_double (b, "total_variance", map->pca->total_variance);
       json_builder_end_object (b);
       lab_safetensors_writer_add (w, "map.pca.mean", "F32", 1, mean, map->pca->mean);
@@ -134,44 +119,6 @@ all_finite (const LabSessionReader  *r,
   return TRUE;
 }
 
-static gboolean
-read_doubles (const LabSessionReader  *r,
-              JsonObject              *obj,
-              const char              *member,
-              guint                    n,
-              double                  *out,
-              GError                 **error)
-{
-  JsonArray *array;
-
-  if (!lab_session_read_array (r, obj, "map.pca", member, &array, error))
-    return FALSE;
-  if (json_array_get_length (array) != n)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                   "%s: the session's “map.pca.%s” has %u values, %u expected",
-                   r->file, member, json_array_get_length (array), n);
-      return FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-
-      if (JSON_NODE_HOLDS_NULL (node))
-        out[i] = NAN;
-      else if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
-        out[i] = json_node_get_double (node);
-      else
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                       "%s: the session's “map.pca.%s” must be a list of numbers", r->file, member);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
 static LabPca *
 read_pca (const LabSessionReader  *r,
           JsonObject              *obj,
@@ -193,9 +140,10 @@ read_pca (const LabSessionReader  *r,
       shape[1] = dim;
       pca->explained_variance = g_new0 (double, MAX (k, 1));
       pca->explained_variance_ratio = g_new0 (double, MAX (k, 1));
-      ok = read_doubles (r, obj, "explained_variance", pca->n_components, pca->explained_variance, error)
-           && read_doubles (r, obj, "explained_variance_ratio", pca->n_components,
-                            pca->explained_variance_ratio, error)
+      ok = lab_session_read_doubles (r, obj, "map.pca", "explained_variance", pca->n_components,
+                                     pca->explained_variance, error)
+           && lab_session_read_doubles (r, obj, "map.pca", "explained_variance_ratio", pca->n_components,
+                                        pca->explained_variance_ratio, error)
            && lab_session_read_double (r, obj, "map.pca", "total_variance", TRUE, &pca->total_variance, error)
            && (pca->mean = lab_session_read_tensor (r, "map.pca.mean", "F32", 1, &shape[1], error)) != NULL
            && (pca->components = lab_session_read_tensor (r, "map.pca.components", "F32", 2, shape, error)) != NULL;
