@@ -11,15 +11,19 @@
  * a worker; on the main thread the Data page loads the dataset when it is
  * not the one shown, and once the session's datasets are the file's (or
  * the dataset is known to be missing, which the banner says), every page
- * restores its part (lab_page_restore_state), Train first with the model. */
+ * restores its part (lab_page_restore_state), Train first with the model;
+ * then a LabJob hashes the dataset shown and the banner says so when it
+ * holds other images than the session was saved with. */
 
 #include <glib/gi18n.h>
 
+#include "lab-dataset-hash.h"
 #include "lab-file-dialog.h"
 #include "lab-job.h"
 #include "lab-window-private.h"
 
 #define SESSION_SLOT  "session-file"
+#define CHECK_SLOT    "session-check"
 #define PENDING_KEY   "lab-session-pending"
 #define HANDLER_KEY   "lab-session-handler"
 
@@ -221,18 +225,90 @@ load_worker (LabJob        *job,
   return res;
 }
 
+/* The content check: the dataset shown has the session's name and size;
+ * whether it holds the same images is its SHA-256 against the one saved,
+ * computed on a worker (a pass over every pixel). */
+typedef struct
+{
+  LabDataset *dataset;
+  char       *sha256;    /* the session's */
+  char       *name;      /* the session's name for it */
+} CheckRequest;
+
+static void
+check_request_free (gpointer data)
+{
+  CheckRequest *req = data;
+
+  lab_dataset_unref (req->dataset);
+  g_free (req->sha256);
+  g_free (req->name);
+  g_free (req);
+}
+
+/* Worker thread. */
+static gpointer
+check_worker (LabJob        *job,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  return lab_dataset_hash (((CheckRequest *) data)->dataset);
+}
+
+static void
+check_done (gpointer      owner,
+            LabJob       *job,
+            gpointer      result,
+            const GError *error)
+{
+  CheckRequest *req = lab_job_get_data (job);
+  g_autofree char *hash = result;
+  g_autofree char *text = NULL;
+
+  if (hash == NULL || g_ascii_strcasecmp (hash, req->sha256) == 0)
+    return;
+  /* Translators: the first %s is a dataset's name ("MNIST (train)"), the
+   * next two the beginnings of SHA-256 hashes */
+  text = g_strdup_printf (_("The content of %s differs from the one the session was saved with "
+                            "(SHA-256 %.12s… here, %.12s… in the session): the same name holds "
+                            "other images, so the session's pages may not match them"),
+                          req->name, hash, req->sha256);
+  lab_window_show_message (LAB_WINDOW (owner), text);
+}
+
+static void
+check_content (LabWindow      *self,
+               LabDataset     *dataset,
+               LabSessionFile *file)
+{
+  g_autoptr(LabJob) job = NULL;
+  CheckRequest *req = g_new0 (CheckRequest, 1);
+
+  req->dataset = lab_dataset_ref (dataset);
+  req->sha256 = g_strdup (file->dataset.sha256);
+  req->name = g_strdup (file->dataset.name);
+  job = lab_job_new (self, CHECK_SLOT, check_worker, req, check_request_free);
+  lab_job_set_result_free_func (job, g_free);
+  lab_job_set_done_func (job, check_done);
+  lab_job_start (job);
+}
+
 static void
 restore_pages (LabWindow      *self,
                LabSessionFile *file)
 {
   LabDataset *ds = lab_data_page_get_dataset (lab_window_get_data_page (self));
+  gboolean same_spec;
 
+  /* A check of the previous session's says nothing about this one. */
+  lab_job_cancel_slot (self, CHECK_SLOT);
   each_page (self, lab_page_restore_state, file);
   if (file->page != NULL && lab_window_get_page (self, file->page) != NULL)
     lab_window_set_visible_page (self, file->page);
-  /* The full check (the content hash) is `latentlab-cli session info --check`. */
-  if (file->dataset.spec != NULL && ds != NULL
-      && g_strcmp0 (lab_data_page_get_spec (lab_window_get_data_page (self)), file->dataset.spec) == 0
+  same_spec = file->dataset.spec != NULL && ds != NULL
+              && g_strcmp0 (lab_data_page_get_spec (lab_window_get_data_page (self)), file->dataset.spec) == 0;
+  if (same_spec
       && (ds->n != file->dataset.n || ds->height != file->dataset.height || ds->width != file->dataset.width))
     {
       g_autofree char *text = g_strdup_printf (_("%s has %u images of %u×%u here; the session was made "
@@ -242,6 +318,8 @@ restore_pages (LabWindow      *self,
 
       lab_window_show_message (self, text);
     }
+  else if (same_spec && file->dataset.sha256 != NULL)
+    check_content (self, ds, file);
 }
 
 static void
@@ -345,7 +423,7 @@ lab_window_is_session_busy (LabWindow *self)
 {
   g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
 
-  return lab_job_lookup (self, SESSION_SLOT) != NULL
+  return lab_job_lookup (self, SESSION_SLOT) != NULL || lab_job_lookup (self, CHECK_SLOT) != NULL
          || g_object_get_data (G_OBJECT (self), PENDING_KEY) != NULL;
 }
 

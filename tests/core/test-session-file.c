@@ -383,7 +383,11 @@ test_session_file_round_trip (void)
 
     g_assert_false (lab_session_file_check_dataset (back, other, &error));
     g_assert_error (error, LAB_ERROR, LAB_ERROR_MISMATCH);
-    g_assert_nonnull (strstr (error->message, "other images"));
+    g_assert_cmpstr (other->name, ==, fx.digits->name);
+    g_test_message ("%s", error->message);
+    g_assert_true (g_str_has_prefix (error->message, "The content of "));
+    g_assert_nonnull (strstr (error->message, fx.digits->name));
+    g_assert_nonnull (strstr (error->message, "differs from the one the session was saved with"));
   }
 }
 

@@ -4,7 +4,8 @@
  * same transfer-learning result on the Classify page, bit for bit, with
  * nothing trained or embedded again; a session whose dataset
  * is not on this computer opens with the rest and says which dataset it
- * needs; closing the window or quitting keeps the session for Restore Last
+ * needs, one whose dataset holds other images under the same name says
+ * so; closing the window or quitting keeps the session for Restore Last
  * Session.
  * LATENTLAB_DATA_DIR is an empty folder, so the windows show the synthetic
  * digits (6,000 training, 1,000 test images). */
@@ -319,6 +320,9 @@ test_session_reopen (void)
   g_assert_false (lab_latent_page_is_embedding (latent_page (&b)));
   g_assert_cmpstr (lab_window_get_visible_page (b.window), ==, "latent");
   g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
+  /* The same digits: their hash matched, and the banner says nothing of it. */
+  g_assert_null (strstr (lab_window_get_error_text (b.window) ? lab_window_get_error_text (b.window) : "",
+                         "differs"));
   assert_same_shown (&b, &s);
   /* The Inside page's test image. */
   {
@@ -406,6 +410,47 @@ test_session_missing_dataset (void)
   g_unlink (away);
 }
 
+/* The same dataset's name and size, but other images: the session opens,
+ * and the banner says the content differs once the hash is compared. */
+static void
+test_session_other_content (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (demo_path);
+  g_autofree char *other = g_build_filename (dir, "other-content.latentlab", NULL);
+  g_autoptr(LabSessionFile) loaded = NULL;
+  const char *text;
+  Win b = { 0 };
+
+  ensure_demo ();
+  loaded = lab_session_file_load (demo_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->dataset.spec, ==, "synthetic");
+  g_assert_cmpuint (strlen (loaded->dataset.sha256), ==, 64);
+  /* As if the digits had been drawn with another seed. */
+  g_free (loaded->dataset.sha256);
+  loaded->dataset.sha256 = g_strdup ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  g_assert_true (lab_session_file_save (loaded, other, &error));
+  g_assert_no_error (error);
+
+  win_open (&b);
+  lab_test_activate (b.window, "open-session-file", g_variant_new_string (other));
+  lab_test_spin_until (session_idle, &b, 60);
+  text = lab_window_get_error_text (b.window);
+  g_test_message ("%s", text);
+  g_assert_true (lab_window_is_error_shown (b.window));
+  g_assert_true (g_str_has_prefix (text, "The content of Synthetic digits"));
+  g_assert_nonnull (strstr (text, "differs from the one the session was saved with"));
+  g_assert_nonnull (strstr (text, "0123456789ab… in the session"));
+  /* It opened all the same. */
+  g_assert_cmpstr (lab_model_get_name (lab_session_get_model (b.session)), ==, "cae-tiny");
+  g_assert_nonnull (lab_latent_page_get_embedding (latent_page (&b)));
+  lab_test_spin_for (0.8);   /* the pages' cross-fade */
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-other-content.png", 16, 50.0);
+  gtk_window_destroy (GTK_WINDOW (b.window));
+  g_unlink (other);
+}
+
 static gboolean
 autosaved (gpointer data)
 {
@@ -465,6 +510,7 @@ main (int   argc,
   app = lab_test_init (&argc, &argv);
   g_test_add_func ("/session/reopen", test_session_reopen);
   g_test_add_func ("/session/missing-dataset", test_session_missing_dataset);
+  g_test_add_func ("/session/other-content", test_session_other_content);
   g_test_add_func ("/session/autosave", test_session_autosave);
   status = lab_test_run ();
   lab_test_remove_tree (state_dir);

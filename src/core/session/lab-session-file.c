@@ -518,8 +518,9 @@ lab_session_file_check_dataset (const LabSessionFile  *self,
   if (g_ascii_strcasecmp (hash, ds->sha256) != 0)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                   "%s holds other images than the session's “%s” (SHA-256 %.12s…, the session "
-                   "had %.12s…)", dataset->name, ds->name, hash, ds->sha256);
+                   "The content of %s differs from the one the session was saved with (SHA-256 "
+                   "%.12s… here, %.12s… in the session): the same name holds other images",
+                   dataset->name, hash, ds->sha256);
       return FALSE;
     }
   return TRUE;
