@@ -22,5 +22,13 @@ char        *lab_window_autosave_path      (void);
 GtkStack    *lab_window_get_stack          (LabWindow  *self);
 /* A session is being saved or opened, or waits for its dataset. */
 gboolean     lab_window_is_session_busy    (LabWindow  *self);
+/* At start: when a last session was kept, the bar above the pages offers
+ * to restore it. */
+void         lab_window_offer_last_session (LabWindow  *self);
+
+/* lab-window.c: the bar's text, or NULL to hide it. */
+void         lab_window_offer_restore      (LabWindow  *self,
+                                            const char *text);
+gboolean     lab_window_is_restore_offered (LabWindow  *self);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
  * Saving: each page puts what it shows into a borrowing LabSessionFile
  * (lab_page_save_state), the snapshot copies it on the main thread (a
  * memcpy), and a LabJob hashes the dataset and writes the file on a worker.
+ * At start, a bar above the pages offers the last session when there is
+ * one (Restore, or dismiss); opening anything hides it.
  * Opening: a LabJob reads and checks the file and looks for its dataset on
  * a worker; on the main thread the Data page loads the dataset when it is
  * not the one shown, and once the session's datasets are the file's (or
@@ -412,6 +414,8 @@ lab_window_open_session (LabWindow  *self,
   g_return_if_fail (LAB_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
+  /* Whichever session it is, the last one is no longer on offer. */
+  lab_window_offer_restore (self, NULL);
   job = lab_job_new (self, SESSION_SLOT, load_worker, g_strdup (path), g_free);
   lab_job_set_result_free_func (job, load_result_free);
   lab_job_set_done_func (job, load_done);
@@ -508,6 +512,48 @@ restore_session_activated (GtkWidget  *widget,
   lab_window_open_session (LAB_WINDOW (widget), path);
 }
 
+static void
+dismiss_restore_activated (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  lab_window_offer_restore (LAB_WINDOW (widget), NULL);
+}
+
+void
+lab_window_offer_last_session (LabWindow *self)
+{
+  g_autofree char *path = lab_window_autosave_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GDateTime) when = NULL, local = NULL;
+  g_autofree char *date = NULL, *text = NULL;
+
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  /* One stat of a local file: no worker needed. */
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+                            G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info == NULL || g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      lab_window_offer_restore (self, NULL);
+      return;
+    }
+  when = g_file_info_get_modification_date_time (info);
+  local = when != NULL ? g_date_time_to_local (when) : NULL;
+  /* Translators: how the bar dates the last session: a date and a time of day
+   * (strftime format) */
+  date = local != NULL ? g_date_time_format (local, _("%x at %H:%M")) : NULL;
+  if (date != NULL)
+    /* Translators: %s is a date and a time, "12/03/26 at 08:12" */
+    text = g_strdup_printf (_("The session of the last window closed (%s) can be opened again, "
+                              "with its model, curves, map and results"), date);
+  else
+    text = g_strdup (_("The session of the last window closed can be opened again, with its "
+                       "model, curves, map and results"));
+  lab_window_offer_restore (self, text);
+}
+
 void
 lab_window_class_init_session (GtkWidgetClass *widget_class)
 {
@@ -516,4 +562,5 @@ lab_window_class_init_session (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-session-to", "s", session_path_activated);
   gtk_widget_class_install_action (widget_class, "win.open-session-file", "s", session_path_activated);
   gtk_widget_class_install_action (widget_class, "win.restore-session", NULL, restore_session_activated);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-restore", NULL, dismiss_restore_activated);
 }

@@ -51,6 +51,8 @@ struct _LabWindow
   GtkRevealer          *sidebar_revealer;
   GtkRevealer          *error_revealer;
   GtkLabel             *error_label;
+  GtkRevealer          *restore_revealer;
+  GtkLabel             *restore_label;
   GtkStack             *stack;
 
   /* Borrowed: a child of stack */
@@ -128,6 +130,27 @@ lab_window_dismiss_error (LabWindow *self)
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
 
+/* The offer to restore the last session (lab-window-session.c fills it) */
+
+void
+lab_window_offer_restore (LabWindow  *self,
+                          const char *text)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+
+  if (text != NULL)
+    gtk_label_set_label (self->restore_label, text);
+  gtk_revealer_set_reveal_child (self->restore_revealer, text != NULL);
+}
+
+gboolean
+lab_window_is_restore_offered (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), FALSE);
+
+  return gtk_revealer_get_reveal_child (self->restore_revealer);
+}
+
 /* Opening files */
 
 /* A .safetensors file from the command line, a drop or the Open dialog:
@@ -152,6 +175,8 @@ lab_window_open_file (LabWindow *self,
   g_return_if_fail (LAB_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
+  /* Something else to show: the last session is not what is wanted. */
+  lab_window_offer_restore (self, NULL);
   path = g_file_get_path (file);
   if (path == NULL)
     {
@@ -628,6 +653,8 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, sidebar);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, sidebar_revealer);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, restore_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, restore_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, stack);
 
@@ -702,6 +729,7 @@ lab_window_init (LabWindow *self)
     }
 
   lab_data_page_load_default (self->data_page, last_dataset);
+  lab_window_offer_last_session (self);
 }
 
 LabWindow *

@@ -5,7 +5,7 @@
  * nothing trained or embedded again; a session whose dataset
  * is not on this computer opens with the rest and says which dataset it
  * needs, one whose dataset holds other images under the same name says
- * so; closing the window or quitting keeps the session for Restore Last
+ * so; a window started when a last session was kept offers it in a bar; closing the window or quitting keeps the session for Restore Last
  * Session.
  * LATENTLAB_DATA_DIR is an empty folder, so the windows show the synthetic
  * digits (6,000 training, 1,000 test images). */
@@ -495,6 +495,111 @@ test_session_autosave (void)
   g_unlink (last);
 }
 
+/* The first button under widget whose action is action_name, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child)
+          && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action_name) == 0)
+        return child;
+      if ((found = find_action_button (child, action_name)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+restore_bar_settled (gpointer data)
+{
+  GtkWidget *bar = gtk_widget_get_parent (data);
+
+  while (bar != NULL && !GTK_IS_REVEALER (bar))
+    bar = gtk_widget_get_parent (bar);
+  return bar != NULL && gtk_revealer_get_child_revealed (GTK_REVEALER (bar))
+         == gtk_revealer_get_reveal_child (GTK_REVEALER (bar));
+}
+
+/* At start, a window offers the kept last session in a bar above the
+ * pages when there is one, and not when there is none; its Restore button
+ * opens it, and its close button (or opening anything) puts it away. */
+static void
+test_session_restore_bar (void)
+{
+  g_autofree char *last = lab_window_autosave_path ();
+  g_autofree char *dir = g_path_get_dirname (last);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(LabSessionFile) kept = NULL;
+  GtkWidget *restore;
+  const char *label;
+  gsize len;
+  Win a = { 0 }, b = { 0 }, c = { 0 }, d = { 0 };
+
+  ensure_demo ();
+  g_unlink (last);
+  win_open (&a);
+  g_assert_false (lab_window_is_restore_offered (a.window));
+  restore = find_action_button (GTK_WIDGET (a.window), "win.restore-session");
+  g_assert_nonnull (restore);
+  g_assert_false (gtk_widget_is_drawable (restore));
+  gtk_window_destroy (GTK_WINDOW (a.window));
+
+  /* A session kept when a window closed. */
+  g_assert_true (g_file_get_contents (demo_path, &contents, &len, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (last, contents, len, &error));
+  g_assert_no_error (error);
+  kept = lab_session_file_load (last, &error);
+  g_assert_no_error (error);
+
+  win_open (&b);
+  g_assert_true (lab_window_is_restore_offered (b.window));
+  restore = find_action_button (GTK_WIDGET (b.window), "win.restore-session");
+  lab_test_spin_until (restore_bar_settled, restore, 10);
+  g_assert_true (gtk_widget_is_drawable (restore));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (restore)), ==, "_Restore");
+  label = gtk_label_get_text (GTK_LABEL (gtk_widget_get_prev_sibling (restore)));
+  g_test_message ("%s", label);
+  g_assert_true (g_str_has_prefix (label, "The session of the last window closed ("));
+  g_assert_nonnull (strstr (label, "can be opened again"));
+  g_assert_null (lab_session_get_model (b.session));
+  lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-restore-bar.png", 16, 50.0);
+
+  /* Restore, as a click does. */
+  g_signal_emit_by_name (restore, "clicked");
+  g_assert_false (lab_window_is_restore_offered (b.window));
+  lab_test_spin_until (session_idle, &b, 60);
+  g_assert_nonnull (lab_session_get_model (b.session));
+  g_assert_cmpmem (lab_model_params (lab_session_get_model (b.session)), lab_model_n_params (kept->model) * 4,
+                   lab_model_params (kept->model), lab_model_n_params (kept->model) * 4);
+  g_assert_cmpstr (lab_window_get_visible_page (b.window), ==, kept->page);
+  gtk_window_destroy (GTK_WINDOW (b.window));
+
+  /* Dismissed, it goes and the window stays as it started. */
+  win_open (&c);
+  g_assert_true (lab_window_is_restore_offered (c.window));
+  g_signal_emit_by_name (find_action_button (GTK_WIDGET (c.window), "win.dismiss-restore"), "clicked");
+  g_assert_false (lab_window_is_restore_offered (c.window));
+  g_assert_null (lab_session_get_model (c.session));
+  gtk_window_destroy (GTK_WINDOW (c.window));
+
+  /* Opening another session puts it away too. */
+  win_open (&d);
+  g_assert_true (lab_window_is_restore_offered (d.window));
+  lab_test_activate (d.window, "open-session-file", g_variant_new_string (demo_path));
+  g_assert_false (lab_window_is_restore_offered (d.window));
+  lab_test_spin_until (session_idle, &d, 60);
+  gtk_window_destroy (GTK_WINDOW (d.window));
+  g_unlink (last);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -512,6 +617,7 @@ main (int   argc,
   g_test_add_func ("/session/missing-dataset", test_session_missing_dataset);
   g_test_add_func ("/session/other-content", test_session_other_content);
   g_test_add_func ("/session/autosave", test_session_autosave);
+  g_test_add_func ("/session/restore-bar", test_session_restore_bar);
   status = lab_test_run ();
   lab_test_remove_tree (state_dir);
   g_free (demo_path);
