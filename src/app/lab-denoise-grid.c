@@ -132,16 +132,63 @@ give_back_model (LabDenoiseGrid *self,
     lab_model_free (model);
 }
 
-/* Takes batch. */
+const char *
+lab_denoise_noise_title (LabNoiseType type)
+{
+  switch (type)
+    {
+    case LAB_NOISE_GAUSSIAN:
+      return _("Gaussian");
+    case LAB_NOISE_SALT_PEPPER:
+      return _("Salt & pepper");
+    case LAB_NOISE_MASK:
+      return _("Mask");
+    case LAB_NOISE_DOWNSAMPLE:
+      return _("Downsample");
+    case LAB_NOISE_NONE:
+    default:
+      return _("None");
+    }
+}
+
+/* The rows' titles say what the images shown have: the noise and the
+ * factor of the pass they come from, which while the slider moves may be
+ * a step behind the slider. */
+static void
+set_titles (LabDenoiseGrid *self,
+            const LabNoise *noise,
+            double          level)
+{
+  g_autofree char *noisy = NULL;
+  gboolean clean_input = noise == NULL || noise->type == LAB_NOISE_NONE
+                         || (noise->type != LAB_NOISE_DOWNSAMPLE && level <= 0);
+
+  if (noise != NULL && noise->type == LAB_NOISE_DOWNSAMPLE)
+    noisy = g_strdup (_("Input, downsampled 2×2  (PSNR)"));
+  else if (clean_input)
+    noisy = g_strdup (_("Input, without noise"));
+  else
+    /* Translators: the title above the noisy images: the noise type and
+     * the noise factor they were made with ("Gaussian", 0.35) */
+    noisy = g_strdup_printf (_("Noisy input: %s, noise factor %.2f  (PSNR)"),
+                             lab_denoise_noise_title (noise->type), level);
+  lab_recon_grid_set_row_title (self->grid, 0, noisy);
+  lab_recon_grid_set_row_title (self->grid, 1, clean_input ? _("Output  (PSNR, MSE)")
+                                                           : _("Denoised  (PSNR, MSE)"));
+}
+
+/* Takes batch, made with noise. */
 static void
 show_pass (LabDenoiseGrid *self,
            LabReconBatch  *batch,
+           const LabNoise *noise,
            double          level)
 {
   g_clear_pointer (&self->shown, lab_recon_batch_free);
   self->shown = batch;
   self->shown_level = level;
   self->n_passes++;
+  set_titles (self, noise, level);
   lab_recon_grid_show_batch (self->grid, batch, TRUE);
   g_signal_emit (self, signals[PASS_SHOWN], 0, batch, level);
 }
@@ -193,7 +240,8 @@ pass_done (gpointer      owner,
     self->use_worker = FALSE;
   give_back_model (self, g_steal_pointer (&req->model), req->generation, req->serial);
   if (batch != NULL)
-    show_pass (self, batch, req->noise.type == LAB_NOISE_DOWNSAMPLE ? self->level : req->noise.amount);
+    show_pass (self, batch, &req->noise,
+               req->noise.type == LAB_NOISE_DOWNSAMPLE ? self->level : req->noise.amount);
   else if (error != NULL)
     g_debug ("Denoise pass: %s", error->message);
   if (self->pending)
@@ -354,7 +402,7 @@ request_pass (LabDenoiseGrid *self)
           self->use_worker = TRUE;
         }
       if (batch != NULL)
-        show_pass (self, batch, self->level);
+        show_pass (self, batch, &noise, self->level);
       else
         lab_widget_show_error (GTK_WIDGET (self), error);
       return;
@@ -575,8 +623,7 @@ lab_denoise_grid_init (LabDenoiseGrid *self)
   self->noise.type = LAB_NOISE_GAUSSIAN;
   self->noise.amount = 0.5f;
   self->level = 0.5;
-  lab_recon_grid_set_row_title (self->grid, 0, _("Noisy  (PSNR)"));
-  lab_recon_grid_set_row_title (self->grid, 1, _("Denoised  (PSNR, MSE)"));
+  set_titles (self, &self->noise, self->level);
   lab_recon_grid_set_row_title (self->grid, 2, _("Clean"));
   lab_recon_grid_set_max_columns (self->grid, 8);
 }

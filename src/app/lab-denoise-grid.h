@@ -61,6 +61,8 @@ gboolean             lab_denoise_grid_set_images      (LabDenoiseGrid *self,
 const guint         *lab_denoise_grid_get_images      (LabDenoiseGrid *self,
                                                        guint          *n);
 
+/* "Gaussian", "Salt & pepper", ... translated. */
+const char          *lab_denoise_noise_title          (LabNoiseType    type);
 LabReconGrid        *lab_denoise_grid_get_grid        (LabDenoiseGrid *self);
 /* What the grid shows and the noise level it was computed for. */
 const LabReconBatch *lab_denoise_grid_get_shown       (LabDenoiseGrid *self,

@@ -10,5 +10,7 @@ G_BEGIN_DECLS
 LabDenoiseGrid *lab_denoise_page_get_denoise_grid (LabDenoisePage *self);
 LabSweepPlot   *lab_denoise_page_get_sweep_plot   (LabDenoisePage *self);
 GtkRange       *lab_denoise_page_get_noise_scale  (LabDenoisePage *self);
+/* The line under the means: the model and what it was trained with. */
+const char     *lab_denoise_page_get_model_text   (LabDenoisePage *self);
 
 G_END_DECLS

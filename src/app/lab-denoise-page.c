@@ -102,12 +102,15 @@ show_model_label (LabDenoisePage *self)
     return;
   config = lab_session_get_train_config (page_session (self));
   text = g_string_new (lab_model_get_name (model));
-  if (config != NULL)
-    {
-      g_autofree char *noise = lab_noise_to_string (&config->noise);
-
-      g_string_append_printf (text, _("  ·  trained with noise %s"), noise);
-    }
+  if (config != NULL && config->noise.type == LAB_NOISE_NONE)
+    g_string_append (text, _("  ·  trained without noise"));
+  else if (config != NULL && config->noise.type == LAB_NOISE_DOWNSAMPLE)
+    g_string_append (text, _("  ·  trained on inputs downsampled 2×2"));
+  else if (config != NULL)
+    /* Translators: the noise type and factor the model was trained with
+     * ("Gaussian", 0.50) */
+    g_string_append_printf (text, _("  ·  trained with %s noise, factor %.2f"),
+                            lab_denoise_noise_title (config->noise.type), config->noise.amount);
   if (lab_session_get_training (page_session (self)))
     g_string_append_printf (text, _("  ·  training: live weights of step %" PRIu64),
                             lab_session_get_step (page_session (self)));
@@ -568,4 +571,11 @@ lab_denoise_page_get_noise_scale (LabDenoisePage *self)
 {
   g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
   return GTK_RANGE (self->noise_scale);
+}
+
+const char *
+lab_denoise_page_get_model_text (LabDenoisePage *self)
+{
+  g_return_val_if_fail (LAB_IS_DENOISE_PAGE (self), NULL);
+  return gtk_label_get_label (self->model_label);
 }

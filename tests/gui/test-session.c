@@ -10,6 +10,7 @@
  * LATENTLAB_DATA_DIR is an empty folder, so the windows show the synthetic
  * digits (6,000 training, 1,000 test images). */
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -92,6 +93,45 @@ denoised (gpointer data)
   LabDenoiseGrid *grid = denoise_grid (data);
 
   return lab_denoise_grid_get_shown (grid, NULL) != NULL && !lab_denoise_grid_is_busy (grid);
+}
+
+typedef struct
+{
+  Win    *w;
+  double  level;
+} LevelWait;
+
+static gboolean
+denoised_at (gpointer data)
+{
+  LevelWait *lw = data;
+  double level;
+
+  return denoised (lw->w) && lab_denoise_grid_get_shown (denoise_grid (lw->w), &level) != NULL
+         && fabs (level - lw->level) < 1e-6;
+}
+
+static const char *
+denoise_title (Win  *w,
+               guint row)
+{
+  return lab_image_grid_get_row_title (lab_recon_grid_get_grid (lab_denoise_grid_get_grid (denoise_grid (w))), row);
+}
+
+static gboolean
+denoised_downsampled (gpointer data)
+{
+  return denoised (data) && g_str_has_prefix (denoise_title (data, 0), "Input, downsampled");
+}
+
+static void
+assert_denoise_titles (Win        *w,
+                       const char *noisy,
+                       const char *denoised_title)
+{
+  g_assert_cmpstr (denoise_title (w, 0), ==, noisy);
+  g_assert_cmpstr (denoise_title (w, 1), ==, denoised_title);
+  g_assert_cmpstr (denoise_title (w, 2), ==, "Clean");
 }
 
 static gboolean
@@ -337,9 +377,13 @@ test_session_reopen (void)
   lab_test_spin_for (0.3);
   lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-reopened.png", 16, 50.0);
 
-  /* The Denoise page too, as the class sees it. */
+  /* The Denoise page too, as the class sees it: its rows say the noise
+   * and factor their images have, the model line what it was trained with. */
   lab_window_set_visible_page (b.window, "denoise");
   lab_test_spin_until (denoised, &b, 30);
+  assert_denoise_titles (&b, "Noisy input: Gaussian, noise factor 0.35  (PSNR)", "Denoised  (PSNR, MSE)");
+  g_assert_cmpstr (lab_denoise_page_get_model_text (LAB_DENOISE_PAGE (lab_window_get_page (b.window, "denoise"))),
+                   ==, "cae-tiny  ·  trained without noise");
   lab_test_spin_for (0.8);   /* the pages' cross-fade */
   lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-denoise.png", 16, 50.0);
 
@@ -351,6 +395,18 @@ test_session_reopen (void)
   g_assert_false (lab_transfer_panel_is_running (transfer_panel (&b)));
   lab_test_spin_for (0.8);
   lab_test_assert_screenshot (GTK_WIDGET (b.window), "screenshot-session-transfer.png", 16, 50.0);
+
+  /* Another type and factor, none, and downsampling: the titles follow
+   * the images shown. */
+  g_object_set (lab_window_get_page (b.window, "denoise"), "noise-type", "salt-pepper", "noise-level", 0.1, NULL);
+  lab_test_spin_until (denoised_at, &(LevelWait) { &b, 0.1 }, 30);
+  assert_denoise_titles (&b, "Noisy input: Salt & pepper, noise factor 0.10  (PSNR)", "Denoised  (PSNR, MSE)");
+  g_object_set (lab_window_get_page (b.window, "denoise"), "noise-level", 0.0, NULL);
+  lab_test_spin_until (denoised_at, &(LevelWait) { &b, 0.0 }, 30);
+  assert_denoise_titles (&b, "Input, without noise", "Output  (PSNR, MSE)");
+  g_object_set (lab_window_get_page (b.window, "denoise"), "noise-type", "downsample", NULL);
+  lab_test_spin_until (denoised_downsampled, &b, 30);
+  assert_denoise_titles (&b, "Input, downsampled 2×2  (PSNR)", "Denoised  (PSNR, MSE)");
   gtk_window_destroy (GTK_WINDOW (b.window));
   shown_clear (&s);
 }

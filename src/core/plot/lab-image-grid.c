@@ -115,6 +115,15 @@ lab_image_grid_set_row_title (LabImageGrid *self,
   self->rows[row].title = g_strdup (title);
 }
 
+const char *
+lab_image_grid_get_row_title (LabImageGrid *self,
+                              guint         row)
+{
+  g_return_val_if_fail (row < LAB_IMAGE_GRID_MAX_ROWS, NULL);
+
+  return self->rows[row].title;
+}
+
 void
 lab_image_grid_set_placeholder (LabImageGrid *self,
                                 guint         row,

@@ -26,6 +26,9 @@ guint         lab_image_grid_get_n_rows      (LabImageGrid       *self);
 void          lab_image_grid_set_row_title   (LabImageGrid       *self,
                                               guint               row,
                                               const char         *title);
+/* NULL when the row has none. */
+const char   *lab_image_grid_get_row_title   (LabImageGrid       *self,
+                                              guint               row);
 /* pixels (n, height, width), copied; NULL empties the row, which then
  * shows its placeholder. */
 void          lab_image_grid_set_row         (LabImageGrid       *self,
