@@ -544,13 +544,12 @@ lab_window_offer_last_session (LabWindow *self)
   /* Translators: how the bar dates the last session: a date and a time of day
    * (strftime format) */
   date = local != NULL ? g_date_time_format (local, _("%x at %H:%M")) : NULL;
+  /* One line (ellipsized when narrow): the bar keeps one height. */
   if (date != NULL)
     /* Translators: %s is a date and a time, "12/03/26 at 08:12" */
-    text = g_strdup_printf (_("The session of the last window closed (%s) can be opened again, "
-                              "with its model, curves, map and results"), date);
+    text = g_strdup_printf (_("The last session, kept when a window closed (%s), can be opened again"), date);
   else
-    text = g_strdup (_("The session of the last window closed can be opened again, with its "
-                       "model, curves, map and results"));
+    text = g_strdup (_("The last session, kept when a window closed, can be opened again"));
   lab_window_offer_restore (self, text);
 }
 

@@ -527,6 +527,10 @@ lab_window_set_presentation (LabWindow *self,
   if (self->presentation == on)
     return;
   self->presentation = on;
+  /* In front of the class the offer of the last session is put away: it
+   * would take a line of the projector's height. */
+  if (on)
+    lab_window_offer_restore (self, NULL);
   lab_presentation_apply (GTK_WINDOW (self), on);
   if (on && lab_presentation_screen_is_narrow (GTK_WIDGET (self))
       && gtk_revealer_get_reveal_child (self->sidebar_revealer))

@@ -31,6 +31,14 @@ lab_test_init (int    *argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* A session an earlier test program's window kept would be offered in a
+   * bar above the pages of every window: each program starts without. */
+  {
+    g_autofree char *last = lab_window_autosave_path ();
+
+    g_unlink (last);
+  }
+
   test_app = lab_application_new ();
   g_application_register (G_APPLICATION (test_app), NULL, NULL);
   return test_app;
