@@ -52,3 +52,18 @@ lab_test_fill_uniform (float   *x,
   for (gsize i = 0; i < n; i++)
     x[i] = (float) lab_rng_uniform (&rng);
 }
+
+void
+lab_test_transfer_config_tiny (LabTransferConfig *config)
+{
+  lab_transfer_config_quick (config);
+  config->pretrain_images = 200;
+  config->pretrain_val = 50;
+  config->pretrain_epochs = 1;
+  config->budgets[0] = 20;
+  config->budgets[1] = 40;
+  config->n_budgets = 2;
+  config->epochs = 3;
+  config->patience = 2;
+  config->test_limit = 100;
+}

@@ -3,6 +3,7 @@
 #include "lab-dataset.h"
 #include "lab-model.h"
 #include "lab-trainer.h"
+#include "lab-transfer.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,10 @@ LabModel *lab_test_train_denoiser (LabDataset     *digits,
 void      lab_test_fill_uniform   (float          *x,
                                    gsize           n,
                                    guint64         seed);
+
+/* A transfer-learning run of a second or two on 300 or more labelled
+ * digits: two label budgets (20 and 40) and two seeds, so every index of
+ * its result counts; 200 images pretrain for one epoch. */
+void      lab_test_transfer_config_tiny (LabTransferConfig *config);
 
 G_END_DECLS

@@ -94,16 +94,7 @@ make_fixture (void)
   {
     LabTransferConfig tc;
 
-    lab_transfer_config_quick (&tc);
-    tc.pretrain_images = 200;
-    tc.pretrain_val = 50;
-    tc.pretrain_epochs = 1;
-    tc.budgets[0] = 20;
-    tc.budgets[1] = 40;
-    tc.n_budgets = 2;
-    tc.epochs = 3;
-    tc.patience = 2;
-    tc.test_limit = 100;
+    lab_test_transfer_config_tiny (&tc);
     fx.saved->transfer = lab_transfer_run (fx.digits, fx.digits, &tc, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (fx.saved->transfer->n_budgets, ==, 2);

@@ -230,16 +230,7 @@ run_transfer (Win *w)
   LabTransferResult *r;
   LabTransferConfig c;
 
-  lab_transfer_config_quick (&c);
-  c.pretrain_images = 400;
-  c.pretrain_val = 100;
-  c.pretrain_epochs = 1;
-  c.budgets[0] = 30;
-  c.budgets[1] = 60;
-  c.n_budgets = 2;
-  c.epochs = 3;
-  c.patience = 2;
-  c.test_limit = 200;
+  lab_test_transfer_config_tiny (&c);
   r = lab_transfer_run (lab_session_get_train_dataset (w->session), lab_session_get_test_dataset (w->session),
                         &c, NULL, NULL, NULL, &error);
   g_assert_no_error (error);

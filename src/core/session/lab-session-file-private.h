@@ -74,6 +74,15 @@ gboolean     lab_session_read_doubles (const LabSessionReader *r,
                                        guint                   n,
                                        double                 *out,
                                        GError                **error);
+/* A list of exactly n whole numbers, each up to max, into out (n). */
+gboolean     lab_session_read_uints   (const LabSessionReader *r,
+                                       JsonObject             *obj,
+                                       const char             *where,
+                                       const char             *member,
+                                       guint                   n,
+                                       guint64                 max,
+                                       guint                  *out,
+                                       GError                **error);
 /* A list of n strings (exactly n when n_expected is not G_MAXUINT; *n
  * receives the count): NULL-terminated, g_strfreev. */
 char       **lab_session_read_strv    (const LabSessionReader *r,

@@ -167,6 +167,60 @@ lab_session_read_array (const LabSessionReader  *r,
   return TRUE;
 }
 
+/* The list where.member, of exactly n values. */
+static JsonArray *
+read_list (const LabSessionReader  *r,
+           JsonObject              *obj,
+           const char              *where,
+           const char              *member,
+           guint                    n,
+           GError                 **error)
+{
+  JsonArray *array;
+
+  if (!lab_session_read_array (r, obj, where, member, &array, error))
+    return NULL;
+  if (json_array_get_length (array) != n)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
+                   "%s: the session's “%s.%s” has %u values, %u expected",
+                   r->file, where, member, json_array_get_length (array), n);
+      return NULL;
+    }
+  return array;
+}
+
+gboolean
+lab_session_read_uints (const LabSessionReader  *r,
+                        JsonObject              *obj,
+                        const char              *where,
+                        const char              *member,
+                        guint                    n,
+                        guint64                  max,
+                        guint                   *out,
+                        GError                 **error)
+{
+  JsonArray *array = read_list (r, obj, where, member, n, error);
+
+  if (array == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      gint64 v;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+          || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
+        {
+          g_autofree char *should = g_strdup_printf ("a list of whole numbers from 0 to %" G_GUINT64_FORMAT,
+                                                     max);
+          return lab_session_bad_member (r, where, member, should, error);
+        }
+      out[i] = (guint) v;
+    }
+  return TRUE;
+}
+
 gboolean
 lab_session_read_doubles (const LabSessionReader  *r,
                           JsonObject              *obj,
@@ -176,17 +230,10 @@ lab_session_read_doubles (const LabSessionReader  *r,
                           double                  *out,
                           GError                 **error)
 {
-  JsonArray *array;
+  JsonArray *array = read_list (r, obj, where, member, n, error);
 
-  if (!lab_session_read_array (r, obj, where, member, &array, error))
+  if (array == NULL)
     return FALSE;
-  if (json_array_get_length (array) != n)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                   "%s: the session's “%s.%s” has %u values, %u expected",
-                   r->file, where, member, json_array_get_length (array), n);
-      return FALSE;
-    }
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (array, i);

@@ -172,45 +172,6 @@ lab_session_transfer_save (const LabTransferResult *result,
 
 /* Loading */
 
-/* A list of exactly n whole numbers, each up to max. */
-static gboolean
-read_uints (const LabSessionReader  *r,
-            JsonObject              *obj,
-            const char              *where,
-            const char              *member,
-            guint                    n,
-            guint64                  max,
-            guint                   *out,
-            GError                 **error)
-{
-  JsonArray *array;
-
-  if (!lab_session_read_array (r, obj, where, member, &array, error))
-    return FALSE;
-  if (json_array_get_length (array) != n)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
-                   "%s: the session's “%s.%s” has %u values, %u expected",
-                   r->file, where, member, json_array_get_length (array), n);
-      return FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-      gint64 v;
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-          || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
-        {
-          g_autofree char *should = g_strdup_printf ("a list of whole numbers from 0 to %" G_GUINT64_FORMAT,
-                                                     max);
-          return lab_session_bad_member (r, where, member, should, error);
-        }
-      out[i] = (guint) v;
-    }
-  return TRUE;
-}
-
 static gboolean
 read_config (const LabSessionReader  *r,
              JsonObject              *obj,
@@ -252,7 +213,7 @@ read_config (const LabSessionReader  *r,
       return lab_session_bad_member (r, where, "budgets", should, error);
     }
   c->n_budgets = json_array_get_length (budgets);
-  if (!read_uints (r, obj, where, "budgets", c->n_budgets, G_MAXUINT32, c->budgets, error))
+  if (!lab_session_read_uints (r, obj, where, "budgets", c->n_budgets, G_MAXUINT32, c->budgets, error))
     return FALSE;
   /* The config holds static names: interned, they live as long as the
    * process, as the presets' names do. */
@@ -321,7 +282,7 @@ read_run (const LabSessionReader  *r,
     epoch = g_new (guint, MAX (n, 1));
     loss = g_new (double, MAX (n, 1));
     acc = g_new (double, MAX (n, 1));
-    if (!read_uints (r, curve, cwhere, "epoch", n, G_MAXUINT32, epoch, error)
+    if (!lab_session_read_uints (r, curve, cwhere, "epoch", n, G_MAXUINT32, epoch, error)
         || !lab_session_read_doubles (r, curve, cwhere, "train_loss", n, loss, error)
         || !lab_session_read_doubles (r, curve, cwhere, "val_accuracy", n, acc, error))
       return FALSE;
