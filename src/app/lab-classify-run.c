@@ -292,8 +292,8 @@ lab_classify_run_dispose (GObject *object)
   LabClassifyRun *self = (LabClassifyRun *)object;
   GtkWidget *child;
 
-  /* libsvm cannot be interrupted inside a pair: wait for the worker to see
-   * the cancel between pairs, so it is not inside the core at exit. */
+  /* Wait for the worker to see the cancel (the SVM's child processes are
+   * killed at once), so it is not inside the core at exit. */
   lab_job_cancel_slot (self, CLASSIFY_SLOT);
   if (self->gate != NULL && !lab_worker_gate_wait (self->gate, 30000))
     g_warning ("A classifier worker did not stop within 30 s");

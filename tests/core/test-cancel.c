@@ -9,13 +9,15 @@
  * build, leak nothing and touch no freed memory.
  *
  * libsvm cannot be interrupted inside one binary problem, so the RBF SVM
- * checks between its one-vs-one pairs: a cancel waits for the pairs being
- * solved, never for the whole fit. The test measures that bound: the
- * slowest stop of the SVM must be well under one whole fit. liblinear's
- * one call is not interruptible at all; its fits here take milliseconds. */
+ * solves its one-vs-one pairs in child processes that a cancel kills: the
+ * slowest stop of the SVM must be well under one whole fit, and a fit of
+ * one huge pair stops within seconds (/cancel/svm-fit). liblinear's one
+ * call is not interruptible; its fits here take milliseconds. */
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "lab-classifier.h"
 #include "lab-noise-sweep.h"
@@ -311,6 +313,83 @@ test_cancel_any_moment (void)
   g_string_free (summary, TRUE);
 }
 
+/* A fit of 10,000 points of 50 values in two overlapping classes: one
+ * libsvm problem of all of them, which takes minutes uncancelled (235 s
+ * with the pairs trainer, 164 s with libsvm's own, measured niced on a
+ * loaded 2-core machine), cancelled 300 ms in. The fit runs in a child
+ * process that the cancel kills: it must return LAB_ERROR_CANCELLED within
+ * 3 s of the cancel (a few milliseconds on a quiet machine; 3 s leaves
+ * room for a loaded one), with no child process left. */
+#define BIG_N   10000
+#define BIG_DIM 50
+
+typedef struct
+{
+  const float   *x;
+  const guint8  *y;
+  LabSvmTrainer  trainer;
+  GCancellable  *cancellable;
+  GError        *error;
+  gboolean       ok;
+  gint64         returned;    /* monotonic, microseconds */
+} BigFit;
+
+static gpointer
+big_fit_thread (gpointer data)
+{
+  BigFit *fit = data;
+  g_autoptr(LabClassifier) classifier = NULL;
+  LabClassifierConfig config;
+
+  lab_classifier_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  config.n_threads = 2;
+  config.svm_trainer = fit->trainer;
+  classifier = lab_classifier_fit (&config, fit->x, fit->y, BIG_N, BIG_DIM, 2,
+                                   NULL, NULL, fit->cancellable, &fit->error);
+  fit->ok = classifier != NULL;
+  fit->returned = g_get_monotonic_time ();
+  return NULL;
+}
+
+static void
+test_cancel_svm_fit (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  g_autofree float *x = g_new (float, BIG_N * BIG_DIM);
+  g_autofree guint8 *y = g_new (guint8, BIG_N);
+  const LabSvmTrainer trainers[] = { LAB_SVM_PAIRS, LAB_SVM_LIBSVM };
+
+  for (guint i = 0; i < BIG_N; i++)
+    {
+      y[i] = i % 2;
+      for (guint j = 0; j < BIG_DIM; j++)
+        x[i * BIG_DIM + j] = (float) g_rand_double_range (rand, -1.0, 1.0) + (j == 0 ? 0.3f * y[i] : 0);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (trainers); t++)
+    {
+      g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+      BigFit fit = { x, y, trainers[t], cancellable };
+      GThread *thread = g_thread_new ("big-fit", big_fit_thread, &fit);
+      gint64 cancelled;
+      int status;
+
+      g_usleep (300 * 1000);
+      cancelled = g_get_monotonic_time ();
+      g_cancellable_cancel (cancellable);
+      g_thread_join (thread);
+      g_test_message ("%s: returned %.1f ms after the cancel",
+                      trainers[t] == LAB_SVM_PAIRS ? "pairs" : "libsvm",
+                      (fit.returned - cancelled) / 1000.0);
+      g_assert_false (fit.ok);
+      g_assert_error (fit.error, LAB_ERROR, LAB_ERROR_CANCELLED);
+      g_clear_error (&fit.error);
+      g_assert_cmpint (fit.returned - cancelled, <, 3 * G_USEC_PER_SEC);
+      /* The child is gone and reaped: this process has no children. */
+      g_assert_cmpint (waitpid (-1, &status, WNOHANG), ==, -1);
+      g_assert_cmpint (errno, ==, ECHILD);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -335,6 +414,7 @@ main (int    argc,
                                  + (j < 2 ? 0.6f * (cls_y[i] >> j & 1) + 0.3f * (cls_y[i] == 4) : 0);
     }
   g_test_add_func ("/cancel/any-moment", test_cancel_any_moment);
+  g_test_add_func ("/cancel/svm-fit", test_cancel_svm_fit);
   status = g_test_run ();
   g_free (points);
   g_free (cls_x);

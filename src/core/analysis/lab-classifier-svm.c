@@ -25,6 +25,7 @@
 #include <libsvm/svm.h>
 
 #include "lab-blas.h"
+#include "lab-fork.h"
 
 typedef struct
 {
@@ -89,68 +90,263 @@ typedef struct
   double   rho;
 } PairFit;
 
+static void
+pairs_free (PairFit *pairs,
+            guint    n_pairs)
+{
+  for (guint p = 0; p < n_pairs; p++)
+    {
+      g_free (pairs[p].rows);
+      g_free (pairs[p].coef);
+    }
+  g_free (pairs);
+}
+
+/* Fitted pairs as bytes, the way a fit's child process hands them back:
+ * n_pairs and hit_limit (guint32 each), then per pair a, b, n (guint32
+ * each), rho (double), rows (n guint32) and coef (n double), native byte
+ * order. In g_malloc's memory, not a GByteArray: GLib 2.74 takes GSlice's
+ * lock for one, which the child must not. */
+static gpointer
+pairs_to_buffer (const PairFit *pairs,
+                 guint          n_pairs,
+                 gboolean       hit_limit,
+                 gsize         *len)
+{
+  guint32 head[2] = { n_pairs, hit_limit };
+  gsize size = sizeof head;
+  guint8 *buf, *p;
+
+  for (guint k = 0; k < n_pairs; k++)
+    size += 3 * sizeof (guint32) + sizeof (double)
+            + pairs[k].n * (sizeof (guint32) + sizeof (double));
+  p = buf = g_malloc (size);
+  memcpy (p, head, sizeof head);
+  p += sizeof head;
+  for (guint k = 0; k < n_pairs; k++)
+    {
+      guint32 h[3] = { pairs[k].a, pairs[k].b, pairs[k].n };
+
+      memcpy (p, h, sizeof h);
+      p += sizeof h;
+      memcpy (p, &pairs[k].rho, sizeof (double));
+      p += sizeof (double);
+      for (guint s = 0; s < pairs[k].n; s++)
+        {
+          guint32 row = pairs[k].rows[s];
+
+          memcpy (p, &row, sizeof row);
+          p += sizeof row;
+        }
+      memcpy (p, pairs[k].coef, pairs[k].n * sizeof (double));
+      p += pairs[k].n * sizeof (double);
+    }
+  *len = size;
+  return buf;
+}
+
+static gboolean
+take (const guint8 **p,
+      const guint8  *end,
+      void          *out,
+      gsize          len)
+{
+  if ((gsize) (end - *p) < len)
+    return FALSE;
+  memcpy (out, *p, len);
+  *p += len;
+  return TRUE;
+}
+
+/* The pairs of pairs_to_bytes, checked against the n training rows;
+ * NULL when they do not fit. */
+static PairFit *
+pairs_from_bytes (GBytes   *bytes,
+                  guint     n,
+                  guint    *n_pairs,
+                  gboolean *hit_limit)
+{
+  gsize size;
+  const guint8 *p = g_bytes_get_data (bytes, &size), *end = p + size;
+  guint32 head[2];
+  PairFit *pairs;
+
+  if (!take (&p, end, head, sizeof head) || head[0] > 256 * 255 / 2)
+    return NULL;
+  pairs = g_new0 (PairFit, head[0]);
+  for (guint k = 0; k < head[0]; k++)
+    {
+      PairFit *fit = &pairs[k];
+      guint32 h[3];
+
+      if (!take (&p, end, h, sizeof h) || h[0] > 255 || h[1] > 255 || h[2] > n
+          || !take (&p, end, &fit->rho, sizeof (double)))
+        goto bad;
+      fit->a = (guint8) h[0];
+      fit->b = (guint8) h[1];
+      fit->n = h[2];
+      fit->rows = g_new (guint, fit->n);
+      fit->coef = g_new (double, fit->n);
+      for (guint s = 0; s < fit->n; s++)
+        {
+          guint32 row;
+
+          if (!take (&p, end, &row, sizeof row) || row >= n)
+            goto bad;
+          fit->rows[s] = row;
+        }
+      if (!take (&p, end, fit->coef, fit->n * sizeof (double)))
+        goto bad;
+    }
+  if (p != end)
+    goto bad;
+  *n_pairs = head[0];
+  *hit_limit = head[1] != 0;
+  return pairs;
+
+bad:
+  pairs_free (pairs, head[0]);
+  return NULL;
+}
+
 typedef struct
 {
   const struct svm_parameter *param;
   struct svm_node **x;           /* (n) rows as libsvm nodes */
+  guint             n;
   guint           **class_rows;  /* (256) rows of each class, ascending */
   guint            *class_n;     /* (256) */
   PairFit          *pairs;
   guint            *schedule;    /* task -> pair, largest first */
   guint             n_pairs;
+  gint              next;        /* the next task */
+  LabForkWorker   **workers;     /* (lanes) */
   gboolean          hit_limit;
   GMutex            lock;
   guint             done;
+  GError           *error;       /* the first pair that failed (not a cancel) */
   LabProgressFunc   progress;
   gpointer          user_data;
   GCancellable     *cancellable;
 } PairsJob;
 
-static void
-train_pair (guint    task,
-            gpointer data)
+/* In a fit's child process: the pair of the request (its index, a
+ * guint32), as svm_train gets it when it trains all pairs. */
+static gpointer
+fit_pair (gconstpointer  request,
+          gsize          request_len,
+          gsize         *answer_len,
+          gpointer       data)
 {
   PairsJob *job = data;
-  PairFit *fit = &job->pairs[job->schedule[task]];
-  guint na = job->class_n[fit->a], nb = job->class_n[fit->b];
-  guint l = na + nb;
-  g_autofree double *y = g_new (double, l);
-  g_autofree struct svm_node **x = g_new (struct svm_node *, l);
-  g_autofree guint *rows = g_new (guint, l);
-  struct svm_problem prob = { .l = (int) l, .y = y, .x = x };
+  guint32 index;
+  PairFit fit;
+  guint na, nb, l;
+  g_autofree double *y = NULL;
+  g_autofree struct svm_node **x = NULL;
+  g_autofree guint *rows = NULL;
+  struct svm_problem prob;
   struct svm_model *model;
-  char text[64];
+  gpointer answer;
 
-  if (g_cancellable_is_cancelled (job->cancellable))
-    return;
+  if (request_len != sizeof index)
+    return NULL;
+  memcpy (&index, request, sizeof index);
+  if (index >= job->n_pairs)
+    return NULL;
+  fit = (PairFit) { job->pairs[index].a, job->pairs[index].b };
+  na = job->class_n[fit.a];
+  nb = job->class_n[fit.b];
+  l = na + nb;
+  y = g_new (double, l);
+  x = g_new (struct svm_node *, l);
+  rows = g_new (guint, l);
   for (guint i = 0; i < l; i++)
     {
-      rows[i] = i < na ? job->class_rows[fit->a][i] : job->class_rows[fit->b][i - na];
+      rows[i] = i < na ? job->class_rows[fit.a][i] : job->class_rows[fit.b][i - na];
       y[i] = i < na ? 1 : -1;
       x[i] = job->x[rows[i]];
     }
+  prob = (struct svm_problem) { .l = (int) l, .y = y, .x = x };
   svm_hit_limit = FALSE;
   model = svm_train (&prob, job->param);
   /* +1 came first, so it is label[0]: decision > 0 means class a. */
   g_assert (model->nr_class == 2 && model->label[0] == 1);
-  fit->n = (guint) model->l;
-  fit->rows = g_new (guint, fit->n);
-  fit->coef = g_new (double, fit->n);
-  for (guint s = 0; s < fit->n; s++)
+  fit.n = (guint) model->l;
+  fit.rows = g_new (guint, fit.n);
+  fit.coef = g_new (double, fit.n);
+  for (guint s = 0; s < fit.n; s++)
     {
-      fit->rows[s] = rows[model->sv_indices[s] - 1];
-      fit->coef[s] = model->sv_coef[0][s];
+      fit.rows[s] = rows[model->sv_indices[s] - 1];
+      fit.coef[s] = model->sv_coef[0][s];
     }
-  fit->rho = model->rho[0];
+  fit.rho = model->rho[0];
   svm_free_and_destroy_model (&model);
+  answer = pairs_to_buffer (&fit, 1, svm_hit_limit, answer_len);
+  g_free (fit.rows);
+  g_free (fit.coef);
+  return answer;
+}
 
-  g_mutex_lock (&job->lock);
-  job->hit_limit |= svm_hit_limit;
-  job->done++;
-  g_snprintf (text, sizeof text, "pair %u of %u", job->done, job->n_pairs);
-  if (job->progress != NULL)
-    job->progress ((double) job->done / job->n_pairs, text, job->user_data);
-  g_mutex_unlock (&job->lock);
+/* libsvm cannot be interrupted inside one problem (a pair of 2,000 MNIST
+ * images takes seconds), and nothing it calls may leave it early: its
+ * solver keeps its arrays in plain pointers, so a longjmp or an exception
+ * out of its print function (called every 1,000 iterations) would leak
+ * them and leave the kernel cache half linked. So each lane's pairs are
+ * solved by a child process of its own (a LabForkWorker: one fork per
+ * lane, not per pair, so its heap and kernel cache are reused), which a
+ * cancel kills at once; the child's results are libsvm's own, bit for
+ * bit. The pairs go to whichever lane is free, largest first. */
+static void
+train_lane (guint    lane,
+            gpointer data)
+{
+  PairsJob *job = data;
+
+  for (;;)
+    {
+      guint task = (guint) g_atomic_int_add (&job->next, 1);
+      guint32 index;
+      PairFit *fit, *got = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      guint n_got = 0;
+      gboolean hit_limit = FALSE;
+      char text[64];
+
+      if (task >= job->n_pairs || g_cancellable_is_cancelled (job->cancellable)
+          || g_atomic_pointer_get (&job->error) != NULL)
+        return;
+      index = job->schedule[task];
+      fit = &job->pairs[index];
+      bytes = lab_fork_worker_call (job->workers[lane], &index, sizeof index, job->cancellable, &error);
+      if (bytes != NULL && ((got = pairs_from_bytes (bytes, job->n, &n_got, &hit_limit)) == NULL
+                            || n_got != 1 || got->a != fit->a || got->b != fit->b))
+        g_set_error_literal (&error, LAB_ERROR, LAB_ERROR_FAILED, "The SVM's fit sent back a broken result");
+      if (error != NULL)
+        {
+          pairs_free (got, n_got);
+          g_mutex_lock (&job->lock);
+          if (job->error == NULL && !g_error_matches (error, LAB_ERROR, LAB_ERROR_CANCELLED))
+            g_atomic_pointer_set (&job->error, g_steal_pointer (&error));
+          g_mutex_unlock (&job->lock);
+          return;
+        }
+      /* Moved into the job's table, got's arrays with it. */
+      fit->n = got->n;
+      fit->rows = got->rows;
+      fit->coef = got->coef;
+      fit->rho = got->rho;
+      g_free (got);
+
+      g_mutex_lock (&job->lock);
+      job->hit_limit |= hit_limit;
+      job->done++;
+      g_snprintf (text, sizeof text, "pair %u of %u", job->done, job->n_pairs);
+      if (job->progress != NULL)
+        job->progress ((double) job->done / job->n_pairs, text, job->user_data);
+      g_mutex_unlock (&job->lock);
+    }
 }
 
 static int
@@ -248,6 +444,35 @@ pairs_from_model (const struct svm_model *model,
       }
   *n_pairs = p;
   return pairs;
+}
+
+/* libsvm's own svm_train over the whole set, in the fit's child process;
+ * its label order is ours (first appearance). */
+typedef struct
+{
+  const struct svm_parameter *param;
+  struct svm_problem          prob;
+} AllProblem;
+
+static gpointer
+fit_all (gconstpointer  request,
+         gsize          request_len,
+         gsize         *answer_len,
+         gpointer       data)
+{
+  AllProblem *all = data;
+  struct svm_model *model;
+  PairFit *pairs;
+  guint n_pairs;
+  gpointer answer;
+
+  svm_hit_limit = FALSE;
+  model = svm_train (&all->prob, all->param);
+  pairs = pairs_from_model (model, &n_pairs);
+  svm_free_and_destroy_model (&model);
+  answer = pairs_to_buffer (pairs, n_pairs, svm_hit_limit, answer_len);
+  pairs_free (pairs, n_pairs);
+  return answer;
 }
 
 /* Prediction */
@@ -361,7 +586,8 @@ lab_classifier_fit_svm (LabClassifier   *self,
   gsize n_nodes = 0;
   PairFit *pairs = NULL;
   guint n_pairs = 0;
-  gboolean hit_limit = FALSE, cancelled;
+  gboolean hit_limit = FALSE, cancelled, failed;
+  g_autoptr(GError) fit_error = NULL;
   Svm *svm = g_new0 (Svm, 1);
   const char *problem;
 
@@ -413,17 +639,19 @@ lab_classifier_fit_svm (LabClassifier   *self,
       }
     if (self->config.svm_trainer == LAB_SVM_LIBSVM)
       {
-        struct svm_model *model;
+        AllProblem all = { &param, prob };
+        g_autoptr(LabForkWorker) worker = NULL;
+        g_autoptr(GBytes) bytes = NULL;
 
         if (progress != NULL)
           progress (0, "libsvm, all pairs", user_data);
-        svm_hit_limit = FALSE;
-        model = svm_train (&prob, &param);
-        hit_limit = svm_hit_limit;
-        pairs = pairs_from_model (model, &n_pairs);
-        /* libsvm's label order is ours (first appearance). */
-        svm_free_and_destroy_model (&model);
-        if (progress != NULL)
+        /* In a child process too, so that a cancel stops it. */
+        worker = lab_fork_worker_new ("The SVM's fit", fit_all, &all);
+        bytes = lab_fork_worker_call (worker, "", 0, cancellable, &fit_error);
+        if (bytes != NULL && (pairs = pairs_from_bytes (bytes, n, &n_pairs, &hit_limit)) == NULL)
+          g_set_error_literal (&fit_error, LAB_ERROR, LAB_ERROR_FAILED,
+                               "The SVM's fit sent back a broken result");
+        if (progress != NULL && fit_error == NULL)
           progress (1, "libsvm, all pairs", user_data);
       }
   }
@@ -431,10 +659,10 @@ lab_classifier_fit_svm (LabClassifier   *self,
   if (self->config.svm_trainer != LAB_SVM_LIBSVM)
     {
       PairsJob job = {
-        .param = &param, .x = rows, .class_rows = class_rows, .class_n = class_n,
+        .param = &param, .x = rows, .n = n, .class_rows = class_rows, .class_n = class_n,
         .progress = progress, .user_data = user_data, .cancellable = cancellable,
       };
-      guint p = 0;
+      guint p = 0, lanes;
 
       n_pairs = svm->n_order * (svm->n_order - 1) / 2;
       pairs = g_new0 (PairFit, n_pairs);
@@ -452,22 +680,30 @@ lab_classifier_fit_svm (LabClassifier   *self,
       /* The largest pairs first, so no thread is left with a big one at the end. */
       g_qsort_with_data (job.schedule, n_pairs, sizeof (guint), compare_pair_size, &job);
       g_mutex_init (&job.lock);
-      lab_team_run_tasks (self->team, n_pairs, train_pair, &job);
+      /* The children copy the job as it is now: complete but for results. */
+      lanes = MIN (lab_team_lanes (self->team), n_pairs);
+      job.workers = g_new (LabForkWorker *, lanes);
+      for (guint l = 0; l < lanes; l++)
+        job.workers[l] = lab_fork_worker_new ("The SVM's fit", fit_pair, &job);
+      lab_team_run (self->team, lanes, train_lane, &job);
+      for (guint l = 0; l < lanes; l++)
+        lab_fork_worker_free (job.workers[l]);
+      g_free (job.workers);
       g_mutex_clear (&job.lock);
       g_free (job.schedule);
       hit_limit = job.hit_limit;
+      fit_error = job.error;
     }
 
+  /* A cancel first: a pair's child killed by it is not a failure. */
   cancelled = lab_classifier_cancelled (cancellable, error);
-  if (!cancelled)
+  failed = !cancelled && fit_error != NULL;
+  if (failed)
+    g_propagate_error (error, g_steal_pointer (&fit_error));
+  else if (!cancelled)
     svm_table (svm, pairs, n_pairs, x, n);
-  for (guint p = 0; p < n_pairs; p++)
-    {
-      g_free (pairs[p].rows);
-      g_free (pairs[p].coef);
-    }
-  g_free (pairs);
-  if (cancelled)
+  pairs_free (pairs, n_pairs);
+  if (cancelled || failed)
     return FALSE;
   self->n_support = svm->n_sv;
   if (hit_limit)
