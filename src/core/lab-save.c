@@ -311,3 +311,91 @@ lab_save_contents (const char  *path,
   lab_save_write (save, data, len);
   return lab_save_commit (save, error);
 }
+
+char *
+lab_save_begin_folder (const char  *path,
+                       GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  char *tmp;
+
+  if (g_mkdir_with_parents (parent, 0755) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
+                   parent, g_strerror (saved));
+      return NULL;
+    }
+  tmp = g_strconcat (path, ".partial-XXXXXX", NULL);
+  if (g_mkdtemp (tmp) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
+                   tmp, g_strerror (saved));
+      g_free (tmp);
+      return NULL;
+    }
+  return tmp;
+}
+
+gboolean
+lab_save_commit_folder (const char  *tmp,
+                        const char  *path,
+                        GError     **error)
+{
+  g_autofree char *old = NULL;
+  int saved;
+
+  /* The old folder aside (a free name, made and removed), the new one in,
+   * the old one gone. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      old = g_strconcat (path, ".old-XXXXXX", NULL);
+      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (path, old) != 0)
+        {
+          saved = errno;
+          g_clear_pointer (&old, g_free);
+          goto fail;
+        }
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      saved = errno;
+      if (old != NULL)
+        g_rename (old, path);
+      goto fail;
+    }
+  lab_save_remove_tree (old);
+  return TRUE;
+
+fail:
+  g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot put the folder in place (%s)",
+               path, g_strerror (saved));
+  lab_save_remove_tree (tmp);
+  return FALSE;
+}
+
+void
+lab_save_remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = NULL;
+  const char *leaf;
+
+  if (path == NULL)
+    return;
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_unlink (path);
+      return;
+    }
+  d = g_dir_open (path, 0, NULL);
+  while (d && (leaf = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, leaf, NULL);
+
+      lab_save_remove_tree (child);
+    }
+  g_rmdir (path);
+}

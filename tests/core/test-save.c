@@ -603,6 +603,121 @@ test_save_stale (void)
                               "m.json.backup n.json.Old1aZ.part");
 }
 
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(char * const *) a, *(char * const *) b);
+}
+
+/* Every file under dir, as "sub/name" joined by spaces, sorted. */
+static void
+tree_add (GPtrArray  *names,
+          const char *dir,
+          const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *rel = prefix ? g_strconcat (prefix, "/", name, NULL) : g_strdup (name);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        tree_add (names, path, rel);
+      else
+        g_ptr_array_add (names, g_steal_pointer (&rel));
+    }
+}
+
+static char *
+tree_listing (const char *dir)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+
+  tree_add (names, dir, NULL);
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* The gallery exported as a folder of PNGs: written whole beside the
+ * target and renamed into place, so an export over an earlier one either
+ * replaces it whole or, failing (here the file-size limit stops
+ * provenance.csv, after every PNG is written), leaves it as it was, with
+ * nothing beside it; a folder that is not an export is not touched. */
+static void
+test_save_png_folder (void)
+{
+  g_autofree char *dir = NULL, *target = NULL, *mine = NULL;
+  g_autofree char *tree_small = NULL, *tree_after = NULL, *tree_mine = NULL, *names = NULL;
+  g_autoptr(GError) error = NULL;
+  Savables s = { 0 };
+
+  if (g_test_subprocess ())
+    {
+      struct rlimit limit = { FILE_SIZE_LIMIT, FILE_SIZE_LIMIT };
+
+      target = g_build_filename (g_getenv ("LAB_TEST_SAVE_DIR"), "augmented", NULL);
+      savables_init (&s);
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
+      g_assert_false (lab_gallery_export_png_folder (s.gallery, target, &error));
+      g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+      g_print ("%s\n", error->message);
+      savables_clear (&s);
+      return;
+    }
+  dir = fresh_dir ("png-folder");
+  target = g_build_filename (dir, "augmented", NULL);
+  savables_init (&s);
+
+  /* 40 images, then 10 over them: the earlier 30 are gone. */
+  g_assert_true (lab_gallery_export_png_folder (s.gallery, target, &error));
+  g_assert_no_error (error);
+  tree_after = tree_listing (target);
+  g_assert_nonnull (strstr (tree_after, "9/sample-0040.png"));
+  for (guint i = 0; i < 30; i++)
+    g_assert_true (lab_gallery_remove (s.gallery, lab_gallery_get_item (s.gallery, 0)->id));
+  g_assert_true (lab_gallery_export_png_folder (s.gallery, target, &error));
+  g_assert_no_error (error);
+  tree_small = tree_listing (target);
+  g_assert_cmpstr (tree_small, ==, "0/sample-0001.png 1/sample-0002.png 2/sample-0003.png "
+                                   "3/sample-0004.png 4/sample-0005.png 5/sample-0006.png "
+                                   "6/sample-0007.png 7/sample-0008.png 8/sample-0009.png "
+                                   "9/sample-0010.png provenance.csv");
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "augmented");
+  g_clear_pointer (&names, g_free);
+
+  /* The 40 again under the limit: refused, the 10 stay, nothing beside. */
+  g_setenv ("LAB_TEST_SAVE_DIR", dir, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*provenance.csv: cannot save (File too large)*");
+  g_clear_pointer (&tree_after, g_free);
+  tree_after = tree_listing (target);
+  g_assert_cmpstr (tree_after, ==, tree_small);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "augmented");
+  g_clear_pointer (&names, g_free);
+
+  /* A folder of the user's: refused, as it was. */
+  mine = fresh_dir ("png-folder/mine");
+  lab_test_write_file (mine, "notes.txt", "mine", -1);
+  g_assert_false (lab_gallery_export_png_folder (s.gallery, mine, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "not an empty folder or an earlier export"));
+  g_clear_error (&error);
+  tree_mine = tree_listing (mine);
+  g_assert_cmpstr (tree_mine, ==, "notes.txt");
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "augmented mine");
+  savables_clear (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -631,6 +746,7 @@ main (int argc, char **argv)
   g_test_add_func ("/save/killed", test_save_killed);
   g_test_add_func ("/save/idx-pair", test_save_idx_pair);
   g_test_add_func ("/save/stale", test_save_stale);
+  g_test_add_func ("/save/png-folder", test_save_png_folder);
   status = g_test_run ();
   if (tmpdir != NULL)
     lab_test_remove_tree (tmpdir);

@@ -498,24 +498,71 @@ lab_gallery_save_csv (LabGallery  *self,
   return lab_save_contents (path, s->str, s->len, error);
 }
 
+/* What an export leaves in its folder: provenance.csv and class folders
+ * of sample-NNNN.png. Only such a folder is replaced by another export;
+ * any other is the user's, and not for us to remove. */
+static gboolean
+is_export_folder (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gboolean csv = FALSE;
+
+  if (d == NULL)
+    return FALSE;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GDir) sub = NULL;
+      const char *leaf;
+
+      if (strcmp (name, "provenance.csv") == 0)
+        {
+          csv = TRUE;
+          continue;
+        }
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || (sub = g_dir_open (path, 0, NULL)) == NULL)
+        return FALSE;
+      while ((leaf = g_dir_read_name (sub)) != NULL)
+        if (!g_str_has_prefix (leaf, "sample-") || !g_str_has_suffix (leaf, ".png"))
+          return FALSE;
+    }
+  return csv;
+}
+
 gboolean
 lab_gallery_export_png_folder (LabGallery  *self,
                                const char  *dir,
                                GError     **error)
 {
-  g_autofree char *csv = NULL;
+  g_autofree char *csv = NULL, *tmp = NULL;
   g_autoptr(LabDataset) check = NULL;
 
   /* The same checks as the IDX export: labelled and not empty. */
   check = lab_gallery_to_dataset (self, NULL, error);
   if (check == NULL)
     return FALSE;
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && !is_export_folder (dir))
+    {
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
 
+      if (d == NULL || g_dir_read_name (d) != NULL)
+        {
+          g_set_error (error, LAB_ERROR, LAB_ERROR_IO,
+                       "%s: already there and not an empty folder or an earlier export; "
+                       "choose a new name", dir);
+          return FALSE;
+        }
+    }
+
+  /* Whole into a new folder beside dir, then renamed into place. */
+  if ((tmp = lab_save_begin_folder (dir, error)) == NULL)
+    return FALSE;
   for (guint i = 0; i < self->items->len; i++)
     {
       const LabGalleryItem *item = g_ptr_array_index (self->items, i);
       g_autofree char *file = item_file (self, i);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
+      g_autofree char *path = g_build_filename (tmp, file, NULL);
       g_autofree char *parent = g_path_get_dirname (path);
 
       if (g_mkdir_with_parents (parent, 0755) != 0)
@@ -524,13 +571,22 @@ lab_gallery_export_png_folder (LabGallery  *self,
 
           g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
                        parent, g_strerror (saved));
+          lab_save_remove_tree (tmp);
           return FALSE;
         }
       if (!lab_png_save_gray (path, item->pixels, self->width, self->height, error))
-        return FALSE;
+        {
+          lab_save_remove_tree (tmp);
+          return FALSE;
+        }
     }
-  csv = g_build_filename (dir, "provenance.csv", NULL);
-  return lab_gallery_save_csv (self, csv, error);
+  csv = g_build_filename (tmp, "provenance.csv", NULL);
+  if (!lab_gallery_save_csv (self, csv, error))
+    {
+      lab_save_remove_tree (tmp);
+      return FALSE;
+    }
+  return lab_save_commit_folder (tmp, dir, error);
 }
 
 gboolean
