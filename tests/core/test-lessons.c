@@ -580,6 +580,9 @@ test_augmentation_run (void)
   }
 }
 
+/* Cancelled, a run leaves nothing: no folder of its own, and over a
+ * finished run of the same folder, that run as it was (its record byte
+ * for byte, the same files) with nothing beside it. */
 static void
 test_cancel_leaves_nothing (void)
 {
@@ -588,8 +591,12 @@ test_cancel_leaves_nothing (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
+  g_autofree char *record = g_build_filename (target, "record.json", NULL);
+  g_autofree char *finished = NULL;
+  g_autoptr(GBytes) record_before = NULL, record_after = NULL;
   LabLessonConfig config;
   Seen seen = { .monotonic = TRUE, .cancel_at_step = 3, .cancellable = cancellable };
+  guint n_files;
   char *dir;
 
   tiny_config (&config);
@@ -598,6 +605,25 @@ test_cancel_leaves_nothing (void)
   g_assert_error (error, LAB_ERROR, LAB_ERROR_CANCELLED);
   g_assert_cmpuint (seen.max_step, <, 5);
   g_assert_cmpuint (count_entries (out), ==, 0);
+  g_clear_error (&error);
+
+  /* A finished run, then one cancelled over it. */
+  finished = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (finished, ==, target);
+  g_assert_true (g_file_get_contents (record, (char **) &dir, NULL, NULL));
+  record_before = g_bytes_new_take (dir, strlen (dir));
+  n_files = count_entries (target);
+  g_assert_cmpuint (n_files, >, 3);
+  g_cancellable_reset (cancellable);
+  seen = (Seen) { .monotonic = TRUE, .cancel_at_step = 3, .cancellable = cancellable };
+  g_assert_null (lab_lesson_run (lesson, &config, target, on_progress, &seen, cancellable, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_CANCELLED);
+  g_assert_cmpuint (count_entries (out), ==, 1);
+  g_assert_cmpuint (count_entries (target), ==, n_files);
+  g_assert_true (g_file_get_contents (record, (char **) &dir, NULL, NULL));
+  record_after = g_bytes_new_take (dir, strlen (dir));
+  g_assert_true (g_bytes_equal (record_after, record_before));
 }
 
 static void

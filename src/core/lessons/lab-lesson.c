@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-dataset-open.h"
+#include "lab-save.h"
 #include "lab-split.h"
 
 static const LabLessonInfo * const lessons[] = {
@@ -149,28 +150,6 @@ lab_lesson_find_stale (const LabLessonInfo   *lesson,
 
 /* A run's folder is at most two levels deep and holds no symbolic links
  * of ours; links found are removed, not followed. */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *leaf;
-
-  if (dir == NULL)
-    return;
-  if (g_file_test (dir, G_FILE_TEST_IS_SYMLINK) || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_unlink (dir);
-      return;
-    }
-  d = g_dir_open (dir, 0, NULL);
-  while (d && (leaf = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, leaf, NULL);
-      remove_tree (path);
-    }
-  g_rmdir (dir);
-}
-
 static gboolean
 make_dirs (const char  *dir,
            GError     **error)
@@ -307,8 +286,7 @@ lab_lesson_run (const LabLessonInfo   *lesson,
 {
   LabLessonRun run = { 0 };
   g_autofree char *target = out_dir ? g_strdup (out_dir) : lab_lesson_cache_dir (lesson, config);
-  g_autofree char *parent = g_path_get_dirname (target);
-  g_autofree char *tmpl = NULL, *old = NULL;
+  g_autofree char *tmpl = NULL;
   const char *dataset = config_dataset (lesson, config);
   gboolean ok = FALSE;
 
@@ -337,22 +315,8 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   if (!open_datasets (&run, error) || (lesson->check && !lesson->check (&run, error)))
     goto out;
 
-  if (g_mkdir_with_parents (parent, 0755) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
-                   parent, g_strerror (saved));
-      goto out;
-    }
-  tmpl = g_strconcat (target, ".partial-XXXXXX", NULL);
-  if (g_mkdtemp (tmpl) == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
-                   tmpl, g_strerror (saved));
-      g_clear_pointer (&tmpl, g_free);
-      goto out;
-    }
+  if ((tmpl = lab_save_begin_folder (target, error)) == NULL)
+    goto out;
   run.dir = g_strdup (tmpl);
   if (!make_dirs (run.dir, error))
     goto out;
@@ -361,34 +325,14 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   if (!lesson->run (&run, error) || lab_lesson_cancelled (&run, error) || !write_outputs (&run, error))
     goto out;
 
-  /* Into place: the old run aside, the new one in, the old one gone. */
-  if (g_file_test (target, G_FILE_TEST_EXISTS))
-    {
-      old = g_strconcat (target, ".old-XXXXXX", NULL);
-      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (target, old) != 0)
-        {
-          int saved = errno;
-          g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot replace the older run (%s)",
-                       target, g_strerror (saved));
-          g_clear_pointer (&old, g_free);
-          goto out;
-        }
-    }
-  if (g_rename (run.dir, target) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot write the report folder (%s)",
-                   target, g_strerror (saved));
-      if (old)
-        g_rename (old, target);
-      goto out;
-    }
-  remove_tree (old);
+  /* Into place; on a failure the older run stays and run.dir is gone. */
+  if (!lab_save_commit_folder (run.dir, target, error))
+    goto out;
   g_clear_pointer (&run.dir, g_free);
   ok = TRUE;
 
 out:
-  remove_tree (run.dir);
+  lab_save_remove_tree (run.dir);
   run_clear (&run);
   return ok ? g_steal_pointer (&target) : NULL;
 }
@@ -448,12 +392,12 @@ lab_lesson_reproduce (const char    *record_path,
   ran = lab_lesson_run (lesson, &config, dir, progress, user_data, cancellable, error);
   if (ran == NULL)
     {
-      remove_tree (tmp);
+      lab_save_remove_tree (tmp);
       return NULL;
     }
   again_path = g_build_filename (dir, "record.json", NULL);
   again = lab_run_record_load (again_path, error);
-  remove_tree (tmp);
+  lab_save_remove_tree (tmp);
   if (again == NULL)
     return NULL;
 
