@@ -708,6 +708,66 @@ test_train_close_while_training (Fixture       *f,
   lab_test_spin_for (0.3);
 }
 
+/* This process's threads, from /proc. */
+static guint
+count_threads (void)
+{
+  g_autoptr(GDir) d = g_dir_open ("/proc/self/task", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  return n;
+}
+
+/* Train, then Stop after 0 to 20 ms, 100 times in a row, as a restless
+ * class might: each run ends (the page idle: Train enabled, Stop not, the
+ * session not training, no error), and the threads the runs used are
+ * gone again (the count after one run and after the 100 differ only by
+ * GLib's pool of idle workers, which keeps a few). */
+static void
+test_train_start_stop_100 (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (100);
+  guint threads_before, threads_after;
+  gint64 start;
+
+  configure ("{'arch': <'cae-tiny'>, 'noise': <'gaussian:0.3'>, 'epochs': <50>, 'batch': <32>,"
+             " 'seed': <int64 3>, 'limit': <600>}");
+  /* One run first, so the threads made once (the job pool's, BLAS's) are there. */
+  activate (f, "train", NULL);
+  lab_test_spin_for (0.05);
+  activate (f, "stop", NULL);
+  lab_test_spin_until (not_training, f, 30);
+  lab_test_spin_for (0.2);
+  threads_before = count_threads ();
+
+  start = g_get_monotonic_time ();
+  for (guint run = 0; run < 100; run++)
+    {
+      activate (f, "train", NULL);
+      g_assert_true (lab_train_page_is_training (f->train));
+      g_assert_true (lab_test_action_enabled (f->window, "stop"));
+      lab_test_spin_for (g_rand_int_range (rand, 0, 21) / 1000.0);
+      activate (f, "stop", NULL);
+      lab_test_spin_until (not_training, f, 30);
+      g_assert_false (lab_session_get_training (f->session));
+      g_assert_true (lab_test_action_enabled (f->window, "train"));
+      g_assert_false (lab_test_action_enabled (f->window, "stop"));
+      g_assert_false (lab_window_is_error_shown (f->window));
+    }
+  g_test_message ("100 runs started and stopped in %.1f s",
+                  (g_get_monotonic_time () - start) / 1e6);
+  lab_test_spin_for (0.5);
+  threads_after = count_threads ();
+  g_test_message ("threads: %u after one run, %u after 100 more", threads_before, threads_after);
+  g_assert_cmpuint (threads_after, <=, threads_before + 4);
+  g_assert_true (lab_train_page_get_final_stopped (f->train));
+  g_assert_nonnull (strstr (lab_train_page_get_status_text (f->train), "Stopped"));
+}
+
 static void
 test_train_command_line (Fixture       *f,
                          gconstpointer  data)
@@ -915,6 +975,7 @@ main (int argc, char **argv)
   ADD ("/train/diverges", test_train_diverges);
   ADD ("/train/close-while-training", test_train_close_while_training);
   ADD ("/train/command-line", test_train_command_line);
+  ADD ("/train/start-stop-100", test_train_start_stop_100);
 #undef ADD
   g_test_add_func ("/train/settings", test_train_settings);
   g_test_add_func ("/train/arch-chooser", test_train_arch_chooser);
