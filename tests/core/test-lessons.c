@@ -716,11 +716,16 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/report/layout", test_report_layout);
   g_test_add_func ("/report/run-record", test_run_record);
-  g_test_add_func ("/lessons/noise-levels", test_noise_levels_run);
-  g_test_add_func ("/lessons/conv-vs-dense", test_conv_vs_dense_run);
-  g_test_add_func ("/lessons/architectures", test_architectures_run);
-  g_test_add_func ("/lessons/transfer", test_transfer_run);
-  g_test_add_func ("/lessons/augmentation", test_augmentation_run);
+  /* The whole lessons, minutes under the sanitizers, where
+   * LAB_TEST_LESSONS_LIGHT leaves them out (tests/meson.build). */
+  if (g_getenv ("LAB_TEST_LESSONS_LIGHT") == NULL)
+    {
+      g_test_add_func ("/lessons/noise-levels", test_noise_levels_run);
+      g_test_add_func ("/lessons/conv-vs-dense", test_conv_vs_dense_run);
+      g_test_add_func ("/lessons/architectures", test_architectures_run);
+      g_test_add_func ("/lessons/transfer", test_transfer_run);
+      g_test_add_func ("/lessons/augmentation", test_augmentation_run);
+    }
   g_test_add_func ("/lessons/cancel", test_cancel_leaves_nothing);
   g_test_add_func ("/lessons/bad-input", test_bad_input);
   g_test_add_func ("/lessons/own-data", test_own_data_folder);
