@@ -142,6 +142,16 @@ lab_line_plot_set_x_range (LabLinePlot *self,
   self->x_hi = hi;
 }
 
+gboolean
+lab_line_plot_get_x_range (LabLinePlot *self,
+                           double      *lo,
+                           double      *hi)
+{
+  *lo = self->x_lo;
+  *hi = self->x_hi;
+  return self->x_lo < self->x_hi;
+}
+
 guint
 lab_line_plot_add_series (LabLinePlot  *self,
                           const char   *name,
@@ -380,6 +390,81 @@ log_ticks (cairo_t  *cr,
       }
 }
 
+/* The widest y tick label, at the font size the ticks are drawn with:
+ * the same labels (and the same rule for which get one) as the drawing's. */
+static double
+y_tick_width (LabLinePlot *self,
+              cairo_t     *cr,
+              double       y0,
+              double       y1)
+{
+  double widest = 0, ticks[32];
+  char buf[32];
+  guint n;
+
+  cairo_save (cr);
+  cairo_set_font_size (cr, 12);
+  if (self->log_y)
+    {
+      static const int labelled[] = { 1, 2, 5 };
+
+      for (double d = floor (y0); d <= ceil (y1); d += 1)
+        for (guint k = 0; k < G_N_ELEMENTS (labelled); k++)
+          {
+            int m = labelled[k];
+            double v = d + log10 (m);
+            cairo_text_extents_t ext;
+
+            if (v < y0 || v > y1 || (m != 1 && (y1 - y0) > 2.5))
+              continue;
+            g_snprintf (buf, sizeof buf, "%g", pow (10, v));
+            cairo_text_extents (cr, buf, &ext);
+            widest = MAX (widest, ext.x_advance);
+          }
+    }
+  else
+    {
+      n = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n; i++)
+        {
+          cairo_text_extents_t ext;
+
+          lab_format_tick (ticks[i], n > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
+          cairo_text_extents (cr, buf, &ext);
+          widest = MAX (widest, ext.x_advance);
+        }
+    }
+  cairo_restore (cr);
+  return widest;
+}
+
+/* The left margin: from the edge, the rotated y title (its line height at
+ * the axis-title font size), a gap, the widest tick label and the tick
+ * gap. *title_x gets the title's centre. */
+static double
+left_margin (LabLinePlot *self,
+             cairo_t     *cr,
+             double       y0,
+             double       y1,
+             double      *title_x)
+{
+  const double edge = 4, gap = 8, tick_gap = 6;
+  double title_h = 0;
+
+  if (self->y_label != NULL && self->y_label[0] != '\0')
+    {
+      cairo_font_extents_t fext;
+
+      cairo_save (cr);
+      cairo_set_font_size (cr, 13);
+      cairo_font_extents (cr, &fext);
+      cairo_restore (cr);
+      title_h = fext.ascent + fext.descent;
+    }
+  *title_x = edge + title_h / 2;
+  return ceil (edge + title_h + gap + y_tick_width (self, cr, y0, y1) + tick_gap);
+}
+
 /* The legend box's width at the font size it is drawn with. */
 static double
 legend_width (LabLinePlot *self,
@@ -408,7 +493,7 @@ lab_line_plot_draw (LabLinePlot *self,
                     double       height)
 {
   double x0, x1, y0, y1;
-  double left = 64, right = 16, top = 16, bottom = 48;
+  double left, right = 16, top = 16, bottom = 48, y_title_x;
   double pw, ph;
   double lw = 0, lh = 8, lx = 0, ly = 0;   /* the legend box */
   double ticks[32];
@@ -440,14 +525,6 @@ lab_line_plot_draw (LabLinePlot *self,
   if (self->legend_outside && self->series->len > 0)
     right += legend_width (self, cr) + 8;
 
-  pw = width - left - right;
-  ph = height - top - bottom;
-  if (pw < 20 || ph < 20)
-    {
-      cairo_restore (cr);
-      return;
-    }
-
   have_data = bounds (self, &x0, &x1, &y0, &y1);
   if (!have_data)
     {
@@ -457,6 +534,17 @@ lab_line_plot_draw (LabLinePlot *self,
         x0 = 0, x1 = 1;
       y0 = self->log_y ? -2 : 0;
       y1 = self->log_y ? 0 : 1;
+    }
+
+  /* The y ticks' labels depend on the range only, so the left margin fits
+   * the widest of them beside the y title, whatever their text. */
+  left = left_margin (self, cr, y0, y1, &y_title_x);
+  pw = width - left - right;
+  ph = height - top - bottom;
+  if (pw < 20 || ph < 20)
+    {
+      cairo_restore (cr);
+      return;
     }
 
 #define PX(v) (left + ((v) - x0) / (x1 - x0) * pw)
@@ -490,7 +578,7 @@ lab_line_plot_draw (LabLinePlot *self,
   /* axis labels */
   cairo_set_font_size (cr, 13);
   lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
-                        self->y_label, 14, top + ph / 2);
+                        self->y_label, y_title_x, top + ph / 2);
 
   /* The legend's box, top right inside the plot or beside it (drawn last). */
   if (self->series->len > 0)
