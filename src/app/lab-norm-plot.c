@@ -100,6 +100,19 @@ lab_norm_plot_reset (LabNormPlot *self,
   lab_plot_view_changed (self->grad_plot);
 }
 
+/* A single step (a model opened from a file) spans 0 to that step, or
+ * 0 to 1 at step 0, rather than half a step either side of it; more steps
+ * span theirs. */
+static void
+fit_x_range (LabLinePlot *plot,
+             guint64      step)
+{
+  if (lab_line_plot_get_n_points (plot, 0) == 1)
+    lab_line_plot_set_x_range (plot, 0, MAX ((double) step, 1.0));
+  else
+    lab_line_plot_set_x_range (plot, 0, 0);
+}
+
 void
 lab_norm_plot_add (LabNormPlot *self,
                    guint64      step,
@@ -128,6 +141,11 @@ lab_norm_plot_add (LabNormPlot *self,
       lab_line_plot_append (wp, i, step, param_norms[layer]);
       if (grad_norms != NULL && isfinite (grad_norms[layer]))
         lab_line_plot_append (gp, i, step, grad_norms[layer]);
+    }
+  if (self->layers->len > 0)
+    {
+      fit_x_range (wp, step);
+      fit_x_range (gp, step);
     }
   self->last_step = step;
   self->any = TRUE;

@@ -214,6 +214,16 @@ test_inside_conv (Fixture       *f,
                                             0, 0, &x, &y));
     g_assert_cmpfloat (y, ==, pn[0]);
     g_assert_cmpfloat (y, >, 0);
+    /* a single step spans 0 to the step (0 to 1 at step 0), no negative
+     * steps */
+    {
+      double lo, hi;
+
+      g_assert_true (lab_line_plot_get_x_range (lab_plot_view_get_plot (lab_norm_plot_get_view (norms, FALSE)),
+                                                &lo, &hi));
+      g_assert_cmpfloat (lo, ==, 0);
+      g_assert_cmpfloat (hi, ==, MAX (x, 1.0));
+    }
   }
 
   /* Another image, as a script picks it: the image and the maps follow. */

@@ -45,6 +45,11 @@ void         lab_line_plot_set_log_x     (LabLinePlot  *self,
 void         lab_line_plot_set_x_range   (LabLinePlot  *self,
                                           double        lo,
                                           double        hi);
+/* The fixed x range set with lab_line_plot_set_x_range(): FALSE when none
+ * (the data's own). */
+gboolean     lab_line_plot_get_x_range   (LabLinePlot  *self,
+                                          double       *lo,
+                                          double       *hi);
 /* Adds a series with palette colour `color`; returns its index. */
 guint        lab_line_plot_add_series    (LabLinePlot  *self,
                                           const char   *name,
