@@ -99,10 +99,13 @@ lab_latent_map_show_frame (LabLatentMap        *self,
   if (first)
     {
       set_plot_classes (self, frame->dataset);
-      if (frame->method == LAB_EMBED_UMAP)
-        lab_scatter_plot_set_labels (plot, "UMAP 1", "UMAP 2");
-      else
-        lab_scatter_plot_set_labels (plot, "t-SNE 1", "t-SNE 2");
+      {
+        gboolean umap = frame->method == LAB_EMBED_UMAP;
+        g_autofree char *x = umap ? g_strdup_printf (_("UMAP %u"), 1) : g_strdup_printf (_("t-SNE %u"), 1);
+        g_autofree char *y = umap ? g_strdup_printf (_("UMAP %u"), 2) : g_strdup_printf (_("t-SNE %u"), 2);
+
+        lab_scatter_plot_set_labels (plot, x, y);
+      }
       lab_scatter_plot_set_points (plot, frame->points, frame->labels, frame->n, FALSE);
       lab_scatter_plot_set_marker (plot, FALSE, 0, 0);
       lab_scatter_plot_set_line (plot, FALSE, 0, 0, 0, 0);

@@ -654,15 +654,19 @@ lab_embedding_axis_title (const LabEmbedding *self,
   switch (self->method)
     {
     case LAB_EMBED_PCA:
-      return g_strdup_printf ("PC %u  (%.0f%% of the variance)", axis + 1,
+      /* Translators: a latent map's axis title: principal component 1 or
+       * 2 and the share of the variance along it, "PC 1  (27% of the variance)" */
+      return g_strdup_printf (_("PC %u  (%.0f%% of the variance)"), axis + 1,
                               100 * self->pca->explained_variance_ratio[axis]);
     case LAB_EMBED_TSNE:
-      return g_strdup_printf ("t-SNE %u", axis + 1);
+      /* Translators: a latent map's axis title, "t-SNE 1" or "t-SNE 2" */
+      return g_strdup_printf (_("t-SNE %u"), axis + 1);
     case LAB_EMBED_UMAP:
-      return g_strdup_printf ("UMAP %u", axis + 1);
+      /* Translators: a latent map's axis title, "UMAP 1" or "UMAP 2" */
+      return g_strdup_printf (_("UMAP %u"), axis + 1);
     case LAB_EMBED_LATENT:
     default:
-      return g_strdup (axis == 0 ? "latent z₁" : "latent z₂");
+      return g_strdup (axis == 0 ? _("latent z₁") : _("latent z₂"));
     }
 }
 
