@@ -15,6 +15,10 @@ const char  *lab_window_get_error_text     (LabWindow *self);
 LabPage     *lab_window_get_action_page    (LabWindow  *self,
                                             const char *name);
 
+/* lab-window-open.c: files, drops and the open actions. */
+void         lab_window_class_init_open    (GtkWidgetClass *widget_class);
+void         lab_window_init_open          (LabWindow      *self);
+
 /* lab-window-session.c: saved sessions. */
 void         lab_window_class_init_session (GtkWidgetClass *widget_class);
 /* $XDG_STATE_HOME/latentlab/last.latentlab */
