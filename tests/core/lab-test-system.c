@@ -77,6 +77,47 @@ lab_test_list_dir (const char *dir)
   return g_strjoinv (" ", (char **) names->pdata);
 }
 
+static void
+snapshot_into (const char *root,
+               const char *rel,
+               GPtrArray  *lines)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autoptr(GDir) d = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GBytes) bytes = lab_test_read_file (path);
+      g_autofree char *sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+      g_ptr_array_add (lines, g_strdup_printf ("%s %" G_GSIZE_FORMAT " %s", rel,
+                                               g_bytes_get_size (bytes), sum));
+      return;
+    }
+  if (*rel != '\0')
+    g_ptr_array_add (lines, g_strconcat (rel, "/", NULL));
+  d = g_dir_open (path, 0, NULL);
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = *rel != '\0' ? g_build_filename (rel, name, NULL) : g_strdup (name);
+
+      snapshot_into (root, child, lines);
+    }
+}
+
+char *
+lab_test_snapshot_tree (const char *dir)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+
+  snapshot_into (dir, "", lines);
+  g_ptr_array_sort (lines, compare_names);
+  g_ptr_array_add (lines, NULL);
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
 GBytes *
 lab_test_read_file (const char *path)
 {

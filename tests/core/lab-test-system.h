@@ -19,6 +19,10 @@ void    lab_test_remove_tree        (const char *path);
 /* The names in dir, sorted, joined by spaces: what a failed save must
  * leave as it was. */
 char   *lab_test_list_dir           (const char *dir);
+/* Every file under dir, one line each, sorted: its path under dir, its
+ * size and its SHA-256; folders as "path/". Two snapshots are equal when
+ * the trees hold the same files byte for byte. */
+char   *lab_test_snapshot_tree      (const char *dir);
 /* The whole file. */
 GBytes *lab_test_read_file          (const char *path);
 /* Writes name inside dir: len bytes of contents (-1: a string). */

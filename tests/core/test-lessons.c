@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 
@@ -11,6 +13,7 @@
 #include "lab-png.h"
 #include "lab-report.h"
 #include "lab-run-record.h"
+#include "lab-test-system.h"
 
 static char *cache_root;
 
@@ -591,12 +594,9 @@ test_cancel_leaves_nothing (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
-  g_autofree char *record = g_build_filename (target, "record.json", NULL);
-  g_autofree char *finished = NULL;
-  g_autoptr(GBytes) record_before = NULL, record_after = NULL;
+  g_autofree char *finished = NULL, *tree_before = NULL, *tree_after = NULL;
   LabLessonConfig config;
   Seen seen = { .monotonic = TRUE, .cancel_at_step = 3, .cancellable = cancellable };
-  guint n_files;
   char *dir;
 
   tiny_config (&config);
@@ -611,19 +611,87 @@ test_cancel_leaves_nothing (void)
   finished = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (finished, ==, target);
-  g_assert_true (g_file_get_contents (record, (char **) &dir, NULL, NULL));
-  record_before = g_bytes_new_take (dir, strlen (dir));
-  n_files = count_entries (target);
-  g_assert_cmpuint (n_files, >, 3);
+  tree_before = lab_test_snapshot_tree (target);
+  g_assert_nonnull (strstr (tree_before, "\nrecord.json "));
+  g_assert_cmpuint (count_entries (target), >, 3);
   g_cancellable_reset (cancellable);
   seen = (Seen) { .monotonic = TRUE, .cancel_at_step = 3, .cancellable = cancellable };
   g_assert_null (lab_lesson_run (lesson, &config, target, on_progress, &seen, cancellable, &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_CANCELLED);
   g_assert_cmpuint (count_entries (out), ==, 1);
-  g_assert_cmpuint (count_entries (target), ==, n_files);
-  g_assert_true (g_file_get_contents (record, (char **) &dir, NULL, NULL));
-  record_after = g_bytes_new_take (dir, strlen (dir));
-  g_assert_true (g_bytes_equal (record_after, record_before));
+  tree_after = lab_test_snapshot_tree (target);
+  g_assert_cmpstr (tree_after, ==, tree_before);
+}
+
+/* A finished run in the cache, then the same run failing at a write (a
+ * file-size limit, as a full disk gives: SIGXFSZ ignored, as the app and
+ * the CLI do) and other lessons on bad datasets into its folder: each
+ * error names the file or the dataset; the finished run stays byte for
+ * byte, is still the cached result, and nothing is left beside it. */
+static void
+test_fault_keeps_finished (void)
+{
+  const LabLessonInfo *lesson = lab_lesson_find ("conv-vs-dense", NULL);
+  const LabLessonInfo *own = lab_lesson_find ("own-data", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
+  g_autofree char *odd = g_build_filename (tmp, "odd", NULL);
+  g_autofree char *missing = g_build_filename (tmp, "missing", NULL);
+  g_autofree char *dir = NULL, *cached = NULL, *tree_before = NULL, *names_before = NULL;
+  struct rlimit saved, limited;
+  LabLessonConfig config, bad;
+
+  tiny_config (&config);
+  dir = lab_lesson_run (lesson, &config, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cached = lab_lesson_find_cached (lesson, &config);
+  g_assert_cmpstr (cached, ==, dir);
+  tree_before = lab_test_snapshot_tree (dir);
+  names_before = lab_test_list_dir (cache_root);
+
+  /* Every model file of the run is larger than this. */
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = 16384;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  g_assert_null (lab_lesson_run (lesson, &config, NULL, NULL, NULL, NULL, &error));
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_test_message ("%s", error->message);
+  g_assert_cmpstr (error->message, ==, "cae-tiny.safetensors: cannot save (File too large)");
+  /* the run's first model file */
+  g_assert_nonnull (strstr (tree_before, "\nmodels/cae-tiny.safetensors "));
+  g_clear_error (&error);
+
+  /* Images own-data cannot pool, and a dataset that is not there, into
+   * the same folder. */
+  make_png_folder (odd, 30, 30);
+  tiny_config (&bad);
+  bad.dataset = odd;
+  g_assert_null (lab_lesson_run (own, &bad, dir, NULL, NULL, NULL, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, odd));
+  g_clear_error (&error);
+  bad.dataset = missing;
+  g_assert_null (lab_lesson_run (lesson, &bad, dir, NULL, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "missing"));
+  g_clear_error (&error);
+
+  {
+    g_autofree char *tree_after = lab_test_snapshot_tree (dir);
+    g_autofree char *names_after = lab_test_list_dir (cache_root);
+    g_autofree char *cached_after = lab_lesson_find_cached (lesson, &config);
+
+    g_assert_cmpstr (tree_after, ==, tree_before);
+    g_assert_cmpstr (names_after, ==, names_before);
+    g_assert_cmpstr (cached_after, ==, dir);
+  }
+  lab_test_remove_tree (dir);
+  lab_test_remove_tree (tmp);
 }
 
 static void
@@ -727,6 +795,7 @@ main (int    argc,
       g_test_add_func ("/lessons/augmentation", test_augmentation_run);
     }
   g_test_add_func ("/lessons/cancel", test_cancel_leaves_nothing);
+  g_test_add_func ("/lessons/fault-keeps-finished", test_fault_keeps_finished);
   g_test_add_func ("/lessons/bad-input", test_bad_input);
   g_test_add_func ("/lessons/own-data", test_own_data_folder);
   return g_test_run ();
