@@ -1,9 +1,11 @@
 #define G_LOG_DOMAIN "latentlab-core"
+#define _GNU_SOURCE   /* renameat2 */
 
 #include "lab-save.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -348,9 +350,17 @@ lab_save_commit_folder (const char  *tmp,
   g_autofree char *old = NULL;
   int saved;
 
-  /* The old folder aside (a free name, made and removed), the new one in,
-   * the old one gone. */
-  if (g_file_test (path, G_FILE_TEST_EXISTS))
+  /* The two swapped in one step, so that path is never missing, not even
+   * to a process killed in the middle; tmp then holds the old folder. */
+  if (renameat2 (AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) == 0)
+    {
+      lab_save_remove_tree (tmp);
+      return TRUE;
+    }
+  /* Nothing at path yet (ENOENT), or a file system that cannot swap
+   * (EINVAL): the old folder aside (a free name, made and removed), the
+   * new one in, the old one gone. */
+  if (errno != ENOENT && g_file_test (path, G_FILE_TEST_EXISTS))
     {
       old = g_strconcat (path, ".old-XXXXXX", NULL);
       if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (path, old) != 0)

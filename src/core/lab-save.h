@@ -76,10 +76,13 @@ guint     lab_save_remove_stale (const char *path);
 /* Creates that folder, "PATH.partial-XXXXXX", and returns its name. */
 char     *lab_save_begin_folder  (const char  *path,
                                   GError     **error);
-/* Puts the finished folder tmp in path's place: a folder there is moved
- * aside first and removed once tmp is in; on any failure the previous
+/* Puts the finished folder tmp in path's place: a folder there is swapped
+ * with tmp in one rename (RENAME_EXCHANGE), so path is never missing, even
+ * to a process killed in the middle, and then removed (on a file system
+ * that cannot swap, it is moved aside first); on any failure the previous
  * folder is put back, tmp removed and error set ("PATH: cannot put the
- * folder in place (REASON)"). */
+ * folder in place (REASON)"). A killed commit may leave PATH.partial-*
+ * beside path. */
 gboolean  lab_save_commit_folder (const char  *tmp,
                                   const char  *path,
                                   GError     **error);

@@ -391,6 +391,97 @@ test_save_killed (void)
   g_assert_cmpuint (n_a + n_b, ==, 12);
 }
 
+/* Puts a new folder holding one file, "n" (the round, in text), in
+ * path's place in turns until killed (a child started by
+ * test_save_folder_killed). The file is not synced: the folder's commit
+ * is what is under test, and the faster a round, the likelier a kill
+ * lands in it. */
+static void
+commit_forever (const char *path)
+{
+  for (guint i = 0;; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *tmp = lab_save_begin_folder (path, &error);
+      g_autofree char *file = g_build_filename (tmp, "n", NULL);
+      g_autofree char *text = g_strdup_printf ("%u", i);
+
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents_full (file, text, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
+      g_assert_true (lab_save_commit_folder (tmp, path, &error));
+      if (i == 0)
+        g_print ("committed\n");
+    }
+}
+
+/* A process killed (SIGKILL) while it puts a finished folder (a lesson's
+ * run, the gallery's PNG export) in place of the previous one: the folder
+ * is always there, whole, and while the commits go on it is never
+ * missing, not for a moment (before: between moving the previous folder
+ * aside and renaming the new one in there was none, and a kill then left
+ * none). What a killed commit leaves beside it is only under names of its
+ * own. */
+static void
+test_save_folder_killed (void)
+{
+  g_autofree char *dir = fresh_dir ("folder-killed");
+  g_autofree char *path = g_build_filename (dir, "run", NULL);
+  g_autofree char *n_path = g_build_filename (path, "n", NULL);
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *names = NULL;
+  g_auto(GStrv) leaves = NULL;
+  guint n_looks = 0, n_missing = 0;
+  LabRng rng;
+
+  lab_rng_init (&rng, 5);
+  g_assert_nonnull (self);
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = NULL, *text = NULL, *inside = NULL;
+      gint64 until;
+
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                self, "--commit-forever", path, NULL);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, "committed");
+      /* Somewhere within some hundred commits; until then the folder is
+       * looked for as fast as it can be, as a kill could come at any of
+       * those moments. */
+      until = g_get_monotonic_time () + (gint64) (lab_rng_uniform (&rng) * 20000);
+      while (g_get_monotonic_time () < until)
+        {
+          n_looks++;
+          if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+            n_missing++;
+        }
+      g_subprocess_force_exit (child);
+      g_assert_true (g_subprocess_wait (child, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (child));
+
+      inside = lab_test_list_dir (path);
+      g_assert_cmpstr (inside, ==, "n");
+      g_assert_true (g_file_get_contents (n_path, &text, NULL, NULL));
+      g_assert_cmpuint (strspn (text, "0123456789"), ==, strlen (text));
+      g_assert_cmpuint (strlen (text), >, 0);
+    }
+  g_test_message ("the folder was missing at %u of %u looks", n_missing, n_looks);
+  g_assert_cmpuint (n_missing, ==, 0);
+  g_assert_cmpuint (n_looks, >, 0);
+  names = lab_test_list_dir (dir);
+  leaves = g_strsplit (names, " ", -1);
+  g_test_message ("left in the folder after 20 kills: %s", names);
+  for (guint i = 0; leaves[i] != NULL; i++)
+    g_assert_true (strcmp (leaves[i], "run") == 0 || g_str_has_prefix (leaves[i], "run.partial-")
+                   || g_str_has_prefix (leaves[i], "run.old-"));
+}
+
 /* Pixels and labels of an IDX pair, as lab_idx_load reads them back. */
 static void
 assert_pair_is (const char       *images,
@@ -730,6 +821,11 @@ main (int argc, char **argv)
       save_forever (argv[2]);
       return 1;
     }
+  if (argc == 3 && strcmp (argv[1], "--commit-forever") == 0)
+    {
+      commit_forever (argv[2]);
+      return 1;
+    }
   if (argc == 3 && strcmp (argv[1], "--save-begun") == 0)
     {
       save_begun (argv[2]);
@@ -744,6 +840,7 @@ main (int argc, char **argv)
   g_test_add_func ("/save/contents", test_save_contents);
   g_test_add_func ("/save/file-size-limit", test_save_file_size_limit);
   g_test_add_func ("/save/killed", test_save_killed);
+  g_test_add_func ("/save/folder-killed", test_save_folder_killed);
   g_test_add_func ("/save/idx-pair", test_save_idx_pair);
   g_test_add_func ("/save/stale", test_save_stale);
   g_test_add_func ("/save/png-folder", test_save_png_folder);
