@@ -10,7 +10,9 @@
  * torch on a machine that has it) when `import torch` works there. */
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 
@@ -413,6 +415,49 @@ test_write_errors (void)
   lab_test_remove_tree (dir);
 }
 
+/* An export over an earlier one under a file-size limit (as a full disk
+ * gives; SIGXFSZ ignored, as the app and the CLI do) that the code fits
+ * and the weights pass: the error names the weights' whole path, and the
+ * earlier code and weights both stay byte for byte, with nothing beside
+ * them (before: the new code was put in place beside the old weights of
+ * another architecture). */
+static void
+test_file_size_limit (void)
+{
+  g_autoptr(LabModel) first = lab_test_new_preset ("cae-tiny", 1);
+  g_autoptr(LabModel) second = lab_test_new_preset ("dae-keras32", 2);
+  g_autofree char *dir = g_dir_make_tmp ("lab-export-XXXXXX", NULL);
+  g_autofree char *py = g_build_filename (dir, "model.py", NULL);
+  g_autofree char *weights = g_build_filename (dir, "model.safetensors", NULL);
+  g_autofree char *want = g_strconcat (weights, ": cannot save (File too large)", NULL);
+  g_autofree char *before = NULL, *after = NULL, *code = NULL;
+  g_autoptr(GError) error = NULL;
+  struct rlimit saved, limited;
+
+  g_assert_true (lab_export_pytorch (first, NULL, NULL, py, NULL, &error));
+  g_assert_no_error (error);
+  before = lab_test_snapshot_tree (dir);
+  code = lab_export_pytorch_code (lab_model_get_spec (second), NULL, "model.py", "model.safetensors", &error);
+  g_assert_no_error (error);
+  /* The new code fits under the limit, the new weights do not. */
+  g_assert_cmpuint (strlen (code), <, 65536);
+  g_assert_cmpuint (lab_model_n_params (second) * sizeof (float), >, 65536);
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  limited = saved;
+  limited.rlim_cur = 65536;
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limited), ==, 0);
+  g_assert_false (lab_export_pytorch (second, NULL, NULL, py, NULL, &error));
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, SIG_DFL);
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, want);
+  after = lab_test_snapshot_tree (dir);
+  g_assert_cmpstr (after, ==, before);
+  lab_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -423,6 +468,7 @@ main (int argc, char **argv)
   g_test_add_func ("/export-pytorch/settings", test_settings);
   g_test_add_func ("/export-pytorch/bad-spec", test_bad_spec);
   g_test_add_func ("/export-pytorch/write-errors", test_write_errors);
+  g_test_add_func ("/export-pytorch/file-size-limit", test_file_size_limit);
   g_test_add_func ("/export-pytorch/run-generated", test_run_generated);
   return g_test_run ();
 }

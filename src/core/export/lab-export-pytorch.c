@@ -399,6 +399,8 @@ lab_export_pytorch (LabModel    *model,
   g_autoptr(LabTrainRecord) record = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *code = NULL;
+  LabSave *code_save, *weights_save;
+  gboolean ok = FALSE;
 
   g_return_val_if_fail (model != NULL && py_path != NULL, FALSE);
 
@@ -407,16 +409,23 @@ lab_export_pytorch (LabModel    *model,
   code = lab_export_pytorch_code (lab_model_get_spec (model), record, py_name, weights_name, error);
   if (code == NULL)
     return FALSE;
-  /* The code first: it is small, and a folder that cannot be written
-   * fails before the weights are copied. */
-  if (!lab_save_contents (py_path, code, strlen (code), &local_error))
+  /* The code and the weights go in place together, or neither (the
+   * previous pair stays): code beside weights of another architecture
+   * would not load them. */
+  code_save = lab_save_begin (py_path, &local_error);
+  if (code_save != NULL)
+    {
+      lab_save_write (code_save, code, strlen (code));
+      if (same_file (model_path, weights))
+        ok = lab_save_commit (code_save, &local_error);
+      else if ((weights_save = lab_model_save_begin (model, weights, train_json, &local_error)) == NULL)
+        lab_save_abandon (code_save);
+      else
+        ok = lab_save_commit_pair (code_save, weights_save, &local_error);
+    }
+  if (!ok)
     {
       name_whole_path (local_error, py_path);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!same_file (model_path, weights) && !lab_model_save (model, weights, train_json, &local_error))
-    {
       name_whole_path (local_error, weights);
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

@@ -56,13 +56,11 @@ lab_model_add_tensors (LabModel             *model,
     }
 }
 
-gboolean
-lab_model_save (LabModel    *model,
-                const char  *path,
-                const char  *train_json,
-                GError     **error)
+static LabSafetensorsWriter *
+model_writer (LabModel   *model,
+              const char *train_json)
 {
-  g_autoptr(LabSafetensorsWriter) w = lab_safetensors_writer_new ();
+  LabSafetensorsWriter *w = lab_safetensors_writer_new ();
   g_autofree char *spec = lab_spec_to_string (lab_model_get_spec (model), FALSE);
 
   lab_safetensors_writer_set_metadata (w, "format", LAB_MODEL_FILE_FORMAT);
@@ -70,7 +68,32 @@ lab_model_save (LabModel    *model,
   if (train_json)
     lab_safetensors_writer_set_metadata (w, "train", train_json);
   lab_model_add_tensors (model, w, "");
-  return lab_safetensors_writer_save (w, path, error);
+  return w;
+}
+
+LabSave *
+lab_model_save_begin (LabModel    *model,
+                      const char  *path,
+                      const char  *train_json,
+                      GError     **error)
+{
+  g_autoptr(LabSafetensorsWriter) w = model_writer (model, train_json);
+  LabSave *save = lab_save_begin (path, error);
+
+  if (save != NULL && !lab_safetensors_writer_write (w, save, path, error))
+    g_clear_pointer (&save, lab_save_abandon);
+  return save;
+}
+
+gboolean
+lab_model_save (LabModel    *model,
+                const char  *path,
+                const char  *train_json,
+                GError     **error)
+{
+  LabSave *save = lab_model_save_begin (model, path, train_json, error);
+
+  return save != NULL && lab_save_commit (save, error);
 }
 
 /* Checks that st holds exactly the tensors of layers (named prefix +

@@ -21,6 +21,14 @@ gboolean   lab_model_save          (LabModel     *model,
                                     const char   *path,
                                     const char   *train_json,
                                     GError      **error);
+/* The same written into a temporary file beside path, for the caller to
+ * put in place with lab_save_commit (or with another file,
+ * lab_save_commit_pair) or abandon; NULL with error when it cannot be
+ * begun. */
+LabSave   *lab_model_save_begin    (LabModel     *model,
+                                    const char   *path,
+                                    const char   *train_json,
+                                    GError      **error);
 /* Rebuilds the model from the file's "spec" and loads every tensor. The
  * file must hold exactly the architecture's tensors with their shapes, as
  * PyTorch's load_state_dict(strict=True) demands. train_json (may be NULL)

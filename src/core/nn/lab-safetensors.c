@@ -525,6 +525,24 @@ lab_safetensors_writer_save (LabSafetensorsWriter  *self,
                              const char            *path,
                              GError               **error)
 {
+  LabSave *save = lab_save_begin (path, error);
+
+  if (save == NULL)
+    return FALSE;
+  if (!lab_safetensors_writer_write (self, save, path, error))
+    {
+      lab_save_abandon (save);
+      return FALSE;
+    }
+  return lab_save_commit (save, error);
+}
+
+gboolean
+lab_safetensors_writer_write (LabSafetensorsWriter  *self,
+                              LabSave               *save,
+                              const char            *path,
+                              GError               **error)
+{
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -614,5 +632,6 @@ lab_safetensors_writer_save (LabSafetensorsWriter  *self,
       p += e->n_bytes;
     }
 
-  return lab_save_contents (path, file, 8 + padded_len + offset, error);
+  lab_save_write (save, file, 8 + padded_len + offset);
+  return TRUE;
 }

@@ -3,6 +3,7 @@
 #include <glib.h>
 
 #include "lab-error.h"
+#include "lab-save.h"
 
 G_BEGIN_DECLS
 
@@ -88,6 +89,13 @@ void                        lab_safetensors_writer_set_metadata (LabSafetensorsW
 /* Writes to a temporary file beside path and renames it over path, so a
  * failed save leaves an existing file as it was. */
 gboolean                    lab_safetensors_writer_save   (LabSafetensorsWriter *self,
+                                                           const char           *path,
+                                                           GError              **error);
+/* The same into save, begun for path, which the caller commits (with
+ * another file, lab_save_commit_pair) or abandons; FALSE, save untouched,
+ * when the tensors are too many for one file. */
+gboolean                    lab_safetensors_writer_write  (LabSafetensorsWriter *self,
+                                                           LabSave              *save,
                                                            const char           *path,
                                                            GError              **error);
 
