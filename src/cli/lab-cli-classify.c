@@ -209,6 +209,7 @@ lab_cli_classify (int argc, char **argv)
   g_autoptr(LabClassifyResult) result = NULL;
   LabClassifierKind kind = LAB_CLASSIFIER_SVM_RBF;
   LabClassifyConfig config;
+  g_autoptr(LabCliInterrupt) interrupt = NULL;
   gint64 last = 0;
   int status = 0;
 
@@ -273,6 +274,9 @@ lab_cli_classify (int argc, char **argv)
       return lab_cli_fail ("classify", error);
     }
 
+  /* From here: Ctrl+C while the data loads cancels the classifier as it
+   * starts. */
+  interrupt = lab_cli_interrupt_begin ();
   if (model_path != NULL && config.features == LAB_FEATURES_LATENT)
     {
       model = lab_model_load (model_path, NULL, &error);
@@ -290,11 +294,13 @@ lab_cli_classify (int argc, char **argv)
     return lab_cli_fail ("classify", error);
   /* --train beyond the training set is an error, not a silent "all". */
   result = lab_classify_run (model, train, test, &config,
-                             isatty (STDERR_FILENO) ? on_progress : NULL, &last, NULL, &error);
+                             isatty (STDERR_FILENO) ? on_progress : NULL, &last,
+                             lab_cli_interrupt_get_cancellable (interrupt), &error);
   if (isatty (STDERR_FILENO))
     fputs ("\r\033[K", stderr);
   if (result == NULL)
-    return lab_cli_fail ("classify", error);
+    return lab_cli_interrupt_fail (interrupt, "classify", error);
+  g_clear_pointer (&interrupt, lab_cli_interrupt_end);
 
   if (json)
     {

@@ -6,7 +6,6 @@
 #include "lab-cli.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,14 +19,6 @@
 #include "lab-save.h"
 
 #define BAR_WIDTH 24
-
-static GCancellable *interrupt;
-
-static void
-on_sigint (int sig)
-{
-  g_cancellable_cancel (interrupt);
-}
 
 typedef struct
 {
@@ -264,15 +255,14 @@ lesson_run (int    argc,
     cached = TRUE;
   else
     {
-      interrupt = g_cancellable_new ();
-      signal (SIGINT, on_sigint);
-      dir = lab_lesson_run (lesson, &config, out, on_progress, &bar, interrupt, &error);
-      signal (SIGINT, SIG_DFL);
-      g_clear_object (&interrupt);
+      g_autoptr(LabCliInterrupt) interrupt = lab_cli_interrupt_begin ();
+
+      dir = lab_lesson_run (lesson, &config, out, on_progress, &bar,
+                            lab_cli_interrupt_get_cancellable (interrupt), &error);
       if (bar.tty)
         fputs ("\r\033[K", stderr);
       if (dir == NULL)
-        return lab_cli_fail ("lesson run", error);
+        return lab_cli_interrupt_fail (interrupt, "lesson run", error);
     }
   if (report != NULL && !copy_report (dir, report, &error))
     return lab_cli_fail ("lesson run", error);
@@ -292,6 +282,7 @@ lesson_reproduce (int    argc,
   g_autoptr(GError) error = NULL;
   Bar bar = { isatty (STDERR_FILENO) && !json, 0 };
   gboolean all_match = FALSE;
+  g_autoptr(LabCliInterrupt) interrupt = NULL;
   GArray *matches;
   int status = 0;
 
@@ -304,15 +295,14 @@ lesson_reproduce (int    argc,
       g_set_error (&error, LAB_ERROR, LAB_ERROR_FORMAT, "name one run record (record.json)");
       return lab_cli_fail ("lesson reproduce", error);
     }
-  interrupt = g_cancellable_new ();
-  signal (SIGINT, on_sigint);
-  matches = lab_lesson_reproduce (argv[1], on_progress, &bar, interrupt, &all_match, &error);
-  signal (SIGINT, SIG_DFL);
-  g_clear_object (&interrupt);
+  interrupt = lab_cli_interrupt_begin ();
+  matches = lab_lesson_reproduce (argv[1], on_progress, &bar,
+                                  lab_cli_interrupt_get_cancellable (interrupt), &all_match, &error);
   if (bar.tty)
     fputs ("\r\033[K", stderr);
   if (matches == NULL)
-    return lab_cli_fail ("lesson reproduce", error);
+    return lab_cli_interrupt_fail (interrupt, "lesson reproduce", error);
+  g_clear_pointer (&interrupt, lab_cli_interrupt_end);
   if (json)
     {
       printf ("{\"match\": %s, \"metrics\": [", all_match ? "true" : "false");

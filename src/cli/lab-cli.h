@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -49,7 +49,24 @@ int   lab_cli_lesson      (int argc, char **argv);
 int   lab_cli_classify    (int argc, char **argv);
 int   lab_cli_export      (int argc, char **argv);
 int   lab_cli_session     (int argc, char **argv);
+/* Ctrl+C (SIGINT) from begin to end cancels the cancellable instead of
+ * killing the program; end puts the default action back. */
+typedef struct _LabCliInterrupt LabCliInterrupt;
+
+LabCliInterrupt *lab_cli_interrupt_begin           (void);
+GCancellable    *lab_cli_interrupt_get_cancellable (LabCliInterrupt *self);
+/* For work that failed with error: when Ctrl+C stopped it, says so
+ * ("latentlab-cli COMMAND: cancelled (Ctrl+C); nothing written") and
+ * returns 130, as a shell does for a program ended by SIGINT; else
+ * lab_cli_fail. */
+int              lab_cli_interrupt_fail            (LabCliInterrupt *self,
+                                                    const char      *command,
+                                                    GError          *error);
+void             lab_cli_interrupt_end             (LabCliInterrupt *self);
+
 /* The version, the CPU and the BLAS kernels, as `system` prints them. */
 void  lab_cli_print_system (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabCliInterrupt, lab_cli_interrupt_end)
 
 G_END_DECLS

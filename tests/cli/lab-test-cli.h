@@ -20,4 +20,19 @@ int lab_test_run_cli_limited (guint64             fsize_limit,
                               char              **err,
                               const char * const *args);
 
+/* How long a command may take to end after Ctrl+C before the test fails:
+ * generous, for a loaded machine; a command that ignores it runs minutes. */
+#define LAB_TEST_INTERRUPT_LIMIT_S 30
+
+/* Starts the CLI with args (NULL-terminated), waits until what it prints
+ * (standard output and error, merged) holds ready (NULL: at once), then
+ * delay_ms more, and sends it SIGINT, as Ctrl+C does; returns its exit
+ * status and all it printed. Aborts the test when it does not end within
+ * LAB_TEST_INTERRUPT_LIMIT_S of the signal (it is killed then) or dies of
+ * a signal. */
+int lab_test_interrupt_cli   (const char          *ready,
+                              guint                delay_ms,
+                              char               **printed,
+                              const char * const  *args);
+
 G_END_DECLS
