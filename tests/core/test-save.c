@@ -317,6 +317,43 @@ test_save_file_size_limit (void)
   g_assert_true (g_bytes_equal (labels_after, labels_before));
 }
 
+/* This test program again, as the child mode (--save-forever,
+ * --commit-forever, --save-begun) on path, once it printed the line
+ * ready. */
+static GSubprocess *
+start_child (const char *mode,
+             const char *path,
+             const char *ready)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *child;
+
+  g_assert_nonnull (self);
+  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self, mode, path, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, ready);
+  return child;
+}
+
+/* Kills the child with SIGKILL and reaps it. */
+static void
+kill_child (GSubprocess *child)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_force_exit (child);
+  g_assert_true (g_subprocess_wait (child, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (child));
+  g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+}
+
 /* Saves two different models over one file in turns until killed
  * (a child started by test_save_killed). */
 static void
@@ -347,34 +384,19 @@ test_save_killed (void)
   g_autoptr(LabModel) a = lab_test_new_preset ("stacked", 1);
   g_autoptr(LabModel) b = lab_test_new_preset ("stacked", 2);
   gsize n = lab_model_n_params (a);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   LabRng rng;
   guint n_a = 0, n_b = 0;
 
   lab_rng_init (&rng, 11);
-  g_assert_nonnull (self);
   for (guint round = 0; round < 12; round++)
     {
-      g_autoptr(GSubprocess) child = NULL;
-      g_autoptr(GDataInputStream) out = NULL;
+      g_autoptr(GSubprocess) child = start_child ("--save-forever", path, "saved");
       g_autoptr(GError) error = NULL;
-      g_autofree char *line = NULL;
       g_autoptr(LabModel) back = NULL;
 
-      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                self, "--save-forever", path, NULL);
-      g_assert_no_error (error);
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (line, ==, "saved");
       /* Somewhere within a few saves (each takes some milliseconds). */
       g_usleep ((gulong) (lab_rng_uniform (&rng) * 40000));
-      g_subprocess_force_exit (child);
-      g_assert_true (g_subprocess_wait (child, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_signaled (child));
-      g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+      kill_child (child);
 
       back = lab_model_load (path, NULL, &error);
       g_assert_no_error (error);
@@ -427,29 +449,18 @@ test_save_folder_killed (void)
   g_autofree char *dir = fresh_dir ("folder-killed");
   g_autofree char *path = g_build_filename (dir, "run", NULL);
   g_autofree char *n_path = g_build_filename (path, "n", NULL);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *names = NULL;
   g_auto(GStrv) leaves = NULL;
   guint n_looks = 0, n_missing = 0;
   LabRng rng;
 
   lab_rng_init (&rng, 5);
-  g_assert_nonnull (self);
   for (guint round = 0; round < 20; round++)
     {
-      g_autoptr(GSubprocess) child = NULL;
-      g_autoptr(GDataInputStream) out = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *line = NULL, *text = NULL, *inside = NULL;
+      g_autoptr(GSubprocess) child = start_child ("--commit-forever", path, "committed");
+      g_autofree char *text = NULL, *inside = NULL;
       gint64 until;
 
-      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                self, "--commit-forever", path, NULL);
-      g_assert_no_error (error);
-      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-      line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-      g_assert_no_error (error);
-      g_assert_cmpstr (line, ==, "committed");
       /* Somewhere within some hundred commits; until then the folder is
        * looked for as fast as it can be, as a kill could come at any of
        * those moments. */
@@ -460,10 +471,7 @@ test_save_folder_killed (void)
           if (!g_file_test (path, G_FILE_TEST_IS_DIR))
             n_missing++;
         }
-      g_subprocess_force_exit (child);
-      g_assert_true (g_subprocess_wait (child, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_true (g_subprocess_get_if_signaled (child));
+      kill_child (child);
 
       inside = lab_test_list_dir (path);
       g_assert_cmpstr (inside, ==, "n");
@@ -619,12 +627,9 @@ test_save_stale (void)
 {
   g_autofree char *dir = fresh_dir ("stale");
   g_autofree char *path = g_build_filename (dir, "m.json", NULL);
-  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *killed = NULL, *left = NULL, *names = NULL;
   g_autoptr(GSubprocess) child = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
   const char *fakes[] = {
     "m.json.Old1aZ.part",       /* stale: goes */
     "m.json.Young2.part",       /* written a moment ago */
@@ -640,12 +645,7 @@ test_save_stale (void)
 
   /* A child killed in the middle of a save of m.json. While it lives, its
    * temporary file is held, however old. */
-  child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, self, "--save-begun", path, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (line, ==, "begun");
+  child = start_child ("--save-begun", path, "begun");
   killed = temporaries (dir);
   g_assert_true (g_str_has_prefix (killed, "m.json.") && strchr (killed, ' ') == NULL);
   {
@@ -656,9 +656,7 @@ test_save_stale (void)
     g_assert_no_error (error);
     left = temporaries (dir);
     g_assert_cmpstr (left, ==, killed);
-    g_subprocess_force_exit (child);
-    g_assert_true (g_subprocess_wait (child, NULL, &error));
-    g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+    kill_child (child);
     g_assert_true (g_file_test (full, G_FILE_TEST_EXISTS));
   }
 
