@@ -1,8 +1,9 @@
 /* `latentlab-cli` saving under a file-size limit (ulimit -f), as a user
  * with a quota meets it: every command that writes a file (a model, a PNG
- * grid, a plot, a CSV, the metrics of train) exits 1 with a message naming
- * the file, instead of dying of SIGXFSZ; the file that was there stays as it was and no
- * temporary file is left beside it. The binary is $LAB_CLI (set by meson). */
+ * grid, a plot, a CSV, the metrics of train, the confusion heatmap of
+ * classify) exits 1 with a message naming the file, instead of dying of
+ * SIGXFSZ; the file that was there stays as it was and no temporary file
+ * is left beside it. The binary is $LAB_CLI (set by meson). */
 
 #include <string.h>
 
@@ -32,6 +33,7 @@ test_cli_save_file_size_limit (void)
   g_autofree char *grid = g_build_filename (dir, "grid.png", NULL);
   g_autofree char *points = g_build_filename (dir, "points.csv", NULL);
   g_autofree char *curve = g_build_filename (dir, "curve.png", NULL);
+  g_autofree char *heatmap = g_build_filename (dir, "confusion.png", NULL);
   /* Each command twice: first unlimited (the previous file), then limited
    * with another seed, so the new file would differ. */
   const char *train[] = { "train", "--arch", "cae-tiny", "--dataset", "synthetic", "--epochs", "1",
@@ -50,6 +52,10 @@ test_cli_save_file_size_limit (void)
                           "--limit", "100", "--seed", "1", "--plot", curve, NULL };
   const char *sweep2[] = { "sweep", "--model", model, "--dataset", "synthetic", "--levels", "3",
                            "--limit", "100", "--seed", "2", "--plot", curve, NULL };
+  const char *classify[] = { "classify", "--dataset", "synthetic", "--features", "pixels", "--classifier", "knn",
+                             "--train", "300", "--test", "100", "--seed", "1", "--confusion", heatmap, NULL };
+  const char *classify2[] = { "classify", "--dataset", "synthetic", "--features", "pixels", "--classifier", "knn",
+                              "--train", "300", "--test", "100", "--seed", "2", "--confusion", heatmap, NULL };
   const struct
   {
     const char * const *first, * const *limited;
@@ -59,6 +65,7 @@ test_cli_save_file_size_limit (void)
     { noise, noise2, "grid.png" },
     { embed, embed2, "points.csv" },
     { sweep, sweep2, "curve.png" },
+    { classify, classify2, "confusion.png" },
   };
   g_autofree char *names_before = NULL, *names_after = NULL;
 
@@ -75,7 +82,7 @@ test_cli_save_file_size_limit (void)
       g_assert_cmpuint (g_bytes_get_size (first), >, FILE_SIZE_LIMIT);
     }
   names_before = lab_test_list_dir (dir);
-  g_assert_cmpstr (names_before, ==, "curve.png grid.png m.safetensors points.csv");
+  g_assert_cmpstr (names_before, ==, "confusion.png curve.png grid.png m.safetensors points.csv");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -130,7 +137,7 @@ test_cli_save_file_size_limit (void)
     g_assert_true (g_bytes_equal (model_before, model_after));
     g_clear_pointer (&names_after, g_free);
     names_after = lab_test_list_dir (dir);
-    g_assert_cmpstr (names_after, ==, "curve.png grid.png m.jsonl m.safetensors points.csv");
+    g_assert_cmpstr (names_after, ==, "confusion.png curve.png grid.png m.jsonl m.safetensors points.csv");
     g_unlink (log);
   }
 
@@ -138,6 +145,7 @@ test_cli_save_file_size_limit (void)
   g_unlink (grid);
   g_unlink (points);
   g_unlink (curve);
+  g_unlink (heatmap);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
