@@ -12,7 +12,7 @@
  *    the pairs pay off?
  * 4. scikit-learn's SVC(C=10, gamma='scale') on the same latents, written
  *    to a file for bench/svm_ref.py, when /usr/bin/python3 has sklearn.
- *    $BENCH_SVM_CACHE sets libsvm's kernel cache per thread (MB).
+ *    $BENCH_SVM_CACHE sets libsvm's kernel cache per child process (MB).
  * 5. The classroom run: what the Classify page does by default (10,000
  *    training latents, RBF SVM, encoding included) against its 15 s target.
  *
