@@ -92,6 +92,61 @@ typedef gint32 LabV8i __attribute__ ((vector_size (32)));
 # define LAB_SIMD_CLONES
 #endif
 
+/* Natural log of *x >= FLT_MIN in place, 8 lanes: Cephes' logf (mantissa
+ * in [sqrt(1/2), sqrt(2)), then a degree-9 polynomial), relative error
+ * ~1e-7. By pointer, as the other LabV8 helpers. */
+static inline void
+lab_v8_log (LabV8 *x)
+{
+  LabV8i bits = (LabV8i) *x;
+  LabV8i e = ((bits >> 23) & 0xff) - 127;
+  LabV8 m = (LabV8) ((bits & 0x007fffff) | 0x3f800000);   /* [1, 2) */
+  LabV8i big = m > 1.41421356f;                          /* -1 where true */
+  LabV8 f, z, y, fe;
+
+  m = (LabV8) (((LabV8i) (m * 0.5f) & big) | ((LabV8i) m & ~big));
+  e -= big;
+  f = m - 1.0f;
+  z = f * f;
+  y = 7.0376836292e-2f * f - 1.1514610310e-1f;
+  y = y * f + 1.1676998740e-1f;
+  y = y * f - 1.2420140846e-1f;
+  y = y * f + 1.4249322787e-1f;
+  y = y * f - 1.6668057665e-1f;
+  y = y * f + 2.0000714765e-1f;
+  y = y * f - 2.4999993993e-1f;
+  y = y * f + 3.3333331174e-1f;
+  y = y * f * z;
+  fe = __builtin_convertvector (e, LabV8);
+  y += -2.12194440e-4f * fe;
+  y += -0.5f * z;
+  *x = f + y + 0.693359375f * fe;
+}
+
+/* e^*x in place, 8 lanes, for *x in [-87, 88] (clamped there): Cephes'
+ * expf (x = n ln 2 + r, |r| <= ln 2 / 2, a degree-5 polynomial in r, 2^n
+ * from the exponent bits), relative error ~2e-7. */
+static inline void
+lab_v8_exp (LabV8 *x)
+{
+  LabV8 v = *x, lo = LAB_V8_SPLAT (-87.0f), hi = LAB_V8_SPLAT (88.0f), n, r, y;
+  LabV8i below = v < lo, above = v > hi, bits;
+
+  v = (LabV8) (((LabV8i) v & ~(below | above)) | ((LabV8i) lo & below) | ((LabV8i) hi & above));
+  /* round to nearest through the float format: |v log2 e| < 2^22 */
+  n = (v * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  r = v - n * 0.693359375f;
+  r = r + n * 2.12194440e-4f;
+  y = 1.9875691500e-4f * r + 1.3981999507e-3f;
+  y = y * r + 8.3334519073e-3f;
+  y = y * r + 4.1665795894e-2f;
+  y = y * r + 1.6666665459e-1f;
+  y = y * r + 5.0000001201e-1f;
+  y = y * (r * r) + r + 1.0f;
+  bits = (__builtin_convertvector (n, LabV8i) + 127) << 23;
+  *x = y * (LabV8) bits;
+}
+
 /* Correctly rounded, as sqrtf. */
 static inline LabV4
 lab_v4_sqrt (LabV4 x)

@@ -98,40 +98,6 @@ exact_rows (const float *restrict yx,
   return z;
 }
 
-typedef gint32 v8si __attribute__ ((vector_size (32)));
-
-/* Natural log of *x >= FLT_MIN in place, 8 at a time: Cephes' logf
- * (mantissa in [sqrt(1/2), sqrt(2)), then a degree-9 polynomial), relative
- * error ~1e-7. glibc's log1pf called per pair was a fifth of the exact
- * method's time. By pointer, as hsum8. */
-static inline void
-v8_log (LabV8 *x)
-{
-  v8si bits = (v8si) *x;
-  v8si e = ((bits >> 23) & 0xff) - 127;
-  LabV8 m = (LabV8) ((bits & 0x007fffff) | 0x3f800000);   /* [1, 2) */
-  v8si big = m > 1.41421356f;                          /* -1 where true */
-  LabV8 f, z, y, fe;
-
-  m = (LabV8) (((v8si) (m * 0.5f) & big) | ((v8si) m & ~big));
-  e -= big;
-  f = m - 1.0f;
-  z = f * f;
-  y = 7.0376836292e-2f * f - 1.1514610310e-1f;
-  y = y * f + 1.1676998740e-1f;
-  y = y * f - 1.2420140846e-1f;
-  y = y * f + 1.4249322787e-1f;
-  y = y * f - 1.6668057665e-1f;
-  y = y * f + 2.0000714765e-1f;
-  y = y * f - 2.4999993993e-1f;
-  y = y * f + 3.3333331174e-1f;
-  y = y * f * z;
-  fe = __builtin_convertvector (e, LabV8);
-  y += -2.12194440e-4f * fe;
-  y += -0.5f * z;
-  *x = f + y + 0.693359375f * fe;
-}
-
 /* sum_{i in [r0, r1), j > i} P_ij log (1 + |y_i - y_j|^2) */
 LAB_SIMD_CLONES static double
 exact_rows_kl (const float *restrict yx,
@@ -156,7 +122,7 @@ exact_rows_kl (const float *restrict yx,
           LabV8 dy = yi - *(const v8sf_u *) (yy + j);
           LabV8 l = 1.0f + dx * dx + dy * dy;
 
-          v8_log (&l);
+          lab_v8_log (&l);
           acc += *(const v8sf_u *) (p + j) * l;
         }
       for (; j < n; j++)
@@ -225,7 +191,7 @@ attraction_rows (const float   *restrict yx,
           sy += pw * dy;
           if (want_kl)
             {
-              v8_log (&q);
+              lab_v8_log (&q);
               sk += p * q;
             }
         }

@@ -14,11 +14,11 @@
 #include "lab-pca.h"
 #include "lab-rng.h"
 #include "lab-team.h"
+#include "lab-umap-private.h"
 
 #define SMOOTH_STEPS      64       /* umap-learn's smooth_knn_dist n_iter */
 #define SMOOTH_TOL        1e-5
 #define MIN_K_DIST_SCALE  1e-3
-#define GRAD_CLIP         4.0f
 /* Up to this many points the neighbours are exact; beyond, NN-descent's
  * (bench-knn, all 70,000 MNIST images after PCA-50, 14 neighbours: 1.55 s
  * against 3.50 s, 98.7% of the exact neighbours found; at 20,000 points the
@@ -98,17 +98,11 @@ lab_umap_find_ab (double  spread,
   *b_out = b;
 }
 
-typedef struct
-{
-  guint32 row, col;
-  float   w;
-} Edge;
-
 static int
 edge_compare (const void *pa,
               const void *pb)
 {
-  const Edge *a = pa, *b = pb;
+  const LabUmapEdge *a = pa, *b = pb;
 
   if (a->row != b->row)
     return a->row < b->row ? -1 : 1;
@@ -116,7 +110,7 @@ edge_compare (const void *pa,
 }
 
 /* Steps 1-3: the symmetric fuzzy graph as edges (both directions), sorted. */
-static Edge *
+static LabUmapEdge *
 fuzzy_graph (const guint32 *nbr,
              const float   *d2,
              gsize          n,
@@ -125,8 +119,8 @@ fuzzy_graph (const guint32 *nbr,
              guint          n_epochs,
              gsize         *n_edges)
 {
-  g_autofree Edge *all = g_new (Edge, 2 * n * k);
-  Edge *out;
+  g_autofree LabUmapEdge *all = g_new (LabUmapEdge, 2 * n * k);
+  LabUmapEdge *out;
   double target = log2 (n_neighbors), mean_all = 0, wmax = 0;
   gsize m = 0, kept = 0;
 
@@ -180,11 +174,11 @@ fuzzy_graph (const guint32 *nbr,
 
           /* direction i -> j at (i, j); its mirror at (j, i) marked by a
            * negative weight, so the union can tell them apart */
-          all[m++] = (Edge) { (guint32) i, j, w };
-          all[m++] = (Edge) { j, (guint32) i, -w };
+          all[m++] = (LabUmapEdge) { (guint32) i, j, w };
+          all[m++] = (LabUmapEdge) { j, (guint32) i, -w };
         }
     }
-  qsort (all, m, sizeof (Edge), edge_compare);
+  qsort (all, m, sizeof (LabUmapEdge), edge_compare);
   /* merge (i, j): a = w(i -> j), b = w(j -> i); union a + b - a b */
   for (gsize e = 0; e < m;)
     {
@@ -198,13 +192,13 @@ fuzzy_graph (const guint32 *nbr,
           else
             b = MAX (b, -all[f].w);
         }
-      all[kept] = (Edge) { all[e].row, all[e].col, (float) (a + b - a * b) };
+      all[kept] = (LabUmapEdge) { all[e].row, all[e].col, (float) (a + b - a * b) };
       wmax = MAX (wmax, all[kept].w);
       kept++;
       e = f;
     }
   /* edges too weak to be drawn once in n_epochs go */
-  out = g_new (Edge, MAX (kept, 1));
+  out = g_new (LabUmapEdge, MAX (kept, 1));
   *n_edges = 0;
   for (gsize e = 0; e < kept; e++)
     if (all[e].w >= wmax / n_epochs)
@@ -238,97 +232,6 @@ initial_layout (const float *x,
                     + 1e-4 * lab_rng_normal (&rng));
 }
 
-typedef struct
-{
-  const Edge *edges;
-  gsize       n_edges, n;
-  float      *y;
-  float      *eps;          /* (edges) epochs per sample */
-  float      *next;         /* (edges) epoch of the next sample */
-  float      *next_neg;     /* (edges) epoch of the next negative samples */
-  float       neg_rate;
-  float       a, b, alpha;
-  guint       epoch;
-  LabRng     *rngs;         /* (lanes) */
-  guint       lanes;
-} SgdJob;
-
-static inline float
-clip (float v)
-{
-  return v > GRAD_CLIP ? GRAD_CLIP : v < -GRAD_CLIP ? -GRAD_CLIP : v;
-}
-
-/* One epoch over edges [n_edges l / lanes, n_edges (l + 1) / lanes). */
-static void
-sgd_lane (guint    lane,
-          gpointer data)
-{
-  SgdJob *job = data;
-  gsize e0 = job->n_edges * lane / job->lanes, e1 = job->n_edges * (lane + 1) / job->lanes;
-  float a = job->a, b = job->b, alpha = job->alpha, epoch = (float) job->epoch;
-  float *y = job->y;
-  LabRng *rng = &job->rngs[lane];
-
-  for (gsize e = e0; e < e1; e++)
-    {
-      guint32 i = job->edges[e].row, j = job->edges[e].col;
-      float *cur = y + 2 * (gsize) i, *oth = y + 2 * (gsize) j;
-      float dx, dy, d2, coeff, eps_neg;
-      gint n_neg;
-
-      if (job->next[e] > epoch)
-        continue;
-      dx = cur[0] - oth[0];
-      dy = cur[1] - oth[1];
-      d2 = dx * dx + dy * dy;
-      /* attraction: d/dy of log (1 / (1 + a d^(2b))) */
-      if (d2 > 0)
-        {
-          float pb1 = powf (d2, b - 1);
-
-          coeff = -2 * a * b * pb1 / (a * pb1 * d2 + 1);
-        }
-      else
-        coeff = 0;
-      {
-        float gx = clip (coeff * dx) * alpha, gy = clip (coeff * dy) * alpha;
-
-        cur[0] += gx;
-        cur[1] += gy;
-        oth[0] -= gx;
-        oth[1] -= gy;
-      }
-      job->next[e] += job->eps[e];
-
-      eps_neg = job->eps[e] / job->neg_rate;
-      n_neg = (gint) ((epoch - job->next_neg[e]) / eps_neg);
-      for (gint p = 0; p < n_neg; p++)
-        {
-          guint32 k = lab_rng_below (rng, (guint32) job->n);
-          float *o = y + 2 * (gsize) k;
-
-          if (k == i)
-            continue;
-          dx = cur[0] - o[0];
-          dy = cur[1] - o[1];
-          d2 = dx * dx + dy * dy;
-          if (d2 > 0)
-            {
-              coeff = 2 * b / ((0.001f + d2) * (a * powf (d2, b) + 1));
-              cur[0] += clip (coeff * dx) * alpha;
-              cur[1] += clip (coeff * dy) * alpha;
-            }
-          else
-            {
-              cur[0] += GRAD_CLIP * alpha;
-              cur[1] += GRAD_CLIP * alpha;
-            }
-        }
-      job->next_neg[e] += n_neg * eps_neg;
-    }
-}
-
 gboolean
 lab_umap_run (const float          *x,
               gsize                 n,
@@ -345,13 +248,11 @@ lab_umap_run (const float          *x,
   g_autoptr(LabTeam) team = NULL;
   g_autofree guint32 *nbr = NULL;
   g_autofree float *d2 = NULL;
-  g_autofree Edge *edges = NULL;
-  g_autofree float *eps = NULL, *next = NULL, *next_neg = NULL;
-  g_autofree LabRng *rngs = NULL;
+  g_autofree LabUmapEdge *edges = NULL;
+  g_autoptr(LabUmapSgd) sgd = NULL;
   gsize k, n_edges = 0;
   guint n_epochs, lanes;
-  double a, b, wmax = 0;
-  SgdJob job;
+  double a, b;
 
   g_return_val_if_fail (x != NULL && y != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -406,22 +307,8 @@ lab_umap_run (const float          *x,
   initial_layout (x, n, dim, config->seed, y);
   lab_umap_find_ab (config->spread, config->min_dist, &a, &b);
 
-  eps = g_new (float, MAX (n_edges, 1));
-  next = g_new (float, MAX (n_edges, 1));
-  next_neg = g_new (float, MAX (n_edges, 1));
-  for (gsize e = 0; e < n_edges; e++)
-    wmax = MAX (wmax, edges[e].w);
-  for (gsize e = 0; e < n_edges; e++)
-    {
-      eps[e] = (float) (wmax / edges[e].w);
-      next[e] = eps[e];
-      next_neg[e] = eps[e] / config->negative_sample_rate;
-    }
-  rngs = g_new (LabRng, lanes);
-  for (guint l = 0; l < lanes; l++)
-    lab_rng_init (&rngs[l], config->seed * 7919 + l + 1);
-  job = (SgdJob) { edges, n_edges, n, y, eps, next, next_neg,
-                   (float) MAX (config->negative_sample_rate, 1u), (float) a, (float) b, 0, 0, rngs, lanes };
+  sgd = lab_umap_sgd_new (edges, n_edges, n, a, b, config->negative_sample_rate, config->seed,
+                          lanes);
 
   if (stopped != NULL)
     *stopped = FALSE;
@@ -433,9 +320,8 @@ lab_umap_run (const float          *x,
                        "UMAP was stopped after %u of %u epochs", epoch, n_epochs);
           return FALSE;
         }
-      job.epoch = epoch;
-      job.alpha = (float) (config->learning_rate * (1.0 - (double) epoch / n_epochs));
-      lab_team_run (team, lanes, sgd_lane, &job);
+      lab_umap_sgd_epoch (sgd, team, y, epoch,
+                          (float) (config->learning_rate * (1.0 - (double) epoch / n_epochs)));
       if (callback != NULL
           && ((config->publish_every > 0 && (epoch + 1) % config->publish_every == 0)
               || epoch + 1 == n_epochs)

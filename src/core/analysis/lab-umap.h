@@ -21,7 +21,9 @@ G_BEGIN_DECLS
  *      curve 1 / (1 + a d^(2b)) fitted to min_dist and spread: each edge
  *      drawn in proportion to its weight, each draw followed by
  *      negative_sample_rate repulsive draws of random points, gradients
- *      clipped to 4, the learning rate falling linearly to 0.
+ *      clipped to 4, the learning rate falling linearly to 0 (a draw's
+ *      attraction and repulsions are evaluated together, from the same
+ *      position: lab-umap-sgd.c).
  * With one thread the result is a function of the seed; with more, the
  * edges are cut between threads that move shared points without locks
  * (as umap-learn's parallel mode), so runs differ slightly. */
