@@ -152,12 +152,35 @@ exact_task (guint    c,
   t->chunk_kl[c] = t->want_kl ? exact_rows_kl (t->yx, t->yy, t->pu, n, r0, r1) : 0;
 }
 
+typedef double v4df __attribute__ ((vector_size (32)));
+
+/* The positions of points c[0..8) from yxy (x, y interleaved), one 8-byte
+ * load each, as xs and ys (8 lanes, in the order of c). */
+#define GATHER8(yxy, c, xs, ys)                                                 \
+  G_STMT_START {                                                                \
+    double d_[8];                                                               \
+    v4df lo_, hi_;                                                              \
+                                                                                \
+    for (guint l_ = 0; l_ < 8; l_++)                                            \
+      memcpy (&d_[l_], (yxy) + 2 * (gsize) (c)[l_], sizeof (double));           \
+    lo_ = (v4df) { d_[0], d_[1], d_[4], d_[5] };                                \
+    hi_ = (v4df) { d_[2], d_[3], d_[6], d_[7] };                                \
+    (xs) = SHUFFLE8 ((LabV8) lo_, (LabV8) hi_, 0, 2, 8, 10, 4, 6, 12, 14);      \
+    (ys) = SHUFFLE8 ((LabV8) lo_, (LabV8) hi_, 1, 3, 9, 11, 5, 7, 13, 15);      \
+  } G_STMT_END
+
+#if defined(__clang__)
+# define SHUFFLE8(a, b, ...) __builtin_shufflevector (a, b, __VA_ARGS__)
+#else
+# define SHUFFLE8(a, b, ...) __builtin_shuffle (a, b, (LabV8i) { __VA_ARGS__ })
+#endif
+
 /* Attraction A_i = sum_j P_ij w_ij (y_i - y_j) over the CSR rows
  * [i0, i1), into ax, ay, 8 entries at a time; with want_kl, returns their
- * sum_j P_ij log (1 + |y_i - y_j|^2). */
+ * sum_j P_ij log (1 + |y_i - y_j|^2). yxy (2n) holds the positions with x
+ * and y interleaved, so a neighbour's position is one load. */
 LAB_SIMD_CLONES static double
-attraction_rows (const float   *restrict yx,
-                 const float   *restrict yy,
+attraction_rows (const float   *restrict yxy,
                  const guint32 *restrict row_ptr,
                  const guint32 *restrict col,
                  const float   *restrict val,
@@ -172,21 +195,19 @@ attraction_rows (const float   *restrict yx,
   for (gsize i = i0; i < i1; i++)
     {
       guint32 e = row_ptr[i], end = row_ptr[i + 1];
-      float xi = yx[i], yi = yy[i], tx = 0, ty = 0, tk = 0;
+      float xi = yxy[2 * i], yi = yxy[2 * i + 1], tx = 0, ty = 0, tk = 0;
       LabV8 sx = { 0 }, sy = { 0 }, sk = { 0 };
 
       for (; e + 8 <= end; e += 8)
         {
-          const guint32 *c = col + e;
-          LabV8 xj = { yx[c[0]], yx[c[1]], yx[c[2]], yx[c[3]],
-                      yx[c[4]], yx[c[5]], yx[c[6]], yx[c[7]] };
-          LabV8 yj = { yy[c[0]], yy[c[1]], yy[c[2]], yy[c[3]],
-                      yy[c[4]], yy[c[5]], yy[c[6]], yy[c[7]] };
-          LabV8 dx = xi - xj, dy = yi - yj;
-          LabV8 q = 1.0f + dx * dx + dy * dy;
-          LabV8 p = *(const v8sf_u *) (val + e);
-          LabV8 pw = p / q;
+          LabV8 xj, yj, dx, dy, q, p, pw;
 
+          GATHER8 (yxy, col + e, xj, yj);
+          dx = xi - xj;
+          dy = yi - yj;
+          q = 1.0f + dx * dx + dy * dy;
+          p = *(const v8sf_u *) (val + e);
+          pw = p / q;
           sx += pw * dx;
           sy += pw * dy;
           if (want_kl)
@@ -198,7 +219,7 @@ attraction_rows (const float   *restrict yx,
       for (; e < end; e++)
         {
           guint32 j = col[e];
-          float dx = xi - yx[j], dy = yi - yy[j];
+          float dx = xi - yxy[2 * j], dy = yi - yxy[2 * j + 1];
           float d2 = dx * dx + dy * dy;
           float pw = val[e] / (1.0f + d2);
 
@@ -229,7 +250,7 @@ bh_task (guint    c,
     z += t->rep_z[s];
   t->chunk_z[c] = z;
   /* rows in index order: the CSR arrays are read front to back */
-  t->chunk_kl[c] = attraction_rows (t->yx, t->yy, t->row_ptr, t->col, t->val,
+  t->chunk_kl[c] = attraction_rows (t->yxy, t->row_ptr, t->col, t->val,
                                     s0, s1, t->want_kl, t->att_x, t->att_y);
 }
 
@@ -240,8 +261,18 @@ attraction_task (guint    c,
   LabTsneState *t = data;
   gsize n = t->n, i0 = n * c / LAB_TSNE_CHUNKS, i1 = n * (c + 1) / LAB_TSNE_CHUNKS;
 
-  t->chunk_kl[c] = attraction_rows (t->yx, t->yy, t->row_ptr, t->col, t->val,
+  t->chunk_kl[c] = attraction_rows (t->yxy, t->row_ptr, t->col, t->val,
                                     i0, i1, t->want_kl, t->att_x, t->att_y);
+}
+
+static void
+interleave (LabTsneState *t)
+{
+  for (gsize i = 0; i < t->n; i++)
+    {
+      t->yxy[2 * i] = t->yx[i];
+      t->yxy[2 * i + 1] = t->yy[i];
+    }
 }
 
 double
@@ -285,6 +316,7 @@ lab_tsne_gradient (LabTsneState *t,
     }
   else if (t->method == LAB_TSNE_METHOD_FFT)
     {
+      interleave (t);
       lab_team_run_tasks (t->team, LAB_TSNE_CHUNKS, attraction_task, t);
       for (guint c = 0; c < LAB_TSNE_CHUNKS; c++)
         kl += t->chunk_kl[c];
@@ -301,6 +333,7 @@ lab_tsne_gradient (LabTsneState *t,
 
       lab_quadtree_build (t->tree, t->yx, t->yy, n);
       order = lab_quadtree_get_order (t->tree);
+      interleave (t);
       lab_team_run_tasks (t->team, LAB_TSNE_CHUNKS, bh_task, t);
       for (guint c = 0; c < LAB_TSNE_CHUNKS; c++)
         {

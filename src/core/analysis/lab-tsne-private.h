@@ -64,12 +64,17 @@ typedef struct
   guint32        *row_ptr;           /* CSR of P */
   guint32        *col;
   float          *val;
+  guint32        *spare_row_ptr;     /* the CSR's other copy, for renumbering */
+  guint32        *spare_col;
+  float          *spare_val;
+  guint32        *index;             /* (n) the caller's number of each point */
   LabQuadtree    *tree;
   float          *tree_scratch;      /* (LAB_TSNE_CHUNKS, scratch size) */
   float           theta;
   float          *rep_x, *rep_y, *rep_z;  /* (n) by sorted position (exact:
                                            * repulsion sums by point) */
   float          *att_x, *att_y;          /* (n) by point */
+  float          *yxy;                    /* (2n) yx, yy interleaved */
 
   /* FFT: the CSR of P, rep_x, rep_y (by point) and att_x, att_y above */
   LabTsneFft     *fft;
@@ -97,6 +102,10 @@ double    lab_tsne_sparse_affinities (LabTeam       *team,
                                       guint32      **row_ptr_out,
                                       guint32      **col_out,
                                       float        **val_out);
+/* Renumbers the points (Barnes-Hut) along the Morton curve of their
+ * current positions: P's CSR, positions, updates, gains and t->index
+ * follow; t->gx, t->gy are left undefined. */
+void      lab_tsne_renumber          (LabTsneState  *t);
 /* Fills t->gx, t->gy for the current positions t->yx, t->yy; returns the
  * KL divergence when t->want_kl, else NAN. */
 double    lab_tsne_gradient          (LabTsneState  *t,

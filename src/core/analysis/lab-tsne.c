@@ -19,6 +19,9 @@
 #define MIN_GAIN             0.01f
 #define MIN_GRAD_NORM        1e-7
 #define ITER_WITHOUT_PROGRESS 300
+/* Iterations between renumberings of the points along the layout
+ * (lab-tsne-order.c) */
+#define RENUMBER_EVERY       50
 #define BH_LEAF_SIZE         16     /* points a quadtree leaf holds: measured best of 1..32 */
 /* The iteration loop runs the team once or twice per iteration (about a
  * millisecond apart), so its threads poll this many times (about 20-50
@@ -43,11 +46,16 @@ tsne_clear (LabTsneState *t)
   g_free (t->row_ptr);
   g_free (t->col);
   g_free (t->val);
+  g_free (t->spare_row_ptr);
+  g_free (t->spare_col);
+  g_free (t->spare_val);
+  g_free (t->index);
   g_clear_pointer (&t->tree, lab_quadtree_free);
   g_free (t->tree_scratch);
   g_free (t->rep_x);
   g_free (t->rep_y);
   g_free (t->rep_z);
+  g_free (t->yxy);
   g_free (t->att_x);
   g_free (t->att_y);
   g_clear_pointer (&t->fft, lab_tsne_fft_free);
@@ -150,8 +158,10 @@ tsne_write_positions (const LabTsneState *t,
 {
   for (gsize i = 0; i < t->n; i++)
     {
-      y[2 * i] = t->yx[i];
-      y[2 * i + 1] = t->yy[i];
+      gsize j = t->index != NULL ? t->index[i] : i;
+
+      y[2 * j] = t->yx[i];
+      y[2 * j + 1] = t->yy[i];
     }
 }
 
@@ -445,7 +455,14 @@ lab_tsne_run (const float          *x,
           t.tree_scratch = g_new (float, LAB_TSNE_CHUNKS * lab_quadtree_scratch_size (t.tree));
           t.theta = config->theta;
           t.rep_z = g_new (float, n);
+          t.spare_row_ptr = g_new (guint32, n + 1);
+          t.spare_col = g_new (guint32, t.row_ptr[n]);
+          t.spare_val = g_new (float, t.row_ptr[n]);
+          t.index = g_new (guint32, n);
+          for (gsize i = 0; i < n; i++)
+            t.index[i] = (guint32) i;
         }
+      t.yxy = g_new (float, 2 * n);
       t.att_x = g_new (float, n);
       t.att_y = g_new (float, n);
     }
@@ -473,6 +490,8 @@ lab_tsne_run (const float          *x,
           best_kl = INFINITY;
           best_iter = it;
         }
+      if (t.tree != NULL && it % RENUMBER_EVERY == 0)
+        lab_tsne_renumber (&t);
       t.want_kl = (it + 1) % KL_EVERY == 0 || last;
       kl_fresh = t.want_kl;
       value = lab_tsne_gradient (&t, early ? config->exaggeration : 1.0f);
