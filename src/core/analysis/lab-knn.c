@@ -55,10 +55,22 @@ offer (float   *hd,
 
 typedef gint64 V4l __attribute__ ((vector_size (32)));
 
+/* The lanes of a comparison that hold, as bits. */
+static inline guint32
+lane_bits (LabV8i m)
+{
+  guint32 bits = 0;
+
+  for (guint l = 0; l < 8; l++)
+    bits |= (guint32) (m[l] & 1) << l;
+  return bits;
+}
+
 /* Row i's candidates g[0..m) (columns j0 + c: -2 x_i . x_j) into its heap
  * (hd, hi, full). 32 at a time against the heap's worst: a block only
  * costs more when one of them beats it, which after the first few
- * thousand columns is rare. */
+ * thousand columns is rare, and then only the columns that beat it are
+ * offered (with a large k most of the first columns' blocks hold some). */
 LAB_SIMD_CLONES static void
 select_row (const float *restrict g,
             const float *restrict norms,
@@ -75,7 +87,9 @@ select_row (const float *restrict g,
   for (; c + 32 <= m; c += 32)
     {
       LabV8 a0, a1, a2, a3, b0, b1, b2, b3, worst = LAB_V8_SPLAT (hd[0]);
+      LabV8i m0, m1, m2, m3;
       V4l any;
+      guint32 bits;
 
       LAB_V8_LOAD (a0, g + c);
       LAB_V8_LOAD (a1, g + c + 8);
@@ -85,11 +99,21 @@ select_row (const float *restrict g,
       LAB_V8_LOAD (b1, nj + c + 8);
       LAB_V8_LOAD (b2, nj + c + 16);
       LAB_V8_LOAD (b3, nj + c + 24);
-      any = (V4l) ((a0 + b0 < worst) | (a1 + b1 < worst) | (a2 + b2 < worst) | (a3 + b3 < worst));
+      m0 = a0 + b0 < worst;
+      m1 = a1 + b1 < worst;
+      m2 = a2 + b2 < worst;
+      m3 = a3 + b3 < worst;
+      any = (V4l) (m0 | m1 | m2 | m3);
       if ((any[0] | any[1] | any[2] | any[3]) == 0)
         continue;
-      for (guint l = 0; l < 32; l++)
-        offer (hd, hi, k, g[c + l] + nj[c + l], j0 + c + l, i);
+      bits = lane_bits (m0) | lane_bits (m1) << 8 | lane_bits (m2) << 16 | lane_bits (m3) << 24;
+      /* the heap's worst only falls, so the other columns cannot beat it */
+      for (; bits != 0; bits &= bits - 1)
+        {
+          guint l = (guint) __builtin_ctz (bits);
+
+          offer (hd, hi, k, g[c + l] + nj[c + l], j0 + c + l, i);
+        }
     }
   for (; c < m; c++)
     offer (hd, hi, k, g[c] + nj[c], j0 + c, i);
