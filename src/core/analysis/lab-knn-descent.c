@@ -293,21 +293,8 @@ lab_knn_descent (LabTeam       *team,
   g_return_val_if_fail (x != NULL && nbr != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (k == 0 || k >= n || k > 255)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "Nearest neighbours: %" G_GSIZE_FORMAT " neighbours asked for among %"
-                   G_GSIZE_FORMAT " points; it must be from 1 to one less than the points "
-                   "(and at most 255)", k, n);
-      return FALSE;
-    }
-  if (n >= EMPTY || n * k * 4 > LAB_MAX_ALLOC_BYTES / sizeof (float) / 4)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
-                   "%" G_GSIZE_FORMAT " neighbours of %" G_GSIZE_FORMAT " points would need "
-                   "more memory than allowed", k, n);
-      return FALSE;
-    }
+  if (!lab_knn_check (n, k, 255, EMPTY - 1, n * k * 4, error))
+    return FALSE;
   if (team == NULL)
     {
       own = lab_team_new (g_get_num_processors (), 0);

@@ -215,6 +215,35 @@ knn_lane (guint    lane,
 }
 
 gboolean
+lab_knn_check (gsize    n,
+               gsize    k,
+               gsize    max_k,
+               gsize    max_n,
+               gsize    floats,
+               GError **error)
+{
+  if (k == 0 || k >= n || k > max_k)
+    {
+      g_autofree char *bound = max_k < G_MAXSIZE
+        ? g_strdup_printf (" (and at most %" G_GSIZE_FORMAT ")", max_k) : g_strdup ("");
+
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "Nearest neighbours: %" G_GSIZE_FORMAT " neighbours asked for among %"
+                   G_GSIZE_FORMAT " points; it must be from 1 to one less than the points%s",
+                   k, n, bound);
+      return FALSE;
+    }
+  if (n > max_n || floats > LAB_MAX_ALLOC_BYTES / sizeof (float) / 4)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
+                   "%" G_GSIZE_FORMAT " neighbours of %" G_GSIZE_FORMAT " points would need "
+                   "more memory than allowed", k, n);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 lab_knn_exact (LabTeam       *team,
                guint          n_threads,
                const float   *x,
@@ -239,21 +268,8 @@ lab_knn_exact (LabTeam       *team,
   g_return_val_if_fail (x != NULL && nbr != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (k == 0 || k >= n)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "Nearest neighbours: %" G_GSIZE_FORMAT " neighbours asked for among %"
-                   G_GSIZE_FORMAT " points; it must be from 1 to one less than the points",
-                   k, n);
-      return FALSE;
-    }
-  if (n > G_MAXUINT32 - 1 || (n * (k + MARGIN) + n * dim) > LAB_MAX_ALLOC_BYTES / sizeof (float) / 4)
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_TOO_LARGE,
-                   "%" G_GSIZE_FORMAT " neighbours of %" G_GSIZE_FORMAT " points would need "
-                   "more memory than allowed", k, n);
-      return FALSE;
-    }
+  if (!lab_knn_check (n, k, G_MAXSIZE, G_MAXUINT32 - 1, n * (k + MARGIN) + n * dim, error))
+    return FALSE;
   if (team == NULL)
     {
       own = lab_team_new (n_threads > 0 ? n_threads : g_get_num_processors (), 0);
