@@ -110,7 +110,6 @@ lab_cli_interpolate (int argc, char **argv)
   g_autofree float *latents = NULL;
   g_autofree float *images = NULL;
   g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
-  LabSplit which = LAB_SPLIT_TEST;
   LabShape out_shape;
   guint pair[2], dim;
   int status = 0;
@@ -131,22 +130,10 @@ lab_cli_interpolate (int argc, char **argv)
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--steps takes 2 to 100 and --scale 1 to 16");
       return lab_cli_fail ("interpolate", error);
     }
-  if (!lab_cli_parse_split (split, &which, &error))
-    return lab_cli_fail ("interpolate", error);
 
-  model = lab_model_load (model_path, NULL, &error);
-  if (model == NULL)
+  if (!lab_cli_open_model_data (model_path, dataset, split, FALSE, &model, NULL, &ds, &error)
+      || !lab_cli_check_image (ds, MAX (from, to), &error))
     return lab_cli_fail ("interpolate", error);
-  ds = lab_cli_open_dataset (dataset, which, &error);
-  if (ds == NULL)
-    return lab_cli_fail ("interpolate", error);
-  if (from >= ds->n || to >= ds->n)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "“%s” has images 0 to %u; there is no image %" G_GINT64_FORMAT,
-                   ds->name, ds->n - 1, MAX (from, to));
-      return lab_cli_fail ("interpolate", error);
-    }
 
   pair[0] = (guint) from;
   pair[1] = (guint) to;

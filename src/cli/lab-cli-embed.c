@@ -10,7 +10,6 @@
 
 #include "lab-dataset-open.h"
 #include "lab-embedding.h"
-#include "lab-model-io.h"
 #include "lab-png.h"
 #include "lab-scatter-plot.h"
 
@@ -151,11 +150,7 @@ lab_cli_embed (int argc, char **argv)
   config.umap_min_dist = min_dist;
   pr.umap = config.method == LAB_EMBED_UMAP;
 
-  model = lab_model_load (model_path, NULL, &error);
-  if (model == NULL)
-    return lab_cli_fail ("embed", error);
-  ds = lab_cli_open_images (dataset, split, &error);
-  if (ds == NULL)
+  if (!lab_cli_open_model_data (model_path, dataset, split, TRUE, &model, NULL, &ds, &error))
     return lab_cli_fail ("embed", error);
 
   pr.tty = isatty (STDERR_FILENO);

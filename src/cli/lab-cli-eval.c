@@ -11,7 +11,6 @@
 #include "lab-dataset-open.h"
 #include "lab-dataset.h"
 #include "lab-metrics.h"
-#include "lab-model-io.h"
 #include "lab-noise.h"
 #include "lab-train-record.h"
 
@@ -37,7 +36,6 @@ lab_cli_eval (int argc, char **argv)
   g_autoptr(LabDataset) ds = NULL;
   g_autofree char *train_json = NULL, *noise_name = NULL;
   LabNoise noise = { LAB_NOISE_NONE, 0 };
-  LabSplit which = LAB_SPLIT_TEST;
   LabEvalResult r;
   int status = 0;
 
@@ -48,21 +46,12 @@ lab_cli_eval (int argc, char **argv)
                       entries, &argc, &argv, &status))
     return status;
 
-  if (model_path == NULL)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "say which model with --model FILE");
-      return lab_cli_fail ("eval", error);
-    }
   if (limit < 0)
     {
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--limit cannot be negative");
       return lab_cli_fail ("eval", error);
     }
-  if (!lab_cli_parse_split (split, &which, &error))
-    return lab_cli_fail ("eval", error);
-
-  model = lab_model_load (model_path, &train_json, &error);
-  if (model == NULL)
+  if (!lab_cli_open_model_data (model_path, dataset, split, FALSE, &model, &train_json, &ds, &error))
     return lab_cli_fail ("eval", error);
 
   /* Without --noise, the noise the model was trained with. */
@@ -74,9 +63,6 @@ lab_cli_eval (int argc, char **argv)
   else
     lab_cli_trained_noise (train_json, &noise);
 
-  ds = lab_cli_open_dataset (dataset, which, &error);
-  if (ds == NULL)
-    return lab_cli_fail ("eval", error);
   if (!lab_evaluate (model, ds, &noise, (guint64) seed, (guint) MIN (limit, G_MAXUINT), &r,
                      NULL, &error))
     return lab_cli_fail ("eval", error);
@@ -88,10 +74,7 @@ lab_cli_eval (int argc, char **argv)
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, lab_model_get_name (model));
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, ds->name);
+      lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
       json_builder_set_member_name (b, "noise");
       json_builder_add_string_value (b, noise_name);
       json_builder_set_member_name (b, "seed");

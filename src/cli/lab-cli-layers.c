@@ -6,7 +6,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "lab-model-io.h"
 #include "lab-model-probe.h"
 #include "lab-task.h"
 
@@ -56,7 +55,6 @@ lab_cli_layers (int argc, char **argv)
   g_autoptr(LabDataset) ds = NULL;
   g_autoptr(LabProbe) probe = NULL;
   g_autofree float *clean = NULL, *input = NULL, *norms = NULL;
-  LabSplit which = LAB_SPLIT_TEST;
   LabFilterTiles filters;
   gboolean have_filters;
   LabTask task;
@@ -70,27 +68,9 @@ lab_cli_layers (int argc, char **argv)
                       "weight norm, as the app's Inside page does.",
                       entries, &argc, &argv, &status))
     return status;
-  if (model_path == NULL)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "give --model FILE");
-      return lab_cli_fail ("layers", error);
-    }
-  if (!lab_cli_parse_split (split, &which, &error))
-    return lab_cli_fail ("layers", error);
-  model = lab_model_load (model_path, NULL, &error);
-  if (model == NULL)
-    return lab_cli_fail ("layers", error);
-  ds = lab_cli_open_dataset (dataset, which, &error);
-  if (ds == NULL)
-    return lab_cli_fail ("layers", error);
-  if (index < 0 || index >= ds->n)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
-                   "“%s” has images 0 to %u; there is no image %" G_GINT64_FORMAT,
-                   ds->name, ds->n - 1, index);
-      return lab_cli_fail ("layers", error);
-    }
-  if (!lab_task_for (model, ds, &task, &error))
+  if (!lab_cli_open_model_data (model_path, dataset, split, FALSE, &model, NULL, &ds, &error)
+      || !lab_cli_check_image (ds, index, &error)
+      || !lab_task_for (model, ds, &task, &error))
     return lab_cli_fail ("layers", error);
 
   i = (guint) index;
@@ -111,10 +91,7 @@ lab_cli_layers (int argc, char **argv)
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, lab_model_get_name (model));
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, ds->name);
+      lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
       json_builder_set_member_name (b, "index");
       json_builder_add_int_value (b, i);
       if (ds->labels != NULL)

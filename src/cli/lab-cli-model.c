@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "lab-dataset-open.h"
+#include "lab-model-io.h"
 #include "lab-presets.h"
 #include "lab-train-record.h"
 
@@ -129,6 +130,64 @@ lab_cli_open_images (const char  *dataset,
   if (test == NULL)
     return NULL;
   return lab_dataset_join_splits (train, test, error);
+}
+
+gboolean
+lab_cli_open_model_data (const char  *model_path,
+                         const char  *dataset,
+                         const char  *split,
+                         gboolean     all_splits,
+                         LabModel   **model,
+                         char       **train_json,
+                         LabDataset **ds,
+                         GError     **error)
+{
+  g_autoptr(LabModel) m = NULL;
+  g_autofree char *train = NULL;
+  LabSplit which;
+
+  if (model_path == NULL)
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID, "say which model with --model FILE");
+      return FALSE;
+    }
+  if (!all_splits && !lab_cli_parse_split (split, &which, error))
+    return FALSE;
+  m = lab_model_load (model_path, train_json != NULL ? &train : NULL, error);
+  if (m == NULL)
+    return FALSE;
+  *ds = all_splits ? lab_cli_open_images (dataset, split, error)
+                   : lab_cli_open_dataset (dataset, which, error);
+  if (*ds == NULL)
+    return FALSE;
+  *model = g_steal_pointer (&m);
+  if (train_json != NULL)
+    *train_json = g_steal_pointer (&train);
+  return TRUE;
+}
+
+gboolean
+lab_cli_check_image (const LabDataset *ds,
+                     gint64            index,
+                     GError          **error)
+{
+  if (index >= 0 && index < ds->n)
+    return TRUE;
+  g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+               "“%s” has images 0 to %u; there is no image %" G_GINT64_FORMAT,
+               ds->name, ds->n - 1, index);
+  return FALSE;
+}
+
+void
+lab_cli_json_add_model_data (JsonBuilder *b,
+                             const char  *model_name,
+                             const char  *dataset_name)
+{
+  json_builder_set_member_name (b, "model");
+  json_builder_add_string_value (b, model_name);
+  json_builder_set_member_name (b, "dataset");
+  json_builder_add_string_value (b, dataset_name);
 }
 
 gboolean

@@ -4,6 +4,7 @@
 
 #include "lab-dataset.h"
 #include "lab-metrics.h"
+#include "lab-model.h"
 #include "lab-noise.h"
 #include "lab-spec.h"
 
@@ -59,6 +60,28 @@ LabDataset *lab_cli_open_dataset (const char     *dataset,
 LabDataset *lab_cli_open_images  (const char     *dataset,
                                   const char     *split,
                                   GError        **error);
+/* The start of the commands that run a saved model over a dataset: the
+ * model of --model (an error when it is not given; train_json, may be
+ * NULL, receives its training record), then the dataset of --dataset
+ * and --split, a split of LAB_CLI_OPTION_SPLIT or, with all_splits, of
+ * LAB_CLI_OPTION_IMAGES. On failure nothing is returned. */
+gboolean lab_cli_open_model_data (const char     *model_path,
+                                  const char     *dataset,
+                                  const char     *split,
+                                  gboolean        all_splits,
+                                  LabModel      **model,
+                                  char          **train_json,
+                                  LabDataset    **ds,
+                                  GError        **error);
+/* An error unless ds has an image of that index. */
+gboolean lab_cli_check_image     (const LabDataset *ds,
+                                  gint64          index,
+                                  GError        **error);
+/* The members "model" (its name) and "dataset" (ds's name) that begin
+ * the JSON of a command that ran a model over a dataset. */
+void     lab_cli_json_add_model_data (JsonBuilder *builder,
+                                      const char  *model_name,
+                                      const char  *dataset_name);
 /* The noise a model file's training record (train_json, may be NULL) says
  * it was trained with; FALSE and LAB_NOISE_NONE when it says none. */
 gboolean lab_cli_trained_noise   (const char     *train_json,

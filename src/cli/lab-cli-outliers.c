@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lab-model-io.h"
 #include "lab-outliers.h"
 #include "lab-png.h"
 
@@ -82,11 +81,6 @@ lab_cli_outliers (int argc, char **argv)
                       "ones it reconstructs worst: mislabelled, inverted and odd images come first.",
                       entries, &argc, &argv, &status))
     return status;
-  if (model_path == NULL)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "give --model FILE");
-      return lab_cli_fail ("outliers", error);
-    }
   if (top < 1 || top > 10000)
     {
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
@@ -101,11 +95,7 @@ lab_cli_outliers (int argc, char **argv)
                    "--metric takes “mse” or “bce”, not “%s”", metric_name);
       return lab_cli_fail ("outliers", error);
     }
-  model = lab_model_load (model_path, NULL, &error);
-  if (model == NULL)
-    return lab_cli_fail ("outliers", error);
-  ds = lab_cli_open_images (dataset, split, &error);
-  if (ds == NULL)
+  if (!lab_cli_open_model_data (model_path, dataset, split, TRUE, &model, NULL, &ds, &error))
     return lab_cli_fail ("outliers", error);
 
   all = g_new (guint, ds->n);
@@ -125,10 +115,7 @@ lab_cli_outliers (int argc, char **argv)
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "model");
-      json_builder_add_string_value (b, lab_model_get_name (model));
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, ds->name);
+      lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
       json_builder_set_member_name (b, "metric");
       json_builder_add_string_value (b, metric == LAB_RECON_BCE ? "bce" : "mse");
       json_builder_set_member_name (b, "images");

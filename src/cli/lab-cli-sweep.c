@@ -13,7 +13,6 @@
 #include "lab-format.h"
 #include "lab-line-plot.h"
 #include "lab-loss.h"
-#include "lab-model-io.h"
 #include "lab-noise-sweep.h"
 
 #define PLOT_WIDTH  800
@@ -59,10 +58,7 @@ print_json (const LabNoiseSweepPoint  *points,
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset);
+  lab_cli_json_add_model_data (b, model, dataset);
   json_builder_set_member_name (b, "type");
   json_builder_add_string_value (b, lab_noise_type_name (config->type));
   json_builder_set_member_name (b, "images");
@@ -158,7 +154,6 @@ lab_cli_sweep (int argc, char **argv)
   g_autofree LabNoiseSweepPoint *points = NULL;
   LabNoiseSweepConfig config;
   LabNoise trained;
-  LabSplit which;
   const char *loss_name;
   guint n_images;
   int status = 0;
@@ -169,11 +164,6 @@ lab_cli_sweep (int argc, char **argv)
                       "page's curves).",
                       entries, &argc, &argv, &status))
     return status;
-  if (model_path == NULL)
-    {
-      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "say which model with --model FILE");
-      return lab_cli_fail ("sweep", error);
-    }
   if (levels < 2 || levels > LAB_NOISE_SWEEP_MAX_LEVELS)
     {
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--levels takes 2 to %u, not %" G_GINT64_FORMAT,
@@ -185,8 +175,6 @@ lab_cli_sweep (int argc, char **argv)
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "--limit cannot be negative");
       return lab_cli_fail ("sweep", error);
     }
-  if (!lab_cli_parse_split (split, &which, &error))
-    return lab_cli_fail ("sweep", error);
 
   lab_noise_sweep_config_init (&config);
   config.n_levels = (guint) levels;
@@ -195,16 +183,11 @@ lab_cli_sweep (int argc, char **argv)
   if (type_text != NULL && !parse_type (type_text, &config.type, &error))
     return lab_cli_fail ("sweep", error);
 
-  model = lab_model_load (model_path, &train_json, &error);
-  if (model == NULL)
+  if (!lab_cli_open_model_data (model_path, dataset, split, FALSE, &model, &train_json, &ds, &error))
     return lab_cli_fail ("sweep", error);
   lab_cli_trained_noise (train_json, &trained);
   if (type_text == NULL && trained.type != LAB_NOISE_NONE)
     config.type = trained.type;
-
-  ds = lab_cli_open_dataset (dataset, which, &error);
-  if (ds == NULL)
-    return lab_cli_fail ("sweep", error);
   n_images = config.n_images > 0 ? MIN (config.n_images, ds->n) : ds->n;
 
   points = g_new0 (LabNoiseSweepPoint, config.n_levels);
