@@ -89,18 +89,17 @@ labels_below (const LabSessionReader  *r,
 static LabClassifyResult *
 read_result (const LabSessionReader  *r,
              JsonObject              *obj,
+             const char              *where,
              guint                    i,
              GError                 **error)
 {
-  g_autofree char *where = g_strdup_printf ("classify[%u]", i);
   g_autofree char *indices = g_strdup_printf ("classify.%u.test_indices", i);
   g_autofree char *truth_name = g_strdup_printf ("classify.%u.truth", i);
   g_autofree char *predicted_name = g_strdup_printf ("classify.%u.predicted", i);
   LabClassifyResult *res = g_new0 (LabClassifyResult, 1);
   g_autoptr(GPtrArray) guard = g_ptr_array_new_with_free_func ((GDestroyNotify) lab_classify_result_free);
   const char *kind, *features, *distance, *model, *dataset, *title, *warning;
-  guint64 pca_k, seed, k, dim, n_train, n_test, n_classes, h, w, n_support;
-  gboolean standardize, converged;
+  guint64 seed;
   guint parsed_k;
   guint64 shape[1];
   g_autofree guint8 *truth = NULL, *predicted = NULL;
@@ -113,18 +112,18 @@ read_result (const LabSessionReader  *r,
       || !lab_session_read_string (r, obj, where, "dataset", TRUE, &dataset, error)
       || !lab_session_read_string (r, obj, where, "features_title", TRUE, &title, error)
       || !lab_session_read_string (r, obj, where, "warning", TRUE, &warning, error)
-      || !lab_session_read_uint (r, obj, where, "pca_k", G_MAXUINT32, &pca_k, error)
+      || !lab_session_read_count (r, obj, where, "pca_k", G_MAXUINT32, &res->config.pca_k, error)
       || !lab_session_read_uint (r, obj, where, "seed", G_MAXINT64, &seed, error)
-      || !lab_session_read_uint (r, obj, where, "k", G_MAXUINT32, &k, error)
-      || !lab_session_read_uint (r, obj, where, "dim", G_MAXUINT32, &dim, error)
-      || !lab_session_read_uint (r, obj, where, "n_train", G_MAXUINT32, &n_train, error)
-      || !lab_session_read_uint (r, obj, where, "n_test", G_MAXUINT32, &n_test, error)
-      || !lab_session_read_uint (r, obj, where, "n_classes", 256, &n_classes, error)
-      || !lab_session_read_uint (r, obj, where, "height", G_MAXUINT16, &h, error)
-      || !lab_session_read_uint (r, obj, where, "width", G_MAXUINT16, &w, error)
-      || !lab_session_read_uint (r, obj, where, "n_support", G_MAXUINT32, &n_support, error)
-      || !lab_session_read_bool (r, obj, where, "standardize", &standardize, error)
-      || !lab_session_read_bool (r, obj, where, "converged", &converged, error)
+      || !lab_session_read_count (r, obj, where, "k", G_MAXUINT32, &res->config.classifier.k, error)
+      || !lab_session_read_count (r, obj, where, "dim", G_MAXUINT32, &res->dim, error)
+      || !lab_session_read_count (r, obj, where, "n_train", G_MAXUINT32, &res->n_train, error)
+      || !lab_session_read_count (r, obj, where, "n_test", G_MAXUINT32, &res->n_test, error)
+      || !lab_session_read_count (r, obj, where, "n_classes", 256, &res->n_classes, error)
+      || !lab_session_read_count (r, obj, where, "height", G_MAXUINT16, &res->height, error)
+      || !lab_session_read_count (r, obj, where, "width", G_MAXUINT16, &res->width, error)
+      || !lab_session_read_count (r, obj, where, "n_support", G_MAXUINT32, &res->n_support, error)
+      || !lab_session_read_bool (r, obj, where, "standardize", &res->config.standardize, error)
+      || !lab_session_read_bool (r, obj, where, "converged", &res->converged, error)
       || !lab_session_read_double (r, obj, where, "C", TRUE, &res->config.classifier.C, error)
       || !lab_session_read_double (r, obj, where, "gamma", TRUE, &res->config.classifier.gamma, error)
       || !lab_session_read_double (r, obj, where, "features_seconds", TRUE, &res->features_seconds, error)
@@ -140,39 +139,28 @@ read_result (const LabSessionReader  *r,
                    "(“%s”, “%s”, “%s”)", r->file, where, kind, features, distance);
       return NULL;
     }
-  if (n_classes < 2)
+  if (res->n_classes < 2)
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: the session's “%s” has %" G_GUINT64_FORMAT " classes; a classifier needs two or more",
-                   r->file, where, n_classes);
+                   "%s: the session's “%s” has %u classes; a classifier needs two or more",
+                   r->file, where, res->n_classes);
       return NULL;
     }
-  res->class_names = lab_session_read_strv (r, obj, where, "class_names", (guint) n_classes, NULL, error);
+  res->class_names = lab_session_read_strv (r, obj, where, "class_names", res->n_classes, NULL, error);
   if (res->class_names == NULL)
     return NULL;
 
   res->config.classifier.kind = res->kind;
-  res->config.classifier.k = (guint) k;
-  res->config.pca_k = (guint) pca_k;
-  res->config.standardize = standardize;
   res->config.seed = seed;
-  res->config.n_train = (guint) n_train;
-  res->config.n_test = (guint) n_test;
+  res->config.n_train = res->n_train;
+  res->config.n_test = res->n_test;
   res->model_name = g_strdup (model);
   res->dataset_name = g_strdup (dataset);
   res->features_title = g_strdup (title != NULL ? title : features);
   res->warning = g_strdup (warning);
-  res->dim = (guint) dim;
-  res->n_train = (guint) n_train;
-  res->n_test = (guint) n_test;
-  res->n_classes = (guint) n_classes;
-  res->height = (guint) h;
-  res->width = (guint) w;
-  res->n_support = (guint) n_support;
-  res->converged = converged;
 
-  shape[0] = n_test;
-  if (n_test > 0)
+  shape[0] = res->n_test;
+  if (res->n_test > 0)
     {
       res->test_indices = lab_session_read_indices (r, indices, res->n_test, G_MAXUINT32, error);
       if (res->test_indices == NULL
@@ -196,16 +184,13 @@ lab_session_classify_load (const LabSessionReader  *r,
 {
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
+      g_autofree char *where = g_strdup_printf ("classify[%u]", i);
       LabClassifyResult *res;
+      JsonObject *obj;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        {
-          g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                       "%s: the session's “classify[%u]” must be an object", r->file, i);
-          return FALSE;
-        }
-      res = read_result (r, json_node_get_object (node), i, error);
+      if (!lab_session_object_at (r, json_array_get_element (array, i), where, &obj, error))
+        return FALSE;
+      res = read_result (r, obj, where, i, error);
       if (res == NULL)
         return FALSE;
       g_ptr_array_add (results, res);

@@ -30,6 +30,14 @@ gboolean     lab_session_read_uint    (const LabSessionReader *r,
                                        guint64                 max,
                                        guint64                *value,
                                        GError                **error);
+/* The same, for a count held in a guint (max at most G_MAXUINT32). */
+gboolean     lab_session_read_count   (const LabSessionReader *r,
+                                       JsonObject             *obj,
+                                       const char             *where,
+                                       const char             *member,
+                                       guint                   max,
+                                       guint                  *value,
+                                       GError                **error);
 /* null reads as NAN when nullable. */
 gboolean     lab_session_read_double  (const LabSessionReader *r,
                                        JsonObject             *obj,
@@ -65,6 +73,12 @@ gboolean     lab_session_read_array   (const LabSessionReader *r,
                                        const char             *where,
                                        const char             *member,
                                        JsonArray             **value,
+                                       GError                **error);
+/* A list element (or any node) at where that must be an object. */
+gboolean     lab_session_object_at    (const LabSessionReader *r,
+                                       JsonNode               *node,
+                                       const char             *where,
+                                       JsonObject            **value,
                                        GError                **error);
 /* A list of exactly n numbers (null reads as NAN) into out (n). */
 gboolean     lab_session_read_doubles (const LabSessionReader *r,
@@ -126,6 +140,10 @@ void         lab_session_add_double   (JsonBuilder            *b,
 void         lab_session_add_doubles  (JsonBuilder            *b,
                                        const char             *member,
                                        const double           *values,
+                                       guint                   n);
+void         lab_session_add_uints    (JsonBuilder            *b,
+                                       const char             *member,
+                                       const guint            *values,
                                        guint                   n);
 void         lab_session_add_strv     (JsonBuilder            *b,
                                        const char             *member,

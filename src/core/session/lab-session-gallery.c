@@ -121,13 +121,8 @@ read_item (const LabSessionReader  *r,
   JsonNode *label;
 
   memset (info, 0, sizeof *info);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
-                   "%s: the session's “%s” must be an object", r->file, where);
-      return FALSE;
-    }
-  obj = json_node_get_object (node);
+  if (!lab_session_object_at (r, node, where, &obj, error))
+    return FALSE;
   label = json_object_get_member (obj, "label");
   if (label == NULL || !JSON_NODE_HOLDS_VALUE (label) || json_node_get_value_type (label) != G_TYPE_INT64
       || (info->label = json_node_get_int (label)) < -1 || info->label >= (gint64) n_classes)

@@ -25,16 +25,91 @@ get_member (const LabSessionReader  *r,
   return node;
 }
 
+/* Like get_member, but a missing or null member is no error when
+ * optional: TRUE with *node NULL. */
+static gboolean
+get_optional (const LabSessionReader  *r,
+              JsonObject              *obj,
+              const char              *where,
+              const char              *member,
+              gboolean                 optional,
+              JsonNode               **node,
+              GError                 **error)
+{
+  *node = json_object_get_member (obj, member);
+  if (optional && *node != NULL && JSON_NODE_HOLDS_NULL (*node))
+    *node = NULL;
+  if (optional && *node == NULL)
+    return TRUE;
+  return *node != NULL || get_member (r, obj, where, member, error) != NULL;
+}
+
+/* The values a member or a list element may hold: a whole number from 0
+ * to max, any number, a string; FALSE (and *value untouched) for
+ * anything else, null included. */
+static gboolean
+node_uint (JsonNode *node,
+           guint64   max,
+           guint64  *value)
+{
+  gint64 v;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
+      || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
+    return FALSE;
+  *value = (guint64) v;
+  return TRUE;
+}
+
+static gboolean
+node_number (JsonNode *node,
+             double   *value)
+{
+  GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+    return FALSE;
+  *value = json_node_get_double (node);
+  return TRUE;
+}
+
+static gboolean
+node_string (JsonNode    *node,
+             const char **value)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return FALSE;
+  *value = json_node_get_string (node);
+  return TRUE;
+}
+
 gboolean
 lab_session_bad_member (const LabSessionReader  *r,
-            const char              *where,
-            const char              *member,
-            const char              *should,
-            GError                 **error)
+                        const char              *where,
+                        const char              *member,
+                        const char              *should,
+                        GError                 **error)
 {
   g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
                "%s: the session's “%s.%s” must be %s", r->file, where, member, should);
   return FALSE;
+}
+
+gboolean
+lab_session_object_at (const LabSessionReader  *r,
+                       JsonNode                *node,
+                       const char              *where,
+                       JsonObject             **value,
+                       GError                 **error)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
+                   "%s: the session's “%s” must be an object", r->file, where);
+      return FALSE;
+    }
+  *value = json_node_get_object (node);
+  return TRUE;
 }
 
 gboolean
@@ -47,17 +122,31 @@ lab_session_read_uint (const LabSessionReader  *r,
                        GError                 **error)
 {
   JsonNode *node = get_member (r, obj, where, member, error);
-  gint64 v;
 
   if (node == NULL)
     return FALSE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-      || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
+  if (!node_uint (node, max, value))
     {
       g_autofree char *should = g_strdup_printf ("a whole number from 0 to %" G_GUINT64_FORMAT, max);
       return lab_session_bad_member (r, where, member, should, error);
     }
-  *value = (guint64) v;
+  return TRUE;
+}
+
+gboolean
+lab_session_read_count (const LabSessionReader  *r,
+                        JsonObject              *obj,
+                        const char              *where,
+                        const char              *member,
+                        guint                    max,
+                        guint                   *value,
+                        GError                 **error)
+{
+  guint64 v;
+
+  if (!lab_session_read_uint (r, obj, where, member, max, &v, error))
+    return FALSE;
+  *value = (guint) v;
   return TRUE;
 }
 
@@ -71,7 +160,6 @@ lab_session_read_double (const LabSessionReader  *r,
                          GError                 **error)
 {
   JsonNode *node = get_member (r, obj, where, member, error);
-  GType type;
 
   if (node == NULL)
     return FALSE;
@@ -80,10 +168,8 @@ lab_session_read_double (const LabSessionReader  *r,
       *value = NAN;
       return TRUE;
     }
-  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
-  if (type != G_TYPE_DOUBLE && type != G_TYPE_INT64)
+  if (!node_number (node, value))
     return lab_session_bad_member (r, where, member, nullable ? "a number or null" : "a number", error);
-  *value = json_node_get_double (node);
   return TRUE;
 }
 
@@ -114,16 +200,13 @@ lab_session_read_string (const LabSessionReader  *r,
                          const char             **value,
                          GError                 **error)
 {
-  JsonNode *node = json_object_get_member (obj, member);
+  JsonNode *node;
 
   *value = NULL;
-  if (optional && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
-    return TRUE;
-  if (node == NULL)
-    return get_member (r, obj, where, member, error) != NULL;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+  if (!get_optional (r, obj, where, member, optional, &node, error))
+    return FALSE;
+  if (node != NULL && !node_string (node, value))
     return lab_session_bad_member (r, where, member, "a string", error);
-  *value = json_node_get_string (node);
   return TRUE;
 }
 
@@ -136,16 +219,15 @@ lab_session_read_object (const LabSessionReader  *r,
                          JsonObject             **value,
                          GError                 **error)
 {
-  JsonNode *node = json_object_get_member (obj, member);
+  JsonNode *node;
 
   *value = NULL;
-  if (optional && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
-    return TRUE;
-  if (node == NULL)
-    return get_member (r, obj, where, member, error) != NULL;
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!get_optional (r, obj, where, member, optional, &node, error))
+    return FALSE;
+  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
     return lab_session_bad_member (r, where, member, "an object", error);
-  *value = json_node_get_object (node);
+  if (node != NULL)
+    *value = json_node_get_object (node);
   return TRUE;
 }
 
@@ -206,11 +288,9 @@ lab_session_read_uints (const LabSessionReader  *r,
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      gint64 v;
+      guint64 v;
 
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64
-          || (v = json_node_get_int (node)) < 0 || (guint64) v > max)
+      if (!node_uint (json_array_get_element (array, i), max, &v))
         {
           g_autofree char *should = g_strdup_printf ("a list of whole numbers from 0 to %" G_GUINT64_FORMAT,
                                                      max);
@@ -237,13 +317,10 @@ lab_session_read_doubles (const LabSessionReader  *r,
   for (guint i = 0; i < n; i++)
     {
       JsonNode *node = json_array_get_element (array, i);
-      GType type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
 
       if (JSON_NODE_HOLDS_NULL (node))
         out[i] = NAN;
-      else if (type == G_TYPE_DOUBLE || type == G_TYPE_INT64)
-        out[i] = json_node_get_double (node);
-      else
+      else if (!node_number (node, &out[i]))
         {
           g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT,
                        "%s: the session's “%s.%s” must be a list of numbers", r->file, where, member);
@@ -279,14 +356,14 @@ lab_session_read_strv (const LabSessionReader  *r,
   strv = g_new0 (char *, len + 1);
   for (guint i = 0; i < len; i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
+      const char *s;
 
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+      if (!node_string (json_array_get_element (array, i), &s))
         {
           lab_session_bad_member (r, where, member, "a list of strings", error);
           return NULL;
         }
-      strv[i] = g_strdup (json_node_get_string (node));
+      strv[i] = g_strdup (s);
     }
   if (n != NULL)
     *n = len;
@@ -414,16 +491,23 @@ lab_session_add_bool (JsonBuilder *b,
   json_builder_add_boolean_value (b, value);
 }
 
+static void
+add_double_value (JsonBuilder *b,
+                  double       value)
+{
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
 void
 lab_session_add_double (JsonBuilder *b,
                         const char  *member,
                         double       value)
 {
   json_builder_set_member_name (b, member);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
+  add_double_value (b, value);
 }
 
 void
@@ -435,10 +519,20 @@ lab_session_add_doubles (JsonBuilder  *b,
   json_builder_set_member_name (b, member);
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
-    if (isfinite (values[i]))
-      json_builder_add_double_value (b, values[i]);
-    else
-      json_builder_add_null_value (b);
+    add_double_value (b, values[i]);
+  json_builder_end_array (b);
+}
+
+void
+lab_session_add_uints (JsonBuilder *b,
+                       const char  *member,
+                       const guint *values,
+                       guint        n)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_int_value (b, values[i]);
   json_builder_end_array (b);
 }
 

@@ -27,19 +27,6 @@
 #define BUDGET_CONFUSION "transfer.budget_confusion"
 
 static void
-add_uints (JsonBuilder *b,
-           const char  *member,
-           const guint *values,
-           guint        n)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_int_value (b, values[i]);
-  json_builder_end_array (b);
-}
-
-static void
 save_config (const LabTransferConfig *c,
              JsonBuilder             *b)
 {
@@ -53,7 +40,7 @@ save_config (const LabTransferConfig *c,
   lab_session_add_uint (b, "pretrain_epochs", c->pretrain_epochs);
   lab_session_add_uint (b, "pretrain_batch", c->pretrain_batch);
   lab_session_add_double (b, "pretrain_noise", c->pretrain_noise);
-  add_uints (b, "budgets", c->budgets, MIN (c->n_budgets, LAB_TRANSFER_MAX_BUDGETS));
+  lab_session_add_uints (b, "budgets", c->budgets, MIN (c->n_budgets, LAB_TRANSFER_MAX_BUDGETS));
   lab_session_add_double (b, "val_ratio", c->val_ratio);
   lab_session_add_uint (b, "epochs", c->epochs);
   lab_session_add_uint (b, "patience", c->patience);
@@ -96,7 +83,7 @@ save_run (const LabTransferRun *run,
   lab_session_add_double (b, "encoder_changed_fraction", run->encoder_changed_fraction);
   json_builder_set_member_name (b, "curve");
   json_builder_begin_object (b);
-  add_uints (b, "epoch", epoch, n);
+  lab_session_add_uints (b, "epoch", epoch, n);
   lab_session_add_doubles (b, "train_loss", loss, n);
   lab_session_add_doubles (b, "val_accuracy", acc, n);
   json_builder_end_object (b);
@@ -180,30 +167,29 @@ read_config (const LabSessionReader  *r,
 {
   const char *where = "transfer.config";
   const char *autoencoder, *baseline;
-  guint64 head_units, images, val, epochs_pre, batch_pre, epochs, patience, batch, n_seeds, seed,
-          test_limit, threads;
+  guint64 seed;
   JsonArray *budgets;
 
   lab_transfer_config_init (c);
   if (!lab_session_read_string (r, obj, where, "autoencoder", FALSE, &autoencoder, error)
       || !lab_session_read_string (r, obj, where, "baseline", FALSE, &baseline, error)
-      || !lab_session_read_uint (r, obj, where, "head_units", G_MAXUINT32, &head_units, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_images", G_MAXUINT32, &images, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_val", G_MAXUINT32, &val, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_epochs", G_MAXUINT32, &epochs_pre, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_batch", G_MAXUINT32, &batch_pre, error)
+      || !lab_session_read_count (r, obj, where, "head_units", G_MAXUINT32, &c->head_units, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_images", G_MAXUINT32, &c->pretrain_images, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_val", G_MAXUINT32, &c->pretrain_val, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_epochs", G_MAXUINT32, &c->pretrain_epochs, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_batch", G_MAXUINT32, &c->pretrain_batch, error)
       || !lab_session_read_double (r, obj, where, "pretrain_noise", TRUE, &c->pretrain_noise, error)
       || !lab_session_read_double (r, obj, where, "val_ratio", TRUE, &c->val_ratio, error)
-      || !lab_session_read_uint (r, obj, where, "epochs", G_MAXUINT32, &epochs, error)
-      || !lab_session_read_uint (r, obj, where, "patience", G_MAXUINT32, &patience, error)
-      || !lab_session_read_uint (r, obj, where, "batch", G_MAXUINT32, &batch, error)
+      || !lab_session_read_count (r, obj, where, "epochs", G_MAXUINT32, &c->epochs, error)
+      || !lab_session_read_count (r, obj, where, "patience", G_MAXUINT32, &c->patience, error)
+      || !lab_session_read_count (r, obj, where, "batch", G_MAXUINT32, &c->batch, error)
       || !lab_session_read_double (r, obj, where, "lr", TRUE, &c->lr, error)
       || !lab_session_read_bool (r, obj, where, "finetune_from_frozen", &c->finetune_from_frozen, error)
       || !lab_session_read_double (r, obj, where, "finetune_lr", TRUE, &c->finetune_lr, error)
-      || !lab_session_read_uint (r, obj, where, "n_seeds", LAB_TRANSFER_MAX_SEEDS, &n_seeds, error)
+      || !lab_session_read_count (r, obj, where, "n_seeds", LAB_TRANSFER_MAX_SEEDS, &c->n_seeds, error)
       || !lab_session_read_uint (r, obj, where, "seed", G_MAXINT64, &seed, error)
-      || !lab_session_read_uint (r, obj, where, "test_limit", G_MAXUINT32, &test_limit, error)
-      || !lab_session_read_uint (r, obj, where, "threads", G_MAXUINT32, &threads, error)
+      || !lab_session_read_count (r, obj, where, "test_limit", G_MAXUINT32, &c->test_limit, error)
+      || !lab_session_read_count (r, obj, where, "threads", G_MAXUINT32, &c->threads, error)
       || !lab_session_read_array (r, obj, where, "budgets", &budgets, error))
     return FALSE;
   if (json_array_get_length (budgets) > LAB_TRANSFER_MAX_BUDGETS)
@@ -219,18 +205,7 @@ read_config (const LabSessionReader  *r,
    * process, as the presets' names do. */
   c->autoencoder = g_intern_string (autoencoder);
   c->baseline = g_intern_string (baseline);
-  c->head_units = (guint) head_units;
-  c->pretrain_images = (guint) images;
-  c->pretrain_val = (guint) val;
-  c->pretrain_epochs = (guint) epochs_pre;
-  c->pretrain_batch = (guint) batch_pre;
-  c->epochs = (guint) epochs;
-  c->patience = (guint) patience;
-  c->batch = (guint) batch;
-  c->n_seeds = (guint) n_seeds;
   c->seed = seed;
-  c->test_limit = (guint) test_limit;
-  c->threads = (guint) threads;
   /* A cache folder of the computer that ran it means nothing here. */
   c->pretrained_dir = NULL;
   return TRUE;
@@ -245,22 +220,15 @@ read_run (const LabSessionReader  *r,
 {
   JsonObject *obj, *curve;
   JsonArray *epochs;
-  guint64 best, run_epochs;
   guint n;
   g_autofree guint *epoch = NULL;
   g_autofree double *loss = NULL, *acc = NULL;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: the session's “%s” must be an object",
-                   r->file, where);
-      return FALSE;
-    }
-  obj = json_node_get_object (node);
-  if (!lab_session_read_double (r, obj, where, "test_accuracy", TRUE, &run->test_accuracy, error)
+  if (!lab_session_object_at (r, node, where, &obj, error)
+      || !lab_session_read_double (r, obj, where, "test_accuracy", TRUE, &run->test_accuracy, error)
       || !lab_session_read_double (r, obj, where, "val_accuracy", TRUE, &run->val_accuracy, error)
-      || !lab_session_read_uint (r, obj, where, "best_epoch", G_MAXUINT32, &best, error)
-      || !lab_session_read_uint (r, obj, where, "epochs_run", G_MAXUINT32, &run_epochs, error)
+      || !lab_session_read_count (r, obj, where, "best_epoch", G_MAXUINT32, &run->best_epoch, error)
+      || !lab_session_read_count (r, obj, where, "epochs_run", G_MAXUINT32, &run->epochs_run, error)
       || !lab_session_read_bool (r, obj, where, "stopped_early", &run->stopped_early, error)
       || !lab_session_read_double (r, obj, where, "seconds", TRUE, &run->seconds, error)
       || !lab_session_read_bool (r, obj, where, "encoder_unchanged", &run->encoder_unchanged, error)
@@ -268,8 +236,6 @@ read_run (const LabSessionReader  *r,
                                    &run->encoder_changed_fraction, error)
       || !lab_session_read_object (r, obj, where, "curve", FALSE, &curve, error))
     return FALSE;
-  run->best_epoch = (guint) best;
-  run->epochs_run = (guint) run_epochs;
 
   {
     g_autofree char *cwhere = g_strdup_printf ("%s.curve", where);
@@ -333,25 +299,16 @@ read_budget (const LabSessionReader  *r,
   g_autofree char *where = g_strdup_printf ("transfer.budgets[%u]", i);
   LabTransferBudget *tb = &res->budgets[i];
   guint c2 = res->n_classes * res->n_classes;
-  guint64 labels, val_labels;
   JsonObject *obj;
   JsonArray *ways;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, LAB_ERROR, LAB_ERROR_FORMAT, "%s: the session's “%s” must be an object",
-                   r->file, where);
-      return FALSE;
-    }
-  obj = json_node_get_object (node);
-  if (!lab_session_read_uint (r, obj, where, "labels", G_MAXUINT32, &labels, error)
-      || !lab_session_read_uint (r, obj, where, "val_labels", G_MAXUINT32, &val_labels, error)
+  if (!lab_session_object_at (r, node, where, &obj, error)
+      || !lab_session_read_count (r, obj, where, "labels", G_MAXUINT32, &tb->labels, error)
+      || !lab_session_read_count (r, obj, where, "val_labels", G_MAXUINT32, &tb->val_labels, error)
       || !lab_session_read_doubles (r, obj, where, "mean", LAB_TRANSFER_N_WAYS, tb->mean, error)
       || !lab_session_read_doubles (r, obj, where, "sd", LAB_TRANSFER_N_WAYS, tb->sd, error)
       || !lab_session_read_array (r, obj, where, "runs", &ways, error))
     return FALSE;
-  tb->labels = (guint) labels;
-  tb->val_labels = (guint) val_labels;
   if (json_array_get_length (ways) != LAB_TRANSFER_N_WAYS)
     return lab_session_bad_member (r, where, "runs", "a list of 3 lists (baseline, frozen, fine-tuned)",
                                    error);
@@ -393,24 +350,24 @@ lab_session_transfer_load (const LabSessionReader  *r,
 {
   const char *where = "transfer";
   g_autoptr(LabTransferResult) res = g_new0 (LabTransferResult, 1);
-  guint64 n_seeds, n_budgets, n_classes, n_test, images, val;
+  guint n_budgets;
   g_autofree gint64 *runs = NULL, *sums = NULL;
   guint64 runs_shape[5], sums_shape[4];
   JsonObject *config;
   JsonArray *budgets;
 
-  if (!lab_session_read_uint (r, obj, where, "n_seeds", LAB_TRANSFER_MAX_SEEDS, &n_seeds, error)
-      || !lab_session_read_uint (r, obj, where, "n_budgets", LAB_TRANSFER_MAX_BUDGETS, &n_budgets, error)
-      || !lab_session_read_uint (r, obj, where, "n_classes", 256, &n_classes, error)
-      || !lab_session_read_uint (r, obj, where, "n_test", G_MAXUINT32, &n_test, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_images", G_MAXUINT32, &images, error)
-      || !lab_session_read_uint (r, obj, where, "pretrain_val", G_MAXUINT32, &val, error)
+  if (!lab_session_read_count (r, obj, where, "n_seeds", LAB_TRANSFER_MAX_SEEDS, &res->n_seeds, error)
+      || !lab_session_read_count (r, obj, where, "n_budgets", LAB_TRANSFER_MAX_BUDGETS, &n_budgets, error)
+      || !lab_session_read_count (r, obj, where, "n_classes", 256, &res->n_classes, error)
+      || !lab_session_read_count (r, obj, where, "n_test", G_MAXUINT32, &res->n_test, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_images", G_MAXUINT32, &res->pretrain_images, error)
+      || !lab_session_read_count (r, obj, where, "pretrain_val", G_MAXUINT32, &res->pretrain_val, error)
       || !lab_session_read_double (r, obj, where, "pretrain_seconds", TRUE, &res->pretrain_seconds, error)
       || !lab_session_read_double (r, obj, where, "seconds", TRUE, &res->seconds, error)
       || !lab_session_read_object (r, obj, where, "config", FALSE, &config, error)
       || !lab_session_read_array (r, obj, where, "budgets", &budgets, error))
     return NULL;
-  if (n_seeds < 1)
+  if (res->n_seeds < 1)
     {
       lab_session_bad_member (r, where, "n_seeds", "1 or more", error);
       return NULL;
@@ -420,7 +377,7 @@ lab_session_transfer_load (const LabSessionReader  *r,
       lab_session_bad_member (r, where, "n_budgets", "1 or more", error);
       return NULL;
     }
-  if (n_classes < 2)
+  if (res->n_classes < 2)
     {
       lab_session_bad_member (r, where, "n_classes", "2 or more", error);
       return NULL;
@@ -429,24 +386,19 @@ lab_session_transfer_load (const LabSessionReader  *r,
     {
       g_set_error (error, LAB_ERROR, LAB_ERROR_MISMATCH,
                    "%s: the session's “transfer.budgets” has %u entries, “n_budgets” says %u",
-                   r->file, json_array_get_length (budgets), (guint) n_budgets);
+                   r->file, json_array_get_length (budgets), n_budgets);
       return NULL;
     }
   /* Before anything is allocated per budget or seed: the file must hold
    * the matrices that the counts say. */
   runs_shape[0] = sums_shape[0] = n_budgets;
   runs_shape[1] = sums_shape[1] = LAB_TRANSFER_N_WAYS;
-  runs_shape[2] = n_seeds;
-  runs_shape[3] = runs_shape[4] = sums_shape[2] = sums_shape[3] = n_classes;
+  runs_shape[2] = res->n_seeds;
+  runs_shape[3] = runs_shape[4] = sums_shape[2] = sums_shape[3] = res->n_classes;
   if ((runs = lab_session_read_tensor (r, CONFUSION, "I64", 5, runs_shape, error)) == NULL
       || (sums = lab_session_read_tensor (r, BUDGET_CONFUSION, "I64", 4, sums_shape, error)) == NULL)
     return NULL;
 
-  res->n_seeds = (guint) n_seeds;
-  res->n_classes = (guint) n_classes;
-  res->n_test = (guint) n_test;
-  res->pretrain_images = (guint) images;
-  res->pretrain_val = (guint) val;
   res->class_names = lab_session_read_strv (r, obj, where, "class_names", res->n_classes, NULL, error);
   if (res->class_names == NULL)
     return NULL;
