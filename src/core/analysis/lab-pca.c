@@ -279,6 +279,19 @@ fit_gram (LabPca        *self,
   return TRUE;
 }
 
+/* Grows the LAPACK workspace to what a workspace query answered. */
+static void
+grow_work (float    need,
+           float  **work,
+           int     *lwork)
+{
+  if ((int) need > *lwork)
+    {
+      *lwork = (int) need;
+      *work = g_renew (float, *work, *lwork);
+    }
+}
+
 /* Orthonormalizes the l rows of a (l, len) row-major, which LAPACK sees as a
  * column-major (len, l) matrix: QR, then Q in place. */
 static gboolean
@@ -294,18 +307,12 @@ orthonormalize_rows (float   *a,
   float need = 0;
 
   lab_lapack_sgeqrf (&len, &l, a, &len, tau, &need, &query, &info);
-  if (info == 0 && (int) need > *lwork)
-    {
-      *lwork = (int) need;
-      *work = g_renew (float, *work, *lwork);
-    }
+  if (info == 0)
+    grow_work (need, work, lwork);
   if (info == 0)
     lab_lapack_sorgqr (&len, &l, &l, a, &len, tau, &need, &query, &info);
-  if (info == 0 && (int) need > *lwork)
-    {
-      *lwork = (int) need;
-      *work = g_renew (float, *work, *lwork);
-    }
+  if (info == 0)
+    grow_work (need, work, lwork);
   if (info == 0)
     lab_lapack_sgeqrf (&len, &l, a, &len, tau, *work, lwork, &info);
   if (info == 0)
