@@ -204,6 +204,34 @@ gt6 (LabV8       o[3],
   o[2] = sixth * (s34 - s12) + u[5];
 }
 
+/* r (m×n) = T x for the n×n tile x and a 1-D transform T (n -> m), one
+ * of the above, down every column: the first half of every T x Tᵀ below,
+ * whose second half is T along each row of r, r[a] -> (T x Tᵀ)[a]. Always
+ * inlined with constant n, m and T, so it unrolls into straight code. */
+typedef void (*Transform) (LabV8 *o, const LabV8 *d);
+
+static inline G_ALWAYS_INLINE void
+transform_columns (LabV8     r[6][6],
+                   LabV8     x[6][6],
+                   guint     n,
+                   guint     m,
+                   Transform t)
+{
+#pragma GCC unroll 6
+  for (guint b = 0; b < n; b++)
+    {
+      LabV8 col[6], o[6];
+
+#pragma GCC unroll 6
+      for (guint a = 0; a < n; a++)
+        col[a] = x[a][b];
+      t (o, col);
+#pragma GCC unroll 6
+      for (guint a = 0; a < m; a++)
+        r[a][b] = o[a];
+    }
+}
+
 /* u (36, ci, mo') = G g Gᵀ, with the filter of output o and input i taken
  * from w (mo, ci, 3, 3); when `adjoint`, from w (ci, mo, 3, 3) as filter
  * (i, o) turned 180°: the convolution whose output is G_X. Lanes of the
@@ -220,7 +248,7 @@ weight_transform (float       *u,
   for (guint i = 0; i < ci; i++)
     for (guint o0 = 0; o0 < mo; o0 += LANES)
       {
-        LabV8 g[3][3], t[6][3];
+        LabV8 g[6][6], t[6][6];
 
 #pragma GCC unroll 3
         for (guint a = 0; a < 3; a++)
@@ -237,16 +265,7 @@ weight_transform (float       *u,
                 else
                   g[a][b][l] = w[((gsize) o * ci + i) * 9 + a * 3 + b];
               }
-#pragma GCC unroll 3
-        for (guint b = 0; b < 3; b++)
-          {
-            LabV8 col[3] = { g[0][b], g[1][b], g[2][b] }, o[6];
-
-            g3 (o, col);
-#pragma GCC unroll 6
-            for (guint a = 0; a < 6; a++)
-              t[a][b] = o[a];
-          }
+        transform_columns (t, g, 3, 6, g3);
 #pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
           {
@@ -272,23 +291,14 @@ weight_grad_transform (float       *dw,
   for (guint i = 0; i < c; i++)
     for (guint o0 = 0; o0 < m; o0 += LANES)
       {
-        LabV8 u[6][6], t[3][6], r[3][3];
+        LabV8 u[6][6], t[6][6], r[3][3];
 
 #pragma GCC unroll 6
         for (guint a = 0; a < 6; a++)
 #pragma GCC unroll 6
           for (guint b = 0; b < 6; b++)
             LAB_V8_LOAD (u[a][b], gu + (a * 6 + b) * xi_stride + (gsize) i * ldu + o0);
-#pragma GCC unroll 6
-        for (guint b = 0; b < 6; b++)
-          {
-            LabV8 col[6] = { u[0][b], u[1][b], u[2][b], u[3][b], u[4][b], u[5][b] }, o[3];
-
-            gt6 (o, col);
-#pragma GCC unroll 3
-            for (guint a = 0; a < 3; a++)
-              t[a][b] = o[a];
-          }
+        transform_columns (t, u, 6, 3, gt6);
 #pragma GCC unroll 3
         for (guint a = 0; a < 3; a++)
           gt6 (r[a], t[a]);
@@ -382,6 +392,26 @@ stage (float        *staged,
     }
 }
 
+/* out[ξ] (36 points, ld apart) = T r Tᵀ at ξ = 6a + b, from r = T x
+ * (transform_columns): T along each row of r. */
+static inline G_ALWAYS_INLINE void
+store_rows (float     *out,
+            gsize      ld,
+            LabV8      r[6][6],
+            Transform  t)
+{
+#pragma GCC unroll 6
+  for (guint a = 0; a < 6; a++)
+    {
+      LabV8 o[6];
+
+      t (o, r[a]);
+#pragma GCC unroll 6
+      for (guint b = 0; b < 6; b++)
+        LAB_V8_STORE (out + (a * 6 + b) * ld, o[b]);
+    }
+}
+
 /* out[ξ] (36 points, ld apart) = Bᵀ d B of the 6×6 patch d at p (rows
  * `row` apart, 8 channels per point). */
 /* always inlined: a call would leave the AVX2 clone for the baseline build */
@@ -398,26 +428,8 @@ input_block (float       *out,
 #pragma GCC unroll 6
     for (guint b = 0; b < 6; b++)
       LAB_V8_LOAD (d[a][b], p + a * row + b * LANES);
-#pragma GCC unroll 6
-  for (guint b = 0; b < 6; b++)
-    {
-      LabV8 col[6] = { d[0][b], d[1][b], d[2][b], d[3][b], d[4][b], d[5][b] }, o[6];
-
-      bt6 (o, col);
-#pragma GCC unroll 6
-      for (guint a = 0; a < 6; a++)
-        r[a][b] = o[a];
-    }
-#pragma GCC unroll 6
-  for (guint a = 0; a < 6; a++)
-    {
-      LabV8 o[6];
-
-      bt6 (o, r[a]);
-#pragma GCC unroll 6
-      for (guint b = 0; b < 6; b++)
-        LAB_V8_STORE (out + (a * 6 + b) * ld, o[b]);
-    }
+  transform_columns (r, d, 6, 6, bt6);
+  store_rows (out, ld, r, bt6);
 }
 
 /* out[ξ] = A e Aᵀ of the 4×4 tile e of G_Y at p. */
@@ -427,33 +439,15 @@ grad_block (float       *out,
             const float *p,
             gsize        row)
 {
-  LabV8 e[4][4], r[6][4];
+  LabV8 e[6][6], r[6][6];
 
 #pragma GCC unroll 4
   for (guint a = 0; a < 4; a++)
 #pragma GCC unroll 4
     for (guint b = 0; b < 4; b++)
       LAB_V8_LOAD (e[a][b], p + a * row + b * LANES);
-#pragma GCC unroll 4
-  for (guint b = 0; b < 4; b++)
-    {
-      LabV8 col[4] = { e[0][b], e[1][b], e[2][b], e[3][b] }, o[6];
-
-      a4 (o, col);
-#pragma GCC unroll 6
-      for (guint a = 0; a < 6; a++)
-        r[a][b] = o[a];
-    }
-#pragma GCC unroll 6
-  for (guint a = 0; a < 6; a++)
-    {
-      LabV8 o[6];
-
-      a4 (o, r[a]);
-#pragma GCC unroll 6
-      for (guint b = 0; b < 6; b++)
-        LAB_V8_STORE (out + (a * 6 + b) * ld, o[b]);
-    }
+  transform_columns (r, e, 4, 6, a4);
+  store_rows (out, ld, r, a4);
 }
 
 /* out (T, 36, nc') for x (n, nc, h, w), image by image through the
@@ -540,7 +534,7 @@ output_transform (float        *y,
           const float *in = z + tile * XI * ldz + f0;
           const guint nl = MIN (LANES, nm - f0);
           float *dst = y + (img * nm + f0) * hw + (gsize) oy * t->w + ox;
-          LabV8 m[6][6], r[6][4], b = LAB_V8_SPLAT (0.f);
+          LabV8 m[6][6], r[6][6], b = LAB_V8_SPLAT (0.f);
           float out[4][4][LANES];
 
           if (bias != NULL)
@@ -551,23 +545,13 @@ output_transform (float        *y,
 #pragma GCC unroll 6
             for (guint c = 0; c < 6; c++)
               LAB_V8_LOAD (m[a][c], in + (a * 6 + c) * ldz);
-#pragma GCC unroll 6
-          for (guint c = 0; c < 6; c++)
-            {
-              LabV8 col[6] = { m[0][c], m[1][c], m[2][c], m[3][c], m[4][c], m[5][c] }, o[4];
-
-              at6 (o, col);
-#pragma GCC unroll 4
-              for (guint a = 0; a < 4; a++)
-                r[c][a] = o[a];
-            }
-          /* r[c][a] = (Aᵀ M)[a][c]; the rows of the result: Aᵀ over c */
+          transform_columns (r, m, 6, 4, at6);
 #pragma GCC unroll 4
           for (guint a = 0; a < 4; a++)
             {
-              LabV8 col[6] = { r[0][a], r[1][a], r[2][a], r[3][a], r[4][a], r[5][a] }, o[4];
+              LabV8 o[4];
 
-              at6 (o, col);
+              at6 (o, r[a]);
 #pragma GCC unroll 4
               for (guint c = 0; c < 4; c++)
                 {
