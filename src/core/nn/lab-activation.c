@@ -36,6 +36,37 @@ n_values (LabLayer      *layer,
   return (gsize) pass->batch * lab_shape_size (layer->in);
 }
 
+/* G_x += term (G_y, y, param) for an activation whose derivative is a
+ * function of its output y (LeakyReLU, Sigmoid, Tanh), four values at a
+ * time and then one by one; term4 and term1 are the same rule. dx may be
+ * dy: in place. din_write: add to zeros, which gives the same bits as
+ * adding to a zeroed din. Always inlined with constant rules. */
+typedef LabV4 (*BackwardTerm4) (LabV4 dy, LabV4 y, LabV4 param);
+typedef float (*BackwardTerm1) (float dy, float y, float param);
+
+static inline G_ALWAYS_INLINE void
+backward_from_output (LabLayer      *layer,
+                      const LabPass *pass,
+                      float          param,
+                      BackwardTerm4  term4,
+                      BackwardTerm1  term1)
+{
+  const float *y = pass->out, *dy = pass->dout;
+  float *dx = pass->din;
+  const gsize n = n_values (layer, pass);
+  const LabV4 zero = { 0 }, p4 = lab_v4_splat (param);
+  const gboolean write = pass->din_write;
+  gsize i = 0;
+
+  if (dx == NULL)
+    return;
+  for (; i + 4 <= n; i += 4)
+    lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
+                          + term4 (lab_v4_load (dy + i), lab_v4_load (y + i), p4));
+  for (; i < n; i++)
+    dx[i] = (write ? 0.f : dx[i]) + term1 (dy[i], y[i], param);
+}
+
 /* ReLU: y = max(x, 0) (NaN stays NaN);  G_x += G_y [y > 0]
  *
  * Eight floats at a time: on CPUs with AVX2 (x86-64-v3) these loops get a
@@ -152,31 +183,30 @@ leaky_forward (LabLayer      *layer,
     y[i] = x[i] > 0.f ? x[i] : slope * x[i];
 }
 
+static inline LabV4
+leaky_term4 (LabV4 d,
+             LabV4 y,
+             LabV4 slope)
+{
+  const LabV4 zero = { 0 };
+
+  return lab_v4_select (y > zero, d, slope * d);
+}
+
+static inline float
+leaky_term1 (float d,
+             float y,
+             float slope)
+{
+  return y > 0.f ? d : slope * d;
+}
+
 static void
 leaky_backward (LabLayer      *layer,
                 const LabPass *pass)
 {
-  const float slope = (float) ((LabLeakyRelu *) layer)->slope;
-  /* dx may be dy: in place */
-  const float *y = pass->out, *dy = pass->dout;
-  float *dx = pass->din;
-  const gsize n = n_values (layer, pass);
-  const LabV4 zero = { 0 }, s4 = lab_v4_splat (slope);
-  const gboolean write = pass->din_write;
-  gsize i = 0;
-
-  if (dx == NULL)
-    return;
-  /* din_write: add to zeros, which gives the same bits as adding to a
-   * zeroed din */
-  for (; i + 4 <= n; i += 4)
-    {
-      LabV4 d = lab_v4_load (dy + i);
-      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
-                            + lab_v4_select (lab_v4_load (y + i) > zero, d, s4 * d));
-    }
-  for (; i < n; i++)
-    dx[i] = (write ? 0.f : dx[i]) + (y[i] > 0.f ? dy[i] : slope * dy[i]);
+  backward_from_output (layer, pass, (float) ((LabLeakyRelu *) layer)->slope, leaky_term4,
+                        leaky_term1);
 }
 
 /* Sigmoid: y = 1 / (1 + e^-x);  G_x += G_y y (1 - y) */
@@ -193,28 +223,29 @@ sigmoid_forward (LabLayer      *layer,
     y[i] = 1.f / (1.f + expf (-x[i]));
 }
 
+static inline LabV4
+sigmoid_term4 (LabV4 d,
+               LabV4 y,
+               LabV4 unused)
+{
+  const LabV4 one = lab_v4_splat (1.f);
+
+  return d * y * (one - y);
+}
+
+static inline float
+sigmoid_term1 (float d,
+               float y,
+               float unused)
+{
+  return d * y * (1.f - y);
+}
+
 static void
 sigmoid_backward (LabLayer      *layer,
                   const LabPass *pass)
 {
-  /* dx may be dy: in place */
-  const float *y = pass->out, *dy = pass->dout;
-  float *dx = pass->din;
-  const gsize n = n_values (layer, pass);
-  const LabV4 one = lab_v4_splat (1.f), zero = { 0 };
-  const gboolean write = pass->din_write;
-  gsize i = 0;
-
-  if (dx == NULL)
-    return;
-  for (; i + 4 <= n; i += 4)
-    {
-      LabV4 v = lab_v4_load (y + i);
-      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
-                            + lab_v4_load (dy + i) * v * (one - v));
-    }
-  for (; i < n; i++)
-    dx[i] = (write ? 0.f : dx[i]) + dy[i] * y[i] * (1.f - y[i]);
+  backward_from_output (layer, pass, 0.f, sigmoid_term4, sigmoid_term1);
 }
 
 /* Tanh: y = tanh x;  G_x += G_y (1 - y²) */
@@ -229,28 +260,29 @@ tanh_forward (LabLayer      *layer,
     pass->out[i] = tanhf (pass->in[i]);
 }
 
+static inline LabV4
+tanh_term4 (LabV4 d,
+            LabV4 y,
+            LabV4 unused)
+{
+  const LabV4 one = lab_v4_splat (1.f);
+
+  return d * (one - y * y);
+}
+
+static inline float
+tanh_term1 (float d,
+            float y,
+            float unused)
+{
+  return d * (1.f - y * y);
+}
+
 static void
 tanh_backward (LabLayer      *layer,
                const LabPass *pass)
 {
-  /* dx may be dy: in place */
-  const float *y = pass->out, *dy = pass->dout;
-  float *dx = pass->din;
-  const gsize n = n_values (layer, pass);
-  const LabV4 one = lab_v4_splat (1.f), zero = { 0 };
-  const gboolean write = pass->din_write;
-  gsize i = 0;
-
-  if (dx == NULL)
-    return;
-  for (; i + 4 <= n; i += 4)
-    {
-      LabV4 v = lab_v4_load (y + i);
-      lab_v4_store (dx + i, (write ? zero : lab_v4_load (dx + i))
-                            + lab_v4_load (dy + i) * (one - v * v));
-    }
-  for (; i < n; i++)
-    dx[i] = (write ? 0.f : dx[i]) + dy[i] * (1.f - y[i] * y[i]);
+  backward_from_output (layer, pass, 0.f, tanh_term4, tanh_term1);
 }
 
 /* Softmax over the channels at every pixel (PyTorch dim = 1; for features
