@@ -118,6 +118,18 @@ lab_test_screenshot (GtkWidget  *window,
                      guint      *n_colors,
                      double     *variance)
 {
+  const char *dir = g_getenv ("G_TEST_BUILDDIR");
+
+  return lab_test_screenshot_to (window, dir != NULL ? dir : ".", name, n_colors, variance);
+}
+
+char *
+lab_test_screenshot_to (GtkWidget  *window,
+                        const char *dir,
+                        const char *name,
+                        guint      *n_colors,
+                        double     *variance)
+{
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -148,8 +160,7 @@ lab_test_screenshot (GtkWidget  *window,
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
-                           name, NULL);
+  path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 

@@ -29,9 +29,15 @@ void            lab_test_spin_until        (gboolean   (*done) (gpointer),
 /* Runs the main loop for about seconds. */
 void            lab_test_spin_for          (double       seconds);
 
-/* Draws window after a few fresh frames and saves it as
- * $G_TEST_BUILDDIR/name (or ./name). n_colors and variance (of the luma)
- * say whether the picture is blank; either may be NULL. Returns the path. */
+/* Draws window after a few fresh frames and saves it as dir/name.
+ * n_colors and variance (of the luma) say whether the picture is blank;
+ * either may be NULL. Returns the path. */
+char           *lab_test_screenshot_to     (GtkWidget   *window,
+                                            const char  *dir,
+                                            const char  *name,
+                                            guint       *n_colors,
+                                            double      *variance);
+/* lab_test_screenshot_to $G_TEST_BUILDDIR (or the current folder). */
 char           *lab_test_screenshot        (GtkWidget   *window,
                                             const char  *name,
                                             guint       *n_colors,

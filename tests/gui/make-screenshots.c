@@ -73,8 +73,7 @@ save (const char *outdir,
 
   lab_window_set_visible_page (window, page);
   lab_test_spin_for (1.5);
-  g_setenv ("G_TEST_BUILDDIR", outdir, TRUE);
-  path = lab_test_screenshot (GTK_WIDGET (window), name, &n_colors, &variance);
+  path = lab_test_screenshot_to (GTK_WIDGET (window), outdir, name, &n_colors, &variance);
   printf ("%s: %u colours\n", path, n_colors);
 }
 
