@@ -412,42 +412,27 @@ store_rows (float     *out,
     }
 }
 
-/* out[ξ] (36 points, ld apart) = Bᵀ d B of the 6×6 patch d at p (rows
- * `row` apart, 8 channels per point). */
+/* out[ξ] (36 points, ld apart) = T d Tᵀ of the n×n patch d at p (rows
+ * `row` apart, 8 channels per point): Bᵀ d B of a 6×6 input patch
+ * (n = 6, T = Bᵀ) or A e Aᵀ of a 4×4 tile of G_Y (n = 4, T = A). */
 /* always inlined: a call would leave the AVX2 clone for the baseline build */
 static inline G_ALWAYS_INLINE void
-input_block (float       *out,
+patch_block (float       *out,
              gsize        ld,
              const float *p,
-             gsize        row)
+             gsize        row,
+             guint        n,
+             Transform    t)
 {
   LabV8 d[6][6], r[6][6];
 
 #pragma GCC unroll 6
-  for (guint a = 0; a < 6; a++)
+  for (guint a = 0; a < n; a++)
 #pragma GCC unroll 6
-    for (guint b = 0; b < 6; b++)
+    for (guint b = 0; b < n; b++)
       LAB_V8_LOAD (d[a][b], p + a * row + b * LANES);
-  transform_columns (r, d, 6, 6, bt6);
-  store_rows (out, ld, r, bt6);
-}
-
-/* out[ξ] = A e Aᵀ of the 4×4 tile e of G_Y at p. */
-static inline G_ALWAYS_INLINE void
-grad_block (float       *out,
-            gsize        ld,
-            const float *p,
-            gsize        row)
-{
-  LabV8 e[6][6], r[6][6];
-
-#pragma GCC unroll 4
-  for (guint a = 0; a < 4; a++)
-#pragma GCC unroll 4
-    for (guint b = 0; b < 4; b++)
-      LAB_V8_LOAD (e[a][b], p + a * row + b * LANES);
-  transform_columns (r, e, 4, 6, a4);
-  store_rows (out, ld, r, a4);
+  transform_columns (r, d, n, 6, t);
+  store_rows (out, ld, r, t);
 }
 
 /* out (T, 36, nc') for x (n, nc, h, w), image by image through the
@@ -478,12 +463,7 @@ transform_tiles (float        *out,
           float *o = out + ((gsize) i * t->tiles + q) * XI * ld;
 
           for (gsize c0 = 0; c0 < ld; c0 += LANES)
-            {
-              if (grad)
-                grad_block (o + c0, ld, origin + c0 / LANES * block, row);
-              else
-                input_block (o + c0, ld, origin + c0 / LANES * block, row);
-            }
+            patch_block (o + c0, ld, origin + c0 / LANES * block, row, grad ? 4 : 6, grad ? a4 : bt6);
         }
     }
 }
