@@ -42,28 +42,21 @@ build_json (const LabAugmentResult *r,
   const LabAugmentConfig *c = &r->config;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset);
-  json_builder_set_member_name (b, "autoencoder");
-  json_builder_add_string_value (b, c->autoencoder);
+  lab_cli_json_add_string (b, "dataset", dataset);
+  lab_cli_json_add_string (b, "autoencoder", c->autoencoder);
   json_builder_set_member_name (b, "digits");
   json_builder_begin_array (b);
   for (guint d = 0; d < c->n_digits; d++)
     json_builder_add_int_value (b, c->digits[d]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "steps");
-  json_builder_add_int_value (b, c->steps);
-  json_builder_set_member_name (b, "samples");
-  json_builder_add_int_value (b, c->samples);
+  lab_cli_json_add_int (b, "steps", c->steps);
+  lab_cli_json_add_int (b, "samples", c->samples);
   json_builder_set_member_name (b, "classifier");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "arch");
-  json_builder_add_string_value (b, "cnn-baseline");
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, c->classifier_epochs);
+  lab_cli_json_add_string (b, "arch", "cnn-baseline");
+  lab_cli_json_add_int (b, "epochs", c->classifier_epochs);
   lab_cli_json_add_number (b, "test_accuracy", r->classifier_accuracy);
-  json_builder_set_member_name (b, "test_images");
-  json_builder_add_int_value (b, r->classifier_test_images);
+  lab_cli_json_add_int (b, "test_images", r->classifier_test_images);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "sizes");
   json_builder_begin_array (b);
@@ -77,8 +70,7 @@ build_json (const LabAugmentResult *r,
         json_builder_add_string_value (b, "all");
       else
         json_builder_add_int_value (b, size->requested);
-      json_builder_set_member_name (b, "images");
-      json_builder_add_int_value (b, size->n_images);
+      lab_cli_json_add_int (b, "images", size->n_images);
       lab_cli_json_add_number (b, "train_loss", size->train_loss);
       lab_cli_json_add_number (b, "real_pixel_diversity", size->real_pixel_diversity);
       json_builder_set_member_name (b, "scales");
@@ -90,10 +82,8 @@ build_json (const LabAugmentResult *r,
           lab_cli_json_add_number (b, "scale", sc->scale);
           json_builder_set_member_name (b, "extreme");
           json_builder_add_boolean_value (b, sc->extreme);
-          json_builder_set_member_name (b, "samples");
-          json_builder_add_int_value (b, sc->n_samples);
-          json_builder_set_member_name (b, "recognised");
-          json_builder_add_int_value (b, sc->recognised);
+          lab_cli_json_add_int (b, "samples", sc->n_samples);
+          lab_cli_json_add_int (b, "recognised", sc->recognised);
           lab_cli_json_add_number (b, "recognition_rate", sc->recognition_rate);
           lab_cli_json_add_number (b, "pixel_diversity", sc->pixel_diversity);
           lab_cli_json_add_number (b, "latent_diversity", sc->latent_diversity);
@@ -108,12 +98,9 @@ build_json (const LabAugmentResult *r,
           const LabAugmentMiss *miss = &g_array_index (size->misses, LabAugmentMiss, m);
           json_builder_begin_object (b);
           lab_cli_json_add_number (b, "scale", size->scales[miss->scale_index].scale);
-          json_builder_set_member_name (b, "sample");
-          json_builder_add_int_value (b, miss->sample);
-          json_builder_set_member_name (b, "digit");
-          json_builder_add_int_value (b, miss->digit);
-          json_builder_set_member_name (b, "predicted");
-          json_builder_add_int_value (b, miss->predicted);
+          lab_cli_json_add_int (b, "sample", miss->sample);
+          lab_cli_json_add_int (b, "digit", miss->digit);
+          lab_cli_json_add_int (b, "predicted", miss->predicted);
           lab_cli_json_add_number (b, "confidence", miss->confidence);
           json_builder_end_object (b);
         }
@@ -122,10 +109,7 @@ build_json (const LabAugmentResult *r,
     }
   json_builder_end_array (b);
   if (out_dir != NULL)
-    {
-      json_builder_set_member_name (b, "out");
-      json_builder_add_string_value (b, out_dir);
-    }
+    lab_cli_json_add_string (b, "out", out_dir);
   lab_cli_json_add_number (b, "seconds", r->seconds);
   json_builder_end_object (b);
   return json_builder_get_root (b);

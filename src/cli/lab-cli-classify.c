@@ -35,39 +35,30 @@ result_to_json (const LabClassifyResult *r)
   const LabClassifierConfig *c = &r->config.classifier;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "classifier");
-  json_builder_add_string_value (b, lab_classifier_kind_name (r->kind));
-  json_builder_set_member_name (b, "features");
-  json_builder_add_string_value (b, lab_feature_kind_name (r->config.features));
-  json_builder_set_member_name (b, "dim");
-  json_builder_add_int_value (b, r->dim);
+  lab_cli_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
+  lab_cli_json_add_string (b, "features", lab_feature_kind_name (r->config.features));
+  lab_cli_json_add_int (b, "dim", r->dim);
   json_builder_set_member_name (b, "model");
   if (r->model_name != NULL)
     json_builder_add_string_value (b, r->model_name);
   else
     json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, r->dataset_name);
-  json_builder_set_member_name (b, "n_train");
-  json_builder_add_int_value (b, r->n_train);
-  json_builder_set_member_name (b, "n_test");
-  json_builder_add_int_value (b, r->n_test);
+  lab_cli_json_add_string (b, "dataset", r->dataset_name);
+  lab_cli_json_add_int (b, "n_train", r->n_train);
+  lab_cli_json_add_int (b, "n_test", r->n_test);
   json_builder_set_member_name (b, "standardize");
   json_builder_add_boolean_value (b, r->config.standardize);
   if (r->kind == LAB_CLASSIFIER_KNN)
     {
-      json_builder_set_member_name (b, "k");
-      json_builder_add_int_value (b, c->k);
-      json_builder_set_member_name (b, "distance");
-      json_builder_add_string_value (b, lab_distance_name (c->distance));
+      lab_cli_json_add_int (b, "k", c->k);
+      lab_cli_json_add_string (b, "distance", lab_distance_name (c->distance));
     }
   else
     lab_cli_json_add_number (b, "C", c->C);
   if (r->kind == LAB_CLASSIFIER_SVM_RBF)
     {
       lab_cli_json_add_number (b, "gamma", c->gamma);
-      json_builder_set_member_name (b, "n_support");
-      json_builder_add_int_value (b, r->n_support);
+      lab_cli_json_add_int (b, "n_support", r->n_support);
     }
   lab_cli_json_add_number (b, "accuracy", r->accuracy);
   lab_cli_json_add_number (b, "features_seconds", r->features_seconds);
@@ -85,15 +76,12 @@ result_to_json (const LabClassifyResult *r)
   for (guint k = 0; k < r->n_classes; k++)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "class");
-      json_builder_add_int_value (b, k);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, r->class_names[k]);
+      lab_cli_json_add_int (b, "class", k);
+      lab_cli_json_add_string (b, "name", r->class_names[k]);
       lab_cli_json_add_number (b, "precision", r->precision[k]);
       lab_cli_json_add_number (b, "recall", r->recall[k]);
       lab_cli_json_add_number (b, "f1", r->f1[k]);
-      json_builder_set_member_name (b, "support");
-      json_builder_add_int_value (b, r->support[k]);
+      lab_cli_json_add_int (b, "support", r->support[k]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

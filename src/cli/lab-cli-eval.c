@@ -75,12 +75,9 @@ lab_cli_eval (int argc, char **argv)
 
       json_builder_begin_object (b);
       lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
-      json_builder_set_member_name (b, "noise");
-      json_builder_add_string_value (b, noise_name);
-      json_builder_set_member_name (b, "seed");
-      json_builder_add_int_value (b, seed);
-      json_builder_set_member_name (b, "images");
-      json_builder_add_int_value (b, r.n_images);
+      lab_cli_json_add_string (b, "noise", noise_name);
+      lab_cli_json_add_int (b, "seed", seed);
+      lab_cli_json_add_int (b, "images", r.n_images);
       lab_cli_json_add_number (b, "loss", r.loss);
       lab_cli_json_add_number (b, "mse", r.mse);
       lab_cli_json_add_number (b, "bce", r.bce);

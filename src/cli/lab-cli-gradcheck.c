@@ -52,25 +52,18 @@ lab_cli_gradcheck (int argc, char **argv)
           LabGradcheckResult *r = g_ptr_array_index (results, i);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, r->name);
-          json_builder_set_member_name (b, "metric");
-          json_builder_add_string_value (b, r->metric);
+          lab_cli_json_add_string (b, "name", r->name);
+          lab_cli_json_add_string (b, "metric", r->metric);
           json_builder_set_member_name (b, "error");
           json_builder_add_double_value (b, r->error);
           json_builder_set_member_name (b, "tolerance");
           json_builder_add_double_value (b, r->tolerance);
-          json_builder_set_member_name (b, "checked");
-          json_builder_add_int_value (b, r->n_checked);
-          json_builder_set_member_name (b, "skipped");
-          json_builder_add_int_value (b, r->n_skipped);
+          lab_cli_json_add_int (b, "checked", r->n_checked);
+          lab_cli_json_add_int (b, "skipped", r->n_skipped);
           json_builder_set_member_name (b, "passed");
           json_builder_add_boolean_value (b, r->passed);
           if (r->message)
-            {
-              json_builder_set_member_name (b, "message");
-              json_builder_add_string_value (b, r->message);
-            }
+            lab_cli_json_add_string (b, "message", r->message);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

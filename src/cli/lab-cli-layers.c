@@ -92,13 +92,9 @@ lab_cli_layers (int argc, char **argv)
 
       json_builder_begin_object (b);
       lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
-      json_builder_set_member_name (b, "index");
-      json_builder_add_int_value (b, i);
+      lab_cli_json_add_int (b, "index", i);
       if (ds->labels != NULL)
-        {
-          json_builder_set_member_name (b, "label");
-          json_builder_add_string_value (b, lab_dataset_class_name (ds, ds->labels[i], buf));
-        }
+        lab_cli_json_add_string (b, "label", lab_dataset_class_name (ds, ds->labels[i], buf));
       json_builder_set_member_name (b, "layers");
       json_builder_begin_array (b);
       for (guint l = 0; l < probe->n_layers; l++)
@@ -107,10 +103,8 @@ lab_cli_layers (int argc, char **argv)
           Stats s = layer_stats (pl);
 
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "index");
-          json_builder_add_int_value (b, l);
-          json_builder_set_member_name (b, "type");
-          json_builder_add_string_value (b, lab_model_get_layer (model, l)->klass->type);
+          lab_cli_json_add_int (b, "index", l);
+          lab_cli_json_add_string (b, "type", lab_model_get_layer (model, l)->klass->type);
           json_builder_set_member_name (b, "shape");
           json_builder_begin_array (b);
           json_builder_add_int_value (b, pl->shape.c);
@@ -129,14 +123,10 @@ lab_cli_layers (int argc, char **argv)
       if (have_filters)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "layer");
-          json_builder_add_int_value (b, filters.layer);
-          json_builder_set_member_name (b, "count");
-          json_builder_add_int_value (b, filters.n);
-          json_builder_set_member_name (b, "height");
-          json_builder_add_int_value (b, filters.height);
-          json_builder_set_member_name (b, "width");
-          json_builder_add_int_value (b, filters.width);
+          lab_cli_json_add_int (b, "layer", filters.layer);
+          lab_cli_json_add_int (b, "count", filters.n);
+          lab_cli_json_add_int (b, "height", filters.height);
+          lab_cli_json_add_int (b, "width", filters.width);
           json_builder_end_object (b);
         }
       else

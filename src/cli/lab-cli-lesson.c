@@ -4,6 +4,7 @@
  * src/core/lessons from a terminal. */
 
 #include "lab-cli.h"
+#include "lab-cli-model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -85,12 +86,9 @@ lesson_list (int    argc,
       for (guint i = 0; lessons[i]; i++)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, lessons[i]->name);
-          json_builder_set_member_name (b, "title");
-          json_builder_add_string_value (b, lessons[i]->title);
-          json_builder_set_member_name (b, "teaches");
-          json_builder_add_string_value (b, lessons[i]->teaches);
+          lab_cli_json_add_string (b, "name", lessons[i]->name);
+          lab_cli_json_add_string (b, "title", lessons[i]->title);
+          lab_cli_json_add_string (b, "teaches", lessons[i]->teaches);
           json_builder_set_member_name (b, "dataset");
           if (lessons[i]->default_dataset)
             json_builder_add_string_value (b, lessons[i]->default_dataset);
@@ -155,18 +153,13 @@ print_metrics (const char *dir,
       g_autofree char *text = NULL, *pdf = g_build_filename (dir, "report.pdf", NULL);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "lesson");
-      json_builder_add_string_value (b, lab_run_record_get_string (record, "lesson"));
-      json_builder_set_member_name (b, "setting");
-      json_builder_add_string_value (b, lab_run_record_get_string (record, "setting"));
+      lab_cli_json_add_string (b, "lesson", lab_run_record_get_string (record, "lesson"));
+      lab_cli_json_add_string (b, "setting", lab_run_record_get_string (record, "setting"));
       json_builder_set_member_name (b, "cached");
       json_builder_add_boolean_value (b, cached);
-      json_builder_set_member_name (b, "dir");
-      json_builder_add_string_value (b, dir);
-      json_builder_set_member_name (b, "report");
-      json_builder_add_string_value (b, pdf);
-      json_builder_set_member_name (b, "record");
-      json_builder_add_string_value (b, record_path);
+      lab_cli_json_add_string (b, "dir", dir);
+      lab_cli_json_add_string (b, "report", pdf);
+      lab_cli_json_add_string (b, "record", record_path);
       json_builder_set_member_name (b, "metrics");
       json_builder_begin_object (b);
       for (guint i = 0; i < n; i++)

@@ -45,6 +45,24 @@ lab_cli_print_json (JsonNode *node)
 }
 
 void
+lab_cli_json_add_int (JsonBuilder *b,
+                      const char  *name,
+                      gint64       value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_int_value (b, value);
+}
+
+void
+lab_cli_json_add_string (JsonBuilder *b,
+                         const char  *name,
+                         const char  *value)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_add_string_value (b, value);
+}
+
+void
 lab_cli_json_add_number (JsonBuilder *b,
                          const char  *name,
                          double       v)
@@ -63,12 +81,9 @@ lab_cli_json_add_images (JsonBuilder        *b,
                          guint               n_classes,
                          const char * const *class_names)
 {
-  json_builder_set_member_name (b, "height");
-  json_builder_add_int_value (b, height);
-  json_builder_set_member_name (b, "width");
-  json_builder_add_int_value (b, width);
-  json_builder_set_member_name (b, "classes");
-  json_builder_add_int_value (b, n_classes);
+  lab_cli_json_add_int (b, "height", height);
+  lab_cli_json_add_int (b, "width", width);
+  lab_cli_json_add_int (b, "classes", n_classes);
   json_builder_set_member_name (b, "class_names");
   json_builder_begin_array (b);
   for (guint k = 0; k < n_classes; k++)
@@ -184,10 +199,8 @@ lab_cli_json_add_model_data (JsonBuilder *b,
                              const char  *model_name,
                              const char  *dataset_name)
 {
-  json_builder_set_member_name (b, "model");
-  json_builder_add_string_value (b, model_name);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset_name);
+  lab_cli_json_add_string (b, "model", model_name);
+  lab_cli_json_add_string (b, "dataset", dataset_name);
 }
 
 gboolean

@@ -36,6 +36,13 @@ void     lab_cli_print_json (JsonNode            *node);
 /* "what (N images): loss ...  mse ...  bce ...  psnr ... dB  accuracy ...%" */
 void     lab_cli_print_eval (const char          *what,
                              const LabEvalResult *result);
+/* A whole-number member and a string member (value not NULL). */
+void     lab_cli_json_add_int    (JsonBuilder    *builder,
+                                  const char     *name,
+                                  gint64          value);
+void     lab_cli_json_add_string (JsonBuilder    *builder,
+                                  const char     *name,
+                                  const char     *value);
 /* A number member, or null when it is not finite (JSON has no NaN). */
 void     lab_cli_json_add_number (JsonBuilder    *builder,
                                   const char     *name,

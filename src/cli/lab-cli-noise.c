@@ -236,20 +236,13 @@ lab_cli_noise (int argc, char **argv)
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, ds->name);
-      json_builder_set_member_name (b, "source");
-      json_builder_add_string_value (b, ds->source);
-      json_builder_set_member_name (b, "split");
-      json_builder_add_string_value (b, split_name);
-      json_builder_set_member_name (b, "noise");
-      json_builder_add_string_value (b, noise_text);
-      json_builder_set_member_name (b, "seed");
-      json_builder_add_int_value (b, seed);
-      json_builder_set_member_name (b, "count");
-      json_builder_add_int_value (b, n);
-      json_builder_set_member_name (b, "out");
-      json_builder_add_string_value (b, out);
+      lab_cli_json_add_string (b, "dataset", ds->name);
+      lab_cli_json_add_string (b, "source", ds->source);
+      lab_cli_json_add_string (b, "split", split_name);
+      lab_cli_json_add_string (b, "noise", noise_text);
+      lab_cli_json_add_int (b, "seed", seed);
+      lab_cli_json_add_int (b, "count", n);
+      lab_cli_json_add_string (b, "out", out);
       json_builder_set_member_name (b, "mean_mse");
       json_builder_add_double_value (b, mean_mse);
       json_builder_set_member_name (b, "mean_psnr");
@@ -259,13 +252,9 @@ lab_cli_noise (int argc, char **argv)
       for (guint i = 0; i < n; i++)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "index");
-          json_builder_add_int_value (b, order[i]);
+          lab_cli_json_add_int (b, "index", order[i]);
           if (ds->labels != NULL)
-            {
-              json_builder_set_member_name (b, "label");
-              json_builder_add_int_value (b, ds->labels[order[i]]);
-            }
+            lab_cli_json_add_int (b, "label", ds->labels[order[i]]);
           json_builder_set_member_name (b, "mse");
           json_builder_add_double_value (b, mse[i]);
           json_builder_set_member_name (b, "psnr");

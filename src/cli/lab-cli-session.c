@@ -132,8 +132,7 @@ to_json (const char           *path,
   g_auto(GStrv) pages = lab_session_file_list_pages (s);
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "file");
-  json_builder_add_string_value (b, path);
+  lab_cli_json_add_string (b, "file", path);
   json_builder_set_member_name (b, "page");
   if (s->page != NULL)
     json_builder_add_string_value (b, s->page);
@@ -144,27 +143,17 @@ to_json (const char           *path,
   if (s->dataset.spec != NULL)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "spec");
-      json_builder_add_string_value (b, s->dataset.spec);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, s->dataset.name);
-      json_builder_set_member_name (b, "split");
-      json_builder_add_string_value (b, split_name (s->dataset.split));
-      json_builder_set_member_name (b, "images");
-      json_builder_add_int_value (b, s->dataset.n);
-      json_builder_set_member_name (b, "height");
-      json_builder_add_int_value (b, s->dataset.height);
-      json_builder_set_member_name (b, "width");
-      json_builder_add_int_value (b, s->dataset.width);
-      json_builder_set_member_name (b, "sha256");
-      json_builder_add_string_value (b, s->dataset.sha256 != NULL ? s->dataset.sha256 : "");
+      lab_cli_json_add_string (b, "spec", s->dataset.spec);
+      lab_cli_json_add_string (b, "name", s->dataset.name);
+      lab_cli_json_add_string (b, "split", split_name (s->dataset.split));
+      lab_cli_json_add_int (b, "images", s->dataset.n);
+      lab_cli_json_add_int (b, "height", s->dataset.height);
+      lab_cli_json_add_int (b, "width", s->dataset.width);
+      lab_cli_json_add_string (b, "sha256", s->dataset.sha256 != NULL ? s->dataset.sha256 : "");
       json_builder_set_member_name (b, "found");
       json_builder_add_boolean_value (b, d->found);
       if (!d->found)
-        {
-          json_builder_set_member_name (b, "missing");
-          json_builder_add_string_value (b, d->why);
-        }
+        lab_cli_json_add_string (b, "missing", d->why);
       if (d->checked)
         {
           json_builder_set_member_name (b, "same");
@@ -179,12 +168,9 @@ to_json (const char           *path,
   if (s->model != NULL)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, lab_model_get_name (s->model));
-      json_builder_set_member_name (b, "params");
-      json_builder_add_int_value (b, (gint64) lab_model_n_params (s->model));
-      json_builder_set_member_name (b, "steps");
-      json_builder_add_int_value (b, (gint64) s->step);
+      lab_cli_json_add_string (b, "name", lab_model_get_name (s->model));
+      lab_cli_json_add_int (b, "params", (gint64) lab_model_n_params (s->model));
+      lab_cli_json_add_int (b, "steps", (gint64) s->step);
       json_builder_set_member_name (b, "trained");
       json_builder_add_boolean_value (b, s->train_json != NULL);
       json_builder_end_object (b);
@@ -196,19 +182,15 @@ to_json (const char           *path,
   if (s->map != NULL)
     {
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "method");
-      json_builder_add_string_value (b, lab_embed_method_name (s->map->method));
-      json_builder_set_member_name (b, "points");
-      json_builder_add_int_value (b, s->map->n);
-      json_builder_set_member_name (b, "latent_dim");
-      json_builder_add_int_value (b, s->map->dim);
+      lab_cli_json_add_string (b, "method", lab_embed_method_name (s->map->method));
+      lab_cli_json_add_int (b, "points", s->map->n);
+      lab_cli_json_add_int (b, "latent_dim", s->map->dim);
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
 
-  json_builder_set_member_name (b, "gallery");
-  json_builder_add_int_value (b, s->gallery != NULL ? lab_gallery_get_n (s->gallery) : 0);
+  lab_cli_json_add_int (b, "gallery", s->gallery != NULL ? lab_gallery_get_n (s->gallery) : 0);
 
   json_builder_set_member_name (b, "classify");
   json_builder_begin_array (b);
@@ -217,10 +199,8 @@ to_json (const char           *path,
       const LabClassifyResult *r = g_ptr_array_index (s->classify, i);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "classifier");
-      json_builder_add_string_value (b, lab_classifier_kind_name (r->kind));
-      json_builder_set_member_name (b, "features");
-      json_builder_add_string_value (b, r->features_title);
+      lab_cli_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
+      lab_cli_json_add_string (b, "features", r->features_title);
       lab_cli_json_add_number (b, "accuracy", r->accuracy);
       json_builder_end_object (b);
     }

@@ -33,14 +33,10 @@ list_presets (gboolean json)
       if (json)
         {
           json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, names[i]);
-          json_builder_set_member_name (b, "params");
-          json_builder_add_int_value (b, summary->n_params);
-          json_builder_set_member_name (b, "loss");
-          json_builder_add_string_value (b, lab_loss_name (spec->loss));
-          json_builder_set_member_name (b, "description");
-          json_builder_add_string_value (b, lab_presets_describe (names[i]));
+          lab_cli_json_add_string (b, "name", names[i]);
+          lab_cli_json_add_int (b, "params", summary->n_params);
+          lab_cli_json_add_string (b, "loss", lab_loss_name (spec->loss));
+          lab_cli_json_add_string (b, "description", lab_presets_describe (names[i]));
           json_builder_end_object (b);
         }
       else

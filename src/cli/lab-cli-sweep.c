@@ -59,12 +59,9 @@ print_json (const LabNoiseSweepPoint  *points,
 
   json_builder_begin_object (b);
   lab_cli_json_add_model_data (b, model, dataset);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, lab_noise_type_name (config->type));
-  json_builder_set_member_name (b, "images");
-  json_builder_add_int_value (b, n_images);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) config->seed);
+  lab_cli_json_add_string (b, "type", lab_noise_type_name (config->type));
+  lab_cli_json_add_int (b, "images", n_images);
+  lab_cli_json_add_int (b, "seed", (gint64) config->seed);
   json_builder_set_member_name (b, "levels");
   json_builder_begin_array (b);
   for (guint l = 0; l < config->n_levels; l++)

@@ -78,14 +78,11 @@ add_run (JsonBuilder          *b,
          guint                 n_classes)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "seed");
-  json_builder_add_int_value (b, (gint64) seed);
+  lab_cli_json_add_int (b, "seed", (gint64) seed);
   lab_cli_json_add_number (b, "test_accuracy", run->test_accuracy);
   lab_cli_json_add_number (b, "val_accuracy", run->val_accuracy);
-  json_builder_set_member_name (b, "best_epoch");
-  json_builder_add_int_value (b, run->best_epoch);
-  json_builder_set_member_name (b, "epochs_run");
-  json_builder_add_int_value (b, run->epochs_run);
+  lab_cli_json_add_int (b, "best_epoch", run->best_epoch);
+  lab_cli_json_add_int (b, "epochs_run", run->epochs_run);
   json_builder_set_member_name (b, "stopped_early");
   json_builder_add_boolean_value (b, run->stopped_early);
   if (way != LAB_TRANSFER_BASELINE)
@@ -101,8 +98,7 @@ add_run (JsonBuilder          *b,
     {
       const LabTransferEpoch *ep = &g_array_index (run->curve, LabTransferEpoch, e);
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "epoch");
-      json_builder_add_int_value (b, ep->epoch);
+      lab_cli_json_add_int (b, "epoch", ep->epoch);
       lab_cli_json_add_number (b, "train_loss", ep->train_loss);
       lab_cli_json_add_number (b, "val_accuracy", ep->val_accuracy);
       json_builder_end_object (b);
@@ -121,28 +117,21 @@ print_json (const LabTransferResult *r,
   const LabTransferConfig *c = &r->config;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "dataset");
-  json_builder_add_string_value (b, dataset);
+  lab_cli_json_add_string (b, "dataset", dataset);
   json_builder_set_member_name (b, "class_names");
   json_builder_begin_array (b);
   for (guint k = 0; k < r->n_classes; k++)
     json_builder_add_string_value (b, r->class_names[k]);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "seeds");
-  json_builder_add_int_value (b, r->n_seeds);
-  json_builder_set_member_name (b, "test_images");
-  json_builder_add_int_value (b, r->n_test);
+  lab_cli_json_add_int (b, "seeds", r->n_seeds);
+  lab_cli_json_add_int (b, "test_images", r->n_test);
 
   json_builder_set_member_name (b, "pretrain");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "autoencoder");
-  json_builder_add_string_value (b, c->autoencoder);
-  json_builder_set_member_name (b, "images");
-  json_builder_add_int_value (b, r->pretrain_images);
-  json_builder_set_member_name (b, "val_images");
-  json_builder_add_int_value (b, r->pretrain_val);
-  json_builder_set_member_name (b, "epochs");
-  json_builder_add_int_value (b, c->pretrain_epochs);
+  lab_cli_json_add_string (b, "autoencoder", c->autoencoder);
+  lab_cli_json_add_int (b, "images", r->pretrain_images);
+  lab_cli_json_add_int (b, "val_images", r->pretrain_val);
+  lab_cli_json_add_int (b, "epochs", c->pretrain_epochs);
   lab_cli_json_add_number (b, "noise", c->pretrain_noise);
   json_builder_set_member_name (b, "val_loss");
   json_builder_begin_array (b);
@@ -154,19 +143,13 @@ print_json (const LabTransferResult *r,
 
   json_builder_set_member_name (b, "classifier");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "baseline");
-  json_builder_add_string_value (b, c->baseline);
-  json_builder_set_member_name (b, "head_units");
-  json_builder_add_int_value (b, c->head_units);
-  json_builder_set_member_name (b, "max_epochs");
-  json_builder_add_int_value (b, c->epochs);
-  json_builder_set_member_name (b, "patience");
-  json_builder_add_int_value (b, c->patience);
-  json_builder_set_member_name (b, "batch");
-  json_builder_add_int_value (b, c->batch);
+  lab_cli_json_add_string (b, "baseline", c->baseline);
+  lab_cli_json_add_int (b, "head_units", c->head_units);
+  lab_cli_json_add_int (b, "max_epochs", c->epochs);
+  lab_cli_json_add_int (b, "patience", c->patience);
+  lab_cli_json_add_int (b, "batch", c->batch);
   lab_cli_json_add_number (b, "lr", c->lr);
-  json_builder_set_member_name (b, "finetune_from");
-  json_builder_add_string_value (b, c->finetune_from_frozen ? "frozen" : "pretrained");
+  lab_cli_json_add_string (b, "finetune_from", c->finetune_from_frozen ? "frozen" : "pretrained");
   if (c->finetune_from_frozen)
     lab_cli_json_add_number (b, "finetune_lr", c->finetune_lr);
   lab_cli_json_add_number (b, "val_ratio", c->val_ratio);
@@ -180,10 +163,8 @@ print_json (const LabTransferResult *r,
       double se = lab_transfer_diff_se (r, i, LAB_TRANSFER_FINETUNED, LAB_TRANSFER_BASELINE);
 
       json_builder_begin_object (b);
-      json_builder_set_member_name (b, "labels");
-      json_builder_add_int_value (b, bu->labels);
-      json_builder_set_member_name (b, "val_labels");
-      json_builder_add_int_value (b, bu->val_labels);
+      lab_cli_json_add_int (b, "labels", bu->labels);
+      lab_cli_json_add_int (b, "val_labels", bu->val_labels);
       lab_cli_json_add_number (b, "finetuned_minus_baseline",
                                bu->mean[LAB_TRANSFER_FINETUNED] - bu->mean[LAB_TRANSFER_BASELINE]);
       lab_cli_json_add_number (b, "difference_se", se);
