@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-figure.h"
 #include "lab-palette.h"
 #include "lab-plot-draw.h"
@@ -229,8 +231,11 @@ lab_confusion_plot_draw (LabConfusionPlot *self,
         name_h = MAX (name_h, ext.x_advance <= l.cell - 4 ? l.font * 1.2 : ext.x_advance);
       }
     cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-    lab_plot_axis_labels (cr, "Predicted class", l.x0 + n * l.cell / 2, l.y0 + n * l.cell + 10 + name_h,
-                          "True class", l.font * 0.8, l.y0 + n * l.cell / 2);
+    /* Translators: a confusion matrix's axis titles: the class a
+     * classifier gave (below the columns) and the image's own class
+     * (beside the rows) */
+    lab_plot_axis_labels (cr, _("Predicted class"), l.x0 + n * l.cell / 2, l.y0 + n * l.cell + 10 + name_h,
+                          _("True class"), l.font * 0.8, l.y0 + n * l.cell / 2);
   }
   cairo_restore (cr);
 }
