@@ -109,6 +109,10 @@ summary_cell (const char *text,
   gtk_label_set_xalign (GTK_LABEL (label), xalign);
   if (css_class != NULL)
     gtk_widget_add_css_class (label, css_class);
+  /* A title longer than its column's values ("Layer (type)") wraps
+   * rather than widen the settings column. */
+  if (g_strcmp0 (css_class, "summary-header") == 0)
+    gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   return label;
 }
 

@@ -58,11 +58,17 @@ cell_new (LabClassifyResults *self,
 
   gtk_label_set_xalign (GTK_LABEL (label), column >= 2 ? 1 : 0);
   gtk_widget_set_hexpand (label, column == 1);
-  gtk_widget_set_margin_start (label, 8);
-  gtk_widget_set_margin_end (label, 8);
-  gtk_label_set_ellipsize (GTK_LABEL (label), column == 1 && !bold ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+  gtk_widget_set_margin_start (label, 6);
+  gtk_widget_set_margin_end (label, 6);
+  gtk_label_set_ellipsize (GTK_LABEL (label), column == 1 || bold ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
   if (bold)
-    gtk_widget_add_css_class (label, "heading");
+    {
+      /* The titles in small capitals' size, and ellipsized (whole in the
+       * tooltip) before they widen the page past a projector's screen:
+       * "Images d’entraînement" is wider than its column's numbers. */
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_set_tooltip_text (label, text);
+    }
   else
     gtk_widget_add_css_class (label, "numeric");
   gtk_size_group_add_widget (self->columns[column], label);

@@ -43,7 +43,7 @@ assert_pages_lay_out (LabWindow  *window,
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      g_autofree char *shot = g_strdup_printf ("fit-%s-%s-%s.png", g_getenv ("LANGUAGE"), mode, pages[i]);
+      g_autofree char *shot = g_strdup_printf ("translated-%s-%s-%s.png", g_getenv ("LANGUAGE"), mode, pages[i]);
       int min_w;
 
       lab_window_set_visible_page (window, pages[i]);

@@ -7,7 +7,8 @@
  * no widget is clipped: each one gets at least its minimum size, lies
  * inside the window, and no scrolled window hides content sideways. A
  * screenshot of every page in every mode goes under the build dir
- * (fit-MODE-PAGE.png). */
+ * (fit-MODE-PAGE.png). tests/gui/meson.build runs it in English, French
+ * and German (LANGUAGE). */
 
 #include <gtk/gtk.h>
 
@@ -184,7 +185,11 @@ assert_page_tab_fits (Fixture    *f,
   GtkWidget *stack = gtk_widget_get_parent (page);
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *shot = g_strdup_printf ("fit-%s-%s%s.png", mode, page_name, tab);
+  const char *language = g_getenv ("LANGUAGE");
+  /* fit-MODE-PAGE.png in English, fit-LANGUAGE-MODE-PAGE.png in a translation. */
+  g_autofree char *shot = language != NULL && *language != '\0'
+                          ? g_strdup_printf ("fit-%s-%s-%s%s.png", language, mode, page_name, tab)
+                          : g_strdup_printf ("fit-%s-%s%s.png", mode, page_name, tab);
   int min_w, nat_w, min_h, nat_h, win_min_w, win_min_h;
   int avail_w = gtk_widget_get_width (stack);
   int avail_h = gtk_widget_get_height (stack);

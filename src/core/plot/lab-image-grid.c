@@ -386,10 +386,11 @@ lab_image_grid_measure (LabImageGrid *self,
 
   if (horizontal)
     {
-      /* At least 1:1, naturally 1.5x (ten MNIST digits fit beside a side
-       * panel on a 1024 px projector); more when there is room. */
+      /* At least 1:1, naturally 1.4x (ten MNIST digits fit beside the
+       * Train page's settings on a 1024 px projector, with the German
+       * sidebar too); more when there is room. */
       *minimum = 2 * PAD + cols * (side + self->gap);
-      *natural = 2 * PAD + cols * (3 * side / 2 + self->gap);
+      *natural = 2 * PAD + cols * (7 * side / 5 + self->gap);
     }
   else
     {
