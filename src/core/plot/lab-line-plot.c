@@ -280,6 +280,28 @@ point_error (const Series *s,
   return isfinite (e) && e > 0 ? e : 0;
 }
 
+/* The points style's dots, and a line's of a single point. */
+#define DOT_RADIUS 3.5
+
+static gboolean
+series_draws_dots (const Series *s)
+{
+  return s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2;
+}
+
+static gboolean
+draws_dots (LabLinePlot *self)
+{
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      if (s->points->len > 0 && series_draws_dots (s))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* Data bounds in plot space (log10 of y on a log axis). FALSE if empty. */
 static gboolean
 bounds (LabLinePlot *self,
@@ -547,6 +569,16 @@ lab_line_plot_draw (LabLinePlot *self,
       return;
     }
 
+  /* Dots whole at both ends of the x axis (a point at step 0, the last
+   * epoch's): the range widens by a dot and a pixel each side. */
+  if (have_data && draws_dots (self) && pw > 4 * (DOT_RADIUS + 1))
+    {
+      double pad = (DOT_RADIUS + 1) * (x1 - x0) / (pw - 2 * (DOT_RADIUS + 1));
+
+      x0 -= pad;
+      x1 += pad;
+    }
+
 #define PX(v) (left + ((v) - x0) / (x1 - x0) * pw)
 #define PY(v) (top + ph - ((v) - y0) / (y1 - y0) * ph)
 
@@ -672,7 +704,7 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_stroke (cr);
       /* dots for the points style, and for a line of a single point,
        * which no stroke would show */
-      if (s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2)
+      if (series_draws_dots (s))
         for (guint k = 0; k + 1 < s->points->len; k += 2)
           {
             double x = g_array_index (s->points, double, k);
@@ -680,7 +712,7 @@ lab_line_plot_draw (LabLinePlot *self,
             if (!usable (self, x, y))
               continue;
             cairo_new_sub_path (cr);
-            cairo_arc (cr, PX (tx (self, x)), PY (ty (self, y)), 3.5, 0, 2 * G_PI);
+            cairo_arc (cr, PX (tx (self, x)), PY (ty (self, y)), DOT_RADIUS, 0, 2 * G_PI);
           }
       cairo_fill (cr);
     }
