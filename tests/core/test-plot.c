@@ -168,6 +168,40 @@ test_plot_error_bars_log_x (void)
   g_assert_cmpint (l2 - f2, <=, 10);
 }
 
+/* A line of one point is drawn as a dot, whole also at either end of the
+ * x axis (a norm plot's step 0, the last epoch): as many blue pixels as
+ * the same dot drawn well inside the range. */
+static void
+test_plot_dots_at_ends (void)
+{
+  const double at[] = { 0, 10 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (at); k++)
+    {
+      g_autoptr(LabLinePlot) edge = lab_line_plot_new ();
+      g_autoptr(LabLinePlot) inside = lab_line_plot_new ();
+      int first, last;
+      guint n_edge, n_inside;
+
+      for (guint p = 0; p < 2; p++)
+        {
+          LabLinePlot *plot = p == 0 ? edge : inside;
+
+          lab_line_plot_add_series (plot, "dot", 0, LAB_LINE_STYLE_LINE);
+          lab_line_plot_append (plot, 0, at[k], 3);
+          /* the second colour sets the ranges: x 0..10 (the dot on the
+           * edge) or -5..15 (well inside), y 0..10 */
+          lab_line_plot_add_series (plot, "range", 1, LAB_LINE_STYLE_LINE);
+          lab_line_plot_append (plot, 1, p == 0 ? 0 : -5, 0);
+          lab_line_plot_append (plot, 1, p == 0 ? 10 : 15, 10);
+        }
+      n_edge = count_blue (edge, 480, 320, &first, &last);
+      n_inside = count_blue (inside, 480, 320, &first, &last);
+      g_assert_cmpuint (n_inside, >=, 20);
+      g_assert_cmpuint (n_edge * 10, >=, n_inside * 9);
+    }
+}
+
 /* The histogram of errors: its bins, the pixel <-> value mapping the
  * threshold drag uses, and a drawing with something on it. */
 static void
@@ -221,5 +255,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/histogram", test_plot_histogram);
   g_test_add_func ("/plot/draws-series", test_plot_draws_series);
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
+  g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   return g_test_run ();
 }
