@@ -68,28 +68,6 @@ gboolean  lab_save_contents  (const char   *path,
  * successful save does; returns how many. */
 guint     lab_save_remove_stale (const char *path);
 
-/* Folders (a lesson's run, a gallery exported as PNGs) are replaced the
- * same way: written whole into a new folder beside path, then renamed into
- * place, so a failure or a cancel leaves the previous folder (or none),
- * never half of one. */
-
-/* Creates that folder, "PATH.partial-XXXXXX", and returns its name. */
-char     *lab_save_begin_folder  (const char  *path,
-                                  GError     **error);
-/* Puts the finished folder tmp in path's place: a folder there is swapped
- * with tmp in one rename (RENAME_EXCHANGE), so path is never missing, even
- * to a process killed in the middle, and then removed (on a file system
- * that cannot swap, it is moved aside first); on any failure the previous
- * folder is put back, tmp removed and error set ("PATH: cannot put the
- * folder in place (REASON)"). A killed commit may leave PATH.partial-*
- * beside path. */
-gboolean  lab_save_commit_folder (const char  *tmp,
-                                  const char  *path,
-                                  GError     **error);
-/* Removes path and everything under it (symbolic links, not what they
- * point to); nothing for NULL. For an abandoned folder. */
-void      lab_save_remove_tree   (const char  *path);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSave, lab_save_abandon)
 
 G_END_DECLS

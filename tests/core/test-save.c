@@ -26,6 +26,7 @@
 #include "lab-report.h"
 #include "lab-rng.h"
 #include "lab-save.h"
+#include "lab-save-folder.h"
 #include "lab-session-file.h"
 #include "lab-test-models.h"
 #include "lab-test-system.h"
@@ -318,7 +319,7 @@ test_save_file_size_limit (void)
 }
 
 /* This test program again, as the child mode (--save-forever,
- * --commit-forever, --save-begun) on path, once it printed the line
+ * --commit-forever, --save-begun, --folder-begun) on path, once it printed the line
  * ready. */
 static GSubprocess *
 start_child (const char *mode,
@@ -352,6 +353,17 @@ kill_child (GSubprocess *child)
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_signaled (child));
   g_assert_cmpint (g_subprocess_get_term_sig (child), ==, SIGKILL);
+}
+
+/* path's modification time, seconds ago. */
+static void
+age_file (const char *path,
+          guint       seconds)
+{
+  struct utimbuf times;
+
+  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC) - seconds;
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
 }
 
 /* Saves two different models over one file in turns until killed
@@ -424,13 +436,13 @@ commit_forever (const char *path)
   for (guint i = 0;; i++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *tmp = lab_save_begin_folder (path, &error);
-      g_autofree char *file = g_build_filename (tmp, "n", NULL);
+      LabSaveFolder *folder = lab_save_folder_begin (path, &error);
+      g_autofree char *file = g_build_filename (lab_save_folder_get_dir (folder), "n", NULL);
       g_autofree char *text = g_strdup_printf ("%u", i);
 
       g_assert_no_error (error);
       g_assert_true (g_file_set_contents_full (file, text, -1, G_FILE_SET_CONTENTS_NONE, 0644, &error));
-      g_assert_true (lab_save_commit_folder (tmp, path, &error));
+      g_assert_true (lab_save_folder_commit (folder, &error));
       if (i == 0)
         g_print ("committed\n");
     }
@@ -486,8 +498,128 @@ test_save_folder_killed (void)
   leaves = g_strsplit (names, " ", -1);
   g_test_message ("left in the folder after 20 kills: %s", names);
   for (guint i = 0; leaves[i] != NULL; i++)
-    g_assert_true (strcmp (leaves[i], "run") == 0 || g_str_has_prefix (leaves[i], "run.partial-")
-                   || g_str_has_prefix (leaves[i], "run.old-"));
+    {
+      g_autofree char *full = g_build_filename (dir, leaves[i], NULL);
+
+      g_assert_true (strcmp (leaves[i], "run") == 0 || g_str_has_prefix (leaves[i], "run.partial-")
+                     || g_str_has_prefix (leaves[i], "run.old-"));
+      if (g_str_has_suffix (leaves[i], LAB_SAVE_FOLDER_LOCK))
+        age_file (full, 2 * LAB_SAVE_STALE_SECONDS);
+    }
+
+  /* Once they are stale, the next commit removes what the kills left. */
+  {
+    g_autoptr(LabSaveFolder) folder = lab_save_folder_begin (path, NULL);
+    g_autofree char *after = NULL;
+
+    g_assert_true (lab_save_folder_commit (g_steal_pointer (&folder), NULL));
+    after = lab_test_list_dir (dir);
+    g_assert_null (strstr (after, "run.partial-"));
+  }
+}
+
+/* The child of /save/folder-stale: begins a folder in path's place,
+ * writes a file into it, says so and waits to be killed. */
+static void
+folder_begun (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  LabSaveFolder *folder = lab_save_folder_begin (path, &error);
+
+  g_assert_no_error (error);
+  lab_test_write_file (lab_save_folder_get_dir (folder), "half", "half a run", -1);
+  g_print ("begun\n");
+  for (;;)
+    g_usleep (G_USEC_PER_SEC);
+}
+
+/* Makes dir/name as a folder holding a file and, when lock_age >= 0, its
+ * lock file that old (seconds). */
+static void
+fake_partial (const char *dir,
+              const char *name,
+              int         lock_age)
+{
+  g_autofree char *full = g_build_filename (dir, name, NULL);
+  g_autofree char *lock = g_strconcat (full, LAB_SAVE_FOLDER_LOCK, NULL);
+
+  g_assert_cmpint (g_mkdir (full, 0755), ==, 0);
+  lab_test_write_file (full, "x", "x", -1);
+  if (lock_age < 0)
+    return;
+  g_assert_true (g_file_set_contents (lock, "", 0, NULL));
+  age_file (lock, (guint) lock_age);
+}
+
+/* What a lesson or an export killed while it wrote its folder leaves
+ * (the folder and its lock file) goes with the next commit of any folder
+ * beside it, once the lock is a minute old and only when no one holds it:
+ * not while its writer lives, not a younger one, not a held one, not a
+ * folder of the user's that merely looks alike (no lock file). */
+static void
+test_save_folder_stale (void)
+{
+  g_autofree char *dir = fresh_dir ("folder-stale");
+  g_autofree char *path = g_build_filename (dir, "run", NULL);
+  g_autofree char *other = g_build_filename (dir, "other", NULL);
+  g_autofree char *names = NULL, *killed = NULL, *held_lock = NULL;
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(LabSaveFolder) folder = NULL;
+  int held;
+
+  child = start_child ("--folder-begun", path, "begun");
+  names = lab_test_list_dir (dir);
+  g_assert_true (g_str_has_prefix (names, "run.partial-"));
+  killed = g_strndup (names, strlen ("run.partial-XXXXXX"));
+  {
+    g_autofree char *want = g_strconcat (killed, " ", killed, LAB_SAVE_FOLDER_LOCK, NULL);
+
+    g_assert_cmpstr (names, ==, want);
+  }
+  g_clear_pointer (&names, g_free);
+
+  /* Its writer alive, the partial folder stays however old its lock. */
+  {
+    g_autofree char *lock = g_strconcat (dir, "/", killed, LAB_SAVE_FOLDER_LOCK, NULL);
+
+    age_file (lock, 3600);
+  }
+  folder = lab_save_folder_begin (other, NULL);
+  g_assert_true (lab_save_folder_commit (g_steal_pointer (&folder), NULL));
+  names = lab_test_list_dir (dir);
+  g_assert_true (strstr (names, killed) != NULL);
+  g_clear_pointer (&names, g_free);
+  kill_child (child);
+
+  fake_partial (dir, "run.partial-Old1aZ", 2 * LAB_SAVE_STALE_SECONDS);   /* goes */
+  fake_partial (dir, "run.partial-Young2", 0);                             /* too young */
+  fake_partial (dir, "run.partial-User3b", -1);                            /* the user's */
+  fake_partial (dir, "run.partial-Held4c", 2 * LAB_SAVE_STALE_SECONDS);   /* held */
+  held_lock = g_build_filename (dir, "run.partial-Held4c" LAB_SAVE_FOLDER_LOCK, NULL);
+  held = g_open (held_lock, O_RDONLY | O_CLOEXEC, 0);
+  g_assert_cmpint (held, >=, 0);
+  g_assert_cmpint (flock (held, LOCK_EX | LOCK_NB), ==, 0);
+
+  /* The next commit, here of another folder: the killed one and the old
+   * fake go, with their lock files. */
+  folder = lab_save_folder_begin (path, NULL);
+  lab_test_write_file (lab_save_folder_get_dir (folder), "n", "1", -1);
+  g_assert_true (lab_save_folder_commit (g_steal_pointer (&folder), NULL));
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "other run run.partial-Held4c run.partial-Held4c" LAB_SAVE_FOLDER_LOCK
+                              " run.partial-User3b run.partial-Young2 run.partial-Young2"
+                              LAB_SAVE_FOLDER_LOCK);
+  g_clear_pointer (&names, g_free);
+  names = lab_test_list_dir (path);
+  g_assert_cmpstr (names, ==, "n");
+  g_clear_pointer (&names, g_free);
+
+  /* Let go, the held one is stale too. */
+  close (held);
+  g_assert_cmpuint (lab_save_folder_remove_stale (path), ==, 1);
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "other run run.partial-User3b run.partial-Young2 run.partial-Young2"
+                              LAB_SAVE_FOLDER_LOCK);
 }
 
 /* Pixels and labels of an IDX pair, as lab_idx_load reads them back. */
@@ -575,17 +707,6 @@ test_save_idx_pair (void)
   g_assert_cmpstr (names_after, ==, names);
   savables_clear (&a);
   savables_clear (&b);
-}
-
-/* path's modification time, seconds ago. */
-static void
-age_file (const char *path,
-          guint       seconds)
-{
-  struct utimbuf times;
-
-  times.actime = times.modtime = (time_t) (g_get_real_time () / G_USEC_PER_SEC) - seconds;
-  g_assert_cmpint (g_utime (path, &times), ==, 0);
 }
 
 /* The child of /save/stale: begins a save of path, writes a little, says
@@ -829,6 +950,11 @@ main (int argc, char **argv)
       save_begun (argv[2]);
       return 1;
     }
+  if (argc == 3 && strcmp (argv[1], "--folder-begun") == 0)
+    {
+      folder_begun (argv[2]);
+      return 1;
+    }
   g_test_init (&argc, &argv, NULL);
   if (!g_test_subprocess ())
     {
@@ -839,6 +965,7 @@ main (int argc, char **argv)
   g_test_add_func ("/save/file-size-limit", test_save_file_size_limit);
   g_test_add_func ("/save/killed", test_save_killed);
   g_test_add_func ("/save/folder-killed", test_save_folder_killed);
+  g_test_add_func ("/save/folder-stale", test_save_folder_stale);
   g_test_add_func ("/save/idx-pair", test_save_idx_pair);
   g_test_add_func ("/save/stale", test_save_stale);
   g_test_add_func ("/save/png-folder", test_save_png_folder);

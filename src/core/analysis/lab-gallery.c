@@ -11,6 +11,7 @@
 #include "lab-idx.h"
 #include "lab-png.h"
 #include "lab-save.h"
+#include "lab-save-folder.h"
 
 struct _LabGallery
 {
@@ -535,8 +536,10 @@ lab_gallery_export_png_folder (LabGallery  *self,
                                const char  *dir,
                                GError     **error)
 {
-  g_autofree char *csv = NULL, *tmp = NULL;
+  g_autoptr(LabSaveFolder) folder = NULL;
+  g_autofree char *csv = NULL;
   g_autoptr(LabDataset) check = NULL;
+  const char *tmp;
 
   /* The same checks as the IDX export: labelled and not empty. */
   check = lab_gallery_to_dataset (self, NULL, error);
@@ -556,8 +559,9 @@ lab_gallery_export_png_folder (LabGallery  *self,
     }
 
   /* Whole into a new folder beside dir, then renamed into place. */
-  if ((tmp = lab_save_begin_folder (dir, error)) == NULL)
+  if ((folder = lab_save_folder_begin (dir, error)) == NULL)
     return FALSE;
+  tmp = lab_save_folder_get_dir (folder);
   for (guint i = 0; i < self->items->len; i++)
     {
       const LabGalleryItem *item = g_ptr_array_index (self->items, i);
@@ -571,22 +575,15 @@ lab_gallery_export_png_folder (LabGallery  *self,
 
           g_set_error (error, LAB_ERROR, LAB_ERROR_IO, "%s: cannot create the folder (%s)",
                        parent, g_strerror (saved));
-          lab_save_remove_tree (tmp);
           return FALSE;
         }
       if (!lab_png_save_gray (path, item->pixels, self->width, self->height, error))
-        {
-          lab_save_remove_tree (tmp);
-          return FALSE;
-        }
+        return FALSE;
     }
   csv = g_build_filename (tmp, "provenance.csv", NULL);
   if (!lab_gallery_save_csv (self, csv, error))
-    {
-      lab_save_remove_tree (tmp);
-      return FALSE;
-    }
-  return lab_save_commit_folder (tmp, dir, error);
+    return FALSE;
+  return lab_save_folder_commit (g_steal_pointer (&folder), error);
 }
 
 gboolean

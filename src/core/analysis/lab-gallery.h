@@ -127,7 +127,7 @@ LabDataset           *lab_gallery_to_dataset     (LabGallery          *self,
  * as folder names are made safe), plus dir/provenance.csv.
  * lab_png_folder_load (dir) reads the images and labels back (by name).
  * Written whole into a new folder beside dir and renamed into place
- * (lab_save_commit_folder): a failure leaves the previous folder or none.
+ * (lab_save_folder_commit): a failure leaves the previous folder or none.
  * dir may be missing, an empty folder or an earlier export, which is
  * replaced; anything else there is refused. */
 gboolean              lab_gallery_export_png_folder (LabGallery       *self,

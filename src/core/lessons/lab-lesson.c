@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "lab-dataset-open.h"
-#include "lab-save.h"
+#include "lab-save-folder.h"
 #include "lab-split.h"
 
 static const LabLessonInfo * const lessons[] = {
@@ -286,7 +286,7 @@ lab_lesson_run (const LabLessonInfo   *lesson,
 {
   LabLessonRun run = { 0 };
   g_autofree char *target = out_dir ? g_strdup (out_dir) : lab_lesson_cache_dir (lesson, config);
-  g_autofree char *tmpl = NULL;
+  g_autoptr(LabSaveFolder) folder = NULL;
   const char *dataset = config_dataset (lesson, config);
   gboolean ok = FALSE;
 
@@ -315,9 +315,9 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   if (!open_datasets (&run, error) || (lesson->check && !lesson->check (&run, error)))
     goto out;
 
-  if ((tmpl = lab_save_begin_folder (target, error)) == NULL)
+  if ((folder = lab_save_folder_begin (target, error)) == NULL)
     goto out;
-  run.dir = g_strdup (tmpl);
+  run.dir = g_strdup (lab_save_folder_get_dir (folder));
   if (!make_dirs (run.dir, error))
     goto out;
 
@@ -325,14 +325,11 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   if (!lesson->run (&run, error) || lab_lesson_cancelled (&run, error) || !write_outputs (&run, error))
     goto out;
 
-  /* Into place; on a failure the older run stays and run.dir is gone. */
-  if (!lab_save_commit_folder (run.dir, target, error))
-    goto out;
-  g_clear_pointer (&run.dir, g_free);
-  ok = TRUE;
+  /* Into place; on a failure the older run stays and run.dir is gone
+   * (out: abandons it). */
+  ok = lab_save_folder_commit (g_steal_pointer (&folder), error);
 
 out:
-  lab_save_remove_tree (run.dir);
   run_clear (&run);
   return ok ? g_steal_pointer (&target) : NULL;
 }
