@@ -13,7 +13,7 @@
 
 #include <glib/gstdio.h>
 
-#include "lab-save.h"   /* LAB_SAVE_STALE_SECONDS */
+#include "lab-save.h"   /* lab_save_take_stale */
 
 struct _LabSaveFolder
 {
@@ -24,7 +24,7 @@ struct _LabSaveFolder
 };
 
 #define PARTIAL ".partial-"
-#define PARTIAL_RANDOM 6   /* g_mkdtemp's letters and digits */
+#define PARTIAL_RANDOM 6   /* g_mkstemp's letters and digits */
 
 static void
 set_folder_error (GError     **error,
@@ -40,6 +40,7 @@ lab_save_folder_begin (const char  *path,
                        GError     **error)
 {
   g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *dir = NULL;
   LabSaveFolder *self;
 
   if (g_mkdir_with_parents (parent, 0755) != 0)
@@ -49,25 +50,26 @@ lab_save_folder_begin (const char  *path,
     }
   self = g_new0 (LabSaveFolder, 1);
   self->path = g_strdup (path);
-  self->dir = g_strconcat (path, PARTIAL "XXXXXX", NULL);
-  self->fd = -1;
-  if (g_mkdtemp (self->dir) == NULL)
-    {
-      set_folder_error (error, self->dir, errno);
-      g_clear_pointer (&self->dir, g_free);
-      lab_save_folder_abandon (self);
-      return NULL;
-    }
-  /* Locked a moment after it is made; a lock file younger than
-   * LAB_SAVE_STALE_SECONDS is never taken for stale. */
-  self->lock = g_strconcat (self->dir, LAB_SAVE_FOLDER_LOCK, NULL);
-  self->fd = g_open (self->lock, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  /* The lock file first, locked a moment after it is made (a lock file
+   * younger than LAB_SAVE_STALE_SECONDS is never taken for stale), then
+   * the folder of its name: a process killed at any point leaves nothing
+   * that the next commit cannot tell for its own and stale. */
+  self->lock = g_strconcat (path, PARTIAL "XXXXXX" LAB_SAVE_FOLDER_LOCK, NULL);
+  self->fd = g_mkstemp_full (self->lock, O_WRONLY | O_CLOEXEC, 0600);
   if (self->fd < 0 || flock (self->fd, LOCK_EX) != 0)
     {
-      set_folder_error (error, self->dir, errno);
+      set_folder_error (error, self->lock, errno);
       lab_save_folder_abandon (self);
       return NULL;
     }
+  dir = g_strndup (self->lock, strlen (self->lock) - strlen (LAB_SAVE_FOLDER_LOCK));
+  if (g_mkdir (dir, 0700) != 0)
+    {
+      set_folder_error (error, dir, errno);
+      lab_save_folder_abandon (self);
+      return NULL;
+    }
+  self->dir = g_steal_pointer (&dir);
   return self;
 }
 
@@ -174,29 +176,19 @@ is_lock_name (const char *name)
 }
 
 /* Removes the folder of the lock file lock, and then lock, when lock is
- * a regular file LAB_SAVE_STALE_SECONDS old that no one holds. */
+ * stale (lab_save_take_stale). */
 static gboolean
 remove_if_stale (const char *lock,
                  gint64      now)
 {
   g_autofree char *dir = g_strndup (lock, strlen (lock) - strlen (LAB_SAVE_FOLDER_LOCK));
-  GStatBuf st, held;
-  gboolean removed = FALSE;
-  int fd;
+  int fd = lab_save_take_stale (lock, now);
+  gboolean removed;
 
-  if (g_lstat (lock, &st) != 0 || !S_ISREG (st.st_mode)
-      || now - (gint64) st.st_mtime <= LAB_SAVE_STALE_SECONDS)
-    return FALSE;
-  fd = g_open (lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
   if (fd < 0)
     return FALSE;
-  /* Still the same file once locked: no writer can take it now. */
-  if (flock (fd, LOCK_EX | LOCK_NB) == 0 && fstat (fd, &held) == 0
-      && held.st_ino == st.st_ino && held.st_dev == st.st_dev)
-    {
-      lab_save_remove_tree (dir);
-      removed = g_unlink (lock) == 0;
-    }
+  lab_save_remove_tree (dir);
+  removed = g_unlink (lock) == 0;
   close (fd);
   return removed;
 }

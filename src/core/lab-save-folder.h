@@ -22,8 +22,9 @@ typedef struct _LabSaveFolder LabSaveFolder;
 
 #define LAB_SAVE_FOLDER_LOCK ".lock"
 
-/* Creates "PATH.partial-XXXXXX" (and path's parent when missing) and locks
- * it; errors name the folder ("NAME: cannot create the folder (REASON)"). */
+/* Makes the lock file and locks it, then the folder "PATH.partial-XXXXXX"
+ * (and path's parent when missing); errors name what could not be made
+ * ("NAME: cannot create the folder (REASON)"). */
 LabSaveFolder *lab_save_folder_begin        (const char     *path,
                                              GError        **error);
 /* The folder to write into. */

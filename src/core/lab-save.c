@@ -253,26 +253,38 @@ is_temporary_of (const char *name,
   return TRUE;
 }
 
-/* Removes path when it is a regular file last written more than
- * LAB_SAVE_STALE_SECONDS ago that no one holds a lock on. */
-static gboolean
-remove_if_stale (const char *path,
-                 gint64      now)
+int
+lab_save_take_stale (const char *path,
+                     gint64      now)
 {
   GStatBuf st, held;
-  gboolean removed = FALSE;
   int fd;
 
   if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode)
       || now - (gint64) st.st_mtime <= LAB_SAVE_STALE_SECONDS)
-    return FALSE;
+    return -1;
   fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
   if (fd < 0)
-    return FALSE;
-  /* Still the same file once locked: removed while no save can take it. */
+    return -1;
+  /* Still the same file once locked: no save can take it now. */
   if (flock (fd, LOCK_EX | LOCK_NB) == 0 && fstat (fd, &held) == 0
       && held.st_ino == st.st_ino && held.st_dev == st.st_dev)
-    removed = g_unlink (path) == 0;
+    return fd;
+  close (fd);
+  return -1;
+}
+
+/* Removes path when it is stale (above). */
+static gboolean
+remove_if_stale (const char *path,
+                 gint64      now)
+{
+  int fd = lab_save_take_stale (path, now);
+  gboolean removed;
+
+  if (fd < 0)
+    return FALSE;
+  removed = g_unlink (path) == 0;
   close (fd);
   return removed;
 }

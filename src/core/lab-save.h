@@ -67,6 +67,13 @@ gboolean  lab_save_contents  (const char   *path,
 /* Removes the stale temporary files of path's pattern (above), as a
  * successful save does; returns how many. */
 guint     lab_save_remove_stale (const char *path);
+/* A file held by a writer while it writes, seen by another process: when
+ * path is a regular file last written more than LAB_SAVE_STALE_SECONDS
+ * ago (seconds since the epoch: now) that no one holds a lock on, returns
+ * a descriptor holding its lock (the caller removes it, then closes that),
+ * else -1. */
+int       lab_save_take_stale   (const char *path,
+                                 gint64      now);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabSave, lab_save_abandon)
 
