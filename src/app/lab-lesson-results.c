@@ -36,12 +36,16 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
+/* A table as a grid of labels, scrolled sideways when it is wider than
+ * the page (six columns of figures at 1024 x 768), so that it never makes
+ * the page, and the window, wider than the screen. */
 static GtkWidget *
 table_widget (const LabLessonTable *table)
 {
   GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   gtk_widget_add_css_class (grid, "lesson-table");
   for (guint row = 0; row < table->rows->len; row++)
@@ -58,7 +62,12 @@ table_widget (const LabLessonTable *table)
           gtk_grid_attach (GTK_GRID (grid), label, c, row, 1, 1);
         }
     }
-  return grid;
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_AUTOMATIC,
+                                  GTK_POLICY_NEVER);
+  gtk_scrolled_window_set_propagate_natural_width (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), grid);
+  return scrolled;
 }
 
 static GtkWidget *

@@ -546,13 +546,31 @@ lesson_row (const LabLessonInfo *lesson)
   g_autofree char *full = format_minutes (lesson->full_minutes);
   /* Translators: "quick about 5 min · full about 40 min" */
   g_autofree char *times = g_strdup_printf (_("quick %s · full %s"), quick, full);
-  GtkWidget *sub = gtk_label_new (times);
+  GtkWidget *sub = gtk_label_new (NULL);
+
+  /* Wrapped only at the dot, never inside "full about 40 min". */
+  {
+    g_auto(GStrv) parts = g_strsplit (times, " · ", -1);
+
+    for (guint i = 0; parts[i] != NULL; i++)
+      {
+        g_auto(GStrv) words = g_strsplit (parts[i], " ", -1);
+
+        g_free (parts[i]);
+        parts[i] = g_strjoinv ("\u00a0", words);
+      }
+    g_free (times);
+    times = g_strjoinv (" · ", parts);
+    gtk_label_set_label (GTK_LABEL (sub), times);
+  }
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_wrap (GTK_LABEL (title), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (title), 24);
   gtk_widget_add_css_class (title, "heading");
   gtk_label_set_xalign (GTK_LABEL (sub), 0);
+  gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (sub), 24);
   gtk_widget_add_css_class (sub, "dim-label");
   gtk_widget_add_css_class (sub, "caption");
   gtk_box_append (GTK_BOX (box), title);

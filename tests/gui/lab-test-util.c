@@ -371,6 +371,25 @@ press_on (GtkWidget       *widget,
   return FALSE;
 }
 
+GtkWidget *
+lab_test_find_descendant (GtkWidget  *widget,
+                          GType       type,
+                          const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      gboolean match = G_TYPE_CHECK_INSTANCE_TYPE (child, type)
+                       && (css_class == NULL || gtk_widget_has_css_class (child, css_class));
+      GtkWidget *found = match ? child : lab_test_find_descendant (child, type, css_class);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 gboolean
 lab_test_press_accel (GtkWidget  *window,
                       const char *accel)

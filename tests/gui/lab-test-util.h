@@ -74,6 +74,11 @@ void            lab_test_change_state      (LabWindow   *window,
  * when no shortcut has that key or its action did not run. */
 gboolean        lab_test_press_accel       (GtkWidget   *window,
                                             const char  *accel);
+/* The first widget of type under widget, depth first, that has the CSS
+ * class css_class (any, for NULL); NULL when none. */
+GtkWidget      *lab_test_find_descendant   (GtkWidget   *widget,
+                                            GType        type,
+                                            const char  *css_class);
 
 /* A preset (initial weights from seed 5) trained for one epoch over the
  * session's training images (batch 64, Adam 2e-3, no validation), then put

@@ -114,6 +114,31 @@ test_lessons_run (Fixture       *f,
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (lab_test_action_enabled (f->window, "open-report"));
   g_assert_true (lab_test_action_enabled (f->window, "reproduce-lesson"));
+  /* Shown whole on a 1024 x 768 screen: the six-column results table
+   * scrolls within its pane instead of asking for more than the pane has
+   * (the pane then shrank below its minimum and cut every line at the
+   * right). */
+  {
+    GtkWidget *pane = gtk_widget_get_parent (GTK_WIDGET (f->results));
+    int min_w = 0;
+
+    lab_test_spin_for (0.5);   /* the tables just made, laid out */
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, 1024);
+    gtk_widget_measure (pane, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    g_test_message ("the lesson's pane: at least %d px of %d", min_w, gtk_widget_get_width (pane));
+    g_assert_cmpint (min_w, <=, gtk_widget_get_width (pane));
+    /* ... and at this size it fits: the table is shown whole. */
+    {
+      GtkWidget *table = lab_test_find_descendant (GTK_WIDGET (f->results), GTK_TYPE_GRID,
+                                                   "lesson-table");
+      int table_w = 0;
+
+      g_assert_nonnull (table);
+      gtk_widget_measure (table, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &table_w, NULL, NULL);
+      g_test_message ("the results table: %d px, shown %d", table_w, gtk_widget_get_width (table));
+      g_assert_cmpint (table_w, <=, gtk_widget_get_width (gtk_widget_get_parent (table)));
+    }
+  }
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "lessons-conv-vs-dense.png", 100, 200.0);
 
   /* Another lesson has not run; back again, the cached run is there at once. */
