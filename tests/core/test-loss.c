@@ -413,6 +413,49 @@ test_optim_adam_bits (void)
     }
 }
 
+/* A parameter group: the first group_size parameters step exactly as an
+ * optimizer of their own at group_lr, the rest as one at lr (Adam and SGD
+ * with momentum, three steps); the first Adam step moves each by its rate. */
+static void
+test_optim_group_lr (void)
+{
+  const gsize n = 11, k = 5;
+
+  for (int kind = 0; kind < 2; kind++)
+    {
+      LabOptimConfig c, c_head, c_group;
+      g_autoptr(LabOptim) both = NULL, head = NULL, group = NULL;
+      float p[11], q[11], g[11];
+
+      lab_optim_config_init (&c, kind ? LAB_OPTIM_SGD : LAB_OPTIM_ADAM);
+      c.weight_decay = 0.01;
+      c_head = c_group = c;
+      c.group_size = k;
+      c.group_lr = c.lr / 10;
+      c_group.lr = c.group_lr;
+      both = lab_optim_new (&c, n, NULL);
+      group = lab_optim_new (&c_group, k, NULL);
+      head = lab_optim_new (&c_head, n - k, NULL);
+      for (gsize i = 0; i < n; i++)
+        p[i] = q[i] = 0.1f * i - 0.4f;
+      for (int step = 1; step <= 3; step++)
+        {
+          float h[11];
+
+          for (gsize i = 0; i < n; i++)
+            g[i] = h[i] = (i % 2 ? 1.0f : -0.5f) * (step + i);
+          lab_optim_step (both, p, g, -1);
+          lab_optim_step (group, q, h, -1);
+          lab_optim_step (head, q + k, h + k, -1);
+          if (step == 1 && kind == 0)
+            for (gsize i = 0; i < n; i++)
+              g_assert_cmpfloat_with_epsilon (fabs (p[i] - (0.1f * i - 0.4f)),
+                                              i < k ? 1e-4 : 1e-3, 1e-7);
+        }
+      g_assert_cmpmem (p, sizeof p, q, sizeof q);
+    }
+}
+
 static void
 test_optim_rejects_bad_config (void)
 {
@@ -421,6 +464,12 @@ test_optim_rejects_bad_config (void)
 
   lab_optim_config_init (&c, LAB_OPTIM_ADAM);
   c.lr = -1;
+  g_assert_null (lab_optim_new (&c, 10, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
+  g_clear_error (&error);
+  c.lr = 1e-3;
+  c.group_size = 4;
+  c.group_lr = 0;
   g_assert_null (lab_optim_new (&c, 10, &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
 }
@@ -443,6 +492,7 @@ main (int argc, char **argv)
   g_test_add_func ("/optim/clipping", test_optim_clipping);
   g_test_add_func ("/optim/finite", test_optim_finite_check);
   g_test_add_func ("/optim/adam-bits", test_optim_adam_bits);
+  g_test_add_func ("/optim/group-lr", test_optim_group_lr);
   g_test_add_func ("/optim/bad-config", test_optim_rejects_bad_config);
   return g_test_run ();
 }

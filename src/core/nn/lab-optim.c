@@ -66,6 +66,12 @@ lab_optim_new (const LabOptimConfig  *config,
                    "The learning rate must be a positive number, not %g", config->lr);
       return NULL;
     }
+  if (config->group_size > 0 && (!(config->group_lr > 0) || !isfinite (config->group_lr)))
+    {
+      g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                   "The learning rate must be a positive number, not %g", config->group_lr);
+      return NULL;
+    }
   if (config->kind == LAB_OPTIM_ADAM
       && !(config->beta1 >= 0 && config->beta1 < 1 && config->beta2 >= 0 && config->beta2 < 1
            && config->eps > 0))
@@ -192,6 +198,85 @@ lab_optim_grads_finite (LabOptim    *self,
   return lab_floats_finite (grads, self->n);
 }
 
+/* torch.optim.Adam (amsgrad off) over params[0..n) at lr, in the same order
+ * of operations:
+ *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
+ *   p -= lr / (1 - b1^t) * m / (sqrt (v) / sqrt (1 - b2^t) + eps) */
+static void
+adam_range (const LabOptimConfig *c,
+            guint64               steps,
+            double                lr,
+            float *restrict       p,
+            const float *restrict g,
+            float *restrict       m,
+            float *restrict       v,
+            gsize                 n)
+{
+  const float wd = (float) c->weight_decay;
+  const float b1 = (float) c->beta1, b2 = (float) c->beta2;
+  const float one_b1 = (float) (1.0 - c->beta1), one_b2 = (float) (1.0 - c->beta2);
+  const double bc1 = 1.0 - pow (c->beta1, (double) steps);
+  const double bc2 = 1.0 - pow (c->beta2, (double) steps);
+  const float step_size = (float) (lr / bc1);
+  const float bc2_sqrt = (float) sqrt (bc2);
+  const float eps = (float) c->eps;
+  gsize i = 0;
+
+  /* Four at a time, with the same operations in the same order as the
+   * scalar loop below (so the same bits). */
+  if (wd == 0)
+    for (; i + 4 <= n; i += 4)
+      {
+        LabV4 gi = lab_v4_load (g + i);
+        LabV4 mi = lab_v4_load (m + i) * lab_v4_splat (b1) + lab_v4_splat (one_b1) * gi;
+        LabV4 vi = lab_v4_load (v + i) * lab_v4_splat (b2) + lab_v4_splat (one_b2) * gi * gi;
+
+        lab_v4_store (m + i, mi);
+        lab_v4_store (v + i, vi);
+        lab_v4_store (p + i, lab_v4_load (p + i)
+                             - lab_v4_splat (step_size) * (mi / (lab_v4_sqrt (vi) / lab_v4_splat (bc2_sqrt)
+                                                           + lab_v4_splat (eps))));
+      }
+  for (; i < n; i++)
+    {
+      float gi = wd != 0 ? g[i] + wd * p[i] : g[i];
+      m[i] = m[i] * b1 + one_b1 * gi;
+      v[i] = v[i] * b2 + one_b2 * gi * gi;
+      p[i] -= step_size * (m[i] / (sqrtf (v[i]) / bc2_sqrt + eps));
+    }
+}
+
+/* torch.optim.SGD over params[0..n) at lr: buf = mu buf + g (buf = g on
+ * the first step); p -= lr buf */
+static void
+sgd_range (const LabOptimConfig *c,
+           guint64               steps,
+           double                lr_d,
+           float *restrict       p,
+           const float *restrict g,
+           float *restrict       m,
+           gsize                 n)
+{
+  const float wd = (float) c->weight_decay;
+  const float lr = (float) lr_d, mu = (float) c->momentum;
+
+  if (mu == 0)
+    {
+      for (gsize i = 0; i < n; i++)
+        p[i] -= lr * (wd != 0 ? g[i] + wd * p[i] : g[i]);
+    }
+  else
+    {
+      gboolean first = steps == 1;
+      for (gsize i = 0; i < n; i++)
+        {
+          float gi = wd != 0 ? g[i] + wd * p[i] : g[i];
+          m[i] = first ? gi : mu * m[i] + gi;
+          p[i] -= lr * m[i];
+        }
+    }
+}
+
 void
 lab_optim_step (LabOptim *self,
                 float    *params,
@@ -199,8 +284,8 @@ lab_optim_step (LabOptim *self,
                 double    grad_norm)
 {
   const LabOptimConfig *c = &self->config;
-  const float wd = (float) c->weight_decay;
-  gsize n = self->n;
+  /* two parameter groups: [0, split) at group_lr, [split, n) at lr */
+  const gsize n = self->n, split = MIN (c->group_size, n);
 
   if (c->clip_norm > 0)
     {
@@ -216,64 +301,16 @@ lab_optim_step (LabOptim *self,
 
   if (c->kind == LAB_OPTIM_ADAM)
     {
-      /* torch.optim.Adam (amsgrad off), in the same order of operations:
-       *   m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
-       *   p -= lr / (1 - b1^t) * m / (sqrt (v) / sqrt (1 - b2^t) + eps) */
-      const float b1 = (float) c->beta1, b2 = (float) c->beta2;
-      const float one_b1 = (float) (1.0 - c->beta1), one_b2 = (float) (1.0 - c->beta2);
-      const double bc1 = 1.0 - pow (c->beta1, (double) self->steps);
-      const double bc2 = 1.0 - pow (c->beta2, (double) self->steps);
-      const float step_size = (float) (c->lr / bc1);
-      const float bc2_sqrt = (float) sqrt (bc2);
-      const float eps = (float) c->eps;
-      float *restrict m = self->m, *restrict v = self->v, *restrict p = params;
-      const float *restrict g = grads;
-      gsize i = 0;
-
-      /* Four at a time, with the same operations in the same order as
-       * the scalar loop below (so the same bits). */
-      if (wd == 0)
-        for (; i + 4 <= n; i += 4)
-          {
-            LabV4 gi = lab_v4_load (g + i);
-            LabV4 mi = lab_v4_load (m + i) * lab_v4_splat (b1) + lab_v4_splat (one_b1) * gi;
-            LabV4 vi = lab_v4_load (v + i) * lab_v4_splat (b2) + lab_v4_splat (one_b2) * gi * gi;
-
-            lab_v4_store (m + i, mi);
-            lab_v4_store (v + i, vi);
-            lab_v4_store (p + i, lab_v4_load (p + i)
-                                 - lab_v4_splat (step_size) * (mi / (lab_v4_sqrt (vi) / lab_v4_splat (bc2_sqrt)
-                                                               + lab_v4_splat (eps))));
-          }
-      for (; i < n; i++)
-        {
-          float gi = wd != 0 ? g[i] + wd * p[i] : g[i];
-          m[i] = m[i] * b1 + one_b1 * gi;
-          v[i] = v[i] * b2 + one_b2 * gi * gi;
-          p[i] -= step_size * (m[i] / (sqrtf (v[i]) / bc2_sqrt + eps));
-        }
+      if (split > 0)
+        adam_range (c, self->steps, c->group_lr, params, grads, self->m, self->v, split);
+      adam_range (c, self->steps, c->lr, params + split, grads + split, self->m + split,
+                  self->v + split, n - split);
     }
   else
     {
-      /* torch.optim.SGD: buf = mu buf + g (buf = g on the first step); p -= lr buf */
-      const float lr = (float) c->lr, mu = (float) c->momentum;
-      float *restrict m = self->m, *restrict p = params;
-      const float *restrict g = grads;
-
-      if (mu == 0)
-        {
-          for (gsize i = 0; i < n; i++)
-            p[i] -= lr * (wd != 0 ? g[i] + wd * p[i] : g[i]);
-        }
-      else
-        {
-          gboolean first = self->steps == 1;
-          for (gsize i = 0; i < n; i++)
-            {
-              float gi = wd != 0 ? g[i] + wd * p[i] : g[i];
-              m[i] = first ? gi : mu * m[i] + gi;
-              p[i] -= lr * m[i];
-            }
-        }
+      if (split > 0)
+        sgd_range (c, self->steps, c->group_lr, params, grads, self->m, split);
+      sgd_range (c, self->steps, c->lr, params + split, grads + split, self->m + split,
+                 n - split);
     }
 }

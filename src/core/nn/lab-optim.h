@@ -22,6 +22,9 @@ typedef struct
   double       momentum;      /* SGD: 0.9; 0 is plain SGD */
   double       weight_decay;  /* L2 added to the gradient, as PyTorch does; 0 */
   double       clip_norm;     /* > 0: scale gradients down to this global L2 norm first */
+  gsize        group_size;    /* a parameter group, as torch.optim's: the first group_size
+                               * parameters step at group_lr, the rest at lr; 0: none */
+  double       group_lr;
 } LabOptimConfig;
 
 /* PyTorch's defaults for kind. */
