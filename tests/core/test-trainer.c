@@ -359,6 +359,40 @@ test_trainer_classifier (void)
   g_assert_true (isnan (after.mse));
 }
 
+/* Weight decay reaches the optimizer: one plain SGD step from the same
+ * weights on the same batch, with and without decay, differs by
+ * lr * decay * w for every weight w (PyTorch's L2 added to the gradient). */
+static void
+test_trainer_weight_decay (void)
+{
+  g_autoptr(LabModel) a = lab_test_new_preset ("cnn-baseline", 7);
+  g_autoptr(LabModel) b = lab_test_new_preset ("cnn-baseline", 7);
+  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree float *w0 = g_memdup2 (lab_model_params (a), lab_model_n_params (a) * sizeof (float));
+  const double lr = 0.1, decay = 0.5;
+  LabTrainConfig c;
+
+  lab_train_config_init (&c);
+  c.optimizer = LAB_OPTIM_SGD;
+  c.momentum = 0;
+  c.lr = lr;
+  c.batch = 16;
+  c.limit = 16;
+  c.max_steps = 1;
+  c.threads = 1;
+  g_assert_true (lab_trainer_run (trainer, a, digits, NULL, &c, NULL, NULL, NULL, &error));
+  c.weight_decay = decay;
+  g_assert_true (lab_trainer_run (trainer, b, digits, NULL, &c, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (gsize i = 0; i < lab_model_n_params (a); i++)
+    g_assert_cmpfloat_with_epsilon (lab_model_params (a)[i] - lab_model_params (b)[i],
+                                    lr * decay * w0[i], 1e-6);
+  c.weight_decay = -1;
+  g_assert_false (lab_trainer_run (trainer, b, digits, NULL, &c, NULL, NULL, NULL, &error));
+  g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
+}
+
 /* Evaluation: the means of per-image metrics, the same for any batch size. */
 static void
 test_trainer_evaluate (void)
@@ -535,6 +569,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/divergence", test_trainer_divergence);
   g_test_add_func ("/trainer/pause-resume", test_trainer_pause_resume);
   g_test_add_func ("/trainer/classifier", test_trainer_classifier);
+  g_test_add_func ("/trainer/weight-decay", test_trainer_weight_decay);
   g_test_add_func ("/trainer/evaluate", test_trainer_evaluate);
   g_test_add_func ("/trainer/tasks", test_trainer_tasks);
   g_test_add_func ("/trainer/metrics-files", test_trainer_metrics_files);

@@ -191,6 +191,13 @@ check_config (const LabTrainConfig  *config,
   else if (!(config->lr > 0) || !isfinite (config->lr))
     g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
                  "The learning rate must be a positive number, not %g", config->lr);
+  else if (!(config->encoder_lr >= 0) || !isfinite (config->encoder_lr))
+    g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                 "The encoder's learning rate must be a positive number (or 0: the same as "
+                 "the other layers), not %g", config->encoder_lr);
+  else if (!(config->weight_decay >= 0) || !isfinite (config->weight_decay))
+    g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
+                 "The weight decay must be 0 or a positive number, not %g", config->weight_decay);
   else if (!(config->val_fraction >= 0 && config->val_fraction < 1))
     g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
                  "The validation fraction must be from 0 to below 1, not %g",
@@ -289,12 +296,22 @@ lab_trainer_run (LabTrainer            *self,
   oc.lr = config->lr;
   oc.momentum = config->optimizer == LAB_OPTIM_SGD ? config->momentum : 0;
   oc.clip_norm = config->clip_norm;
+  oc.weight_decay = config->weight_decay;
   /* The optimizer holds state for the trainable parameters only: a frozen
    * encoder's slice at the front is never stepped, so it stays bit for bit
    * what it was (with weight decay or momentum too, not only when its
    * gradients are zero). The frozen count is read once per run. */
   first_param = lab_model_param_offset (model, lab_model_get_frozen_layers (model));
   n_trainable = lab_model_n_params (model) - first_param;
+  /* The encoder's trainable part, right after the frozen slice, is the
+   * optimizer's first parameter group. */
+  if (config->encoder_lr > 0)
+    {
+      gsize encoder_end = lab_model_param_offset (model, lab_model_encoder_layers (model));
+
+      oc.group_size = encoder_end > first_param ? encoder_end - first_param : 0;
+      oc.group_lr = config->encoder_lr;
+    }
   optim = lab_optim_new (&oc, n_trainable, error);
   if (optim == NULL)
     return FALSE;

@@ -16,6 +16,10 @@ typedef struct
   guint        batch;           /* 128 */
   LabOptimKind optimizer;       /* Adam */
   double       lr;              /* 1e-3 */
+  double       encoder_lr;      /* the encoder layers' rate (lab_model_encoder_layers), the
+                                 * rest at lr (discriminative rates for fine-tuning a
+                                 * pretrained encoder); 0: lr for every layer */
+  double       weight_decay;    /* L2 added to the gradient, as torch.optim's: 0 */
   double       momentum;        /* SGD only: 0.9 */
   double       clip_norm;       /* 0: no clipping */
   guint64      seed;            /* shuffling, noise, dropout and VAE draws */
