@@ -152,6 +152,10 @@ print_json (const LabTransferResult *r,
   lab_cli_json_add_string (b, "finetune_from", c->finetune_from_frozen ? "frozen" : "pretrained");
   if (c->finetune_from_frozen)
     lab_cli_json_add_number (b, "finetune_lr", c->finetune_lr);
+  lab_cli_json_add_number (b, "encoder_lr", c->encoder_lr > 0 ? c->encoder_lr
+                                            : c->finetune_from_frozen ? c->finetune_lr : c->lr);
+  lab_cli_json_add_number (b, "weight_decay", c->weight_decay);
+  lab_cli_json_add_int (b, "warmup_epochs", c->finetune_from_frozen ? 0 : c->warmup_epochs);
   lab_cli_json_add_number (b, "val_ratio", c->val_ratio);
   json_builder_end_object (b);
 
@@ -236,7 +240,8 @@ lab_cli_transfer (int argc, char **argv)
   g_autofree char *pretrained_dir = NULL, *finetune_from = NULL;
   gint64 labels = -1, seeds = -1, pretrain_epochs = -1, epochs = -1, patience = -1;
   gint64 pretrain_images = -1, test_limit = -1, seed = -1, batch = -1, threads = -1;
-  double lr = -1, finetune_lr = -1;
+  gint64 warmup = -1;
+  double lr = -1, finetune_lr = -1, encoder_lr = -1, weight_decay = -1;
   gboolean json = FALSE, quick = FALSE;
   const GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset,
@@ -261,6 +266,13 @@ lab_cli_transfer (int argc, char **argv)
       "fine-tune the frozen way's result at --finetune-lr", "pretrained|frozen" },
     { "finetune-lr", 0, 0, G_OPTION_ARG_DOUBLE, &finetune_lr,
       "Learning rate of fine-tuning from the frozen result (default 0.0001)", "X" },
+    { "encoder-lr", 0, 0, G_OPTION_ARG_DOUBLE, &encoder_lr,
+      "Learning rate of the fine-tuned way's pretrained encoder; 0: the head's (default 0)", "X" },
+    { "warmup-epochs", 0, 0, G_OPTION_ARG_INT64, &warmup,
+      "Fine-tuned way: epochs of the new head alone on the frozen encoder before every layer "
+      "trains (default 0)", "E" },
+    { "weight-decay", 0, 0, G_OPTION_ARG_DOUBLE, &weight_decay,
+      "L2 weight decay of every classifier (default 0)", "X" },
     { "test-limit", 0, 0, G_OPTION_ARG_INT64, &test_limit,
       "Test on the first N test images (default: all)", "N" },
     { "pretrained-dir", 0, 0, G_OPTION_ARG_FILENAME, &pretrained_dir,
@@ -330,9 +342,28 @@ lab_cli_transfer (int argc, char **argv)
     config.lr = lr;
   if (finetune_lr != -1)
     config.finetune_lr = finetune_lr;
-  if (!(config.lr > 0) || !(config.finetune_lr > 0))
+  if (warmup != -1)
+    {
+      if (warmup < 0 || warmup > 1000)
+        {
+          g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID,
+                       "--warmup-epochs takes 0 to 1000, not %" G_GINT64_FORMAT, warmup);
+          return lab_cli_fail ("transfer", error);
+        }
+      config.warmup_epochs = (guint) warmup;
+    }
+  if (encoder_lr != -1)
+    config.encoder_lr = encoder_lr;
+  if (weight_decay != -1)
+    config.weight_decay = weight_decay;
+  if (!(config.lr > 0) || !(config.finetune_lr > 0) || !(config.encoder_lr >= 0))
     {
       g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "Learning rates must be positive");
+      return lab_cli_fail ("transfer", error);
+    }
+  if (!(config.weight_decay >= 0))
+    {
+      g_set_error (&error, LAB_ERROR, LAB_ERROR_INVALID, "The weight decay must be 0 or more");
       return lab_cli_fail ("transfer", error);
     }
   if (curve != NULL && labels != -1)

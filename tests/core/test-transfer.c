@@ -109,6 +109,74 @@ test_transfer_trainer_skips_frozen (void)
   g_assert_cmpfloat (moved, >, 1e-3);
 }
 
+/* Discriminative rates: with encoder_lr the encoder's layers step at their
+ * own rate and the head at lr. Adam's first step moves a weight by its rate
+ * against its gradient's sign (less when the gradient is near epsilon, not
+ * at all without one), so after one step no encoder weight moved by more
+ * than 1e-4 and most by that, most head weights by 1e-3; a frozen encoder
+ * stays frozen. */
+static void
+test_transfer_encoder_lr (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabSpec) ae_spec = lab_presets_get ("strided-dae", &error);
+  g_autoptr(LabSpec) spec = lab_transfer_classifier_spec (ae_spec, 16, 10, &error);
+  g_autoptr(LabModel) ae = lab_test_new_preset ("strided-dae", 3);
+
+  g_assert_no_error (error);
+  for (int frozen = 0; frozen < 2; frozen++)
+    {
+      g_autoptr(LabModel) model = lab_model_new (spec, &error);
+      g_autoptr(LabTrainer) trainer = lab_trainer_new ();
+      g_autofree float *params0 = NULL;
+      const guint enc = ae_spec->encoder_layers;
+      gsize enc_params, n, moved_enc = 0, moved_head = 0;
+      LabTrainConfig c;
+
+      g_assert_no_error (error);
+      lab_model_init (model, LAB_INIT_TORCH, 5);
+      g_assert_true (lab_model_transfer_layers (model, ae, enc, &error));
+      lab_model_set_frozen_layers (model, frozen ? enc : 0);
+      enc_params = lab_model_param_offset (model, enc);
+      n = lab_model_n_params (model);
+      params0 = g_memdup2 (lab_model_params (model), n * sizeof (float));
+
+      lab_train_config_init (&c);
+      c.batch = 32;
+      c.limit = 32;
+      c.max_steps = 1;
+      c.lr = 1e-3;
+      c.encoder_lr = 1e-4;
+      c.seed = 2;
+      g_assert_true (lab_trainer_run (trainer, model, digits_train, NULL, &c, NULL, NULL, NULL,
+                                      &error));
+      g_assert_no_error (error);
+      for (gsize i = 0; i < n; i++)
+        {
+          double d = fabs (lab_model_params (model)[i] - params0[i]);
+
+          if (i < enc_params && frozen)
+            g_assert_cmpfloat (d, ==, 0);
+          else
+            {
+              double rate = i < enc_params ? 1e-4 : 1e-3;
+
+              /* at most the rate (less for a gradient near Adam's epsilon);
+               * 2e-6 is more than the float rounding of a weight near 1 */
+              g_assert_cmpfloat (d, <=, rate + 2e-6);
+              if (fabs (d - rate) < 2e-6)
+                *(i < enc_params ? &moved_enc : &moved_head) += 1;
+            }
+        }
+      /* most weights have a gradient well above epsilon (a ReLU at 0 gives none) */
+      if (frozen)
+        g_assert_cmpuint (moved_enc, ==, 0);
+      else
+        g_assert_cmpuint (moved_enc, >, enc_params / 2);
+      g_assert_cmpuint (moved_head, >, (n - enc_params) / 2);
+    }
+}
+
 static void
 check_run (const LabTransferRun *run,
            guint                 n_test,
@@ -233,6 +301,39 @@ test_transfer_finetune_from_frozen (void)
   g_assert_cmpfloat (tuned->val_accuracy, >=, frozen->val_accuracy);
   g_assert_true (frozen->encoder_unchanged);
   g_assert_true (tuned->encoder_unchanged == (tuned->best_epoch == 0));
+}
+
+/* A warm-up of the new head alone on the frozen encoder: fine-tuning then
+ * starts from a head that already fits the encoder, so its first epoch's
+ * training loss is below the one without a warm-up (the shared quick run,
+ * the same seeds otherwise), and the encoder is still the autoencoder's at
+ * epoch 0; the frozen way is not warmed up: the same runs as without. */
+static void
+test_transfer_warmup (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabTransferResult) r = NULL;
+  LabTransferConfig c;
+
+  lab_transfer_config_quick (&c);
+  c.warmup_epochs = 5;
+  r = lab_transfer_run (digits_train, digits_test, &c, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < r->n_seeds; s++)
+    {
+      const LabTransferRun *frozen = &r->budgets[0].runs[LAB_TRANSFER_FROZEN][s];
+      const LabTransferRun *tuned = &r->budgets[0].runs[LAB_TRANSFER_FINETUNED][s];
+      const LabTransferRun *frozen0 = &quick->budgets[0].runs[LAB_TRANSFER_FROZEN][s];
+      const LabTransferRun *tuned0 = &quick->budgets[0].runs[LAB_TRANSFER_FINETUNED][s];
+
+      check_run (tuned, r->n_test, r->n_classes);
+      g_assert_cmpfloat (g_array_index (tuned->curve, LabTransferEpoch, 1).train_loss, <,
+                         g_array_index (tuned0->curve, LabTransferEpoch, 1).train_loss - 0.02);
+      g_assert_true (tuned->encoder_unchanged == (tuned->best_epoch == 0));
+      g_assert_cmpfloat (frozen->test_accuracy, ==, frozen0->test_accuracy);
+      g_assert_cmpuint (frozen->epochs_run, ==, frozen0->epochs_run);
+      g_assert_true (frozen->encoder_unchanged);
+    }
 }
 
 /* The curve: one series per way, a point per budget at the mean in %. */
@@ -369,8 +470,10 @@ main (int argc, char **argv)
 
   g_test_add_func ("/transfer/classifier-spec", test_transfer_classifier_spec);
   g_test_add_func ("/transfer/trainer-skips-frozen", test_transfer_trainer_skips_frozen);
+  g_test_add_func ("/transfer/encoder-lr", test_transfer_encoder_lr);
   g_test_add_func ("/transfer/quick-run", test_transfer_quick_run);
   g_test_add_func ("/transfer/finetune-from-frozen", test_transfer_finetune_from_frozen);
+  g_test_add_func ("/transfer/warmup", test_transfer_warmup);
   g_test_add_func ("/transfer/curve", test_transfer_curve);
   g_test_add_func ("/transfer/bad-input", test_transfer_bad_input);
   g_test_add_func ("/transfer/cancel", test_transfer_cancel);

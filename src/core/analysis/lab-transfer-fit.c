@@ -15,6 +15,8 @@
 /* Seed of the fixed validation draws (no noise is applied, so it only
  * names the stream). */
 #define SEED_VALIDATION G_GUINT64_CONSTANT (0x452821e638d01377)
+/* Seed of the warm-up's order of images, apart from the training's. */
+#define SEED_WARMUP     G_GUINT64_CONSTANT (0xbe5466cf34e90c6c)
 
 typedef struct
 {
@@ -113,6 +115,28 @@ lab_transfer_fit (LabModel                   *model,
   st.best_params = g_new (float, lab_model_n_params (model) + 1);
   st.best_buffers = g_new (float, lab_model_n_buffers (model) + 1);
 
+  if (config->warmup_epochs > 0)
+    {
+      guint frozen = lab_model_get_frozen_layers (model);
+
+      lab_train_config_init (&tc);
+      tc.epochs = config->warmup_epochs;
+      tc.batch = config->batch;
+      tc.lr = config->lr;
+      tc.weight_decay = config->weight_decay;
+      tc.seed = config->seed ^ SEED_WARMUP;
+      tc.threads = config->threads;
+      tc.publish_every = 0;
+      lab_model_set_frozen_layers (model, MAX (frozen, lab_model_encoder_layers (model)));
+      ok = lab_trainer_run (trainer, model, train, NULL, &tc, NULL, NULL, cancellable, error);
+      lab_model_set_frozen_layers (model, frozen);
+      if (!ok)
+        {
+          g_free (st.best_params);
+          g_free (st.best_buffers);
+          return FALSE;
+        }
+    }
   if (!val_accuracy (&st, &start.val_accuracy))
     goto fail;
   g_array_append_val (run->curve, start);
@@ -122,6 +146,8 @@ lab_transfer_fit (LabModel                   *model,
   tc.epochs = config->epochs;
   tc.batch = config->batch;
   tc.lr = config->lr;
+  tc.encoder_lr = config->encoder_lr;
+  tc.weight_decay = config->weight_decay;
   tc.seed = config->seed;
   tc.threads = config->threads;
   tc.publish_every = 0;

@@ -14,6 +14,10 @@ typedef struct
   guint    patience;
   guint    batch;
   double   lr;
+  double   encoder_lr;  /* 0: lr */
+  guint    warmup_epochs; /* the head alone (the encoder frozen) first trains this many
+                         * epochs at lr, before the curve's epoch 0 */
+  double   weight_decay;
   guint64  seed;
   guint    threads;
   /* after each epoch's validation, on the calling thread; may be NULL */
@@ -25,7 +29,8 @@ typedef struct
  * val before training (epoch 0) and after every epoch into run->curve;
  * stops after config->patience epochs without a better one and leaves the
  * model with the best epoch's weights (run->best_epoch, val_accuracy,
- * epochs_run, stopped_early). Frozen layers stay frozen. */
+ * epochs_run, stopped_early). Frozen layers stay frozen; after a warm-up
+ * the model's frozen layers are what they were before it. */
 gboolean  lab_transfer_fit     (LabModel                   *model,
                                 LabDataset                 *train,
                                 LabDataset                 *val,

@@ -417,6 +417,9 @@ fit_and_test (LabModel       *model,
   fc.patience = MAX (c->patience, 1);
   fc.batch = c->batch;
   fc.lr = way == LAB_TRANSFER_FINETUNED && c->finetune_from_frozen ? c->finetune_lr : c->lr;
+  fc.encoder_lr = way == LAB_TRANSFER_FINETUNED ? c->encoder_lr : 0;
+  fc.weight_decay = c->weight_decay;
+  fc.warmup_epochs = way == LAB_TRANSFER_FINETUNED && !c->finetune_from_frozen ? c->warmup_epochs : 0;
   fc.seed = seed;
   fc.threads = c->threads;
   fc.progress = on_fit_epoch;

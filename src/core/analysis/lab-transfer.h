@@ -71,6 +71,12 @@ typedef struct
                                   * and a new head, at lr; TRUE: from the frozen way's
                                   * result, at finetune_lr */
   double      finetune_lr;       /* 1e-4 */
+  double      encoder_lr;        /* fine-tuned: the pretrained encoder's learning rate (the
+                                  * head's is lr or finetune_lr); 0: the head's */
+  double      weight_decay;      /* L2 of every way's training, as torch.optim's: 0 */
+  guint       warmup_epochs;     /* fine-tuned from the pretrained encoder: the new head alone
+                                  * first trains this many epochs at lr on the frozen
+                                  * encoder, then every layer trains; 0: none */
   guint       n_seeds;           /* 5 */
   guint64     seed;              /* run s uses seed + s: 1 */
   guint       test_limit;        /* the first N test images; 0: all */
