@@ -40,14 +40,16 @@ assert_png_size (const char *path,
 
 /* --quick --json: one budget of 200 labels, 2 seeds; each way's mean is
  * the mean of its runs, each accuracy well above chance; the frozen
- * encoders are unchanged; --plot writes the curve. */
+ * encoders are unchanged; the fine-tuning recipe is recorded (by default
+ * the encoder at the head's rate, no warm-up, no decay); --plot writes the
+ * curve. */
 static void
 test_cli_transfer_json (void)
 {
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *curve = g_build_filename (tmpdir, "curve.png", NULL);
   g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonObject *root, *budget, *ways;
+  JsonObject *root, *budget, *ways, *classifier;
   JsonArray *budgets;
   int status;
 
@@ -60,6 +62,11 @@ test_cli_transfer_json (void)
   g_assert_cmpint (json_object_get_int_member (root, "test_images"), ==, 500);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "pretrain"),
                                                "images"), ==, 1500);
+  classifier = json_object_get_object_member (root, "classifier");
+  g_assert_cmpfloat (json_object_get_double_member (classifier, "lr"), ==, 0.001);
+  g_assert_cmpfloat (json_object_get_double_member (classifier, "encoder_lr"), ==, 0.001);
+  g_assert_cmpint (json_object_get_int_member (classifier, "warmup_epochs"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (classifier, "weight_decay"), ==, 0);
   budgets = json_object_get_array_member (root, "budgets");
   g_assert_cmpuint (json_array_get_length (budgets), ==, 1);
   budget = json_array_get_object_element (budgets, 0);
@@ -138,6 +145,9 @@ test_cli_transfer_errors (void)
     { "transfer", { "--labels=100", "--budget-curve=100,300", NULL }, "not both" },
     { "transfer", { "--dataset=synthetic", "--seeds=0", NULL }, "--seeds" },
     { "transfer", { "--dataset=synthetic", "--finetune-from=scratch", NULL }, "--finetune-from" },
+    { "transfer", { "--dataset=synthetic", "--encoder-lr=-0.5", NULL }, "Learning rates" },
+    { "transfer", { "--dataset=synthetic", "--weight-decay=-0.5", NULL }, "weight decay" },
+    { "transfer", { "--dataset=synthetic", "--warmup-epochs=-2", NULL }, "--warmup-epochs" },
     { "augment-experiment", { "--dataset", flat, NULL }, "has no labels" },
     { "augment-experiment", { "--dataset=synthetic", "--digits=2,12", NULL }, "no class 12" },
     { "augment-experiment", { "--dataset=synthetic", "--sizes=10,5000", "--quick", NULL }, "5000" },
