@@ -32,6 +32,38 @@ test_plot_nice_ticks (void)
   g_assert_cmpuint (n, ==, 1);
 }
 
+/* A log axis labels ticks at the values a plot over a few of them shows:
+ * decades and 1-2-5 over a wide range, every 1 to 9 over a factor of two
+ * (the transfer curve at L = 20, 40), round values over a narrower one. */
+static void
+test_plot_log_ticks (void)
+{
+  double t[32];
+  guint n;
+
+  n = lab_log_ticks (log10 (80), log10 (6000), t, 32);
+  g_assert_cmpuint (n, ==, 6);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[0]), 100, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[1]), 200, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[5]), 5000, 1e-9);
+
+  n = lab_log_ticks (0, 4, t, 32);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[4]), 10000, 1e-9);
+
+  /* 20 and 40 with the dots' margin each side */
+  n = lab_log_ticks (log10 (18), log10 (44), t, 32);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[0]), 20, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[1]), 30, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[2]), 40, 1e-9);
+
+  n = lab_log_ticks (log10 (21), log10 (29), t, 32);
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[0]), 22, 1e-9);
+  g_assert_cmpfloat_with_epsilon (pow (10, t[1]), 24, 1e-9);
+}
+
 static void
 test_plot_draws_series (void)
 {
@@ -252,6 +284,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/nice-ticks", test_plot_nice_ticks);
+  g_test_add_func ("/plot/log-ticks", test_plot_log_ticks);
   g_test_add_func ("/plot/histogram", test_plot_histogram);
   g_test_add_func ("/plot/draws-series", test_plot_draws_series);
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);

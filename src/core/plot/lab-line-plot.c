@@ -365,10 +365,18 @@ bounds (LabLinePlot *self,
   return TRUE;
 }
 
+static void
+log_tick_text (double  v,
+               char   *buf,
+               gsize   size)
+{
+  g_snprintf (buf, size, "%g", pow (10, v));
+}
+
 /* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
- * with 2..9 between when the axis spans 2.5 decades or less; labels at 1, 2
- * and 5. to_px maps a log10 value to pixels along the axis; from..to is
- * the line's extent across it. */
+ * with 2..9 between when the axis spans 2.5 decades or less; labels as
+ * lab_log_ticks() places them. px_lo..px_hi are lo and hi in pixels along
+ * the axis; from..to is the line's extent across it. */
 static void
 log_ticks (cairo_t  *cr,
            gboolean  vertical,
@@ -379,15 +387,18 @@ log_ticks (cairo_t  *cr,
            double    from,
            double    to)
 {
+  double ticks[32];
+  guint n = lab_log_ticks (lo, hi, ticks, G_N_ELEMENTS (ticks));
+
+#define LOG_PX(v) (round (px_lo + ((v) - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5)
   for (double d = floor (lo); d <= ceil (hi); d += 1)
     for (int m = 1; m < 10; m++)
       {
         double v = d + log10 (m), gray = m == 1 ? 0.85 : 0.94, p;
-        char buf[32];
 
         if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
           continue;
-        p = round (px_lo + (v - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5;
+        p = LOG_PX (v);
         cairo_set_source_rgb (cr, gray, gray, gray);
         if (vertical)
           {
@@ -400,16 +411,20 @@ log_ticks (cairo_t  *cr,
             cairo_line_to (cr, to, p);
           }
         cairo_stroke (cr);
-        if (m == 1 || m == 2 || m == 5)
-          {
-            g_snprintf (buf, sizeof buf, "%g", pow (10, v));
-            cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-            if (vertical)
-              lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
-            else
-              lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
-          }
       }
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  for (guint i = 0; i < n; i++)
+    {
+      double p = LOG_PX (ticks[i]);
+      char buf[32];
+
+      log_tick_text (ticks[i], buf, sizeof buf);
+      if (vertical)
+        lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
+      else
+        lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
+    }
+#undef LOG_PX
 }
 
 /* The widest y tick label, at the font size the ticks are drawn with:
@@ -428,21 +443,15 @@ y_tick_width (LabLinePlot *self,
   cairo_set_font_size (cr, 12);
   if (self->log_y)
     {
-      static const int labelled[] = { 1, 2, 5 };
+      n = lab_log_ticks (y0, y1, ticks, G_N_ELEMENTS (ticks));
+      for (guint i = 0; i < n; i++)
+        {
+          cairo_text_extents_t ext;
 
-      for (double d = floor (y0); d <= ceil (y1); d += 1)
-        for (guint k = 0; k < G_N_ELEMENTS (labelled); k++)
-          {
-            int m = labelled[k];
-            double v = d + log10 (m);
-            cairo_text_extents_t ext;
-
-            if (v < y0 || v > y1 || (m != 1 && (y1 - y0) > 2.5))
-              continue;
-            g_snprintf (buf, sizeof buf, "%g", pow (10, v));
-            cairo_text_extents (cr, buf, &ext);
-            widest = MAX (widest, ext.x_advance);
-          }
+          log_tick_text (ticks[i], buf, sizeof buf);
+          cairo_text_extents (cr, buf, &ext);
+          widest = MAX (widest, ext.x_advance);
+        }
     }
   else
     {

@@ -116,6 +116,42 @@ lab_nice_ticks (double  lo,
   return n;
 }
 
+guint
+lab_log_ticks (double  lo,
+               double  hi,
+               double *ticks,
+               guint   max)
+{
+  static const int labelled[] = { 1, 2, 5 };
+  guint n = 0;
+
+  for (double d = floor (lo); d <= ceil (hi); d += 1)
+    for (guint k = 0; k < G_N_ELEMENTS (labelled); k++)
+      {
+        double v = d + log10 (labelled[k]);
+
+        if (v >= lo && v <= hi && (labelled[k] == 1 || hi - lo <= 2.5) && n < max)
+          ticks[n++] = v;
+      }
+  if (n >= 2)
+    return n;
+  n = 0;
+  for (double d = floor (lo); d <= ceil (hi); d += 1)
+    for (int m = 1; m < 10; m++)
+      {
+        double v = d + log10 (m);
+
+        if (v >= lo && v <= hi && n < max)
+          ticks[n++] = v;
+      }
+  if (n >= 2)
+    return n;
+  n = lab_nice_ticks (pow (10, lo), pow (10, hi), 4, ticks, max);
+  for (guint i = 0; i < n; i++)
+    ticks[i] = log10 (ticks[i]);
+  return n;
+}
+
 void
 lab_format_tick (double  value,
                  double  step,

@@ -36,6 +36,16 @@ guint lab_nice_ticks   (double  lo,
                         guint   target,
                         double *ticks,
                         guint   max);
+/* The labelled ticks of a log axis over [lo, hi] (log10 units, as
+ * log10 values), into ticks[max]: the 1, 2 and 5 of every decade (only
+ * the 1s over more than 2.5 decades). A shorter range with fewer than two
+ * of them gets every 1 to 9 (20, 30, 40); one with still fewer, round
+ * values as a linear axis has them (22, 24, 26), so that a plot over
+ * several values reads them. Returns the count. */
+guint lab_log_ticks    (double  lo,
+                        double  hi,
+                        double *ticks,
+                        guint   max);
 /* A tick label with just enough digits for the step ("0.002", "1.5k"). */
 void  lab_format_tick  (double  value,
                         double  step,
