@@ -292,6 +292,76 @@ test_figure_image_grid (void)
   cairo_surface_destroy (s);
 }
 
+/* Light pixels (title text, white on slate) in grid drawn at width x
+ * height. */
+static guint
+count_light (LabImageGrid *grid,
+             int           width,
+             int           height)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+  unsigned char *data;
+  int stride;
+  guint light = 0;
+
+  lab_image_grid_draw (grid, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  data = cairo_image_surface_get_data (s);
+  stride = cairo_image_surface_get_stride (s);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      light += (data[y * stride + 4 * x + 1]) > 128;
+  cairo_surface_destroy (s);
+  return light;
+}
+
+/* A grid wrapped into blocks (the Denoise page's 16 images in 2 blocks of
+ * 8) titles its rows in every block when its images get their own size:
+ * naturally taller by the titles' lines in each block, and drawn there
+ * with twice the title text of one block; at its minimum, the titles once. */
+static void
+test_figure_grid_block_titles (void)
+{
+  g_autoptr(LabImageGrid) titled = lab_image_grid_new ();
+  g_autoptr(LabImageGrid) untitled = lab_image_grid_new ();
+  g_autoptr(LabImageGrid) one_block = lab_image_grid_new ();
+  /* black images: the titles are the only light pixels */
+  g_autofree guint8 *px = g_new0 (guint8, 16 * 28 * 28);
+  const char *titles[] = { "Noisy input", "Denoised", "Clean" };
+  int titled_min, titled_nat, untitled_min, untitled_nat, one_min, one_nat;
+  guint two_light, one_light;
+
+  for (guint r = 0; r < 3; r++)
+    {
+      lab_image_grid_set_row_title (titled, r, titles[r]);
+      lab_image_grid_set_row (titled, r, px, 16, 28, 28);
+      lab_image_grid_set_row (untitled, r, px, 16, 28, 28);
+      lab_image_grid_set_row_title (one_block, r, titles[r]);
+      lab_image_grid_set_row (one_block, r, px, 8, 28, 28);
+    }
+  lab_image_grid_set_max_columns (titled, 8);
+  lab_image_grid_set_max_columns (untitled, 8);
+  lab_image_grid_set_max_columns (one_block, 8);
+  lab_image_grid_measure (titled, FALSE, &titled_min, &titled_nat);
+  lab_image_grid_measure (untitled, FALSE, &untitled_min, &untitled_nat);
+  lab_image_grid_measure (one_block, FALSE, &one_min, &one_nat);
+  /* 3 titles of 18 px, in each of the 2 blocks */
+  g_assert_cmpint (titled_nat - untitled_nat, ==, 2 * 3 * 18);
+  g_assert_cmpint (titled_min - untitled_min, ==, 3 * 18);
+
+  two_light = count_light (titled, 400, titled_nat);
+  one_light = count_light (one_block, 400, one_nat);
+  g_test_message ("title pixels: %u in 2 blocks, %u in 1", two_light, one_light);
+  g_assert_cmpuint (one_light, >, 100);
+  g_assert_cmpuint (two_light, >=, 2 * one_light * 9 / 10);
+  /* At the minimum height the images keep 1:1 and the second block goes
+   * untitled. */
+  two_light = count_light (titled, 400, titled_min);
+  g_assert_cmpuint (two_light, <=, one_light * 11 / 10);
+}
+
 /* Presentation mode's scale: the map drawn twice as large keeps its
  * clicks where its points are, in device pixels. */
 static void
@@ -333,6 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/figure/formats", test_figure_formats);
   g_test_add_func ("/figure/errors", test_figure_errors);
   g_test_add_func ("/figure/image-grid", test_figure_image_grid);
+  g_test_add_func ("/figure/grid-block-titles", test_figure_grid_block_titles);
   g_test_add_func ("/figure/scale", test_figure_scale);
   return g_test_run ();
 }

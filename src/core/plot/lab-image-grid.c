@@ -6,7 +6,10 @@
 #include <string.h>
 
 /* Layout in pixels (logical pixels on screen, points in SVG and PDF). Row
- * titles sit above their row, in the first block only. */
+ * titles sit above their row, in every block (so that the rows of a second
+ * block read without looking back at the first) while the images still get
+ * their own size; else, and in the measured minimum, in the first block
+ * only. */
 #define PAD          8
 #define TITLE_HEIGHT 18
 #define BLOCK_GAP    16
@@ -51,6 +54,7 @@ typedef struct
   guint  columns;     /* per block */
   double cell;        /* side of one image cell */
   double width, height;
+  gboolean all_titles; /* every block titles its rows, not only the first */
 } Layout;
 
 LabImageGrid *
@@ -319,6 +323,34 @@ captions_height (LabImageGrid *self)
   return h;
 }
 
+/* The cell side that fits b blocks of cols columns into width x height,
+ * with the row titles in every block or in the first only. */
+static double
+fit_cell (LabImageGrid *self,
+          double        width,
+          double        height,
+          guint         b,
+          guint         cols,
+          gboolean      all_titles)
+{
+  guint side = reference_side (self);
+  guint rows = MAX (self->n_rows, 1);
+  double titles = titles_height (self);
+  double cw = (width - 2 * PAD - (cols - 1.0) * self->gap) / cols;
+  double ch = (height - 2 * PAD - (b - 1) * BLOCK_GAP - (all_titles ? b : 1) * titles
+               - b * ((rows - 1.0) * self->row_gap + captions_height (self))) / (b * rows);
+  double cell = MIN (cw, ch);
+
+  /* Whole zoom factors keep pixels square and equal from 2x up; between
+   * 1x and 2x (a 1024 px projector) the cell takes the room there is,
+   * drawn smoothed, rather than fall back to 1x. */
+  if (cell >= 2 * side)
+    cell = floor (cell / side) * side;
+  else if (cell >= side)
+    cell = floor (cell);
+  return cell;
+}
+
 static void
 compute_layout (LabImageGrid *self,
                 double        width,
@@ -333,32 +365,27 @@ compute_layout (LabImageGrid *self,
   out->cell = -1;
   out->blocks = 1;
   out->columns = n;
-  for (guint b = 1; b <= MAX_BLOCKS; b++)
+  out->all_titles = TRUE;
+  /* The blocks that give the largest images with every block titled;
+   * when none gets them their own size, titles in the first block only. */
+  for (guint pass = 0; pass < 2 && out->cell < side; pass++)
     {
-      guint cols = (n + b - 1) / b;
-      double cw, ch, cell;
-
-      if (self->max_columns && cols > self->max_columns)
-        continue;
-      cw = (width - 2 * PAD - (cols - 1.0) * self->gap) / cols;
-      ch = (height - 2 * PAD - (b - 1) * BLOCK_GAP - titles
-            - b * ((rows - 1.0) * self->row_gap + captions)) / (b * rows);
-      cell = MIN (cw, ch);
-      /* Whole zoom factors keep pixels square and equal from 2x up;
-       * between 1x and 2x (a 1024 px projector) the cell takes the room
-       * there is, drawn smoothed, rather than fall back to 1x. */
-      if (cell >= 2 * side)
-        cell = floor (cell / side) * side;
-      else if (cell >= side)
-        cell = floor (cell);
-      if (cell > out->cell + 0.5)
+      out->cell = -1;
+      for (guint b = 1; b <= MAX_BLOCKS; b++)
         {
-          out->cell = cell;
-          out->blocks = b;
-          out->columns = cols;
+          guint cols = (n + b - 1) / b;
+          double cell = fit_cell (self, width, height, b, cols, pass == 0);
+
+          if (cell > out->cell + 0.5)
+            {
+              out->cell = cell;
+              out->blocks = b;
+              out->columns = cols;
+              out->all_titles = pass == 0 || b == 1;
+            }
+          if (cols == 1)
+            break;
         }
-      if (cols == 1)
-        break;
     }
   if (out->cell < 0)
     {
@@ -369,7 +396,7 @@ compute_layout (LabImageGrid *self,
   out->cell = MAX (out->cell, 8);
   out->width = out->columns * out->cell + (out->columns - 1.0) * self->gap;
   out->height = out->blocks * (rows * out->cell + (rows - 1.0) * self->row_gap + captions)
-                + (out->blocks - 1) * BLOCK_GAP + titles;
+                + (out->blocks - 1) * BLOCK_GAP + (out->all_titles ? out->blocks : 1) * titles;
 }
 
 void
@@ -395,11 +422,12 @@ lab_image_grid_measure (LabImageGrid *self,
   else
     {
       double rows = blocks * (self->n_rows * (side + self->row_gap) + captions)
-                    + (blocks - 1) * BLOCK_GAP + titles_height (self);
+                    + (blocks - 1) * BLOCK_GAP;
 
-      /* Naturally 3x. */
-      *minimum = 2 * PAD + rows;
-      *natural = 2 * PAD + rows + blocks * self->n_rows * 2 * side;
+      /* At least 1:1 with the titles once; naturally 3x with the titles in
+       * every block. */
+      *minimum = 2 * PAD + rows + titles_height (self);
+      *natural = 2 * PAD + rows + blocks * (self->n_rows * 2 * side + titles_height (self));
     }
 }
 
@@ -570,7 +598,7 @@ lab_image_grid_draw (LabImageGrid *self,
           Row *row = &self->rows[r];
           cairo_surface_t *strip = row_strip (row);
 
-          if (b == 0 && row->title != NULL)
+          if (row->title != NULL && (b == 0 || lay.all_titles))
             {
               draw_text (self, cr, row->title, x0, y, lay.width, title_height (self), 0, TITLE_PT,
                          TRUE, FALSE, 0.8);

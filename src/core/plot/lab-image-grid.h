@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  * an empty row. Images are enlarged by the largest whole factor that fits,
  * nearest neighbour, so every pixel of a digit stays a crisp square on a
  * projector; when there are many columns the grid wraps them into blocks
- * (8 columns over 2 blocks, each block repeating the rows), whichever gives
+ * (8 columns over 2 blocks, each block repeating the rows, and their
+ * titles while the images still get their own size), whichever gives
  * the larger images. The app's reconstruction strips draw one on screen;
  * the exports of every image grid (strips, manifold, morph, gallery) write
  * one with lab_figure_save(). Text is white on the grid's dark slate. */
@@ -51,7 +52,9 @@ void          lab_image_grid_set_placeholder (LabImageGrid       *self,
 void          lab_image_grid_set_captions    (LabImageGrid       *self,
                                               guint               row,
                                               const char * const *captions);
-/* Most columns in one block; 0: no limit. */
+/* Most columns in one block at the measured width (the minimum and
+ * natural width wrap after this many); 0: no limit. A wider drawing may
+ * take more columns in fewer blocks when its images get larger so. */
 void          lab_image_grid_set_max_columns (LabImageGrid       *self,
                                               guint               max_columns);
 /* Pixels between images and between rows (a mosaic: 0); default 4, 6. */
@@ -71,8 +74,8 @@ const guint8 *lab_image_grid_get_row_pixels  (LabImageGrid       *self,
                                               guint              *n,
                                               guint              *height,
                                               guint              *width);
-/* Minimum and natural width (horizontal) or height: at least 1:1,
- * naturally 3x. */
+/* Minimum and natural width (horizontal) or height: at least 1:1 (with
+ * the row titles once), naturally 3x (with them in every block). */
 void          lab_image_grid_measure         (LabImageGrid       *self,
                                               gboolean            horizontal,
                                               int                *minimum,
