@@ -4,6 +4,7 @@
 
 #include "lab-application.h"
 #include "lab-blas.h"
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-train-page.h"
 #include "lab-window.h"
@@ -254,6 +255,11 @@ lab_application_startup (GApplication *app)
    * gtk/help-overlay.ui (with win.show-help-overlay on Ctrl+?) and the
    * icons/ folder, which holds the app icon for runs from the build tree. */
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
+  /* GTK's start set LC_ALL from the environment: numbers in "C" again for
+   * the process (its worker threads, its files), in the user's way for
+   * what this thread draws (lab-format.h). */
+  lab_format_init_locale ();
+  lab_format_localize_thread ();
 
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/io/github/latentlab/LatentLab/style.css");

@@ -86,7 +86,7 @@ show_table (LabArchSummary       *self,
       LabSummaryRow *row = g_ptr_array_index (summary->rows, i);
       g_autofree char *index = g_strdup_printf ("%u", row->index);
       g_autofree char *label = g_strdup_printf ("%s (%s)", row->name, row->title);
-      g_autofree char *params = lab_format_count (row->params + row->buffers);
+      g_autofree char *params = lab_format_count_localized (row->params + row->buffers);
 
       summary_add_row (self, index, label, row->output_shape, params, row->is_latent ? "latent" : NULL);
     }
@@ -106,11 +106,11 @@ show_totals (LabArchSummary       *self,
 {
   if (summary != NULL && summary->error == NULL)
     {
-      g_autofree char *total = lab_format_count (summary->n_params + summary->n_buffers);
-      g_autofree char *trainable = lab_format_count (summary->n_params);
-      g_autofree char *frozen = lab_format_count (summary->n_buffers);
+      g_autofree char *total = lab_format_count_localized (summary->n_params + summary->n_buffers);
+      g_autofree char *trainable = lab_format_count_localized (summary->n_params);
+      g_autofree char *frozen = lab_format_count_localized (summary->n_buffers);
       g_autofree char *latent = lab_shape_to_keras (summary->latent);
-      g_autofree char *latent_size = lab_format_count (lab_shape_size (summary->latent));
+      g_autofree char *latent_size = lab_format_count_localized (lab_shape_size (summary->latent));
       g_autofree char *details = NULL;
       double macs = (double) summary->macs;
       g_autofree char *work = macs >= 1e6 ? g_strdup_printf (_("%.1f M multiply-adds per image"), macs / 1e6)

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "lab-confusion-plot.h"
+#include "lab-presentation.h"
 
 struct _LabClassBars
 {
@@ -27,8 +28,12 @@ lab_class_bars_measure (GtkWidget      *widget,
                         int            *minimum_baseline,
                         int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 180;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 300 : 300;
+  /* Ten rows of names at the tick labels' size, larger in presentation
+   * mode. */
+  double scale = lab_presentation_get_scale (widget);
+
+  *minimum = (int) ((orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 180) * scale);
+  *natural = (int) ((orientation == GTK_ORIENTATION_HORIZONTAL ? 300 : 300) * scale);
 }
 
 static void
@@ -44,7 +49,7 @@ lab_class_bars_snapshot (GtkWidget   *widget,
     return;
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   lab_class_bars_draw (cr, width, height, self->title, self->values, self->n,
-                       (const char * const *) self->names);
+                       (const char * const *) self->names, lab_presentation_get_scale (widget));
   cairo_destroy (cr);
 }
 
@@ -85,6 +90,14 @@ lab_class_bars_get_value (LabClassBars *self,
 {
   g_return_val_if_fail (LAB_IS_CLASS_BARS (self), NAN);
   return i < self->n ? self->values[i] : NAN;
+}
+
+double
+lab_class_bars_get_label_size (LabClassBars *self)
+{
+  g_return_val_if_fail (LAB_IS_CLASS_BARS (self), 0);
+  return lab_class_bars_label_size (gtk_widget_get_height (GTK_WIDGET (self)), self->n,
+                                    lab_presentation_get_scale (GTK_WIDGET (self)));
 }
 
 static void

@@ -20,5 +20,8 @@ guint         lab_class_bars_get_n      (LabClassBars       *self);
 /* Value of bar i, NAN beyond the bars. */
 double        lab_class_bars_get_value  (LabClassBars       *self,
                                          guint               i);
+/* The size in pixels of the class names and values at the widget's
+ * height (larger in presentation mode). */
+double        lab_class_bars_get_label_size (LabClassBars   *self);
 
 G_END_DECLS

@@ -99,7 +99,11 @@ lab_classify_results_add (LabClassifyResults *self,
       g_free (what);
       what = t;
     }
-  acc = g_strdup_printf ("%.2f%%%s", 100 * result->accuracy, result->converged ? "" : " *");
+  {
+    g_autofree char *percent = lab_format_percent_localized (100 * result->accuracy, 2);
+
+    acc = g_strconcat (percent, result->converged ? "" : " *", NULL);
+  }
   fit = g_strdup_printf ("%.2f s", result->fit_seconds);
   predict = g_strdup_printf ("%.2f s", result->predict_seconds);
   texts[0] = _(lab_classifier_kind_title (result->kind));

@@ -1,6 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-confusion-view.h"
+#include "lab-presentation.h"
 
 struct _LabConfusionView
 {
@@ -44,6 +45,7 @@ lab_confusion_view_snapshot (GtkWidget   *widget,
 
   if (width <= 0 || height <= 0)
     return;
+  lab_confusion_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   lab_confusion_plot_draw (self->plot, cr, width, height);
   cairo_destroy (cr);
@@ -59,6 +61,7 @@ lab_confusion_view_cell_at (LabConfusionView *self,
 {
   g_return_val_if_fail (LAB_IS_CONFUSION_VIEW (self), FALSE);
 
+  lab_confusion_plot_set_scale (self->plot, lab_presentation_get_scale (GTK_WIDGET (self)));
   return lab_confusion_plot_cell_at (self->plot, gtk_widget_get_width (GTK_WIDGET (self)),
                                      gtk_widget_get_height (GTK_WIDGET (self)), x, y, truth, predicted);
 }
@@ -111,6 +114,16 @@ lab_confusion_view_select (LabConfusionView *self,
 
   lab_confusion_plot_set_selected (self->plot, truth, predicted);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+double
+lab_confusion_view_get_label_size (LabConfusionView *self)
+{
+  g_return_val_if_fail (LAB_IS_CONFUSION_VIEW (self), 0);
+
+  lab_confusion_plot_set_scale (self->plot, lab_presentation_get_scale (GTK_WIDGET (self)));
+  return lab_confusion_plot_get_label_size (self->plot, gtk_widget_get_width (GTK_WIDGET (self)),
+                                            gtk_widget_get_height (GTK_WIDGET (self)));
 }
 
 guint

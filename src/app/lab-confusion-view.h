@@ -34,6 +34,9 @@ gboolean          lab_confusion_view_cell_at      (LabConfusionView   *self,
 void              lab_confusion_view_click        (LabConfusionView   *self,
                                                    double              x,
                                                    double              y);
+/* The size in pixels of the class names beside the rows and below the
+ * columns, at the widget's size (larger in presentation mode). */
+double            lab_confusion_view_get_label_size (LabConfusionView *self);
 guint             lab_confusion_view_get_n_draws  (LabConfusionView   *self);
 
 G_END_DECLS

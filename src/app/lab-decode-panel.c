@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-decode-panel.h"
+#include "lab-format.h"
 
 #define NEIGHBOURS LAB_EMBED_DEFAULT_K
 
@@ -107,11 +108,10 @@ show_neighbours (LabDecodePanel *self,
       if (shown)
         {
           guint index = emb->indices[rows[i]];
-          char text[32];
+          g_autofree char *text = lab_format_percent_localized (100 * weights[i], 0);
 
           lab_image_view_set_gray (self->neighbour_views[i], lab_dataset_image (self->images, index),
                                    self->images->width, self->images->height);
-          g_snprintf (text, sizeof text, "%.0f%%", 100 * weights[i]);
           gtk_label_set_label (self->neighbour_labels[i], text);
         }
     }

@@ -99,13 +99,13 @@ lab_latent_page_show_status (LabLatentPage *self)
 
   if (emb == NULL)
     return;
-  count = lab_format_count (emb->n);
+  count = lab_format_count_localized (emb->n);
   text = g_string_new (NULL);
   g_string_append_printf (text, _("%s of %s images of %s through %s"), _(lab_embed_method_title (emb->method)),
                           count, emb->dataset_name, emb->model_name);
   if (emb->map_dim != emb->dim)
     {
-      g_autofree char *dim = lab_format_count (emb->dim);
+      g_autofree char *dim = lab_format_count_localized (emb->dim);
 
       g_string_append_printf (text, _("  ·  latent %s values → PCA %u first"), dim, emb->map_dim);
     }
@@ -275,7 +275,7 @@ lab_latent_page_start_embed (LabLatentPage *self)
   self->n_frames = 0;
   self->auto_embed_done = TRUE;
   lab_latent_map_set_progress (self->map, 0);
-  count = lab_format_count (config.n);
+  count = lab_format_count_localized (config.n);
   text = g_strdup_printf (_("Encoding %s images…"), count);
   lab_latent_map_set_status (self->map, text);
 

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-error.h"
+#include "lab-format.h"
 #include "lab-image-grid.h"
 #include "lab-morph-strip.h"
 #include "lab-presentation.h"
@@ -121,7 +122,7 @@ lab_morph_strip_morph (LabMorphStrip       *self,
 
       lab_image_view_set_float (self->views[i], self->images + i * pixels, emb->width, emb->height);
       if (i > 0 && i < STEPS - 1)
-        percent = g_strdup_printf ("%.0f%%", 100.0 * i / (STEPS - 1));
+        percent = lab_format_percent_localized (100.0 * i / (STEPS - 1), 0);
       gtk_label_set_label (self->captions[i], i == 0 ? a : i == STEPS - 1 ? b : percent);
     }
   title = g_strdup_printf (_("Morph from %s to %s in %u steps along a straight line in latent space"),

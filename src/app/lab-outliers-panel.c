@@ -79,7 +79,7 @@ show_status (LabOutliersPanel *self)
     text = g_strdup (_("Reconstructing every image on the map…"));
   else if (self->errors != NULL)
     {
-      g_autofree char *count = lab_format_count (self->n);
+      g_autofree char *count = lab_format_count_localized (self->n);
 
       text = g_strdup_printf (_("The error (%s) of each of the %s images on the map"),
                               metric_name (self->metric), count);
@@ -109,8 +109,8 @@ show_fraction (LabOutliersPanel *self)
     {
       guint above = lab_outliers_count_above (self->errors, self->n, self->threshold);
       double percent = self->n > 0 ? 100.0 * above / self->n : 0;
-      g_autofree char *count = lab_format_count (above);
-      g_autofree char *total = lab_format_count (self->n);
+      g_autofree char *count = lab_format_count_localized (above);
+      g_autofree char *total = lab_format_count_localized (self->n);
 
       text = g_strdup_printf (_("%s of %s images above %.4g (%.1f%%)"), count, total, self->threshold, percent);
       note = g_strdup_printf (_("%s above (%.1f%%)"), count, percent);

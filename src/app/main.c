@@ -1,12 +1,12 @@
 #define G_LOG_DOMAIN "latentlab"
 
-#include <locale.h>
 #include <signal.h>
 
 #include <glib/gi18n.h>
 
 #include "lab-application.h"
 #include "lab-blas.h"
+#include "lab-format.h"
 
 int
 main (int    argc,
@@ -18,7 +18,7 @@ main (int    argc,
    * which every save reports with the file's name, instead of killing the
    * program with SIGXFSZ and a temporary file left behind. */
   signal (SIGXFSZ, SIG_IGN);
-  setlocale (LC_ALL, "");
+  lab_format_init_locale ();
   /* build-aux/run points this at the build tree's compiled translations. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR") ? g_getenv ("LATENTLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -2,7 +2,6 @@
 
 #include "lab-cli.h"
 
-#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-blas.h"
+#include "lab-format.h"
 
 static const LabCliEntry commands[] = {
   { "datasets", "List every dataset found, with sizes and where it is", lab_cli_datasets },
@@ -82,7 +82,8 @@ main (int    argc,
    * which every save reports with the file's name, instead of killing the
    * program with SIGXFSZ and a temporary file left behind. */
   signal (SIGXFSZ, SIG_IGN);
-  setlocale (LC_ALL, "");
+  /* Numbers in "C": the JSON and CSV it prints are read by programs. */
+  lab_format_init_locale ();
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);

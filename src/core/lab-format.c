@@ -5,6 +5,8 @@
 #include <locale.h>
 #include <math.h>
 
+#include <glib/gi18n.h>
+
 char *
 lab_format_count (guint64 n)
 {
@@ -21,6 +23,34 @@ lab_format_count (guint64 n)
   return g_string_free (out, FALSE);
 }
 
+gboolean
+lab_format_init_locale (void)
+{
+  gboolean found = setlocale (LC_ALL, "") != NULL;
+
+  setlocale (LC_NUMERIC, "C");
+  return found;
+}
+
+gboolean
+lab_format_localize_thread (void)
+{
+  /* The process's locale (its messages above all) with the user's
+   * numbers; kept for the thread's life, the main thread's is the
+   * process's. */
+  locale_t base = duplocale (LC_GLOBAL_LOCALE);
+  locale_t numeric = base != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "", base) : (locale_t) 0;
+
+  if (numeric == (locale_t) 0)
+    {
+      if (base != (locale_t) 0)
+        freelocale (base);
+      return FALSE;
+    }
+  uselocale (numeric);
+  return TRUE;
+}
+
 char *
 lab_format_count_localized (guint64 n)
 {
@@ -30,6 +60,17 @@ lab_format_count_localized (guint64 n)
   if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
     return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
   return lab_format_count (n);
+}
+
+char *
+lab_format_percent_localized (double percent,
+                              int    decimals)
+{
+  g_autofree char *number = g_strdup_printf ("%.*f", decimals, percent);
+
+  /* Translators: a percentage, %s the number ("94.20"): French and German
+   * put a no-break space before the sign ("%s\u00a0%%") */
+  return g_strdup_printf (_("%s%%"), number);
 }
 
 char *

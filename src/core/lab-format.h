@@ -4,15 +4,40 @@
 
 G_BEGIN_DECLS
 
-/* Numbers as people read them, the same in the app and the CLI. */
+/* Numbers as people read them, the same in the app and the CLI.
+ *
+ * Locales: both programs call lab_format_init_locale() at start (the app
+ * again after GTK's own setlocale): messages, character types and the rest
+ * follow the user's locale, but the process's LC_NUMERIC stays "C", so that
+ * the CLI's JSON and CSV and every worker thread write "0.5" whatever the
+ * locale. The app's main thread, which draws the window, then calls
+ * lab_format_localize_thread(): what the window shows follows the user's
+ * LC_NUMERIC ("94,20" and "4 385" in French, "94,20" and "4.385" in
+ * German). Files the main thread writes stay "C" because every writer and
+ * parser of the project is locale-independent (g_ascii_formatd,
+ * g_ascii_strtod, json-glib, Cairo). */
+
+/* setlocale (LC_ALL, "") and then LC_NUMERIC back to "C"; FALSE when the
+ * C library does not have the user's locale. */
+gboolean lab_format_init_locale     (void);
+/* From now on the calling thread prints numbers in the user's LC_NUMERIC
+ * (from the environment, as setlocale (LC_ALL, "") reads it): printf's
+ * decimal sign, and digit grouping with its ' flag. FALSE (and "C") when
+ * the C library does not have it. */
+gboolean lab_format_localize_thread (void);
 
 /* 60000 -> "60,000": groups of three digits with a comma, in every locale;
  * what the CLI prints and Keras-style summaries show. */
 char  *lab_format_count            (guint64  n);
-/* The same in the user's locale: its digit grouping when it has one
- * ("60.000", "60 000"), else "60,000" as lab_format_count. For what the
- * window shows. */
+/* The same in the calling thread's LC_NUMERIC: its digit grouping when it
+ * has one ("60.000", "60 000"), else "60,000" as lab_format_count. For
+ * what the window shows. */
 char  *lab_format_count_localized  (guint64  n);
+/* A percentage with decimals digits in the calling thread's LC_NUMERIC,
+ * the sign placed as the language writes it: "94.20%" in English, "94,20 %" in
+ * French and German. For what the window shows. */
+char  *lab_format_percent_localized (double  percent,
+                                     int     decimals);
 /* A duration rounded to the second: "0:42", "6:20", "1:02:03". Negative or
  * non-finite seconds read "0:00". */
 char  *lab_format_duration         (double   seconds);

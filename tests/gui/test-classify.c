@@ -306,6 +306,39 @@ test_classify_transfer (Fixture       *f,
   g_assert_true (lab_transfer_panel_get_result (panel) == r);
 }
 
+/* A result over two label budgets (L = 20 and 40, as a saved session of a
+ * quick run brings back) on a wide window: the class names of both
+ * matrices at the size of the line plots' tick labels, and a screenshot to
+ * look at (the curve's x axis labels 20, 30 and 40: test-plot). */
+static void
+test_classify_transfer_figures (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  LabTransferPanel *panel = lab_classify_page_get_transfer (f->page);
+  LabTransferConfig config;
+  LabTransferResult *r;
+
+  lab_test_transfer_config_tiny (&config);
+  r = lab_transfer_run (lab_session_get_train_dataset (f->session), lab_session_get_test_dataset (f->session),
+                        &config, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->n_budgets, ==, 2);
+  gtk_stack_set_visible_child_name (lab_classify_page_get_stack (f->page), "transfer");
+  lab_transfer_panel_set_result (panel, r);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  lab_test_spin_for (0.5);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >=, 1270);
+  for (guint way = 0; way < 2; way++)
+    {
+      LabConfusionView *view = lab_transfer_panel_get_confusion (panel, way == 0 ? LAB_TRANSFER_BASELINE
+                                                                                  : LAB_TRANSFER_FINETUNED);
+
+      g_assert_cmpfloat (lab_confusion_view_get_label_size (view), >=, 12);
+    }
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-classify-transfer-1280.png", 64, 200.0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,6 +349,7 @@ main (int argc, char **argv)
   ADD ("/classify/run", test_classify_run);
   ADD ("/classify/errors", test_classify_errors);
   ADD ("/classify/transfer", test_classify_transfer);
+  ADD ("/classify/transfer-figures", test_classify_transfer_figures);
 #undef ADD
 
   return lab_test_run ();

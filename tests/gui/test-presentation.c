@@ -126,6 +126,56 @@ test_presentation (void)
   g_clear_object (&f->window);
 }
 
+/* The Classify page's confusion matrix and per-class bars scale with
+ * presentation mode as the line plots do: their class names (the tick
+ * labels) are 18 px or more on this 1280 x 800 screen, so at least that on
+ * a 1080p projector, and back to the plain size after. */
+static void
+test_presentation_classify (void)
+{
+  LabWindow *window = g_object_ref (lab_window_new (app));
+  LabClassifyPage *page = LAB_CLASSIFY_PAGE (lab_window_get_page (window, "classify"));
+  LabConfusionView *confusion = lab_classify_page_get_confusion (page);
+  LabClassBars *bars = lab_classify_page_get_bars (page);
+  const char *names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", NULL };
+  guint counts[100] = { 0 };
+  double recall[10];
+  double normal_confusion, normal_bars;
+
+  for (guint c = 0; c < 10; c++)
+    {
+      counts[c * 10 + c] = 90 + c;
+      counts[c * 10 + (c + 1) % 10] = 10 - c;
+      recall[c] = (90.0 + c) / 100;
+    }
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  lab_window_set_visible_page (window, "classify");
+  lab_confusion_view_set_matrix (confusion, "RBF SVM on latent (128): 94.20% of 1000 test images", counts, 10,
+                                 names);
+  lab_class_bars_set_values (bars, "Accuracy per class (recall)", recall, 10, names);
+  lab_test_spin_for (0.5);
+  normal_confusion = lab_confusion_view_get_label_size (confusion);
+  normal_bars = lab_class_bars_get_label_size (bars);
+  g_test_message ("class names: %.1f px in the matrix, %.1f px beside the bars", normal_confusion, normal_bars);
+  g_assert_cmpfloat (normal_confusion, >=, 12);
+  g_assert_cmpfloat (normal_bars, >=, 12);
+
+  lab_window_set_presentation (window, TRUE);
+  lab_test_spin_for (0.8);
+  g_test_message ("presentation: %.1f px in the matrix, %.1f px beside the bars",
+                  lab_confusion_view_get_label_size (confusion), lab_class_bars_get_label_size (bars));
+  g_assert_cmpfloat (lab_confusion_view_get_label_size (confusion), >=, 18);
+  g_assert_cmpfloat (lab_class_bars_get_label_size (bars), >=, 18);
+  lab_test_assert_screenshot (GTK_WIDGET (window), "screenshot-presentation-classify.png", 64, 200.0);
+
+  lab_window_set_presentation (window, FALSE);
+  lab_test_spin_for (0.5);
+  g_assert_cmpfloat (lab_confusion_view_get_label_size (confusion), <=, 16);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
 /* The first widget of type under widget, depth first. */
 static GtkWidget *
 find_descendant (GtkWidget *widget,
@@ -229,5 +279,6 @@ main (int argc, char **argv)
   app = lab_test_init (&argc, &argv);
   g_test_add_func ("/presentation/toggle", test_presentation);
   g_test_add_func ("/presentation/lock-settings", test_lock_settings);
+  g_test_add_func ("/presentation/classify", test_presentation_classify);
   return lab_test_run ();
 }

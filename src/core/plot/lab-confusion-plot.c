@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-figure.h"
+#include "lab-format.h"
 #include "lab-palette.h"
 #include "lab-plot-draw.h"
 
@@ -18,9 +19,20 @@ struct _LabConfusionPlot
   guint   *counts;       /* (n, n) */
   char   **names;        /* (n) NULL-terminated */
   int      sel_truth, sel_pred;
+  double   scale;        /* presentation: drawn this much larger */
 };
 
-/* Where the matrix sits in a drawing. */
+/* The class names' size at a logical width x height: 12 px like the line
+ * plots' tick labels, larger in a larger drawing. */
+static double
+label_font (double width,
+            double height)
+{
+  return CLAMP (MIN (width, height) / 40, 12, 16);
+}
+
+/* Where the matrix sits in a drawing, in logical units (the drawing's
+ * pixels over the scale). */
 typedef struct
 {
   double x0, y0;         /* top left of cell (0, 0) */
@@ -34,6 +46,7 @@ lab_confusion_plot_new (void)
   LabConfusionPlot *self = g_new0 (LabConfusionPlot, 1);
 
   self->sel_truth = self->sel_pred = -1;
+  self->scale = 1;
   return self;
 }
 
@@ -90,6 +103,21 @@ lab_confusion_plot_set_selected (LabConfusionPlot *self,
   self->sel_pred = predicted;
 }
 
+void
+lab_confusion_plot_set_scale (LabConfusionPlot *self,
+                              double            scale)
+{
+  self->scale = CLAMP (scale, 0.25, 4.0);
+}
+
+double
+lab_confusion_plot_get_label_size (LabConfusionPlot *self,
+                                   double            width,
+                                   double            height)
+{
+  return self->scale * label_font (width / self->scale, height / self->scale);
+}
+
 static void
 layout (LabConfusionPlot *self,
         cairo_t          *cr,
@@ -100,7 +128,7 @@ layout (LabConfusionPlot *self,
   double name_w = 0, title_h = self->title ? 34 : 8;
   double cell;
 
-  l->font = CLAMP (MIN (width, height) / 40, 10, 16);
+  l->font = label_font (width, height);
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, l->font);
   for (guint c = 0; c < self->n; c++)
@@ -130,13 +158,12 @@ lab_confusion_plot_draw (LabConfusionPlot *self,
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  /* Everything larger by the scale: draw at the logical size. */
+  cairo_scale (cr, self->scale, self->scale);
+  width /= self->scale;
+  height /= self->scale;
   if (self->title != NULL)
-    {
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-      cairo_set_font_size (cr, 15);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      lab_plot_text_at (cr, self->title, width / 2, 8, 0.5, 0);
-    }
+    lab_plot_title (cr, self->title, width, 8, 15);
   if (n == 0)
     {
       cairo_restore (cr);
@@ -259,11 +286,11 @@ lab_confusion_plot_cell_at (LabConfusionPlot *self,
   /* The layout measures text: a scratch context gives the same metrics. */
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
   cr = cairo_create (surface);
-  layout (self, cr, width, height, &l);
+  layout (self, cr, width / self->scale, height / self->scale, &l);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
-  c = floor ((x - l.x0) / l.cell);
-  r = floor ((y - l.y0) / l.cell);
+  c = floor ((x / self->scale - l.x0) / l.cell);
+  r = floor ((y / self->scale - l.y0) / l.cell);
   if (c < 0 || r < 0 || c >= self->n || r >= self->n)
     return FALSE;
   *truth = (guint) r;
@@ -290,6 +317,26 @@ lab_confusion_plot_save_png (LabConfusionPlot *self,
   return lab_figure_save_as (draw_figure, self, LAB_FIGURE_PNG, width, height, path, error);
 }
 
+/* The class names' and values' size at a logical height for n bars: 12 px
+ * like the line plots' tick labels, up to 14 when the bars are tall. */
+static double
+bars_font (double height,
+           guint  n)
+{
+  double bar_h = (height - 36) / MAX (n, 1u);
+
+  /* never taller than its bar's row, so that rows never overlap */
+  return MIN (CLAMP (height / (MAX (n, 1u) * 2.2), 12, 14), MAX (bar_h * 0.9, 1));
+}
+
+double
+lab_class_bars_label_size (double height,
+                           guint  n,
+                           double scale)
+{
+  return scale * bars_font (height / scale, n);
+}
+
 void
 lab_class_bars_draw (cairo_t            *cr,
                      double              width,
@@ -297,21 +344,23 @@ lab_class_bars_draw (cairo_t            *cr,
                      const char         *title,
                      const double       *values,
                      guint               n,
-                     const char * const *names)
+                     const char * const *names,
+                     double              scale)
 {
   double title_h = title ? 30 : 6, name_w = 0, value_w, bar_h, x0, bar_w;
-  double font = CLAMP (height / (MAX (n, 1u) * 2.2), 9, 14);
+  double font;
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
+  /* Everything larger by the scale: draw at the logical size. */
+  cairo_scale (cr, scale, scale);
+  width /= scale;
+  height /= scale;
+  font = bars_font (height, n);
+  bar_h = (height - title_h - 6) / MAX (n, 1u);
   if (title != NULL)
-    {
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-      cairo_set_font_size (cr, 15);
-      cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
-      lab_plot_text_at (cr, title, width / 2, 6, 0.5, 0);
-    }
+    lab_plot_title (cr, title, width, 6, 15);
   if (n == 0)
     {
       cairo_restore (cr);
@@ -329,16 +378,18 @@ lab_class_bars_draw (cairo_t            *cr,
   {
     cairo_text_extents_t ext;
 
-    cairo_text_extents (cr, "100.0%", &ext);
+    g_autofree char *widest = lab_format_percent_localized (100, 1);
+
+    cairo_text_extents (cr, widest, &ext);
     value_w = ext.x_advance + 8;
   }
-  bar_h = (height - title_h - 6) / n;
   x0 = name_w + 12;
   bar_w = MAX (width - x0 - value_w - 6, 10);
   for (guint c = 0; c < n; c++)
     {
       double y = title_h + c * bar_h;
-      char buf[16], num[4];
+      g_autofree char *value = NULL;
+      char num[4];
       const char *name = names ? names[c] : NULL;
 
       if (name == NULL)
@@ -354,13 +405,11 @@ lab_class_bars_draw (cairo_t            *cr,
           lab_palette_set (cr, c, 1);
           cairo_rectangle (cr, x0, y + bar_h * 0.15, bar_w * CLAMP (values[c], 0, 1), bar_h * 0.7);
           cairo_fill (cr);
-          g_snprintf (buf, sizeof buf, "%.1f%%", 100 * values[c]);
+          value = lab_format_percent_localized (100 * values[c], 1);
         }
-      else
-        g_strlcpy (buf, "–", sizeof buf);
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
       lab_plot_text_at (cr, name, x0 - 6, y + bar_h / 2, 1, 0.5);
-      lab_plot_text_at (cr, buf, x0 + bar_w + 6, y + bar_h / 2, 0, 0.5);
+      lab_plot_text_at (cr, value != NULL ? value : "–", x0 + bar_w + 6, y + bar_h / 2, 0, 0.5);
     }
   cairo_restore (cr);
 }

@@ -32,6 +32,15 @@ guint             lab_confusion_plot_get_n_classes (LabConfusionPlot *self);
 void              lab_confusion_plot_set_selected (LabConfusionPlot *self,
                                                    int               truth,
                                                    int               predicted);
+/* Draws everything (text, cells) scale times larger, for a projector
+ * (presentation mode); 1 by default. */
+void              lab_confusion_plot_set_scale (LabConfusionPlot *self,
+                                                double            scale);
+/* The size in pixels of the class names (the axes' tick labels) in a
+ * drawing of width x height at the plot's scale. */
+double            lab_confusion_plot_get_label_size (LabConfusionPlot *self,
+                                                     double            width,
+                                                     double            height);
 /* Draws into [0, width] x [0, height] of cr, background included. */
 void              lab_confusion_plot_draw     (LabConfusionPlot *self,
                                                cairo_t          *cr,
@@ -54,14 +63,21 @@ gboolean          lab_confusion_plot_save_png (LabConfusionPlot *self,
 
 /* One bar per class, values (n) in [0, 1] (NAN: no bar, "–"), each with
  * its class name and its value as a percentage, in the class's palette
- * colour; drawn into [0, width] x [0, height] of cr, background included. */
+ * colour; drawn into [0, width] x [0, height] of cr, background included,
+ * everything scale times larger (1, or more for a projector). */
 void              lab_class_bars_draw         (cairo_t            *cr,
                                                double              width,
                                                double              height,
                                                const char         *title,
                                                const double       *values,
                                                guint               n,
-                                               const char * const *names);
+                                               const char * const *names,
+                                               double              scale);
+/* The size in pixels of the bars' class names and values in a drawing
+ * height pixels tall of n bars at scale. */
+double            lab_class_bars_label_size   (double              height,
+                                               guint               n,
+                                               double              scale);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabConfusionPlot, lab_confusion_plot_free)
 

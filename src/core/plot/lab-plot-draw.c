@@ -53,6 +53,24 @@ lab_plot_grid_tick (cairo_t  *cr,
 }
 
 void
+lab_plot_title (cairo_t    *cr,
+                const char *text,
+                double      width,
+                double      y,
+                double      size)
+{
+  cairo_text_extents_t ext;
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+  cairo_set_font_size (cr, size);
+  cairo_text_extents (cr, text, &ext);
+  if (ext.x_advance > width - 12 && ext.x_advance > 0)
+    cairo_set_font_size (cr, MAX (size * (width - 12) / ext.x_advance, 1));
+  cairo_set_source_rgb (cr, 0.1, 0.1, 0.1);
+  lab_plot_text_at (cr, text, width / 2, y, 0.5, 0);
+}
+
+void
 lab_plot_frame (cairo_t *cr,
                 double   x,
                 double   y,

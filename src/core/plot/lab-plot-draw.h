@@ -30,6 +30,13 @@ void     lab_plot_grid_tick   (cairo_t         *cr,
                                double           gray,
                                double           value,
                                double           step);
+/* A title in bold, at size or smaller so that it fits within [0, width]
+ * less a margin, centred with its top at y; in dark gray. */
+void     lab_plot_title       (cairo_t         *cr,
+                               const char      *text,
+                               double           width,
+                               double           y,
+                               double           size);
 /* The frame around the plot area (x, y, w, h in pixels). */
 void     lab_plot_frame       (cairo_t         *cr,
                                double           x,

@@ -1,0 +1,239 @@
+/* Numbers in the user's locale for what the window shows, "C" for every
+ * file (lab-format.h). Runs under LC_ALL=fr_FR.UTF-8 with LANGUAGE=fr and
+ * under LC_ALL=de_DE.UTF-8 with LANGUAGE=de (tests/meson.build), with the
+ * locales tests/make-locales.sh compiled into the build dir (LOCPATH): the
+ * window's formatters give "4 385" and "94,20 %" (French), "4.385" and
+ * "94,20 %" (German), a worker thread prints "0.50", and every writer of
+ * the project writes the same bytes as in the C locale, even with the
+ * process's LC_NUMERIC the user's, and reads them back. */
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "lab-embedding.h"
+#include "lab-model-io.h"
+#include "lab-format.h"
+#include "lab-gallery.h"
+#include "lab-metrics.h"
+#include "lab-session-file.h"
+#include "lab-synthetic.h"
+#include "lab-test-models.h"
+
+typedef struct
+{
+  const char *language;
+  const char *count;       /* 4385 */
+  const char *percent;     /* 94.2, 2 digits */
+} Expected;
+
+static const Expected expected[] = {
+  { "fr", "4\u202f385", "94,20\u00a0%" },
+  { "de", "4.385", "94,20\u00a0%" },
+};
+
+static const Expected *want;
+
+static const char *files[] = { "m.safetensors", "s.latentlab", "metrics.csv", "metrics.jsonl",
+                               "map.csv", "gallery.csv" };
+
+typedef struct
+{
+  LabDataset   *digits;
+  LabModel     *model;
+  LabEmbedding *map;
+  LabGallery   *gallery;
+} Savables;
+
+static gpointer
+print_half (gpointer data)
+{
+  return g_strdup_printf ("%.2f", 0.5);
+}
+
+static void
+test_format_window (void)
+{
+  g_autofree char *count = NULL, *percent = NULL, *c_half = NULL, *half = NULL, *worker = NULL;
+
+  c_half = g_strdup_printf ("%.2f", 0.5);
+  g_assert_cmpstr (c_half, ==, "0.50");
+  g_assert_true (lab_format_localize_thread ());
+  half = g_strdup_printf ("%.2f", 0.5);
+  g_assert_cmpstr (half, ==, "0,50");
+  count = lab_format_count_localized (4385);
+  g_assert_cmpstr (count, ==, want->count);
+  percent = lab_format_percent_localized (94.2, 2);
+  g_assert_cmpstr (percent, ==, want->percent);
+  /* and the messages still in the language */
+  g_assert_cmpstr (_("Predicted class"), ==, want->language[0] == 'f' ? "Classe prédite" : "Vorhergesagte Klasse");
+  /* a worker thread keeps the process's "C" */
+  worker = g_thread_join (g_thread_new ("worker", print_half, NULL));
+  g_assert_cmpstr (worker, ==, "0.50");
+  /* the CLI's and the files' */
+  g_free (count);
+  count = lab_format_count (4385);
+  g_assert_cmpstr (count, ==, "4,385");
+}
+
+/* Every kind of file the app and the CLI write, into dir. */
+static void
+write_all (Savables   *s,
+           const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = g_build_filename (dir, files[0], NULL);
+  g_autofree char *session_path = g_build_filename (dir, files[1], NULL);
+  g_autofree char *csv = g_build_filename (dir, files[2], NULL);
+  g_autofree char *jsonl = g_build_filename (dir, files[3], NULL);
+  g_autofree char *map = g_build_filename (dir, files[4], NULL);
+  g_autofree char *gallery = g_build_filename (dir, files[5], NULL);
+  LabSessionFile *session = lab_session_file_new_borrowing ();
+  JsonObject *state;
+
+  g_assert_true (lab_model_save (s->model, model, "{\"lr\": 0.001, \"noise\": 0.5}", &error));
+  g_assert_no_error (error);
+
+  session->model = s->model;
+  session->gallery = s->gallery;
+  session->map = s->map;
+  state = lab_session_file_get_page_state (session, "denoise");
+  json_object_set_double_member (state, "level", 0.375);
+  g_assert_true (lab_session_file_save (session, session_path, &error));
+  g_assert_no_error (error);
+  lab_session_file_free (session);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(LabMetricsWriter) writer = lab_metrics_writer_new (k == 0 ? csv : jsonl, &error);
+
+      g_assert_no_error (error);
+      for (guint epoch = 1; epoch <= 3; epoch++)
+        {
+          LabEpochRecord record = { epoch, 1.0 / epoch, 1.1 / epoch, 0.25, 4000.5 + epoch, 8 * epoch };
+
+          g_assert_true (lab_metrics_writer_append (writer, &record, &error));
+        }
+      g_assert_true (lab_metrics_writer_finish (g_steal_pointer (&writer), &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (lab_embedding_save_csv (s->map, map, &error));
+  g_assert_no_error (error);
+  g_assert_true (lab_gallery_save_csv (s->gallery, gallery, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_format_files (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *c_dir = g_dir_make_tmp ("latentlab-c-XXXXXX", NULL);
+  g_autofree char *user_dir = g_dir_make_tmp ("latentlab-locale-XXXXXX", NULL);
+  g_autofree char *half = NULL;
+  g_autofree float *image = g_new (float, 28 * 28);
+  LabGallerySource source = { "cae-tiny", "pca", 0.25, -1.0 / 3, 40 };
+  LabEmbedConfig ec;
+  Savables s = { 0 };
+
+  s.digits = lab_synthetic_digits_new (200, 7, &error);
+  g_assert_no_error (error);
+  s.model = lab_test_new_preset ("cae-tiny", 3);
+  lab_embed_config_init (&ec);
+  ec.n = 60;
+  s.map = lab_embedding_compute (s.model, s.digits, &ec, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  s.gallery = lab_gallery_new (28, 28, (const char * const *) s.digits->class_names, s.digits->n_classes);
+  g_assert_true (lab_embedding_decode (s.model, s.map->latents, 1, (guint) s.map->dim, image, &error));
+  g_assert_no_error (error);
+  lab_gallery_add (s.gallery, image, s.map->latents, (guint) s.map->dim, 3, &source);
+
+  /* In "C" first (the test starts so, as lab_format_init_locale leaves
+   * the process), then with this thread and the process both in the
+   * user's numbers, as no program of the project runs. */
+  write_all (&s, c_dir);
+  g_assert_true (lab_format_localize_thread ());
+  g_assert_nonnull (setlocale (LC_NUMERIC, ""));
+  half = g_strdup_printf ("%.1f", 0.5);
+  g_assert_cmpstr (half, ==, "0,5");
+  write_all (&s, user_dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *a_path = g_build_filename (c_dir, files[i], NULL);
+      g_autofree char *b_path = g_build_filename (user_dir, files[i], NULL);
+      g_autofree char *a = NULL, *b = NULL;
+      gsize a_len, b_len;
+
+      g_assert_true (g_file_get_contents (a_path, &a, &a_len, NULL));
+      g_assert_true (g_file_get_contents (b_path, &b, &b_len, NULL));
+      g_test_message ("%s: %" G_GSIZE_FORMAT " bytes", files[i], a_len);
+      g_assert_cmpuint (a_len, >, 0);
+      g_assert_cmpmem (a, a_len, b, b_len);
+      g_unlink (a_path);
+      g_unlink (b_path);
+    }
+
+  /* And read back in the user's numbers. */
+  write_all (&s, user_dir);
+  {
+    g_autofree char *session_path = g_build_filename (user_dir, files[1], NULL);
+    g_autofree char *model_path = g_build_filename (user_dir, files[0], NULL);
+    g_autoptr(LabModel) model = lab_model_load (model_path, NULL, &error);
+    LabSessionFile *session;
+    JsonObject *state;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (lab_model_n_params (model), ==, lab_model_n_params (s.model));
+    session = lab_session_file_load (session_path, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (session->map);
+    g_assert_cmpuint (session->map->n, ==, 60);
+    state = lab_session_file_get_page_state (session, "denoise");
+    g_assert_cmpfloat (json_object_get_double_member (state, "level"), ==, 0.375);
+    lab_session_file_free (session);
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+      {
+        g_autofree char *path = g_build_filename (user_dir, files[i], NULL);
+
+        g_unlink (path);
+      }
+  }
+  g_rmdir (c_dir);
+  g_rmdir (user_dir);
+  setlocale (LC_NUMERIC, "C");
+  uselocale (LC_GLOBAL_LOCALE);
+
+  lab_gallery_free (s.gallery);
+  lab_embedding_free (s.map);
+  lab_model_free (s.model);
+  lab_dataset_unref (s.digits);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *language = g_getenv ("LANGUAGE");
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (g_strcmp0 (language, expected[i].language) == 0)
+      want = &expected[i];
+  if (want == NULL)
+    g_error ("LANGUAGE is “%s”, not fr or de: run through meson test", language ? language : "");
+  /* As the programs start. Without the locale nothing here means anything:
+   * fail and say so, rather than pass in "C". */
+  if (!lab_format_init_locale ())
+    g_error ("the locale %s is not available to the C library (LOCPATH=%s): tests/make-locales.sh "
+             "compiles it with localedef, which needs the Debian package locales (build-aux/setup "
+             "installs it)", g_getenv ("LC_ALL"), g_getenv ("LOCPATH"));
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+  /* files first: the window's test leaves this thread localized */
+  g_test_add_func ("/format-locale/files", test_format_files);
+  g_test_add_func ("/format-locale/window", test_format_window);
+  return g_test_run ();
+}
