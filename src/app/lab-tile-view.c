@@ -17,7 +17,7 @@ struct _LabTileView
 
   LabTileScale     scale;
   int              target;    /* the tile size to aim for */
-  int              max_natural;  /* natural width at most this (times the presentation scale); -1 */
+  int              max_natural;  /* natural width at most this, in presentation mode too; -1 */
   guint            n, height, width;
   guint8          *grays;     /* (n, height, width) as drawn */
   float           *lo, *hi;   /* (n) each tile's range, for the tooltip */
@@ -94,8 +94,7 @@ lab_tile_view_measure (GtkWidget      *widget,
       *minimum = tile_w (self);
       *natural = MIN (self->n, 8) * (tile_w (self) + GAP) - GAP;
       if (self->max_natural > 0)
-        *natural = MAX (*minimum, MIN (*natural, (int) (self->max_natural
-                                                        * lab_presentation_get_scale (widget))));
+        *natural = MAX (*minimum, MIN (*natural, self->max_natural));
     }
   else
     {
@@ -397,8 +396,9 @@ lab_tile_view_class_init (LabTileViewClass *klass)
   properties[PROP_SYMMETRIC] =
     g_param_spec_boolean ("symmetric", NULL, NULL, FALSE,
                           (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
-  /* A column beside others: wrap rather than widen it (in presentation
-   * mode this many logical pixels times the scale). */
+  /* A column beside others: wrap rather than widen it, in presentation
+   * mode too (its larger tiles wrap sooner), so that the column beside
+   * keeps its room. */
   properties[PROP_MAX_NATURAL_WIDTH] =
     g_param_spec_int ("max-natural-width", NULL, NULL, -1, G_MAXINT, -1,
                       (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
