@@ -7,13 +7,15 @@
  * no widget is clipped: each one gets at least its minimum size, lies
  * inside the window, and no scrolled window hides content sideways. A
  * screenshot of every page in every mode goes under the build dir
- * (fit-MODE-PAGE.png). tests/gui/meson.build runs it in English, French
+ * (fit-MODE-PAGE.png). And no two controls shown at once share a
+ * mnemonic (Alt+letter). tests/gui/meson.build runs it in English, French
  * and German (LANGUAGE). */
 
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
 #include "lab-classify-page-private.h"
+#include "lab-inside-page-private.h"
 #include "lab-latent-page-private.h"
 #include "lab-presentation.h"
 #include "lab-test-models.h"
@@ -143,6 +145,39 @@ find_clipped (GtkWidget *widget,
     }
 }
 
+/* Appends to clashes each mapped label under widget whose mnemonic (the
+ * underlined letter, Alt+letter) one seen before it has too: in each
+ * language, what one screen shows must have one key per control. seen maps
+ * a lower-case keyval to the first label's text. */
+static void
+find_mnemonic_clashes (GtkWidget  *widget,
+                       GHashTable *seen,
+                       GPtrArray  *clashes)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child) || GTK_IS_NATIVE (child))
+        continue;
+      if (GTK_IS_LABEL (child) && gtk_label_get_use_underline (GTK_LABEL (child)))
+        {
+          guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (child)));
+          const char *text = gtk_label_get_label (GTK_LABEL (child));
+          const char *other = g_hash_table_lookup (seen, GUINT_TO_POINTER (key));
+
+          if (key == GDK_KEY_VoidSymbol)
+            ;
+          else if (other != NULL)
+            g_ptr_array_add (clashes, g_strdup_printf ("“%s” and “%s” both take Alt+%s", other, text,
+                                                       gdk_keyval_name (key)));
+          else
+            g_hash_table_insert (seen, GUINT_TO_POINTER (key), (gpointer) text);
+        }
+      find_mnemonic_clashes (child, seen, clashes);
+    }
+}
+
 /* Logs the widgets under widget, to max_depth, that are wider or taller
  * than limit: their minimum and natural sizes. */
 static void
@@ -185,6 +220,7 @@ assert_page_tab_fits (Fixture    *f,
   GtkWidget *stack = gtk_widget_get_parent (page);
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) clashes = g_ptr_array_new_with_free_func (g_free);
   const char *language = g_getenv ("LANGUAGE");
   /* fit-MODE-PAGE.png in English, fit-LANGUAGE-MODE-PAGE.png in a translation. */
   g_autofree char *shot = language != NULL && *language != '\0'
@@ -212,6 +248,27 @@ assert_page_tab_fits (Fixture    *f,
   find_clipped (window, window, problems);
   for (guint i = 0; i < problems->len; i++)
     g_test_message ("clipped: %s", (char *) problems->pdata[i]);
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+    find_mnemonic_clashes (window, seen, clashes);
+    {
+      /* what the page takes, for whoever picks a letter for a new one */
+      GHashTableIter iter;
+      gpointer text;
+      GString *taken = g_string_new (NULL);
+
+      g_hash_table_iter_init (&iter, seen);
+      while (g_hash_table_iter_next (&iter, NULL, &text))
+        g_string_append_printf (taken, " “%s”", (char *) text);
+      g_test_message ("mnemonics of %s %s:%s", mode, page_name, taken->str);
+      g_string_free (taken, TRUE);
+    }
+    for (guint i = 0; i < clashes->len; i++)
+      g_test_message ("mnemonic clash in %s %s: %s", mode, page_name, (char *) clashes->pdata[i]);
+    /* a page shows a few controls with a key each, at least its own */
+    g_assert_cmpuint (g_hash_table_size (seen), >, 0);
+  }
   /* Where the width or the height goes, for whoever makes it fit. */
   if (problems->len > 0 || (natural ? nat_w : min_w) > avail_w || min_h > avail_h)
     dump (page, 0, 4, 200);
@@ -229,6 +286,7 @@ assert_page_tab_fits (Fixture    *f,
    * less a desktop panel. */
   g_assert_cmpint (win_min_h, <=, lab_window_get_presentation (f->window) ? SCREEN_HEIGHT : USABLE_HEIGHT);
   g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_cmpuint (clashes->len, ==, 0);
 }
 
 static void
@@ -269,6 +327,30 @@ expand_all (GtkWidget *widget)
       n += expand_all (child);
     }
   return n;
+}
+
+/* The Inside page gives the feature maps the room: in presentation mode
+ * on this screen a row holds 6 of the first layer's tiles or more, and the
+ * side column (filters, norms) is no wider than the maps. */
+static void
+assert_inside_maps_room (Fixture *f)
+{
+  LabInsidePage *inside = LAB_INSIDE_PAGE (lab_window_get_page (f->window, "inside"));
+  LabLayerMaps *maps = lab_inside_page_get_layer_maps (inside);
+  GtkWidget *view = lab_layer_maps_get_view (maps, 0);
+  GtkWidget *side = gtk_widget_get_parent (GTK_WIDGET (lab_inside_page_get_filter_grid (inside)));
+  int tile, per_row;
+
+  lab_window_set_visible_page (f->window, "inside");
+  lab_test_spin_for (0.3);
+  g_assert_true (LAB_IS_TILE_VIEW (view));
+  tile = lab_tile_view_get_tile_size (LAB_TILE_VIEW (view));
+  /* tiles 5 px apart */
+  per_row = (gtk_widget_get_width (view) + 5) / (tile + 5);
+  g_test_message ("inside: %d tiles of %d px a row; maps %d px, side column %d px wide", per_row, tile,
+                  gtk_widget_get_width (GTK_WIDGET (maps)), gtk_widget_get_width (side));
+  g_assert_cmpint (per_row, >=, 6);
+  g_assert_cmpint (gtk_widget_get_width (side), <=, gtk_widget_get_width (GTK_WIDGET (maps)));
 }
 
 static void
@@ -346,6 +428,7 @@ test_fit (Fixture       *f,
   g_assert_false (shown);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     assert_page_fits (f, pages[i], "presentation", TRUE);
+  assert_inside_maps_room (f);
 
   /* F9 brings it back: the pages get their minimum or more. */
   show_sidebar (f, TRUE);
