@@ -51,3 +51,18 @@ lab_test_write_png_header (const char *path,
   put_be32 (head + 41, crc32_png (head + 37, 4));
   g_assert_true (g_file_set_contents (path, (const char *) head, sizeof head, NULL));
 }
+
+cairo_surface_t *
+lab_test_draw_figure (LabFigureDrawFunc  draw,
+                      gpointer           figure,
+                      int                width,
+                      int                height)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (s);
+
+  draw (figure, cr, width, height);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  return s;
+}

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cairo.h>
 #include <glib.h>
+
+#include "lab-figure.h"
 
 G_BEGIN_DECLS
 
@@ -10,5 +13,12 @@ G_BEGIN_DECLS
 void lab_test_write_png_header (const char *path,
                                 guint32     width,
                                 guint32     height);
+
+/* figure drawn with draw into a new RGB24 image surface of width x
+ * height, flushed for reading its pixels; the caller destroys it. */
+cairo_surface_t *lab_test_draw_figure (LabFigureDrawFunc  draw,
+                                       gpointer           figure,
+                                       int                width,
+                                       int                height);
 
 G_END_DECLS

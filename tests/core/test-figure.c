@@ -14,6 +14,7 @@
 #include "lab-image-grid.h"
 #include "lab-line-plot.h"
 #include "lab-scatter-plot.h"
+#include "lab-test-png.h"
 
 #define W 640
 #define H 400
@@ -299,17 +300,11 @@ count_light (LabImageGrid *grid,
              int           width,
              int           height)
 {
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (s);
-  unsigned char *data;
-  int stride;
+  cairo_surface_t *s = lab_test_draw_figure (lab_image_grid_draw_figure, grid, width, height);
+  unsigned char *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
   guint light = 0;
 
-  lab_image_grid_draw (grid, cr, width, height);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  data = cairo_image_surface_get_data (s);
-  stride = cairo_image_surface_get_stride (s);
   for (int y = 0; y < height; y++)
     for (int x = 0; x < width; x++)
       light += (data[y * stride + 4 * x + 1]) > 128;

@@ -8,6 +8,7 @@
 #include "lab-histogram-plot.h"
 #include "lab-line-plot.h"
 #include "lab-palette.h"
+#include "lab-test-png.h"
 
 static void
 test_plot_nice_ticks (void)
@@ -130,17 +131,11 @@ count_blue (LabLinePlot *plot,
             int         *first_col,
             int         *last_col)
 {
-  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
-  cairo_t *cr = cairo_create (s);
-  unsigned char *data;
-  int stride;
+  cairo_surface_t *s = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  unsigned char *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
   guint n = 0;
 
-  lab_line_plot_draw (plot, cr, width, height);
-  cairo_destroy (cr);
-  cairo_surface_flush (s);
-  data = cairo_image_surface_get_data (s);
-  stride = cairo_image_surface_get_stride (s);
   *first_col = width;
   *last_col = -1;
   for (int r = height / 3; r < height; r++)   /* below the legend */
