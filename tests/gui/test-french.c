@@ -28,7 +28,7 @@ static const struct
   const char *label;
 } known[] = {
   { "data", "Données", "Jeu de données" },
-  { "train", "Entraîner", "En_traîner" },
+  { "train", "Entraîner", "Entraî_ner" },
   { "denoise", "Débruiter", "Type de bruit" },
   { "latent", "Latent", "_Encoder" },
   { "lessons", "Leçons", "Rapide" },
