@@ -203,7 +203,7 @@ test_format_files (void)
   g_rmdir (c_dir);
   g_rmdir (user_dir);
   setlocale (LC_NUMERIC, "C");
-  uselocale (LC_GLOBAL_LOCALE);
+  freelocale (uselocale (LC_GLOBAL_LOCALE));
 
   lab_gallery_free (s.gallery);
   lab_embedding_free (s.map);
