@@ -4,7 +4,6 @@
 #include "lab-cli-model.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -18,18 +17,11 @@
 
 typedef struct
 {
-  gboolean tty;
-  gboolean umap;
-  gint64   last_draw;
+  gboolean      tty;
+  gboolean      umap;
+  gint64        last_draw;
+  GCancellable *interrupted;  /* by Ctrl+C: t-SNE or UMAP stops with the positions reached */
 } Progress;
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  interrupted = 1;
-}
 
 static gboolean
 on_progress (const LabEmbedProgress *p,
@@ -41,7 +33,7 @@ on_progress (const LabEmbedProgress *p,
   GString *line;
 
   if (!pr->tty || now - pr->last_draw < REDRAW_INTERVAL)
-    return !interrupted;
+    return !g_cancellable_is_cancelled (pr->interrupted);
   pr->last_draw = now;
   line = g_string_new ("\r\033[K");
   for (guint i = 0; i < BAR_WIDTH; i++)
@@ -67,7 +59,7 @@ on_progress (const LabEmbedProgress *p,
   fflush (stderr);
   g_string_free (line, TRUE);
   /* Ctrl+C stops t-SNE early with the positions reached. */
-  return !interrupted;
+  return !g_cancellable_is_cancelled (pr->interrupted);
 }
 
 int
@@ -101,7 +93,8 @@ lab_cli_embed (int argc, char **argv)
   g_autoptr(LabDataset) ds = NULL;
   g_autoptr(LabEmbedding) emb = NULL;
   LabEmbedConfig config;
-  Progress pr = { FALSE, FALSE, 0 };
+  g_autoptr(LabCliInterrupt) interrupt = NULL;
+  Progress pr = { FALSE, FALSE, 0, NULL };
   int status = 0;
 
   if (!lab_cli_parse ("embed", NULL,
@@ -154,9 +147,10 @@ lab_cli_embed (int argc, char **argv)
     return lab_cli_fail ("embed", error);
 
   pr.tty = isatty (STDERR_FILENO);
-  signal (SIGINT, on_sigint);
+  interrupt = lab_cli_interrupt_begin ();
+  pr.interrupted = lab_cli_interrupt_get_cancellable (interrupt);
   emb = lab_embedding_compute (model, ds, &config, on_progress, &pr, NULL, &error);
-  signal (SIGINT, SIG_DFL);
+  g_clear_pointer (&interrupt, lab_cli_interrupt_end);
   if (pr.tty)
     fputs ("\r\033[K", stderr);
   if (emb == NULL)

@@ -4,7 +4,6 @@
 #include "lab-cli-model.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,14 +21,6 @@
 #define BAR_WIDTH        24
 #define REDRAW_INTERVAL  (100 * G_TIME_SPAN_MILLISECOND)
 
-static volatile sig_atomic_t interrupted;
-
-static void
-on_sigint (int sig)
-{
-  interrupted = 1;
-}
-
 typedef struct
 {
   gboolean          tty;          /* draw the one-line bar on stderr */
@@ -37,6 +28,7 @@ typedef struct
   gint64            last_draw;
   LabMetricsWriter *metrics;
   GError           *metrics_error;
+  GCancellable     *interrupted;  /* by Ctrl+C: the run stops, what it learnt is kept */
 } Progress;
 
 static void
@@ -87,7 +79,7 @@ on_progress (const LabTrainProgress *p,
       if (pr->metrics && pr->metrics_error == NULL)
         lab_metrics_writer_append (pr->metrics, &record, &pr->metrics_error);
     }
-  return !interrupted;
+  return !g_cancellable_is_cancelled (pr->interrupted);
 }
 
 static gboolean
@@ -184,6 +176,7 @@ lab_cli_train (int argc, char **argv)
   g_autoptr(LabDataset) train = NULL, test = NULL;
   g_autoptr(LabTrainer) trainer = lab_trainer_new ();
   g_autoptr(LabMetricsWriter) writer = NULL;
+  g_autoptr(LabCliInterrupt) interrupt = NULL;
   g_autofree char *record = NULL, *noise_name = NULL;
   Progress pr = { 0 };
   LabTrainConfig config;
@@ -301,11 +294,11 @@ lab_cli_train (int argc, char **argv)
   pr.tty = isatty (STDERR_FILENO);
   pr.utf8 = g_get_charset (NULL);
   pr.metrics = writer;
-  interrupted = 0;
-  signal (SIGINT, on_sigint);
+  interrupt = lab_cli_interrupt_begin ();
+  pr.interrupted = lab_cli_interrupt_get_cancellable (interrupt);
   ok = lab_trainer_run (trainer, model, train, use_test ? test : NULL, &config, on_progress, &pr,
                         NULL, &error);
-  signal (SIGINT, SIG_DFL);
+  g_clear_pointer (&interrupt, lab_cli_interrupt_end);
   if (pr.tty)
     fputs ("\r\033[K", stderr);
   /* The records so far go in place whatever became of the training (they

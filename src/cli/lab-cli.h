@@ -50,7 +50,10 @@ int   lab_cli_classify    (int argc, char **argv);
 int   lab_cli_export      (int argc, char **argv);
 int   lab_cli_session     (int argc, char **argv);
 /* Ctrl+C (SIGINT) from begin to end cancels the cancellable instead of
- * killing the program; end puts the default action back. */
+ * killing the program; end puts the default action back. Every command
+ * that handles Ctrl+C does it with this: classify and the lessons pass the
+ * cancellable to their work, train and embed poll it in their progress
+ * callbacks (and keep what they reached). */
 typedef struct _LabCliInterrupt LabCliInterrupt;
 
 LabCliInterrupt *lab_cli_interrupt_begin           (void);

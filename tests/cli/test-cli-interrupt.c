@@ -1,17 +1,21 @@
-/* Ctrl+C (SIGINT) in `latentlab-cli classify`, `train` and `lesson run`,
- * as a user presses it in the middle of work that takes seconds: the
- * command ends within LAB_TEST_INTERRUPT_LIMIT_S, says it was stopped,
- * exits with status 130, as a shell reports a program ended by SIGINT, and
- * leaves no partial file; what was there before stays byte for byte, and
- * the next command runs as usual. A lesson run under a file-size limit
- * too. The binary is $LAB_CLI (set by meson). */
+/* Ctrl+C (SIGINT) in `latentlab-cli classify`, `train`, `embed` and
+ * `lesson run`, as a user presses it in the middle of work that takes
+ * seconds: the command ends within LAB_TEST_INTERRUPT_LIMIT_S, says it was
+ * stopped, exits with status 130, as a shell reports a program ended by
+ * SIGINT, and leaves no partial file; what was there before stays byte for
+ * byte, and the next command runs as usual. `train` and `embed` keep what
+ * they reached instead (the weights, the t-SNE positions). A lesson run
+ * under a file-size limit too. The binary is $LAB_CLI (set by meson). */
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "lab-model-io.h"
 #include "lab-test-cli.h"
+#include "lab-test-models.h"
 #include "lab-test-system.h"
 
 static char *tmpdir;
@@ -82,6 +86,55 @@ test_cli_interrupt_train (void)
   lab_test_remove_tree (dir);
 }
 
+/* t-SNE of the 1,000 test digits' latents for 100,000 iterations (minutes)
+ * stopped 1.5 s after the start, while it optimises: embed's Ctrl+C keeps
+ * the positions reached, says so, exits 0 and writes the whole CSV, a
+ * header and a row of finite x, y, label and index for every image. */
+static void
+test_cli_interrupt_embed (void)
+{
+  g_autofree char *dir = g_build_filename (tmpdir, "embed", NULL);
+  g_autofree char *model_path = g_build_filename (dir, "tiny.safetensors", NULL);
+  g_autofree char *csv = g_build_filename (dir, "points.csv", NULL);
+  g_autofree char *printed = NULL, *names = NULL, *text = NULL;
+  g_auto(GStrv) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabModel) model = lab_test_new_preset ("cae-tiny", 5);
+  const char *embed[] = { "embed", "--model", model_path, "--dataset", "synthetic", "--method", "tsne",
+                          "--n", "1000", "--iterations", "100000", "--out", csv, NULL };
+  int status;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_true (lab_model_save (model, model_path, NULL, &error));
+  g_assert_no_error (error);
+  status = lab_test_interrupt_cli (NULL, 1500, &printed, embed);
+  g_test_message ("%s", printed);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_str_has_prefix (printed, "tsne: 1000 images of Synthetic digits through cae-tiny"));
+  g_assert_nonnull (strstr (printed, " (stopped early)\nwrote "));
+  names = lab_test_list_dir (dir);
+  g_assert_cmpstr (names, ==, "points.csv tiny.safetensors");
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (text, "\n"));
+  rows = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 1002);
+  g_assert_cmpstr (rows[0], ==, "x,y,label,index");
+  for (guint i = 1; i <= 1000; i++)
+    {
+      double x, y;
+      int label;
+      guint index;
+      char end;
+
+      g_assert_cmpint (sscanf (rows[i], "%lf,%lf,%d,%u%c", &x, &y, &label, &index, &end), ==, 4);
+      g_assert_true (isfinite (x) && isfinite (y));
+      g_assert_cmpint (label, >=, 0);
+      g_assert_cmpint (label, <, 10);
+    }
+  lab_test_remove_tree (dir);
+}
+
 /* A small lesson run to the end into the cache, then run again over it
  * (--force) and stopped with Ctrl+C as its first step begins, and again
  * under a file-size limit (ulimit -f, as a full disk): the finished run
@@ -146,6 +199,7 @@ main (int argc, char **argv)
   }
   g_test_add_func ("/cli/interrupt/classify", test_cli_interrupt_classify);
   g_test_add_func ("/cli/interrupt/train", test_cli_interrupt_train);
+  g_test_add_func ("/cli/interrupt/embed", test_cli_interrupt_embed);
   g_test_add_func ("/cli/interrupt/lesson", test_cli_interrupt_lesson);
   status = g_test_run ();
   lab_test_remove_tree (tmpdir);
