@@ -42,21 +42,21 @@ build_json (const LabAugmentResult *r,
   const LabAugmentConfig *c = &r->config;
 
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "dataset", dataset);
-  lab_cli_json_add_string (b, "autoencoder", c->autoencoder);
+  lab_json_add_string (b, "dataset", dataset);
+  lab_json_add_string (b, "autoencoder", c->autoencoder);
   json_builder_set_member_name (b, "digits");
   json_builder_begin_array (b);
   for (guint d = 0; d < c->n_digits; d++)
     json_builder_add_int_value (b, c->digits[d]);
   json_builder_end_array (b);
-  lab_cli_json_add_int (b, "steps", c->steps);
-  lab_cli_json_add_int (b, "samples", c->samples);
+  lab_json_add_int (b, "steps", c->steps);
+  lab_json_add_int (b, "samples", c->samples);
   json_builder_set_member_name (b, "classifier");
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "arch", "cnn-baseline");
-  lab_cli_json_add_int (b, "epochs", c->classifier_epochs);
-  lab_cli_json_add_number (b, "test_accuracy", r->classifier_accuracy);
-  lab_cli_json_add_int (b, "test_images", r->classifier_test_images);
+  lab_json_add_string (b, "arch", "cnn-baseline");
+  lab_json_add_int (b, "epochs", c->classifier_epochs);
+  lab_json_add_number (b, "test_accuracy", r->classifier_accuracy);
+  lab_json_add_int (b, "test_images", r->classifier_test_images);
   json_builder_end_object (b);
   json_builder_set_member_name (b, "sizes");
   json_builder_begin_array (b);
@@ -70,24 +70,24 @@ build_json (const LabAugmentResult *r,
         json_builder_add_string_value (b, "all");
       else
         json_builder_add_int_value (b, size->requested);
-      lab_cli_json_add_int (b, "images", size->n_images);
-      lab_cli_json_add_number (b, "train_loss", size->train_loss);
-      lab_cli_json_add_number (b, "real_pixel_diversity", size->real_pixel_diversity);
+      lab_json_add_int (b, "images", size->n_images);
+      lab_json_add_number (b, "train_loss", size->train_loss);
+      lab_json_add_number (b, "real_pixel_diversity", size->real_pixel_diversity);
       json_builder_set_member_name (b, "scales");
       json_builder_begin_array (b);
       for (guint k = 0; k < r->n_scales; k++)
         {
           const LabAugmentScale *sc = &size->scales[k];
           json_builder_begin_object (b);
-          lab_cli_json_add_number (b, "scale", sc->scale);
+          lab_json_add_number (b, "scale", sc->scale);
           json_builder_set_member_name (b, "extreme");
           json_builder_add_boolean_value (b, sc->extreme);
-          lab_cli_json_add_int (b, "samples", sc->n_samples);
-          lab_cli_json_add_int (b, "recognised", sc->recognised);
-          lab_cli_json_add_number (b, "recognition_rate", sc->recognition_rate);
-          lab_cli_json_add_number (b, "pixel_diversity", sc->pixel_diversity);
-          lab_cli_json_add_number (b, "latent_diversity", sc->latent_diversity);
-          lab_cli_json_add_number (b, "nearest_distance", sc->nearest_distance);
+          lab_json_add_int (b, "samples", sc->n_samples);
+          lab_json_add_int (b, "recognised", sc->recognised);
+          lab_json_add_number (b, "recognition_rate", sc->recognition_rate);
+          lab_json_add_number (b, "pixel_diversity", sc->pixel_diversity);
+          lab_json_add_number (b, "latent_diversity", sc->latent_diversity);
+          lab_json_add_number (b, "nearest_distance", sc->nearest_distance);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -97,11 +97,11 @@ build_json (const LabAugmentResult *r,
         {
           const LabAugmentMiss *miss = &g_array_index (size->misses, LabAugmentMiss, m);
           json_builder_begin_object (b);
-          lab_cli_json_add_number (b, "scale", size->scales[miss->scale_index].scale);
-          lab_cli_json_add_int (b, "sample", miss->sample);
-          lab_cli_json_add_int (b, "digit", miss->digit);
-          lab_cli_json_add_int (b, "predicted", miss->predicted);
-          lab_cli_json_add_number (b, "confidence", miss->confidence);
+          lab_json_add_number (b, "scale", size->scales[miss->scale_index].scale);
+          lab_json_add_int (b, "sample", miss->sample);
+          lab_json_add_int (b, "digit", miss->digit);
+          lab_json_add_int (b, "predicted", miss->predicted);
+          lab_json_add_number (b, "confidence", miss->confidence);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -109,8 +109,8 @@ build_json (const LabAugmentResult *r,
     }
   json_builder_end_array (b);
   if (out_dir != NULL)
-    lab_cli_json_add_string (b, "out", out_dir);
-  lab_cli_json_add_number (b, "seconds", r->seconds);
+    lab_json_add_string (b, "out", out_dir);
+  lab_json_add_number (b, "seconds", r->seconds);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

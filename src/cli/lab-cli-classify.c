@@ -35,35 +35,35 @@ result_to_json (const LabClassifyResult *r)
   const LabClassifierConfig *c = &r->config.classifier;
 
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
-  lab_cli_json_add_string (b, "features", lab_feature_kind_name (r->config.features));
-  lab_cli_json_add_int (b, "dim", r->dim);
+  lab_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
+  lab_json_add_string (b, "features", lab_feature_kind_name (r->config.features));
+  lab_json_add_int (b, "dim", r->dim);
   json_builder_set_member_name (b, "model");
   if (r->model_name != NULL)
     json_builder_add_string_value (b, r->model_name);
   else
     json_builder_add_null_value (b);
-  lab_cli_json_add_string (b, "dataset", r->dataset_name);
-  lab_cli_json_add_int (b, "n_train", r->n_train);
-  lab_cli_json_add_int (b, "n_test", r->n_test);
+  lab_json_add_string (b, "dataset", r->dataset_name);
+  lab_json_add_int (b, "n_train", r->n_train);
+  lab_json_add_int (b, "n_test", r->n_test);
   json_builder_set_member_name (b, "standardize");
   json_builder_add_boolean_value (b, r->config.standardize);
   if (r->kind == LAB_CLASSIFIER_KNN)
     {
-      lab_cli_json_add_int (b, "k", c->k);
-      lab_cli_json_add_string (b, "distance", lab_distance_name (c->distance));
+      lab_json_add_int (b, "k", c->k);
+      lab_json_add_string (b, "distance", lab_distance_name (c->distance));
     }
   else
-    lab_cli_json_add_number (b, "C", c->C);
+    lab_json_add_number (b, "C", c->C);
   if (r->kind == LAB_CLASSIFIER_SVM_RBF)
     {
-      lab_cli_json_add_number (b, "gamma", c->gamma);
-      lab_cli_json_add_int (b, "n_support", r->n_support);
+      lab_json_add_number (b, "gamma", c->gamma);
+      lab_json_add_int (b, "n_support", r->n_support);
     }
-  lab_cli_json_add_number (b, "accuracy", r->accuracy);
-  lab_cli_json_add_number (b, "features_seconds", r->features_seconds);
-  lab_cli_json_add_number (b, "fit_seconds", r->fit_seconds);
-  lab_cli_json_add_number (b, "predict_seconds", r->predict_seconds);
+  lab_json_add_number (b, "accuracy", r->accuracy);
+  lab_json_add_number (b, "features_seconds", r->features_seconds);
+  lab_json_add_number (b, "fit_seconds", r->fit_seconds);
+  lab_json_add_number (b, "predict_seconds", r->predict_seconds);
   json_builder_set_member_name (b, "converged");
   json_builder_add_boolean_value (b, r->converged);
   json_builder_set_member_name (b, "warning");
@@ -76,12 +76,12 @@ result_to_json (const LabClassifyResult *r)
   for (guint k = 0; k < r->n_classes; k++)
     {
       json_builder_begin_object (b);
-      lab_cli_json_add_int (b, "class", k);
-      lab_cli_json_add_string (b, "name", r->class_names[k]);
-      lab_cli_json_add_number (b, "precision", r->precision[k]);
-      lab_cli_json_add_number (b, "recall", r->recall[k]);
-      lab_cli_json_add_number (b, "f1", r->f1[k]);
-      lab_cli_json_add_int (b, "support", r->support[k]);
+      lab_json_add_int (b, "class", k);
+      lab_json_add_string (b, "name", r->class_names[k]);
+      lab_json_add_number (b, "precision", r->precision[k]);
+      lab_json_add_number (b, "recall", r->recall[k]);
+      lab_json_add_number (b, "f1", r->f1[k]);
+      lab_json_add_int (b, "support", r->support[k]);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

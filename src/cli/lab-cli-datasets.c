@@ -37,8 +37,8 @@ entries_to_json (GPtrArray *entries)
       add_string_or_null (b, "title", e->title);
       /* null: built in (synthetic) */
       add_string_or_null (b, "where", e->directory);
-      lab_cli_json_add_int (b, "train", e->n_train);
-      lab_cli_json_add_int (b, "test", e->n_test);
+      lab_json_add_int (b, "train", e->n_train);
+      lab_json_add_int (b, "test", e->n_test);
       lab_cli_json_add_images (b, e->height, e->width, e->n_classes,
                                (const char * const *) e->class_names);
       json_builder_set_member_name (b, "files");

@@ -75,14 +75,14 @@ lab_cli_eval (int argc, char **argv)
 
       json_builder_begin_object (b);
       lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
-      lab_cli_json_add_string (b, "noise", noise_name);
-      lab_cli_json_add_int (b, "seed", seed);
-      lab_cli_json_add_int (b, "images", r.n_images);
-      lab_cli_json_add_number (b, "loss", r.loss);
-      lab_cli_json_add_number (b, "mse", r.mse);
-      lab_cli_json_add_number (b, "bce", r.bce);
-      lab_cli_json_add_number (b, "psnr", r.psnr);
-      lab_cli_json_add_number (b, "accuracy", r.accuracy);
+      lab_json_add_string (b, "noise", noise_name);
+      lab_json_add_int (b, "seed", seed);
+      lab_json_add_int (b, "images", r.n_images);
+      lab_json_add_number (b, "loss", r.loss);
+      lab_json_add_number (b, "mse", r.mse);
+      lab_json_add_number (b, "bce", r.bce);
+      lab_json_add_number (b, "psnr", r.psnr);
+      lab_json_add_number (b, "accuracy", r.accuracy);
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       lab_cli_print_json (root);

@@ -52,18 +52,18 @@ lab_cli_gradcheck (int argc, char **argv)
           LabGradcheckResult *r = g_ptr_array_index (results, i);
 
           json_builder_begin_object (b);
-          lab_cli_json_add_string (b, "name", r->name);
-          lab_cli_json_add_string (b, "metric", r->metric);
+          lab_json_add_string (b, "name", r->name);
+          lab_json_add_string (b, "metric", r->metric);
           json_builder_set_member_name (b, "error");
           json_builder_add_double_value (b, r->error);
           json_builder_set_member_name (b, "tolerance");
           json_builder_add_double_value (b, r->tolerance);
-          lab_cli_json_add_int (b, "checked", r->n_checked);
-          lab_cli_json_add_int (b, "skipped", r->n_skipped);
+          lab_json_add_int (b, "checked", r->n_checked);
+          lab_json_add_int (b, "skipped", r->n_skipped);
           json_builder_set_member_name (b, "passed");
           json_builder_add_boolean_value (b, r->passed);
           if (r->message)
-            lab_cli_json_add_string (b, "message", r->message);
+            lab_json_add_string (b, "message", r->message);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

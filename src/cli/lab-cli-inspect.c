@@ -20,7 +20,7 @@ dataset_to_json (const LabDataset *ds,
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  lab_cli_json_add_int (b, "images", ds->n);
+  lab_json_add_int (b, "images", ds->n);
   lab_cli_json_add_images (b, ds->height, ds->width, ds->n_classes,
                            (const char * const *) ds->class_names);
   json_builder_set_member_name (b, "class_counts");
@@ -33,7 +33,7 @@ dataset_to_json (const LabDataset *ds,
   for (guint i = 0; i < ds->skipped->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (ds->skipped, i));
   json_builder_end_array (b);
-  lab_cli_json_add_int (b, "non_image_files", ds->n_ignored);
+  lab_json_add_int (b, "non_image_files", ds->n_ignored);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

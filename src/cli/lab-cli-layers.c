@@ -92,9 +92,9 @@ lab_cli_layers (int argc, char **argv)
 
       json_builder_begin_object (b);
       lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
-      lab_cli_json_add_int (b, "index", i);
+      lab_json_add_int (b, "index", i);
       if (ds->labels != NULL)
-        lab_cli_json_add_string (b, "label", lab_dataset_class_name (ds, ds->labels[i], buf));
+        lab_json_add_string (b, "label", lab_dataset_class_name (ds, ds->labels[i], buf));
       json_builder_set_member_name (b, "layers");
       json_builder_begin_array (b);
       for (guint l = 0; l < probe->n_layers; l++)
@@ -103,19 +103,19 @@ lab_cli_layers (int argc, char **argv)
           Stats s = layer_stats (pl);
 
           json_builder_begin_object (b);
-          lab_cli_json_add_int (b, "index", l);
-          lab_cli_json_add_string (b, "type", lab_model_get_layer (model, l)->klass->type);
+          lab_json_add_int (b, "index", l);
+          lab_json_add_string (b, "type", lab_model_get_layer (model, l)->klass->type);
           json_builder_set_member_name (b, "shape");
           json_builder_begin_array (b);
           json_builder_add_int_value (b, pl->shape.c);
           json_builder_add_int_value (b, pl->shape.h);
           json_builder_add_int_value (b, pl->shape.w);
           json_builder_end_array (b);
-          lab_cli_json_add_number (b, "min", s.lo);
-          lab_cli_json_add_number (b, "max", s.hi);
-          lab_cli_json_add_number (b, "mean", s.mean);
-          lab_cli_json_add_number (b, "zeros", s.zeros);
-          lab_cli_json_add_number (b, "weight_norm", norms[l]);
+          lab_json_add_number (b, "min", s.lo);
+          lab_json_add_number (b, "max", s.hi);
+          lab_json_add_number (b, "mean", s.mean);
+          lab_json_add_number (b, "zeros", s.zeros);
+          lab_json_add_number (b, "weight_norm", norms[l]);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -123,10 +123,10 @@ lab_cli_layers (int argc, char **argv)
       if (have_filters)
         {
           json_builder_begin_object (b);
-          lab_cli_json_add_int (b, "layer", filters.layer);
-          lab_cli_json_add_int (b, "count", filters.n);
-          lab_cli_json_add_int (b, "height", filters.height);
-          lab_cli_json_add_int (b, "width", filters.width);
+          lab_json_add_int (b, "layer", filters.layer);
+          lab_json_add_int (b, "count", filters.n);
+          lab_json_add_int (b, "height", filters.height);
+          lab_json_add_int (b, "width", filters.width);
           json_builder_end_object (b);
         }
       else

@@ -86,9 +86,9 @@ lesson_list (int    argc,
       for (guint i = 0; lessons[i]; i++)
         {
           json_builder_begin_object (b);
-          lab_cli_json_add_string (b, "name", lessons[i]->name);
-          lab_cli_json_add_string (b, "title", lessons[i]->title);
-          lab_cli_json_add_string (b, "teaches", lessons[i]->teaches);
+          lab_json_add_string (b, "name", lessons[i]->name);
+          lab_json_add_string (b, "title", lessons[i]->title);
+          lab_json_add_string (b, "teaches", lessons[i]->teaches);
           json_builder_set_member_name (b, "dataset");
           if (lessons[i]->default_dataset)
             json_builder_add_string_value (b, lessons[i]->default_dataset);
@@ -153,13 +153,13 @@ print_metrics (const char *dir,
       g_autofree char *text = NULL, *pdf = g_build_filename (dir, "report.pdf", NULL);
 
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "lesson", lab_run_record_get_string (record, "lesson"));
-      lab_cli_json_add_string (b, "setting", lab_run_record_get_string (record, "setting"));
+      lab_json_add_string (b, "lesson", lab_run_record_get_string (record, "lesson"));
+      lab_json_add_string (b, "setting", lab_run_record_get_string (record, "setting"));
       json_builder_set_member_name (b, "cached");
       json_builder_add_boolean_value (b, cached);
-      lab_cli_json_add_string (b, "dir", dir);
-      lab_cli_json_add_string (b, "report", pdf);
-      lab_cli_json_add_string (b, "record", record_path);
+      lab_json_add_string (b, "dir", dir);
+      lab_json_add_string (b, "report", pdf);
+      lab_json_add_string (b, "record", record_path);
       json_builder_set_member_name (b, "metrics");
       json_builder_begin_object (b);
       for (guint i = 0; i < n; i++)

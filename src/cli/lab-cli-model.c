@@ -2,7 +2,6 @@
 
 #include "lab-cli-model.h"
 
-#include <math.h>
 #include <stdio.h>
 
 #include "lab-dataset-open.h"
@@ -45,45 +44,15 @@ lab_cli_print_json (JsonNode *node)
 }
 
 void
-lab_cli_json_add_int (JsonBuilder *b,
-                      const char  *name,
-                      gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-void
-lab_cli_json_add_string (JsonBuilder *b,
-                         const char  *name,
-                         const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, value);
-}
-
-void
-lab_cli_json_add_number (JsonBuilder *b,
-                         const char  *name,
-                         double       v)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (v))
-    json_builder_add_double_value (b, v);
-  else
-    json_builder_add_null_value (b);
-}
-
-void
 lab_cli_json_add_images (JsonBuilder        *b,
                          guint               height,
                          guint               width,
                          guint               n_classes,
                          const char * const *class_names)
 {
-  lab_cli_json_add_int (b, "height", height);
-  lab_cli_json_add_int (b, "width", width);
-  lab_cli_json_add_int (b, "classes", n_classes);
+  lab_json_add_int (b, "height", height);
+  lab_json_add_int (b, "width", width);
+  lab_json_add_int (b, "classes", n_classes);
   json_builder_set_member_name (b, "class_names");
   json_builder_begin_array (b);
   for (guint k = 0; k < n_classes; k++)
@@ -199,8 +168,8 @@ lab_cli_json_add_model_data (JsonBuilder *b,
                              const char  *model_name,
                              const char  *dataset_name)
 {
-  lab_cli_json_add_string (b, "model", model_name);
-  lab_cli_json_add_string (b, "dataset", dataset_name);
+  lab_json_add_string (b, "model", model_name);
+  lab_json_add_string (b, "dataset", dataset_name);
 }
 
 gboolean

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "lab-dataset.h"
+#include "lab-json-builder.h"
 #include "lab-metrics.h"
 #include "lab-model.h"
 #include "lab-noise.h"
@@ -36,17 +37,6 @@ void     lab_cli_print_json (JsonNode            *node);
 /* "what (N images): loss ...  mse ...  bce ...  psnr ... dB  accuracy ...%" */
 void     lab_cli_print_eval (const char          *what,
                              const LabEvalResult *result);
-/* A whole-number member and a string member (value not NULL). */
-void     lab_cli_json_add_int    (JsonBuilder    *builder,
-                                  const char     *name,
-                                  gint64          value);
-void     lab_cli_json_add_string (JsonBuilder    *builder,
-                                  const char     *name,
-                                  const char     *value);
-/* A number member, or null when it is not finite (JSON has no NaN). */
-void     lab_cli_json_add_number (JsonBuilder    *builder,
-                                  const char     *name,
-                                  double          value);
 /* A dataset's image members: "height", "width", "classes" and
  * "class_names" (n_classes strings), in that order. */
 void     lab_cli_json_add_images (JsonBuilder        *builder,

@@ -236,13 +236,13 @@ lab_cli_noise (int argc, char **argv)
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "dataset", ds->name);
-      lab_cli_json_add_string (b, "source", ds->source);
-      lab_cli_json_add_string (b, "split", split_name);
-      lab_cli_json_add_string (b, "noise", noise_text);
-      lab_cli_json_add_int (b, "seed", seed);
-      lab_cli_json_add_int (b, "count", n);
-      lab_cli_json_add_string (b, "out", out);
+      lab_json_add_string (b, "dataset", ds->name);
+      lab_json_add_string (b, "source", ds->source);
+      lab_json_add_string (b, "split", split_name);
+      lab_json_add_string (b, "noise", noise_text);
+      lab_json_add_int (b, "seed", seed);
+      lab_json_add_int (b, "count", n);
+      lab_json_add_string (b, "out", out);
       json_builder_set_member_name (b, "mean_mse");
       json_builder_add_double_value (b, mean_mse);
       json_builder_set_member_name (b, "mean_psnr");
@@ -252,9 +252,9 @@ lab_cli_noise (int argc, char **argv)
       for (guint i = 0; i < n; i++)
         {
           json_builder_begin_object (b);
-          lab_cli_json_add_int (b, "index", order[i]);
+          lab_json_add_int (b, "index", order[i]);
           if (ds->labels != NULL)
-            lab_cli_json_add_int (b, "label", ds->labels[order[i]]);
+            lab_json_add_int (b, "label", ds->labels[order[i]]);
           json_builder_set_member_name (b, "mse");
           json_builder_add_double_value (b, mse[i]);
           json_builder_set_member_name (b, "psnr");

@@ -116,23 +116,23 @@ lab_cli_outliers (int argc, char **argv)
 
       json_builder_begin_object (b);
       lab_cli_json_add_model_data (b, lab_model_get_name (model), ds->name);
-      lab_cli_json_add_string (b, "metric", metric == LAB_RECON_BCE ? "bce" : "mse");
-      lab_cli_json_add_int (b, "images", ds->n);
-      lab_cli_json_add_number (b, "mean_error", mean);
+      lab_json_add_string (b, "metric", metric == LAB_RECON_BCE ? "bce" : "mse");
+      lab_json_add_int (b, "images", ds->n);
+      lab_json_add_number (b, "mean_error", mean);
       json_builder_set_member_name (b, "outliers");
       json_builder_begin_array (b);
       for (guint i = 0; i < k; i++)
         {
           json_builder_begin_object (b);
-          lab_cli_json_add_int (b, "rank", i + 1);
-          lab_cli_json_add_int (b, "index", worst[i]);
+          lab_json_add_int (b, "rank", i + 1);
+          lab_json_add_int (b, "index", worst[i]);
           if (ds->labels != NULL)
             {
               char buf[16];
 
-              lab_cli_json_add_string (b, "label", lab_dataset_class_name (ds, ds->labels[worst[i]], buf));
+              lab_json_add_string (b, "label", lab_dataset_class_name (ds, ds->labels[worst[i]], buf));
             }
-          lab_cli_json_add_number (b, "error", errors[worst[i]]);
+          lab_json_add_number (b, "error", errors[worst[i]]);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -132,7 +132,7 @@ to_json (const char           *path,
   g_auto(GStrv) pages = lab_session_file_list_pages (s);
 
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "file", path);
+  lab_json_add_string (b, "file", path);
   json_builder_set_member_name (b, "page");
   if (s->page != NULL)
     json_builder_add_string_value (b, s->page);
@@ -143,17 +143,17 @@ to_json (const char           *path,
   if (s->dataset.spec != NULL)
     {
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "spec", s->dataset.spec);
-      lab_cli_json_add_string (b, "name", s->dataset.name);
-      lab_cli_json_add_string (b, "split", split_name (s->dataset.split));
-      lab_cli_json_add_int (b, "images", s->dataset.n);
-      lab_cli_json_add_int (b, "height", s->dataset.height);
-      lab_cli_json_add_int (b, "width", s->dataset.width);
-      lab_cli_json_add_string (b, "sha256", s->dataset.sha256 != NULL ? s->dataset.sha256 : "");
+      lab_json_add_string (b, "spec", s->dataset.spec);
+      lab_json_add_string (b, "name", s->dataset.name);
+      lab_json_add_string (b, "split", split_name (s->dataset.split));
+      lab_json_add_int (b, "images", s->dataset.n);
+      lab_json_add_int (b, "height", s->dataset.height);
+      lab_json_add_int (b, "width", s->dataset.width);
+      lab_json_add_string (b, "sha256", s->dataset.sha256 != NULL ? s->dataset.sha256 : "");
       json_builder_set_member_name (b, "found");
       json_builder_add_boolean_value (b, d->found);
       if (!d->found)
-        lab_cli_json_add_string (b, "missing", d->why);
+        lab_json_add_string (b, "missing", d->why);
       if (d->checked)
         {
           json_builder_set_member_name (b, "same");
@@ -168,9 +168,9 @@ to_json (const char           *path,
   if (s->model != NULL)
     {
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "name", lab_model_get_name (s->model));
-      lab_cli_json_add_int (b, "params", (gint64) lab_model_n_params (s->model));
-      lab_cli_json_add_int (b, "steps", (gint64) s->step);
+      lab_json_add_string (b, "name", lab_model_get_name (s->model));
+      lab_json_add_int (b, "params", (gint64) lab_model_n_params (s->model));
+      lab_json_add_int (b, "steps", (gint64) s->step);
       json_builder_set_member_name (b, "trained");
       json_builder_add_boolean_value (b, s->train_json != NULL);
       json_builder_end_object (b);
@@ -182,15 +182,15 @@ to_json (const char           *path,
   if (s->map != NULL)
     {
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "method", lab_embed_method_name (s->map->method));
-      lab_cli_json_add_int (b, "points", s->map->n);
-      lab_cli_json_add_int (b, "latent_dim", s->map->dim);
+      lab_json_add_string (b, "method", lab_embed_method_name (s->map->method));
+      lab_json_add_int (b, "points", s->map->n);
+      lab_json_add_int (b, "latent_dim", s->map->dim);
       json_builder_end_object (b);
     }
   else
     json_builder_add_null_value (b);
 
-  lab_cli_json_add_int (b, "gallery", s->gallery != NULL ? lab_gallery_get_n (s->gallery) : 0);
+  lab_json_add_int (b, "gallery", s->gallery != NULL ? lab_gallery_get_n (s->gallery) : 0);
 
   json_builder_set_member_name (b, "classify");
   json_builder_begin_array (b);
@@ -199,9 +199,9 @@ to_json (const char           *path,
       const LabClassifyResult *r = g_ptr_array_index (s->classify, i);
 
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
-      lab_cli_json_add_string (b, "features", r->features_title);
-      lab_cli_json_add_number (b, "accuracy", r->accuracy);
+      lab_json_add_string (b, "classifier", lab_classifier_kind_name (r->kind));
+      lab_json_add_string (b, "features", r->features_title);
+      lab_json_add_number (b, "accuracy", r->accuracy);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

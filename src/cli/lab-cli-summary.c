@@ -33,10 +33,10 @@ list_presets (gboolean json)
       if (json)
         {
           json_builder_begin_object (b);
-          lab_cli_json_add_string (b, "name", names[i]);
-          lab_cli_json_add_int (b, "params", summary->n_params);
-          lab_cli_json_add_string (b, "loss", lab_loss_name (spec->loss));
-          lab_cli_json_add_string (b, "description", lab_presets_describe (names[i]));
+          lab_json_add_string (b, "name", names[i]);
+          lab_json_add_int (b, "params", summary->n_params);
+          lab_json_add_string (b, "loss", lab_loss_name (spec->loss));
+          lab_json_add_string (b, "description", lab_presets_describe (names[i]));
           json_builder_end_object (b);
         }
       else

@@ -59,18 +59,18 @@ print_json (const LabNoiseSweepPoint  *points,
 
   json_builder_begin_object (b);
   lab_cli_json_add_model_data (b, model, dataset);
-  lab_cli_json_add_string (b, "type", lab_noise_type_name (config->type));
-  lab_cli_json_add_int (b, "images", n_images);
-  lab_cli_json_add_int (b, "seed", (gint64) config->seed);
+  lab_json_add_string (b, "type", lab_noise_type_name (config->type));
+  lab_json_add_int (b, "images", n_images);
+  lab_json_add_int (b, "seed", (gint64) config->seed);
   json_builder_set_member_name (b, "levels");
   json_builder_begin_array (b);
   for (guint l = 0; l < config->n_levels; l++)
     {
       json_builder_begin_object (b);
-      lab_cli_json_add_number (b, "level", points[l].level);
-      lab_cli_json_add_number (b, "loss", points[l].loss);
-      lab_cli_json_add_number (b, "psnr", points[l].psnr);
-      lab_cli_json_add_number (b, "noisy_psnr", points[l].noisy_psnr);
+      lab_json_add_number (b, "level", points[l].level);
+      lab_json_add_number (b, "loss", points[l].loss);
+      lab_json_add_number (b, "psnr", points[l].psnr);
+      lab_json_add_number (b, "noisy_psnr", points[l].noisy_psnr);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

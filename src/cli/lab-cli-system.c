@@ -40,13 +40,13 @@ lab_cli_system (int    argc,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (b);
-      lab_cli_json_add_string (b, "version", LAB_VERSION);
-      lab_cli_json_add_string (b, "cpu", lab_cpu_get_model ());
-      lab_cli_json_add_int (b, "cores", g_get_num_processors ());
-      lab_cli_json_add_string (b, "cpu_features", lab_cpu_get_features ());
-      lab_cli_json_add_string (b, "blas", lab_blas_get_name ());
-      lab_cli_json_add_string (b, "kernels", lab_blas_get_kernels ());
-      lab_cli_json_add_string (b, "kernels_reason", lab_blas_get_reason ());
+      lab_json_add_string (b, "version", LAB_VERSION);
+      lab_json_add_string (b, "cpu", lab_cpu_get_model ());
+      lab_json_add_int (b, "cores", g_get_num_processors ());
+      lab_json_add_string (b, "cpu_features", lab_cpu_get_features ());
+      lab_json_add_string (b, "blas", lab_blas_get_name ());
+      lab_json_add_string (b, "kernels", lab_blas_get_kernels ());
+      lab_json_add_string (b, "kernels_reason", lab_blas_get_reason ());
       json_builder_end_object (b);
       root = json_builder_get_root (b);
       lab_cli_print_json (root);

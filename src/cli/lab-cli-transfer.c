@@ -78,29 +78,29 @@ add_run (JsonBuilder          *b,
          guint                 n_classes)
 {
   json_builder_begin_object (b);
-  lab_cli_json_add_int (b, "seed", (gint64) seed);
-  lab_cli_json_add_number (b, "test_accuracy", run->test_accuracy);
-  lab_cli_json_add_number (b, "val_accuracy", run->val_accuracy);
-  lab_cli_json_add_int (b, "best_epoch", run->best_epoch);
-  lab_cli_json_add_int (b, "epochs_run", run->epochs_run);
+  lab_json_add_int (b, "seed", (gint64) seed);
+  lab_json_add_number (b, "test_accuracy", run->test_accuracy);
+  lab_json_add_number (b, "val_accuracy", run->val_accuracy);
+  lab_json_add_int (b, "best_epoch", run->best_epoch);
+  lab_json_add_int (b, "epochs_run", run->epochs_run);
   json_builder_set_member_name (b, "stopped_early");
   json_builder_add_boolean_value (b, run->stopped_early);
   if (way != LAB_TRANSFER_BASELINE)
     {
       json_builder_set_member_name (b, "encoder_unchanged");
       json_builder_add_boolean_value (b, run->encoder_unchanged);
-      lab_cli_json_add_number (b, "encoder_changed_fraction", run->encoder_changed_fraction);
+      lab_json_add_number (b, "encoder_changed_fraction", run->encoder_changed_fraction);
     }
-  lab_cli_json_add_number (b, "seconds", run->seconds);
+  lab_json_add_number (b, "seconds", run->seconds);
   json_builder_set_member_name (b, "curve");
   json_builder_begin_array (b);
   for (guint e = 0; e < run->curve->len; e++)
     {
       const LabTransferEpoch *ep = &g_array_index (run->curve, LabTransferEpoch, e);
       json_builder_begin_object (b);
-      lab_cli_json_add_int (b, "epoch", ep->epoch);
-      lab_cli_json_add_number (b, "train_loss", ep->train_loss);
-      lab_cli_json_add_number (b, "val_accuracy", ep->val_accuracy);
+      lab_json_add_int (b, "epoch", ep->epoch);
+      lab_json_add_number (b, "train_loss", ep->train_loss);
+      lab_json_add_number (b, "val_accuracy", ep->val_accuracy);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -117,46 +117,46 @@ print_json (const LabTransferResult *r,
   const LabTransferConfig *c = &r->config;
 
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "dataset", dataset);
+  lab_json_add_string (b, "dataset", dataset);
   json_builder_set_member_name (b, "class_names");
   json_builder_begin_array (b);
   for (guint k = 0; k < r->n_classes; k++)
     json_builder_add_string_value (b, r->class_names[k]);
   json_builder_end_array (b);
-  lab_cli_json_add_int (b, "seeds", r->n_seeds);
-  lab_cli_json_add_int (b, "test_images", r->n_test);
+  lab_json_add_int (b, "seeds", r->n_seeds);
+  lab_json_add_int (b, "test_images", r->n_test);
 
   json_builder_set_member_name (b, "pretrain");
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "autoencoder", c->autoencoder);
-  lab_cli_json_add_int (b, "images", r->pretrain_images);
-  lab_cli_json_add_int (b, "val_images", r->pretrain_val);
-  lab_cli_json_add_int (b, "epochs", c->pretrain_epochs);
-  lab_cli_json_add_number (b, "noise", c->pretrain_noise);
+  lab_json_add_string (b, "autoencoder", c->autoencoder);
+  lab_json_add_int (b, "images", r->pretrain_images);
+  lab_json_add_int (b, "val_images", r->pretrain_val);
+  lab_json_add_int (b, "epochs", c->pretrain_epochs);
+  lab_json_add_number (b, "noise", c->pretrain_noise);
   json_builder_set_member_name (b, "val_loss");
   json_builder_begin_array (b);
   for (guint s = 0; s < r->n_seeds; s++)
     json_builder_add_double_value (b, r->pretrain_val_loss[s]);
   json_builder_end_array (b);
-  lab_cli_json_add_number (b, "seconds", r->pretrain_seconds);
+  lab_json_add_number (b, "seconds", r->pretrain_seconds);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "classifier");
   json_builder_begin_object (b);
-  lab_cli_json_add_string (b, "baseline", c->baseline);
-  lab_cli_json_add_int (b, "head_units", c->head_units);
-  lab_cli_json_add_int (b, "max_epochs", c->epochs);
-  lab_cli_json_add_int (b, "patience", c->patience);
-  lab_cli_json_add_int (b, "batch", c->batch);
-  lab_cli_json_add_number (b, "lr", c->lr);
-  lab_cli_json_add_string (b, "finetune_from", c->finetune_from_frozen ? "frozen" : "pretrained");
+  lab_json_add_string (b, "baseline", c->baseline);
+  lab_json_add_int (b, "head_units", c->head_units);
+  lab_json_add_int (b, "max_epochs", c->epochs);
+  lab_json_add_int (b, "patience", c->patience);
+  lab_json_add_int (b, "batch", c->batch);
+  lab_json_add_number (b, "lr", c->lr);
+  lab_json_add_string (b, "finetune_from", c->finetune_from_frozen ? "frozen" : "pretrained");
   if (c->finetune_from_frozen)
-    lab_cli_json_add_number (b, "finetune_lr", c->finetune_lr);
-  lab_cli_json_add_number (b, "encoder_lr", c->encoder_lr > 0 ? c->encoder_lr
-                                            : c->finetune_from_frozen ? c->finetune_lr : c->lr);
-  lab_cli_json_add_number (b, "weight_decay", c->weight_decay);
-  lab_cli_json_add_int (b, "warmup_epochs", c->finetune_from_frozen ? 0 : c->warmup_epochs);
-  lab_cli_json_add_number (b, "val_ratio", c->val_ratio);
+    lab_json_add_number (b, "finetune_lr", c->finetune_lr);
+  lab_json_add_number (b, "encoder_lr", c->encoder_lr > 0 ? c->encoder_lr
+                                        : c->finetune_from_frozen ? c->finetune_lr : c->lr);
+  lab_json_add_number (b, "weight_decay", c->weight_decay);
+  lab_json_add_int (b, "warmup_epochs", c->finetune_from_frozen ? 0 : c->warmup_epochs);
+  lab_json_add_number (b, "val_ratio", c->val_ratio);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "budgets");
@@ -167,19 +167,19 @@ print_json (const LabTransferResult *r,
       double se = lab_transfer_diff_se (r, i, LAB_TRANSFER_FINETUNED, LAB_TRANSFER_BASELINE);
 
       json_builder_begin_object (b);
-      lab_cli_json_add_int (b, "labels", bu->labels);
-      lab_cli_json_add_int (b, "val_labels", bu->val_labels);
-      lab_cli_json_add_number (b, "finetuned_minus_baseline",
-                               bu->mean[LAB_TRANSFER_FINETUNED] - bu->mean[LAB_TRANSFER_BASELINE]);
-      lab_cli_json_add_number (b, "difference_se", se);
+      lab_json_add_int (b, "labels", bu->labels);
+      lab_json_add_int (b, "val_labels", bu->val_labels);
+      lab_json_add_number (b, "finetuned_minus_baseline",
+                           bu->mean[LAB_TRANSFER_FINETUNED] - bu->mean[LAB_TRANSFER_BASELINE]);
+      lab_json_add_number (b, "difference_se", se);
       json_builder_set_member_name (b, "ways");
       json_builder_begin_object (b);
       for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
         {
           json_builder_set_member_name (b, lab_transfer_way_name (w));
           json_builder_begin_object (b);
-          lab_cli_json_add_number (b, "mean", bu->mean[w]);
-          lab_cli_json_add_number (b, "sd", bu->sd[w]);
+          lab_json_add_number (b, "mean", bu->mean[w]);
+          lab_json_add_number (b, "sd", bu->sd[w]);
           add_confusion (b, "confusion", bu->confusion[w], r->n_classes);
           json_builder_set_member_name (b, "runs");
           json_builder_begin_array (b);
@@ -192,7 +192,7 @@ print_json (const LabTransferResult *r,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  lab_cli_json_add_number (b, "seconds", r->seconds);
+  lab_json_add_number (b, "seconds", r->seconds);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   lab_cli_print_json (root);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "lab-json-builder.h"
 #include "lab-safetensors.h"
 #include "lab-session-file.h"
 
@@ -122,34 +123,8 @@ guint       *lab_session_read_indices (const LabSessionReader *r,
                                        guint64                 limit,
                                        GError                **error);
 
-/* Writing: a string or null (NULL); a count (up to G_MAXINT64); a boolean. */
-void         lab_session_add_string   (JsonBuilder            *b,
-                                       const char             *member,
-                                       const char             *value);
-void         lab_session_add_uint     (JsonBuilder            *b,
-                                       const char             *member,
-                                       guint64                 value);
-void         lab_session_add_bool     (JsonBuilder            *b,
-                                       const char             *member,
-                                       gboolean                value);
-/* A number, or null when it is not finite. */
-void         lab_session_add_double   (JsonBuilder            *b,
-                                       const char             *member,
-                                       double                  value);
-/* n numbers, each null when it is not finite. */
-void         lab_session_add_doubles  (JsonBuilder            *b,
-                                       const char             *member,
-                                       const double           *values,
-                                       guint                   n);
-void         lab_session_add_uints    (JsonBuilder            *b,
-                                       const char             *member,
-                                       const guint            *values,
-                                       guint                   n);
-void         lab_session_add_strv     (JsonBuilder            *b,
-                                       const char             *member,
-                                       char                  **strv,
-                                       guint                   n);
-/* values (n) as an I64 tensor (copied). */
+/* Writing (the JSON members with lab-json-builder.h): values (n) as an
+ * I64 tensor (copied). */
 void         lab_session_add_indices  (LabSafetensorsWriter   *w,
                                        const char             *name,
                                        const guint            *values,

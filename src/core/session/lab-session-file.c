@@ -211,21 +211,21 @@ lab_session_file_snapshot (const LabSessionFile *self)
   snap->writer = w;
 
   json_builder_begin_object (b);
-  lab_session_add_string (b, "app", LAB_VERSION);
-  lab_session_add_string (b, "page", self->page);
+  lab_json_add_string (b, "app", LAB_VERSION);
+  lab_json_add_string (b, "page", self->page);
 
   json_builder_set_member_name (b, "dataset");
   if (self->dataset.spec != NULL)
     {
       json_builder_begin_object (b);
-      lab_session_add_string (b, "spec", self->dataset.spec);
-      lab_session_add_string (b, "name", self->dataset.name);
-      lab_session_add_string (b, "split", split_name (self->dataset.split));
-      lab_session_add_uint (b, "n", self->dataset.n);
-      lab_session_add_uint (b, "height", self->dataset.height);
-      lab_session_add_uint (b, "width", self->dataset.width);
+      lab_json_add_string (b, "spec", self->dataset.spec);
+      lab_json_add_string (b, "name", self->dataset.name);
+      lab_json_add_string (b, "split", split_name (self->dataset.split));
+      lab_json_add_uint (b, "n", self->dataset.n);
+      lab_json_add_uint (b, "height", self->dataset.height);
+      lab_json_add_uint (b, "width", self->dataset.width);
       /* Hashed by lab_session_snapshot_save when there is a dataset. */
-      lab_session_add_string (b, "sha256", self->dataset.sha256);
+      lab_json_add_string (b, "sha256", self->dataset.sha256);
       json_builder_end_object (b);
       if (self->dataset.sha256 == NULL && self->dataset_source != NULL)
         snap->dataset = lab_dataset_ref (self->dataset_source);
@@ -239,9 +239,9 @@ lab_session_file_snapshot (const LabSessionFile *self)
       g_autofree char *spec = lab_spec_to_string (lab_model_get_spec (self->model), FALSE);
 
       json_builder_begin_object (b);
-      lab_session_add_string (b, "name", lab_model_get_name (self->model));
-      lab_session_add_string (b, "path", self->model_path);
-      lab_session_add_uint (b, "step", self->step);
+      lab_json_add_string (b, "name", lab_model_get_name (self->model));
+      lab_json_add_string (b, "path", self->model_path);
+      lab_json_add_uint (b, "step", self->step);
       json_builder_end_object (b);
       /* As a model file has them, so the same reader takes them. */
       lab_safetensors_writer_set_metadata (w, "spec", spec);

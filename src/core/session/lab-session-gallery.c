@@ -31,9 +31,9 @@ lab_session_gallery_save (LabGallery           *gallery,
 
   json_builder_set_member_name (b, "gallery");
   json_builder_begin_object (b);
-  lab_session_add_uint (b, "height", h);
-  lab_session_add_uint (b, "width", width);
-  lab_session_add_strv (b, "class_names", names, n_classes);
+  lab_json_add_uint (b, "height", h);
+  lab_json_add_uint (b, "width", width);
+  lab_json_add_strv (b, "class_names", names, n_classes);
   json_builder_set_member_name (b, "items");
   json_builder_begin_array (b);
   for (guint i = 0; i < n; i++)
@@ -43,20 +43,20 @@ lab_session_gallery_save (LabGallery           *gallery,
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "label");
       json_builder_add_int_value (b, item->label);
-      lab_session_add_string (b, "model", item->model != NULL ? item->model : "");
-      lab_session_add_string (b, "method", item->method != NULL ? item->method : "");
-      lab_session_add_double (b, "x", item->x);
-      lab_session_add_double (b, "y", item->y);
+      lab_json_add_string (b, "model", item->model != NULL ? item->model : "");
+      lab_json_add_string (b, "method", item->method != NULL ? item->method : "");
+      lab_json_add_number (b, "x", item->x);
+      lab_json_add_number (b, "y", item->y);
       json_builder_set_member_name (b, "step");
       json_builder_add_int_value (b, (gint64) MIN (item->step, (guint64) G_MAXINT64));
-      lab_session_add_uint (b, "latent_dim", item->latent != NULL ? item->latent_dim : 0);
+      lab_json_add_uint (b, "latent_dim", item->latent != NULL ? item->latent_dim : 0);
       json_builder_set_member_name (b, "nearest");
       if (item->has_nearest)
         {
           json_builder_begin_object (b);
-          lab_session_add_uint (b, "index", item->nearest_index);
-          lab_session_add_double (b, "distance", item->nearest_distance);
-          lab_session_add_bool (b, "pixels", item->nearest_pixels != NULL);
+          lab_json_add_uint (b, "index", item->nearest_index);
+          lab_json_add_number (b, "distance", item->nearest_distance);
+          lab_json_add_bool (b, "pixels", item->nearest_pixels != NULL);
           json_builder_end_object (b);
           n_nearest += item->nearest_pixels != NULL;
         }

@@ -29,46 +29,46 @@ lab_session_map_save (const LabEmbedding   *map,
 
   json_builder_set_member_name (b, "map");
   json_builder_begin_object (b);
-  lab_session_add_string (b, "method", lab_embed_method_name (map->method));
-  lab_session_add_uint (b, "n", map->n);
-  lab_session_add_uint (b, "dim", map->dim);
+  lab_json_add_string (b, "method", lab_embed_method_name (map->method));
+  lab_json_add_uint (b, "n", map->n);
+  lab_json_add_uint (b, "dim", map->dim);
   json_builder_set_member_name (b, "latent_shape");
   json_builder_begin_array (b);
   json_builder_add_int_value (b, map->latent_shape.c);
   json_builder_add_int_value (b, map->latent_shape.h);
   json_builder_add_int_value (b, map->latent_shape.w);
   json_builder_end_array (b);
-  lab_session_add_uint (b, "height", map->height);
-  lab_session_add_uint (b, "width", map->width);
-  lab_session_add_uint (b, "map_dim", map->map_dim);
-  lab_session_add_uint (b, "n_classes", map->n_classes);
-  lab_session_add_strv (b, "class_names", map->class_names,
-                        map->class_names != NULL ? map->n_classes : 0);
-  lab_session_add_bool (b, "labelled", map->labels != NULL);
-  lab_session_add_double (b, "kl", map->kl);
-  lab_session_add_bool (b, "stopped", map->stopped);
-  lab_session_add_string (b, "model", map->model_name != NULL ? map->model_name : "");
-  lab_session_add_string (b, "dataset", map->dataset_name != NULL ? map->dataset_name : "");
+  lab_json_add_uint (b, "height", map->height);
+  lab_json_add_uint (b, "width", map->width);
+  lab_json_add_uint (b, "map_dim", map->map_dim);
+  lab_json_add_uint (b, "n_classes", map->n_classes);
+  lab_json_add_strv (b, "class_names", map->class_names,
+                     map->class_names != NULL ? map->n_classes : 0);
+  lab_json_add_bool (b, "labelled", map->labels != NULL);
+  lab_json_add_number (b, "kl", map->kl);
+  lab_json_add_bool (b, "stopped", map->stopped);
+  lab_json_add_string (b, "model", map->model_name != NULL ? map->model_name : "");
+  lab_json_add_string (b, "dataset", map->dataset_name != NULL ? map->dataset_name : "");
 
   json_builder_set_member_name (b, "config");
   json_builder_begin_object (b);
-  lab_session_add_uint (b, "seed", map->config.seed);
-  lab_session_add_double (b, "perplexity", map->config.perplexity);
-  lab_session_add_uint (b, "tsne_iter", map->config.tsne_iter);
-  lab_session_add_uint (b, "k", map->config.k);
-  lab_session_add_uint (b, "umap_neighbors", map->config.umap_neighbors);
-  lab_session_add_double (b, "umap_min_dist", map->config.umap_min_dist);
-  lab_session_add_uint (b, "umap_epochs", map->config.umap_epochs);
+  lab_json_add_uint (b, "seed", map->config.seed);
+  lab_json_add_number (b, "perplexity", map->config.perplexity);
+  lab_json_add_uint (b, "tsne_iter", map->config.tsne_iter);
+  lab_json_add_uint (b, "k", map->config.k);
+  lab_json_add_uint (b, "umap_neighbors", map->config.umap_neighbors);
+  lab_json_add_number (b, "umap_min_dist", map->config.umap_min_dist);
+  lab_json_add_uint (b, "umap_epochs", map->config.umap_epochs);
   json_builder_end_object (b);
 
   images = images != NULL && images->n == map->n ? images : NULL;
-  lab_session_add_bool (b, "images", images != NULL);
+  lab_json_add_bool (b, "images", images != NULL);
   if (images != NULL)
     {
       guint64 ishape[3] = { images->n, images->height, images->width };
 
-      lab_session_add_uint (b, "image_height", images->height);
-      lab_session_add_uint (b, "image_width", images->width);
+      lab_json_add_uint (b, "image_height", images->height);
+      lab_json_add_uint (b, "image_width", images->width);
       lab_safetensors_writer_add (w, "map.images", "U8", 3, ishape, images->pixels);
     }
 
@@ -79,13 +79,13 @@ lab_session_map_save (const LabEmbedding   *map,
       guint64 comp[2] = { map->pca->n_components, map->pca->dim };
 
       json_builder_begin_object (b);
-      lab_session_add_uint (b, "dim", map->pca->dim);
-      lab_session_add_uint (b, "n_components", map->pca->n_components);
-      lab_session_add_doubles (b, "explained_variance", map->pca->explained_variance,
-                               map->pca->n_components);
-      lab_session_add_doubles (b, "explained_variance_ratio", map->pca->explained_variance_ratio,
-                               map->pca->n_components);
-      lab_session_add_double (b, "total_variance", map->pca->total_variance);
+      lab_json_add_uint (b, "dim", map->pca->dim);
+      lab_json_add_uint (b, "n_components", map->pca->n_components);
+      lab_json_add_numbers (b, "explained_variance", map->pca->explained_variance,
+                            map->pca->n_components);
+      lab_json_add_numbers (b, "explained_variance_ratio", map->pca->explained_variance_ratio,
+                            map->pca->n_components);
+      lab_json_add_number (b, "total_variance", map->pca->total_variance);
       json_builder_end_object (b);
       lab_safetensors_writer_add (w, "map.pca.mean", "F32", 1, mean, map->pca->mean);
       lab_safetensors_writer_add (w, "map.pca.components", "F32", 2, comp, map->pca->components);

@@ -32,26 +32,26 @@ save_config (const LabTransferConfig *c,
 {
   json_builder_set_member_name (b, "config");
   json_builder_begin_object (b);
-  lab_session_add_string (b, "autoencoder", c->autoencoder);
-  lab_session_add_string (b, "baseline", c->baseline);
-  lab_session_add_uint (b, "head_units", c->head_units);
-  lab_session_add_uint (b, "pretrain_images", c->pretrain_images);
-  lab_session_add_uint (b, "pretrain_val", c->pretrain_val);
-  lab_session_add_uint (b, "pretrain_epochs", c->pretrain_epochs);
-  lab_session_add_uint (b, "pretrain_batch", c->pretrain_batch);
-  lab_session_add_double (b, "pretrain_noise", c->pretrain_noise);
-  lab_session_add_uints (b, "budgets", c->budgets, MIN (c->n_budgets, LAB_TRANSFER_MAX_BUDGETS));
-  lab_session_add_double (b, "val_ratio", c->val_ratio);
-  lab_session_add_uint (b, "epochs", c->epochs);
-  lab_session_add_uint (b, "patience", c->patience);
-  lab_session_add_uint (b, "batch", c->batch);
-  lab_session_add_double (b, "lr", c->lr);
-  lab_session_add_bool (b, "finetune_from_frozen", c->finetune_from_frozen);
-  lab_session_add_double (b, "finetune_lr", c->finetune_lr);
-  lab_session_add_uint (b, "n_seeds", c->n_seeds);
-  lab_session_add_uint (b, "seed", c->seed);
-  lab_session_add_uint (b, "test_limit", c->test_limit);
-  lab_session_add_uint (b, "threads", c->threads);
+  lab_json_add_string (b, "autoencoder", c->autoencoder);
+  lab_json_add_string (b, "baseline", c->baseline);
+  lab_json_add_uint (b, "head_units", c->head_units);
+  lab_json_add_uint (b, "pretrain_images", c->pretrain_images);
+  lab_json_add_uint (b, "pretrain_val", c->pretrain_val);
+  lab_json_add_uint (b, "pretrain_epochs", c->pretrain_epochs);
+  lab_json_add_uint (b, "pretrain_batch", c->pretrain_batch);
+  lab_json_add_number (b, "pretrain_noise", c->pretrain_noise);
+  lab_json_add_uints (b, "budgets", c->budgets, MIN (c->n_budgets, LAB_TRANSFER_MAX_BUDGETS));
+  lab_json_add_number (b, "val_ratio", c->val_ratio);
+  lab_json_add_uint (b, "epochs", c->epochs);
+  lab_json_add_uint (b, "patience", c->patience);
+  lab_json_add_uint (b, "batch", c->batch);
+  lab_json_add_number (b, "lr", c->lr);
+  lab_json_add_bool (b, "finetune_from_frozen", c->finetune_from_frozen);
+  lab_json_add_number (b, "finetune_lr", c->finetune_lr);
+  lab_json_add_uint (b, "n_seeds", c->n_seeds);
+  lab_json_add_uint (b, "seed", c->seed);
+  lab_json_add_uint (b, "test_limit", c->test_limit);
+  lab_json_add_uint (b, "threads", c->threads);
   json_builder_end_object (b);
 }
 
@@ -73,19 +73,19 @@ save_run (const LabTransferRun *run,
       acc[e] = ep->val_accuracy;
     }
   json_builder_begin_object (b);
-  lab_session_add_double (b, "test_accuracy", run->test_accuracy);
-  lab_session_add_double (b, "val_accuracy", run->val_accuracy);
-  lab_session_add_uint (b, "best_epoch", run->best_epoch);
-  lab_session_add_uint (b, "epochs_run", run->epochs_run);
-  lab_session_add_bool (b, "stopped_early", run->stopped_early);
-  lab_session_add_double (b, "seconds", run->seconds);
-  lab_session_add_bool (b, "encoder_unchanged", run->encoder_unchanged);
-  lab_session_add_double (b, "encoder_changed_fraction", run->encoder_changed_fraction);
+  lab_json_add_number (b, "test_accuracy", run->test_accuracy);
+  lab_json_add_number (b, "val_accuracy", run->val_accuracy);
+  lab_json_add_uint (b, "best_epoch", run->best_epoch);
+  lab_json_add_uint (b, "epochs_run", run->epochs_run);
+  lab_json_add_bool (b, "stopped_early", run->stopped_early);
+  lab_json_add_number (b, "seconds", run->seconds);
+  lab_json_add_bool (b, "encoder_unchanged", run->encoder_unchanged);
+  lab_json_add_number (b, "encoder_changed_fraction", run->encoder_changed_fraction);
   json_builder_set_member_name (b, "curve");
   json_builder_begin_object (b);
-  lab_session_add_uints (b, "epoch", epoch, n);
-  lab_session_add_doubles (b, "train_loss", loss, n);
-  lab_session_add_doubles (b, "val_accuracy", acc, n);
+  lab_json_add_uints (b, "epoch", epoch, n);
+  lab_json_add_numbers (b, "train_loss", loss, n);
+  lab_json_add_numbers (b, "val_accuracy", acc, n);
   json_builder_end_object (b);
   json_builder_end_object (b);
 }
@@ -106,16 +106,16 @@ lab_session_transfer_save (const LabTransferResult *result,
 
   json_builder_set_member_name (b, "transfer");
   json_builder_begin_object (b);
-  lab_session_add_uint (b, "n_seeds", result->n_seeds);
-  lab_session_add_uint (b, "n_budgets", result->n_budgets);
-  lab_session_add_uint (b, "n_classes", result->n_classes);
-  lab_session_add_strv (b, "class_names", result->class_names, result->n_classes);
-  lab_session_add_uint (b, "n_test", result->n_test);
-  lab_session_add_uint (b, "pretrain_images", result->pretrain_images);
-  lab_session_add_uint (b, "pretrain_val", result->pretrain_val);
-  lab_session_add_doubles (b, "pretrain_val_loss", result->pretrain_val_loss, result->n_seeds);
-  lab_session_add_double (b, "pretrain_seconds", result->pretrain_seconds);
-  lab_session_add_double (b, "seconds", result->seconds);
+  lab_json_add_uint (b, "n_seeds", result->n_seeds);
+  lab_json_add_uint (b, "n_budgets", result->n_budgets);
+  lab_json_add_uint (b, "n_classes", result->n_classes);
+  lab_json_add_strv (b, "class_names", result->class_names, result->n_classes);
+  lab_json_add_uint (b, "n_test", result->n_test);
+  lab_json_add_uint (b, "pretrain_images", result->pretrain_images);
+  lab_json_add_uint (b, "pretrain_val", result->pretrain_val);
+  lab_json_add_numbers (b, "pretrain_val_loss", result->pretrain_val_loss, result->n_seeds);
+  lab_json_add_number (b, "pretrain_seconds", result->pretrain_seconds);
+  lab_json_add_number (b, "seconds", result->seconds);
   save_config (&result->config, b);
 
   json_builder_set_member_name (b, "budgets");
@@ -125,10 +125,10 @@ lab_session_transfer_save (const LabTransferResult *result,
       const LabTransferBudget *tb = &result->budgets[i];
 
       json_builder_begin_object (b);
-      lab_session_add_uint (b, "labels", tb->labels);
-      lab_session_add_uint (b, "val_labels", tb->val_labels);
-      lab_session_add_doubles (b, "mean", tb->mean, LAB_TRANSFER_N_WAYS);
-      lab_session_add_doubles (b, "sd", tb->sd, LAB_TRANSFER_N_WAYS);
+      lab_json_add_uint (b, "labels", tb->labels);
+      lab_json_add_uint (b, "val_labels", tb->val_labels);
+      lab_json_add_numbers (b, "mean", tb->mean, LAB_TRANSFER_N_WAYS);
+      lab_json_add_numbers (b, "sd", tb->sd, LAB_TRANSFER_N_WAYS);
       json_builder_set_member_name (b, "runs");
       json_builder_begin_array (b);
       for (guint way = 0; way < LAB_TRANSFER_N_WAYS; way++)

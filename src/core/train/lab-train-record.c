@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "lab-json-builder.h"
 #include "lab-noise.h"
 #include "lab-optim.h"
 
@@ -70,25 +71,6 @@ lab_train_record_set_test (LabTrainRecord      *self,
 }
 
 static void
-add_series (JsonBuilder  *b,
-            const char   *name,
-            const GArray *values)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_begin_array (b);
-  for (guint i = 0; i < values->len; i++)
-    {
-      double v = g_array_index (values, double, i);
-
-      if (isfinite (v))
-        json_builder_add_double_value (b, v);
-      else
-        json_builder_add_null_value (b);
-    }
-  json_builder_end_array (b);
-}
-
-static void
 add_double (JsonBuilder *b,
             const char  *name,
             double       v)
@@ -131,9 +113,12 @@ lab_train_record_to_json (const LabTrainRecord *self)
   json_builder_add_int_value (b, (gint64) self->steps);
   if (self->train_loss != NULL)
     {
-      add_series (b, "train_loss", self->train_loss);
-      add_series (b, "val_loss", self->val_loss);
-      add_series (b, "epoch_seconds", self->epoch_seconds);
+      lab_json_add_numbers (b, "train_loss", (const double *) self->train_loss->data,
+                            self->train_loss->len);
+      lab_json_add_numbers (b, "val_loss", (const double *) self->val_loss->data,
+                            self->val_loss->len);
+      lab_json_add_numbers (b, "epoch_seconds", (const double *) self->epoch_seconds->data,
+                            self->epoch_seconds->len);
     }
   if (self->has_test)
     {
