@@ -8,6 +8,7 @@
 
 #include "lab-blas.h"
 #include "lab-cli-model.h"
+#include "lab-version.h"
 
 /* What the engine runs on here: the CPU, the BLAS and the kernels chosen
  * for it, and why (lab-blas.h). The first thing to ask when a figure
@@ -17,7 +18,7 @@ lab_cli_print_system (void)
 {
   g_autofree char *system = lab_blas_describe ();
 
-  printf ("latentlab-cli %s\n%s\n", LAB_VERSION, system);
+  printf ("latentlab-cli %s (commit %s)\n%s\n", LAB_VERSION, LAB_COMMIT, system);
 }
 
 int

@@ -67,7 +67,8 @@ int              lab_cli_interrupt_fail            (LabCliInterrupt *self,
                                                     GError          *error);
 void             lab_cli_interrupt_end             (LabCliInterrupt *self);
 
-/* The version, the CPU and the BLAS kernels, as `system` prints them. */
+/* The version and commit, the CPU and the BLAS kernels, as `system` prints
+ * them. */
 void  lab_cli_print_system (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabCliInterrupt, lab_cli_interrupt_end)
