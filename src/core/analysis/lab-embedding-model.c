@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "lab-task.h"
+#include "lab-task-batches.h"
 
 /* Images per encoder pass: big enough for sgemm to pay off, small enough
  * that the activations of a wide model stay a few tens of MB. */
@@ -89,6 +89,40 @@ ensure_batch (LabModel  *model,
   return lab_model_set_batch (model, batch, error);
 }
 
+typedef struct
+{
+  LabModel    *model;
+  LabDataset  *dataset;
+  const guint *indices;
+  gsize        dim;
+  float       *latents;
+} Encoding;
+
+static gboolean
+encode_batch (const float  *clean,
+              const float  *input,
+              guint         start,
+              guint         m,
+              gpointer      user_data,
+              GError      **error)
+{
+  Encoding *e = user_data;
+  const float *z = lab_model_encode (e->model, input, m);
+
+  for (gsize i = 0; i < (gsize) m * e->dim; i++)
+    if (!isfinite (z[i]))
+      {
+        g_set_error (error, LAB_ERROR, LAB_ERROR_DIVERGED,
+                     "“%s” encodes image %u of “%s” as NaN or infinity: the model has "
+                     "diverged; train it again with a lower learning rate",
+                     lab_model_get_name (e->model), e->indices[start + i / e->dim],
+                     e->dataset->name);
+        return FALSE;
+      }
+  memcpy (e->latents + (gsize) start * e->dim, z, (gsize) m * e->dim * sizeof (float));
+  return TRUE;
+}
+
 gboolean
 lab_embedding_encode (LabModel         *model,
                       LabDataset       *dataset,
@@ -100,59 +134,16 @@ lab_embedding_encode (LabModel         *model,
                       gpointer          user_data,
                       GError          **error)
 {
-  gsize pixels = (gsize) dataset->height * dataset->width;
-  gsize in_size = lab_shape_size (lab_model_input_shape (model));
-  gsize dim = lab_embedding_latent_dim (model);
-  guint batch = MIN (MAX (n, 1u), ENCODE_BATCH);
-  g_autofree float *clean = NULL;
-  g_autofree float *input = NULL;
+  Encoding e = { model, dataset, indices, lab_embedding_latent_dim (model), latents };
   LabTask task;
 
   if (!lab_embedding_check_encoder (model, dataset, error))
     return FALSE;
   if (!lab_task_for (model, dataset, &task, error))
     return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (indices[i] >= dataset->n)
-      {
-        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                     "Image %u is not in “%s”, which has %u images", indices[i], dataset->name,
-                     dataset->n);
-        return FALSE;
-      }
-  if (!ensure_batch (model, batch, error))
-    return FALSE;
-
-  clean = g_new (float, (gsize) batch * pixels);
-  input = g_new (float, (gsize) batch * in_size);
-  for (guint start = 0; start < n; start += batch)
-    {
-      guint m = MIN (batch, n - start);
-      const float *z;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          g_set_error_literal (error, LAB_ERROR, LAB_ERROR_CANCELLED,
-                               "Encoding was stopped before it finished");
-          return FALSE;
-        }
-      lab_dataset_to_float (dataset, indices + start, m, clean);
-      lab_task_make_input (task, clean, m, dataset->height, dataset->width, input);
-      z = lab_model_encode (model, input, m);
-      for (gsize i = 0; i < (gsize) m * dim; i++)
-        if (!isfinite (z[i]))
-          {
-            g_set_error (error, LAB_ERROR, LAB_ERROR_DIVERGED,
-                         "“%s” encodes image %u of “%s” as NaN or infinity: the model has "
-                         "diverged; train it again with a lower learning rate",
-                         lab_model_get_name (model), indices[start + i / dim], dataset->name);
-            return FALSE;
-          }
-      memcpy (latents + (gsize) start * dim, z, (gsize) m * dim * sizeof (float));
-      if (progress != NULL)
-        progress ((double) (start + m) / n, NULL, user_data);
-    }
-  return TRUE;
+  return lab_task_run_batches (task, model, dataset, indices, n, ENCODE_BATCH, cancellable,
+                               "Encoding was stopped before it finished", progress, user_data,
+                               encode_batch, &e, error);
 }
 
 /* Decoding */

@@ -7,17 +7,15 @@
 #include <string.h>
 
 #include "lab-embedding.h"
-#include "lab-task.h"
+#include "lab-task-batches.h"
 
 #define OUTLIER_BATCH 256
 
-/* A model whose decoder makes images of the dataset's size, and indices
- * inside it; task: how the model takes its input. */
+/* A model whose decoder makes images of the dataset's size; task: how the
+ * model takes its input. */
 static gboolean
 check (LabModel     *model,
        LabDataset   *dataset,
-       const guint  *indices,
-       guint         n,
        LabTask      *task,
        GError      **error)
 {
@@ -32,14 +30,46 @@ check (LabModel     *model,
                    dataset->name);
       return FALSE;
     }
-  for (guint i = 0; i < n; i++)
-    if (indices[i] >= dataset->n)
-      {
-        g_set_error (error, LAB_ERROR, LAB_ERROR_INVALID,
-                     "Image %u is not in “%s”, which has %u images", indices[i], dataset->name,
-                     dataset->n);
-        return FALSE;
-      }
+  return TRUE;
+}
+
+typedef struct
+{
+  LabModel       *model;
+  gsize           pixels;
+  LabReconMetric  metric;
+  float          *errors;
+} Scoring;
+
+static gboolean
+score_batch (const float  *clean,
+             const float  *input,
+             guint         start,
+             guint         m,
+             gpointer      user_data,
+             GError      **error)
+{
+  Scoring *s = user_data;
+  const float *out = lab_model_decode (s->model, lab_model_encode (s->model, input, m), m);
+
+  for (guint r = 0; r < m; r++)
+    {
+      const float *o = out + r * s->pixels, *x = clean + r * s->pixels;
+      double sum = 0;
+
+      for (gsize p = 0; p < s->pixels; p++)
+        {
+          if (s->metric == LAB_RECON_BCE)
+            {
+              double q = CLAMP (o[p], 1e-7, 1 - 1e-7);
+
+              sum -= x[p] * log (q) + (1 - x[p]) * log (1 - q);
+            }
+          else
+            sum += ((double) o[p] - x[p]) * ((double) o[p] - x[p]);
+        }
+      s->errors[start + r] = (float) (sum / s->pixels);
+    }
   return TRUE;
 }
 
@@ -55,58 +85,16 @@ lab_outliers_errors (LabModel         *model,
                      gpointer          user_data,
                      GError          **error)
 {
-  gsize pixels = (gsize) dataset->height * dataset->width;
-  gsize in_size = lab_shape_size (lab_model_input_shape (model));
-  guint batch = MIN (MAX (n, 1u), OUTLIER_BATCH);
-  g_autofree float *clean = NULL;
-  g_autofree float *input = NULL;
+  Scoring s = { model, (gsize) dataset->height * dataset->width, metric, errors };
   LabTask task;
 
   g_return_val_if_fail (errors != NULL || n == 0, FALSE);
 
-  if (!check (model, dataset, indices, n, &task, error))
+  if (!check (model, dataset, &task, error))
     return FALSE;
-  if (lab_model_get_batch (model) < batch && !lab_model_set_batch (model, batch, error))
-    return FALSE;
-
-  clean = g_new (float, (gsize) batch * pixels);
-  input = g_new (float, (gsize) batch * in_size);
-  for (guint start = 0; start < n; start += batch)
-    {
-      guint m = MIN (batch, n - start);
-      const float *out;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        {
-          g_set_error_literal (error, LAB_ERROR, LAB_ERROR_CANCELLED,
-                               "The reconstruction errors were stopped before they finished");
-          return FALSE;
-        }
-      lab_dataset_to_float (dataset, indices + start, m, clean);
-      lab_task_make_input (task, clean, m, dataset->height, dataset->width, input);
-      out = lab_model_decode (model, lab_model_encode (model, input, m), m);
-      for (guint r = 0; r < m; r++)
-        {
-          const float *o = out + r * pixels, *x = clean + r * pixels;
-          double s = 0;
-
-          for (gsize p = 0; p < pixels; p++)
-            {
-              if (metric == LAB_RECON_BCE)
-                {
-                  double q = CLAMP (o[p], 1e-7, 1 - 1e-7);
-
-                  s -= x[p] * log (q) + (1 - x[p]) * log (1 - q);
-                }
-              else
-                s += ((double) o[p] - x[p]) * ((double) o[p] - x[p]);
-            }
-          errors[start + r] = (float) (s / pixels);
-        }
-      if (progress != NULL)
-        progress ((double) (start + m) / n, NULL, user_data);
-    }
-  return TRUE;
+  return lab_task_run_batches (task, model, dataset, indices, n, OUTLIER_BATCH, cancellable,
+                               "The reconstruction errors were stopped before they finished",
+                               progress, user_data, score_batch, &s, error);
 }
 
 typedef struct
@@ -177,6 +165,30 @@ lab_outliers_suggest_threshold (const float *errors,
   return sum / m + 3 * sqrt (sum2 / m);
 }
 
+typedef struct
+{
+  LabModel *model;
+  gsize     pixels;
+  float    *out;
+} Reconstruction;
+
+static gboolean
+reconstruct_batch (const float  *clean,
+                   const float  *input,
+                   guint         start,
+                   guint         m,
+                   gpointer      user_data,
+                   GError      **error)
+{
+  Reconstruction *r = user_data;
+  const float *y = lab_model_decode (r->model, lab_model_encode (r->model, input, m), m);
+  float *out = r->out + start * r->pixels;
+
+  for (gsize p = 0; p < m * r->pixels; p++)
+    out[p] = CLAMP (y[p], 0.0f, 1.0f);
+  return TRUE;
+}
+
 gboolean
 lab_outliers_reconstruct (LabModel     *model,
                           LabDataset   *dataset,
@@ -185,23 +197,12 @@ lab_outliers_reconstruct (LabModel     *model,
                           float        *out,
                           GError      **error)
 {
-  gsize pixels = (gsize) dataset->height * dataset->width;
-  g_autofree float *clean = NULL;
-  g_autofree float *input = NULL;
+  Reconstruction r = { model, (gsize) dataset->height * dataset->width, out };
   LabTask task;
 
-  if (!check (model, dataset, indices, k, &task, error))
+  if (!check (model, dataset, &task, error))
     return FALSE;
-  if (k == 0)
-    return TRUE;
-  if (lab_model_get_batch (model) < k && !lab_model_set_batch (model, k, error))
-    return FALSE;
-  clean = g_new (float, (gsize) k * pixels);
-  input = g_new (float, (gsize) k * lab_shape_size (lab_model_input_shape (model)));
-  lab_dataset_to_float (dataset, indices, k, clean);
-  lab_task_make_input (task, clean, k, dataset->height, dataset->width, input);
-  memcpy (out, lab_model_decode (model, lab_model_encode (model, input, k), k), (gsize) k * pixels * sizeof (float));
-  for (gsize p = 0; p < (gsize) k * pixels; p++)
-    out[p] = CLAMP (out[p], 0.0f, 1.0f);
-  return TRUE;
+  /* One batch of all k. */
+  return lab_task_run_batches (task, model, dataset, indices, k, MAX (k, 1u), NULL, NULL, NULL,
+                               NULL, reconstruct_batch, &r, error);
 }
