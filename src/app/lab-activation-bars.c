@@ -8,6 +8,7 @@
 
 #include "lab-palette.h"
 #include "lab-presentation.h"
+#include "lab-widget-figure.h"
 
 #define HEIGHT 72   /* before presentation mode */
 
@@ -45,20 +46,17 @@ lab_activation_bars_measure (GtkWidget      *widget,
 }
 
 static void
-lab_activation_bars_snapshot (GtkWidget   *widget,
-                              GtkSnapshot *snapshot)
+draw_figure (gpointer  data,
+             cairo_t  *cr,
+             double    width,
+             double    height)
 {
-  LabActivationBars *self = LAB_ACTIVATION_BARS (widget);
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  LabActivationBars *self = data;
   double top = MAX (self->hi, 0), bottom = MIN (self->lo, 0), span = top - bottom;
   double zero_y, bar_w, plot_w;
-  cairo_t *cr;
 
-  if (self->n == 0 || width <= 0 || height <= 0)
-    return;
   if (span <= 0)
     span = 1;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   /* Bars keep a whole-pixel width up to 12 px; a layer wider than the
    * widget draws one bar per pixel column, as a comb. */
   bar_w = MIN (12.0, (double) width / self->n);
@@ -81,7 +79,14 @@ lab_activation_bars_snapshot (GtkWidget   *widget,
   cairo_move_to (cr, 0, floor (zero_y) + 0.5);
   cairo_line_to (cr, plot_w, floor (zero_y) + 0.5);
   cairo_stroke (cr);
-  cairo_destroy (cr);
+}
+
+static void
+lab_activation_bars_snapshot (GtkWidget   *widget,
+                              GtkSnapshot *snapshot)
+{
+  if (LAB_ACTIVATION_BARS (widget)->n > 0)
+    lab_widget_snapshot_figure (widget, snapshot, draw_figure, widget);
 }
 
 void

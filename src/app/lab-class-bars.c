@@ -6,6 +6,7 @@
 
 #include "lab-confusion-plot.h"
 #include "lab-presentation.h"
+#include "lab-widget-figure.h"
 
 struct _LabClassBars
 {
@@ -37,20 +38,23 @@ lab_class_bars_measure (GtkWidget      *widget,
 }
 
 static void
+draw_figure (gpointer  data,
+             cairo_t  *cr,
+             double    width,
+             double    height)
+{
+  LabClassBars *self = data;
+
+  lab_class_bars_draw (cr, width, height, self->title, self->values, self->n,
+                       (const char * const *) self->names,
+                       lab_presentation_get_scale (GTK_WIDGET (self)));
+}
+
+static void
 lab_class_bars_snapshot (GtkWidget   *widget,
                          GtkSnapshot *snapshot)
 {
-  LabClassBars *self = LAB_CLASS_BARS (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
-
-  if (width <= 0 || height <= 0)
-    return;
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  lab_class_bars_draw (cr, width, height, self->title, self->values, self->n,
-                       (const char * const *) self->names, lab_presentation_get_scale (widget));
-  cairo_destroy (cr);
+  lab_widget_snapshot_figure (widget, snapshot, draw_figure, widget);
 }
 
 void

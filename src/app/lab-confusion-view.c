@@ -1,7 +1,9 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-confusion-view.h"
+
 #include "lab-presentation.h"
+#include "lab-widget-figure.h"
 
 struct _LabConfusionView
 {
@@ -39,17 +41,10 @@ lab_confusion_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
 {
   LabConfusionView *self = LAB_CONFUSION_VIEW (widget);
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  cairo_t *cr;
 
-  if (width <= 0 || height <= 0)
-    return;
   lab_confusion_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  lab_confusion_plot_draw (self->plot, cr, width, height);
-  cairo_destroy (cr);
-  self->n_draws++;
+  if (lab_widget_snapshot_figure (widget, snapshot, lab_confusion_plot_draw_figure, self->plot))
+    self->n_draws++;
 }
 
 gboolean

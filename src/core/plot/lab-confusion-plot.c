@@ -298,11 +298,11 @@ lab_confusion_plot_cell_at (LabConfusionPlot *self,
   return TRUE;
 }
 
-static void
-draw_figure (gpointer  plot,
-             cairo_t  *cr,
-             double    width,
-             double    height)
+void
+lab_confusion_plot_draw_figure (gpointer  plot,
+                                cairo_t  *cr,
+                                double    width,
+                                double    height)
 {
   lab_confusion_plot_draw (plot, cr, width, height);
 }
@@ -314,7 +314,7 @@ lab_confusion_plot_save_png (LabConfusionPlot *self,
                              int               height,
                              GError          **error)
 {
-  return lab_figure_save_as (draw_figure, self, LAB_FIGURE_PNG, width, height, path, error);
+  return lab_figure_save_as (lab_confusion_plot_draw_figure, self, LAB_FIGURE_PNG, width, height, path, error);
 }
 
 /* The class names' and values' size at a logical height for n bars: 12 px

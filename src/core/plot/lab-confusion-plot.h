@@ -46,6 +46,11 @@ void              lab_confusion_plot_draw     (LabConfusionPlot *self,
                                                cairo_t          *cr,
                                                double            width,
                                                double            height);
+/* lab_confusion_plot_draw as a LabFigureDrawFunc (lab-figure.h). */
+void              lab_confusion_plot_draw_figure (gpointer       plot,
+                                                  cairo_t       *cr,
+                                                  double         width,
+                                                  double         height);
 /* The cell under (x, y) of a drawing of width x height: TRUE and the
  * cell's true and predicted class, or FALSE outside the matrix. */
 gboolean          lab_confusion_plot_cell_at  (LabConfusionPlot *self,
