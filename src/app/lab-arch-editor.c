@@ -71,36 +71,18 @@ G_DEFINE_FINAL_TYPE (LabArchEditor, lab_arch_editor, GTK_TYPE_WIDGET)
 
 static void editor_validate     (LabArchEditor *self);
 
-/* The spec as JSON, in lab_spec_to_node's member order. Layers are
- * copied, so the LabSpec built from it never changes under later edits. */
+/* The spec as JSON, as lab_spec_to_node writes it. Layers are copied, so
+ * the LabSpec built from it never changes under later edits. */
 static JsonNode *
 editor_build_node (LabArchEditor *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonArray) layers = lab_layer_list_copy_layers (self->layer_list);
+  LabSpec spec = {
+    self->name, self->description, self->input, self->loss,
+    lab_layer_list_get_encoder_layers (self->layer_list), layers,
+  };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, self->name);
-  if (self->description)
-    {
-      json_builder_set_member_name (b, "description");
-      json_builder_add_string_value (b, self->description);
-    }
-  json_builder_set_member_name (b, "input");
-  json_builder_begin_array (b);
-  json_builder_add_int_value (b, self->input.c);
-  json_builder_add_int_value (b, self->input.h);
-  json_builder_add_int_value (b, self->input.w);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "loss");
-  json_builder_add_string_value (b, lab_loss_name (self->loss));
-  json_builder_set_member_name (b, "encoder_layers");
-  json_builder_add_int_value (b, lab_layer_list_get_encoder_layers (self->layer_list));
-  json_builder_set_member_name (b, "layers");
-  json_builder_add_value (b, json_node_init_array (json_node_alloc (),
-                                                   lab_layer_list_copy_layers (self->layer_list)));
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  return lab_spec_to_node (&spec);
 }
 
 /* What the summary panel and the rows show after a validation or a notice. */
