@@ -10,27 +10,11 @@
 
 #include "lab-model-io.h"
 #include "lab-png.h"
-#include "lab-synthetic.h"
 #include "lab-test-cli.h"
 #include "lab-test-models.h"
 
 static char *tmpdir;
 static char *model_path;   /* cae-tiny, 200 steps on the digits */
-
-static void
-make_model (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabDataset) digits = lab_synthetic_digits_new (1000, 1, &error);
-  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
-  g_autoptr(LabModel) model = NULL;
-
-  g_assert_no_error (error);
-  model = lab_test_train_denoiser (digits, 200, trainer, NULL);
-  model_path = g_build_filename (tmpdir, "tiny.safetensors", NULL);
-  g_assert_true (lab_model_save (model, model_path, NULL, &error));
-  g_assert_no_error (error);
-}
 
 /* --json has accuracy, per_class and confusion, and they agree: the matrix
  * sums to the test images, its diagonal over them is the accuracy, each
@@ -168,7 +152,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("cli-classify-XXXXXX", &error);
   g_assert_no_error (error);
-  make_model ();
+  model_path = lab_test_save_denoiser (tmpdir, 200, FALSE);
   g_test_add_func ("/cli/classify/json", test_cli_classify_json);
   g_test_add_func ("/cli/classify/latent", test_cli_classify_latent);
   g_test_add_func ("/cli/classify/errors", test_cli_classify_errors);

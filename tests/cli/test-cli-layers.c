@@ -12,28 +12,12 @@
 #include "lab-dataset-open.h"
 #include "lab-model-io.h"
 #include "lab-model-probe.h"
-#include "lab-synthetic.h"
 #include "lab-test-cli.h"
 #include "lab-test-models.h"
 #include "lab-test-system.h"
 
 static char *tmpdir;
 static char *model_path;   /* cae-tiny, 100 steps at gaussian:0.5 */
-
-static void
-make_model (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabDataset) digits = lab_synthetic_digits_new (1000, 1, &error);
-  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
-  g_autoptr(LabModel) model = NULL;
-
-  g_assert_no_error (error);
-  model = lab_test_train_denoiser (digits, 100, trainer, NULL);
-  model_path = g_build_filename (tmpdir, "tiny.safetensors", NULL);
-  g_assert_true (lab_model_save (model, model_path, NULL, &error));
-  g_assert_no_error (error);
-}
 
 static void
 assert_close (double got,
@@ -165,7 +149,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("test-cli-layers-XXXXXX", &error);
   g_assert_no_error (error);
-  make_model ();
+  model_path = lab_test_save_denoiser (tmpdir, 100, FALSE);
   g_test_add_func ("/cli/layers/json", test_cli_layers_json);
   g_test_add_func ("/cli/layers/text", test_cli_layers_text);
   g_test_add_func ("/cli/layers/errors", test_cli_layers_errors);

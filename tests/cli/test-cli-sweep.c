@@ -12,33 +12,11 @@
 #include "lab-model-io.h"
 #include "lab-noise-sweep.h"
 #include "lab-png.h"
-#include "lab-synthetic.h"
 #include "lab-test-cli.h"
 #include "lab-test-models.h"
-#include "lab-train-record.h"
 
 static char *tmpdir;
 static char *model_path;   /* cae-tiny, 300 steps at gaussian:0.5, with its training record */
-
-static void
-make_model (void)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(LabDataset) digits = lab_synthetic_digits_new (1000, 1, &error);
-  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
-  g_autoptr(LabModel) model = NULL;
-  g_autoptr(LabTrainRecord) record = NULL;
-  g_autofree char *record_json = NULL;
-  LabTrainConfig c;
-
-  g_assert_no_error (error);
-  model = lab_test_train_denoiser (digits, 300, trainer, &c);
-  record = lab_train_record_new_from_trainer (trainer, &c, "synthetic", "torch");
-  record_json = lab_train_record_to_json (record);
-  model_path = g_build_filename (tmpdir, "tiny.safetensors", NULL);
-  g_assert_true (lab_model_save (model, model_path, record_json, &error));
-  g_assert_no_error (error);
-}
 
 /* --json: the type comes from the model's training record, the levels are
  * the 5 asked for, and every number is what lab_noise_sweep_run gives in
@@ -171,7 +149,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("lab-cli-sweep-XXXXXX", &error);
   g_assert_no_error (error);
-  make_model ();
+  model_path = lab_test_save_denoiser (tmpdir, 300, TRUE);
 
   g_test_add_func ("/cli/sweep/json", test_cli_sweep_json);
   g_test_add_func ("/cli/sweep/table", test_cli_sweep_table);

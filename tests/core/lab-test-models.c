@@ -1,6 +1,9 @@
 #include "lab-test-models.h"
 
+#include "lab-model-io.h"
 #include "lab-presets.h"
+#include "lab-synthetic.h"
+#include "lab-train-record.h"
 
 LabModel *
 lab_test_new_preset (const char *name,
@@ -39,6 +42,33 @@ lab_test_train_denoiser (LabDataset     *digits,
   if (config != NULL)
     *config = c;
   return model;
+}
+
+char *
+lab_test_save_denoiser (const char *dir,
+                        guint64     steps,
+                        gboolean    with_record)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LabDataset) digits = lab_synthetic_digits_new (1000, 1, &error);
+  g_autoptr(LabTrainer) trainer = lab_trainer_new ();
+  g_autoptr(LabModel) model = NULL;
+  g_autofree char *record_json = NULL;
+  char *path = g_build_filename (dir, "tiny.safetensors", NULL);
+  LabTrainConfig c;
+
+  g_assert_no_error (error);
+  model = lab_test_train_denoiser (digits, steps, trainer, &c);
+  if (with_record)
+    {
+      g_autoptr(LabTrainRecord) record = lab_train_record_new_from_trainer (trainer, &c, "synthetic",
+                                                                            "torch");
+
+      record_json = lab_train_record_to_json (record);
+    }
+  g_assert_true (lab_model_save (model, path, record_json, &error));
+  g_assert_no_error (error);
+  return path;
 }
 
 void

@@ -19,6 +19,12 @@ LabModel *lab_test_train_denoiser (LabDataset     *digits,
                                    guint64         steps,
                                    LabTrainer     *trainer,
                                    LabTrainConfig *config);
+/* That denoiser trained on 1,000 synthetic digits (seed 1) and saved as
+ * dir/tiny.safetensors, with its training record when with_record is
+ * TRUE; returns the file's path, for the CLI tests. */
+char     *lab_test_save_denoiser  (const char     *dir,
+                                   guint64         steps,
+                                   gboolean        with_record);
 
 /* x[0..n) uniform in [0, 1) from seed (an input image of noise). */
 void      lab_test_fill_uniform   (float          *x,

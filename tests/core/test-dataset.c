@@ -8,6 +8,7 @@
 #include "lab-dataset.h"
 #include "lab-idx.h"
 #include "lab-png.h"
+#include "lab-test-system.h"
 
 static char *tmpdir;
 static char *catalog_root;
@@ -377,25 +378,6 @@ test_dataset_synthetic (void)
     g_assert_cmpuint (counts[k], ==, 100);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_remove (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -421,7 +403,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dataset/synthetic", test_dataset_synthetic);
   status = g_test_run ();
 
-  remove_tree (tmpdir);
+  lab_test_remove_tree (tmpdir);
   g_free (tmpdir);
   g_free (catalog_root);
   return status;

@@ -16,6 +16,7 @@
 #include "lab-presets.h"
 #include "lab-synthetic.h"
 #include "lab-test-models.h"
+#include "lab-test-system.h"
 
 static LabDataset *digits;   /* 600 synthetic digits, shared */
 
@@ -560,24 +561,6 @@ make_gallery (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_gallery_export (void)
 {
   g_autoptr(LabGallery) gallery = make_gallery ();
@@ -649,7 +632,7 @@ test_gallery_export (void)
   g_assert_false (lab_gallery_export_png_folder (gallery, folder, &error));
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
 
-  remove_tree (dir);
+  lab_test_remove_tree (dir);
 }
 
 static void

@@ -448,25 +448,6 @@ test_idx_progress_cancel (void)
   g_assert_error (error, LAB_ERROR, LAB_ERROR_INVALID);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_remove (child);
-      }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -489,7 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/idx/progress-cancel", test_idx_progress_cancel);
   status = g_test_run ();
 
-  remove_tree (tmpdir);
+  lab_test_remove_tree (tmpdir);
   g_free (tmpdir);
   return status;
 }

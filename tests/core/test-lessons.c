@@ -266,6 +266,26 @@ tiny_config (LabLessonConfig *config)
   config->max_epochs = 1;
 }
 
+/* Runs lesson with config into target to the end and loads its record;
+ * *dir: the run's folder. */
+static LabRunRecord *
+run_to_record (const LabLessonInfo   *lesson,
+               const LabLessonConfig *config,
+               const char            *target,
+               char                 **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  LabRunRecord *record;
+
+  *dir = lab_lesson_run (lesson, config, target, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "record.json", NULL);
+  record = lab_run_record_load (path, &error);
+  g_assert_no_error (error);
+  return record;
+}
+
 static void
 test_noise_levels_run (void)
 {
@@ -368,19 +388,15 @@ test_conv_vs_dense_run (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
-  g_autofree char *dir = NULL, *record_path = NULL, *csv = NULL, *text = NULL;
+  g_autofree char *dir = NULL, *csv = NULL, *text = NULL;
   g_autoptr(LabRunRecord) record = NULL;
   LabLessonConfig config;
   const char **keys;
   double *values;
 
   tiny_config (&config);
-  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  record = run_to_record (lesson, &config, target, &dir);
   g_assert_cmpstr (dir, ==, target);
-  record_path = g_build_filename (dir, "record.json", NULL);
-  record = lab_run_record_load (record_path, &error);
-  g_assert_no_error (error);
   /* MSE, BCE and PSNR of three models, and the page count. */
   g_assert_cmpuint (lab_run_record_get_metrics (record, &keys, &values), ==, 10);
   g_assert_cmpstr (keys[2], ==, "cae-tiny/test_psnr");
@@ -410,7 +426,7 @@ test_architectures_run (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
-  g_autofree char *dir = NULL, *record_path = NULL, *fig = NULL;
+  g_autofree char *dir = NULL, *fig = NULL;
   g_autoptr(LabRunRecord) record = NULL;
   LabLessonConfig config;
   const char **keys;
@@ -420,11 +436,7 @@ test_architectures_run (void)
   g_assert_nonnull (lesson);
   tiny_config (&config);
   config.max_images = 200;
-  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  record_path = g_build_filename (dir, "record.json", NULL);
-  record = lab_run_record_load (record_path, &error);
-  g_assert_no_error (error);
+  record = run_to_record (lesson, &config, target, &dir);
   /* Test MSE, train loss and latent-SVM accuracy of three models, the
    * bicubic baseline and the page count. */
   n = lab_run_record_get_metrics (record, &keys, &values);
@@ -467,7 +479,7 @@ test_transfer_run (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
-  g_autofree char *dir = NULL, *record_path = NULL, *fig = NULL;
+  g_autofree char *dir = NULL, *fig = NULL;
   g_autoptr(LabRunRecord) record = NULL;
   LabLessonConfig config;
   const char **keys;
@@ -478,11 +490,7 @@ test_transfer_run (void)
   g_assert_cmpstr (lesson->default_dataset, ==, "fashion-mnist");
   tiny_config (&config);
   config.max_epochs = 3;
-  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  record_path = g_build_filename (dir, "record.json", NULL);
-  record = lab_run_record_load (record_path, &error);
-  g_assert_no_error (error);
+  record = run_to_record (lesson, &config, target, &dir);
   /* The quick experiment's one budget, three ways, and the page count. */
   n = lab_run_record_get_metrics (record, &keys, &values);
   g_assert_cmpuint (n, ==, 4);
@@ -518,11 +526,8 @@ test_augmentation_run (void)
   tiny_config (&config);
   config.max_images = 600;
   config.max_epochs = 2;
-  dir = lab_lesson_run (lesson, &config, target, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
+  record = run_to_record (lesson, &config, target, &dir);
   record_path = g_build_filename (dir, "record.json", NULL);
-  record = lab_run_record_load (record_path, &error);
-  g_assert_no_error (error);
   n = lab_run_record_get_metrics (record, &keys, &values);
   for (guint i = 0; i < n; i++)
     {
@@ -748,7 +753,7 @@ test_own_data_folder (void)
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *folder = g_build_filename (out, "digits", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
-  g_autofree char *dir = NULL, *record_path = NULL;
+  g_autofree char *dir = NULL;
   g_autoptr(LabRunRecord) record = NULL;
   LabLessonConfig config;
   JsonObject *datasets;
@@ -758,11 +763,7 @@ test_own_data_folder (void)
   tiny_config (&config);
   config.dataset = folder;
   config.max_images = 30;
-  dir = lab_lesson_run (own, &config, target, NULL, NULL, NULL, &error);
-  g_assert_no_error (error);
-  record_path = g_build_filename (dir, "record.json", NULL);
-  record = lab_run_record_load (record_path, &error);
-  g_assert_no_error (error);
+  record = run_to_record (own, &config, target, &dir);
   datasets = lab_run_record_get_object (record, "datasets");
   g_assert_true (json_object_has_member (datasets, "held-out-test"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (datasets, "source"), "n"),
