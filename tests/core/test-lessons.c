@@ -476,7 +476,6 @@ static void
 test_transfer_run (void)
 {
   const LabLessonInfo *lesson = lab_lesson_find ("transfer", NULL);
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
   g_autofree char *dir = NULL, *fig = NULL;
@@ -749,7 +748,6 @@ static void
 test_own_data_folder (void)
 {
   const LabLessonInfo *own = lab_lesson_find ("own-data", NULL);
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = g_dir_make_tmp ("lab-lesson-XXXXXX", NULL);
   g_autofree char *folder = g_build_filename (out, "digits", NULL);
   g_autofree char *target = g_build_filename (out, "run", NULL);
