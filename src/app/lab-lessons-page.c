@@ -145,15 +145,6 @@ update_actions (LabLessonsPage *self)
   lab_page_set_action_enabled (LAB_PAGE (self), "page.reproduce-lesson", shown && !busy);
 }
 
-/* "about 5 min", "under a minute". */
-static char *
-format_minutes (double minutes)
-{
-  if (minutes < 1)
-    return g_strdup (_("under a minute"));
-  return g_strdup_printf (_("about %.0f min"), minutes);
-}
-
 static LessonRequest *
 lesson_request_new (LabLessonsPage *self)
 {
@@ -209,7 +200,7 @@ show_done (gpointer      owner,
     {
       double minutes = current_setting (self) == LAB_LESSON_FULL ? self->lesson->full_minutes
                                                                    : self->lesson->quick_minutes;
-      g_autofree char *time = format_minutes (minutes);
+      g_autofree char *time = lab_format_minutes (minutes);
       /* Translators: the time is "about 5 min" or "under a minute" */
       g_autofree char *text = g_strdup_printf (_("Not run yet with these settings. Press Run: "
                                                  "%s on 2 cores; the report appears here and "
@@ -542,8 +533,8 @@ lesson_row (const LabLessonInfo *lesson)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (_(lesson->title));
-  g_autofree char *quick = format_minutes (lesson->quick_minutes);
-  g_autofree char *full = format_minutes (lesson->full_minutes);
+  g_autofree char *quick = lab_format_minutes (lesson->quick_minutes);
+  g_autofree char *full = lab_format_minutes (lesson->full_minutes);
   /* Translators: "quick about 5 min · full about 40 min" */
   g_autofree char *times = g_strdup_printf (_("quick %s · full %s"), quick, full);
   GtkWidget *sub = gtk_label_new (NULL);

@@ -109,9 +109,13 @@ lesson_list (int    argc,
       return 0;
     }
   for (guint i = 0; lessons[i]; i++)
-    printf ("%-14s %s (quick about %.0f min, full about %.0f min on 2 cores)\n               %s\n\n",
-            lessons[i]->name, lessons[i]->title, lessons[i]->quick_minutes,
-            lessons[i]->full_minutes, lessons[i]->teaches);
+    {
+      g_autofree char *quick = lab_format_minutes (lessons[i]->quick_minutes);
+      g_autofree char *full = lab_format_minutes (lessons[i]->full_minutes);
+
+      printf ("%-14s %s (quick %s, full %s on 2 cores)\n               %s\n\n",
+              lessons[i]->name, lessons[i]->title, quick, full, lessons[i]->teaches);
+    }
   return 0;
 }
 

@@ -74,6 +74,14 @@ lab_format_percent_localized (double percent,
 }
 
 char *
+lab_format_minutes (double minutes)
+{
+  if (!(minutes >= 1))
+    return g_strdup (_("under a minute"));
+  return g_strdup_printf (_("about %.0f min"), minutes);
+}
+
+char *
 lab_format_duration (double seconds)
 {
   guint s = isfinite (seconds) && seconds > 0 ? (guint) (seconds + 0.5) : 0;

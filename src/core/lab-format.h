@@ -38,6 +38,9 @@ char  *lab_format_count_localized  (guint64  n);
  * French and German. For what the window shows. */
 char  *lab_format_percent_localized (double  percent,
                                      int     decimals);
+/* An estimate of a run's time, as a lesson's is said: "about 5 min",
+ * "under a minute" (translated). */
+char  *lab_format_minutes          (double   minutes);
 /* A duration rounded to the second: "0:42", "6:20", "1:02:03". Negative or
  * non-finite seconds read "0:00". */
 char  *lab_format_duration         (double   seconds);

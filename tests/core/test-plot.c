@@ -229,6 +229,44 @@ test_plot_dots_at_ends (void)
     }
 }
 
+/* The legend goes to the corner of the plot area where it hides the
+ * least: a curve rising into the top right corner (the transfer lesson's
+ * accuracy against labels) is drawn whole there, not under the legend. */
+static void
+test_plot_legend_corner (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  const int width = 480, height = 320;
+  cairo_surface_t *surface;
+  unsigned char *data;
+  int stride;
+  guint n = 0;
+
+  lab_line_plot_add_series (plot, "rising", 0, LAB_LINE_STYLE_LINE);
+  lab_line_plot_append (plot, 0, 0, 0);
+  lab_line_plot_append (plot, 0, 8, 10);
+  lab_line_plot_append (plot, 0, 10, 10);
+  lab_line_plot_add_series (plot, "range", 1, LAB_LINE_STYLE_LINE);
+  lab_line_plot_append (plot, 1, 0, 0);
+  lab_line_plot_append (plot, 1, 10, 12);
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  /* Blue (the first colour) along the flat stretch at y = 10, which the
+   * legend box hid in the top right before (its white veils what is
+   * under it); the legend's own blue swatch lies above these rows. */
+  for (int r = height / 6; r < height / 4; r++)
+    for (int c = width - 90; c < width - 30; c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4);
+
+        n += (int) (px & 0xff) - (int) ((px >> 16) & 0xff) > 30;
+      }
+  cairo_surface_destroy (surface);
+  g_test_message ("blue pixels in the top right corner: %u", n);
+  g_assert_cmpuint (n, >=, 85);
+}
+
 /* The histogram of errors: its bins, the pixel <-> value mapping the
  * threshold drag uses, and a drawing with something on it. */
 static void
@@ -284,5 +322,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/draws-series", test_plot_draws_series);
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
+  g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   return g_test_run ();
 }

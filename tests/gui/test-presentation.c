@@ -176,23 +176,6 @@ test_presentation_classify (void)
   g_object_unref (window);
 }
 
-/* The first widget of type under widget, depth first. */
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = G_TYPE_CHECK_INSTANCE_TYPE (child, type) ? child : find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The settings a locked demo keeps, on the other pages: the Latent page's
  * Advanced image count, the Classify page's classifier and its transfer
  * panel's label budgets, the Lessons page's Quick or Full. */
@@ -203,10 +186,10 @@ assert_pages_locked (LabWindow *window,
   GtkWidget *widgets[] = {
     /* (A closed expander holds its child outside the widget tree.) */
     LAB_LATENT_PAGE (lab_window_get_page (window, "latent"))->advanced_box,
-    find_descendant (lab_window_get_page (window, "classify"), GTK_TYPE_DROP_DOWN),
-    find_descendant (lab_window_get_page (window, "lessons"), GTK_TYPE_DROP_DOWN),
-    find_descendant (GTK_WIDGET (lab_classify_page_get_transfer (LAB_CLASSIFY_PAGE (
-                       lab_window_get_page (window, "classify")))), GTK_TYPE_DROP_DOWN),
+    lab_test_find_descendant (lab_window_get_page (window, "classify"), GTK_TYPE_DROP_DOWN, NULL),
+    lab_test_find_descendant (lab_window_get_page (window, "lessons"), GTK_TYPE_DROP_DOWN, NULL),
+    lab_test_find_descendant (GTK_WIDGET (lab_classify_page_get_transfer (LAB_CLASSIFY_PAGE (
+                       lab_window_get_page (window, "classify")))), GTK_TYPE_DROP_DOWN, NULL),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (widgets); i++)

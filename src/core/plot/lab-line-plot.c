@@ -517,6 +517,58 @@ legend_width (LabLinePlot *self,
   return lw + 40;
 }
 
+/* How much of the series a box (bx, by, bw, bh) over the plot area would
+ * hide: their points, points along each line's segments and the ends of
+ * error bars that fall inside it, the points counting most. */
+static guint
+hidden_by (const LabLinePlot *self,
+           double x0, double x1, double y0, double y1,
+           double left, double top, double pw, double ph,
+           double bx, double by, double bw, double bh)
+{
+  guint n = 0;
+
+#define INSIDE(px, py) ((px) >= bx && (px) <= bx + bw && (py) >= by && (py) <= by + bh)
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      const Series *s = g_ptr_array_index (self->series, i);
+      gboolean have_prev = FALSE;
+      double prev_x = 0, prev_y = 0;
+
+      for (guint k = 0; k + 1 < s->points->len; k += 2)
+        {
+          double x = g_array_index (s->points, double, k);
+          double y = g_array_index (s->points, double, k + 1);
+          double px, py, e;
+
+          if (!usable (self, x, y))
+            {
+              have_prev = FALSE;
+              continue;
+            }
+          px = left + (tx (self, x) - x0) / (x1 - x0) * pw;
+          py = top + ph - (ty (self, y) - y0) / (y1 - y0) * ph;
+          n += 4 * INSIDE (px, py);
+          if ((e = point_error (s, k)) > 0)
+            for (int sign = -1; sign <= 1; sign += 2)
+              {
+                double v = y + sign * e;
+
+                if (!self->log_y || v > 0)
+                  n += INSIDE (px, top + ph - (ty (self, v) - y0) / (y1 - y0) * ph);
+              }
+          if (have_prev && s->style != LAB_LINE_STYLE_POINTS)
+            for (guint t = 1; t < 8; t++)
+              n += INSIDE (prev_x + (px - prev_x) * t / 8, prev_y + (py - prev_y) * t / 8);
+          prev_x = px;
+          prev_y = py;
+          have_prev = TRUE;
+        }
+    }
+#undef INSIDE
+  return n;
+}
+
 void
 lab_line_plot_draw (LabLinePlot *self,
                     cairo_t     *cr,
@@ -621,13 +673,34 @@ lab_line_plot_draw (LabLinePlot *self,
   lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
                         self->y_label, y_title_x, top + ph / 2);
 
-  /* The legend's box, top right inside the plot or beside it (drawn last). */
+  /* The legend's box (drawn last): beside the plot, or inside it in the
+   * corner where it hides the least of the data, top right when several
+   * hide as little (the transfer curve rises into the top right corner). */
   if (self->series->len > 0)
     {
       lw = legend_width (self, cr);
       lh = 8 + 18.0 * self->series->len;
       lx = self->legend_outside ? left + pw + 8 : left + pw - lw - 8;
       ly = self->legend_outside ? top : top + 8;
+      if (!self->legend_outside && have_data && lh + 16 < ph)
+        {
+          const double xs[] = { left + pw - lw - 8, left + 8, left + pw - lw - 8, left + 8 };
+          const double ys[] = { top + 8, top + 8, top + ph - lh - 8, top + ph - lh - 8 };
+          guint best = G_MAXUINT;
+
+          for (guint c = 0; c < G_N_ELEMENTS (xs) && best > 0; c++)
+            {
+              guint hidden = hidden_by (self, x0, x1, y0, y1, left, top, pw, ph,
+                                        xs[c] - 4, ys[c] - 4, lw + 8, lh + 8);
+
+              if (hidden < best)
+                {
+                  best = hidden;
+                  lx = xs[c];
+                  ly = ys[c];
+                }
+            }
+        }
     }
 
   /* markers */

@@ -34,8 +34,9 @@ double       lab_line_plot_get_scale     (LabLinePlot  *self);
 /* A logarithmic y axis (losses); non-positive values are not drawn. */
 void         lab_line_plot_set_log_y     (LabLinePlot  *self,
                                           gboolean      log_y);
-/* The legend right of the plot area instead of over its top right corner
- * (for many series, whose legend would hide the curves). */
+/* The legend right of the plot area instead of over it, in the corner of
+ * the plot area where it hides the least data (for many series, whose
+ * legend would hide the curves wherever it went). */
 void         lab_line_plot_set_legend_outside (LabLinePlot *self,
                                           gboolean      outside);
 /* A logarithmic x axis (label budgets); non-positive values are not drawn. */
