@@ -408,6 +408,8 @@ static const ConvCase conv_cases[] = {
   { "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"padding\":\"same\"}", { 8, 7, 7 }, 3, 2, 3, 1, 1, { 8, 7, 7 } },
   { "{\"type\":\"conv2d\",\"filters\":9,\"kernel\":3,\"padding\":1}", { 10, 8, 5 }, 2, 0, 3, 1, 1, { 9, 8, 5 } },
   { "{\"type\":\"conv2d\",\"filters\":12,\"kernel\":3,\"padding\":\"same\"}", { 8, 4, 4 }, 1, 0, 3, 1, 1, { 12, 4, 4 } },
+  /* rows narrower than 4 pixels, and a block of one channel past 8 */
+  { "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"padding\":\"same\"}", { 9, 3, 2 }, 2, 0, 3, 1, 1, { 8, 3, 2 } },
 };
 
 static const ConvCase convt_cases[] = {

@@ -329,6 +329,28 @@ transpose4 (LabV4       q[4],
   q[3] = LAB_V4_SHUFFLE (t2, t3, 2, 3, 6, 7);
 }
 
+/* Four pixels of eight channels (planes hw apart) at p, to eight channels
+ * of four pixels at q: two 4×4 transposes. */
+static inline G_ALWAYS_INLINE void
+pixels_to_lanes (float       *q,
+                 const float *p,
+                 gsize        hw)
+{
+  LabV4 a[LANES], b[LANES];
+
+#pragma GCC unroll 8
+  for (guint l = 0; l < LANES; l++)
+    a[l] = lab_v4_load (p + l * hw);
+  transpose4 (b, a);
+  transpose4 (b + 4, a + 4);
+#pragma GCC unroll 4
+  for (guint k = 0; k < 4; k++)
+    {
+      lab_v4_store (q + k * LANES, b[k]);
+      lab_v4_store (q + k * LANES + 4, b[4 + k]);
+    }
+}
+
 /* staged (nc'/8, hp, wp, 8) = x (nc, h, w) of one image, one row and
  * column of zeros before each plane, zeros after it and in the lanes past
  * nc. */
@@ -339,55 +361,46 @@ stage (float        *staged,
        const Tiling *t)
 {
   const gsize hw = (gsize) t->h * t->w, block = (gsize) t->hp * t->wp * LANES;
+  const gsize row_floats = (gsize) t->wp * LANES;
+  const LabV8 zero = LAB_V8_SPLAT (0.f);
 
   for (guint c0 = 0; c0 < nc; c0 += LANES)
     {
       const guint nl = MIN (LANES, nc - c0);
       float *dst = staged + (gsize) c0 / LANES * block;
       const float *src = x + (gsize) c0 * hw;
-      const gsize row_floats = (gsize) t->wp * LANES;
 
-      /* zeros where no pixel goes: the frame, or all of a partial block */
-      if (nl < LANES)
-        memset (dst, 0, block * sizeof (float));
-      else
+      /* a partial block: zeros, then its channels one by one */
+      if (nl < LANES || t->w < 4)
         {
-          memset (dst, 0, row_floats * sizeof (float));
-          memset (dst + (t->h + 1) * row_floats, 0,
-                  (t->hp - t->h - 1) * row_floats * sizeof (float));
-          for (guint y = 1; y <= t->h; y++)
-            {
-              float *r = dst + y * row_floats;
-
-              memset (r, 0, LANES * sizeof (float));
-              memset (r + (t->w + 1) * LANES, 0, (t->wp - t->w - 1) * LANES * sizeof (float));
-            }
+          memset (dst, 0, block * sizeof (float));
+          for (guint y = 0; y < t->h; y++)
+            for (guint x0 = 0; x0 < t->w; x0++)
+              for (guint l = 0; l < nl; l++)
+                dst[((gsize) (y + 1) * t->wp + x0 + 1) * LANES + l] = src[l * hw + y * t->w + x0];
+          continue;
         }
+      /* the next block's planes (the next image's after the last) */
+      for (gsize off = 0; off < LANES * hw; off += 16)
+        __builtin_prefetch (src + LANES * hw + off);
+      memset (dst, 0, row_floats * sizeof (float));
+      memset (dst + (t->h + 1) * row_floats, 0, (t->hp - t->h - 1) * row_floats * sizeof (float));
       for (guint y = 0; y < t->h; y++)
         {
-          float *row = dst + ((gsize) (y + 1) * t->wp + 1) * LANES;
+          float *row = dst + (gsize) (y + 1) * row_floats;
           const float *r = src + (gsize) y * t->w;
-          guint x0 = 0;
 
-          /* 4 pixels of 8 channels at a time: two 4×4 transposes */
-          if (nl == LANES)
-            for (; x0 + 4 <= t->w; x0 += 4)
-              {
-                LabV4 p[LANES], q[LANES];
+          /* 4 pixels at a time; the last 1-3 as the row's last four,
+           * storing again what the group before stored */
+          LAB_V8_STORE (row, zero);
+          for (guint x0 = 0; x0 < t->w; x0 += 4)
+            {
+              const guint i = MIN (x0, t->w - 4);
 
-                for (guint l = 0; l < LANES; l++)
-                  p[l] = lab_v4_load (r + l * hw + x0);
-                transpose4 (q, p);
-                transpose4 (q + 4, p + 4);
-                for (guint k = 0; k < 4; k++)
-                  {
-                    lab_v4_store (row + (x0 + k) * LANES, q[k]);
-                    lab_v4_store (row + (x0 + k) * LANES + 4, q[4 + k]);
-                  }
-              }
-          for (; x0 < t->w; x0++)
-            for (guint l = 0; l < nl; l++)
-              row[x0 * LANES + l] = r[l * hw + x0];
+              pixels_to_lanes (row + (i + 1) * LANES, r + i, hw);
+            }
+          for (guint x0 = t->w + 1; x0 < t->wp; x0++)
+            LAB_V8_STORE (row + x0 * LANES, zero);
         }
     }
 }
@@ -517,7 +530,11 @@ output_transform (float        *y,
           LabV8 m[6][6], r[6][6], b = LAB_V8_SPLAT (0.f);
           float out[4][4][LANES];
 
-          if (bias != NULL)
+          /* a whole vector where there is one: eight scalar stores read
+           * back as one vector would wait for every store */
+          if (bias != NULL && nl == LANES)
+            LAB_V8_LOAD (b, bias + f0);
+          else if (bias != NULL)
             for (guint l = 0; l < nl; l++)
               b[l] = bias[f0 + l];
 #pragma GCC unroll 6
