@@ -408,6 +408,8 @@ static const ConvCase conv_cases[] = {
   { "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"padding\":\"same\"}", { 8, 7, 7 }, 3, 2, 3, 1, 1, { 8, 7, 7 } },
   { "{\"type\":\"conv2d\",\"filters\":9,\"kernel\":3,\"padding\":1}", { 10, 8, 5 }, 2, 0, 3, 1, 1, { 9, 8, 5 } },
   { "{\"type\":\"conv2d\",\"filters\":12,\"kernel\":3,\"padding\":\"same\"}", { 8, 4, 4 }, 1, 0, 3, 1, 1, { 12, 4, 4 } },
+  /* one output channel, rows longer than 16 pixels */
+  { "{\"type\":\"conv2d\",\"filters\":1,\"kernel\":3,\"padding\":\"same\"}", { 3, 5, 19 }, 2, 0, 3, 1, 1, { 1, 5, 19 } },
   /* rows narrower than 4 pixels, and a block of one channel past 8 */
   { "{\"type\":\"conv2d\",\"filters\":8,\"kernel\":3,\"padding\":\"same\"}", { 9, 3, 2 }, 2, 0, 3, 1, 1, { 8, 3, 2 } },
 };
@@ -517,20 +519,25 @@ test_conv_chunks_agree (void)
     }
 }
 
-/* The Winograd path's gradients against naive loops in double, on the
- * sizes of dae-keras32's middle layers (14×14 with partial tiles of 4,
- * 7×7), tighter than the finite differences can check. G_X is added to
- * what din held, as the model asks of layers by default. */
+/* The gradients of the Winograd path and of kn2row for one output channel
+ * against naive loops in double, on the sizes of dae-keras32's middle
+ * layers (14×14 with partial tiles of 4, 7×7) and its last (32 -> 1 at
+ * 28×28), and one with rows longer than 16 pixels, tighter
+ * than the finite differences can check. G_X is added to what din held,
+ * as the model asks of layers by default. */
 static void
-test_conv2d_winograd_backward (void)
+test_conv2d_backward_naive (void)
 {
-  const struct { guint c, m, hw, batch; } cases[] = { { 16, 24, 14, 2 }, { 24, 8, 7, 3 } };
+  const struct { guint c, m, hgt, wid, batch; } cases[] = {
+    { 16, 24, 14, 14, 2 }, { 24, 8, 7, 7, 3 }, { 32, 1, 28, 28, 2 }, { 3, 1, 5, 19, 2 },
+  };
 
   for (guint t = 0; t < G_N_ELEMENTS (cases); t++)
     {
-      const guint c = cases[t].c, m = cases[t].m, hw = cases[t].hw, batch = cases[t].batch;
+      const guint c = cases[t].c, m = cases[t].m, hgt = cases[t].hgt, wid = cases[t].wid;
+      const guint batch = cases[t].batch;
       g_autofree char *json = g_strdup_printf ("{\"type\":\"conv2d\",\"filters\":%u,\"padding\":\"same\"}", m);
-      g_autoptr(Harness) h = harness_new (json, (LabShape) { c, hw, hw }, batch, 0);
+      g_autoptr(Harness) h = harness_new (json, (LabShape) { c, hgt, wid }, batch, 0);
       g_autofree double *dx = g_new0 (double, h->n_in);
       g_autofree double *dw = g_new0 (double, h->layer->n_params);
       const gsize nw = (gsize) m * c * 9;
@@ -544,10 +551,10 @@ test_conv2d_winograd_backward (void)
 
       for (guint n = 0; n < batch; n++)
         for (guint f = 0; f < m; f++)
-          for (guint y = 0; y < hw; y++)
-            for (guint x = 0; x < hw; x++)
+          for (guint y = 0; y < hgt; y++)
+            for (guint x = 0; x < wid; x++)
               {
-                const double g = h->dout[((n * m + f) * hw + y) * hw + x];
+                const double g = h->dout[((n * m + f) * hgt + y) * wid + x];
 
                 dw[nw + f] += g;
                 for (guint ci = 0; ci < c; ci++)
@@ -557,9 +564,9 @@ test_conv2d_winograd_backward (void)
                         const int iy = (int) (y + ky) - 1, ix = (int) (x + kx) - 1;
                         gsize xi, wi;
 
-                        if (iy < 0 || ix < 0 || iy >= (int) hw || ix >= (int) hw)
+                        if (iy < 0 || ix < 0 || iy >= (int) hgt || ix >= (int) wid)
                           continue;
-                        xi = ((gsize) (n * c + ci) * hw + iy) * hw + ix;
+                        xi = ((gsize) (n * c + ci) * hgt + iy) * wid + ix;
                         wi = ((gsize) (f * c + ci) * 3 + ky) * 3 + kx;
                         dx[xi] += g * h->params[wi];
                         dw[wi] += g * h->in[xi];
@@ -1418,7 +1425,7 @@ main (int   argc,
   g_test_add_func ("/layers/conv-transpose2d/forward", test_conv_transpose2d_forward);
   g_test_add_func ("/layers/conv-transpose2d/gradients", test_conv_transpose2d_gradients);
   g_test_add_func ("/layers/conv/chunks", test_conv_chunks_agree);
-  g_test_add_func ("/layers/conv2d/winograd-backward", test_conv2d_winograd_backward);
+  g_test_add_func ("/layers/conv2d/backward-naive", test_conv2d_backward_naive);
   g_test_add_func ("/layers/conv2d/gray-weight-grad", test_conv2d_gray_weight_grad);
   g_test_add_func ("/layers/maxpool2d", test_maxpool);
   g_test_add_func ("/layers/maxpool2d/ties", test_maxpool_ties);
