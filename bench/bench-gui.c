@@ -177,7 +177,9 @@ start_move (Bench *b)
   b->gap_move_ms += (g_get_monotonic_time () - b->move_start) / 1000.0;
   if (m >= 0)
     {
-      b->max_move_cpu[m] = MAX (b->max_move_cpu[m], (thread_cpu_us () - cpu) / 1000.0);
+      double move_cpu = (thread_cpu_us () - cpu) / 1000.0;   /* read once, not inside MAX () */
+
+      b->max_move_cpu[m] = MAX (b->max_move_cpu[m], move_cpu);
       b->pass_ms[m][b->n_moves] = lab_denoise_grid_get_pass_ms (lab_denoise_page_get_denoise_grid (b->denoise));
     }
 }

@@ -56,7 +56,9 @@ draw_ms (guint    n,
 
       lab_scatter_plot_draw (plot, cr, W, H);
       cairo_surface_flush (surface);
-      best = MIN (best, (g_get_monotonic_time () - start) / 1000.0);
+      double took = (g_get_monotonic_time () - start) / 1000.0;   /* read once, not inside MIN () */
+
+      best = MIN (best, took);
     }
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
