@@ -13,9 +13,11 @@ struct _LabTeam
   guint        n_lanes;
   guint        spin_polls;   /* polls before sleeping, on both sides */
   GThread    **threads;      /* (n_lanes - 1): lane l runs on threads[l - 1] */
+  struct Worker *workers;    /* (n_lanes - 1): what each thread was started with */
+  guint        ready;        /* under lock: threads that reached their first wait */
   GMutex       lock;
   GCond        start;        /* a new run (generation changed) or quit */
-  GCond        done;         /* pending reached 0 */
+  GCond        done;         /* pending reached 0, or a thread is ready */
   gint         generation;   /* atomic: runs started so far */
   gint         pending;      /* atomic: worker lanes of the current run not yet done */
   gint         quit;         /* atomic */
@@ -25,7 +27,7 @@ struct _LabTeam
   guint        run_lanes;
 };
 
-typedef struct
+typedef struct Worker
 {
   LabTeam *team;
   guint    lane;
@@ -46,7 +48,12 @@ worker_main (gpointer user_data)
   const guint lane = w->lane;
   gint seen = 0;
 
-  g_free (w);
+  /* Ready, and from here on this thread allocates nothing while it
+   * waits: lab_team_new returns only then (below). */
+  g_mutex_lock (&team->lock);
+  team->ready++;
+  g_cond_signal (&team->done);
+  g_mutex_unlock (&team->lock);
   for (;;)
     {
       for (guint spin = 0; spin < team->spin_polls; spin++)
@@ -87,14 +94,23 @@ lab_team_new (guint n_lanes,
   g_cond_init (&self->start);
   g_cond_init (&self->done);
   self->threads = g_new0 (GThread *, self->n_lanes);
+  self->workers = g_new0 (Worker, self->n_lanes);
   for (guint l = 1; l < self->n_lanes; l++)
     {
-      Worker *w = g_new (Worker, 1);
+      Worker *w = &self->workers[l - 1];
 
       w->team = self;
       w->lane = l;
       self->threads[l - 1] = g_thread_new ("lab-team", worker_main, w);
     }
+  /* Every thread started and waiting before the caller goes on: a thread
+   * still starting (GLib's and the sanitizers' bookkeeping allocate) while
+   * the caller forks (the SVM's fit children, lab-fork.c) could leave an
+   * allocator lock held in the child for good. */
+  g_mutex_lock (&self->lock);
+  while (self->ready + 1 < self->n_lanes)
+    g_cond_wait (&self->done, &self->lock);
+  g_mutex_unlock (&self->lock);
   return self;
 }
 
@@ -110,6 +126,7 @@ lab_team_free (LabTeam *self)
   for (guint l = 1; l < self->n_lanes; l++)
     g_thread_join (self->threads[l - 1]);
   g_free (self->threads);
+  g_free (self->workers);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->start);
   g_cond_clear (&self->done);
