@@ -365,68 +365,6 @@ bounds (LabLinePlot *self,
   return TRUE;
 }
 
-static void
-log_tick_text (double  v,
-               char   *buf,
-               gsize   size)
-{
-  g_snprintf (buf, size, "%g", pow (10, v));
-}
-
-/* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
- * with 2..9 between when the axis spans 2.5 decades or less; labels as
- * lab_log_ticks() places them. px_lo..px_hi are lo and hi in pixels along
- * the axis; from..to is the line's extent across it. */
-static void
-log_ticks (cairo_t  *cr,
-           gboolean  vertical,
-           double    lo,
-           double    hi,
-           double    px_lo,
-           double    px_hi,
-           double    from,
-           double    to)
-{
-  double ticks[32];
-  guint n = lab_log_ticks (lo, hi, ticks, G_N_ELEMENTS (ticks));
-
-#define LOG_PX(v) (round (px_lo + ((v) - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5)
-  for (double d = floor (lo); d <= ceil (hi); d += 1)
-    for (int m = 1; m < 10; m++)
-      {
-        double v = d + log10 (m), gray = m == 1 ? 0.85 : 0.94, p;
-
-        if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
-          continue;
-        p = LOG_PX (v);
-        cairo_set_source_rgb (cr, gray, gray, gray);
-        if (vertical)
-          {
-            cairo_move_to (cr, p, from);
-            cairo_line_to (cr, p, to);
-          }
-        else
-          {
-            cairo_move_to (cr, from, p);
-            cairo_line_to (cr, to, p);
-          }
-        cairo_stroke (cr);
-      }
-  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
-  for (guint i = 0; i < n; i++)
-    {
-      double p = LOG_PX (ticks[i]);
-      char buf[32];
-
-      log_tick_text (ticks[i], buf, sizeof buf);
-      if (vertical)
-        lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
-      else
-        lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
-    }
-#undef LOG_PX
-}
-
 /* The widest y tick label, at the font size the ticks are drawn with:
  * the same labels (and the same rule for which get one) as the drawing's. */
 static double
@@ -448,7 +386,7 @@ y_tick_width (LabLinePlot *self,
         {
           cairo_text_extents_t ext;
 
-          log_tick_text (ticks[i], buf, sizeof buf);
+          lab_plot_log_tick_text (ticks[i], buf, sizeof buf);
           cairo_text_extents (cr, buf, &ext);
           widest = MAX (widest, ext.x_advance);
         }
@@ -647,7 +585,7 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_set_font_size (cr, 12);
   cairo_set_line_width (cr, 1);
   if (self->log_x)
-    log_ticks (cr, TRUE, x0, x1, left, left + pw, top, top + ph);
+    lab_plot_log_grid (cr, TRUE, x0, x1, left, left + pw, top, top + ph);
   else
     {
       n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
@@ -656,7 +594,7 @@ lab_line_plot_draw (LabLinePlot *self,
                             ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
   if (self->log_y)
-    log_ticks (cr, FALSE, y0, y1, top + ph, top, left, left + pw);
+    lab_plot_log_grid (cr, FALSE, y0, y1, top + ph, top, left, left + pw);
   else
     {
       n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));

@@ -2,6 +2,8 @@
 
 #include "lab-plot-draw.h"
 
+#include <math.h>
+
 #include "lab-palette.h"
 
 void
@@ -102,4 +104,62 @@ lab_plot_axis_labels (cairo_t    *cr,
       lab_plot_text_at (cr, y_label, 0, 0, 0.5, 0.5);
       cairo_restore (cr);
     }
+}
+
+void
+lab_plot_log_tick_text (double  v,
+                        char   *buf,
+                        gsize   size)
+{
+  g_snprintf (buf, size, "%g", pow (10, v));
+}
+
+void
+lab_plot_log_grid (cairo_t  *cr,
+                   gboolean  vertical,
+                   double    lo,
+                   double    hi,
+                   double    px_lo,
+                   double    px_hi,
+                   double    from,
+                   double    to)
+{
+  double ticks[32];
+  guint n = lab_log_ticks (lo, hi, ticks, G_N_ELEMENTS (ticks));
+
+#define LOG_PX(v) (round (px_lo + ((v) - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5)
+  for (double d = floor (lo); d <= ceil (hi); d += 1)
+    for (int m = 1; m < 10; m++)
+      {
+        double v = d + log10 (m), gray = m == 1 ? 0.85 : 0.94, p;
+
+        if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
+          continue;
+        p = LOG_PX (v);
+        cairo_set_source_rgb (cr, gray, gray, gray);
+        if (vertical)
+          {
+            cairo_move_to (cr, p, from);
+            cairo_line_to (cr, p, to);
+          }
+        else
+          {
+            cairo_move_to (cr, from, p);
+            cairo_line_to (cr, to, p);
+          }
+        cairo_stroke (cr);
+      }
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  for (guint i = 0; i < n; i++)
+    {
+      double p = LOG_PX (ticks[i]);
+      char buf[32];
+
+      lab_plot_log_tick_text (ticks[i], buf, sizeof buf);
+      if (vertical)
+        lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
+      else
+        lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
+    }
+#undef LOG_PX
 }

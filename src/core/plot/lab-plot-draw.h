@@ -53,4 +53,21 @@ void     lab_plot_axis_labels (cairo_t         *cr,
                                const char      *y_label,
                                double           y_x,
                                double           y_center);
+/* A log axis's tick label for v (log10 units): "100", "0.01". */
+void     lab_plot_log_tick_text (double         v,
+                                 char          *buf,
+                                 gsize          size);
+/* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
+ * with 2..9 between when the axis spans 2.5 decades or less; labels as
+ * lab_log_ticks() places them. px_lo..px_hi are lo and hi in pixels along
+ * the axis; from..to is the line's extent across it (vertical: lines
+ * across the x axis, labels below to). */
+void     lab_plot_log_grid    (cairo_t         *cr,
+                               gboolean         vertical,
+                               double           lo,
+                               double           hi,
+                               double           px_lo,
+                               double           px_hi,
+                               double           from,
+                               double           to);
 G_END_DECLS
