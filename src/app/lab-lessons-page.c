@@ -9,6 +9,7 @@
 #include "lab-format.h"
 #include "lab-job.h"
 #include "lab-lesson-results.h"
+#include "lab-lesson-row.h"
 #include "lab-lesson.h"
 #include "lab-plot-view.h"
 #include "lab-worker-gate.h"
@@ -526,52 +527,6 @@ reproduce_lesson (GtkWidget  *widget,
   g_object_unref (job);
 }
 
-/* The list */
-
-static GtkWidget *
-lesson_row (const LabLessonInfo *lesson)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (_(lesson->title));
-  g_autofree char *quick = lab_format_minutes (lesson->quick_minutes);
-  g_autofree char *full = lab_format_minutes (lesson->full_minutes);
-  /* Translators: "quick about 5 min · full about 40 min" */
-  g_autofree char *times = g_strdup_printf (_("quick %s · full %s"), quick, full);
-  GtkWidget *sub = gtk_label_new (NULL);
-
-  /* Wrapped only at the dot, never inside "full about 40 min". */
-  {
-    g_auto(GStrv) parts = g_strsplit (times, " · ", -1);
-
-    for (guint i = 0; parts[i] != NULL; i++)
-      {
-        g_auto(GStrv) words = g_strsplit (parts[i], " ", -1);
-
-        g_free (parts[i]);
-        parts[i] = g_strjoinv ("\u00a0", words);
-      }
-    g_free (times);
-    times = g_strjoinv (" · ", parts);
-    gtk_label_set_label (GTK_LABEL (sub), times);
-  }
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (title), 24);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_label_set_xalign (GTK_LABEL (sub), 0);
-  gtk_label_set_wrap (GTK_LABEL (sub), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (sub), 24);
-  gtk_widget_add_css_class (sub, "dim-label");
-  gtk_widget_add_css_class (sub, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), sub);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_widget_set_tooltip_text (box, _(lesson->teaches));
-  return box;
-}
-
 static void
 on_setting_changed (LabLessonsPage *self)
 {
@@ -770,7 +725,7 @@ lab_lessons_page_init (LabLessonsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->gate = lab_worker_gate_new ();
   for (guint i = 0; all[i]; i++)
-    gtk_list_box_append (self->lesson_list, lesson_row (all[i]));
+    gtk_list_box_append (self->lesson_list, lab_lesson_row_new (all[i]));
   g_signal_connect_swapped (self->lesson_list, "row-selected", G_CALLBACK (on_row_selected), self);
   g_signal_connect_swapped (self->setting_dropdown, "notify::selected",
                             G_CALLBACK (on_setting_changed), self);
