@@ -267,6 +267,102 @@ test_plot_legend_corner (void)
   g_assert_cmpuint (n, >=, 85);
 }
 
+/* The x tick labels under a line plot drawn at width x height without an
+ * x axis title: the centre column of each label, into centres[max]
+ * (labels are runs of dark columns less than 4 apart, in the rows from 7
+ * to 20 px below the plot area's frame, the lowest row more than half of
+ * whose pixels are the frame's gray, 0x737373) and its width in pixels,
+ * into widths[max]. Returns their count. */
+static guint
+x_tick_labels (LabLinePlot *plot,
+               int          width,
+               int          height,
+               double      *centres,
+               double      *widths,
+               guint        max)
+{
+  cairo_surface_t *s = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  unsigned char *data = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+  int frame = -1, start = -1, last = -10;
+  guint n = 0;
+
+  for (int r = height - 1; r >= 0 && frame < 0; r--)
+    {
+      int gray = 0;
+
+      for (int c = 0; c < width; c++)
+        gray += (*(guint32 *) (data + r * stride + c * 4) & 0xffffff) == 0x737373;
+      if (gray > width / 2)
+        frame = r;
+    }
+  g_assert_cmpint (frame, >, 0);
+  g_assert_cmpint (frame + 20, <, height);
+  for (int c = 0; c <= width; c++)
+    {
+      gboolean dark = FALSE;
+
+      for (int r = frame + 7; r <= frame + 20 && c < width; r++)
+        dark |= (*(guint32 *) (data + r * stride + c * 4) & 0xff) < 140;
+      if (dark && c - last >= 4)
+        start = c;
+      if (!dark && start >= 0 && c - last >= 4)
+        {
+          g_assert_cmpuint (n, <, max);
+          widths[n] = last - start + 1;
+          centres[n++] = (start + last) / 2.0;
+          start = -1;
+        }
+      last = dark ? c : last;
+    }
+  cairo_surface_destroy (s);
+  return n;
+}
+
+/* A log x axis over a few shared x (label budgets) has a tick label at
+ * each of them, where the 1-2-5 ticks would label 20 and 50 only; where
+ * those labels would run into each other, the 1-2-5 ticks or the decades
+ * instead. Label centres sit as the values' logarithms do. */
+static void
+test_plot_log_x_shared_ticks (void)
+{
+  const double budgets[] = { 100, 300, 1000, 1800, 5000 };
+  g_autoptr(LabLinePlot) few = lab_line_plot_new ();
+  g_autoptr(LabLinePlot) transfer = lab_line_plot_new ();
+  double at[16], wide[16];
+  guint n;
+
+  lab_line_plot_set_log_x (few, TRUE);
+  lab_line_plot_add_series (few, "accuracy", 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_add_series (few, "baseline", 1, LAB_LINE_STYLE_POINTS);
+  for (guint i = 1; i <= 4; i++)
+    {
+      lab_line_plot_append (few, 0, 20.0 * i, 50 + 10 * i);
+      lab_line_plot_append (few, 1, 20.0 * i, 40 + 10 * i);
+    }
+  n = x_tick_labels (few, 480, 320, at, wide, G_N_ELEMENTS (at));
+  g_assert_cmpuint (n, ==, 4);
+  /* 20, 40, 60, 80: log 2 / log 4 and log 3 / log 4 of the way */
+  g_assert_cmpfloat_with_epsilon ((at[1] - at[0]) / (at[3] - at[0]), 0.5, 0.02);
+  g_assert_cmpfloat_with_epsilon ((at[2] - at[0]) / (at[3] - at[0]), log (3) / log (4), 0.02);
+
+  lab_line_plot_set_log_x (transfer, TRUE);
+  lab_line_plot_add_series (transfer, "pretrained", 0, LAB_LINE_STYLE_POINTS);
+  for (guint i = 0; i < G_N_ELEMENTS (budgets); i++)
+    lab_line_plot_append (transfer, 0, budgets[i], 60 + 5 * i);
+  n = x_tick_labels (transfer, 640, 400, at, wide, G_N_ELEMENTS (at));
+  g_assert_cmpuint (n, ==, 5);
+  for (guint i = 1; i + 1 < n; i++)
+    g_assert_cmpfloat_with_epsilon ((at[i] - at[0]) / (at[4] - at[0]),
+                                    log (budgets[i] / 100) / log (50), 0.02);
+
+  /* Narrow, 1000 and 1800 would touch, and so would the 1-2-5 ticks:
+   * the decades, 100 and 1000 (a digit wider). */
+  n = x_tick_labels (transfer, 220, 200, at, wide, G_N_ELEMENTS (at));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpfloat (wide[1], >, wide[0] + 4);
+}
+
 /* The histogram of errors: its bins, the pixel <-> value mapping the
  * threshold drag uses, and a drawing with something on it. */
 static void
@@ -323,5 +419,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
+  g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #include "lab-line-plot.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "lab-palette.h"
 #include "lab-figure.h"
@@ -507,6 +508,78 @@ hidden_by (const LabLinePlot *self,
   return n;
 }
 
+/* A log x axis labels each x the series share when they are a few (the
+ * label budgets of a transfer curve: 100, 300, 1000, 1800, 5000): at most
+ * this many. */
+#define MAX_LABELLED_X 8
+
+/* The distinct x of the series' points in [x0, x1] (log10 units), in
+ * increasing order, into xs[MAX_LABELLED_X]: their count, or 0 when there
+ * are more. */
+static guint
+shared_log_x (LabLinePlot *self,
+              double       x0,
+              double       x1,
+              double      *xs)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < self->series->len; i++)
+    {
+      Series *s = g_ptr_array_index (self->series, i);
+
+      for (guint k = 0; k + 1 < s->points->len; k += 2)
+        {
+          double x = g_array_index (s->points, double, k);
+          double v;
+          guint at = 0;
+
+          if (!usable (self, x, g_array_index (s->points, double, k + 1))
+              || (v = tx (self, x)) < x0 || v > x1)
+            continue;
+          while (at < n && xs[at] < v - 1e-9)
+            at++;
+          if (at < n && xs[at] <= v + 1e-9)
+            continue;
+          if (n == MAX_LABELLED_X)
+            return 0;
+          memmove (xs + at + 1, xs + at, (n - at) * sizeof *xs);
+          xs[at] = v;
+          n++;
+        }
+    }
+  return n;
+}
+
+/* The labelled ticks of a log x axis over [x0, x1] drawn from left to
+ * left + pw in a figure width wide (log10 units, into ticks[max], max at
+ * least MAX_LABELLED_X): the x the series share when they are few and
+ * their labels stand apart, else lab_log_ticks()'s, else only its
+ * decades where its labels would run into each other. */
+static guint
+log_x_ticks (LabLinePlot *self,
+             cairo_t     *cr,
+             double       x0,
+             double       x1,
+             double       left,
+             double       pw,
+             double       width,
+             double      *ticks,
+             guint        max)
+{
+  guint n = shared_log_x (self, x0, x1, ticks), n_decades = 0;
+
+  if (n > 0 && lab_plot_log_labels_fit (cr, ticks, n, x0, x1, left, left + pw, width))
+    return n;
+  n = lab_log_ticks (x0, x1, ticks, max);
+  if (lab_plot_log_labels_fit (cr, ticks, n, x0, x1, left, left + pw, width))
+    return n;
+  for (guint i = 0; i < n; i++)
+    if (fabs (ticks[i] - round (ticks[i])) < 1e-9)
+      ticks[n_decades++] = ticks[i];
+  return n_decades >= 2 ? n_decades : lab_log_ticks (x0, x1, ticks, max);
+}
+
 void
 lab_line_plot_draw (LabLinePlot *self,
                     cairo_t     *cr,
@@ -585,7 +658,10 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_set_font_size (cr, 12);
   cairo_set_line_width (cr, 1);
   if (self->log_x)
-    lab_plot_log_grid (cr, TRUE, x0, x1, left, left + pw, top, top + ph);
+    {
+      n_ticks = log_x_ticks (self, cr, x0, x1, left, pw, width, ticks, G_N_ELEMENTS (ticks));
+      lab_plot_log_grid (cr, TRUE, x0, x1, left, left + pw, top, top + ph, ticks, n_ticks);
+    }
   else
     {
       n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
@@ -594,7 +670,7 @@ lab_line_plot_draw (LabLinePlot *self,
                             ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
     }
   if (self->log_y)
-    lab_plot_log_grid (cr, FALSE, y0, y1, top + ph, top, left, left + pw);
+    lab_plot_log_grid (cr, FALSE, y0, y1, top + ph, top, left, left + pw, NULL, 0);
   else
     {
       n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));

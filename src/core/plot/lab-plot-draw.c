@@ -114,52 +114,104 @@ lab_plot_log_tick_text (double  v,
   g_snprintf (buf, size, "%g", pow (10, v));
 }
 
-void
-lab_plot_log_grid (cairo_t  *cr,
-                   gboolean  vertical,
-                   double    lo,
-                   double    hi,
-                   double    px_lo,
-                   double    px_hi,
-                   double    from,
-                   double    to)
+gboolean
+lab_plot_log_labels_fit (cairo_t      *cr,
+                         const double *ticks,
+                         guint         n,
+                         double        lo,
+                         double        hi,
+                         double        px_lo,
+                         double        px_hi,
+                         double        width)
 {
-  double ticks[32];
-  guint n = lab_log_ticks (lo, hi, ticks, G_N_ELEMENTS (ticks));
+  cairo_font_extents_t fext;
+  double prev_end = 0;
 
-#define LOG_PX(v) (round (px_lo + ((v) - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5)
-  for (double d = floor (lo); d <= ceil (hi); d += 1)
-    for (int m = 1; m < 10; m++)
-      {
-        double v = d + log10 (m), gray = m == 1 ? 0.85 : 0.94, p;
-
-        if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
-          continue;
-        p = LOG_PX (v);
-        cairo_set_source_rgb (cr, gray, gray, gray);
-        if (vertical)
-          {
-            cairo_move_to (cr, p, from);
-            cairo_line_to (cr, p, to);
-          }
-        else
-          {
-            cairo_move_to (cr, from, p);
-            cairo_line_to (cr, to, p);
-          }
-        cairo_stroke (cr);
-      }
-  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  cairo_font_extents (cr, &fext);
   for (guint i = 0; i < n; i++)
     {
-      double p = LOG_PX (ticks[i]);
+      double p = px_lo + (ticks[i] - lo) / (hi - lo) * (px_hi - px_lo);
+      cairo_text_extents_t ext;
       char buf[32];
 
       lab_plot_log_tick_text (ticks[i], buf, sizeof buf);
+      cairo_text_extents (cr, buf, &ext);
+      if (p - ext.x_advance / 2 < (i == 0 ? 0 : prev_end + fext.height / 2))
+        return FALSE;
+      prev_end = p + ext.x_advance / 2;
+    }
+  return prev_end <= width;
+}
+
+void
+lab_plot_log_grid (cairo_t      *cr,
+                   gboolean      vertical,
+                   double        lo,
+                   double        hi,
+                   double        px_lo,
+                   double        px_hi,
+                   double        from,
+                   double        to,
+                   const double *labelled,
+                   guint         n_labelled)
+{
+  double ticks[32];
+  guint n;
+
+  if (labelled == NULL)
+    {
+      n = lab_log_ticks (lo, hi, ticks, G_N_ELEMENTS (ticks));
+      labelled = ticks;
+    }
+  else
+    n = n_labelled;
+
+#define LOG_PX(v) (round (px_lo + ((v) - lo) / (hi - lo) * (px_hi - px_lo)) + 0.5)
+#define GRID_LINE(p, gray)                              \
+  G_STMT_START {                                        \
+    cairo_set_source_rgb (cr, (gray), (gray), (gray));  \
+    if (vertical)                                       \
+      {                                                 \
+        cairo_move_to (cr, (p), from);                  \
+        cairo_line_to (cr, (p), to);                    \
+      }                                                 \
+    else                                                \
+      {                                                 \
+        cairo_move_to (cr, from, (p));                  \
+        cairo_line_to (cr, to, (p));                    \
+      }                                                 \
+    cairo_stroke (cr);                                  \
+  } G_STMT_END
+  for (double d = floor (lo); d <= ceil (hi); d += 1)
+    for (int m = 1; m < 10; m++)
+      {
+        double v = d + log10 (m);
+
+        if (v < lo || v > hi || (m != 1 && (hi - lo) > 2.5))
+          continue;
+        GRID_LINE (LOG_PX (v), m == 1 ? 0.85 : 0.94);
+      }
+  /* A labelled value between those (a label budget of 1800) gets a line
+   * to read it by, as light as the 2..9 ones. */
+  for (guint i = 0; i < n; i++)
+    {
+      double m = pow (10, labelled[i] - floor (labelled[i]));
+
+      if (fabs (m - round (m)) > 1e-6 || ((hi - lo) > 2.5 && round (m) != 1))
+        GRID_LINE (LOG_PX (labelled[i]), 0.94);
+    }
+  cairo_set_source_rgb (cr, 0.3, 0.3, 0.3);
+  for (guint i = 0; i < n; i++)
+    {
+      double p = LOG_PX (labelled[i]);
+      char buf[32];
+
+      lab_plot_log_tick_text (labelled[i], buf, sizeof buf);
       if (vertical)
         lab_plot_text_at (cr, buf, p, to + 6, 0.5, 0);
       else
         lab_plot_text_at (cr, buf, from - 6, p, 1, 0.5);
     }
+#undef GRID_LINE
 #undef LOG_PX
 }

@@ -57,11 +57,24 @@ void     lab_plot_axis_labels (cairo_t         *cr,
 void     lab_plot_log_tick_text (double         v,
                                  char          *buf,
                                  gsize          size);
+/* Whether the labels of ticks[n] (log10 units, increasing) under a
+ * horizontal log axis over [lo, hi], drawn from px_lo to px_hi in the
+ * caller's font, stand apart (half a line's height between two) and
+ * within [0, width]. */
+gboolean lab_plot_log_labels_fit (cairo_t      *cr,
+                                  const double *ticks,
+                                  guint         n,
+                                  double        lo,
+                                  double        hi,
+                                  double        px_lo,
+                                  double        px_hi,
+                                  double        width);
 /* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
- * with 2..9 between when the axis spans 2.5 decades or less; labels as
- * lab_log_ticks() places them. px_lo..px_hi are lo and hi in pixels along
- * the axis; from..to is the line's extent across it (vertical: lines
- * across the x axis, labels below to). */
+ * with 2..9 between when the axis spans 2.5 decades or less, and a label
+ * and a decade's line at each of labelled[n_labelled] (log10 units);
+ * labelled NULL: as lab_log_ticks() places them. px_lo..px_hi are lo and
+ * hi in pixels along the axis; from..to is the line's extent across it
+ * (vertical: lines across the x axis, labels below to). */
 void     lab_plot_log_grid    (cairo_t         *cr,
                                gboolean         vertical,
                                double           lo,
@@ -69,5 +82,7 @@ void     lab_plot_log_grid    (cairo_t         *cr,
                                double           px_lo,
                                double           px_hi,
                                double           from,
-                               double           to);
+                               double           to,
+                               const double    *labelled,
+                               guint            n_labelled);
 G_END_DECLS
