@@ -1,6 +1,9 @@
 #define G_LOG_DOMAIN "latentlab"
 
 #include "lab-plot-view.h"
+
+#include <math.h>
+
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -10,9 +13,16 @@ struct _LabPlotView
 
   LabLinePlot *plot;      /* owned */
   guint        n_draws;
+  double       legend_height;  /* below the plot area at the allocated width */
 };
 
 G_DEFINE_FINAL_TYPE (LabPlotView, lab_plot_view, GTK_TYPE_WIDGET)
+
+static GtkSizeRequestMode
+lab_plot_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
 
 static void
 lab_plot_view_measure (GtkWidget      *widget,
@@ -23,9 +33,24 @@ lab_plot_view_measure (GtkWidget      *widget,
                        int            *minimum_baseline,
                        int            *natural_baseline)
 {
+  LabPlotView *self = LAB_PLOT_VIEW (widget);
+  int asked, legend;
+
   /* Below this the axes and their labels leave no room for the curves. */
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 240 : 160;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 240;
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 240;
+      *natural = 320;
+      return;
+    }
+  /* A legend that goes below the plot area at this width (a narrow column
+   * on a projector) comes on top of the height asked for (the widget's
+   * height request, or the least the curves need), which the curves keep. */
+  lab_line_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
+  gtk_widget_get_size_request (widget, NULL, &asked);
+  legend = (int) ceil (lab_line_plot_get_legend_height (self->plot, for_size >= 0 ? for_size : 320));
+  *minimum = MAX (asked, 160) + legend;
+  *natural = MAX (asked, 240) + legend;
 }
 
 static void
@@ -34,7 +59,25 @@ lab_plot_view_size_allocate (GtkWidget *widget,
                              int        height,
                              int        baseline)
 {
+  LabPlotView *self = LAB_PLOT_VIEW (widget);
+
+  self->legend_height = lab_line_plot_get_legend_height (self->plot, width);
   lab_widget_figure_allocate (widget);
+}
+
+/* Asks for a new size when the legend below the plot area grows or
+ * shrinks (lines added, a y range whose labels widen the margin), else
+ * only draws again. */
+static void
+queue_update (LabPlotView *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+
+  if (gtk_widget_get_width (widget) > 0
+      && lab_line_plot_get_legend_height (self->plot, gtk_widget_get_width (widget)) != self->legend_height)
+    gtk_widget_queue_resize (widget);
+  else
+    gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -75,6 +118,7 @@ lab_plot_view_class_init (LabPlotViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->finalize = lab_plot_view_finalize;
+  widget_class->get_request_mode = lab_plot_view_get_request_mode;
   widget_class->measure = lab_plot_view_measure;
   widget_class->size_allocate = lab_plot_view_size_allocate;
   widget_class->snapshot = lab_plot_view_snapshot;
@@ -111,7 +155,8 @@ lab_plot_view_reset (LabPlotView *self)
 
   lab_line_plot_free (self->plot);
   self->plot = lab_line_plot_new ();
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  lab_line_plot_set_scale (self->plot, lab_presentation_get_scale (GTK_WIDGET (self)));
+  queue_update (self);
   return self->plot;
 }
 
@@ -120,7 +165,7 @@ lab_plot_view_changed (LabPlotView *self)
 {
   g_return_if_fail (LAB_IS_PLOT_VIEW (self));
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  queue_update (self);
 }
 
 guint

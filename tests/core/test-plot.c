@@ -267,6 +267,79 @@ test_plot_legend_corner (void)
   g_assert_cmpuint (n, >=, 85);
 }
 
+/* A legend outside with a line per layer goes beside the plot area while
+ * that leaves the curves room, else below it, where it adds its height
+ * (the widget grows by it) and the curves keep the figure's width; the
+ * area said is where the frame is drawn. */
+static void
+test_plot_legend_below (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  double x, y, w, h, legend;
+  cairo_surface_t *surface;
+  unsigned char *data;
+  int stride, height;
+
+  lab_line_plot_set_title (plot, "Weight norm per layer");
+  lab_line_plot_set_labels (plot, "training step", "L2 norm");
+  lab_line_plot_set_log_y (plot, TRUE);
+  lab_line_plot_set_legend_outside (plot, TRUE);
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u Conv2D", 3 * i);
+
+      lab_line_plot_add_series (plot, name, i, LAB_LINE_STYLE_LINE);
+      for (int t = 0; t < 50; t++)
+        lab_line_plot_append (plot, i, t, (i + 1) * exp (-t / 40.0));
+    }
+
+  /* wide: beside, taking its width from the plot area */
+  g_assert_cmpfloat (lab_line_plot_get_legend_height (plot, 640), ==, 0);
+  g_assert_true (lab_line_plot_get_area (plot, 640, 320, &x, &y, &w, &h));
+  g_assert_cmpfloat (w, <, 640 - x - 100);
+  g_assert_cmpfloat (w, >, 400);
+
+  /* a projector's side column: 302 px at a scale of 1.6 */
+  lab_line_plot_set_scale (plot, 1.6);
+  legend = lab_line_plot_get_legend_height (plot, 302);
+  g_test_message ("legend below: %.0f px", legend);
+  g_assert_cmpfloat (legend, >=, 1.6 * 18 * 7);
+  height = 280 + (int) ceil (legend);
+  g_assert_true (lab_line_plot_get_area (plot, 302, height, &x, &y, &w, &h));
+  g_test_message ("plot area %.0f,%.0f %.0f×%.0f", x, y, w, h);
+  g_assert_cmpfloat (w, >=, 302 / 2.0);
+  g_assert_cmpfloat (x + w, >=, 302 - 16 * 1.6 - 1);
+  /* the curves keep what 280 px with no legend under them gives */
+  g_assert_cmpfloat (h, >=, 280 - 1.6 * (34 + 48) - 1);
+
+  /* The frame's top and bottom edges (a dark gray, 0x737373 blended with
+   * white at this scale) run along the rows said, from the left said to
+   * the right said; the curves stay clear of both (the y range's margin). */
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, 302, height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (guint edge = 0; edge < 2; edge++)
+    {
+      int row = (int) (edge == 0 ? y : y + h - 1), cols = 0;
+
+      for (int c = (int) x + 2; c < (int) (x + w) - 2; c++)
+        {
+          gboolean frame = FALSE;
+
+          for (int r = row - 2; r <= row + 2; r++)
+            {
+              guint32 px = *(guint32 *) (data + r * stride + c * 4);
+              guint red = (px >> 16) & 0xff, green = (px >> 8) & 0xff, blue = px & 0xff;
+
+              frame |= red == green && green == blue && red < 0xb0;
+            }
+          cols += frame;
+        }
+      g_assert_cmpint (cols, ==, (int) (x + w) - 2 - ((int) x + 2));
+    }
+  cairo_surface_destroy (surface);
+}
+
 /* The x tick labels under a line plot drawn at width x height without an
  * x axis title: the centre column of each label, into centres[max]
  * (labels are runs of dark columns less than 4 apart, in the rows from 7
@@ -420,5 +493,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
+  g_test_add_func ("/plot/legend-below", test_plot_legend_below);
   return g_test_run ();
 }

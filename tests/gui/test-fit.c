@@ -353,6 +353,44 @@ assert_inside_maps_room (Fixture *f)
   g_assert_cmpint (gtk_widget_get_width (side), <=, gtk_widget_get_width (GTK_WIDGET (maps)));
 }
 
+/* The Inside page's norm plots keep their curves readable in its side
+ * column: the plot area at least half the plot's width (a legend with a
+ * line per layer beside it left a sliver on the projector), and a
+ * screenshot of them (fit-MODE-inside-norms.png). */
+static void
+assert_norm_plots_room (Fixture    *f,
+                        const char *mode)
+{
+  LabInsidePage *inside = LAB_INSIDE_PAGE (lab_window_get_page (f->window, "inside"));
+  LabNormPlot *norms = lab_inside_page_get_norm_plot (inside);
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (norms), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_autofree char *shot = g_strdup_printf ("fit-%s-inside-norms.png", mode);
+  graphene_point_t at;
+
+  lab_window_set_visible_page (f->window, "inside");
+  lab_test_spin_for (0.3);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (norms), gtk_widget_get_parent (GTK_WIDGET (norms)),
+                                           &GRAPHENE_POINT_INIT (0, 0), &at));
+  gtk_adjustment_set_value (v, at.y);
+  lab_test_spin_for (0.3);
+  lab_test_screenshot (GTK_WIDGET (f->window), shot, NULL, NULL);
+  for (guint grads = 0; grads < 2; grads++)
+    {
+      GtkWidget *view = GTK_WIDGET (lab_norm_plot_get_view (norms, grads));
+      LabLinePlot *plot = lab_plot_view_get_plot (LAB_PLOT_VIEW (view));
+      int width = gtk_widget_get_width (view), height = gtk_widget_get_height (view);
+      double x, y, w, h;
+
+      g_assert_true (lab_line_plot_get_area (plot, width, height, &x, &y, &w, &h));
+      g_test_message ("%s inside: norm plot %u %d×%d, its plot area %.0f×%.0f", mode, grads,
+                      width, height, w, h);
+      g_assert_cmpfloat (w, >=, width / 2.0);
+      g_assert_cmpfloat (h, >=, 100);
+    }
+  gtk_adjustment_set_value (v, 0);
+}
+
 static void
 show_sidebar (Fixture  *f,
               gboolean  shown)
@@ -420,6 +458,7 @@ test_fit (Fixture       *f,
   show_sidebar (f, TRUE);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     assert_page_fits (f, pages[i], "normal", TRUE);
+  assert_norm_plots_room (f, "normal");
 
   /* On this narrow screen the sidebar folds away by itself. */
   lab_window_set_presentation (f->window, TRUE);
@@ -429,6 +468,7 @@ test_fit (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     assert_page_fits (f, pages[i], "presentation", TRUE);
   assert_inside_maps_room (f);
+  assert_norm_plots_room (f, "presentation");
 
   /* F9 brings it back: the pages get their minimum or more. */
   show_sidebar (f, TRUE);

@@ -1,6 +1,6 @@
 #define G_LOG_DOMAIN "latentlab-core"
 
-#include "lab-line-plot.h"
+#include "lab-line-plot-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -11,38 +11,14 @@
 
 typedef struct
 {
-  char         *name;
-  guint         color;
-  LabLineStyle  style;
-  GArray       *points;   /* (element-type double) x0, y0, x1, y1, ... */
-  GArray       *errors;   /* (element-type double) one per point: the error bar's
-                           * half height, NAN for none */
-} Series;
-
-typedef struct
-{
   double  x;
   char   *label;
 } Marker;
 
-struct _LabLinePlot
-{
-  double     scale;        /* presentation: drawn this much larger */
-  char      *title;
-  char      *x_label;
-  char      *y_label;
-  gboolean   log_x;
-  gboolean   log_y;
-  gboolean   legend_outside;  /* right of the plot area rather than over it */
-  double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
-  GPtrArray *series;        /* (element-type Series) */
-  GArray    *markers;       /* (element-type Marker) */
-};
-
 static void
 series_free (gpointer data)
 {
-  Series *s = data;
+  LabLineSeries *s = data;
 
   g_free (s->name);
   g_array_unref (s->points);
@@ -159,7 +135,7 @@ lab_line_plot_add_series (LabLinePlot  *self,
                           guint         color,
                           LabLineStyle  style)
 {
-  Series *s = g_new0 (Series, 1);
+  LabLineSeries *s = g_new0 (LabLineSeries, 1);
 
   s->name = g_strdup (name);
   s->color = color;
@@ -186,7 +162,7 @@ lab_line_plot_append_with_error (LabLinePlot *self,
                                  double       y,
                                  double       error)
 {
-  Series *s;
+  LabLineSeries *s;
 
   g_return_if_fail (series < self->series->len);
   s = g_ptr_array_index (self->series, series);
@@ -200,7 +176,7 @@ lab_line_plot_get_n_points (LabLinePlot *self,
                             guint        series)
 {
   g_return_val_if_fail (series < self->series->len, 0);
-  return ((Series *) g_ptr_array_index (self->series, series))->points->len / 2;
+  return ((LabLineSeries *) g_ptr_array_index (self->series, series))->points->len / 2;
 }
 
 gboolean
@@ -210,7 +186,7 @@ lab_line_plot_get_point (LabLinePlot *self,
                          double      *x,
                          double      *y)
 {
-  Series *s;
+  LabLineSeries *s;
 
   if (series >= self->series->len)
     return FALSE;
@@ -227,7 +203,7 @@ lab_line_plot_clear (LabLinePlot *self)
 {
   for (guint i = 0; i < self->series->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LabLineSeries *s = g_ptr_array_index (self->series, i);
       g_array_set_size (s->points, 0);
       g_array_set_size (s->errors, 0);
     }
@@ -249,43 +225,11 @@ lab_line_plot_clear_markers (LabLinePlot *self)
   g_array_set_size (self->markers, 0);
 }
 
-static gboolean
-usable (const LabLinePlot *self,
-        double             x,
-        double             y)
-{
-  return isfinite (x) && isfinite (y) && (!self->log_y || y > 0) && (!self->log_x || x > 0);
-}
-
-static double
-ty (const LabLinePlot *self,
-    double             y)
-{
-  return self->log_y ? log10 (y) : y;
-}
-
-static double
-tx (const LabLinePlot *self,
-    double             x)
-{
-  return self->log_x ? log10 (x) : x;
-}
-
-/* The half height of point k / 2's error bar, or 0. */
-static double
-point_error (const Series *s,
-             guint         k)
-{
-  double e = g_array_index (s->errors, double, k / 2);
-
-  return isfinite (e) && e > 0 ? e : 0;
-}
-
 /* The points style's dots, and a line's of a single point. */
 #define DOT_RADIUS 3.5
 
 static gboolean
-series_draws_dots (const Series *s)
+series_draws_dots (const LabLineSeries *s)
 {
   return s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2;
 }
@@ -295,7 +239,7 @@ draws_dots (LabLinePlot *self)
 {
   for (guint i = 0; i < self->series->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LabLineSeries *s = g_ptr_array_index (self->series, i);
 
       if (s->points->len > 0 && series_draws_dots (s))
         return TRUE;
@@ -317,25 +261,25 @@ bounds (LabLinePlot *self,
   *x1 = *y1 = -INFINITY;
   for (guint i = 0; i < self->series->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LabLineSeries *s = g_ptr_array_index (self->series, i);
       for (guint k = 0; k + 1 < s->points->len; k += 2)
         {
           double x = g_array_index (s->points, double, k);
           double y = g_array_index (s->points, double, k + 1);
-          double e = point_error (s, k);
-          if (!usable (self, x, y))
+          double e = lab_line_plot_point_error (s, k);
+          if (!lab_line_plot_usable (self, x, y))
             continue;
-          *x0 = MIN (*x0, tx (self, x));
-          *x1 = MAX (*x1, tx (self, x));
-          *y0 = MIN (*y0, ty (self, self->log_y || y - e <= 0 ? y : y - e));
-          *y1 = MAX (*y1, ty (self, y + e));
+          *x0 = MIN (*x0, lab_line_plot_tx (self, x));
+          *x1 = MAX (*x1, lab_line_plot_tx (self, x));
+          *y0 = MIN (*y0, lab_line_plot_ty (self, self->log_y || y - e <= 0 ? y : y - e));
+          *y1 = MAX (*y1, lab_line_plot_ty (self, y + e));
           any = TRUE;
         }
     }
   if (self->x_lo < self->x_hi && (!self->log_x || self->x_lo > 0))
     {
-      *x0 = tx (self, self->x_lo);
-      *x1 = tx (self, self->x_hi);
+      *x0 = lab_line_plot_tx (self, self->x_lo);
+      *x1 = lab_line_plot_tx (self, self->x_hi);
     }
   if (!any)
     return FALSE;
@@ -435,79 +379,6 @@ left_margin (LabLinePlot *self,
   return ceil (edge + title_h + gap + y_tick_width (self, cr, y0, y1) + tick_gap);
 }
 
-/* The legend box's width at the font size it is drawn with. */
-static double
-legend_width (LabLinePlot *self,
-              cairo_t     *cr)
-{
-  double lw = 0;
-
-  cairo_save (cr);
-  cairo_set_font_size (cr, 12);
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      Series *s = g_ptr_array_index (self->series, i);
-      cairo_text_extents_t ext;
-
-      cairo_text_extents (cr, s->name ? s->name : "", &ext);
-      lw = MAX (lw, ext.x_advance);
-    }
-  cairo_restore (cr);
-  return lw + 40;
-}
-
-/* How much of the series a box (bx, by, bw, bh) over the plot area would
- * hide: their points, points along each line's segments and the ends of
- * error bars that fall inside it, the points counting most. */
-static guint
-hidden_by (const LabLinePlot *self,
-           double x0, double x1, double y0, double y1,
-           double left, double top, double pw, double ph,
-           double bx, double by, double bw, double bh)
-{
-  guint n = 0;
-
-#define INSIDE(px, py) ((px) >= bx && (px) <= bx + bw && (py) >= by && (py) <= by + bh)
-  for (guint i = 0; i < self->series->len; i++)
-    {
-      const Series *s = g_ptr_array_index (self->series, i);
-      gboolean have_prev = FALSE;
-      double prev_x = 0, prev_y = 0;
-
-      for (guint k = 0; k + 1 < s->points->len; k += 2)
-        {
-          double x = g_array_index (s->points, double, k);
-          double y = g_array_index (s->points, double, k + 1);
-          double px, py, e;
-
-          if (!usable (self, x, y))
-            {
-              have_prev = FALSE;
-              continue;
-            }
-          px = left + (tx (self, x) - x0) / (x1 - x0) * pw;
-          py = top + ph - (ty (self, y) - y0) / (y1 - y0) * ph;
-          n += 4 * INSIDE (px, py);
-          if ((e = point_error (s, k)) > 0)
-            for (int sign = -1; sign <= 1; sign += 2)
-              {
-                double v = y + sign * e;
-
-                if (!self->log_y || v > 0)
-                  n += INSIDE (px, top + ph - (ty (self, v) - y0) / (y1 - y0) * ph);
-              }
-          if (have_prev && s->style != LAB_LINE_STYLE_POINTS)
-            for (guint t = 1; t < 8; t++)
-              n += INSIDE (prev_x + (px - prev_x) * t / 8, prev_y + (py - prev_y) * t / 8);
-          prev_x = px;
-          prev_y = py;
-          have_prev = TRUE;
-        }
-    }
-#undef INSIDE
-  return n;
-}
-
 /* A log x axis labels each x the series share when they are a few (the
  * label budgets of a transfer curve: 100, 300, 1000, 1800, 5000): at most
  * this many. */
@@ -526,7 +397,7 @@ shared_log_x (LabLinePlot *self,
 
   for (guint i = 0; i < self->series->len; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LabLineSeries *s = g_ptr_array_index (self->series, i);
 
       for (guint k = 0; k + 1 < s->points->len; k += 2)
         {
@@ -534,8 +405,8 @@ shared_log_x (LabLinePlot *self,
           double v;
           guint at = 0;
 
-          if (!usable (self, x, g_array_index (s->points, double, k + 1))
-              || (v = tx (self, x)) < x0 || v > x1)
+          if (!lab_line_plot_usable (self, x, g_array_index (s->points, double, k + 1))
+              || (v = lab_line_plot_tx (self, x)) < x0 || v > x1)
             continue;
           while (at < n && xs[at] < v - 1e-9)
             at++;
@@ -580,19 +451,65 @@ log_x_ticks (LabLinePlot *self,
   return n_decades >= 2 ? n_decades : lab_log_ticks (x0, x1, ticks, max);
 }
 
+/* Lays out a drawing width x height (logical units) into l; FALSE when
+ * the plot area would be too small to draw. cr's font is the caller's. */
+static gboolean
+layout (LabLinePlot       *self,
+        cairo_t           *cr,
+        double             width,
+        double             height,
+        LabLinePlotLayout *l)
+{
+  double right = 16;
+
+  l->top = self->title != NULL ? 34 : 16;
+  l->have_data = bounds (self, &l->x0, &l->x1, &l->y0, &l->y1);
+  if (!l->have_data)
+    {
+      if (self->x_lo < self->x_hi)
+        l->x0 = self->x_lo, l->x1 = self->x_hi;
+      else
+        l->x0 = 0, l->x1 = 1;
+      l->y0 = self->log_y ? -2 : 0;
+      l->y1 = self->log_y ? 0 : 1;
+    }
+
+  /* The y ticks' labels depend on the range only, so the left margin fits
+   * the widest of them beside the y title, whatever their text. */
+  l->left = left_margin (self, cr, l->y0, l->y1, &l->y_title_x);
+  /* A legend of many lines (a line per layer) beside the plot rather than
+   * over the curves, the plot area giving up its width, or below it when
+   * that would leave the curves too little. */
+  right += lab_line_plot_legend_size (self, cr, width, l);
+  l->pw = width - l->left - right;
+  /* the x tick labels and title below, 48 px, and a legend there */
+  l->ph = height - l->top - 48 - l->below;
+  if (l->pw < 20 || l->ph < 20)
+    return FALSE;
+
+  /* Dots whole at both ends of the x axis (a point at step 0, the last
+   * epoch's): the range widens by a dot and a pixel each side. */
+  if (l->have_data && draws_dots (self) && l->pw > 4 * (DOT_RADIUS + 1))
+    {
+      double pad = (DOT_RADIUS + 1) * (l->x1 - l->x0) / (l->pw - 2 * (DOT_RADIUS + 1));
+
+      l->x0 -= pad;
+      l->x1 += pad;
+    }
+  lab_line_plot_legend_place (self, width, l);
+  return TRUE;
+}
+
 void
 lab_line_plot_draw (LabLinePlot *self,
                     cairo_t     *cr,
                     double       width,
                     double       height)
 {
-  double x0, x1, y0, y1;
-  double left, right = 16, top = 16, bottom = 48, y_title_x;
-  double pw, ph;
-  double lw = 0, lh = 8, lx = 0, ly = 0;   /* the legend box */
+  LabLinePlotLayout l;
+  double left, top, pw, ph, x0, x1, y0, y1;
   double ticks[32];
   guint n_ticks;
-  gboolean have_data;
 
   cairo_save (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
@@ -611,46 +528,15 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
       lab_plot_text_at (cr, self->title, width / 2, 8, 0.5, 0);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-      top = 34;
     }
-
-  /* A legend of many lines (a line per layer) beside the plot rather than
-   * over the curves: the plot area gives up its width. */
-  if (self->legend_outside && self->series->len > 0)
-    right += legend_width (self, cr) + 8;
-
-  have_data = bounds (self, &x0, &x1, &y0, &y1);
-  if (!have_data)
-    {
-      if (self->x_lo < self->x_hi)
-        x0 = self->x_lo, x1 = self->x_hi;
-      else
-        x0 = 0, x1 = 1;
-      y0 = self->log_y ? -2 : 0;
-      y1 = self->log_y ? 0 : 1;
-    }
-
-  /* The y ticks' labels depend on the range only, so the left margin fits
-   * the widest of them beside the y title, whatever their text. */
-  left = left_margin (self, cr, y0, y1, &y_title_x);
-  pw = width - left - right;
-  ph = height - top - bottom;
-  if (pw < 20 || ph < 20)
+  if (!layout (self, cr, width, height, &l))
     {
       cairo_restore (cr);
       return;
     }
 
-  /* Dots whole at both ends of the x axis (a point at step 0, the last
-   * epoch's): the range widens by a dot and a pixel each side. */
-  if (have_data && draws_dots (self) && pw > 4 * (DOT_RADIUS + 1))
-    {
-      double pad = (DOT_RADIUS + 1) * (x1 - x0) / (pw - 2 * (DOT_RADIUS + 1));
-
-      x0 -= pad;
-      x1 += pad;
-    }
-
+  left = l.left, top = l.top, pw = l.pw, ph = l.ph;
+  x0 = l.x0, x1 = l.x1, y0 = l.y0, y1 = l.y1;
 #define PX(v) (left + ((v) - x0) / (x1 - x0) * pw)
 #define PY(v) (top + ph - ((v) - y0) / (y1 - y0) * ph)
 
@@ -684,38 +570,8 @@ lab_line_plot_draw (LabLinePlot *self,
 
   /* axis labels */
   cairo_set_font_size (cr, 13);
-  lab_plot_axis_labels (cr, self->x_label, left + pw / 2, height - 18,
-                        self->y_label, y_title_x, top + ph / 2);
-
-  /* The legend's box (drawn last): beside the plot, or inside it in the
-   * corner where it hides the least of the data, top right when several
-   * hide as little (the transfer curve rises into the top right corner). */
-  if (self->series->len > 0)
-    {
-      lw = legend_width (self, cr);
-      lh = 8 + 18.0 * self->series->len;
-      lx = self->legend_outside ? left + pw + 8 : left + pw - lw - 8;
-      ly = self->legend_outside ? top : top + 8;
-      if (!self->legend_outside && have_data && lh + 16 < ph)
-        {
-          const double xs[] = { left + pw - lw - 8, left + 8, left + pw - lw - 8, left + 8 };
-          const double ys[] = { top + 8, top + 8, top + ph - lh - 8, top + ph - lh - 8 };
-          guint best = G_MAXUINT;
-
-          for (guint c = 0; c < G_N_ELEMENTS (xs) && best > 0; c++)
-            {
-              guint hidden = hidden_by (self, x0, x1, y0, y1, left, top, pw, ph,
-                                        xs[c] - 4, ys[c] - 4, lw + 8, lh + 8);
-
-              if (hidden < best)
-                {
-                  best = hidden;
-                  lx = xs[c];
-                  ly = ys[c];
-                }
-            }
-        }
-    }
+  lab_plot_axis_labels (cr, self->x_label, left + pw / 2, top + ph + 30,
+                        self->y_label, l.y_title_x, top + ph / 2);
 
   /* markers */
   for (guint i = 0; i < self->markers->len; i++)
@@ -724,9 +580,9 @@ lab_line_plot_draw (LabLinePlot *self,
       double px;
       const double dash[] = { 5, 4 };
 
-      if ((self->log_x && m->x <= 0) || tx (self, m->x) < x0 || tx (self, m->x) > x1)
+      if ((self->log_x && m->x <= 0) || lab_line_plot_tx (self, m->x) < x0 || lab_line_plot_tx (self, m->x) > x1)
         continue;
-      px = round (PX (tx (self, m->x))) + 0.5;
+      px = round (PX (lab_line_plot_tx (self, m->x))) + 0.5;
       cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
       cairo_set_dash (cr, dash, 2, 0);
       cairo_move_to (cr, px, top);
@@ -744,8 +600,9 @@ lab_line_plot_draw (LabLinePlot *self,
           from = on_left ? px - 4 - ext.x_advance : px + 4;
           to = on_left ? px - 4 : px + 4 + ext.x_advance;
           /* Below the legend where it would hide the label. */
-          if (self->series->len > 0 && to > lx && from < lx + lw && y < ly + lh)
-            y = ly + lh + 4;
+          if (self->series->len > 0 && l.below == 0 && to > l.lx && from < l.lx + l.lw
+              && y < l.ly + l.lh)
+            y = l.ly + l.lh + 4;
           lab_plot_text_at (cr, m->label, from, y, 0, 0);
         }
     }
@@ -755,9 +612,9 @@ lab_line_plot_draw (LabLinePlot *self,
   cairo_rectangle (cr, left, top, pw, ph);
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (guint i = 0; i < self->series->len && have_data; i++)
+  for (guint i = 0; i < self->series->len && l.have_data; i++)
     {
-      Series *s = g_ptr_array_index (self->series, i);
+      LabLineSeries *s = g_ptr_array_index (self->series, i);
       gboolean pen_down = FALSE;
 
       lab_palette_set (cr, s->color, 1);
@@ -766,15 +623,15 @@ lab_line_plot_draw (LabLinePlot *self,
         {
           double x = g_array_index (s->points, double, k);
           double y = g_array_index (s->points, double, k + 1);
-          if (!usable (self, x, y))
+          if (!lab_line_plot_usable (self, x, y))
             {
               pen_down = FALSE;
               continue;
             }
           if (pen_down)
-            cairo_line_to (cr, PX (tx (self, x)), PY (ty (self, y)));
+            cairo_line_to (cr, PX (lab_line_plot_tx (self, x)), PY (lab_line_plot_ty (self, y)));
           else
-            cairo_move_to (cr, PX (tx (self, x)), PY (ty (self, y)));
+            cairo_move_to (cr, PX (lab_line_plot_tx (self, x)), PY (lab_line_plot_ty (self, y)));
           pen_down = TRUE;
         }
       cairo_stroke (cr);
@@ -784,12 +641,12 @@ lab_line_plot_draw (LabLinePlot *self,
         {
           double x = g_array_index (s->points, double, k);
           double y = g_array_index (s->points, double, k + 1);
-          double e = point_error (s, k), px, lo, hi;
-          if (!usable (self, x, y) || e == 0)
+          double e = lab_line_plot_point_error (s, k), px, lo, hi;
+          if (!lab_line_plot_usable (self, x, y) || e == 0)
             continue;
-          px = PX (tx (self, x));
-          lo = PY (ty (self, self->log_y && y - e <= 0 ? y : y - e));
-          hi = PY (ty (self, y + e));
+          px = PX (lab_line_plot_tx (self, x));
+          lo = PY (lab_line_plot_ty (self, self->log_y && y - e <= 0 ? y : y - e));
+          hi = PY (lab_line_plot_ty (self, y + e));
           cairo_move_to (cr, px, lo);
           cairo_line_to (cr, px, hi);
           cairo_move_to (cr, px - 4, lo);
@@ -805,41 +662,67 @@ lab_line_plot_draw (LabLinePlot *self,
           {
             double x = g_array_index (s->points, double, k);
             double y = g_array_index (s->points, double, k + 1);
-            if (!usable (self, x, y))
+            if (!lab_line_plot_usable (self, x, y))
               continue;
             cairo_new_sub_path (cr);
-            cairo_arc (cr, PX (tx (self, x)), PY (ty (self, y)), DOT_RADIUS, 0, 2 * G_PI);
+            cairo_arc (cr, PX (lab_line_plot_tx (self, x)), PY (lab_line_plot_ty (self, y)), DOT_RADIUS, 0, 2 * G_PI);
           }
       cairo_fill (cr);
     }
   cairo_restore (cr);
 
-  /* legend */
-  if (self->series->len > 0)
-    {
-      cairo_set_font_size (cr, 12);
-      cairo_set_source_rgba (cr, 1, 1, 1, 0.88);
-      cairo_rectangle (cr, lx, ly, lw, lh);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgb (cr, 0.8, 0.8, 0.8);
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
-      for (guint i = 0; i < self->series->len; i++)
-        {
-          Series *s = g_ptr_array_index (self->series, i);
-          double cy = ly + 13 + 18 * i;
-          lab_palette_set (cr, s->color, 1);
-          cairo_set_line_width (cr, 2.5);
-          cairo_move_to (cr, lx + 8, cy);
-          cairo_line_to (cr, lx + 28, cy);
-          cairo_stroke (cr);
-          cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-          lab_plot_text_at (cr, s->name ? s->name : "", lx + 34, cy, 0, 0.5);
-        }
-    }
+  lab_line_plot_legend_draw (self, cr, &l);
 #undef PX
 #undef PY
   cairo_restore (cr);
+}
+
+/* A context to measure text in as lab_line_plot_draw() draws it, at the
+ * plot's scale; the caller destroys it. */
+static cairo_t *
+measuring_context (LabLinePlot *self)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+
+  cairo_surface_destroy (surface);
+  cairo_scale (cr, self->scale, self->scale);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  return cr;
+}
+
+double
+lab_line_plot_get_legend_height (LabLinePlot *self,
+                                 double       width)
+{
+  cairo_t *cr = measuring_context (self);
+  LabLinePlotLayout l;
+
+  /* the legend's size depends on the width alone */
+  layout (self, cr, width / self->scale, G_MAXINT16, &l);
+  cairo_destroy (cr);
+  return l.below * self->scale;
+}
+
+gboolean
+lab_line_plot_get_area (LabLinePlot *self,
+                        double       width,
+                        double       height,
+                        double      *x,
+                        double      *y,
+                        double      *w,
+                        double      *h)
+{
+  cairo_t *cr = measuring_context (self);
+  LabLinePlotLayout l;
+  gboolean fits = layout (self, cr, width / self->scale, height / self->scale, &l);
+
+  cairo_destroy (cr);
+  *x = l.left * self->scale;
+  *y = l.top * self->scale;
+  *w = l.pw * self->scale;
+  *h = l.ph * self->scale;
+  return fits;
 }
 
 void

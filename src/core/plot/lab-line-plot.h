@@ -36,7 +36,9 @@ void         lab_line_plot_set_log_y     (LabLinePlot  *self,
                                           gboolean      log_y);
 /* The legend right of the plot area instead of over it, in the corner of
  * the plot area where it hides the least data (for many series, whose
- * legend would hide the curves wherever it went). */
+ * legend would hide the curves wherever it went); below the plot area,
+ * its entries in columns, where beside it would leave the curves too
+ * narrow (a side column on a projector). */
 void         lab_line_plot_set_legend_outside (LabLinePlot *self,
                                           gboolean      outside);
 /* A logarithmic x axis (label budgets); non-positive values are not drawn. */
@@ -84,6 +86,21 @@ void         lab_line_plot_draw          (LabLinePlot  *self,
                                           cairo_t      *cr,
                                           double        width,
                                           double        height);
+/* The height a legend outside takes below the plot area when the plot is
+ * drawn width wide (pixels, at the plot's scale): 0 where it goes beside
+ * the plot area or over it. A widget adds it to the height it asks for,
+ * so that the curves keep theirs. */
+double       lab_line_plot_get_legend_height (LabLinePlot *self,
+                                          double        width);
+/* The plot area (inside its frame) of a drawing width x height, in
+ * pixels; FALSE when that is too small to draw the curves. */
+gboolean     lab_line_plot_get_area      (LabLinePlot  *self,
+                                          double        width,
+                                          double        height,
+                                          double       *x,
+                                          double       *y,
+                                          double       *w,
+                                          double       *h);
 /* lab_line_plot_draw as a LabFigureDrawFunc (lab-figure.h). */
 void         lab_line_plot_draw_figure   (gpointer      plot,
                                           cairo_t      *cr,

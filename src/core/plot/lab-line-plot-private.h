@@ -1,0 +1,101 @@
+#pragma once
+
+#include <math.h>
+
+#include "lab-line-plot.h"
+
+G_BEGIN_DECLS
+
+/* What lab-line-plot.c and lab-line-plot-legend.c share: the plot's
+ * fields, its mapping of data to plot space, and where its parts go. */
+
+typedef struct
+{
+  char         *name;
+  guint         color;
+  LabLineStyle  style;
+  GArray       *points;   /* (element-type double) x0, y0, x1, y1, ... */
+  GArray       *errors;   /* (element-type double) one per point: the error bar's
+                           * half height, NAN for none */
+} LabLineSeries;
+
+struct _LabLinePlot
+{
+  double     scale;        /* presentation: drawn this much larger */
+  char      *title;
+  char      *x_label;
+  char      *y_label;
+  gboolean   log_x;
+  gboolean   log_y;
+  gboolean   legend_outside;  /* beside or below the plot area rather than over it */
+  double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
+  GPtrArray *series;        /* (element-type LabLineSeries) */
+  GArray    *markers;       /* (element-type Marker) */
+};
+
+/* Where a drawing's parts go, in logical units (before the scale). */
+typedef struct
+{
+  double   x0, x1, y0, y1;     /* the ranges, in plot space */
+  gboolean have_data;
+  double   left, top, pw, ph;  /* the plot area */
+  double   y_title_x;          /* the rotated y title's centre */
+  /* The legend's box (lw 0: none), the height it takes below the plot
+   * area (0: it is beside it or over it), and the columns its entries
+   * fill there, row by row (1 elsewhere). */
+  double   lx, ly, lw, lh;
+  double   below;
+  guint    legend_columns;
+} LabLinePlotLayout;
+
+static inline gboolean
+lab_line_plot_usable (const LabLinePlot *self,
+                      double             x,
+                      double             y)
+{
+  return isfinite (x) && isfinite (y) && (!self->log_y || y > 0) && (!self->log_x || x > 0);
+}
+
+/* x and y in plot space: log10 on a log axis. */
+static inline double
+lab_line_plot_tx (const LabLinePlot *self,
+                  double             x)
+{
+  return self->log_x ? log10 (x) : x;
+}
+
+static inline double
+lab_line_plot_ty (const LabLinePlot *self,
+                  double             y)
+{
+  return self->log_y ? log10 (y) : y;
+}
+
+/* The half height of point k / 2's error bar, or 0. */
+static inline double
+lab_line_plot_point_error (const LabLineSeries *s,
+                           guint                k)
+{
+  double e = g_array_index (s->errors, double, k / 2);
+
+  return isfinite (e) && e > 0 ? e : 0;
+}
+
+/* The legend's size (lw, lh, below and legend_columns of layout) in a figure width wide whose plot area would start at
+ * layout->left: beside the plot area when outside and that leaves the
+ * curves room, else below it. Returns the width the plot area gives up to
+ * it on the right. */
+double lab_line_plot_legend_size  (LabLinePlot       *self,
+                                   cairo_t           *cr,
+                                   double             width,
+                                   LabLinePlotLayout *layout);
+/* The legend's place (lx, ly of layout, whose plot area is set): beside,
+ * below, or in the corner of the plot area where it hides the least. */
+void   lab_line_plot_legend_place (LabLinePlot       *self,
+                                   double             width,
+                                   LabLinePlotLayout *layout);
+void   lab_line_plot_legend_draw  (LabLinePlot       *self,
+                                   cairo_t           *cr,
+                                   const LabLinePlotLayout *layout);
+
+G_END_DECLS
