@@ -392,6 +392,36 @@ x_tick_labels (LabLinePlot *plot,
   return n;
 }
 
+/* A title too long for a narrow plot (the Inside page's gradient norms on
+ * a projector) is drawn smaller, whole: no ink in the first and last
+ * columns of the rows it is drawn in. */
+static void
+test_plot_title_fits (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  cairo_surface_t *surface;
+  unsigned char *data;
+  int stride, width = 320;
+  guint edge = 0;
+
+  lab_line_plot_set_title (plot, "Gradient norm per layer (while training)");
+  lab_line_plot_set_scale (plot, 1.6);
+  lab_line_plot_add_series (plot, "0 Conv2D", 0, LAB_LINE_STYLE_LINE);
+  lab_line_plot_append (plot, 0, 0, 1);
+  lab_line_plot_append (plot, 0, 1, 2);
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, 300);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int r = 0; r < 30 * 1.6; r++)
+    for (int c = 0; c < 4; c++)
+      {
+        edge += (*(guint32 *) (data + r * stride + c * 4) & 0xff) < 200;
+        edge += (*(guint32 *) (data + r * stride + (width - 1 - c) * 4) & 0xff) < 200;
+      }
+  cairo_surface_destroy (surface);
+  g_assert_cmpuint (edge, ==, 0);
+}
+
 /* A log x axis over a few shared x (label budgets) has a tick label at
  * each of them, where the 1-2-5 ticks would label 20 and 50 only; where
  * those labels would run into each other, the 1-2-5 ticks or the decades
@@ -494,5 +524,6 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);
+  g_test_add_func ("/plot/title-fits", test_plot_title_fits);
   return g_test_run ();
 }

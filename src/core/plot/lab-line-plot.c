@@ -521,12 +521,10 @@ lab_line_plot_draw (LabLinePlot *self,
   height /= self->scale;
 
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  /* smaller where it would not fit (a long title in a narrow column) */
   if (self->title != NULL)
     {
-      cairo_set_font_size (cr, 15);
-      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-      cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
-      lab_plot_text_at (cr, self->title, width / 2, 8, 0.5, 0);
+      lab_plot_title (cr, self->title, width, 8, 15);
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     }
   if (!layout (self, cr, width, height, &l))
