@@ -342,10 +342,12 @@ test_plot_legend_below (void)
 
 /* The x tick labels under a line plot drawn at width x height without an
  * x axis title: the centre column of each label, into centres[max]
- * (labels are runs of dark columns less than 4 apart, in the rows from 7
- * to 20 px below the plot area's frame, the lowest row more than half of
- * whose pixels are the frame's gray, 0x737373) and its width in pixels,
- * into widths[max]. Returns their count. */
+ * (labels are runs of dark columns less than 4 px times the plot's scale
+ * apart, in the rows from 7
+ * to 20 px times the plot's scale below the plot area's frame, the lowest
+ * row more than half of whose pixels are the frame's dark gray, 0x737373
+ * or, at a scale, its blend with white) and its width in pixels, into
+ * widths[max]. Returns their count. */
 static guint
 x_tick_labels (LabLinePlot *plot,
                int          width,
@@ -357,6 +359,7 @@ x_tick_labels (LabLinePlot *plot,
   cairo_surface_t *s = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
   unsigned char *data = cairo_image_surface_get_data (s);
   int stride = cairo_image_surface_get_stride (s);
+  double scale = lab_line_plot_get_scale (plot);
   int frame = -1, start = -1, last = -10;
   guint n = 0;
 
@@ -365,21 +368,26 @@ x_tick_labels (LabLinePlot *plot,
       int gray = 0;
 
       for (int c = 0; c < width; c++)
-        gray += (*(guint32 *) (data + r * stride + c * 4) & 0xffffff) == 0x737373;
+        {
+          guint32 px = *(guint32 *) (data + r * stride + c * 4);
+          guint red = (px >> 16) & 0xff, green = (px >> 8) & 0xff, blue = px & 0xff;
+
+          gray += red == green && green == blue && red >= 0x73 && red < 0xb0;
+        }
       if (gray > width / 2)
         frame = r;
     }
   g_assert_cmpint (frame, >, 0);
-  g_assert_cmpint (frame + 20, <, height);
+  g_assert_cmpint (frame + 20 * scale, <, height);
   for (int c = 0; c <= width; c++)
     {
       gboolean dark = FALSE;
 
-      for (int r = frame + 7; r <= frame + 20 && c < width; r++)
+      for (int r = frame + (int) (7 * scale); r <= frame + (int) (20 * scale) && c < width; r++)
         dark |= (*(guint32 *) (data + r * stride + c * 4) & 0xff) < 140;
-      if (dark && c - last >= 4)
+      if (dark && c - last >= 4 * scale)
         start = c;
-      if (!dark && start >= 0 && c - last >= 4)
+      if (!dark && start >= 0 && c - last >= 4 * scale)
         {
           g_assert_cmpuint (n, <, max);
           widths[n] = last - start + 1;
@@ -390,6 +398,38 @@ x_tick_labels (LabLinePlot *plot,
     }
   cairo_surface_destroy (s);
   return n;
+}
+
+/* A linear x axis in a narrow plot on a projector (the Denoise page's
+ * curves against the noise factor, 0 to 1, in presentation mode) has
+ * fewer ticks, their labels apart by half a line or more, rather than six
+ * labels nearly touching; a wide one keeps its six. */
+static void
+test_plot_narrow_x_ticks (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  double at[16], wide[16];
+  guint n;
+
+  lab_line_plot_add_series (plot, "denoised", 0, LAB_LINE_STYLE_POINTS);
+  for (guint i = 0; i <= 20; i++)
+    lab_line_plot_append (plot, 0, i / 20.0, 0.2 + 0.3 * i * i / 400.0);
+  n = x_tick_labels (plot, 640, 400, at, wide, G_N_ELEMENTS (at));
+  g_assert_cmpuint (n, ==, 6);
+
+  lab_line_plot_set_scale (plot, 1.6);
+  n = x_tick_labels (plot, 280, 220, at, wide, G_N_ELEMENTS (at));
+  g_test_message ("%u x tick labels at 280 px, scale 1.6", n);
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpuint (n, <, 6);
+  /* half a line of 12 px type (14 px) */
+  for (guint i = 0; i + 1 < n; i++)
+    {
+      double gap = (at[i + 1] - wide[i + 1] / 2) - (at[i] + wide[i] / 2);
+
+      g_test_message ("gap %u: %.0f px", i, gap);
+      g_assert_cmpfloat (gap, >=, 1.6 * 7);
+    }
 }
 
 /* A title too long for a narrow plot (the Inside page's gradient norms on
@@ -524,6 +564,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);
+  g_test_add_func ("/plot/narrow-x-ticks", test_plot_narrow_x_ticks);
   g_test_add_func ("/plot/title-fits", test_plot_title_fits);
   return g_test_run ();
 }

@@ -422,29 +422,40 @@ shared_log_x (LabLinePlot *self,
   return n;
 }
 
-/* The labelled ticks of a log x axis over [x0, x1] drawn from left to
- * left + pw in a figure width wide (log10 units, into ticks[max], max at
- * least MAX_LABELLED_X): the x the series share when they are few and
- * their labels stand apart, else lab_log_ticks()'s, else only its
- * decades where its labels would run into each other. */
+/* The labelled ticks of the x axis over [x0, x1] (log10 units on a log
+ * axis) drawn from left to left + pw in a figure width wide, into
+ * ticks[max], max at least MAX_LABELLED_X, so that their labels stand
+ * apart. Linear: about 6, fewer in a narrow plot (a projector's), 2 at the
+ * least. Log: the x the series share when they are few, else
+ * lab_log_ticks()'s, else only its decades. */
 static guint
-log_x_ticks (LabLinePlot *self,
-             cairo_t     *cr,
-             double       x0,
-             double       x1,
-             double       left,
-             double       pw,
-             double       width,
-             double      *ticks,
-             guint        max)
+x_ticks (LabLinePlot *self,
+         cairo_t     *cr,
+         double       x0,
+         double       x1,
+         double       left,
+         double       pw,
+         double       width,
+         double      *ticks,
+         guint        max)
 {
-  guint n = shared_log_x (self, x0, x1, ticks), n_decades = 0;
+  guint n, n_decades = 0;
 
-  if (n > 0 && lab_plot_log_labels_fit (cr, ticks, n, x0, x1, left, left + pw, width))
+#define FIT(n) lab_plot_x_labels_fit (cr, self->log_x, ticks, (n), x0, x1, left, left + pw, width)
+  if (!self->log_x)
+    for (guint target = 6; ; target--)
+      {
+        n = lab_nice_ticks (x0, x1, target, ticks, max);
+        if (target == 2 || FIT (n))
+          return n;
+      }
+  n = shared_log_x (self, x0, x1, ticks);
+  if (n > 0 && FIT (n))
     return n;
   n = lab_log_ticks (x0, x1, ticks, max);
-  if (lab_plot_log_labels_fit (cr, ticks, n, x0, x1, left, left + pw, width))
+  if (FIT (n))
     return n;
+#undef FIT
   for (guint i = 0; i < n; i++)
     if (fabs (ticks[i] - round (ticks[i])) < 1e-9)
       ticks[n_decades++] = ticks[i];
@@ -541,18 +552,13 @@ lab_line_plot_draw (LabLinePlot *self,
   /* grid and ticks */
   cairo_set_font_size (cr, 12);
   cairo_set_line_width (cr, 1);
+  n_ticks = x_ticks (self, cr, x0, x1, left, pw, width, ticks, G_N_ELEMENTS (ticks));
   if (self->log_x)
-    {
-      n_ticks = log_x_ticks (self, cr, x0, x1, left, pw, width, ticks, G_N_ELEMENTS (ticks));
-      lab_plot_log_grid (cr, TRUE, x0, x1, left, left + pw, top, top + ph, ticks, n_ticks);
-    }
+    lab_plot_log_grid (cr, TRUE, x0, x1, left, left + pw, top, top + ph, ticks, n_ticks);
   else
-    {
-      n_ticks = lab_nice_ticks (x0, x1, 6, ticks, G_N_ELEMENTS (ticks));
-      for (guint i = 0; i < n_ticks; i++)
-        lab_plot_grid_tick (cr, TRUE, round (PX (ticks[i])) + 0.5, top, top + ph, 6, 0.91,
-                            ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
-    }
+    for (guint i = 0; i < n_ticks; i++)
+      lab_plot_grid_tick (cr, TRUE, round (PX (ticks[i])) + 0.5, top, top + ph, 6, 0.91,
+                          ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
   if (self->log_y)
     lab_plot_log_grid (cr, FALSE, y0, y1, top + ph, top, left, left + pw, NULL, 0);
   else

@@ -115,14 +115,15 @@ lab_plot_log_tick_text (double  v,
 }
 
 gboolean
-lab_plot_log_labels_fit (cairo_t      *cr,
-                         const double *ticks,
-                         guint         n,
-                         double        lo,
-                         double        hi,
-                         double        px_lo,
-                         double        px_hi,
-                         double        width)
+lab_plot_x_labels_fit (cairo_t      *cr,
+                       gboolean      log,
+                       const double *ticks,
+                       guint         n,
+                       double        lo,
+                       double        hi,
+                       double        px_lo,
+                       double        px_hi,
+                       double        width)
 {
   cairo_font_extents_t fext;
   double prev_end = 0;
@@ -134,7 +135,10 @@ lab_plot_log_labels_fit (cairo_t      *cr,
       cairo_text_extents_t ext;
       char buf[32];
 
-      lab_plot_log_tick_text (ticks[i], buf, sizeof buf);
+      if (log)
+        lab_plot_log_tick_text (ticks[i], buf, sizeof buf);
+      else
+        lab_format_tick (ticks[i], n > 1 ? ticks[1] - ticks[0] : 1, buf, sizeof buf);
       cairo_text_extents (cr, buf, &ext);
       if (p - ext.x_advance / 2 < (i == 0 ? 0 : prev_end + fext.height / 2))
         return FALSE;

@@ -57,18 +57,20 @@ void     lab_plot_axis_labels (cairo_t         *cr,
 void     lab_plot_log_tick_text (double         v,
                                  char          *buf,
                                  gsize          size);
-/* Whether the labels of ticks[n] (log10 units, increasing) under a
- * horizontal log axis over [lo, hi], drawn from px_lo to px_hi in the
+/* Whether the labels of ticks[n] (increasing; log10 units on a log axis)
+ * under a horizontal axis over [lo, hi], drawn from px_lo to px_hi in the
  * caller's font, stand apart (half a line's height between two) and
- * within [0, width]. */
-gboolean lab_plot_log_labels_fit (cairo_t      *cr,
-                                  const double *ticks,
-                                  guint         n,
-                                  double        lo,
-                                  double        hi,
-                                  double        px_lo,
-                                  double        px_hi,
-                                  double        width);
+ * within [0, width]. Their text as lab_plot_log_tick_text() or
+ * lab_format_tick() with the ticks' step makes it. */
+gboolean lab_plot_x_labels_fit (cairo_t      *cr,
+                                gboolean      log,
+                                const double *ticks,
+                                guint         n,
+                                double        lo,
+                                double        hi,
+                                double        px_lo,
+                                double        px_hi,
+                                double        width);
 /* Grid lines of a log axis over [lo, hi] (log10 units): every decade,
  * with 2..9 between when the axis spans 2.5 decades or less, and a label
  * and a decade's line at each of labelled[n_labelled] (log10 units);
