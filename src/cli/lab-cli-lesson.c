@@ -25,6 +25,7 @@ typedef struct
 {
   gboolean tty;
   gint64   last_draw;
+  char     last_line[256];   /* off a terminal: the line printed last */
 } Bar;
 
 static void
@@ -39,8 +40,15 @@ on_progress (const LabLessonProgress *p,
 
   if (!bar->tty)
     {
-      if (p->train_step == 0)
-        g_printerr ("[%u/%u] %s\n", p->step, p->n_steps, p->what);
+      /* A log gets a line when the step says something new, not one per
+       * update (a transfer lesson sends thousands). */
+      g_autofree char *text = g_strdup_printf ("[%u/%u] %s", p->step, p->n_steps, p->what);
+
+      if (p->train_step == 0 && strcmp (text, bar->last_line) != 0)
+        {
+          g_printerr ("%s\n", text);
+          g_strlcpy (bar->last_line, text, sizeof bar->last_line);
+        }
       return;
     }
   if (now - bar->last_draw < 100 * G_TIME_SPAN_MILLISECOND && p->train_step != 0)
@@ -214,7 +222,7 @@ lesson_run (int    argc,
   g_autofree char *dir = NULL;
   const LabLessonInfo *lesson;
   LabLessonConfig config;
-  Bar bar = { isatty (STDERR_FILENO) && !json, 0 };
+  Bar bar = { isatty (STDERR_FILENO) && !json, 0, "" };
   gboolean cached = FALSE;
   int status = 0;
 
@@ -277,7 +285,7 @@ lesson_reproduce (int    argc,
     { NULL },
   };
   g_autoptr(GError) error = NULL;
-  Bar bar = { isatty (STDERR_FILENO) && !json, 0 };
+  Bar bar = { isatty (STDERR_FILENO) && !json, 0, "" };
   gboolean all_match = FALSE;
   g_autoptr(LabCliInterrupt) interrupt = NULL;
   GArray *matches;

@@ -408,6 +408,11 @@ test_conv_vs_dense_run (void)
   g_assert_nonnull (strstr (text, "cae-tiny,\"4,385\""));
   g_assert_nonnull (strstr (text, "stacked,"));
   g_assert_nonnull (strstr (text, "deep-dense,\"222,384\""));
+  /* Seed 004's loss is for Fashion-MNIST at 20 epochs: no row for it here,
+   * and the reading says where it holds. */
+  g_assert_null (strstr (text, "seed 004"));
+  g_assert_nonnull (strstr (lab_run_record_get_string (record, "reading"),
+                            "run it on Fashion-MNIST for the lab's loss"));
   assert_figure_rows (dir, "reconstructions", 4);
   /* Only the finished folder, nothing half-written beside it. */
   g_assert_cmpuint (count_entries (out), ==, 1);
@@ -456,6 +461,17 @@ test_architectures_run (void)
   g_assert_cmpfloat (values[9], <, 0.05);
   fig = g_build_filename (dir, "figures", "tsne-convae-bn.png", NULL);
   g_assert_true (g_file_test (fig, G_FILE_TEST_IS_REGULAR));
+  /* Seed 001's numbers beside this run's, model by model. */
+  {
+    g_autofree char *csv = g_build_filename (dir, "tables", "seed-001.csv", NULL);
+    g_autofree char *text = NULL;
+
+    g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+    g_assert_nonnull (strstr (text, "\nstacked,0.0155,"));
+    g_assert_nonnull (strstr (text, "\nconvae-bn,0.0022,"));
+    g_assert_nonnull (strstr (text, ",98.78%,"));
+    g_assert_nonnull (strstr (text, "\nsr-ae,0.0080,"));
+  }
   assert_figure_rows (dir, "reconstructions", 4);
 
   /* Unlabelled images cannot feed the latent SVM: refused before training. */

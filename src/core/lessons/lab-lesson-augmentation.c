@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lab-augment.h"
+#include "lab-format.h"
 
 #define SHOWN_SAMPLES 12
 #define SHOWN_MISSES  24
@@ -28,9 +29,9 @@ on_augment_progress (double      fraction,
 static char *
 size_label (const LabAugmentSize *size)
 {
-  if (size->requested == 0)
-    return g_strdup_printf ("all (%u)", size->n_images);
-  return g_strdup_printf ("%u", size->n_images);
+  g_autofree char *n = lab_format_count (size->n_images);
+
+  return size->requested == 0 ? g_strdup_printf ("all (%s)", n) : g_steal_pointer (&n);
 }
 
 static char *
@@ -269,13 +270,14 @@ run_augmentation (LabLessonRun  *run,
     return FALSE;
 
   {
-    g_autofree char *extra = g_strdup_printf ("%s autoencoders on the digits %s, %u Adam steps "
+    g_autofree char *steps = lab_format_count (config.steps);
+    g_autofree char *real = lab_format_count (result->classifier_images);
+    g_autofree char *extra = g_strdup_printf ("%s autoencoders on the digits %s, %s Adam steps "
                                               "each (batch %u); %u samples per size and scale; "
-                                              "the classifier (cnn-baseline) %u epochs on %u real "
-                                              "images", config.autoencoder, digits, config.steps,
+                                              "the classifier (cnn-baseline) %u epochs on %s real "
+                                              "images", config.autoencoder, digits, steps,
                                               config.batch, config.samples,
-                                              config.classifier_epochs,
-                                              result->classifier_images);
+                                              config.classifier_epochs, real);
     lab_lesson_add_settings (run, result->sizes[result->n_sizes - 1].n_images,
                              config.classifier_epochs, extra);
   }

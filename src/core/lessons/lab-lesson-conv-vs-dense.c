@@ -48,6 +48,20 @@ contender_spec (const Contender  *c,
   return lab_presets_get (c->name, error);
 }
 
+/* What seed 004 reports for cae-tiny: 20 epochs on Fashion-MNIST, 52 s an
+ * epoch on a 2017 MacBook Pro, a validation (test) BCE of 0.2894 at the end. */
+#define SEED_EPOCHS         20
+#define SEED_EPOCH_SECONDS  52.0
+#define SEED_VAL_BCE        0.2894
+
+/* The seed's number compares with ours on its dataset, at its epochs. */
+static gboolean
+seed_comparable (LabLessonRun *run)
+{
+  return g_strcmp0 (run->dataset, "fashion-mnist") == 0 && run->config.max_images == 0
+         && lab_lesson_epochs (run, 3, 20) == SEED_EPOCHS;
+}
+
 typedef struct
 {
   gsize  params;
@@ -68,7 +82,9 @@ run_conv_vs_dense (LabLessonRun  *run,
   lab_lesson_recons_init (&recons, run, N_MODELS);
   lab_lesson_begin_steps (run, N_MODELS);
   lab_line_plot_set_title (plot, "Reconstruction quality against size");
-  lab_line_plot_set_labels (plot, "parameters (thousands)", "test PSNR (dB)");
+  /* Parameters span three decades (4,385 to 1.1 million): a log axis. */
+  lab_line_plot_set_labels (plot, "parameters (log scale)", "test PSNR (dB)");
+  lab_line_plot_set_log_x (plot, TRUE);
 
   for (guint k = 0; k < N_MODELS; k++)
     {
@@ -95,7 +111,7 @@ run_conv_vs_dense (LabLessonRun  *run,
       results[k].bce = eval.bce;
       results[k].psnr = eval.psnr;
       series = lab_line_plot_add_series (plot, contenders[k].name, k, LAB_LINE_STYLE_POINTS);
-      lab_line_plot_append (plot, series, results[k].params / 1000.0, eval.psnr);
+      lab_line_plot_append (plot, series, results[k].params, eval.psnr);
       {
         g_autofree char *m1 = g_strconcat (contenders[k].name, "/test_mse", NULL);
         g_autofree char *m2 = g_strconcat (contenders[k].name, "/test_bce", NULL);
@@ -124,6 +140,15 @@ run_conv_vs_dense (LabLessonRun  *run,
         lab_report_add_row (run->report, table, (const char *[]) { contenders[k].name, params,
                                                                    time, mse, bce, psnr });
       }
+    if (seed_comparable (run))
+      {
+        g_autofree char *params = lab_format_count (results[0].params);
+        g_autofree char *time = lab_format_duration (SEED_EPOCHS * SEED_EPOCH_SECONDS);
+        g_autofree char *bce = lab_lesson_format_double (SEED_VAL_BCE, 4);
+        lab_report_add_row (run->report, table,
+                            (const char *[]) { "cae-tiny in seed 004", params, time, "–", bce,
+                                               "–" });
+      }
   }
   lab_lesson_recons_report (&recons, run, "The first ten test images and each model's "
                             "reconstruction (seed 004's plot)");
@@ -143,7 +168,18 @@ run_conv_vs_dense (LabLessonRun  *run,
                             "the deep dense one reaches %.2f dB. Convolutions share their weights "
                             "across the image, so a few thousand of them do what dense layers need "
                             "hundreds of thousands for; with more epochs (the lab suggests 40 to "
-                            "60) all of them sharpen.", results[2].psnr);
+                            "60) all of them sharpen. ", results[2].psnr);
+    g_string_append_printf (run->reading,
+                            "Seed 004 trained the tiny one for %u epochs on Fashion-MNIST at %.0f s "
+                            "an epoch on a 2017 MacBook Pro, to a validation BCE of %.3f; here an "
+                            "epoch took %.1f s on %u threads",
+                            SEED_EPOCHS, SEED_EPOCH_SECONDS, SEED_VAL_BCE,
+                            results[tiny].seconds / epochs, lab_lesson_threads (run));
+    if (seed_comparable (run))
+      g_string_append_printf (run->reading, " and the test BCE after %u epochs is %.3f.", epochs,
+                              results[tiny].bce);
+    else
+      g_string_append (run->reading, " (run it on Fashion-MNIST for the lab's loss).");
   }
   return TRUE;
 }
@@ -155,7 +191,7 @@ const LabLessonInfo lab_lesson_conv_vs_dense = {
                 "and a deep fully connected autoencoder, trained for the same epochs on the same "
                 "images. The class sees parameters against quality, and the reconstructions of the "
                 "first ten test images side by side."),
-  .default_dataset = "mnist",
+  .default_dataset = "fashion-mnist",
   .quick_minutes = 3,
   .full_minutes = 45,
   .needs_labels = FALSE,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "lab-confusion-plot.h"
+#include "lab-format.h"
 #include "lab-transfer.h"
 
 static void
@@ -45,8 +46,9 @@ add_confusion (LabLessonRun            *run,
 {
   const LabTransferBudget *b = &result->budgets[budget];
   LabConfusionPlot *plot = lab_confusion_plot_new ();
-  g_autofree char *title = g_strdup_printf ("%s, L = %u (summed over %u seeds)",
-                                            lab_transfer_way_name (way), b->labels, result->n_seeds);
+  g_autofree char *labels = lab_format_count (b->labels);
+  g_autofree char *title = g_strdup_printf ("%s, L = %s (summed over %u seeds)",
+                                            lab_transfer_way_name (way), labels, result->n_seeds);
   g_autofree char *name = g_strdup_printf ("confusion-%s", lab_transfer_way_name (way));
 
   lab_confusion_plot_set_title (plot, title);
@@ -106,9 +108,10 @@ run_transfer (LabLessonRun  *run,
       shown = b;
 
   {
-    g_autofree char *extra = g_strdup_printf ("%s pretrained on %u unlabelled images (%u epochs, "
+    g_autofree char *images = lab_format_count (result->pretrain_images);
+    g_autofree char *extra = g_strdup_printf ("%s pretrained on %s unlabelled images (%u epochs, "
                                               "Gaussian noise %.1f); %s from scratch; %u seeds",
-                                              config.autoencoder, result->pretrain_images,
+                                              config.autoencoder, images,
                                               config.pretrain_epochs, config.pretrain_noise,
                                               config.baseline, result->n_seeds);
     lab_lesson_add_settings (run, result->pretrain_images, config.epochs, extra);
@@ -123,7 +126,7 @@ run_transfer (LabLessonRun  *run,
         const LabTransferBudget *tb = &result->budgets[b];
         double diff = tb->mean[LAB_TRANSFER_FINETUNED] - tb->mean[LAB_TRANSFER_BASELINE];
         double se = lab_transfer_diff_se (result, b, LAB_TRANSFER_FINETUNED, LAB_TRANSFER_BASELINE);
-        g_autofree char *l = g_strdup_printf ("%u", tb->labels);
+        g_autofree char *l = lab_format_count (tb->labels);
         g_autofree char *base = mean_sd (tb, LAB_TRANSFER_BASELINE);
         g_autofree char *frozen = mean_sd (tb, LAB_TRANSFER_FROZEN);
         g_autofree char *fine = mean_sd (tb, LAB_TRANSFER_FINETUNED);
@@ -146,9 +149,9 @@ run_transfer (LabLessonRun  *run,
                        "mean over the seeds with one standard deviation",
                        lab_transfer_curve_plot (result), 0.6);
   {
-    g_autofree char *caption = g_strdup_printf ("Validation accuracy per epoch at L = %u, first "
-                                                "seed; each way keeps its best epoch",
-                                                result->budgets[last].labels);
+    g_autofree char *labels = lab_format_count (result->budgets[last].labels);
+    g_autofree char *caption = g_strdup_printf ("Validation accuracy per epoch at L = %s, first "
+                                                "seed; each way keeps its best epoch", labels);
     LabLinePlot *epochs = lab_line_plot_new ();
 
     lab_transfer_fill_epochs (result, last, epochs);
@@ -165,11 +168,13 @@ run_transfer (LabLessonRun  *run,
     double se0 = lab_transfer_diff_se (result, 0, LAB_TRANSFER_FINETUNED, LAB_TRANSFER_BASELINE);
     double diff0 = t0->mean[LAB_TRANSFER_FINETUNED] - t0->mean[LAB_TRANSFER_BASELINE];
 
+    g_autofree char *most = lab_format_count (tb->labels);
+
     g_string_append_printf (run->reading,
-                            "With %u labels the fine-tuned pretrained encoder reaches %.1f%% on the "
+                            "With %s labels the fine-tuned pretrained encoder reaches %.1f%% on the "
                             "test images, the baseline trained from scratch %.1f%% and the frozen "
                             "encoder with a new head %.1f%% (seed 000: 74.5%% with 1,800 labels). ",
-                            tb->labels, 100 * tb->mean[LAB_TRANSFER_FINETUNED],
+                            most, 100 * tb->mean[LAB_TRANSFER_FINETUNED],
                             100 * tb->mean[LAB_TRANSFER_BASELINE],
                             100 * tb->mean[LAB_TRANSFER_FROZEN]);
     if (isfinite (se0) && diff0 > 2 * se0)

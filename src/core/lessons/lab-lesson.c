@@ -239,10 +239,14 @@ write_outputs (LabLessonRun  *run,
   g_autofree char *record = g_build_filename (run->dir, "record.json", NULL);
   guint n_pages = 0;
 
+  /* The reading on the first page, under the lesson's description (block 0),
+   * as the window shows it: the class sees the conclusion, then the numbers. */
   if (run->reading->len > 0)
     {
+      lab_report_set_cursor (run->report, 1);
       lab_report_add_heading (run->report, "What this shows");
       lab_report_add_paragraph (run->report, run->reading->str);
+      lab_report_set_cursor (run->report, G_MAXUINT);
     }
   if (!lab_report_write_pdf (run->report, pdf, &n_pages, error)
       || !lab_report_write_files (run->report, figures, tables, 1200, error))
