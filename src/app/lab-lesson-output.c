@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-run-record.h"
 
 GStrv
@@ -133,9 +134,11 @@ load_figures (LabLessonOutput *self,
 static char *
 status_line (LabRunRecord *record)
 {
+  const char *start_text = lab_run_record_get_string (record, "start");
   const char *end_text = lab_run_record_get_string (record, "end");
+  g_autoptr(GDateTime) start = start_text ? g_date_time_new_from_iso8601 (start_text, NULL) : NULL;
   g_autoptr(GDateTime) end = end_text ? g_date_time_new_from_iso8601 (end_text, NULL) : NULL;
-  g_autofree char *when = NULL;
+  g_autofree char *when = NULL, *took = NULL;
   JsonObject *config = lab_run_record_get_object (record, "config");
   JsonObject *host = lab_run_record_get_object (record, "host");
 
@@ -144,9 +147,12 @@ status_line (LabRunRecord *record)
       g_autoptr(GDateTime) local = g_date_time_to_local (end);
       when = g_date_time_format (local, "%x %H:%M");
     }
-  /* Translators: "Finished 02/12/2026 01:30 · quick setting · mnist · AMD EPYC, 2 threads" */
-  return g_strdup_printf (_("Finished %s · %s setting · %s · %s, %d threads"),
-                          when ? when : "?", lab_run_record_get_string (record, "setting"),
+  /* How long it took here: the list's estimates are another machine's. */
+  took = start && end ? lab_format_duration (g_date_time_difference (end, start) / 1e6)
+                      : g_strdup ("?");
+  /* Translators: "Finished 02/12/2026 01:30 in 3:05 · quick setting · mnist · AMD EPYC, 2 threads" */
+  return g_strdup_printf (_("Finished %s in %s · %s setting · %s · %s, %d threads"),
+                          when ? when : "?", took, lab_run_record_get_string (record, "setting"),
                           json_object_get_string_member_with_default (config, "dataset", "?"),
                           json_object_get_string_member_with_default (host, "cpu", "?"),
                           (int) json_object_get_int_member_with_default (config, "threads", 0));

@@ -114,6 +114,16 @@ test_lessons_run (Fixture       *f,
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (lab_test_action_enabled (f->window, "open-report"));
   g_assert_true (lab_test_action_enabled (f->window, "reproduce-lesson"));
+  /* When it finished and how long it took here. */
+  {
+    GtkWidget *status = lab_test_find_descendant (GTK_WIDGET (f->results), GTK_TYPE_LABEL,
+                                                  "lesson-status");
+    const char *text = gtk_label_get_label (GTK_LABEL (status));
+
+    g_test_message ("status: %s", text);
+    g_assert_true (g_regex_match_simple ("^Finished .+ in [0-9]+:[0-9]{2} · quick setting · ",
+                                         text, 0, 0));
+  }
   /* Shown whole on a 1024 x 768 screen: the six-column results table
    * scrolls within its pane instead of asking for more than the pane has
    * (the pane then shrank below its minimum and cut every line at the

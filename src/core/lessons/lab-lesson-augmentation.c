@@ -337,8 +337,8 @@ const LabLessonInfo lab_lesson_augmentation = {
                 "real image show whether the model invents digits or recalls the ones it saw, and "
                 "how far the latent noise can go before the digits fall apart."),
   .default_dataset = "mnist",
-  .quick_minutes = 0.5,
-  .full_minutes = 1,
+  .quick_minutes = 0.2,
+  .full_minutes = 0.5,
   .needs_labels = TRUE,
   .check = check_augmentation,
   .run = run_augmentation,

@@ -59,7 +59,7 @@ static gboolean
 seed_comparable (LabLessonRun *run)
 {
   return g_strcmp0 (run->dataset, "fashion-mnist") == 0 && run->config.max_images == 0
-         && lab_lesson_epochs (run, 3, 20) == SEED_EPOCHS;
+         && lab_lesson_epochs (run, 5, 20) == SEED_EPOCHS;
 }
 
 typedef struct
@@ -72,8 +72,8 @@ static gboolean
 run_conv_vs_dense (LabLessonRun  *run,
                    GError       **error)
 {
-  guint n_images = lab_lesson_images (run, 10000, 60000);
-  guint epochs = lab_lesson_epochs (run, 3, 20);
+  guint n_images = lab_lesson_images (run, 60000, 60000);
+  guint epochs = lab_lesson_epochs (run, 5, 20);
   g_auto(LabLessonRecons) recons = { 0 };
   g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
   Result results[N_MODELS];
@@ -192,8 +192,8 @@ const LabLessonInfo lab_lesson_conv_vs_dense = {
                 "images. The class sees parameters against quality, and the reconstructions of the "
                 "first ten test images side by side."),
   .default_dataset = "fashion-mnist",
-  .quick_minutes = 3,
-  .full_minutes = 45,
+  .quick_minutes = 1,
+  .full_minutes = 3,
   .needs_labels = FALSE,
   .check = lab_lesson_check_28,
   .run = run_conv_vs_dense,

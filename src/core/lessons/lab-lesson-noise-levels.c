@@ -78,7 +78,7 @@ static gboolean
 run_noise_levels (LabLessonRun  *run,
                   GError       **error)
 {
-  guint n_images = lab_lesson_images (run, 10000, 60000);
+  guint n_images = lab_lesson_images (run, 60000, 60000);
   guint epochs = lab_lesson_epochs (run, 2, 10);
   guint sweep_levels = run->config.setting == LAB_LESSON_QUICK ? 11 : 21;
   guint sweep_images = MIN (run->config.setting == LAB_LESSON_QUICK ? 500 : 1000, run->test->n);
@@ -253,8 +253,8 @@ const LabLessonInfo lab_lesson_noise_levels = {
                 "over its noisy input, and what happens when a model meets more or less noise than "
                 "it was trained on."),
   .default_dataset = "mnist",
-  .quick_minutes = 4,
-  .full_minutes = 40,
+  .quick_minutes = 3,
+  .full_minutes = 9,
   .needs_labels = FALSE,
   .check = check_size,
   .run = run_noise_levels,
@@ -267,8 +267,8 @@ const LabLessonInfo lab_lesson_own_data = {
                 "Devanagari digits, say): a denoising autoencoder four convolutions deep, one per "
                 "noise level, with the same table, curves and image grids."),
   .default_dataset = NULL,
-  .quick_minutes = 4,
-  .full_minutes = 40,
+  .quick_minutes = 3,
+  .full_minutes = 9,
   .needs_labels = FALSE,
   .check = check_size,
   .run = run_noise_levels,

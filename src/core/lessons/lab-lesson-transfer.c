@@ -202,8 +202,8 @@ const LabLessonInfo lab_lesson_transfer = {
                 "over seeds, with a curve over the number of labels: the transfer lesson in one "
                 "figure, and the confusion matrices of the baseline and the pretrained model."),
   .default_dataset = "fashion-mnist",
-  .quick_minutes = 10,
-  .full_minutes = 120,
+  .quick_minutes = 0.5,
+  .full_minutes = 6,
   .needs_labels = TRUE,
   .check = lab_lesson_check_28,
   .run = run_transfer,

@@ -13,10 +13,10 @@
 /* A Pango layout of text in the report's font, wrapped at width. */
 PangoLayout *
 lab_report_text_layout (cairo_t    *cr,
-             const char *text,
-             double      width,
-             double      size,
-             gboolean    bold)
+                        const char *text,
+                        double      width,
+                        double      size,
+                        gboolean    bold)
 {
   PangoLayout *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string ("Sans");
@@ -60,6 +60,11 @@ typedef struct
   double     y;
   guint      page;
 } Layout;
+
+/* Tables of at most this many rows are not split across pages. */
+#define KEEP_TOGETHER_ROWS  15
+/* See figure_block (). */
+#define FIGURE_SCALE        1.35
 
 static double
 text_height (cairo_t    *cr,
@@ -208,6 +213,18 @@ table_block (Layout *l,
     col_w[c] *= CONTENT_W / total;
 
   header_h = row_height (l, t->header, t->n_columns, col_w, TRUE);
+  /* A short table stays in one piece: on the next page rather than split
+   * with a row or two left over. */
+  if (t->rows->len <= KEEP_TOGETHER_ROWS)
+    {
+      double whole = header_h + GAP * 1.5;
+
+      if (t->caption != NULL)
+        whole += text_height (l->cr, t->caption, CONTENT_W, 9, TRUE) + 3;
+      for (guint r = 0; r < t->rows->len; r++)
+        whole += row_height (l, g_ptr_array_index (t->rows, r), t->n_columns, col_w, FALSE);
+      need (l, whole);
+    }
   if (t->caption != NULL)
     {
       double ch = text_height (l->cr, t->caption, CONTENT_W, 9, TRUE);
@@ -240,7 +257,14 @@ figure_block (Layout *l,
               guint   index)
 {
   Figure *f = g_ptr_array_index (l->report->figures, index);
-  double w = CONTENT_W, h = w * f->aspect;
+  /* Image grids a little narrower than the text: five three-row grids of
+   * ten digits share a page, their digits still a centimetre and more. */
+  double w = f->images != NULL ? CONTENT_W * 0.85 : CONTENT_W, h = w * f->aspect;
+  /* Figures are drawn at this many times their size on the page, then
+   * scaled down: their type, sized for a screen, becomes the size of a
+   * printed figure's (a plot's 15-point legend prints at 11 points) and the
+   * legend of ten classes fits beside a map a third of a page high. */
+  const double s = FIGURE_SCALE;
   double max_h = FOOTER_Y - MARGIN - GAP * 4;
   double ch = f->caption ? text_height (l->cr, f->caption, CONTENT_W, 8.5, FALSE) : 0;
 
@@ -254,7 +278,8 @@ figure_block (Layout *l,
   cairo_translate (l->cr, MARGIN + (CONTENT_W - w) / 2, l->y);
   cairo_rectangle (l->cr, 0, 0, w, h);
   cairo_clip (l->cr);
-  lab_report_draw_figure (l->report, index, l->cr, w, h);
+  cairo_scale (l->cr, 1 / s, 1 / s);
+  lab_report_draw_figure (l->report, index, l->cr, w * s, h * s);
   cairo_restore (l->cr);
   l->y += h + 4;
   if (f->caption)
