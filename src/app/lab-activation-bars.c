@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-palette.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
@@ -119,9 +120,11 @@ lab_activation_bars_set_values (LabActivationBars *self,
     {
       /* Translators: an accessible description and tooltip of a dense
        * layer's output; %s says which layer. */
-      g_autofree char *text = g_strdup_printf (_("%s: %u values from %.3g to %.3g, %u of them zero"),
-                                               description != NULL ? description : "", n,
-                                               self->lo, self->hi, zero);
+      g_autofree char *count = lab_format_count_localized (n);
+      g_autofree char *zeros = lab_format_count_localized (zero);
+      g_autofree char *text = g_strdup_printf (_("%s: %s values from %.3g to %.3g, %s of them zero"),
+                                               description != NULL ? description : "", count,
+                                               self->lo, self->hi, zeros);
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       text, -1);

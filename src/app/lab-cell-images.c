@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-image-view.h"
 
 struct _LabCellImages
@@ -48,7 +49,7 @@ lab_cell_images_show (LabCellImages           *self,
                       guint                    predicted)
 {
   g_autofree guint *rows = NULL;
-  g_autofree char *title = NULL;
+  g_autofree char *title = NULL, *counted = NULL;
   guint n, count;
 
   g_return_if_fail (LAB_IS_CELL_IMAGES (self));
@@ -57,18 +58,19 @@ lab_cell_images_show (LabCellImages           *self,
   if (truth >= result->n_classes || predicted >= result->n_classes)
     return;
   count = result->confusion[truth * result->n_classes + predicted];
+  counted = lab_format_count_localized (count);
   rows = g_new (guint, LAB_CELL_IMAGES_MAX);
   n = lab_classify_cell_rows (result, truth, predicted, rows, LAB_CELL_IMAGES_MAX);
   if (count == 0)
     title = g_strdup_printf (_("True %s, predicted %s: no test image"),
                              result->class_names[truth], result->class_names[predicted]);
   else if (n < count)
-    title = g_strdup_printf (_("True %s, predicted %s: %u test images (the first %u shown)"),
-                             result->class_names[truth], result->class_names[predicted], count, n);
+    title = g_strdup_printf (_("True %s, predicted %s: %s test images (the first %u shown)"),
+                             result->class_names[truth], result->class_names[predicted], counted, n);
   else
-    title = g_strdup_printf (g_dngettext (NULL, "True %s, predicted %s: %u test image",
-                                          "True %s, predicted %s: %u test images", count),
-                             result->class_names[truth], result->class_names[predicted], count);
+    title = g_strdup_printf (g_dngettext (NULL, "True %s, predicted %s: %s test image",
+                                          "True %s, predicted %s: %s test images", count),
+                             result->class_names[truth], result->class_names[predicted], counted);
   gtk_label_set_label (self->title_label, title);
 
   for (guint i = 0; i < n; i++)

@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-classify-page-private.h"
+#include "lab-format.h"
 
 struct _LabClassifyPage
 {
@@ -45,14 +46,15 @@ on_run_selected (LabClassifyPage    *self,
                  LabClassifyResults *results)
 {
   const LabClassifyResult *r = lab_classify_results_get (results, i, NULL);
-  g_autofree char *title = NULL;
-  g_autofree double *per_class = NULL;
+  g_autofree char *title = NULL, *percent = NULL, *n_test = NULL;
 
   if (r == NULL)
     return;
-  title = g_strdup_printf (_("%s on %s: %.2f%% of %u test images"),
-                           _(lab_classifier_kind_title (r->kind)), r->features_title,
-                           100 * r->accuracy, r->n_test);
+  percent = lab_format_percent_localized (100 * r->accuracy, 2);
+  n_test = lab_format_count_localized (r->n_test);
+  /* Translators: "RBF SVM on latent (128): 94.20% of 1,000 test images" */
+  title = g_strdup_printf (_("%s on %s: %s of %s test images"),
+                           _(lab_classifier_kind_title (r->kind)), r->features_title, percent, n_test);
   lab_confusion_view_set_matrix (self->confusion, title, r->confusion, r->n_classes,
                                  (const char * const *) r->class_names);
   lab_class_bars_set_values (self->bars, _("Accuracy per class (recall)"), r->recall, r->n_classes,

@@ -100,6 +100,13 @@ lab_confusion_view_set_matrix (LabConfusionView   *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+const char *
+lab_confusion_view_get_title (LabConfusionView *self)
+{
+  g_return_val_if_fail (LAB_IS_CONFUSION_VIEW (self), NULL);
+  return lab_confusion_plot_get_title (self->plot);
+}
+
 void
 lab_confusion_view_select (LabConfusionView *self,
                            int               truth,

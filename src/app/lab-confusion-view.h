@@ -21,6 +21,8 @@ void              lab_confusion_view_set_matrix   (LabConfusionView   *self,
                                                    const guint        *counts,
                                                    guint               n_classes,
                                                    const char * const *class_names);
+/* The title set_matrix gave, as drawn above the matrix. */
+const char       *lab_confusion_view_get_title    (LabConfusionView   *self);
 void              lab_confusion_view_select       (LabConfusionView   *self,
                                                    int                 truth,
                                                    int                 predicted);

@@ -209,20 +209,24 @@ show_skipped (LabDataPage *self)
 
   title = g_string_new (NULL);
   if (n_skipped > 0)
-    g_string_append_printf (title, g_dngettext (GETTEXT_PACKAGE,
-                                                "%u file not loaded",
-                                                "%u files not loaded",
-                                                n_skipped),
-                            n_skipped);
+    {
+      g_autofree char *n = lab_format_count_localized (n_skipped);
+
+      g_string_append_printf (title, g_dngettext (GETTEXT_PACKAGE,
+                                                  "%s file not loaded",
+                                                  "%s files not loaded",
+                                                  n_skipped), n);
+    }
   if (ds->n_ignored > 0)
     {
+      g_autofree char *n = lab_format_count_localized (ds->n_ignored);
+
       if (title->len > 0)
         g_string_append (title, ", ");
       g_string_append_printf (title, g_dngettext (GETTEXT_PACKAGE,
-                                                  "%u other file, not an image",
-                                                  "%u other files, not images",
-                                                  ds->n_ignored),
-                              ds->n_ignored);
+                                                  "%s other file, not an image",
+                                                  "%s other files, not images",
+                                                  ds->n_ignored), n);
     }
   gtk_expander_set_label (self->skipped_expander, title->str);
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-denoise-page-private.h"
+#include "lab-format.h"
 
 /* In the order of the noise type dropdown. */
 static const LabNoiseType noise_types[] = {
@@ -124,14 +125,14 @@ on_pass_shown (LabDenoisePage *self,
                double          level,
                LabDenoiseGrid *grid)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *n = lab_format_count_localized (batch->n);
 
   if (isfinite (batch->mean_noisy_psnr))
-    text = g_strdup_printf (_("Mean of %u test images:  noisy %.1f dB  →  denoised %.1f dB  (MSE %.4f)"),
-                            batch->n, batch->mean_noisy_psnr, batch->mean_psnr, batch->mean_mse);
+    text = g_strdup_printf (_("Mean of %s test images:  noisy %.1f dB  →  denoised %.1f dB  (MSE %.4f)"),
+                            n, batch->mean_noisy_psnr, batch->mean_psnr, batch->mean_mse);
   else
-    text = g_strdup_printf (_("Mean of %u test images:  output %.1f dB  (MSE %.4f)"),
-                            batch->n, batch->mean_psnr, batch->mean_mse);
+    text = g_strdup_printf (_("Mean of %s test images:  output %.1f dB  (MSE %.4f)"),
+                            n, batch->mean_psnr, batch->mean_mse);
   gtk_label_set_label (self->means_label, text);
   show_model_label (self);
 }

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-file-dialog.h"
+#include "lab-format.h"
 #include "lab-gallery-panel.h"
 #include "lab-image-grid.h"
 #include "lab-presentation.h"
@@ -301,7 +302,7 @@ rebuild (LabGalleryPanel *self)
 {
   GtkWidget *child;
   guint n = self->gallery ? lab_gallery_get_n (self->gallery) : 0;
-  g_autofree char *title = NULL;
+  g_autofree char *title = NULL, *count = NULL;
   double pixel, latent;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->gallery_list))) != NULL)
@@ -310,7 +311,8 @@ rebuild (LabGalleryPanel *self)
   for (guint i = n; i > 0; i--)
     gtk_list_box_append (self->gallery_list, row_new (self, lab_gallery_get_item (self->gallery, i - 1)));
 
-  title = g_strdup_printf (_("Augmentation gallery (%u)"), n);
+  count = lab_format_count_localized (n);
+  title = g_strdup_printf (_("Augmentation gallery (%s)"), count);
   gtk_label_set_label (self->gallery_title, title);
   if (n >= 2)
     {
@@ -458,7 +460,7 @@ lab_gallery_panel_export (LabGalleryPanel  *self,
                           const char       *path,
                           GError          **error)
 {
-  g_autofree char *message = NULL;
+  g_autofree char *message = NULL, *n = NULL;
 
   g_return_val_if_fail (LAB_IS_GALLERY_PANEL (self), FALSE);
 
@@ -468,21 +470,21 @@ lab_gallery_panel_export (LabGalleryPanel  *self,
                            _("The gallery is empty: keep some decoded images first"));
       return FALSE;
     }
+  n = lab_format_count_localized (lab_gallery_get_n (self->gallery));
   if (g_strcmp0 (kind, "idx") == 0)
     {
       g_autofree char *labels = labels_path_for (path);
 
       if (!lab_gallery_export_idx (self->gallery, path, labels, error))
         return FALSE;
-      message = g_strdup_printf (_("Saved %u images to %s and their labels to %s"),
-                                 lab_gallery_get_n (self->gallery), path, labels);
+      message = g_strdup_printf (_("Saved %s images to %s and their labels to %s"), n, path, labels);
     }
   else
     {
       if (!lab_gallery_export_png_folder (self->gallery, path, error))
         return FALSE;
-      message = g_strdup_printf (_("Saved %u images to %s, one folder per label, with provenance.csv"),
-                                 lab_gallery_get_n (self->gallery), path);
+      message = g_strdup_printf (_("Saved %s images to %s, one folder per label, with provenance.csv"),
+                                 n, path);
     }
   g_signal_emit (self, signals[EXPORTED], 0, message);
   return TRUE;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-inside-page-private.h"
 #include "lab-model-probe.h"
 #include "lab-task.h"
@@ -126,7 +127,7 @@ refresh (LabInsidePage *self)
   g_autoptr(GError) error = NULL;
   g_autoptr(LabProbe) probe = NULL;
   g_autofree float *clean = NULL, *input = NULL;
-  g_autofree char *caption = NULL;
+  g_autofree char *caption = NULL, *number = NULL, *total = NULL;
   LabModel *infer;
   LabTask task;
   guint index;
@@ -175,12 +176,14 @@ refresh (LabInsidePage *self)
   self->shown_serial = self->infer_serial;
 
   lab_image_view_set_gray (self->image_view, lab_dataset_image (test, index), test->width, test->height);
+  number = lab_format_count_localized (index);
+  total = lab_format_count_localized (test->n);
   if (test->labels != NULL)
     /* Translators: the test image shown: its number and its class. */
-    caption = g_strdup_printf (_("Test image %u of %u: %s"), index, test->n,
+    caption = g_strdup_printf (_("Test image %s of %s: %s"), number, total,
                                lab_dataset_class_name (test, test->labels[index], buf));
   else
-    caption = g_strdup_printf (_("Test image %u of %u"), index, test->n);
+    caption = g_strdup_printf (_("Test image %s of %s"), number, total);
   gtk_label_set_label (self->image_label, caption);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->image_view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   caption, -1);

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-activation-bars.h"
+#include "lab-format.h"
 #include "lab-tile-view.h"
 
 struct _LabLayerMaps
@@ -33,6 +34,7 @@ section_title (guint     index,
                LabLayer *layer)
 {
   LabShape s = layer->out;
+  g_autofree char *values = NULL;
 
   if (is_image (s))
     {
@@ -46,8 +48,9 @@ section_title (guint     index,
       return g_strdup_printf (_("Layer %u · %s · %u × %u × %u"), index, layer->klass->title, s.c, s.h, s.w);
     }
   /* Translators: a layer's number, its kind ("Dense") and how many values it outputs. */
-  return g_strdup_printf (ngettext ("Layer %u · %s · %u value", "Layer %u · %s · %u values", s.c),
-                          index, layer->klass->title, s.c);
+  values = lab_format_count_localized (s.c);
+  return g_strdup_printf (ngettext ("Layer %u · %s · %s value", "Layer %u · %s · %s values", s.c),
+                          index, layer->klass->title, values);
 }
 
 void

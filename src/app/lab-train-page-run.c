@@ -44,16 +44,18 @@ show_update (LabTrainPage      *self,
       const LabTrainProgress *latest = &update->latest;
       g_autofree char *rate = lab_format_count_localized ((guint64) (latest->images_per_s + 0.5));
       g_autofree char *eta = lab_format_duration (latest->eta_seconds);
+      g_autofree char *batch = lab_format_count_localized (latest->batch);
+      g_autofree char *n_batches = lab_format_count_localized (latest->n_batches);
       g_autofree char *text = NULL;
 
       self->step = latest->step;
       if (lab_train_run_is_paused (self->run))
-        text = g_strdup_printf (_("Paused at epoch %u of %u, batch %u of %u"),
-                                latest->epoch, latest->n_epochs, latest->batch, latest->n_batches);
+        text = g_strdup_printf (_("Paused at epoch %u of %u, batch %s of %s"),
+                                latest->epoch, latest->n_epochs, batch, n_batches);
       else
         /* Translators: epoch, batch, speed and time left of a training run */
-        text = g_strdup_printf (_("Epoch %u of %u  ·  batch %u of %u  ·  %s images/s  ·  %s left  ·  loss %.4f"),
-                                latest->epoch, latest->n_epochs, latest->batch, latest->n_batches,
+        text = g_strdup_printf (_("Epoch %u of %u  ·  batch %s of %s  ·  %s images/s  ·  %s left  ·  loss %.4f"),
+                                latest->epoch, latest->n_epochs, batch, n_batches,
                                 rate, eta, latest->smoothed_loss);
       gtk_label_set_label (self->progress_label, text);
     }

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-worker-gate.h"
 #include "lab-wrap-box.h"
@@ -110,31 +111,33 @@ reading (const LabTransferResult *r)
 {
   GString *text = g_string_new (NULL);
   const LabTransferBudget *last = &r->budgets[r->n_budgets - 1];
+  g_autofree char *labels = lab_format_count_localized (last->labels);
+  g_autofree char *fine = lab_format_percent_localized (100 * last->mean[LAB_TRANSFER_FINETUNED], 1);
+  g_autofree char *frozen = lab_format_percent_localized (100 * last->mean[LAB_TRANSFER_FROZEN], 1);
+  g_autofree char *base = lab_format_percent_localized (100 * last->mean[LAB_TRANSFER_BASELINE], 1);
 
-  g_string_append_printf (text, _("With %u labels: fine-tuned %.1f%%, frozen encoder %.1f%%, "
-                                  "baseline from scratch %.1f%%."),
-                          last->labels, 100 * last->mean[LAB_TRANSFER_FINETUNED],
-                          100 * last->mean[LAB_TRANSFER_FROZEN],
-                          100 * last->mean[LAB_TRANSFER_BASELINE]);
+  g_string_append_printf (text, _("With %s labels: fine-tuned %s, frozen encoder %s, "
+                                  "baseline from scratch %s."), labels, fine, frozen, base);
   for (guint b = 0; b < r->n_budgets; b++)
     {
       const LabTransferBudget *tb = &r->budgets[b];
       double diff = tb->mean[LAB_TRANSFER_FINETUNED] - tb->mean[LAB_TRANSFER_BASELINE];
       double se = lab_transfer_diff_se (r, b, LAB_TRANSFER_FINETUNED, LAB_TRANSFER_BASELINE);
+      g_autofree char *l = lab_format_count_localized (tb->labels);
 
       g_string_append_c (text, ' ');
       if (!isfinite (se))
-        g_string_append_printf (text, _("L = %u: %+.1f points (one seed: no error bar)."),
-                                tb->labels, 100 * diff);
+        g_string_append_printf (text, _("L = %s: %+.1f points (one seed: no error bar)."),
+                                l, 100 * diff);
       else if (diff > 2 * se)
-        g_string_append_printf (text, _("L = %u: pretraining helps, %+.1f points (more than two "
-                                        "standard errors, %.1f)."), tb->labels, 100 * diff, 100 * se);
+        g_string_append_printf (text, _("L = %s: pretraining helps, %+.1f points (more than two "
+                                        "standard errors, %.1f)."), l, 100 * diff, 100 * se);
       else if (diff < -2 * se)
-        g_string_append_printf (text, _("L = %u: pretraining hurts, %+.1f points (more than two "
-                                        "standard errors, %.1f)."), tb->labels, 100 * diff, 100 * se);
+        g_string_append_printf (text, _("L = %s: pretraining hurts, %+.1f points (more than two "
+                                        "standard errors, %.1f)."), l, 100 * diff, 100 * se);
       else
-        g_string_append_printf (text, _("L = %u: %+.1f points, within two standard errors "
-                                        "(%.1f): no clear gain."), tb->labels, 100 * diff, 100 * se);
+        g_string_append_printf (text, _("L = %s: %+.1f points, within two standard errors "
+                                        "(%.1f): no clear gain."), l, 100 * diff, 100 * se);
     }
   return g_string_free (text, FALSE);
 }
@@ -146,7 +149,9 @@ show_result (LabTransferPanel *self)
   const LabTransferBudget *last = &r->budgets[r->n_budgets - 1];
   const char * const *names = (const char * const *) r->class_names;
   g_autofree char *text = reading (r);
-  g_autofree char *base = NULL, *fine = NULL;
+  g_autofree char *base = NULL, *fine = NULL, *labels = lab_format_count_localized (last->labels);
+  g_autofree char *base_percent = lab_format_percent_localized (100 * last->mean[LAB_TRANSFER_BASELINE], 1);
+  g_autofree char *fine_percent = lab_format_percent_localized (100 * last->mean[LAB_TRANSFER_FINETUNED], 1);
   LabLinePlot *plot;
 
   plot = lab_plot_view_reset (self->curve_plot);
@@ -156,11 +161,13 @@ show_result (LabTransferPanel *self)
   lab_transfer_fill_epochs (r, r->n_budgets - 1, plot);
   lab_plot_view_changed (self->epochs_plot);
 
-  /* Translators: "Baseline, L = 1000 (2 seeds): 71.2%" */
-  base = g_strdup_printf (_("Baseline, L = %u (%u seeds): %.1f%%"), last->labels, r->n_seeds,
-                          100 * last->mean[LAB_TRANSFER_BASELINE]);
-  fine = g_strdup_printf (_("Fine-tuned, L = %u (%u seeds): %.1f%%"), last->labels, r->n_seeds,
-                          100 * last->mean[LAB_TRANSFER_FINETUNED]);
+  /* Translators: "Baseline, L = 1,000 (2 seeds): 71.2%" */
+  base = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Baseline, L = %s (%u seed): %s",
+                                       "Baseline, L = %s (%u seeds): %s", r->n_seeds),
+                          labels, r->n_seeds, base_percent);
+  fine = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Fine-tuned, L = %s (%u seed): %s",
+                                       "Fine-tuned, L = %s (%u seeds): %s", r->n_seeds),
+                          labels, r->n_seeds, fine_percent);
   lab_confusion_view_set_matrix (self->baseline_confusion, base,
                                  last->confusion[LAB_TRANSFER_BASELINE], r->n_classes, names);
   lab_confusion_view_set_matrix (self->finetuned_confusion, fine,
@@ -174,12 +181,13 @@ static void
 show_done (LabTransferPanel *self)
 {
   const LabTransferResult *r = self->result;
+  g_autofree char *n_test = lab_format_count_localized (r->n_test);
+  g_autofree char *n_pretrain = lab_format_count_localized (r->pretrain_images);
   g_autofree char *text = NULL;
 
-  text = g_strdup_printf (_("Done in %.0f s: %u classifiers on %u test images, the encoder "
-                            "pretrained on %u unlabelled images"), r->seconds,
-                          r->n_seeds * r->n_budgets * LAB_TRANSFER_N_WAYS, r->n_test,
-                          r->pretrain_images);
+  text = g_strdup_printf (_("Done in %.0f s: %u classifiers on %s test images, the encoder "
+                            "pretrained on %s unlabelled images"), r->seconds,
+                          r->n_seeds * r->n_budgets * LAB_TRANSFER_N_WAYS, n_test, n_pretrain);
   gtk_progress_bar_set_fraction (self->progress_bar, 1);
   gtk_label_set_label (self->status_label, text);
 }

@@ -21,6 +21,7 @@
 
 #include "lab-dataset-hash.h"
 #include "lab-file-dialog.h"
+#include "lab-format.h"
 #include "lab-job.h"
 #include "lab-window-private.h"
 
@@ -313,10 +314,12 @@ restore_pages (LabWindow      *self,
   if (same_spec
       && (ds->n != file->dataset.n || ds->height != file->dataset.height || ds->width != file->dataset.width))
     {
-      g_autofree char *text = g_strdup_printf (_("%s has %u images of %u×%u here; the session was made "
-                                                 "with %u of %u×%u, so its pages may not match"),
-                                               ds->name, ds->n, ds->height, ds->width,
-                                               file->dataset.n, file->dataset.height, file->dataset.width);
+      g_autofree char *here = lab_format_count_localized (ds->n);
+      g_autofree char *then = lab_format_count_localized (file->dataset.n);
+      g_autofree char *text = g_strdup_printf (_("%s has %s images of %u×%u here; the session was made "
+                                                 "with %s of %u×%u, so its pages may not match"),
+                                               ds->name, here, ds->height, ds->width,
+                                               then, file->dataset.height, file->dataset.width);
 
       lab_window_show_message (self, text);
     }

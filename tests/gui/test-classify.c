@@ -161,6 +161,9 @@ test_classify_run (Fixture       *f,
   g_assert_cmpstr (lab_classify_results_get_text (f->results, 0, 0), ==, "RBF SVM");
   g_assert_nonnull (strstr (lab_classify_results_get_text (f->results, 0, 1), "latent"));
   g_assert_cmpstr (lab_classify_results_get_text (f->results, 0, 2), ==, "2,000");
+  /* Its counts grouped as the table's (C.UTF-8 has no grouping of its own). */
+  g_assert_nonnull (strstr (lab_classify_run_get_status (f->run), "% of 1,000 test images right"));
+  g_assert_nonnull (strstr (lab_confusion_view_get_title (f->confusion), "% of 1,000 test images"));
 
   /* The pixels with k-NN beside it: a second row, now shown. */
   lab_classify_config_init (&config, LAB_CLASSIFIER_KNN);

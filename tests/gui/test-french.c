@@ -226,8 +226,8 @@ test_core_strings (void)
 {
   g_assert_cmpstr (_("Transfer learning with few labels"), ==, "Apprentissage par transfert avec peu d’étiquettes");
   g_assert_cmpstr (_("Logistic regression"), ==, "Régression logistique");
-  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "%u file not loaded", "%u files not loaded", 2),
-                   ==, "%u fichiers non chargés");
+  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "%s file not loaded", "%s files not loaded", 2),
+                   ==, "%s fichiers non chargés");
 }
 
 int

@@ -69,6 +69,12 @@ lab_confusion_plot_set_title (LabConfusionPlot *self,
   self->title = g_strdup (title);
 }
 
+const char *
+lab_confusion_plot_get_title (LabConfusionPlot *self)
+{
+  return self->title;
+}
+
 void
 lab_confusion_plot_set_matrix (LabConfusionPlot   *self,
                                const guint        *counts,

@@ -21,6 +21,7 @@ LabConfusionPlot *lab_confusion_plot_new      (void);
 void              lab_confusion_plot_free     (LabConfusionPlot *self);
 void              lab_confusion_plot_set_title (LabConfusionPlot *self,
                                                const char       *title);
+const char       *lab_confusion_plot_get_title (LabConfusionPlot *self);
 /* counts (n_classes, n_classes) row-major, copied; class_names
  * (n_classes) may be NULL (numbers are shown). n_classes 0 clears it. */
 void              lab_confusion_plot_set_matrix (LabConfusionPlot   *self,
