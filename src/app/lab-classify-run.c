@@ -8,6 +8,7 @@
 
 #include "lab-format.h"
 #include "lab-job.h"
+#include "lab-spin-digits.h"
 #include "lab-worker-gate.h"
 
 #define CLASSIFY_SLOT "classify"
@@ -354,6 +355,7 @@ lab_classify_run_init (LabClassifyRun *self)
 {
   self->gate = lab_worker_gate_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  lab_spin_digits_trim (self->c_spin);
   g_signal_connect_swapped (self->classifier_dropdown, "notify::selected",
                             G_CALLBACK (on_classifier_changed), self);
   gtk_label_set_label (self->status_label,

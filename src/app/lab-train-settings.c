@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-format.h"
+#include "lab-spin-digits.h"
 #include "lab-train-settings.h"
 
 /* In the order of the noise dropdown. */
@@ -353,6 +354,8 @@ static void
 lab_train_settings_init (LabTrainSettings *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  lab_spin_digits_trim (self->lr_spin);
+  lab_spin_digits_trim (self->noise_amount_spin);
 
   self->loss_titles = gtk_string_list_new ((const char * const []) {
     _("As the architecture says"), _("Binary cross-entropy (bce)"), _("Mean squared error (mse)"), NULL });

@@ -217,11 +217,24 @@ static void
 test_classify_errors (Fixture       *f,
                       gconstpointer  data)
 {
+  GtkEditable *c_spin = GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (f->run), LAB_TYPE_CLASSIFY_RUN,
+                                                                     "c_spin"));
   LabClassifyConfig config;
 
+  /* C with the digits it needs: 10, not "10.000" (ten thousand to many a
+   * European reader), 0.5, 0.001. */
   lab_classify_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  config.classifier.C = 0.5;
+  lab_classify_run_set_config (f->run, &config);
+  g_assert_cmpstr (gtk_editable_get_text (c_spin), ==, "0.5");
+  config.classifier.C = 0.001;
+  lab_classify_run_set_config (f->run, &config);
+  g_assert_cmpstr (gtk_editable_get_text (c_spin), ==, "0.001");
+  lab_classify_config_init (&config, LAB_CLASSIFIER_SVM_RBF);
+  g_assert_cmpfloat (config.classifier.C, ==, 10);
   config.n_train = 500;
   lab_classify_run_set_config (f->run, &config);
+  g_assert_cmpstr (gtk_editable_get_text (c_spin), ==, "10");
   lab_test_activate (f->window, "run-classifier", NULL);
   lab_test_spin_until (run_idle, f, 60);
   lab_test_spin_for (0.2);
