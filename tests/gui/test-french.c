@@ -14,6 +14,7 @@
 #include "lab-application.h"
 #include "lab-data-page-private.h"
 #include "lab-test-util.h"
+#include "lab-transfer.h"
 #include "lab-window-private.h"
 
 static LabApplication *app;
@@ -220,10 +221,17 @@ test_menu (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-/* Core-made strings reach the window through the same catalogue. */
+/* Core-made strings reach the window through the same catalogue: the
+ * transfer panel's curve is made in the core, titles, axes and legend. */
 static void
 test_core_strings (void)
 {
+  LabTransferBudget budget = { .labels = 200 };
+  LabTransferResult result = { .n_seeds = 2, .n_budgets = 1, .budgets = &budget };
+  g_autoptr(LabLinePlot) curve = lab_transfer_curve_plot (&result);
+
+  g_assert_cmpstr (lab_line_plot_get_title (curve), ==, "Exactitude de test selon les étiquettes (2 graines)");
+  g_assert_cmpstr (_("labelled training images (L)"), ==, "images d’entraînement étiquetées (L)");
   g_assert_cmpstr (_("Transfer learning with few labels"), ==, "Apprentissage par transfert avec peu d’étiquettes");
   g_assert_cmpstr (_("Logistic regression"), ==, "Régression logistique");
   g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "%s file not loaded", "%s files not loaded", 2),

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-line-plot.h"
 #include "lab-model-io.h"
 #include "lab-presets.h"
@@ -17,7 +19,13 @@
 #define SEED_PRETRAIN_SPLIT G_GUINT64_CONSTANT (0xa4093822299f31d0)
 #define SEED_LABELLED       G_GUINT64_CONSTANT (0x082efa98ec4e6c89)
 
-static const char * const way_names[LAB_TRANSFER_N_WAYS] = { "baseline", "frozen", "fine-tuned" };
+/* The ways' names in files and keys; the plots' legends translate them. */
+static const char * const way_names[LAB_TRANSFER_N_WAYS] = {
+  /* Translators: the three ways of the transfer experiment in its plots'
+   * legends: a classifier trained from scratch, one on the pretrained
+   * encoder kept frozen, one with the encoder fine-tuned */
+  N_("baseline"), N_("frozen"), N_("fine-tuned")
+};
 
 const char *
 lab_transfer_way_name (LabTransferWay way)
@@ -740,15 +748,18 @@ void
 lab_transfer_fill_curve (const LabTransferResult *result,
                          LabLinePlot             *plot)
 {
-  g_autofree char *title = g_strdup_printf ("Test accuracy against labels (%u seed%s)",
-                                            result->n_seeds, result->n_seeds == 1 ? "" : "s");
+  g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Test accuracy against labels (%u seed)",
+                                                         "Test accuracy against labels (%u seeds)", result->n_seeds),
+                                            result->n_seeds);
 
   lab_line_plot_set_title (plot, title);
-  lab_line_plot_set_labels (plot, "labelled training images (L)", "test accuracy (%)");
+  /* Translators: the axis titles of the transfer experiment's curve; L is
+   * the number of labelled images, as the rest of the page calls it */
+  lab_line_plot_set_labels (plot, _("labelled training images (L)"), _("test accuracy (%)"));
   lab_line_plot_set_log_x (plot, TRUE);
   for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
     {
-      guint series = lab_line_plot_add_series (plot, way_names[w], w, LAB_LINE_STYLE_POINTS);
+      guint series = lab_line_plot_add_series (plot, _(way_names[w]), w, LAB_LINE_STYLE_POINTS);
       for (guint b = 0; b < result->n_budgets; b++)
         lab_line_plot_append_with_error (plot, series, result->budgets[b].labels,
                                          100 * result->budgets[b].mean[w],
@@ -764,12 +775,12 @@ lab_transfer_fill_epochs (const LabTransferResult *result,
 {
   g_return_if_fail (budget < result->n_budgets);
 
-  lab_line_plot_set_title (plot, "Validation accuracy while training");
-  lab_line_plot_set_labels (plot, "epoch", "validation accuracy (%)");
+  lab_line_plot_set_title (plot, _("Validation accuracy while training"));
+  lab_line_plot_set_labels (plot, _("epoch"), _("validation accuracy (%)"));
   for (guint w = 0; w < LAB_TRANSFER_N_WAYS; w++)
     {
       const LabTransferRun *r = &result->budgets[budget].runs[w][0];
-      guint s = lab_line_plot_add_series (plot, way_names[w], w, LAB_LINE_STYLE_POINTS);
+      guint s = lab_line_plot_add_series (plot, _(way_names[w]), w, LAB_LINE_STYLE_POINTS);
 
       for (guint e = 0; r->curve && e < r->curve->len; e++)
         {

@@ -78,6 +78,12 @@ lab_line_plot_set_title (LabLinePlot *self,
   self->title = g_strdup (title);
 }
 
+const char *
+lab_line_plot_get_title (LabLinePlot *self)
+{
+  return self->title;
+}
+
 void
 lab_line_plot_set_labels (LabLinePlot *self,
                           const char  *x_label,

@@ -23,6 +23,7 @@ LabLinePlot *lab_line_plot_new           (void);
 void         lab_line_plot_free          (LabLinePlot  *self);
 void         lab_line_plot_set_title     (LabLinePlot  *self,
                                           const char   *title);
+const char  *lab_line_plot_get_title     (LabLinePlot  *self);
 void         lab_line_plot_set_labels    (LabLinePlot  *self,
                                           const char   *x_label,
                                           const char   *y_label);
