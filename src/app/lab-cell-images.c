@@ -13,6 +13,7 @@ struct _LabCellImages
 
   /* Template widgets */
   GtkLabel    *title_label;
+  GtkLabel    *hint_label;
   GtkFlowBox  *flow;
 
   GPtrArray   *captions;    /* (element-type utf8) of the thumbnails shown */
@@ -36,9 +37,9 @@ lab_cell_images_clear (LabCellImages *self)
   g_return_if_fail (LAB_IS_CELL_IMAGES (self));
 
   remove_all (self);
-  gtk_label_set_label (self->title_label,
-                       _("Click a cell of the matrix to see its test images: the diagonal "
-                         "holds the right answers, the rest the mistakes."));
+  gtk_label_set_label (self->title_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->title_label), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), TRUE);
 }
 
 void
@@ -72,6 +73,8 @@ lab_cell_images_show (LabCellImages           *self,
                                           "True %s, predicted %s: %s test images", count),
                              result->class_names[truth], result->class_names[predicted], counted);
   gtk_label_set_label (self->title_label, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->title_label), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), FALSE);
 
   for (guint i = 0; i < n; i++)
     {
@@ -154,6 +157,7 @@ lab_cell_images_class_init (LabCellImagesClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/latentlab/LatentLab/lab-cell-images.ui");
   gtk_widget_class_set_css_name (widget_class, "cellimages");
   gtk_widget_class_bind_template_child (widget_class, LabCellImages, title_label);
+  gtk_widget_class_bind_template_child (widget_class, LabCellImages, hint_label);
   gtk_widget_class_bind_template_child (widget_class, LabCellImages, flow);
 }
 

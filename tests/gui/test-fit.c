@@ -329,6 +329,25 @@ expand_all (GtkWidget *widget)
   return n;
 }
 
+/* The Classify page's confusion matrix is seen whole, its axis titles too:
+ * the page does not scroll it out of the window. */
+static void
+assert_classify_matrix_whole (Fixture    *f,
+                              const char *mode)
+{
+  LabClassifyPage *classify = LAB_CLASSIFY_PAGE (lab_window_get_page (f->window, "classify"));
+  GtkWidget *view = GTK_WIDGET (lab_classify_page_get_confusion (classify));
+  graphene_rect_t bounds;
+
+  lab_window_set_visible_page (f->window, "classify");
+  lab_test_spin_for (0.3);
+  g_assert_true (gtk_widget_compute_bounds (view, GTK_WIDGET (f->window), &bounds));
+  g_test_message ("%s classify: the confusion matrix from y = %.0f to %.0f of %d", mode, bounds.origin.y,
+                  bounds.origin.y + bounds.size.height, gtk_widget_get_height (GTK_WIDGET (f->window)));
+  g_assert_cmpfloat (bounds.origin.y, >=, 0);
+  g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, gtk_widget_get_height (GTK_WIDGET (f->window)));
+}
+
 /* The Inside page gives the feature maps the room: in presentation mode
  * on this screen a row holds 6 of the first layer's tiles or more, and the
  * side column (filters, norms) is no wider than the maps. */
@@ -459,6 +478,7 @@ test_fit (Fixture       *f,
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     assert_page_fits (f, pages[i], "normal", TRUE);
   assert_norm_plots_room (f, "normal");
+  assert_classify_matrix_whole (f, "normal");
 
   /* On this narrow screen the sidebar folds away by itself. */
   lab_window_set_presentation (f->window, TRUE);
@@ -467,6 +487,7 @@ test_fit (Fixture       *f,
   g_assert_false (shown);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     assert_page_fits (f, pages[i], "presentation", TRUE);
+  assert_classify_matrix_whole (f, "presentation");
   assert_inside_maps_room (f);
   assert_norm_plots_room (f, "presentation");
 
