@@ -12,6 +12,7 @@ usage: check-valgrind.py LATENTLAB_CLI SUPPRESSIONS
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,8 +46,9 @@ runs = [
                       "--threads", "2"]),
 ]
 
-failed = 0
-for name, args in runs:
+
+def check(name, args):
+    """One run under memcheck; True when it is clean."""
     log = os.path.join(tmp, name + ".valgrind")
     cmd = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite",
            "--errors-for-leak-kinds=definite", "--track-origins=no", "--num-callers=30",
@@ -66,7 +68,14 @@ for name, args in runs:
           f"definitely lost: {lost_bytes} bytes, invalid reads/writes: {invalid}, "
           f"uninitialised: {uninit}, {seconds:.0f} s -> {'ok' if ok else 'FAIL'}")
     if not ok:
-        failed += 1
         print(proc.stdout)
         print(text[-20000:])
+    return ok
+
+
+try:
+    failed = sum(not check(name, args) for name, args in runs)
+finally:
+    # The logs of a failed run are printed above; nothing stays in /tmp.
+    shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(1 if failed else 0)
