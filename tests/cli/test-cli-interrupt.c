@@ -188,6 +188,7 @@ main (int argc, char **argv)
 {
   int status;
 
+  lab_test_private_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   tmpdir = g_dir_make_tmp ("test-cli-interrupt-XXXXXX", NULL);
   g_assert_nonnull (tmpdir);

@@ -1,5 +1,7 @@
 #include "lab-test-system.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -31,6 +33,29 @@ void
 lab_test_restore_address_space (void)
 {
   g_assert_cmpint (setrlimit (RLIMIT_AS, &saved_as), ==, 0);
+}
+
+static char *private_tmpdir;
+
+static void
+remove_private_tmpdir (void)
+{
+  lab_test_remove_tree (private_tmpdir);
+  g_clear_pointer (&private_tmpdir, g_free);
+}
+
+void
+lab_test_private_tmpdir (void)
+{
+  const char *base = g_getenv ("TMPDIR");
+  char *dir = g_build_filename (base && *base ? base : "/tmp", "latentlab-test-XXXXXX", NULL);
+
+  g_assert_null (private_tmpdir);
+  if (g_mkdtemp (dir) == NULL)
+    g_error ("%s: %s", dir, g_strerror (errno));
+  g_setenv ("TMPDIR", dir, TRUE);
+  private_tmpdir = dir;
+  atexit (remove_private_tmpdir);
 }
 
 void

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 void lab_test_limit_address_space   (guint64 headroom);
 void lab_test_restore_address_space (void);
 
+/* Points TMPDIR at a new folder of this process's own, to be called first
+ * in main (before GLib reads TMPDIR), and removes that folder with all the
+ * test left in it when the process exits: a test run leaves nothing in
+ * /tmp. A test that aborts leaves it, for a look at what it left. */
+void    lab_test_private_tmpdir     (void);
 /* Removes path: a file, or a folder with everything under it. */
 void    lab_test_remove_tree        (const char *path);
 /* The names in dir, sorted, joined by spaces: what a failed save must

@@ -461,6 +461,7 @@ test_file_size_limit (void)
 int
 main (int argc, char **argv)
 {
+  lab_test_private_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/export-pytorch/layer-lines", test_layer_lines);
   g_test_add_func ("/export-pytorch/modules", test_modules);

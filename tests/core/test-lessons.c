@@ -791,8 +791,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *tmp = g_dir_make_tmp ("lab-lessons-cache-XXXXXX", NULL);
+  g_autofree char *tmp = NULL;
 
+  lab_test_private_tmpdir ();
+  tmp = g_dir_make_tmp ("lab-lessons-cache-XXXXXX", NULL);
   /* Before GLib reads it: the cache of this test alone. */
   g_setenv ("XDG_CACHE_HOME", tmp, TRUE);
   cache_root = g_build_filename (tmp, "latentlab", "lessons", NULL);

@@ -6,6 +6,7 @@
 #include "lab-model-io.h"
 #include "lab-presets.h"
 #include "lab-synthetic.h"
+#include "lab-test-system.h"
 #include "lab-train-record.h"
 #include "lab-trainer.h"
 
@@ -242,6 +243,7 @@ test_record_from_trainer (void)
 int
 main (int argc, char **argv)
 {
+  lab_test_private_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/train-record/round-trip", test_record_round_trip);
   g_test_add_func ("/train-record/minimal", test_record_minimal);
