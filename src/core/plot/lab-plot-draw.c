@@ -15,20 +15,9 @@ lab_plot_text_at (cairo_t    *cr,
                   double      align_y)
 {
   cairo_text_extents_t ext;
-  double dx, dy;
 
   cairo_text_extents (cr, text, &ext);
-  /* On a whole device pixel: GTK's GL renderer draws glyphs at the
-   * fraction given, and a thin stroke split over two pixels at half
-   * strength (the light gray zeros of a confusion matrix) all but vanished
-   * in one column and not the next. */
-  dx = x - ext.x_advance * align_x;
-  dy = y - ext.y_bearing - ext.height * align_y;
-  cairo_user_to_device (cr, &dx, &dy);
-  dx = round (dx);
-  dy = round (dy);
-  cairo_device_to_user (cr, &dx, &dy);
-  cairo_move_to (cr, dx, dy);
+  cairo_move_to (cr, x - ext.x_advance * align_x, y - ext.y_bearing - ext.height * align_y);
   cairo_show_text (cr, text);
 }
 
