@@ -4,16 +4,22 @@
  *   build-aux/screenshots MODEL.safetensors [OUTDIR]
  *
  * opens the window at 1280 x 800 on MNIST with MODEL, and saves the Train,
- * Denoise, Latent (a t-SNE map of 5,000 test images with a point decoded)
- * and Inside pages as OUTDIR/screenshot-<page>.png. Not a test: it needs MNIST
+ * Denoise, Latent (a t-SNE map of 5,000 test images with a point decoded),
+ * Inside, Classify (the RBF SVM on the model's latents) and Lessons (the
+ * noise-levels lesson's quick run, from the cache or run here: about three
+ * minutes) pages as OUTDIR/screenshot-<page>.png. Not a test: it needs MNIST
  * and a well-trained model, which the test suite does not have. */
 
 #include <stdio.h>
 
 #include <gtk/gtk.h>
 
+#include "lab-classify-page-private.h"
+#include "lab-classify-run.h"
 #include "lab-denoise-page-private.h"
 #include "lab-latent-page-private.h"
+#include "lab-lesson-results.h"
+#include "lab-lessons-page.h"
 #include "lab-sweep-plot.h"
 #include "lab-test-util.h"
 #include "lab-window-private.h"
@@ -60,6 +66,28 @@ embedded (gpointer data)
   LabLatentPage *page = data;
 
   return !lab_latent_page_is_embedding (page) && lab_latent_page_get_embedding (page) != NULL;
+}
+
+static gboolean
+classified (gpointer data)
+{
+  return !lab_classify_run_is_running (data);
+}
+
+static gboolean
+lesson_shown (gpointer data)
+{
+  LabLessonsPage *page = data;
+
+  return !lab_lessons_page_is_showing (page)
+         && lab_lesson_results_get_dir (lab_lessons_page_get_results (page)) != NULL
+         && lab_test_action_enabled (window, "run-lesson");
+}
+
+static gboolean
+lesson_idle (gpointer data)
+{
+  return !lab_lessons_page_is_showing (data) && lab_test_action_enabled (window, "run-lesson");
 }
 
 static void
@@ -137,6 +165,29 @@ main (int argc, char **argv)
   save (outdir, "latent");
 
   save (outdir, "inside");
+
+  {
+    LabClassifyPage *classify = LAB_CLASSIFY_PAGE (lab_window_get_page (window, "classify"));
+    LabClassifyRun *run = lab_classify_page_get_run (classify);
+
+    lab_window_set_visible_page (window, "classify");
+    lab_test_spin_for (0.5);
+    lab_test_activate (window, "run-classifier", NULL);
+    lab_test_spin_until (classified, run, 600);
+    save (outdir, "classify");
+  }
+
+  {
+    LabLessonsPage *lessons = LAB_LESSONS_PAGE (lab_window_get_page (window, "lessons"));
+
+    lab_window_set_visible_page (window, "lessons");
+    lab_test_change_state (window, "lesson", g_variant_new_string ("noise-levels"));
+    lab_test_spin_until (lesson_idle, lessons, 30);
+    if (lab_lesson_results_get_dir (lab_lessons_page_get_results (lessons)) == NULL)
+      lab_test_activate (window, "run-lesson", NULL);
+    lab_test_spin_until (lesson_shown, lessons, 1200);
+    save (outdir, "lessons");
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
