@@ -8,6 +8,7 @@
 #include "lab-histogram-plot.h"
 #include "lab-line-plot.h"
 #include "lab-palette.h"
+#include "lab-plot-draw.h"
 #include "lab-test-png.h"
 
 static void
@@ -506,6 +507,44 @@ test_plot_log_x_shared_ticks (void)
   g_assert_cmpfloat (wide[1], >, wide[0] + 4);
 }
 
+/* Sizes that are not round (parameters against PSNR: 4385, 222384,
+ * 1149520) get the decades instead, each a third of the way further, and a
+ * log axis's labels never read in exponent notation ("1.14952e+06"):
+ * thousands grouped, decimals as the value needs them. */
+static void
+test_plot_log_x_unround (void)
+{
+  const double params[] = { 4385, 222384, 1149520 };
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  double at[16], wide[16];
+  char buf[32];
+  guint n;
+
+  lab_line_plot_set_log_x (plot, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    {
+      lab_line_plot_add_series (plot, "model", i, LAB_LINE_STYLE_POINTS);
+      lab_line_plot_append (plot, i, params[i], 6 + i);
+    }
+  /* the report's figure size */
+  n = x_tick_labels (plot, 1200, 640, at, wide, G_N_ELEMENTS (at));
+  g_assert_cmpuint (n, ==, 3);
+  /* 10,000, 100,000 and 1,000,000 (not 4385, 222384, 1149520: 0.71 of
+   * the way) */
+  g_assert_cmpfloat_with_epsilon ((at[1] - at[0]) / (at[2] - at[0]), 0.5, 0.02);
+
+  lab_plot_log_tick_text (6, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "1,000,000");
+  lab_plot_log_tick_text (log10 (1800), buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "1,800");
+  lab_plot_log_tick_text (log10 (300), buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "300");
+  lab_plot_log_tick_text (-5, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.00001");
+  lab_plot_log_tick_text (log10 (0.25), buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, "0.25");
+}
+
 /* The histogram of errors: its bins, the pixel <-> value mapping the
  * threshold drag uses, and a drawing with something on it. */
 static void
@@ -563,6 +602,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
+  g_test_add_func ("/plot/log-x-unround", test_plot_log_x_unround);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);
   g_test_add_func ("/plot/narrow-x-ticks", test_plot_narrow_x_ticks);
   g_test_add_func ("/plot/title-fits", test_plot_title_fits);

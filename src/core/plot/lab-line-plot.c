@@ -385,14 +385,24 @@ left_margin (LabLinePlot *self,
   return ceil (edge + title_h + gap + y_tick_width (self, cr, y0, y1) + tick_gap);
 }
 
-/* A log x axis labels each x the series share when they are a few (the
- * label budgets of a transfer curve: 100, 300, 1000, 1800, 5000): at most
- * this many. */
+/* A log x axis labels each x the series share when they are a few round
+ * values (the label budgets of a transfer curve: 100, 300, 1000, 1800,
+ * 5000): at most this many. */
 #define MAX_LABELLED_X 8
+
+/* Whether x > 0 reads at a glance: two significant digits at most (1800,
+ * 300, 0.25), not 4385 or 1149520. */
+static gboolean
+round_x (double x)
+{
+  double r = x / pow (10, floor (log10 (x)) - 1);
+
+  return fabs (r - round (r)) < 1e-6 * r;
+}
 
 /* The distinct x of the series' points in [x0, x1] (log10 units), in
  * increasing order, into xs[MAX_LABELLED_X]: their count, or 0 when there
- * are more. */
+ * are more or one is not round_x(). */
 static guint
 shared_log_x (LabLinePlot *self,
               double       x0,
@@ -418,7 +428,7 @@ shared_log_x (LabLinePlot *self,
             at++;
           if (at < n && xs[at] <= v + 1e-9)
             continue;
-          if (n == MAX_LABELLED_X)
+          if (n == MAX_LABELLED_X || !round_x (x))
             return 0;
           memmove (xs + at + 1, xs + at, (n - at) * sizeof *xs);
           xs[at] = v;
@@ -432,7 +442,7 @@ shared_log_x (LabLinePlot *self,
  * axis) drawn from left to left + pw in a figure width wide, into
  * ticks[max], max at least MAX_LABELLED_X, so that their labels stand
  * apart. Linear: about 6, fewer in a narrow plot (a projector's), 2 at the
- * least. Log: the x the series share when they are few, else
+ * least. Log: the x the series share when they are few and round, else
  * lab_log_ticks()'s, else only its decades. */
 static guint
 x_ticks (LabLinePlot *self,

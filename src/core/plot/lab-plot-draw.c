@@ -3,7 +3,9 @@
 #include "lab-plot-draw.h"
 
 #include <math.h>
+#include <stdio.h>
 
+#include "lab-format.h"
 #include "lab-palette.h"
 
 void
@@ -111,7 +113,22 @@ lab_plot_log_tick_text (double  v,
                         char   *buf,
                         gsize   size)
 {
-  g_snprintf (buf, size, "%g", pow (10, v));
+  double value = pow (10, v);
+  int decimals = 0;
+
+  /* Never exponent notation: thousands grouped from 1,000 on, in the
+   * thread's LC_NUMERIC as the window's counts; below, the decimals the
+   * value needs ("0.01", "0.5", "2.5"). */
+  if (value >= 1000 && fabs (value - round (value)) < 1e-6 * value)
+    {
+      g_autofree char *count = lab_format_count_localized ((guint64) round (value));
+
+      g_strlcpy (buf, count, size);
+      return;
+    }
+  for (double scaled = value; decimals < 8 && fabs (scaled - round (scaled)) > 1e-6 * scaled; scaled *= 10)
+    decimals++;
+  snprintf (buf, size, "%.*f", decimals, value);
 }
 
 gboolean

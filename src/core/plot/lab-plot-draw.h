@@ -53,7 +53,8 @@ void     lab_plot_axis_labels (cairo_t         *cr,
                                const char      *y_label,
                                double           y_x,
                                double           y_center);
-/* A log axis's tick label for v (log10 units): "100", "0.01". */
+/* A log axis's tick label for v (log10 units): "100", "0.01",
+ * "1,000,000" (the thread's grouping, as lab_format_count_localized()). */
 void     lab_plot_log_tick_text (double         v,
                                  char          *buf,
                                  gsize          size);
