@@ -230,6 +230,44 @@ test_plot_dots_at_ends (void)
     }
 }
 
+/* A series drawn as dots shows a dot in the legend, on a short line: its
+ * swatch, in the top right corner (the dots take the other three), is
+ * blue over the dot's height and the line's length. */
+static void
+test_plot_legend_dot (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  const int width = 480, height = 320;
+  cairo_surface_t *surface;
+  unsigned char *data;
+  int stride, top = height, bottom = -1, left = width, right = -1;
+
+  lab_line_plot_add_series (plot, "model", 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_append (plot, 0, 0, 10);
+  lab_line_plot_append (plot, 0, 0, 0);
+  lab_line_plot_append (plot, 0, 10, 0);
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int r = 0; r < height / 3; r++)
+    for (int c = width / 2; c < width; c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4);
+
+        if ((int) (px & 0xff) - (int) ((px >> 16) & 0xff) > 60)
+          {
+            top = MIN (top, r), bottom = MAX (bottom, r);
+            left = MIN (left, c), right = MAX (right, c);
+          }
+      }
+  cairo_surface_destroy (surface);
+  g_test_message ("swatch %d x %d px", right - left + 1, bottom - top + 1);
+  g_assert_cmpint (bottom - top + 1, >=, 6);
+  g_assert_cmpint (bottom - top + 1, <=, 9);
+  g_assert_cmpint (right - left + 1, >=, 18);
+  g_assert_cmpint (right - left + 1, <=, 22);
+}
+
 /* The legend goes to the corner of the plot area where it hides the
  * least: a curve rising into the top right corner (the transfer lesson's
  * accuracy against labels) is drawn whole there, not under the legend. */
@@ -601,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/error-bars-log-x", test_plot_error_bars_log_x);
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
+  g_test_add_func ("/plot/legend-dot", test_plot_legend_dot);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   g_test_add_func ("/plot/log-x-unround", test_plot_log_x_unround);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);

@@ -177,11 +177,17 @@ lab_line_plot_legend_draw (LabLinePlot             *self,
       double x = l->lx + ew * (i % l->legend_columns);
       double cy = l->ly + 13 + 18 * (i / l->legend_columns);
 
+      /* the series' look: a line, or a dot on a thinner one */
       lab_palette_set (cr, s->color, 1);
-      cairo_set_line_width (cr, 2.5);
+      cairo_set_line_width (cr, lab_line_series_draws_dots (s) ? 1.5 : 2.5);
       cairo_move_to (cr, x + 8, cy);
       cairo_line_to (cr, x + 28, cy);
       cairo_stroke (cr);
+      if (lab_line_series_draws_dots (s))
+        {
+          cairo_arc (cr, x + 18, cy, LAB_LINE_DOT_RADIUS, 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
       cairo_set_source_rgb (cr, 0.15, 0.15, 0.15);
       lab_plot_text_at (cr, s->name ? s->name : "", x + 34, cy, 0, 0.5);
     }

@@ -71,6 +71,15 @@ lab_line_plot_ty (const LabLinePlot *self,
   return self->log_y ? log10 (y) : y;
 }
 
+/* The points style's dots, and a line's of a single point. */
+#define LAB_LINE_DOT_RADIUS 3.5
+
+static inline gboolean
+lab_line_series_draws_dots (const LabLineSeries *s)
+{
+  return s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2;
+}
+
 /* The half height of point k / 2's error bar, or 0. */
 static inline double
 lab_line_plot_point_error (const LabLineSeries *s,

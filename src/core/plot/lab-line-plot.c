@@ -231,15 +231,6 @@ lab_line_plot_clear_markers (LabLinePlot *self)
   g_array_set_size (self->markers, 0);
 }
 
-/* The points style's dots, and a line's of a single point. */
-#define DOT_RADIUS 3.5
-
-static gboolean
-series_draws_dots (const LabLineSeries *s)
-{
-  return s->style == LAB_LINE_STYLE_POINTS || s->points->len == 2;
-}
-
 static gboolean
 draws_dots (LabLinePlot *self)
 {
@@ -247,7 +238,7 @@ draws_dots (LabLinePlot *self)
     {
       LabLineSeries *s = g_ptr_array_index (self->series, i);
 
-      if (s->points->len > 0 && series_draws_dots (s))
+      if (s->points->len > 0 && lab_line_series_draws_dots (s))
         return TRUE;
     }
   return FALSE;
@@ -516,9 +507,9 @@ layout (LabLinePlot       *self,
 
   /* Dots whole at both ends of the x axis (a point at step 0, the last
    * epoch's): the range widens by a dot and a pixel each side. */
-  if (l->have_data && draws_dots (self) && l->pw > 4 * (DOT_RADIUS + 1))
+  if (l->have_data && draws_dots (self) && l->pw > 4 * (LAB_LINE_DOT_RADIUS + 1))
     {
-      double pad = (DOT_RADIUS + 1) * (l->x1 - l->x0) / (l->pw - 2 * (DOT_RADIUS + 1));
+      double pad = (LAB_LINE_DOT_RADIUS + 1) * (l->x1 - l->x0) / (l->pw - 2 * (LAB_LINE_DOT_RADIUS + 1));
 
       l->x0 -= pad;
       l->x1 += pad;
@@ -677,7 +668,7 @@ lab_line_plot_draw (LabLinePlot *self,
       cairo_stroke (cr);
       /* dots for the points style, and for a line of a single point,
        * which no stroke would show */
-      if (series_draws_dots (s))
+      if (lab_line_series_draws_dots (s))
         for (guint k = 0; k + 1 < s->points->len; k += 2)
           {
             double x = g_array_index (s->points, double, k);
@@ -685,7 +676,7 @@ lab_line_plot_draw (LabLinePlot *self,
             if (!lab_line_plot_usable (self, x, y))
               continue;
             cairo_new_sub_path (cr);
-            cairo_arc (cr, PX (lab_line_plot_tx (self, x)), PY (lab_line_plot_ty (self, y)), DOT_RADIUS, 0, 2 * G_PI);
+            cairo_arc (cr, PX (lab_line_plot_tx (self, x)), PY (lab_line_plot_ty (self, y)), LAB_LINE_DOT_RADIUS, 0, 2 * G_PI);
           }
       cairo_fill (cr);
     }
