@@ -306,6 +306,43 @@ test_plot_legend_corner (void)
   g_assert_cmpuint (n, >=, 85);
 }
 
+/* The points style's lines count as what a legend would hide, as the
+ * plot draws them: a line from the top's middle down to the right edge,
+ * crossing the top right corner between its points, keeps that corner
+ * free; the legend (its name's dark gray ink, right of the y axis's
+ * labels) goes top left. */
+static void
+test_plot_legend_corner_points (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  const int width = 480, height = 320;
+  cairo_surface_t *surface;
+  unsigned char *data;
+  int stride;
+  guint left = 0, right = 0;
+
+  lab_line_plot_add_series (plot, "model", 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_append (plot, 0, 0, 0);
+  lab_line_plot_append (plot, 0, 6, 10);
+  lab_line_plot_append (plot, 0, 10, 8);
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
+  for (int r = 0; r < height / 3; r++)
+    for (int c = 60; c < width; c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4);
+        guint red = (px >> 16) & 0xff, green = (px >> 8) & 0xff, blue = px & 0xff;
+
+        if (red == green && green == blue && red < 80)
+          *(c < width / 2 ? &left : &right) += 1;
+      }
+  cairo_surface_destroy (surface);
+  g_test_message ("legend ink: %u px left, %u px right", left, right);
+  g_assert_cmpuint (left, >=, 20);
+  g_assert_cmpuint (right, ==, 0);
+}
+
 /* A legend outside with a line per layer goes beside the plot area while
  * that leaves the curves room, else below it, where it adds its height
  * (the widget grows by it) and the curves keep the figure's width; the
@@ -640,6 +677,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/dots-at-ends", test_plot_dots_at_ends);
   g_test_add_func ("/plot/legend-corner", test_plot_legend_corner);
   g_test_add_func ("/plot/legend-dot", test_plot_legend_dot);
+  g_test_add_func ("/plot/legend-corner-points", test_plot_legend_corner_points);
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   g_test_add_func ("/plot/log-x-unround", test_plot_log_x_unround);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);

@@ -62,8 +62,8 @@ lab_line_plot_legend_size (LabLinePlot       *self,
 }
 
 /* How much of the series a box (bx, by, bw, bh) over the plot area would
- * hide: their points, points along each line's segments and the ends of
- * error bars that fall inside it, the points counting most. */
+ * hide: their points, points 4 px apart along each line's segments and
+ * the ends of error bars that fall inside it, the points counting most. */
 static guint
 hidden_by (const LabLinePlot       *self,
            const LabLinePlotLayout *l,
@@ -102,9 +102,15 @@ hidden_by (const LabLinePlot       *self,
                 if (!self->log_y || v > 0)
                   n += INSIDE (px, TO_PY (v));
               }
-          if (have_prev && s->style != LAB_LINE_STYLE_POINTS)
-            for (guint t = 1; t < 8; t++)
-              n += INSIDE (prev_x + (px - prev_x) * t / 8, prev_y + (py - prev_y) * t / 8);
+          /* the points style's lines too, which the plot draws thinner;
+           * a point every 4 px, which no box a legend has can miss */
+          if (have_prev)
+            {
+              guint steps = MAX (8, (guint) ceil (hypot (px - prev_x, py - prev_y) / 4));
+
+              for (guint t = 1; t < steps; t++)
+                n += INSIDE (prev_x + (px - prev_x) * t / steps, prev_y + (py - prev_y) * t / steps);
+            }
           prev_x = px;
           prev_y = py;
           have_prev = TRUE;
