@@ -52,6 +52,7 @@
 #include "lab-train-page-private.h"
 #include "lab-window.h"
 
+#define N_CLI_RUNS 3
 #define N_MOVES 30
 #define BATCH 128
 #define THROUGHPUT_IMAGES 12800
@@ -429,7 +430,10 @@ main (int argc, char **argv)
   const char *args[] = { "latentlab", "--dataset", "mnist", "--arch", "dae-keras32",
                    "--noise", "gaussian:0.5", "--train", NULL };
   Bench b = { 0 };
-  double cli_ips;
+  /* The CLI's speed moves by a seventh from one run to the next on a
+   * virtual machine: three runs, two before the window and one after, and
+   * the window is held to their median. */
+  double cli_runs[N_CLI_RUNS], cli_ips;
 
   gtk_init ();
   mnist = lab_catalog_find ("mnist", NULL);
@@ -439,7 +443,8 @@ main (int argc, char **argv)
       return 0;
     }
 
-  cli_ips = cli_images_per_s ();
+  for (guint i = 0; i + 1 < N_CLI_RUNS; i++)
+    cli_runs[i] = cli_images_per_s ();
   b.app = lab_application_new ();
   g_application_set_flags (G_APPLICATION (b.app),
                            g_application_get_flags (G_APPLICATION (b.app)) | G_APPLICATION_NON_UNIQUE);
@@ -448,9 +453,13 @@ main (int argc, char **argv)
 
   if (b.status != 0 || b.phase != PHASE_DONE)
     return b.status ? b.status : 1;
+  cli_runs[N_CLI_RUNS - 1] = cli_images_per_s ();
+  cli_ips = median (cli_runs, N_CLI_RUNS);
 
   printf ("Training speed, dae-keras32 on MNIST, batch %d, Gaussian noise 0.5 (%s, %s kernels)\n",
           BATCH, lab_cpu_get_model (), lab_blas_get_kernels ());
+  printf ("CLI runs (two before the window, one after): %.0f, %.0f, %.0f images/s; median below\n",
+          cli_runs[0], cli_runs[1], cli_runs[2]);
   printf ("| CLI | window (Train page shown) | window / CLI | target |\n|---|---|---|---|\n");
   printf ("| %.0f images/s | %.0f images/s | %.0f%% | >= %.0f%% %s |\n", cli_ips, b.window_ips,
           100 * b.window_ips / cli_ips, 100 * TARGET_WINDOW_SHARE,
