@@ -2,6 +2,7 @@
 
 #include "lab-format.h"
 
+#include <langinfo.h>
 #include <locale.h>
 #include <math.h>
 
@@ -32,6 +33,10 @@ lab_format_init_locale (void)
   return found;
 }
 
+/* The numbers the window shows (lab_format_localize_thread's), for every
+ * thread; (locale_t) 0 until then, and always in the CLI. */
+static locale_t shown_numbers;
+
 gboolean
 lab_format_localize_thread (void)
 {
@@ -48,17 +53,45 @@ lab_format_localize_thread (void)
       return FALSE;
     }
   uselocale (numeric);
+  /* A copy of its own, kept for the process's life whatever becomes of the
+   * thread's; locale objects are read-only and safe to use from several
+   * threads. */
+  if (g_atomic_pointer_get (&shown_numbers) == (locale_t) 0)
+    {
+      locale_t shown = duplocale (numeric);
+
+      if (shown != (locale_t) 0 && !g_atomic_pointer_compare_and_exchange (&shown_numbers, NULL, shown))
+        freelocale (shown);
+    }
   return TRUE;
+}
+
+char *
+lab_format_shown (const char *format,
+                  ...)
+{
+  locale_t numbers = g_atomic_pointer_get (&shown_numbers);
+  locale_t before = numbers != (locale_t) 0 ? uselocale (numbers) : (locale_t) 0;
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (numbers != (locale_t) 0)
+    uselocale (before);
+  return text;
 }
 
 char *
 lab_format_count_localized (guint64 n)
 {
-  const struct lconv *lc = localeconv ();
+  locale_t numbers = g_atomic_pointer_get (&shown_numbers);
+  const char *separator = numbers != (locale_t) 0 ? nl_langinfo_l (THOUSEP, numbers) : NULL;
 
   /* The C locale has no grouping: "%'" would print "60000" there. */
-  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0')
-    return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
+  if (separator != NULL && separator[0] != '\0')
+    return lab_format_shown ("%'" G_GUINT64_FORMAT, n);
   return lab_format_count (n);
 }
 
@@ -66,7 +99,7 @@ char *
 lab_format_percent_localized (double percent,
                               int    decimals)
 {
-  g_autofree char *number = g_strdup_printf ("%.*f", decimals, percent);
+  g_autofree char *number = lab_format_shown ("%.*f", decimals, percent);
 
   /* Translators: a percentage, %s the number ("94.20"): French and German
    * put a no-break space before the sign ("%s\u00a0%%") */

@@ -22,20 +22,27 @@ G_BEGIN_DECLS
 gboolean lab_format_init_locale     (void);
 /* From now on the calling thread prints numbers in the user's LC_NUMERIC
  * (from the environment, as setlocale (LC_ALL, "") reads it): printf's
- * decimal sign, and digit grouping with its ' flag. FALSE (and "C") when
- * the C library does not have it. */
+ * decimal sign, and digit grouping with its ' flag; and the first call
+ * makes those the numbers the window shows, for the formatters below on
+ * every thread. FALSE (and "C") when the C library does not have it. */
 gboolean lab_format_localize_thread (void);
 
 /* 60000 -> "60,000": groups of three digits with a comma, in every locale;
  * what the CLI prints and Keras-style summaries show. */
 char  *lab_format_count            (guint64  n);
-/* The same in the calling thread's LC_NUMERIC: its digit grouping when it
- * has one ("60.000", "60 000"), else "60,000" as lab_format_count. For
- * what the window shows. */
+
+/* Text for the window made on any thread, a worker's progress lines too:
+ * numbers as the window shows them once lab_format_localize_thread ran
+ * (in the app), else in "C" (the CLI, the tests in C). Never for files. */
+
+/* printf with those numbers ("%.3f" -> "0,001" in French). */
+char  *lab_format_shown            (const char *format,
+                                    ...) G_GNUC_PRINTF (1, 2);
+/* n with their digit grouping when they have one ("60.000", "60 000"),
+ * else "60,000" as lab_format_count. */
 char  *lab_format_count_localized  (guint64  n);
-/* A percentage with decimals digits in the calling thread's LC_NUMERIC,
- * the sign placed as the language writes it: "94.20%" in English, "94,20 %" in
- * French and German. For what the window shows. */
+/* A percentage with decimals digits, the sign placed as the language
+ * writes it: "94.20%" in English, "94,20 %" in French and German. */
 char  *lab_format_percent_localized (double  percent,
                                      int     decimals);
 /* An estimate of a run's time, as a lesson's is said: "about 5 min",

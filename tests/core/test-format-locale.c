@@ -53,6 +53,17 @@ print_half (gpointer data)
   return g_strdup_printf ("%.2f", 0.5);
 }
 
+/* What a worker writes for the window: its progress lines. */
+static gpointer
+print_shown (gpointer data)
+{
+  g_autofree char *count = lab_format_count_localized (4385);
+  g_autofree char *rate = lab_format_shown ("%.3f", 0.001);
+  g_autofree char *percent = lab_format_percent_localized (94.2, 2);
+
+  return g_strjoin ("|", count, rate, percent, NULL);
+}
+
 static void
 test_format_window (void)
 {
@@ -72,6 +83,14 @@ test_format_window (void)
   /* a worker thread keeps the process's "C" */
   worker = g_thread_join (g_thread_new ("worker", print_half, NULL));
   g_assert_cmpstr (worker, ==, "0.50");
+  /* but writes the window's text in the window's numbers */
+  g_free (worker);
+  worker = g_thread_join (g_thread_new ("worker", print_shown, NULL));
+  {
+    g_autofree char *shown = g_strjoin ("|", want->count, "0,001", want->percent, NULL);
+
+    g_assert_cmpstr (worker, ==, shown);
+  }
   /* the CLI's and the files' */
   g_free (count);
   count = lab_format_count (4385);
