@@ -6,6 +6,8 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-spin-digits.h"
+
 struct _LabLayerRow
 {
   GtkListBoxRow        parent_instance;
@@ -218,19 +220,26 @@ named_input (GtkSpinButton *spin,
   return FALSE;
 }
 
-/* Fractions as short as they are ("0.2", "0.999", "1e-05"), not padded
- * to a fixed number of digits. */
+/* Fractions as short as they are ("0.2", "0.999", "0.00001"), not padded
+ * to a fixed number of digits, in the window's numbers ("0,2" in French),
+ * as the other spin buttons show theirs (lab-spin-digits.h); a value
+ * below what six decimals hold (an epsilon of 1e-12) in six significant
+ * digits. */
 static gboolean
 fraction_output (GtkSpinButton *spin,
                  OptionBinding *binding)
 {
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  double value = gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin));
+  g_autofree char *text = value != 0 && fabs (value) < 1e-6 ? g_strdup_printf ("%.6g", value)
+                                                            : lab_spin_digits_text (value, 6);
 
-  g_ascii_formatd (text, sizeof text, "%.6g", gtk_adjustment_get_value (gtk_spin_button_get_adjustment (spin)));
-  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
   return TRUE;
 }
 
+/* What the user types: the locale's decimal sign or a point, and an
+ * exponent ("1e-5"). */
 static int
 fraction_input (GtkSpinButton *spin,
                 double        *new_value,
@@ -238,7 +247,7 @@ fraction_input (GtkSpinButton *spin,
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
   char *end = NULL;
-  double value = g_ascii_strtod (text, &end);
+  double value = g_strtod (text, &end);
 
   if (end == text)
     return GTK_INPUT_ERROR;
