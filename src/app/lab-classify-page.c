@@ -46,15 +46,16 @@ on_run_selected (LabClassifyPage    *self,
                  LabClassifyResults *results)
 {
   const LabClassifyResult *r = lab_classify_results_get (results, i, NULL);
-  g_autofree char *title = NULL, *percent = NULL, *n_test = NULL;
+  g_autofree char *title = NULL, *percent = NULL, *n_test = NULL, *features = NULL;
 
   if (r == NULL)
     return;
+  features = lab_classify_result_features_label (r);
   percent = lab_format_percent_localized (100 * r->accuracy, 2);
   n_test = lab_format_count_localized (r->n_test);
   /* Translators: "RBF SVM on latent (128): 94.20% of 1,000 test images" */
   title = g_strdup_printf (_("%s on %s: %s of %s test images"),
-                           _(lab_classifier_kind_title (r->kind)), r->features_title, percent, n_test);
+                           _(lab_classifier_kind_title (r->kind)), features, percent, n_test);
   lab_confusion_view_set_matrix (self->confusion, title, r->confusion, r->n_classes,
                                  (const char * const *) r->class_names);
   lab_class_bars_set_values (self->bars, _("Accuracy per class (recall)"), r->recall, r->n_classes,
@@ -82,12 +83,11 @@ on_finished (LabClassifyPage   *self,
              LabDataset        *test,
              LabClassifyRun    *run)
 {
-  gboolean converged = result->converged;
-  g_autofree char *warning = g_strdup (result->warning);
+  g_autofree char *warning = lab_classify_result_warning_label (result);
 
   lab_classify_results_add (self->results, result, test);
   update_actions (self);
-  if (!converged && warning != NULL)
+  if (warning != NULL)
     {
       g_autoptr(GError) error = g_error_new_literal (LAB_ERROR, LAB_ERROR_FAILED, warning);
 

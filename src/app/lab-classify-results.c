@@ -83,14 +83,16 @@ lab_classify_results_add (LabClassifyResults *self,
   Run *run = g_new0 (Run, 1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   g_autofree char *n = lab_format_count_localized (result->n_train);
-  g_autofree char *what = NULL, *acc = NULL, *fit = NULL, *predict = NULL;
+  g_autofree char *what = NULL, *acc = NULL, *fit = NULL, *predict = NULL, *features = NULL;
+  g_autofree char *warning = NULL;
   const char *texts[N_COLUMNS];
 
   g_return_if_fail (LAB_IS_CLASSIFY_RESULTS (self));
 
   run->result = result;
   run->test = lab_dataset_ref (test);
-  what = g_strdup_printf ("%s%s%s", result->features_title,
+  features = lab_classify_result_features_label (result);
+  what = g_strdup_printf ("%s%s%s", features,
                           result->model_name ? " · " : "", result->model_name ? result->model_name : "");
   if (result->config.standardize)
     {
@@ -119,8 +121,9 @@ lab_classify_results_add (LabClassifyResults *self,
       run->cells[c] = GTK_LABEL (cell);
       gtk_box_append (GTK_BOX (box), cell);
     }
-  if (result->warning != NULL)
-    gtk_widget_set_tooltip_text (box, result->warning);
+  warning = lab_classify_result_warning_label (result);
+  if (warning != NULL)
+    gtk_widget_set_tooltip_text (box, warning);
   g_ptr_array_add (self->runs, run);
   gtk_list_box_append (self->list, box);
   lab_classify_results_select (self, self->runs->len - 1);

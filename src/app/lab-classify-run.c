@@ -127,10 +127,11 @@ classify_done (gpointer      owner,
   {
     g_autofree char *percent = lab_format_percent_localized (100 * r->accuracy, 2);
     g_autofree char *n_test = lab_format_count_localized (r->n_test);
+    g_autofree char *features_label = lab_classify_result_features_label (r);
     g_autofree char *text = g_strdup_printf (_("%s on %s: %s of %s test images right "
                                                "(fit %.1f s, predict %.1f s)"),
                                              _(lab_classifier_kind_title (r->kind)),
-                                             r->features_title, percent, n_test,
+                                             features_label, percent, n_test,
                                              r->fit_seconds, r->predict_seconds);
 
     gtk_progress_bar_set_fraction (self->progress_bar, 1);

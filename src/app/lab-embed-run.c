@@ -4,6 +4,7 @@
 
 #include "lab-dataset-open.h"
 #include "lab-embed-run.h"
+#include "lab-format.h"
 #include "lab-job.h"
 
 /* What the worker owns. */
@@ -85,7 +86,12 @@ embed_progress_worker (const LabEmbedProgress *p,
   switch (p->stage)
     {
     case LAB_EMBED_STAGE_ENCODING:
-      text = g_strdup_printf (_("Encoding %u images…"), p->n);
+      {
+        /* The count as the window shows it, from this thread too. */
+        g_autofree char *n = lab_format_count_localized (p->n);
+
+        text = g_strdup_printf (_("Encoding %s images…"), n);
+      }
       break;
     case LAB_EMBED_STAGE_REDUCING:
       text = g_strdup (_("Finding the two main axes…"));

@@ -5,6 +5,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
+#include "lab-format.h"
+
 #include "lab-metrics.h"
 #include "lab-model.h"
 #include "lab-presets.h"
@@ -264,7 +268,7 @@ typedef struct
   LabProgressFunc progress;
   gpointer        user_data;
   double          base, span;
-  char            what[96];
+  char            what[192];   /* translated */
 } Report;
 
 static gboolean
@@ -275,7 +279,9 @@ on_train (const LabTrainProgress *p,
 
   if (r->progress != NULL && p->kind == LAB_TRAIN_BATCH && p->step % 25 == 0)
     {
-      g_autofree char *text = g_strdup_printf ("%s, epoch %u", r->what, p->epoch);
+      /* Translators: an augmentation run's progress: its task and epoch,
+       * "training the classifier on real images, epoch 3" */
+      g_autofree char *text = g_strdup_printf (_("%s, epoch %u"), r->what, p->epoch);
       r->progress (r->base + r->span * (double) (p->epoch - 1 + (double) p->batch / p->n_batches)
                    / p->n_epochs, text, r->user_data);
     }
@@ -607,7 +613,8 @@ lab_augment_run (LabDataset             *train,
   tc.threads = config->threads;
   tc.publish_every = 0;
   report.span = 0.3;
-  g_snprintf (report.what, sizeof report.what, "training the classifier on real images");
+  /* Translators: an augmentation run's first task */
+  g_strlcpy (report.what, _("training the classifier on real images"), sizeof report.what);
   if (!lab_trainer_run (trainer, cnn, train, NULL, &tc, on_train, &report, cancellable, error)
       || !lab_evaluate (cnn, test, &none, 0, 0, &eval, cancellable, error))
     return NULL;
@@ -619,6 +626,7 @@ lab_augment_run (LabDataset             *train,
   for (guint s = 0; s < config->n_sizes; s++)
     {
       LabAugmentSize *size = &result->sizes[s];
+      g_autofree char *n = NULL;
 
       size->requested = config->sizes[s];
       size->train = draw_subset (train, pool, config->sizes[s], config->seed ^ SEED_SUBSET,
@@ -628,13 +636,16 @@ lab_augment_run (LabDataset             *train,
       size->n_images = size->train->n;
       report.base = 0.3 + 0.7 * s / config->n_sizes;
       report.span = 0.7 / config->n_sizes;
-      g_snprintf (report.what, sizeof report.what, "%s on %u images", config->autoencoder,
-                  size->n_images);
+      n = lab_format_count_localized (size->n_images);
+      /* Translators: an augmentation run's task: the autoencoder's preset
+       * ("vae-dense") trained on a number of images ("1,000") */
+      g_snprintf (report.what, sizeof report.what, _("%s on %s images"), config->autoencoder, n);
       if (!run_size (config, result, size, cnn, config->seed + s, &report, cancellable, error))
         return NULL;
     }
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   if (progress)
-    progress (1.0, "done", user_data);
+    /* Translators: an augmentation run's progress at its end */
+    progress (1.0, _("done"), user_data);
   return g_steal_pointer (&result);
 }

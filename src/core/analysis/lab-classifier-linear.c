@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <linear.h>
 
 #include "lab-blas.h"
@@ -264,7 +265,8 @@ lab_classifier_fit_linear (LabClassifier   *self,
       return FALSE;
     }
   if (progress != NULL)
-    progress (0, logistic ? "liblinear, logistic regression" : "liblinear, linear SVM", user_data);
+    /* Translators: a classifier's fit, by the library liblinear */
+    progress (0, logistic ? _("liblinear, logistic regression") : _("liblinear, linear SVM"), user_data);
 
   G_LOCK (liblinear);
   linear.set_print_string_function (linear_print);

@@ -22,6 +22,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <libsvm/svm.h>
 
 #include "lab-blas.h"
@@ -353,7 +354,7 @@ train_lane (guint    lane,
       g_autoptr(GError) error = NULL;
       guint n_got = 0;
       gboolean hit_limit = FALSE;
-      char text[64];
+      char text[128];
 
       if (task >= job->n_pairs || g_cancellable_is_cancelled (job->cancellable)
           || g_atomic_pointer_get (&job->error) != NULL)
@@ -383,7 +384,8 @@ train_lane (guint    lane,
       g_mutex_lock (&job->lock);
       job->hit_limit |= hit_limit;
       job->done++;
-      g_snprintf (text, sizeof text, "pair %u of %u", job->done, job->n_pairs);
+      /* Translators: an SVM's fit, one classifier for each pair of classes */
+      g_snprintf (text, sizeof text, _("pair %u of %u"), job->done, job->n_pairs);
       if (job->progress != NULL)
         job->progress ((double) job->done / job->n_pairs, text, job->user_data);
       g_mutex_unlock (&job->lock);
@@ -673,7 +675,8 @@ lab_classifier_fit_svm (LabClassifier   *self,
 
         all.prob.x = rows;
         if (progress != NULL)
-          progress (0, "libsvm, all pairs", user_data);
+          /* Translators: an SVM's fit by libsvm, every pair of classes at once */
+          progress (0, _("libsvm, all pairs"), user_data);
         /* In a child process too, so that a cancel stops it. */
         worker = lab_fork_worker_new ("The SVM's fit", fit_all, &all);
         bytes = lab_fork_worker_call (worker, "", 0, cancellable, &fit_error);
@@ -681,7 +684,7 @@ lab_classifier_fit_svm (LabClassifier   *self,
           g_set_error_literal (&fit_error, LAB_ERROR, LAB_ERROR_FAILED,
                                "The SVM's fit sent back a broken result");
         if (progress != NULL && fit_error == NULL)
-          progress (1, "libsvm, all pairs", user_data);
+          progress (1, _("libsvm, all pairs"), user_data);
       }
   }
 

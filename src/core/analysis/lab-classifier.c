@@ -136,7 +136,7 @@ lab_classifier_cancelled (GCancellable  *cancellable,
   if (!g_cancellable_is_cancelled (cancellable))
     return FALSE;
   g_set_error_literal (error, LAB_ERROR, LAB_ERROR_CANCELLED,
-                       "The classifier was stopped before it finished");
+                       _("The classifier was stopped before it finished"));
   return TRUE;
 }
 

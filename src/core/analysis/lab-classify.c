@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-embedding.h"
+#include "lab-format.h"
 #include "lab-pca.h"
 #include "lab-split.h"
 
@@ -29,6 +30,47 @@ lab_feature_kind_title (LabFeatureKind kind)
 {
   return kind == LAB_FEATURES_PIXELS ? N_("Pixels") : kind == LAB_FEATURES_PCA ? N_("PCA")
                                                                                : N_("Latent");
+}
+
+char *
+lab_classify_result_features_label (const LabClassifyResult *self)
+{
+  g_autofree char *dim = lab_format_count_localized (self->dim);
+
+  switch (self->config.features)
+    {
+    case LAB_FEATURES_PIXELS:
+      /* Translators: a classifier's features: the pixels of each image and
+       * how many, "pixels (784)" */
+      return g_strdup_printf (_("pixels (%s)"), dim);
+    case LAB_FEATURES_PCA:
+      /* Translators: a classifier's features: the first principal
+       * components of the pixels, "PCA-50" */
+      return g_strdup_printf (_("PCA-%s"), dim);
+    case LAB_FEATURES_LATENT:
+    default:
+      /* Translators: a classifier's features: the model's latent values
+       * and how many, "latent (128)" */
+      return g_strdup_printf (_("latent (%s)"), dim);
+    }
+}
+
+char *
+lab_classify_result_warning_label (const LabClassifyResult *self)
+{
+  g_autofree char *c = NULL;
+
+  if (self->converged || self->warning == NULL)
+    return NULL;
+  if (self->kind == LAB_CLASSIFIER_SVM_RBF)
+    return g_strdup (_("libsvm stopped at its iteration limit before the optimum: "
+                       "standardise the features or lower C"));
+  c = lab_format_shown ("%g", self->config.classifier.C);
+  if (self->kind == LAB_CLASSIFIER_LOGISTIC)
+    return g_strdup_printf (_("Logistic regression stopped at liblinear's iteration limit (C = %s) "
+                              "before it converged: standardise the features or lower C"), c);
+  return g_strdup_printf (_("The linear SVM stopped at liblinear's iteration limit (C = %s) "
+                            "before it converged: standardise the features or lower C"), c);
 }
 
 gboolean
@@ -168,7 +210,9 @@ on_stage_progress (double      fraction,
 
   if (s->func == NULL)
     return;
-  line = text != NULL ? g_strdup_printf ("%s: %s", s->stage, text) : g_strdup (s->stage);
+  /* Translators: a classification's progress: its stage and where in it
+   * it is, "Training: pair 12 of 45" */
+  line = text != NULL ? g_strdup_printf (_("%s: %s"), s->stage, text) : g_strdup (s->stage);
   s->func (s->lo + (s->hi - s->lo) * CLAMP (fraction, 0, 1), line, s->data);
 }
 

@@ -64,7 +64,7 @@ typedef struct
   LabClassifierKind kind;
   char       *model_name;          /* NULL for pixels and PCA */
   char       *dataset_name;
-  char       *features_title;      /* "latent (64)", "pixels (784)", "PCA-50" */
+  char       *features_title;      /* "latent (64)", "pixels (784)", "PCA-50"; English */
   guint       dim;                 /* features per image */
   guint       n_train;
   guint       n_test;
@@ -85,10 +85,18 @@ typedef struct
   double      predict_seconds;
   guint       n_support;           /* RBF SVM */
   gboolean    converged;
-  char       *warning;             /* NULL when converged */
+  char       *warning;             /* NULL when converged; English */
 } LabClassifyResult;
 
 void        lab_classify_result_free (LabClassifyResult *self);
+
+/* What the window calls its features: features_title translated, the
+ * count as the window shows it ("latent (128)", "pixels (784)", "PCA-50";
+ * lab-format.h). features_title stays English, for the files. */
+char       *lab_classify_result_features_label (const LabClassifyResult *self);
+/* The warning of a fit that did not converge, translated for the window;
+ * NULL when it converged. warning stays English, for the files. */
+char       *lab_classify_result_warning_label  (const LabClassifyResult *self);
 
 /* Fills accuracy, precision, recall, f1, support and confusion of self
  * (n_classes set, arrays not yet allocated) from truth and predicted

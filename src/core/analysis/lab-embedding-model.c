@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-task-batches.h"
 
 /* Images per encoder pass: big enough for sgemm to pay off, small enough
@@ -142,7 +144,7 @@ lab_embedding_encode (LabModel         *model,
   if (!lab_task_for (model, dataset, &task, error))
     return FALSE;
   return lab_task_run_batches (task, model, dataset, indices, n, ENCODE_BATCH, cancellable,
-                               "Encoding was stopped before it finished", progress, user_data,
+                               _("Encoding was stopped before it finished"), progress, user_data,
                                encode_batch, &e, error);
 }
 

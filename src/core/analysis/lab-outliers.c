@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-embedding.h"
 #include "lab-task-batches.h"
 
@@ -93,7 +95,7 @@ lab_outliers_errors (LabModel         *model,
   if (!check (model, dataset, &task, error))
     return FALSE;
   return lab_task_run_batches (task, model, dataset, indices, n, OUTLIER_BATCH, cancellable,
-                               "The reconstruction errors were stopped before they finished",
+                               _("The reconstruction errors were stopped before they finished"),
                                progress, user_data, score_batch, &s, error);
 }
 

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lab-rng.h"
 
 /* Rows (or columns) converted to double per block, so no centred double copy
@@ -55,7 +57,7 @@ check_cancel (GCancellable  *cancellable,
   if (g_cancellable_is_cancelled (cancellable))
     {
       g_set_error_literal (error, LAB_ERROR, LAB_ERROR_CANCELLED,
-                           "PCA was stopped before it finished");
+                           _("PCA was stopped before it finished"));
       return TRUE;
     }
   return FALSE;

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-format.h"
 #include "lab-model-io.h"
 #include "lab-presets.h"
 #include "lab-split.h"
@@ -252,7 +253,7 @@ typedef struct
   guint           seed_index;
   guint           done;
   guint           total;
-  char            what[96];
+  char            what[192];     /* translated: the task the seed is at */
 } Plan;
 
 static void
@@ -264,8 +265,18 @@ report (Plan   *plan,
 
   if (plan->progress == NULL)
     return;
-  text = g_strdup_printf ("seed %u of %u, %s%s%s", plan->seed_index + 1, plan->config->n_seeds,
-                          plan->what, detail ? ", " : "", detail ? detail : "");
+  /* Translators: a transfer run's progress: which seed, then what it
+   * does, "seed 1 of 3, pretraining dae-keras32 on 10,000 unlabelled images" */
+  text = g_strdup_printf (_("seed %u of %u, %s"), plan->seed_index + 1, plan->config->n_seeds,
+                          plan->what);
+  if (detail != NULL)
+    {
+      g_autofree char *task = g_steal_pointer (&text);
+
+      /* Translators: a transfer run's progress and where in its task it
+       * is, "seed 1 of 3, L = 100, frozen, epoch 4" */
+      text = g_strdup_printf (_("%s, %s"), task, detail);
+    }
   plan->progress (CLAMP ((plan->done + within) / plan->total, 0, 1), text, plan->user_data);
 }
 
@@ -278,7 +289,8 @@ on_pretrain (const LabTrainProgress *p,
 
   if (p->kind == LAB_TRAIN_DONE || (p->kind == LAB_TRAIN_BATCH && p->batch % 20 != 0))
     return TRUE;
-  detail = g_strdup_printf ("epoch %u of %u", p->epoch, p->n_epochs);
+  /* Translators: where a transfer run's pretraining is */
+  detail = g_strdup_printf (_("epoch %u of %u"), p->epoch, p->n_epochs);
   report (plan, ((p->epoch - 1) + (double) p->batch / MAX (p->n_batches, 1)) / p->n_epochs,
           detail);
   return TRUE;
@@ -290,7 +302,8 @@ on_fit_epoch (guint    epoch,
               gpointer data)
 {
   Plan *plan = data;
-  g_autofree char *detail = g_strdup_printf ("epoch %u", epoch);
+  /* Translators: where a transfer run's classifier is (it stops early) */
+  g_autofree char *detail = g_strdup_printf (_("epoch %u"), epoch);
 
   /* early stopping usually ends long before n_epochs: show progress as
    * if a third of them ran */
@@ -365,8 +378,14 @@ pretrain (LabDataset  *train,
   tc.noise.type = c->pretrain_noise > 0 ? LAB_NOISE_GAUSSIAN : LAB_NOISE_NONE;
   tc.noise.amount = (float) c->pretrain_noise;
   tc.threads = c->threads;
-  g_snprintf (plan->what, sizeof plan->what, "pretraining %s on %u unlabelled images",
-              c->autoencoder, sizes[0]);
+  {
+    g_autofree char *n = lab_format_count_localized (sizes[0]);
+
+    /* Translators: a transfer run's task, %s the autoencoder's preset
+     * ("dae-keras32") and the number of images ("10,000") */
+    g_snprintf (plan->what, sizeof plan->what, _("pretraining %s on %s unlabelled images"),
+                c->autoencoder, n);
+  }
   if (!lab_trainer_run (trainer, ae, ae_train, ae_val, &tc, on_pretrain, plan, cancellable, error))
     return NULL;
   history = lab_trainer_get_history (trainer, &n_epochs);
@@ -418,7 +437,13 @@ fit_and_test (LabModel       *model,
   gint64 start = g_get_monotonic_time ();
   guint n_classes = test->n_classes;
 
-  g_snprintf (plan->what, sizeof plan->what, "L = %u, %s", lab_train->n, way_names[way]);
+  {
+    g_autofree char *n = lab_format_count_localized (lab_train->n);
+
+    /* Translators: a transfer run's task: the labelled images it trains on
+     * and the way ("baseline", "frozen", "fine-tuned"), "L = 1,000, frozen" */
+    g_snprintf (plan->what, sizeof plan->what, _("L = %s, %s"), n, _(way_names[way]));
+  }
   report (plan, 0, NULL);
   fc.epochs = c->epochs;
   fc.patience = MAX (c->patience, 1);
@@ -730,6 +755,7 @@ lab_transfer_run (LabDataset              *train,
   summarize (result);
   result->seconds = (g_get_monotonic_time () - start) / 1e6;
   if (progress)
-    progress (1.0, "done", user_data);
+    /* Translators: a transfer run's progress at its end */
+    progress (1.0, _("done"), user_data);
   return g_steal_pointer (&result);
 }
