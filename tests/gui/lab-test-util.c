@@ -13,19 +13,20 @@
 
 static LabApplication *test_app;
 
-LabApplication *
-lab_test_init (int    *argc,
-               char ***argv)
+static LabApplication *
+test_init (int         *argc,
+           char      ***argv,
+           const char  *locale)
 {
   g_assert_null (test_app);
-  /* Before GTK reads the locale: numbers are checked as C groups them. */
-  g_setenv ("LC_ALL", "C.UTF-8", TRUE);
+  /* Before GTK reads the locale. */
+  g_setenv ("LC_ALL", locale, TRUE);
   gtk_test_init (argc, argv, NULL);
   /* gtk_test_init leaves the C locale, in which gettext ignores LANGUAGE
    * (empty but in the French tests); C.UTF-8 keeps the C ways and takes
    * LANGUAGE's messages from the build tree's translations. */
   if (g_strcmp0 (g_getenv ("LANGUAGE"), "") > 0)
-    g_assert_cmpstr (setlocale (LC_ALL, ""), ==, "C.UTF-8");
+    g_assert_cmpstr (setlocale (LC_ALL, ""), ==, locale);
   if (g_getenv ("LATENTLAB_LOCALEDIR") != NULL)
     bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR"));
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -42,6 +43,22 @@ lab_test_init (int    *argc,
   test_app = lab_application_new ();
   g_application_register (G_APPLICATION (test_app), NULL, NULL);
   return test_app;
+}
+
+LabApplication *
+lab_test_init (int    *argc,
+               char ***argv)
+{
+  /* Numbers are checked as C groups them. */
+  return test_init (argc, argv, "C.UTF-8");
+}
+
+LabApplication *
+lab_test_init_in_locale (int         *argc,
+                         char      ***argv,
+                         const char  *locale)
+{
+  return test_init (argc, argv, locale);
 }
 
 int

@@ -17,6 +17,11 @@ G_BEGIN_DECLS
  * The application is borrowed: it lives until lab_test_run returns. */
 LabApplication *lab_test_init              (int          *argc,
                                             char       ***argv);
+/* The same in locale ("fr_FR.UTF-8"), numbers and all, which the C
+ * library must have (LOCPATH may point at the build's own). */
+LabApplication *lab_test_init_in_locale    (int          *argc,
+                                            char       ***argv,
+                                            const char   *locale);
 /* g_test_run, then drops the application of lab_test_init. Returns the
  * status for main to return. */
 int             lab_test_run               (void);
