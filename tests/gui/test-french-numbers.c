@@ -4,7 +4,8 @@
  * LC_NUMERIC "C" for its files and worker threads (lab-format.h), yet what
  * the window shows reads as a French class reads numbers: a decimal comma
  * and digits grouped with a narrow no-break space. The Train page's
- * learning rate and parameter count, the Denoise page's means, the
+ * learning rate and parameter count, the layer editor's fractions, the
+ * Denoise page's means, the
  * Classify page's accuracy and counts, and the progress a worker thread
  * writes for the transfer experiment. A window that formats in "C" shows
  * "0.001", "4,385" and "94.20%", and fails here. */
@@ -16,6 +17,8 @@
 #include <gtk/gtk.h>
 
 #include "lab-application.h"
+#include "lab-arch-editor-dialog.h"
+#include "lab-arch-editor-private.h"
 #include "lab-classify-page-private.h"
 #include "lab-denoise-page-private.h"
 #include "lab-test-models.h"
@@ -113,6 +116,43 @@ test_train (Fixture       *f,
 }
 
 static void
+on_editor_done (const char *json,
+                gpointer    data)
+{
+}
+
+/* The layer editor's fraction spin buttons: "0,21" shown, "0,35" typed. */
+static void
+test_arch_editor (void)
+{
+  GtkWindow *dialog = lab_arch_editor_run_dialog (NULL, NULL, on_editor_done, NULL);
+  LabArchEditor *editor = lab_arch_editor_dialog_get_editor (dialog);
+  GtkDropDown *type = lab_arch_editor_get_type_dropdown (editor, 0);
+  GListModel *types = gtk_drop_down_get_model (type);
+  GtkSpinButton *slope;
+  guint leaky = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; i < g_list_model_get_n_items (types); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (types, i);
+
+      if (g_strcmp0 (gtk_string_object_get_string (item), "leaky_relu") == 0)
+        leaky = i;
+    }
+  g_assert_cmpuint (leaky, !=, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (type, leaky);
+  slope = GTK_SPIN_BUTTON (lab_arch_editor_get_option_widget (editor, 0, "slope"));
+  gtk_spin_button_set_value (slope, 0.2);
+  gtk_spin_button_spin (slope, GTK_SPIN_STEP_FORWARD, 0.01);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (slope)), ==, "0,21");
+  gtk_editable_set_text (GTK_EDITABLE (slope), "0,35");
+  gtk_spin_button_update (slope);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (slope), 0.35, 1e-9);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (slope)), ==, "0,35");
+  gtk_window_destroy (dialog);
+}
+
+static void
 test_denoise (Fixture       *f,
               gconstpointer  data)
 {
@@ -194,6 +234,7 @@ test_transfer_progress (Fixture       *f,
   g_object_set (w.panel, "quick", TRUE, NULL);
   lab_test_activate (f->window, "run-transfer", NULL);
   lab_test_spin_until (transfer_progressed, &w, 120);
+  lab_test_assert_screenshot (GTK_WIDGET (f->window), "french-numbers-transfer.png", 50, 50.0);
   lab_test_activate (f->window, "cancel-transfer", NULL);
   g_test_message ("transfer progress: “%s”", w.progress);
   /* "graine 1 sur 2, préentraînement de … sur 1 500 images non étiquetées, époque 1 sur 2" */
@@ -221,6 +262,7 @@ main (int    argc,
   /* The process's numbers stay "C"; the window's are French. */
   g_assert_cmpstr (setlocale (LC_NUMERIC, NULL), ==, "C");
   g_test_add ("/french-numbers/train", Fixture, NULL, fixture_setup, test_train, fixture_teardown);
+  g_test_add_func ("/french-numbers/arch-editor", test_arch_editor);
   g_test_add ("/french-numbers/denoise", Fixture, NULL, fixture_setup, test_denoise, fixture_teardown);
   g_test_add ("/french-numbers/classify", Fixture, NULL, fixture_setup, test_classify, fixture_teardown);
   g_test_add ("/french-numbers/transfer-progress", Fixture, NULL, fixture_setup, test_transfer_progress,
