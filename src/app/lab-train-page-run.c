@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-denoise-grid.h"
 #include "lab-format.h"
 #include "lab-task.h"
 #include "lab-train-page-private.h"
@@ -261,7 +262,13 @@ lab_train_page_start_training (LabTrainPage  *self,
   self->start_pending = FALSE;
   n_images = config.limit ? MIN (config.limit, train->n) : train->n;
   count = lab_format_count_localized (n_images);
-  noise = lab_noise_to_string (&config.noise);
+  /* The noise as the Denoise page names it and its factor in the window's
+   * numbers ("Gaussien 0,4"), not the CLI's "gaussian:0.4". */
+  if (config.noise.type == LAB_NOISE_NONE)
+    /* Translators: the noise of a training run without any ("noise none") */
+    noise = g_strdup (_("none"));
+  else
+    noise = g_strdup_printf ("%s %g", lab_denoise_noise_title (config.noise.type), config.noise.amount);
   title = g_strdup_printf (_("Training %s on %s: %s images, noise %s, learning rate %g."),
                            lab_model_get_name (lab_train_run_get_model (self->run)), train->name, count,
                            noise, config.lr);
