@@ -32,6 +32,7 @@ struct _LabJob
   GCancellable       *cancellable;
   LabWorkerGate      *gate;         /* or NULL */
   GMainContext       *context;
+  gint64              progress_interval_us;  /* 0: deliver as soon as the loop is idle */
   guint               generation;
   gboolean            finish_before_exit;
 
@@ -48,6 +49,8 @@ struct _LabJob
   /* Coalesced progress: the latest report wins. */
   GMutex              mutex;
   gboolean            idle_pending;
+  GSource            *progress_source;  /* the pending delivery (ref), or NULL */
+  gint64              last_delivery;    /* monotonic µs of the last delivery, 0: none yet */
   double              fraction;
   char               *text;
   gpointer            payload;
@@ -138,6 +141,7 @@ lab_job_finalize (GObject *object)
     self->payload_destroy (self->payload);
   g_clear_error (&self->error);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->progress_source, g_source_unref);
   g_clear_pointer (&self->slot, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->cancellable);
@@ -248,6 +252,16 @@ lab_job_set_gate (LabJob        *self,
  * a job starts (the trainer's team) inherit it; an unprivileged thread
  * cannot go back up, so GIO's pool threads stay this low, which suits the
  * background work they do. */
+void
+lab_job_set_progress_interval (LabJob *self,
+                               guint   interval_ms)
+{
+  g_return_if_fail (LAB_IS_JOB (self));
+  g_return_if_fail (!self->started);
+
+  self->progress_interval_us = (gint64) interval_ms * G_TIME_SPAN_MILLISECOND;
+}
+
 static void
 lab_job_lower_priority (void)
 {
@@ -294,6 +308,14 @@ lab_job_completed (GObject      *source_object,
   /* Before the callback, so it can start the next job in this slot. */
   self->finished = TRUE;
   lab_job_release_slot (self);
+  /* A delivery still waiting for its interval would reach no one. */
+  g_mutex_lock (&self->mutex);
+  if (self->progress_source != NULL)
+    {
+      g_source_destroy (self->progress_source);
+      g_clear_pointer (&self->progress_source, g_source_unref);
+    }
+  g_mutex_unlock (&self->mutex);
 
   if (owner != NULL && self->done != NULL)
     {
@@ -488,6 +510,8 @@ lab_job_progress_idle (gpointer user_data)
 
   g_mutex_lock (&self->mutex);
   self->idle_pending = FALSE;
+  g_clear_pointer (&self->progress_source, g_source_unref);
+  self->last_delivery = g_get_monotonic_time ();
   fraction = self->fraction;
   text = g_steal_pointer (&self->text);
   payload = g_steal_pointer (&self->payload);
@@ -530,22 +554,30 @@ lab_job_report (LabJob         *self,
   self->payload_destroy = payload_destroy;
   schedule = !self->idle_pending;
   self->idle_pending = TRUE;
-  g_mutex_unlock (&self->mutex);
-
-  /* A payload the main thread never saw is superseded by this one. */
-  if (old_payload != NULL && old_destroy != NULL)
-    old_destroy (old_payload);
-
   if (schedule)
     {
-      g_autoptr(GSource) source = g_idle_source_new ();
+      /* No sooner than the interval after the last delivery: what arrives
+       * meanwhile only replaces what this one will deliver. */
+      gint64 wait_us = self->last_delivery > 0 && self->progress_interval_us > 0
+                       ? self->last_delivery + self->progress_interval_us - g_get_monotonic_time ()
+                       : 0;
+      GSource *source = wait_us > 0
+                        ? g_timeout_source_new ((guint) ((wait_us + 999) / 1000))
+                        : g_idle_source_new ();
 
       g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
       g_source_set_callback (source, lab_job_progress_idle,
                              g_object_ref (self), g_object_unref);
       g_source_set_static_name (source, "[lab-job-progress]");
+      self->progress_source = source;
+      /* Attached under the lock, so the completion never misses it. */
       g_source_attach (source, self->context);
     }
+  g_mutex_unlock (&self->mutex);
+
+  /* A payload the main thread never saw is superseded by this one. */
+  if (old_payload != NULL && old_destroy != NULL)
+    old_destroy (old_payload);
 }
 
 void

@@ -64,6 +64,12 @@ void          lab_job_set_progress_func    (LabJob             *self,
                                             LabJobProgressFunc  progress);
 void          lab_job_set_done_func        (LabJob             *self,
                                             LabJobDoneFunc      done);
+/* Progress reaches the main thread at most once per interval_ms (the
+ * latest report wins, as always); 0, the default: as soon as the main loop
+ * is idle. For a worker that reports far more often than a person reads
+ * (a training step every few milliseconds). */
+void          lab_job_set_progress_interval (LabJob            *self,
+                                             guint              interval_ms);
 /* The job enters gate when it starts and leaves it once its worker function
  * has returned, so the owner's dispose can wait for the worker to leave the
  * core (lab_job_cancel_and_wait). */

@@ -415,6 +415,7 @@ lab_train_run_start (LabTrainRun *self)
                          (GDestroyNotify) train_shared_unref);
   lab_job_set_result_free_func (job, (GDestroyNotify) train_result_free);
   lab_job_set_progress_func (job, train_progress);
+  lab_job_set_progress_interval (job, LAB_TRAIN_RUN_PROGRESS_MS);
   lab_job_set_done_func (job, train_done);
   lab_job_start (job);
 }

@@ -304,6 +304,98 @@ wait_results_freed (Fixture *f,
   spin_until (results_freed_reached, &w);
 }
 
+/* Reports once and waits for the test to have seen it, reports twice more,
+ * then waits at the gate as gated_worker does. */
+static gpointer
+interval_worker (LabJob        *job,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  Gate *gate = data;
+  guint *result;
+
+  lab_job_report (job, 0.25, "first", NULL, NULL);
+  g_mutex_lock (&gate->mutex);
+  while (!gate->go)
+    g_cond_wait (&gate->cond, &gate->mutex);
+  gate->go = FALSE;
+  g_mutex_unlock (&gate->mutex);
+
+  for (guint i = 2; i <= 3; i++)
+    {
+      guint *payload = g_new (guint, 1);
+
+      *payload = i;
+      lab_job_report (job, i / 4.0, i == 2 ? "second" : "third", payload, payload_free);
+    }
+
+  g_mutex_lock (&gate->mutex);
+  gate->reported = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->go)
+    g_cond_wait (&gate->cond, &gate->mutex);
+  g_mutex_unlock (&gate->mutex);
+
+  result = g_new (guint, 1);
+  *result = gate->result;
+  return result;
+}
+
+static gboolean
+two_payloads_freed (gpointer data)
+{
+  return payloads_freed_since (data) >= 2;
+}
+
+static gboolean
+progress_seen (gpointer data)
+{
+  return ((Fixture *) data)->seen->n_progress > 0;
+}
+
+static void
+test_job_progress_interval (Fixture       *f,
+                            gconstpointer  data)
+{
+  Gate *gate = gate_new (0, 7);
+  g_autoptr(LabJob) job = lab_job_new (f->owner, "work", interval_worker, gate, gate_free);
+
+  lab_job_set_result_free_func (job, result_free);
+  lab_job_set_progress_func (job, on_progress);
+  lab_job_set_done_func (job, on_done);
+  /* An hour: nothing after the first report can come while the test runs. */
+  lab_job_set_progress_interval (job, 3600 * 1000);
+  lab_job_start (job);
+
+  /* The first report comes at once... */
+  spin_until (progress_seen, f);
+  g_assert_cmpuint (f->seen->n_progress, ==, 1);
+  g_assert_cmpstr (f->seen->last_text, ==, "first");
+
+  /* ...the next ones wait for the interval, though the loop is idle. */
+  gate_open (gate);
+  gate_wait_reported (gate);
+  spin_for (50);
+  g_assert_cmpuint (f->seen->n_progress, ==, 1);
+  g_assert_cmpstr (f->seen->last_text, ==, "first");
+  g_assert_cmpuint (payloads_freed_since (f), ==, 1);
+
+  /* The job ends with its delivery pending: done comes at once, the
+   * pending progress never does, and its source lets go of the job. */
+  release_and_finish (gate, job);
+  g_assert_cmpuint (f->seen->n_done, ==, 1);
+  g_assert_cmpuint (f->seen->result, ==, 7);
+  spin_for (20);
+  g_assert_cmpuint (f->seen->n_progress, ==, 1);
+  g_assert_cmpuint (payloads_freed_since (f), ==, 1);
+  /* The last payload goes with the job's last reference (the worker's
+   * task may hold one a little longer). */
+  g_clear_object (&job);
+  spin_until (two_payloads_freed, f);
+  g_assert_cmpuint (payloads_freed_since (f), ==, 2);
+}
+
 static void
 test_job_coalesces_progress (Fixture       *f,
                              gconstpointer  data)
@@ -501,6 +593,7 @@ main (int argc, char **argv)
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/job/coalesces-progress", test_job_coalesces_progress);
+  ADD ("/job/progress-interval", test_job_progress_interval);
   ADD ("/job/error", test_job_error);
   ADD ("/job/superseded", test_job_superseded);
   ADD ("/job/cancelled", test_job_cancelled);
