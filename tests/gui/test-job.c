@@ -87,6 +87,19 @@ gate_open (Gate *gate)
   g_mutex_unlock (&gate->mutex);
 }
 
+/* Worker side: says every report is published, then waits for the test
+ * to let it return. */
+static void
+gate_reported_wait_go (Gate *gate)
+{
+  g_mutex_lock (&gate->mutex);
+  gate->reported = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->go)
+    g_cond_wait (&gate->cond, &gate->mutex);
+  g_mutex_unlock (&gate->mutex);
+}
+
 static gpointer
 gated_worker (LabJob        *job,
               gpointer       data,
@@ -105,12 +118,7 @@ gated_worker (LabJob        *job,
       lab_job_report (job, (double) i / gate->n_reports, text, payload, payload_free);
     }
 
-  g_mutex_lock (&gate->mutex);
-  gate->reported = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->go)
-    g_cond_wait (&gate->cond, &gate->mutex);
-  g_mutex_unlock (&gate->mutex);
+  gate_reported_wait_go (gate);
 
   if (gate->result == 0)
     {
@@ -330,12 +338,7 @@ interval_worker (LabJob        *job,
       lab_job_report (job, i / 4.0, i == 2 ? "second" : "third", payload, payload_free);
     }
 
-  g_mutex_lock (&gate->mutex);
-  gate->reported = TRUE;
-  g_cond_broadcast (&gate->cond);
-  while (!gate->go)
-    g_cond_wait (&gate->cond, &gate->mutex);
-  g_mutex_unlock (&gate->mutex);
+  gate_reported_wait_go (gate);
 
   result = g_new (guint, 1);
   *result = gate->result;
