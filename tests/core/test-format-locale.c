@@ -18,6 +18,7 @@
 #include "lab-format.h"
 #include "lab-gallery.h"
 #include "lab-metrics.h"
+#include "lab-plot-describe.h"
 #include "lab-session-file.h"
 #include "lab-synthetic.h"
 #include "lab-test-models.h"
@@ -27,11 +28,17 @@ typedef struct
   const char *language;
   const char *count;       /* 4385 */
   const char *percent;     /* 94.2, 2 digits */
+  const char *confusion;   /* a confusion matrix in words (lab-plot-describe.h) */
+  const char *loss;        /* a loss curve in words */
 } Expected;
 
 static const Expected expected[] = {
-  { "fr", "4\u202f385", "94,20\u00a0%" },
-  { "de", "4.385", "94,20\u00a0%" },
+  { "fr", "4\u202f385", "94,20\u00a0%",
+    "98,3\u00a0% des 10\u202f000 images bien classées. Confusion la plus fréquente : 4 pris pour 9, 12 fois.",
+    "Perte (validation) descend de 0,71 à 0,10 entre époque 1 et 5." },
+  { "de", "4.385", "94,20\u00a0%",
+    "98,3\u00a0% von 10.000 Bildern richtig klassifiziert. Am häufigsten verwechselt: 4 für 9 gehalten, 12 Mal.",
+    "Verlust (Validierung) fällt von 0,71 auf 0,10 zwischen Epoche 1 und 5." },
 };
 
 static const Expected *want;
@@ -230,6 +237,39 @@ test_format_files (void)
   lab_dataset_unref (s.digits);
 }
 
+/* Figures in words as the window says them: the language's sentences,
+ * the locale's numbers. */
+static void
+test_format_describe (void)
+{
+  static const double val[] = { 0.7123, 0.3105, 0.1804, 0.1095, 0.1012 };
+  g_autoptr(LabConfusionPlot) confusion = lab_confusion_plot_new ();
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  g_autofree char *matrix = NULL, *curve = NULL;
+  guint counts[100] = { 0 };
+  guint s;
+
+  g_assert_true (lab_format_localize_thread ());
+  for (guint t = 0; t < 10; t++)
+    {
+      counts[t * 10 + t] = 983;
+      counts[t * 10 + (t + 1) % 10] = t == 4 ? 5 : 9;
+      counts[t * 10 + (t + 2) % 10] = t == 4 ? 0 : 8;
+    }
+  counts[4 * 10 + 9] = 12;
+  lab_confusion_plot_set_matrix (confusion, counts, 10, NULL);
+  matrix = lab_confusion_plot_describe (confusion);
+  g_assert_cmpstr (matrix, ==, want->confusion);
+
+  /* the axis titles and the series' name as the app gives them */
+  lab_line_plot_set_labels (plot, _("epoch"), _("loss"));
+  s = lab_line_plot_add_series (plot, _("validation"), 1, LAB_LINE_STYLE_POINTS);
+  for (guint e = 0; e < 5; e++)
+    lab_line_plot_append (plot, s, e + 1, val[e]);
+  curve = lab_line_plot_describe (plot);
+  g_assert_cmpstr (curve, ==, want->loss);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,5 +294,6 @@ main (int argc, char **argv)
   /* files first: the window's test leaves this thread localized */
   g_test_add_func ("/format-locale/files", test_format_files);
   g_test_add_func ("/format-locale/window", test_format_window);
+  g_test_add_func ("/format-locale/describe", test_format_describe);
   return g_test_run ();
 }

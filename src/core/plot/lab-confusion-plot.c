@@ -100,6 +100,23 @@ lab_confusion_plot_get_n_classes (LabConfusionPlot *self)
   return self->n;
 }
 
+guint
+lab_confusion_plot_get_count (LabConfusionPlot *self,
+                              guint             truth,
+                              guint             predicted)
+{
+  if (truth >= self->n || predicted >= self->n)
+    return 0;
+  return self->counts[truth * self->n + predicted];
+}
+
+const char *
+lab_confusion_plot_get_class_name (LabConfusionPlot *self,
+                                   guint             c)
+{
+  return c < self->n ? self->names[c] : NULL;
+}
+
 void
 lab_confusion_plot_set_selected (LabConfusionPlot *self,
                                  int               truth,

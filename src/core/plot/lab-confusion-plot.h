@@ -29,6 +29,13 @@ void              lab_confusion_plot_set_matrix (LabConfusionPlot   *self,
                                                  guint               n_classes,
                                                  const char * const *class_names);
 guint             lab_confusion_plot_get_n_classes (LabConfusionPlot *self);
+/* Images of class truth predicted as predicted; 0 out of range. */
+guint             lab_confusion_plot_get_count (LabConfusionPlot *self,
+                                                guint             truth,
+                                                guint             predicted);
+/* Class c's name ("7" without names); NULL out of range. */
+const char       *lab_confusion_plot_get_class_name (LabConfusionPlot *self,
+                                                     guint             c);
 /* Marks cell (truth, predicted); -1 for none. */
 void              lab_confusion_plot_set_selected (LabConfusionPlot *self,
                                                    int               truth,

@@ -137,6 +137,24 @@ lab_histogram_plot_get_bin (LabHistogramPlot *self,
   return i < self->n_bins ? self->bins[i] : 0;
 }
 
+guint
+lab_histogram_plot_get_n_bins (LabHistogramPlot *self)
+{
+  return self->bins != NULL ? self->n_bins : 0;
+}
+
+const char *
+lab_histogram_plot_get_x_label (LabHistogramPlot *self)
+{
+  return self->x_label;
+}
+
+const char *
+lab_histogram_plot_get_note (LabHistogramPlot *self)
+{
+  return self->note;
+}
+
 void
 lab_histogram_plot_set_threshold (LabHistogramPlot *self,
                                   double            threshold)

@@ -34,6 +34,9 @@ guint             lab_histogram_plot_get_n_values  (LabHistogramPlot *self);
 void              lab_histogram_plot_get_range     (LabHistogramPlot *self,
                                                     double           *lo,
                                                     double           *hi);
+guint             lab_histogram_plot_get_n_bins    (LabHistogramPlot *self);
+/* The axis titles (NULL: none). */
+const char       *lab_histogram_plot_get_x_label   (LabHistogramPlot *self);
 /* Bin i's count; 0 out of range. */
 guint             lab_histogram_plot_get_bin       (LabHistogramPlot *self,
                                                     guint             i);
@@ -44,6 +47,7 @@ double            lab_histogram_plot_get_threshold (LabHistogramPlot *self);
 /* A line in the top right corner of the bars (NULL: none). */
 void              lab_histogram_plot_set_note      (LabHistogramPlot *self,
                                                     const char       *note);
+const char       *lab_histogram_plot_get_note      (LabHistogramPlot *self);
 void              lab_histogram_plot_set_size      (LabHistogramPlot *self,
                                                     double            width,
                                                     double            height);
