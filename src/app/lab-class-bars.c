@@ -4,7 +4,11 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
+#include "lab-accessible-text.h"
 #include "lab-confusion-plot.h"
+#include "lab-plot-describe.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -78,6 +82,11 @@ lab_class_bars_set_values (LabClassBars       *self,
         self->names[i] = g_strdup (names[i]);
     }
   self->n = n;
+  {
+    g_autofree char *text = lab_class_bars_describe (title, values, n, names);
+
+    lab_accessible_set_text (GTK_WIDGET (self), title != NULL && title[0] != '\0' ? title : _("Per class"), text);
+  }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -126,12 +135,14 @@ lab_class_bars_class_init (LabClassBarsClass *klass)
   widget_class->measure = lab_class_bars_measure;
   widget_class->snapshot = lab_class_bars_snapshot;
   gtk_widget_class_set_css_name (widget_class, "classbars");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
 
 static void
 lab_class_bars_init (LabClassBars *self)
 {
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+  lab_class_bars_set_values (self, NULL, NULL, 0, NULL);
 }
 
 GtkWidget *

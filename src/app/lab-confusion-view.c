@@ -2,6 +2,10 @@
 
 #include "lab-confusion-view.h"
 
+#include <glib/gi18n.h>
+
+#include "lab-accessible-text.h"
+#include "lab-plot-describe.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -97,6 +101,12 @@ lab_confusion_view_set_matrix (LabConfusionView   *self,
 
   lab_confusion_plot_set_title (self->plot, title);
   lab_confusion_plot_set_matrix (self->plot, counts, n_classes, class_names);
+  {
+    g_autofree char *text = lab_confusion_plot_describe (self->plot);
+
+    lab_accessible_set_text (GTK_WIDGET (self), title != NULL && title[0] != '\0' ? title : _("Confusion matrix"),
+                             text);
+  }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -155,6 +165,7 @@ lab_confusion_view_class_init (LabConfusionViewClass *klass)
   widget_class->measure = lab_confusion_view_measure;
   widget_class->snapshot = lab_confusion_view_snapshot;
   gtk_widget_class_set_css_name (widget_class, "confusionview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 
   signals[CELL_ACTIVATED] =
     g_signal_new ("cell-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -167,6 +178,7 @@ lab_confusion_view_init (LabConfusionView *self)
   GtkGesture *click = gtk_gesture_click_new ();
 
   self->plot = lab_confusion_plot_new ();
+  lab_confusion_view_set_matrix (self, NULL, NULL, 0, NULL);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "pointer");
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);

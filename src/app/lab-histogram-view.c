@@ -2,7 +2,11 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
+#include "lab-accessible-text.h"
 #include "lab-histogram-view.h"
+#include "lab-plot-describe.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -21,6 +25,8 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+static void describe (GtkWidget *widget);
 
 G_DEFINE_FINAL_TYPE (LabHistogramView, lab_histogram_view, GTK_TYPE_WIDGET)
 
@@ -167,6 +173,7 @@ lab_histogram_view_class_init (LabHistogramViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_css_name (widget_class, "histogramview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   lab_widget_figure_class_install (widget_class, get_figure);
 }
 
@@ -176,6 +183,7 @@ lab_histogram_view_init (LabHistogramView *self)
   GtkGesture *drag;
 
   self->plot = lab_histogram_plot_new ();
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "col-resize");
 
@@ -203,11 +211,25 @@ lab_histogram_view_get_plot (LabHistogramView *self)
   return self->plot;
 }
 
+static void
+describe (GtkWidget *widget)
+{
+  LabHistogramPlot *plot = LAB_HISTOGRAM_VIEW (widget)->plot;
+  const char *what = lab_histogram_plot_get_x_label (plot);
+  /* Translators: a histogram's accessible name; %s is what it counts,
+   * "MSE". */
+  g_autofree char *name = what != NULL ? g_strdup_printf (_("Histogram of %s"), what) : g_strdup (_("Histogram"));
+  g_autofree char *text = lab_histogram_plot_describe (plot);
+
+  lab_accessible_set_text (widget, name, text);
+}
+
 void
 lab_histogram_view_changed (LabHistogramView *self)
 {
   g_return_if_fail (LAB_IS_HISTOGRAM_VIEW (self));
 
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -218,5 +240,6 @@ lab_histogram_view_set_threshold (LabHistogramView *self,
   g_return_if_fail (LAB_IS_HISTOGRAM_VIEW (self));
 
   lab_histogram_plot_set_threshold (self->plot, threshold);
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }

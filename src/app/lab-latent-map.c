@@ -61,6 +61,18 @@ set_plot_classes (LabLatentMap *self,
     lab_scatter_plot_set_classes (plot, NULL, 0);
 }
 
+/* The map's accessible name: "t-SNE map". */
+static void
+set_name (LabLatentMap   *self,
+          LabEmbedMethod  method)
+{
+  /* Translators: the latent map for screen readers; %s is the method,
+   * "t-SNE", "PCA" or "Raw latent". */
+  g_autofree char *name = g_strdup_printf (_("%s map"), _(lab_embed_method_title (method)));
+
+  lab_scatter_view_set_name (self->scatter, name);
+}
+
 void
 lab_latent_map_show_points (LabLatentMap       *self,
                             const LabEmbedding *emb,
@@ -77,6 +89,7 @@ lab_latent_map_show_points (LabLatentMap       *self,
   x_title = lab_embedding_axis_title (emb, 0);
   y_title = lab_embedding_axis_title (emb, 1);
   set_plot_classes (self, images);
+  set_name (self, emb->method);
   lab_scatter_plot_set_labels (plot, x_title, y_title);
   lab_scatter_plot_set_points (plot, emb->points, emb->labels, emb->n, keep_view);
   lab_scatter_plot_set_marker (plot, FALSE, 0, 0);
@@ -99,6 +112,7 @@ lab_latent_map_show_frame (LabLatentMap        *self,
   if (first)
     {
       set_plot_classes (self, frame->dataset);
+      set_name (self, frame->method);
       {
         gboolean umap = frame->method == LAB_EMBED_UMAP;
         g_autofree char *x = umap ? g_strdup_printf (_("UMAP %u"), 1) : g_strdup_printf (_("t-SNE %u"), 1);

@@ -71,10 +71,16 @@ table_widget (const LabLessonTable *table)
 }
 
 static GtkWidget *
-figure_widget (GdkTexture *texture)
+figure_widget (GdkTexture *texture,
+               guint       i,
+               guint       n)
 {
   GtkWidget *picture = gtk_picture_new_for_paintable (GDK_PAINTABLE (texture));
+  /* Translators: a lesson's result figure for screen readers (a picture
+   * of the report's PNG, which holds no data to describe). */
+  g_autofree char *alt = g_strdup_printf (_("Figure %u of %u of the lesson’s report"), i + 1, n);
 
+  gtk_picture_set_alternative_text (GTK_PICTURE (picture), alt);
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
   gtk_widget_set_size_request (picture, -1, 300);
@@ -102,7 +108,8 @@ lab_lesson_results_show (LabLessonResults      *self,
   for (guint i = 0; i < output->tables->len; i++)
     gtk_box_append (self->tables_box, table_widget (g_ptr_array_index (output->tables, i)));
   for (guint i = 0; i < output->figures->len; i++)
-    gtk_box_append (self->figures_box, figure_widget (g_ptr_array_index (output->figures, i)));
+    gtk_box_append (self->figures_box, figure_widget (g_ptr_array_index (output->figures, i), i,
+                                                      output->figures->len));
   gtk_stack_set_visible_child_name (self->stack, "results");
 }
 

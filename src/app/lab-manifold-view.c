@@ -79,6 +79,9 @@ lab_manifold_view_decode (LabManifoldView     *self,
                           emb->method == LAB_EMBED_PCA ? "PC 1" : "z₁", x0, x1,
                           emb->method == LAB_EMBED_PCA ? "PC 2" : "z₂", y0, y1);
   gtk_label_set_label (self->manifold_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->manifold_area),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Manifold of the decoder"),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
   return TRUE;
 }
 

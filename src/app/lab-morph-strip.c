@@ -124,6 +124,14 @@ lab_morph_strip_morph (LabMorphStrip       *self,
       if (i > 0 && i < STEPS - 1)
         percent = lab_format_percent_localized (100.0 * i / (STEPS - 1), 0);
       gtk_label_set_label (self->captions[i], i == 0 ? a : i == STEPS - 1 ? b : percent);
+      {
+        /* Translators: one image of the morph strip for screen readers:
+         * "Step 3 of 10: 22%" (the first and last say their image). */
+        g_autofree char *step = g_strdup_printf (_("Step %u of %u: %s"), i + 1, STEPS,
+                                                 i == 0 ? a : i == STEPS - 1 ? b : percent);
+
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self->views[i]), GTK_ACCESSIBLE_PROPERTY_LABEL, step, -1);
+      }
     }
   title = g_strdup_printf (_("Morph from %s to %s in %u steps along a straight line in latent space"),
                            a, b, STEPS);

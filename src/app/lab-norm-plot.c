@@ -38,41 +38,6 @@ setup_plot (LabNormPlot *self,
     lab_line_plot_add_series (plot, g_ptr_array_index (self->names, i), i, LAB_LINE_STYLE_LINE);
 }
 
-static void
-describe (LabNormPlot *self,
-          LabPlotView *view,
-          const char  *what)
-{
-  LabLinePlot *plot = lab_plot_view_get_plot (view);
-  GString *text = g_string_new (what);
-  guint n = self->layers->len > 0 ? lab_line_plot_get_n_points (plot, 0) : 0;
-
-  if (n == 0)
-    g_string_append (text, _(": no points yet"));
-  for (guint i = 0; i < self->layers->len && n > 0; i++)
-    {
-      double x0, y0, x1, y1;
-
-      if (!lab_line_plot_get_point (plot, i, 0, &x0, &y0)
-          || !lab_line_plot_get_point (plot, i, lab_line_plot_get_n_points (plot, i) - 1, &x1, &y1))
-        continue;
-      /* Translators: one line of a plot described in words: the line's
-       * name, its first and last value and the steps they are at. */
-      g_string_append_printf (text, _("; %s from %.3g at step %.0f to %.3g at step %.0f"),
-                              (const char *) g_ptr_array_index (self->names, i), y0, x0, y1, x1);
-    }
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  text->str, -1);
-  g_string_free (text, TRUE);
-}
-
-static void
-describe_both (LabNormPlot *self)
-{
-  describe (self, self->weight_plot, _("Weight norm per layer"));
-  describe (self, self->grad_plot, _("Gradient norm per layer"));
-}
-
 void
 lab_norm_plot_reset (LabNormPlot *self,
                      LabModel    *model)
@@ -95,7 +60,6 @@ lab_norm_plot_reset (LabNormPlot *self,
   setup_plot (self, self->grad_plot, _("Gradient norm per layer (while training)"));
   self->last_step = 0;
   self->any = FALSE;
-  describe_both (self);
   lab_plot_view_changed (self->weight_plot);
   lab_plot_view_changed (self->grad_plot);
 }
@@ -149,7 +113,6 @@ lab_norm_plot_add (LabNormPlot *self,
     }
   self->last_step = step;
   self->any = TRUE;
-  describe_both (self);
   lab_plot_view_changed (self->weight_plot);
   lab_plot_view_changed (self->grad_plot);
 }

@@ -4,6 +4,8 @@
 
 #include <math.h>
 
+#include "lab-accessible-text.h"
+#include "lab-plot-describe.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -65,6 +67,16 @@ lab_plot_view_size_allocate (GtkWidget *widget,
   lab_widget_figure_allocate (widget);
 }
 
+static void
+describe (GtkWidget *widget)
+{
+  LabLinePlot *plot = LAB_PLOT_VIEW (widget)->plot;
+  g_autofree char *name = lab_line_plot_describe_name (plot);
+  g_autofree char *text = lab_line_plot_describe (plot);
+
+  lab_accessible_set_text (widget, name, text);
+}
+
 /* Asks for a new size when the legend below the plot area grows or
  * shrinks (lines added, a y range whose labels widen the margin), else
  * only draws again. */
@@ -73,6 +85,7 @@ queue_update (LabPlotView *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
+  lab_accessible_update_later (widget, describe);
   if (gtk_widget_get_width (widget) > 0
       && lab_line_plot_get_legend_height (self->plot, gtk_widget_get_width (widget)) != self->legend_height)
     gtk_widget_queue_resize (widget);
@@ -123,6 +136,7 @@ lab_plot_view_class_init (LabPlotViewClass *klass)
   widget_class->size_allocate = lab_plot_view_size_allocate;
   widget_class->snapshot = lab_plot_view_snapshot;
   gtk_widget_class_set_css_name (widget_class, "plotview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   lab_widget_figure_class_install (widget_class, get_figure);
 }
 
@@ -132,6 +146,7 @@ lab_plot_view_init (LabPlotView *self)
   self->plot = lab_line_plot_new ();
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
   lab_widget_figure_init (GTK_WIDGET (self), NULL);
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
 }
 
 GtkWidget *

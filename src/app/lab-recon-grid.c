@@ -5,6 +5,10 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+
+#include "lab-accessible-text.h"
+#include "lab-plot-describe.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
 
@@ -16,6 +20,7 @@ struct _LabReconGrid
 
   LabImageGrid *grid;       /* owned */
   guint         n_updates;
+  double        psnr, noisy_psnr;   /* of the batch shown, dB; NAN: none */
 };
 
 G_DEFINE_FINAL_TYPE (LabReconGrid, lab_recon_grid, GTK_TYPE_WIDGET)
@@ -82,11 +87,23 @@ grid_sizes (LabReconGrid *self)
 }
 
 static void
+describe (GtkWidget *widget)
+{
+  LabReconGrid *self = LAB_RECON_GRID (widget);
+  g_autofree char *rows = lab_image_grid_describe (self->grid);
+  g_autofree char *psnr = lab_psnr_describe (self->psnr, self->noisy_psnr);
+  g_autofree char *text = psnr != NULL ? g_strconcat (rows, " ", psnr, NULL) : g_strdup (rows);
+
+  lab_accessible_set_text (widget, _("Reconstructions"), text);
+}
+
+static void
 changed (LabReconGrid *self,
          Sizes         before)
 {
   Sizes after = grid_sizes (self);
 
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
   if (memcmp (&before, &after, sizeof before) != 0)
     gtk_widget_queue_resize (GTK_WIDGET (self));
   else
@@ -114,6 +131,7 @@ lab_recon_grid_class_init (LabReconGridClass *klass)
   widget_class->size_allocate = lab_recon_grid_size_allocate;
   widget_class->snapshot = lab_recon_grid_snapshot;
   gtk_widget_class_set_css_name (widget_class, "recongrid");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   lab_widget_figure_class_install (widget_class, get_figure);
 }
 
@@ -121,7 +139,9 @@ static void
 lab_recon_grid_init (LabReconGrid *self)
 {
   self->grid = lab_image_grid_new ();
+  self->psnr = self->noisy_psnr = NAN;
   lab_widget_figure_init (GTK_WIDGET (self), NULL);
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
 }
 
 GtkWidget *
@@ -192,6 +212,8 @@ lab_recon_grid_set_row (LabReconGrid *self,
   before = grid_sizes (self);
   lab_image_grid_set_row_float (self->grid, row, pixels, n, height, width);
   self->n_updates++;
+  /* rows set one by one are no longer the batch measured */
+  self->psnr = self->noisy_psnr = NAN;
   changed (self, before);
 }
 
@@ -224,6 +246,8 @@ lab_recon_grid_show_batch (LabReconGrid        *self,
   else
     lab_recon_grid_set_row (self, 1, NULL, 0, 0, 0);
   lab_recon_grid_set_row (self, 2, batch->clean, batch->n, batch->height, batch->width);
+  self->psnr = lab_recon_batch_has_images (batch) ? batch->mean_psnr : NAN;
+  self->noisy_psnr = batch->mean_noisy_psnr;
 
   if (with_metrics)
     {

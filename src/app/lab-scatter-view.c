@@ -4,7 +4,9 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-accessible-text.h"
 #include "lab-image-view.h"
+#include "lab-plot-describe.h"
 #include "lab-scatter-view.h"
 #include "lab-presentation.h"
 #include "lab-widget-figure.h"
@@ -43,6 +45,7 @@ struct _LabScatterView
   double          drag_dx, drag_dy;   /* offset reached, for incremental panning */
   guint           n_draws;
   guint           morph_mode : 1;
+  char           *name;           /* what the map is, for screen readers */
 };
 
 enum {
@@ -167,7 +170,7 @@ lab_scatter_view_click (LabScatterView *self,
       lab_scatter_plot_set_class_hidden (self->plot, label,
                                          !lab_scatter_plot_get_class_hidden (self->plot, label));
       set_hover (self, -1);
-      gtk_widget_queue_draw (GTK_WIDGET (self));
+      lab_scatter_view_changed (self);
       g_signal_emit (self, signals[CLASSES_CHANGED], 0);
       return;
     }
@@ -389,6 +392,7 @@ lab_scatter_view_finalize (GObject *object)
   g_clear_pointer (&self->plot, lab_scatter_plot_free);
   g_clear_pointer (&self->dataset, lab_dataset_unref);
   g_clear_pointer (&self->indices, g_free);
+  g_clear_pointer (&self->name, g_free);
 
   G_OBJECT_CLASS (lab_scatter_view_parent_class)->finalize (object);
 }
@@ -417,6 +421,7 @@ lab_scatter_view_class_init (LabScatterViewClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_css_name (widget_class, "scatterview");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   lab_widget_figure_class_install (widget_class, get_figure);
 }
 
@@ -493,11 +498,32 @@ lab_scatter_view_get_plot (LabScatterView *self)
   return self->plot;
 }
 
+static void
+describe (GtkWidget *widget)
+{
+  LabScatterView *self = LAB_SCATTER_VIEW (widget);
+  g_autofree char *text = lab_scatter_plot_describe (self->plot, self->name);
+
+  lab_accessible_set_text (widget, self->name != NULL ? self->name : _("Scatter plot"), text);
+}
+
+void
+lab_scatter_view_set_name (LabScatterView *self,
+                           const char     *name)
+{
+  g_return_if_fail (LAB_IS_SCATTER_VIEW (self));
+
+  g_free (self->name);
+  self->name = g_strdup (name);
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
+}
+
 void
 lab_scatter_view_changed (LabScatterView *self)
 {
   g_return_if_fail (LAB_IS_SCATTER_VIEW (self));
 
+  lab_accessible_update_later (GTK_WIDGET (self), describe);
   if (self->hover >= 0 && (guint) self->hover >= lab_scatter_plot_get_n_points (self->plot))
     set_hover (self, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));

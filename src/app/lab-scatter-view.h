@@ -37,6 +37,10 @@ GtkWidget      *lab_scatter_view_new             (void);
 /* The plot (transfer none): change it, then call lab_scatter_view_changed. */
 LabScatterPlot *lab_scatter_view_get_plot        (LabScatterView *self);
 void            lab_scatter_view_changed         (LabScatterView *self);
+/* What the plot shows, "t-SNE map", the start of its accessible
+ * description (which follows the plot's points); NULL: "Scatter plot". */
+void            lab_scatter_view_set_name        (LabScatterView *self,
+                                                  const char     *name);
 /* The images behind the points, for the hover card: point i shows image
  * indices[i] of dataset (both copied/referenced; NULL clears). */
 void            lab_scatter_view_set_images      (LabScatterView *self,
