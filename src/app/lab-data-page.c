@@ -142,6 +142,15 @@ class_button_new (const char *name,
   gtk_box_append (GTK_BOX (box), count_label);
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_widget_add_css_class (button, "class-button");
+  if (klass < 0)
+    gtk_widget_set_tooltip_text (button, _("Show the images of every class"));
+  else
+    {
+      /* Translators: a class filter button's tooltip; %s is the class, "7" or "Sneaker". */
+      g_autofree char *tip = g_strdup_printf (_("Show only the images of class %s"), name);
+
+      gtk_widget_set_tooltip_text (button, tip);
+    }
   g_object_set_data (G_OBJECT (button), "lab-class", GINT_TO_POINTER (klass + 1));
   return button;
 }
