@@ -34,7 +34,7 @@ typedef struct
 
 static const Expected expected[] = {
   { "fr", "4\u202f385", "94,20\u00a0%",
-    "98,3\u00a0% des 10\u202f000 images bien classées. Confusion la plus fréquente : 4 pris pour 9, 12 fois.",
+    "98,3\u00a0% des 10\u202f000 images bien classées. Confusion la plus fréquente\u00a0: 4 pris pour 9, 12 fois.",
     "Perte (validation) descend de 0,71 à 0,10 entre époque 1 et 5." },
   { "de", "4.385", "94,20\u00a0%",
     "98,3\u00a0% von 10.000 Bildern richtig klassifiziert. Am häufigsten verwechselt: 4 für 9 gehalten, 12 Mal.",
