@@ -194,13 +194,39 @@ assert_described (GPtrArray *figures)
     }
 }
 
+/* Every page in turn, its expanders opened. */
+static void
+walk_pages (LabWindow  *window,
+            const char *when,
+            GPtrArray  *missing,
+            GPtrArray  *figures,
+            guint      *n_controls)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (gtk_stack_get_pages (lab_window_get_stack (window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (pages, i);
+      GtkStackPage *page = GTK_STACK_PAGE (item);
+      const char *name = gtk_stack_page_get_name (page);
+      g_autofree char *where = g_strdup_printf ("%s, %s", name, when);
+      guint before = *n_controls;
+
+      lab_window_set_visible_page (window, name);
+      lab_test_spin_for (0.3);
+      expand_all (gtk_stack_page_get_child (page));
+      /* the figures' words follow within about a second */
+      lab_test_spin_for (1.3);
+      walk (gtk_stack_page_get_child (page), where, missing, figures, n_controls);
+      g_test_message ("page %s: %u controls, %u figures so far", where, *n_controls - before, figures->len);
+    }
+}
+
 static void
 test_tooltips_and_descriptions (void)
 {
   g_autoptr(LabWindow) window = g_object_ref (lab_window_new (app));
   LabSession *session = lab_window_get_session (window);
-  GtkStack *stack = lab_window_get_stack (window);
-  g_autoptr(GListModel) pages = G_LIST_MODEL (gtk_stack_get_pages (stack));
   g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) figures = g_ptr_array_new ();
   GtkWindow *dialog;
@@ -209,26 +235,14 @@ test_tooltips_and_descriptions (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   gtk_window_present (GTK_WINDOW (window));
   lab_test_spin_until (session_ready, session, 30);
+  /* first as the window opens ("Go to Train"), then with a model */
+  walk_pages (window, "without a model", missing, figures, &n_controls);
   lab_test_train_into_session (session, "cae-tiny");
   lab_window_set_visible_page (window, "latent");
   lab_test_spin_for (0.2);
   lab_test_spin_until (latent_embedded, lab_window_get_page (window, "latent"), 60);
 
-  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
-    {
-      g_autoptr(GObject) item = g_list_model_get_item (pages, i);
-      GtkStackPage *page = GTK_STACK_PAGE (item);
-      const char *name = gtk_stack_page_get_name (page);
-      guint before = n_controls;
-
-      lab_window_set_visible_page (window, name);
-      lab_test_spin_for (0.3);
-      expand_all (gtk_stack_page_get_child (page));
-      /* the figures' words follow within about a second */
-      lab_test_spin_for (1.3);
-      walk (gtk_stack_page_get_child (page), name, missing, figures, &n_controls);
-      g_test_message ("page %s: %u controls, %u figures so far", name, n_controls - before, figures->len);
-    }
+  walk_pages (window, "with a model", missing, figures, &n_controls);
   /* the header bar's */
   walk (gtk_window_get_titlebar (GTK_WINDOW (window)), "header bar", missing, figures, &n_controls);
 
