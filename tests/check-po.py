@@ -13,7 +13,7 @@ import tempfile
 
 top = pathlib.Path(sys.argv[1])
 po = top / "po"
-marked = re.compile(r'\b(?:N?_|C_|NC_|g_dngettext|g_dpgettext2)\s*\(\s*(?:GETTEXT_PACKAGE\s*,\s*)?"'
+marked = re.compile(r'\b(?:N?_|C_|NC_|g_dngettext|g_dpgettext2|lab_lesson_read_n)\s*\(\s*(?:GETTEXT_PACKAGE\s*,\s*)?"'
                     r'|translatable="yes"')
 failures = []
 
@@ -52,7 +52,9 @@ XGETTEXT = ["xgettext", "--from-code=UTF-8", "--add-comments",
             "--flag=N_:1:pass-c-format", "--flag=C_:2:pass-c-format", "--flag=NC_:2:pass-c-format",
             "--flag=g_dngettext:2:pass-c-format", "--flag=g_strdup_printf:1:c-format",
             "--flag=g_string_printf:2:c-format", "--flag=g_string_append_printf:2:c-format",
-            "--flag=g_error_new:3:c-format", "--flag=g_set_error:4:c-format"]
+            "--flag=g_error_new:3:c-format", "--flag=g_set_error:4:c-format",
+            # po/meson.build's own keyword
+            "--keyword=lab_lesson_read_n:2,3", "--flag=lab_lesson_read_n:2:c-format"]
 with tempfile.TemporaryDirectory() as tmp:
     pot = f"{tmp}/latentlab.pot"
     result = subprocess.run(XGETTEXT + ["--directory", str(top), "--files-from", str(po / "POTFILES"),

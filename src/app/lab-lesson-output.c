@@ -79,6 +79,66 @@ table_load (const char *path,
   return table;
 }
 
+static GStrv
+json_strings (JsonArray *array)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  GStrv result;
+
+  for (guint i = 0; array && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      g_strv_builder_add (b, JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) ?: "" : "");
+    }
+  result = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return result;
+}
+
+/* The report's text as people read it (lab_report_write_text), when the
+ * run wrote one: its reading and tables replace the record's English ones
+ * and the CSV's "C" numbers. FALSE (nothing changed) without it. */
+static gboolean
+load_text (LabLessonOutput *self)
+{
+  g_autofree char *path = g_build_filename (self->dir, "report-text.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  static const char *order[] = { "results", "settings", NULL };
+  JsonObject *root;
+  JsonArray *tables;
+
+  if (!json_parser_load_from_file (parser, path, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  root = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "format", ""),
+                 "latentlab-report-text-1") != 0
+      || (tables = json_object_get_array_member (root, "tables")) == NULL)
+    return FALSE;
+  g_free (self->reading);
+  self->reading = g_strdup (json_object_get_string_member_with_default (root, "reading", ""));
+  /* The results first, then the settings, then the others in the report's order. */
+  for (guint pass = 0; pass < 3; pass++)
+    for (guint i = 0; i < json_array_get_length (tables); i++)
+      {
+        JsonObject *t = json_array_get_object_element (tables, i);
+        const char *name = t ? json_object_get_string_member_with_default (t, "name", "") : "";
+        JsonArray *rows = t ? json_object_get_array_member (t, "rows") : NULL;
+        LabLessonTable *table;
+
+        if (rows == NULL || (pass < 2 && g_strcmp0 (name, order[pass]) != 0)
+            || (pass == 2 && g_strv_contains (order, name)))
+          continue;
+        table = g_new0 (LabLessonTable, 1);
+        table->name = g_strdup (name);
+        table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+        for (guint r = 0; r < json_array_get_length (rows); r++)
+          g_ptr_array_add (table->rows, json_strings (json_array_get_array_element (rows, r)));
+        g_ptr_array_add (self->tables, table);
+      }
+  return TRUE;
+}
+
 static void
 load_tables (LabLessonOutput *self)
 {
@@ -141,6 +201,7 @@ status_line (LabRunRecord *record)
   g_autofree char *when = NULL, *took = NULL;
   JsonObject *config = lab_run_record_get_object (record, "config");
   JsonObject *host = lab_run_record_get_object (record, "host");
+  const char *setting;
 
   if (end != NULL)
     {
@@ -150,9 +211,15 @@ status_line (LabRunRecord *record)
   /* How long it took here: the list's estimates are another machine's. */
   took = start && end ? lab_format_duration (g_date_time_difference (end, start) / 1e6)
                       : g_strdup ("?");
+  setting = lab_run_record_get_string (record, "setting");
+  /* Translators: a lesson's setting, as the status line says it ("quick setting") */
+  if (g_strcmp0 (setting, "quick") == 0)
+    setting = C_("lesson setting", "quick");
+  else if (g_strcmp0 (setting, "full") == 0)
+    setting = C_("lesson setting", "full");
   /* Translators: "Finished 02/12/2026 01:30 in 3:05 · quick setting · mnist · AMD EPYC, 2 threads" */
   return g_strdup_printf (_("Finished %s in %s · %s setting · %s · %s, %d threads"),
-                          when ? when : "?", took, lab_run_record_get_string (record, "setting"),
+                          when ? when : "?", took, setting ? setting : "?",
                           json_object_get_string_member_with_default (config, "dataset", "?"),
                           json_object_get_string_member_with_default (host, "cpu", "?"),
                           (int) json_object_get_int_member_with_default (config, "threads", 0));
@@ -176,7 +243,8 @@ lab_lesson_output_load (const char  *dir,
   self->reading = g_strdup (lab_run_record_get_string (record, "reading") ?: "");
   self->tables = g_ptr_array_new_with_free_func (table_free);
   self->figures = g_ptr_array_new_with_free_func (g_object_unref);
-  load_tables (self);
+  if (!load_text (self))
+    load_tables (self);
   load_figures (self, record);
   return self;
 }

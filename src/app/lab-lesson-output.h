@@ -6,9 +6,11 @@ G_BEGIN_DECLS
 
 /* What a finished lesson run's folder (lab-lesson.h) holds, read on a
  * worker thread so the window never waits for the disk: the run record's
- * status line and reading, every table parsed from its CSV (the results
- * first, then the settings, then the others) and every figure decoded from
- * its PNG in the report's order. Plain data; the Lessons page shows it with
+ * status line, the reading and every table as the report's text has them
+ * (report-text.json: translated, in the user's numbers, as the run was
+ * made; a run without one gives the record's reading and the tables'
+ * CSV), the results first, then the settings, then the others, and every
+ * figure decoded from its PNG in the report's order. Plain data; the Lessons page shows it with
  * lab_lesson_results_show(). */
 typedef struct
 {

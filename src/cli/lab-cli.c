@@ -84,7 +84,8 @@ main (int    argc,
   signal (SIGXFSZ, SIG_IGN);
   /* Numbers in "C": the JSON and CSV it prints are read by programs. */
   lab_format_init_locale ();
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* LATENTLAB_LOCALEDIR: the build tree's catalogues, as the app takes them. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR") ? g_getenv ("LATENTLAB_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   /* Before any thread: loading the BLAS sets its kernels in the environment. */

@@ -66,6 +66,52 @@ lab_format_localize_thread (void)
   return TRUE;
 }
 
+/* The process's locale with "C" numbers ([0]) and with the user's ([1],
+ * (locale_t) 0 when the C library does not have them), made once and kept
+ * for the process's life. */
+static locale_t numbers_locales[2];
+
+static void
+numbers_locales_init (void)
+{
+  static gsize once = 0;
+
+  if (g_once_init_enter (&once))
+    {
+      locale_t base_c = duplocale (LC_GLOBAL_LOCALE);
+      locale_t base_user = duplocale (LC_GLOBAL_LOCALE);
+
+      numbers_locales[0] = base_c != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "C", base_c)
+                                                   : (locale_t) 0;
+      numbers_locales[1] = base_user != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "", base_user)
+                                                      : (locale_t) 0;
+      if (numbers_locales[1] == (locale_t) 0 && base_user != (locale_t) 0)
+        freelocale (base_user);
+      if (numbers_locales[0] == (locale_t) 0 && base_c != (locale_t) 0)
+        freelocale (base_c);
+      g_once_init_leave (&once, 1);
+    }
+}
+
+gpointer
+lab_format_numbers_use (gboolean user)
+{
+  locale_t wanted;
+
+  numbers_locales_init ();
+  wanted = numbers_locales[user ? 1 : 0];
+  if (wanted == (locale_t) 0)
+    wanted = numbers_locales[0];
+  /* Without either the global locale, whose numbers are "C" (lab_format_init_locale). */
+  return (gpointer) uselocale (wanted != (locale_t) 0 ? wanted : LC_GLOBAL_LOCALE);
+}
+
+void
+lab_format_numbers_restore (gpointer previous)
+{
+  uselocale ((locale_t) previous);
+}
+
 char *
 lab_format_shown (const char *format,
                   ...)

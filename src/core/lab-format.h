@@ -27,6 +27,14 @@ gboolean lab_format_init_locale     (void);
  * every thread. FALSE (and "C") when the C library does not have it. */
 gboolean lab_format_localize_thread (void);
 
+/* For a thread that writes text for people and files alike (a lesson's
+ * report and its record): from now on the calling thread prints numbers in
+ * the user's LC_NUMERIC (user TRUE; "C" when the C library does not have
+ * it) or in "C" (user FALSE), until lab_format_numbers_restore() with what
+ * this returned. The messages stay the process's. */
+gpointer lab_format_numbers_use     (gboolean  user);
+void     lab_format_numbers_restore (gpointer  previous);
+
 /* 60000 -> "60,000": groups of three digits with a comma, in every locale;
  * what the CLI prints and Keras-style summaries show. */
 char  *lab_format_count            (guint64  n);

@@ -28,10 +28,10 @@ typedef struct
 } Contender;
 
 static const Contender contenders[] = {
-  { "stacked",   "the stacked dense autoencoder", 0.015532, 0.014568, NAN },
-  { "convae-bn", "the convolutional autoencoder with batch normalization", 0.002153, 0.002096,
+  { "stacked",   N_("the stacked dense autoencoder"), 0.015532, 0.014568, NAN },
+  { "convae-bn", N_("the convolutional autoencoder with batch normalization"), 0.002153, 0.002096,
     0.9878 },
-  { "sr-ae",     "the super-resolution autoencoder (14 x 14 in, 28 x 28 out)", 0.008047, 0.007407,
+  { "sr-ae",     N_("the super-resolution autoencoder (14 x 14 in, 28 x 28 out)"), 0.008047, 0.007407,
     NAN },
 };
 #define N_MODELS G_N_ELEMENTS (contenders)
@@ -106,38 +106,34 @@ typedef struct
   double seconds, train_loss, mse, svm_accuracy;
 } Result;
 
-/* A loss to 4 decimals, or an accuracy as a percentage; a dash for none. */
-static char *
-format_or_dash (double   value,
-                gboolean percent)
-{
-  if (isnan (value))
-    return g_strdup ("–");
-  return percent ? g_strdup_printf ("%.2f%%", 100 * value) : lab_lesson_format_double (value, 4);
-}
-
 /* Seed 001's tables beside this run's numbers, model by model. */
 static void
 add_seed_table (LabLessonRun *run,
                 const Result *results)
 {
-  static const char *header[] = { "Model", "Train loss, seed 001", "here", "Test MSE, seed 001",
-                                  "here", "Latent SVM, seed 001", "here" };
-  guint table = lab_report_add_table (run->report, "seed-001", "Seed 001's numbers beside this "
-                                      "run's (the seed: 5 epochs, the SVM on all 60,000 training "
-                                      "latents)", 7, header);
+  /* Translators: a table's columns: seed 001's number, then this run's ("here") */
+  static const char *header[] = { N_("Model"), N_("Train loss, seed 001"), N_("here"),
+                                  N_("Test MSE, seed 001"), N_("here"), N_("Latent SVM, seed 001"),
+                                  N_("here") };
+  g_autofree char *all = lab_lesson_count_shown (60000);
+  g_autofree char *caption = lab_lesson_shown (_("Seed 001's numbers beside this run's (the seed: "
+                                                 "%u epochs, the SVM on all %s training latents)"),
+                                               5, all);
+  guint table = lab_report_add_table (run->report, "seed-001", caption, 7, header);
 
   for (guint k = 0; k < N_MODELS; k++)
     {
       const Contender *c = &contenders[k];
-      g_autofree char *seed_loss = format_or_dash (c->seed_train_loss, FALSE);
-      g_autofree char *loss = lab_lesson_format_double (results[k].train_loss, 4);
-      g_autofree char *seed_mse = format_or_dash (c->seed_test_mse, FALSE);
-      g_autofree char *mse = lab_lesson_format_double (results[k].mse, 4);
-      g_autofree char *seed_svm = format_or_dash (c->seed_svm, TRUE);
-      g_autofree char *svm = format_or_dash (results[k].svm_accuracy, TRUE);
-      lab_report_add_row (run->report, table, (const char *[]) { c->name, seed_loss, loss, seed_mse,
-                                                                 mse, seed_svm, svm });
+      g_auto(LabLessonRow) row = { 0 };
+
+      lab_lesson_cell_text (&row, c->name);
+      lab_lesson_cell_number (&row, c->seed_train_loss, 4);
+      lab_lesson_cell_number (&row, results[k].train_loss, 4);
+      lab_lesson_cell_number (&row, c->seed_test_mse, 4);
+      lab_lesson_cell_number (&row, results[k].mse, 4);
+      lab_lesson_cell_percent (&row, 100 * c->seed_svm, 2);
+      lab_lesson_cell_percent (&row, 100 * results[k].svm_accuracy, 2);
+      lab_lesson_row_add (run, table, &row);
     }
 }
 
@@ -168,7 +164,7 @@ run_architectures (LabLessonRun  *run,
   /* The tables go first (at top, once the numbers are in); the maps
    * follow them on the same page when there is room. */
   top = lab_report_position (run->report);
-  lab_report_add_heading (run->report, "How each model arranged the test images");
+  lab_report_add_heading (run->report, _("How each model arranged the test images"));
 
   for (guint k = 0; k < N_MODELS; k++)
     {
@@ -186,7 +182,8 @@ run_architectures (LabLessonRun  *run,
 
       if (spec == NULL)
         return FALSE;
-      lab_lesson_step (run, "Training %s (%s)", contenders[k].name, contenders[k].what);
+      /* Translators: a progress step: a model's name and what it is */
+      lab_lesson_step (run, N_("Training %s (%s)"), contenders[k].name, _(contenders[k].what));
       lab_lesson_train_config (run, &config, epochs, NULL);
       model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images, &eval, &fit,
                                 error);
@@ -197,7 +194,8 @@ run_architectures (LabLessonRun  *run,
       if (!lab_lesson_recons_add (&recons, run, contenders[k].name, model, error))
         return FALSE;
 
-      lab_lesson_step (run, "An RBF SVM on %s's latents of %u training images",
+      /* Translators: a progress step, %s a model's name */
+      lab_lesson_step (run, N_("An RBF SVM on %s's latents of %u training images"),
                        contenders[k].name, n_svm);
       lab_classify_config_init (&classify, LAB_CLASSIFIER_SVM_RBF);
       classify.features = LAB_FEATURES_LATENT;
@@ -212,7 +210,8 @@ run_architectures (LabLessonRun  *run,
         return FALSE;
       results[k].svm_accuracy = svm->accuracy;
 
-      lab_lesson_step (run, "A t-SNE map of %s's latents of %u test images", contenders[k].name,
+      /* Translators: a progress step, %s a model's name */
+      lab_lesson_step (run, N_("A t-SNE map of %s's latents of %u test images"), contenders[k].name,
                        n_map);
       lab_embed_config_init (&embed);
       embed.method = LAB_EMBED_TSNE;
@@ -224,16 +223,18 @@ run_architectures (LabLessonRun  *run,
       if (map == NULL)
         return FALSE;
       scatter = lab_scatter_plot_new ();
-      title = g_strdup_printf ("%s: t-SNE of its %u-value latents", contenders[k].name, map->dim);
+      /* Translators: a plot's title, %s a model's name, %u the latent's size */
+      title = lab_lesson_shown (_("%s: t-SNE of its %u-value latents"), contenders[k].name, map->dim);
       lab_scatter_plot_set_title (scatter, title);
       lab_scatter_plot_set_points (scatter, map->points, map->labels, map->n, FALSE);
       lab_scatter_plot_set_classes (scatter, (const char * const *) map->class_names,
                                     map->n_classes);
       fig = g_strdup_printf ("tsne-%s", contenders[k].name);
       {
-        g_autofree char *n = lab_format_count (map->n);
-        caption = g_strdup_printf ("%s test images through %s's encoder, coloured by their label",
-                                   n, contenders[k].name);
+        g_autofree char *n = lab_lesson_count_shown (map->n);
+        /* Translators: a figure's caption: a count of images, a model's name */
+        caption = lab_lesson_shown (_("%s test images through %s's encoder, coloured by their label"),
+                                    n, contenders[k].name);
       }
       lab_report_add_figure (run->report, fig, caption, lab_scatter_plot_draw_figure, scatter,
                              scatter_free, 0.62);
@@ -254,50 +255,72 @@ run_architectures (LabLessonRun  *run,
   baseline = bicubic_mse (run, n_test);
   lab_run_record_set_metric (run->record, "bicubic/test_mse", baseline);
 
-  lab_lesson_recons_report (&recons, run, "The first ten test images and each model's "
-                            "reconstruction (sr-ae from the 14 x 14 version)");
+  lab_lesson_recons_report (&recons, run, _("The first ten test images and each model's "
+                            "reconstruction (sr-ae from the 14 x 14 version)"));
 
   lab_report_set_cursor (run->report, top);
-  lab_lesson_add_settings (run, n_images, epochs, "stacked, convae-bn and sr-ae");
   {
-    static const char *header[] = { "Model", "Parameters", "Training time", "Train loss",
-                                    "Test MSE", "Latent SVM" };
-    g_autofree char *svm_images = lab_format_count (n_svm);
-    g_autofree char *svm_caption = g_strdup_printf ("Each model at equal epochs; the latent SVM "
-                                                    "is an RBF SVM (C = 10, gamma = scale) on the "
-                                                    "latents of %s training images", svm_images);
+    /* Translators: the settings' models, three names */
+    const char *models = N_("stacked, convae-bn and sr-ae");
+    lab_lesson_add_settings (run, n_images, epochs, models, _(models));
+  }
+  {
+    static const char *header[] = { N_("Model"), N_("Parameters"), N_("Training time"),
+                                    N_("Train loss"), N_("Test MSE"), N_("Latent SVM") };
+    g_autofree char *svm_images = lab_lesson_count_shown (n_svm);
+    /* Translators: a table's caption, %s a count of images */
+    g_autofree char *svm_caption = lab_lesson_shown (_("Each model at equal epochs; the latent SVM "
+                                                       "is an RBF SVM (C = 10, gamma = scale) on "
+                                                       "the latents of %s training images"),
+                                                     svm_images);
     table = lab_report_add_table (run->report, "results", svm_caption, 6, header);
     for (guint k = 0; k < N_MODELS; k++)
       {
-        g_autofree char *params = lab_format_count (results[k].params);
+        g_auto(LabLessonRow) row = { 0 };
         g_autofree char *time = lab_format_duration (results[k].seconds);
-        g_autofree char *loss = lab_lesson_format_double (results[k].train_loss, 4);
-        g_autofree char *mse = lab_lesson_format_double (results[k].mse, 4);
-        g_autofree char *acc = g_strdup_printf ("%.2f%%", 100 * results[k].svm_accuracy);
-        lab_report_add_row (run->report, table, (const char *[]) { contenders[k].name, params,
-                                                                   time, loss, mse, acc });
+
+        lab_lesson_cell_text (&row, contenders[k].name);
+        lab_lesson_cell_count (&row, results[k].params);
+        lab_lesson_cell_text (&row, time);
+        lab_lesson_cell_number (&row, results[k].train_loss, 4);
+        lab_lesson_cell_number (&row, results[k].mse, 4);
+        lab_lesson_cell_percent (&row, 100 * results[k].svm_accuracy, 2);
+        lab_lesson_row_add (run, table, &row);
       }
     {
-      g_autofree char *mse = lab_lesson_format_double (baseline, 4);
-      lab_report_add_row (run->report, table, (const char *[]) { "bicubic upsampling (for sr-ae)",
-                                                                 "0", "–", "–", mse, "–" });
+      g_auto(LabLessonRow) row = { 0 };
+
+      lab_lesson_cell_msg (&row, N_("bicubic upsampling (for sr-ae)"));
+      lab_lesson_cell_text (&row, "0");
+      lab_lesson_cell_text (&row, "–");
+      lab_lesson_cell_text (&row, "–");
+      lab_lesson_cell_number (&row, baseline, 4);
+      lab_lesson_cell_text (&row, "–");
+      lab_lesson_row_add (run, table, &row);
     }
   }
   add_seed_table (run, results);
   lab_report_set_cursor (run->report, G_MAXUINT);
 
-  g_string_append_printf (run->reading,
-                          "An RBF SVM that never saw a pixel classifies the test digits best from "
-                          "%s's latent space: %.2f%% (seed 001 reported 98.78%% for its "
-                          "convolutional latent with 60,000 training images and 5 epochs). ",
-                          contenders[best_svm].name, 100 * results[best_svm].svm_accuracy);
-  g_string_append_printf (run->reading,
-                          "Of the three, %s reconstructs best, at a test MSE of %.4f. The super-resolution "
-                          "model makes the 28 x 28 digit from a 14 x 14 one with a test MSE of "
-                          "%.4f, against %.4f for bicubic upsampling: it %s the textbook "
-                          "interpolation by learning what digits look like.",
-                          contenders[best_mse].name, results[best_mse].mse, results[2].mse,
-                          baseline, results[2].mse < baseline ? "beats" : "does not yet beat");
+  /* Translators: %s is a model's name ("convae-bn") */
+  lab_lesson_read (run, N_("An RBF SVM that never saw a pixel classifies the test digits best from "
+                           "%s's latent space: %.2f%% (seed 001 reported %.2f%% for its "
+                           "convolutional latent with %'u training images and %u epochs). "),
+                   contenders[best_svm].name, 100 * results[best_svm].svm_accuracy, 98.78,
+                   60000, 5);
+  /* Translators: %s is a model's name ("convae-bn") */
+  lab_lesson_read (run, N_("Of the three, %s reconstructs best, at a test MSE of %.4f. "),
+                   contenders[best_mse].name, results[best_mse].mse);
+  if (results[2].mse < baseline)
+    lab_lesson_read (run, N_("The super-resolution model makes the 28 x 28 digit from a 14 x 14 "
+                             "one with a test MSE of %.4f, against %.4f for bicubic upsampling: it "
+                             "beats the textbook interpolation by learning what digits look like."),
+                     results[2].mse, baseline);
+  else
+    lab_lesson_read (run, N_("The super-resolution model makes the 28 x 28 digit from a 14 x 14 "
+                             "one with a test MSE of %.4f, against %.4f for bicubic upsampling: it "
+                             "does not yet beat the textbook interpolation."),
+                     results[2].mse, baseline);
   return TRUE;
 }
 

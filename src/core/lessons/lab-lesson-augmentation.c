@@ -26,12 +26,17 @@ on_augment_progress (double      fraction,
   lab_lesson_progress (data, fraction, text);
 }
 
+/* "all (5,958)" for the CSV, or as people read it (shown). */
 static char *
-size_label (const LabAugmentSize *size)
+size_label (const LabAugmentSize *size,
+            gboolean              shown)
 {
-  g_autofree char *n = lab_format_count (size->n_images);
+  g_autofree char *n = shown ? lab_lesson_count_shown (size->n_images)
+                             : lab_format_count (size->n_images);
 
-  return size->requested == 0 ? g_strdup_printf ("all (%s)", n) : g_steal_pointer (&n);
+  /* Translators: an autoencoder trained on all the images of its digits, %s their count */
+  return size->requested == 0 ? g_strdup_printf (shown ? _("all (%s)") : "all (%s)", n)
+                              : g_steal_pointer (&n);
 }
 
 static char *
@@ -40,13 +45,17 @@ size_tag (const LabAugmentSize *size)
   return size->requested == 0 ? g_strdup ("all") : g_strdup_printf ("%u", size->requested);
 }
 
+/* "2, 3 and 8", in English or as people read it (shown). */
 static char *
-digits_text (const LabAugmentConfig *config)
+digits_text (const LabAugmentConfig *config,
+             gboolean                shown)
 {
   GString *s = g_string_new (NULL);
+  /* Translators: between the last two of a list of digits ("2, 3 and 8") */
+  const char *and = shown ? _(" and ") : " and ";
 
   for (guint i = 0; i < config->n_digits; i++)
-    g_string_append_printf (s, "%s%u", i == 0 ? "" : i + 1 == config->n_digits ? " and " : ", ",
+    g_string_append_printf (s, "%s%u", i == 0 ? "" : i + 1 == config->n_digits ? and : ", ",
                             config->digits[i]);
   return g_string_free (s, FALSE);
 }
@@ -76,7 +85,7 @@ add_samples (LabLessonRun         *run,
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) captions = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *tag = size_tag (size);
-  g_autofree char *label = size_label (size);
+  g_autofree char *label = size_label (size, TRUE);
   g_autofree char *name = g_strdup_printf ("samples-%s", tag);
   g_autofree char *caption = NULL;
 
@@ -91,10 +100,14 @@ add_samples (LabLessonRun         *run,
 
       for (guint i = 0; i < per_row; i++)
         gallery_pixels (sc->samples, i, images + ((gsize) k * per_row + i) * pixels);
-      g_ptr_array_add (rows, g_strdup_printf ("s = %g%s", sc->scale, sc->extreme ? " (extreme)" : ""));
+      /* Translators: an image grid's row: the latent noise scale s, and when it is pushed far */
+      g_ptr_array_add (rows, lab_lesson_shown (sc->extreme ? _("s = %g (extreme)") : "s = %g",
+                                               sc->scale));
     }
-  caption = g_strdup_printf ("Samples of the autoencoder trained on %s images, one row per latent "
-                             "noise scale s (in standard deviations of the latents)", label);
+  /* Translators: a figure's caption, %s a count of images ("1,000" or "all (5,958)") */
+  caption = lab_lesson_shown (_("Samples of the autoencoder trained on %s images, one row per "
+                                "latent noise scale s (in standard deviations of the latents)"),
+                              label);
   lab_report_add_images (run->report, name, caption, images, n_scales * per_row,
                          size->train->height, size->train->width, per_row,
                          (const char * const *) rows->pdata, NULL);
@@ -115,9 +128,11 @@ add_samples (LabLessonRun         *run,
   g_free (name);
   g_free (caption);
   name = g_strdup_printf ("misrecognised-%s", tag);
-  caption = g_strdup_printf ("Samples of the %s-image autoencoder the classifier did not recognise "
-                             "(%u of %u shown): the digit they came from → what it said",
-                             label, n_misses, size->misses->len);
+  /* Translators: a figure's caption, %s a count of images ("1,000"), then how many of the
+   * misrecognised samples are shown */
+  caption = lab_lesson_shown (_("Samples of the %s-image autoencoder the classifier did not "
+                                "recognise (%u of %u shown): the digit they came from → what it "
+                                "said"), label, n_misses, size->misses->len);
   lab_report_add_images (run->report, name, caption, images, n_misses, size->train->height,
                          size->train->width, MIN (n_misses, 12), NULL,
                          (const char * const *) captions->pdata);
@@ -129,12 +144,13 @@ recognition_plot (const LabAugmentResult *result)
 {
   LabLinePlot *plot = lab_line_plot_new ();
 
-  lab_line_plot_set_title (plot, "How many samples the classifier recognises");
-  lab_line_plot_set_labels (plot, "training images of the autoencoder", "recognised (%)");
+  lab_line_plot_set_title (plot, _("How many samples the classifier recognises"));
+  /* Translators: axis titles */
+  lab_line_plot_set_labels (plot, _("training images of the autoencoder"), _("recognised (%)"));
   lab_line_plot_set_log_x (plot, TRUE);
   for (guint k = 0; k < result->n_scales; k++)
     {
-      g_autofree char *name = g_strdup_printf ("s = %g", result->sizes[0].scales[k].scale);
+      g_autofree char *name = lab_lesson_shown ("s = %g", result->sizes[0].scales[k].scale);
       guint series = lab_line_plot_add_series (plot, name, k, LAB_LINE_STYLE_POINTS);
 
       for (guint s = 0; s < result->n_sizes; s++)
@@ -172,33 +188,38 @@ static void
 add_table (LabLessonRun           *run,
            const LabAugmentResult *result)
 {
-  static const char *header[] = { "Training images", "Scale s", "Recognised", "Pixel diversity",
-                                  "Latent diversity", "Nearest real image" };
-  guint table = lab_report_add_table (run->report, "results", "Per autoencoder and latent noise "
+  static const char *header[] = { N_("Training images"), N_("Scale s"), N_("Recognised"),
+                                  N_("Pixel diversity"), N_("Latent diversity"),
+                                  N_("Nearest real image") };
+  guint table = lab_report_add_table (run->report, "results", _("Per autoencoder and latent noise "
                                       "scale: the share of samples the classifier recognises as "
                                       "the digit they came from, the mean pairwise distance of "
                                       "the samples (pixels in [0, 1], and latents), and the mean "
-                                      "distance to the nearest training image", 6, header);
+                                      "distance to the nearest training image"), 6, header);
 
   for (guint s = 0; s < result->n_sizes; s++)
     {
       const LabAugmentSize *size = &result->sizes[s];
-      g_autofree char *label = size_label (size);
+      g_autofree char *label = size_label (size, FALSE);
+      g_autofree char *label_shown = size_label (size, TRUE);
       g_autofree char *tag = size_tag (size);
 
       for (guint k = 0; k < result->n_scales; k++)
         {
           const LabAugmentScale *sc = &size->scales[k];
-          g_autofree char *scale = g_strdup_printf ("%g%s", sc->scale, sc->extreme ? " (extreme)" : "");
-          g_autofree char *rate = g_strdup_printf ("%.1f%% (%u of %u)", 100 * sc->recognition_rate,
-                                                   sc->recognised, sc->n_samples);
-          g_autofree char *pix = lab_lesson_format_double (sc->pixel_diversity, 3);
-          g_autofree char *lat = lab_lesson_format_double (sc->latent_diversity, 3);
-          g_autofree char *near = lab_lesson_format_double (sc->nearest_distance, 3);
+          g_auto(LabLessonRow) row = { 0 };
           g_autofree char *key = NULL;
 
-          lab_report_add_row (run->report, table, (const char *[]) { k == 0 ? label : "", scale,
-                                                                     rate, pix, lat, near });
+          lab_lesson_cell_pair (&row, k == 0 ? label : "", k == 0 ? label_shown : "");
+          /* Translators: a latent noise scale pushed far */
+          lab_lesson_cell (&row, sc->extreme ? N_("%g (extreme)") : "%g", sc->scale);
+          /* Translators: a recognition rate: "93.5% (187 of 200)" */
+          lab_lesson_cell (&row, N_("%.1f%% (%u of %u)"), 100 * sc->recognition_rate,
+                           sc->recognised, sc->n_samples);
+          lab_lesson_cell_number (&row, sc->pixel_diversity, 3);
+          lab_lesson_cell_number (&row, sc->latent_diversity, 3);
+          lab_lesson_cell_number (&row, sc->nearest_distance, 3);
+          lab_lesson_row_add (run, table, &row);
           key = g_strdup_printf ("N=%s/s=%g/recognised", tag, sc->scale);
           lab_run_record_set_metric (run->record, key, sc->recognition_rate);
           g_free (key);
@@ -223,33 +244,36 @@ add_reading (LabLessonRun           *run,
   const LabAugmentScale *f = &first->scales[0], *l = &last->scales[0];
   guint extreme = result->n_scales > result->config.n_user_scales ? result->n_scales - 1 : 0;
 
-  g_string_append_printf (run->reading,
-                          "The classifier, trained on real digits only, recognises %.1f%% of the "
-                          "real test images. At latent noise s = %g it recognises %.1f%% of the "
-                          "samples of the autoencoder trained on %u images and %.1f%% of the one "
-                          "trained on %u. ",
-                          100 * result->classifier_accuracy, f->scale, 100 * f->recognition_rate,
-                          first->n_images, 100 * l->recognition_rate, last->n_images);
-  g_string_append_printf (run->reading,
-                          "Their mean distance to the nearest training image is %.2f and %.2f "
-                          "(a sample near 0 is a copy of an image the model saw). ",
-                          f->nearest_distance, l->nearest_distance);
+  lab_lesson_read (run, N_("The classifier, trained on real digits only, recognises %.1f%% of the "
+                           "real test images. "), 100 * result->classifier_accuracy);
+  lab_lesson_read (run, N_("At latent noise s = %g it recognises %.1f%% of the samples of the "
+                           "autoencoder trained on %'u images and %.1f%% of the one trained on "
+                           "%'u. "),
+                   f->scale, 100 * f->recognition_rate, first->n_images,
+                   100 * l->recognition_rate, last->n_images);
+  lab_lesson_read (run, N_("Their mean distance to the nearest training image is %.2f and %.2f "
+                           "(a sample near 0 is a copy of an image the model saw). "),
+                   f->nearest_distance, l->nearest_distance);
   if (extreme > 0)
     {
       const LabAugmentScale *x = &last->scales[extreme];
 
-      g_string_append_printf (run->reading,
-                              "Pushed to s = %g, the latents spread %.1f times as far (latent "
-                              "diversity %.1f against %.1f) and only %.1f%% of the samples are "
-                              "still recognised%s: too much noise leaves the digits behind.",
-                              x->scale, x->latent_diversity / MAX (l->latent_diversity, 1e-12),
-                              x->latent_diversity, l->latent_diversity,
-                              100 * x->recognition_rate,
-                              x->pixel_diversity < l->pixel_diversity
-                              ? ", and in pixels they are even less diverse: many decode to the "
-                                "same blurred strokes" : "");
+      lab_lesson_read (run, N_("Pushed to s = %g, the latents spread %.1f times as far (latent "
+                               "diversity %.1f against %.1f) and only %.1f%% of the samples are "
+                               "still recognised: too much noise leaves the digits behind. "),
+                       x->scale, x->latent_diversity / MAX (l->latent_diversity, 1e-12),
+                       x->latent_diversity, l->latent_diversity, 100 * x->recognition_rate);
+      if (x->pixel_diversity < l->pixel_diversity)
+        lab_lesson_read (run, N_("In pixels they are even less diverse: many decode to the same "
+                                 "blurred strokes."));
     }
 }
+
+/* Translators: the settings' model: the autoencoder's name, the digits ("2, 3 and 8"),
+ * counts of steps, samples, epochs and images */
+#define EXTRA_FORMAT N_("%s autoencoders on the digits %s, %s Adam steps each (batch %u); " \
+                        "%u samples per size and scale; the classifier (cnn-baseline) %u " \
+                        "epochs on %s real images")
 
 static gboolean
 run_augmentation (LabLessonRun  *run,
@@ -257,13 +281,15 @@ run_augmentation (LabLessonRun  *run,
 {
   g_autoptr(LabAugmentResult) result = NULL;
   LabAugmentConfig config;
-  g_autofree char *digits = NULL;
+  g_autofree char *digits = NULL, *digits_shown = NULL;
 
   config_for_run (run, &config);
-  digits = digits_text (&config);
+  digits = digits_text (&config, FALSE);
+  digits_shown = digits_text (&config, TRUE);
   lab_lesson_begin_steps (run, 1);
-  lab_lesson_step (run, "Training a classifier and %u autoencoders on the digits %s",
-                   config.n_sizes, digits);
+  /* Translators: a progress step, %s a list of digits ("2, 3 and 8") */
+  lab_lesson_step (run, N_("Training a classifier and %u autoencoders on the digits %s"),
+                   config.n_sizes, digits_shown);
   result = lab_augment_run (run->train, run->test, &config, on_augment_progress, run,
                             run->cancellable, error);
   if (result == NULL)
@@ -272,14 +298,17 @@ run_augmentation (LabLessonRun  *run,
   {
     g_autofree char *steps = lab_format_count (config.steps);
     g_autofree char *real = lab_format_count (result->classifier_images);
-    g_autofree char *extra = g_strdup_printf ("%s autoencoders on the digits %s, %s Adam steps "
-                                              "each (batch %u); %u samples per size and scale; "
-                                              "the classifier (cnn-baseline) %u epochs on %s real "
-                                              "images", config.autoencoder, digits, steps,
+    g_autofree char *steps_shown = lab_lesson_count_shown (config.steps);
+    g_autofree char *real_shown = lab_lesson_count_shown (result->classifier_images);
+    g_autofree char *extra = g_strdup_printf (EXTRA_FORMAT, config.autoencoder, digits, steps,
                                               config.batch, config.samples,
                                               config.classifier_epochs, real);
+    g_autofree char *extra_shown = g_strdup_printf (_(EXTRA_FORMAT), config.autoencoder, digits_shown,
+                                                    steps_shown, config.batch, config.samples,
+                                                    config.classifier_epochs, real_shown);
+
     lab_lesson_add_settings (run, result->sizes[result->n_sizes - 1].n_images,
-                             config.classifier_epochs, extra);
+                             config.classifier_epochs, extra, extra_shown);
   }
   lab_run_record_add_dataset (run->record, "classifier-train", run->dataset, run->train, NULL,
                               result->classifier_images);
@@ -294,10 +323,10 @@ run_augmentation (LabLessonRun  *run,
   lab_run_record_set_metric (run->record, "classifier/accuracy", result->classifier_accuracy);
   add_table (run, result);
   lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, "Recognised and new");
-  lab_report_add_plot (run->report, "recognition", "The share of samples the classifier "
+  lab_report_add_heading (run->report, _("Recognised and new"));
+  lab_report_add_plot (run->report, "recognition", _("The share of samples the classifier "
                        "recognises against the autoencoder's training images, per latent noise "
-                       "scale", recognition_plot (result), 0.55);
+                       "scale"), recognition_plot (result), 0.55);
   for (guint s = 0; s < result->n_sizes; s++)
     {
       if (s % 2 == 0)

@@ -33,9 +33,9 @@ typedef struct
 } Contender;
 
 static const Contender contenders[] = {
-  { "cae-tiny",   "the tiny convolutional autoencoder" },
-  { "stacked",    "a stacked dense autoencoder" },
-  { "deep-dense", "a deep dense autoencoder" },
+  { "cae-tiny",   N_("the tiny convolutional autoencoder") },
+  { "stacked",    N_("a stacked dense autoencoder") },
+  { "deep-dense", N_("a deep dense autoencoder") },
 };
 #define N_MODELS G_N_ELEMENTS (contenders)
 
@@ -82,9 +82,9 @@ run_conv_vs_dense (LabLessonRun  *run,
 
   lab_lesson_recons_init (&recons, run, N_MODELS);
   lab_lesson_begin_steps (run, N_MODELS);
-  lab_line_plot_set_title (plot, "Reconstruction quality against size");
+  lab_line_plot_set_title (plot, _("Reconstruction quality against size"));
   /* Parameters span three decades (4,385 to 1.1 million): a log axis. */
-  lab_line_plot_set_labels (plot, "parameters (log scale)", "test PSNR (dB)");
+  lab_line_plot_set_labels (plot, _("parameters (log scale)"), _("test PSNR (dB)"));
   lab_line_plot_set_log_x (plot, TRUE);
 
   for (guint k = 0; k < N_MODELS; k++)
@@ -98,7 +98,8 @@ run_conv_vs_dense (LabLessonRun  *run,
 
       if (spec == NULL)
         return FALSE;
-      lab_lesson_step (run, "Training %s (%s)", contenders[k].name, contenders[k].what);
+      /* Translators: a progress step: a model's name and what it is */
+      lab_lesson_step (run, N_("Training %s (%s)"), contenders[k].name, _(contenders[k].what));
       lab_lesson_train_config (run, &config, epochs, NULL);
       model = lab_lesson_train (run, contenders[k].name, spec, &config, n_images, &eval, &fit,
                                 error);
@@ -125,62 +126,76 @@ run_conv_vs_dense (LabLessonRun  *run,
         best = k;
     }
 
-  lab_lesson_add_settings (run, n_images, epochs, "cae-tiny, stacked and deep-dense");
   {
-    static const char *header[] = { "Model", "Parameters", "Training time", "Test MSE",
-                                    "Test BCE", "Test PSNR" };
-    table = lab_report_add_table (run->report, "results", "Parameters against quality, at equal "
-                                  "epochs", 6, header);
+    /* Translators: the settings' models, three names */
+    const char *models = N_("cae-tiny, stacked and deep-dense");
+    lab_lesson_add_settings (run, n_images, epochs, models, _(models));
+  }
+  {
+    static const char *header[] = { N_("Model"), N_("Parameters"), N_("Training time"),
+                                    N_("Test MSE"), N_("Test BCE"), N_("Test PSNR") };
+    table = lab_report_add_table (run->report, "results", _("Parameters against quality, at equal "
+                                  "epochs"), 6, header);
     for (guint k = 0; k < N_MODELS; k++)
       {
-        g_autofree char *params = lab_format_count (results[k].params);
+        g_auto(LabLessonRow) row = { 0 };
         g_autofree char *time = lab_format_duration (results[k].seconds);
-        g_autofree char *mse = lab_lesson_format_double (results[k].mse, 4);
-        g_autofree char *bce = lab_lesson_format_double (results[k].bce, 4);
-        g_autofree char *psnr = g_strdup_printf ("%.2f dB", results[k].psnr);
-        lab_report_add_row (run->report, table, (const char *[]) { contenders[k].name, params,
-                                                                   time, mse, bce, psnr });
+
+        lab_lesson_cell_text (&row, contenders[k].name);
+        lab_lesson_cell_count (&row, results[k].params);
+        lab_lesson_cell_text (&row, time);
+        lab_lesson_cell_number (&row, results[k].mse, 4);
+        lab_lesson_cell_number (&row, results[k].bce, 4);
+        lab_lesson_cell (&row, "%.2f dB", results[k].psnr);
+        lab_lesson_row_add (run, table, &row);
       }
     if (seed_comparable (run, epochs))
       {
-        g_autofree char *params = lab_format_count (results[0].params);
+        g_auto(LabLessonRow) row = { 0 };
         g_autofree char *time = lab_format_duration (SEED_EPOCHS * SEED_EPOCH_SECONDS);
-        g_autofree char *bce = lab_lesson_format_double (SEED_VAL_BCE, 4);
-        lab_report_add_row (run->report, table,
-                            (const char *[]) { "cae-tiny in seed 004", params, time, "–", bce,
-                                               "–" });
+
+        lab_lesson_cell_msg (&row, N_("cae-tiny in seed 004"));
+        lab_lesson_cell_count (&row, results[0].params);
+        lab_lesson_cell_text (&row, time);
+        lab_lesson_cell_text (&row, "–");
+        lab_lesson_cell_number (&row, SEED_VAL_BCE, 4);
+        lab_lesson_cell_text (&row, "–");
+        lab_lesson_row_add (run, table, &row);
       }
   }
-  lab_lesson_recons_report (&recons, run, "The first ten test images and each model's "
-                            "reconstruction (seed 004's plot)");
-  lab_report_add_plot (run->report, "params-vs-psnr", "Test PSNR against the number of parameters",
+  lab_lesson_recons_report (&recons, run, _("The first ten test images and each model's "
+                            "reconstruction (seed 004's plot)"));
+  lab_report_add_plot (run->report, "params-vs-psnr", _("Test PSNR against the number of parameters"),
                        g_steal_pointer (&plot), 0.55);
 
   {
     guint tiny = 0;
     double ratio_stacked = (double) results[1].params / results[tiny].params;
-    g_string_append_printf (run->reading,
-                            "The %s autoencoder reconstructs best here, at %.2f dB. The tiny convolutional "
-                            "autoencoder has %.0f times fewer parameters than the stacked dense "
-                            "one and reaches %.2f dB against its %.2f dB; ",
-                            contenders[best].name, results[best].psnr, ratio_stacked,
-                            results[tiny].psnr, results[1].psnr);
-    g_string_append_printf (run->reading,
-                            "the deep dense one reaches %.2f dB. Convolutions share their weights "
-                            "across the image, so a few thousand of them do what dense layers need "
-                            "hundreds of thousands for; with more epochs (the lab suggests 40 to "
-                            "60) all of them sharpen. ", results[2].psnr);
-    g_string_append_printf (run->reading,
-                            "Seed 004 trained the tiny one for %u epochs on Fashion-MNIST at %.0f s "
-                            "an epoch on a 2017 MacBook Pro, to a validation BCE of %.3f; here an "
-                            "epoch took %.1f s on %u threads",
-                            SEED_EPOCHS, SEED_EPOCH_SECONDS, SEED_VAL_BCE,
-                            results[tiny].seconds / epochs, lab_lesson_threads (run));
+    guint threads = lab_lesson_threads (run);
+
+    /* Translators: %s is a model's name ("cae-tiny") */
+    lab_lesson_read (run, N_("The %s autoencoder reconstructs best here, at %.2f dB. "),
+                     contenders[best].name, results[best].psnr);
+    lab_lesson_read (run, N_("The tiny convolutional autoencoder has %.0f times fewer parameters "
+                             "than the stacked dense one and reaches %.2f dB against its %.2f dB; "
+                             "the deep dense one reaches %.2f dB. "),
+                     ratio_stacked, results[tiny].psnr, results[1].psnr, results[2].psnr);
+    lab_lesson_read (run, N_("Convolutions share their weights across the image, so a few "
+                             "thousand of them do what dense layers need hundreds of thousands "
+                             "for; with more epochs (the lab suggests 40 to 60) all of them "
+                             "sharpen. "));
+    lab_lesson_read (run, N_("Seed 004 trained the tiny one for %u epochs on Fashion-MNIST at "
+                             "%.0f s an epoch on a 2017 MacBook Pro, to a validation BCE of "
+                             "%.3f. "), SEED_EPOCHS, SEED_EPOCH_SECONDS, SEED_VAL_BCE);
+    lab_lesson_read_n (run, "Here an epoch took %.1f s on %u thread",
+                       "Here an epoch took %.1f s on %u threads", threads,
+                       results[tiny].seconds / epochs, threads);
     if (seed_comparable (run, epochs))
-      g_string_append_printf (run->reading, " and the test BCE after %u epochs is %.3f.", epochs,
-                              results[tiny].bce);
+      lab_lesson_read_n (run, " and the test BCE after %u epoch is %.3f.",
+                         " and the test BCE after %u epochs is %.3f.", epochs, epochs,
+                         results[tiny].bce);
     else
-      g_string_append (run->reading, " (run it on Fashion-MNIST for the lab's loss).");
+      lab_lesson_read (run, N_(" (run it on Fashion-MNIST for the lab's loss)."));
   }
   return TRUE;
 }

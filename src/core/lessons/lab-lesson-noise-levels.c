@@ -55,12 +55,16 @@ check_size (LabLessonRun  *run,
   return TRUE;
 }
 
+/* Translators: a noise and its factor, as a table's row and a legend say it */
+#define GAUSSIAN_LABEL N_("Gaussian %.1f")
+#define SALT_PEPPER_LABEL N_("salt-and-pepper %.1f")
+
+/* For people: "Gaussian 0.5", "gaussien 0,5". */
 static char *
 noise_label (const LabNoise *noise)
 {
-  return noise->type == LAB_NOISE_GAUSSIAN
-         ? g_strdup_printf ("Gaussian %.1f", noise->amount)
-         : g_strdup_printf ("salt-and-pepper %.1f", noise->amount);
+  return lab_lesson_shown (_(noise->type == LAB_NOISE_GAUSSIAN ? GAUSSIAN_LABEL : SALT_PEPPER_LABEL),
+                           noise->amount);
 }
 
 static char *
@@ -73,6 +77,9 @@ typedef struct
 {
   double bce, psnr, noisy_psnr, seconds;
 } Result;
+
+/* Translators: the settings' model: "dae-keras32, 28,353 parameters" */
+#define ARCH_FORMAT N_("%s, %s parameters")
 
 static gboolean
 run_noise_levels (LabLessonRun  *run,
@@ -110,23 +117,26 @@ run_noise_levels (LabLessonRun  *run,
   for (guint i = 0; i < psnr_images; i++)
     first[i] = i;
 
-  lab_line_plot_set_title (bce_plot, "Test loss against the noise of the input");
-  lab_line_plot_set_labels (bce_plot, "Gaussian noise factor", "test BCE");
-  lab_line_plot_set_title (psnr_plot, "Output PSNR against the noise of the input");
-  lab_line_plot_set_labels (psnr_plot, "Gaussian noise factor", "PSNR (dB)");
+  lab_line_plot_set_title (bce_plot, _("Test loss against the noise of the input"));
+  /* Translators: axis titles */
+  lab_line_plot_set_labels (bce_plot, _("Gaussian noise factor"), _("test BCE"));
+  lab_line_plot_set_title (psnr_plot, _("Output PSNR against the noise of the input"));
+  lab_line_plot_set_labels (psnr_plot, _("Gaussian noise factor"), _("PSNR (dB)"));
 
   top = lab_report_position (run->report);
   lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, on_mnist ? "Denoised digits" : "Denoised images");
+  lab_report_add_heading (run->report, on_mnist ? _("Denoised digits") : _("Denoised images"));
   for (guint k = 0; k < N_NOISES; k++)
     {
       g_autofree char *label = noise_label (&noises[k]);
       g_autofree char *key = noise_key (&noises[k]);
       g_autofree char *name = g_strdup_printf ("dae-%s", key);
-      g_autofree char *caption = g_strdup_printf ("Trained and tested at %s noise: noisy input, "
-                                                  "the DAE's output, the clean image", label);
+      /* Translators: %s is a noise ("Gaussian 0.5") */
+      g_autofree char *caption = lab_lesson_shown (_("Trained and tested at %s noise: noisy input, "
+                                                     "the DAE's output, the clean image"), label);
       g_autofree char *grid = g_strdup_printf ("grid-%s", key);
-      g_autofree char *series = g_strdup_printf ("trained at %s", label);
+      /* Translators: a legend entry, %s a noise ("Gaussian 0.5") */
+      g_autofree char *series = lab_lesson_shown (_("trained at %s"), label);
       g_autoptr(LabModel) model = NULL;
       g_autoptr(LabReconBatch) batch = NULL;
       LabEvalResult eval;
@@ -135,7 +145,8 @@ run_noise_levels (LabLessonRun  *run,
       LabLessonFit fit;
       guint s_bce, s_psnr;
 
-      lab_lesson_step (run, "Training the DAE at %s noise", label);
+      /* Translators: a progress step, %s a noise ("Gaussian 0.5") */
+      lab_lesson_step (run, N_("Training the DAE at %s noise"), label);
       lab_lesson_train_config (run, &config, epochs, &noises[k]);
       model = lab_lesson_train (run, name, spec, &config, n_images, &eval, &fit,
                                 error);
@@ -160,7 +171,8 @@ run_noise_levels (LabLessonRun  *run,
                                         error))
         return FALSE;
 
-      lab_lesson_step (run, "Sweeping the noise for the DAE trained at %s", label);
+      /* Translators: a progress step, %s a noise ("Gaussian 0.5") */
+      lab_lesson_step (run, N_("Sweeping the noise for the DAE trained at %s"), label);
       lab_noise_sweep_config_init (&sweep);
       sweep.n_levels = sweep_levels;
       sweep.n_images = sweep_images;
@@ -180,14 +192,14 @@ run_noise_levels (LabLessonRun  *run,
     }
   /* The noisy input last, under the models in the legend. At noise 0 the
    * input is the image itself: no finite PSNR to draw. */
-  baseline = lab_line_plot_add_series (psnr_plot, "the noisy input itself", 7, LAB_LINE_STYLE_LINE);
+  baseline = lab_line_plot_add_series (psnr_plot, _("the noisy input itself"), 7, LAB_LINE_STYLE_LINE);
   for (guint i = 0; i < sweep_levels; i++)
     if (input[i].noisy_psnr < 60)
       lab_line_plot_append (psnr_plot, baseline, input[i].level, input[i].noisy_psnr);
   for (guint k = 0; k < N_NOISES; k++)
     if (noises[k].type == LAB_NOISE_GAUSSIAN)
       {
-        g_autofree char *at = g_strdup_printf ("%.1f", noises[k].amount);
+        g_autofree char *at = lab_lesson_shown ("%.1f", noises[k].amount);
         lab_line_plot_add_marker (bce_plot, noises[k].amount, at);
       }
 
@@ -195,52 +207,62 @@ run_noise_levels (LabLessonRun  *run,
   lab_report_set_cursor (run->report, top);
   {
     g_autofree char *count = lab_format_count (n_params);
-    arch = g_strdup_printf ("%s, %s parameters", spec->name, count);
+    g_autofree char *count_shown = lab_lesson_count_shown (n_params);
+    g_autofree char *arch_shown = NULL;
+
+    arch = g_strdup_printf (ARCH_FORMAT, spec->name, count);
+    arch_shown = g_strdup_printf (_(ARCH_FORMAT), spec->name, count_shown);
+    lab_lesson_add_settings (run, n_images, epochs, arch, arch_shown);
   }
-  lab_lesson_add_settings (run, n_images, epochs, arch);
   {
-    static const char *header[] = { "Trained and tested at", "Test BCE", "Noisy PSNR",
-                                    "Output PSNR", "Gain", "Training time" };
-    table = lab_report_add_table (run->report, "results", "Each DAE on the test images, at the "
-                                  "noise it was trained with", 6, header);
+    static const char *header[] = { N_("Trained and tested at"), N_("Test BCE"), N_("Noisy PSNR"),
+                                    N_("Output PSNR"), N_("Gain"), N_("Training time") };
+    table = lab_report_add_table (run->report, "results", _("Each DAE on the test images, at the "
+                                  "noise it was trained with"), 6, header);
     for (guint k = 0; k < N_NOISES; k++)
       {
-        g_autofree char *label = noise_label (&noises[k]);
-        g_autofree char *bce = lab_lesson_format_double (results[k].bce, 4);
-        g_autofree char *noisy = g_strdup_printf ("%.2f dB", results[k].noisy_psnr);
-        g_autofree char *out = g_strdup_printf ("%.2f dB", results[k].psnr);
-        g_autofree char *gain = g_strdup_printf ("%+.2f dB", results[k].psnr - results[k].noisy_psnr);
+        g_auto(LabLessonRow) row = { 0 };
         g_autofree char *time = lab_format_duration (results[k].seconds);
-        lab_report_add_row (run->report, table,
-                            (const char *[]) { label, bce, noisy, out, gain, time });
+
+        lab_lesson_cell (&row, noises[k].type == LAB_NOISE_GAUSSIAN ? GAUSSIAN_LABEL
+                                                                     : SALT_PEPPER_LABEL,
+                         noises[k].amount);
+        lab_lesson_cell_number (&row, results[k].bce, 4);
+        lab_lesson_cell (&row, "%.2f dB", results[k].noisy_psnr);
+        lab_lesson_cell (&row, "%.2f dB", results[k].psnr);
+        lab_lesson_cell (&row, "%+.2f dB", results[k].psnr - results[k].noisy_psnr);
+        lab_lesson_cell_text (&row, time);
+        lab_lesson_row_add (run, table, &row);
       }
   }
   lab_report_set_cursor (run->report, G_MAXUINT);
   lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, "Loss and PSNR against noise");
-  lab_report_add_paragraph (run->report, "Every model on the same test images at every Gaussian "
-                            "noise factor; the marks are the factors the models were trained at.");
-  lab_report_add_plot (run->report, "loss-vs-noise", "Test BCE against the Gaussian noise factor",
+  lab_report_add_heading (run->report, _("Loss and PSNR against noise"));
+  lab_report_add_paragraph (run->report, _("Every model on the same test images at every Gaussian "
+                            "noise factor; the marks are the factors the models were trained at."));
+  lab_report_add_plot (run->report, "loss-vs-noise", _("Test BCE against the Gaussian noise factor"),
                        g_steal_pointer (&bce_plot), 0.62);
-  lab_report_add_plot (run->report, "psnr-vs-noise", "Output PSNR against the Gaussian noise "
-                       "factor, above the noisy input's own", g_steal_pointer (&psnr_plot), 0.62);
+  lab_report_add_plot (run->report, "psnr-vs-noise", _("Output PSNR against the Gaussian noise "
+                       "factor, above the noisy input's own"), g_steal_pointer (&psnr_plot), 0.62);
 
   /* The reading: the lab's numbers, the gain, and what training noise does. */
-  g_string_append_printf (run->reading,
-                          "The more noise, the higher the loss: the DAE trained at 0.5 reaches a "
-                          "test BCE of %.3f, the one trained at 0.9 reaches %.3f%s. ",
-                          results[1].bce, results[3].bce,
-                          on_mnist ? " (seed 002 reported about 0.10 and 0.15 on MNIST)" : "");
-  g_string_append_printf (run->reading,
-                          "At 0.5 the output is %.1f dB above its noisy input (%.1f against %.1f "
-                          "dB); at 0.9, %.1f dB above. ",
-                          results[1].psnr - results[1].noisy_psnr, results[1].psnr,
-                          results[1].noisy_psnr, results[3].psnr - results[3].noisy_psnr);
-  g_string_append_printf (run->reading,
-                          "Salt-and-pepper noise at 0.3 is cleaned to %.1f dB. Read the curves to "
-                          "see how a model trained on light noise fails on heavy noise, while one "
-                          "trained on heavy noise gives up a little on clean input.",
-                          results[4].psnr);
+  if (on_mnist)
+    lab_lesson_read (run, N_("The more noise, the higher the loss: the DAE trained at %.1f reaches "
+                             "a test BCE of %.3f, the one trained at %.1f reaches %.3f (seed 002 "
+                             "reported about %.2f and %.2f on MNIST). "),
+                     0.5, results[1].bce, 0.9, results[3].bce, 0.10, 0.15);
+  else
+    lab_lesson_read (run, N_("The more noise, the higher the loss: the DAE trained at %.1f reaches "
+                             "a test BCE of %.3f, the one trained at %.1f reaches %.3f. "),
+                     0.5, results[1].bce, 0.9, results[3].bce);
+  lab_lesson_read (run, N_("At %.1f the output is %.1f dB above its noisy input (%.1f against "
+                           "%.1f dB); at %.1f, %.1f dB above. "),
+                   0.5, results[1].psnr - results[1].noisy_psnr, results[1].psnr,
+                   results[1].noisy_psnr, 0.9, results[3].psnr - results[3].noisy_psnr);
+  lab_lesson_read (run, N_("Salt-and-pepper noise at %.1f is cleaned to %.1f dB. Read the curves "
+                           "to see how a model trained on light noise fails on heavy noise, while "
+                           "one trained on heavy noise gives up a little on clean input."),
+                   0.3, results[4].psnr);
   return TRUE;
 }
 

@@ -33,8 +33,78 @@ struct _LabLessonRun
   GTimer              *timer;
   guint                step, n_steps;
   char                *what;
-  GString             *reading;      /* the report's closing "What this shows" */
+  GString             *reading;      /* the report's "What this shows", in English and
+                                      * "C" numbers, for record.json */
+  GString             *reading_shown; /* the same translated, in the user's numbers */
 };
+
+/* Text for people and text for programs (lab-lesson-text.c). The report,
+ * its figures and the window show what a lesson says in the user's language
+ * and LC_NUMERIC ("0,1034" in French); record.json and the tables' CSV keep
+ * English and "C" numbers ("0.1034"), whatever the locale. The thread that
+ * runs a lesson keeps "C" numbers; these switch only while they format. */
+
+/* Appends a sentence to the reading: format (an English msgid, marked with
+ * N_ at the call) in "C" numbers to run->reading, its translation in the
+ * user's numbers to run->reading_shown. %s arguments must read the same
+ * in every language (model names, counts made with lab_format_count). */
+void       lab_lesson_read            (LabLessonRun         *run,
+                                       const char           *format,
+                                       ...) G_GNUC_PRINTF (2, 3);
+/* The same with a plural (singular and plural English, n picks). */
+void       lab_lesson_read_n          (LabLessonRun         *run,
+                                       const char           *singular,
+                                       const char           *plural,
+                                       gulong                n,
+                                       ...) G_GNUC_PRINTF (3, 5);
+/* A text only people read (headings, captions, figure labels): format
+ * (already translated) printf'd in the user's numbers. */
+char      *lab_lesson_shown           (const char           *format,
+                                       ...) G_GNUC_PRINTF (1, 2);
+/* n for people: "60 000" in French, "60.000" in German. */
+char      *lab_lesson_count_shown     (guint64               n);
+
+/* A table row being built: each cell for the CSV and for people. */
+typedef struct
+{
+  GPtrArray *csv;
+  GPtrArray *shown;
+} LabLessonRow;
+
+void       lab_lesson_row_init        (LabLessonRow         *row);
+/* A cell from format, an English msgid (N_ at the call when it has words
+ * to translate): "C" for the CSV, translated in the user's numbers shown. */
+void       lab_lesson_cell            (LabLessonRow         *row,
+                                       const char           *format,
+                                       ...) G_GNUC_PRINTF (2, 3);
+/* A cell of words: msgid in the CSV, its translation shown. */
+void       lab_lesson_cell_msg        (LabLessonRow         *row,
+                                       const char           *msgid);
+/* A cell that reads the same everywhere (a model name, a duration). */
+void       lab_lesson_cell_text       (LabLessonRow         *row,
+                                       const char           *text);
+/* A cell made both ways by the caller. */
+void       lab_lesson_cell_pair       (LabLessonRow         *row,
+                                       const char           *csv,
+                                       const char           *shown);
+/* "28,353" in the CSV, "28 353" shown in French. */
+void       lab_lesson_cell_count      (LabLessonRow         *row,
+                                       guint64               n);
+/* value with decimals; a dash when it is not finite. */
+void       lab_lesson_cell_number     (LabLessonRow         *row,
+                                       double                value,
+                                       int                   decimals);
+/* percent (0..100) with decimals: "94.20%" in the CSV, "94,20 %" shown in
+ * French; a dash when it is not finite. */
+void       lab_lesson_cell_percent    (LabLessonRow         *row,
+                                       double                percent,
+                                       int                   decimals);
+/* Adds the row to the report's table and empties it for the next one. */
+void       lab_lesson_row_add         (LabLessonRun         *run,
+                                       guint                 table,
+                                       LabLessonRow         *row);
+void       lab_lesson_row_clear       (LabLessonRow         *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabLessonRow, lab_lesson_row_clear)
 
 /* The setting's count, bounded by config->max_images / max_epochs. */
 guint      lab_lesson_images          (LabLessonRun         *run,
@@ -47,7 +117,8 @@ guint      lab_lesson_threads         (LabLessonRun         *run);
 
 void       lab_lesson_begin_steps     (LabLessonRun         *run,
                                        guint                 n_steps);
-/* The next step starts; what is printf-style. */
+/* The next step starts; what is printf-style, an English msgid (N_ at the
+ * call): the progress says it translated, in the user's numbers. */
 void       lab_lesson_step            (LabLessonRun         *run,
                                        const char           *what,
                                        ...) G_GNUC_PRINTF (2, 3);
@@ -142,15 +213,14 @@ void       lab_lesson_recons_report   (LabLessonRecons      *recons,
 void       lab_lesson_recons_clear    (LabLessonRecons      *recons);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LabLessonRecons, lab_lesson_recons_clear)
 
-/* The first page's settings table: the setting, dataset, sizes, seed. */
+/* The first page's settings table: the setting, dataset, sizes, seed;
+ * extra (the model, NULL: none) as the CSV has it and as people read it
+ * (extra_shown, NULL: the same). */
 void       lab_lesson_add_settings    (LabLessonRun         *run,
                                        guint                 n_images,
                                        guint                 epochs,
-                                       const char           *extra);
-
-/* Formats a number for a table: "0.1034", "24.31 dB", "28,353". */
-char      *lab_lesson_format_double   (double                value,
-                                       int                   decimals);
+                                       const char           *extra,
+                                       const char           *extra_shown);
 
 /* The lessons, one file each. */
 extern const LabLessonInfo lab_lesson_noise_levels;

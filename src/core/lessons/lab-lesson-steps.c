@@ -83,12 +83,15 @@ lab_lesson_step (LabLessonRun *run,
                  const char   *what,
                  ...)
 {
+  gpointer previous = lab_format_numbers_use (TRUE);
   va_list args;
 
+  /* For people: the window's progress line, the CLI's progress bar. */
   va_start (args, what);
   g_free (run->what);
-  run->what = g_strdup_vprintf (what, args);
+  run->what = g_strdup_vprintf (_(what), args);
   va_end (args);
+  lab_format_numbers_restore (previous);
   run->step = MIN (run->step + 1, MAX (run->n_steps, 1));
   report_progress (run, 0, 0, NAN);
 }
@@ -251,7 +254,7 @@ lab_lesson_recons_init (LabLessonRecons *recons,
   for (guint i = 0; i < recons->n_shown; i++)
     recons->shown[i] = i;
   lab_dataset_to_float (run->test, recons->shown, recons->n_shown, recons->images);
-  recons->labels[0] = "original";
+  recons->labels[0] = _("original");
   recons->n_rows = 1;
 }
 
@@ -279,7 +282,7 @@ lab_lesson_recons_report (LabLessonRecons *recons,
                           const char      *caption)
 {
   lab_report_add_page_break (run->report);
-  lab_report_add_heading (run->report, "The first ten test images");
+  lab_report_add_heading (run->report, _("The first ten test images"));
   lab_report_add_images (run->report, "reconstructions", caption, recons->images,
                          recons->n_rows * recons->n_shown, run->test->height, run->test->width,
                          recons->n_shown, recons->labels, NULL);
@@ -324,11 +327,12 @@ lab_lesson_add_denoise_grid (LabLessonRun   *run,
       memcpy (images + ((gsize) r++ * n + i) * size, batch->output + i * size, size * sizeof (float));
       memcpy (images + ((gsize) r * n + i) * size, batch->clean + i * size, size * sizeof (float));
     }
-  noisy = g_strdup_printf ("noisy\n%.1f dB", batch->mean_noisy_psnr);
-  denoised = g_strdup_printf ("denoised\n%.1f dB", batch->mean_psnr);
+  /* Translators: the rows of an image grid, with the row's mean PSNR */
+  noisy = lab_lesson_shown (_("noisy\n%.1f dB"), batch->mean_noisy_psnr);
+  denoised = lab_lesson_shown (_("denoised\n%.1f dB"), batch->mean_psnr);
   {
-    const char *labels3[] = { noisy, denoised, "clean" };
-    const char *labels2[] = { denoised, "clean" };
+    const char *labels3[] = { noisy, denoised, _("clean") };
+    const char *labels2[] = { denoised, _("clean") };
     lab_report_add_images (run->report, name, caption, images, rows * n, batch->height,
                            batch->width, n, same_size ? labels3 : labels2, NULL);
   }
@@ -339,35 +343,42 @@ void
 lab_lesson_add_settings (LabLessonRun *run,
                          guint         n_images,
                          guint         epochs,
-                         const char   *extra)
+                         const char   *extra,
+                         const char   *extra_shown)
 {
-  static const char *header[] = { "Setting", "Value" };
-  guint t = lab_report_add_table (run->report, "settings", "Settings", 2, header);
-  g_autofree char *images = lab_format_count (n_images);
-  g_autofree char *test = lab_format_count (run->config.max_images
-                                            ? MIN (run->test->n, run->config.max_images)
-                                            : run->test->n);
-  g_autofree char *epochs_s = g_strdup_printf ("%u", epochs);
-  g_autofree char *seed = g_strdup_printf ("%" G_GUINT64_FORMAT, run->config.seed);
-  g_autofree char *threads = g_strdup_printf ("%u", lab_lesson_threads (run));
+  static const char *header[] = { N_("Setting"), N_("Value") };
+  guint t = lab_report_add_table (run->report, "settings", _("Settings"), 2, header);
+  guint n_test = run->config.max_images ? MIN (run->test->n, run->config.max_images) : run->test->n;
   const char *setting = run->config.setting == LAB_LESSON_QUICK
-                        ? "quick (fewer images and epochs than the lab, for class)"
-                        : "full (the lab's epochs and sizes)";
+                        ? N_("quick (fewer images and epochs than the lab, for class)")
+                        : N_("full (the lab's epochs and sizes)");
+  g_auto(LabLessonRow) row = { 0 };
 
-  lab_report_add_row (run->report, t, (const char *[]) { "Setting", setting });
-  lab_report_add_row (run->report, t, (const char *[]) { "Dataset", run->train->name });
-  lab_report_add_row (run->report, t, (const char *[]) { "Training images", images });
-  lab_report_add_row (run->report, t, (const char *[]) { "Test images", test });
-  lab_report_add_row (run->report, t, (const char *[]) { "Epochs", epochs_s });
-  lab_report_add_row (run->report, t, (const char *[]) { "Seed", seed });
-  lab_report_add_row (run->report, t, (const char *[]) { "Threads", threads });
+  lab_lesson_cell_msg (&row, N_("Setting"));
+  lab_lesson_cell_msg (&row, setting);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Dataset"));
+  lab_lesson_cell_text (&row, run->train->name);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Training images"));
+  lab_lesson_cell_count (&row, n_images);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Test images"));
+  lab_lesson_cell_count (&row, n_test);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Epochs"));
+  lab_lesson_cell (&row, "%u", epochs);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Seed"));
+  lab_lesson_cell (&row, "%" G_GUINT64_FORMAT, run->config.seed);
+  lab_lesson_row_add (run, t, &row);
+  lab_lesson_cell_msg (&row, N_("Threads"));
+  lab_lesson_cell (&row, "%u", lab_lesson_threads (run));
+  lab_lesson_row_add (run, t, &row);
   if (extra != NULL)
-    lab_report_add_row (run->report, t, (const char *[]) { "Model", extra });
-}
-
-char *
-lab_lesson_format_double (double value,
-                          int    decimals)
-{
-  return isfinite (value) ? g_strdup_printf ("%.*f", decimals, value) : g_strdup ("–");
+    {
+      lab_lesson_cell_msg (&row, N_("Model"));
+      lab_lesson_cell_pair (&row, extra, extra_shown ? extra_shown : extra);
+      lab_lesson_row_add (run, t, &row);
+    }
 }

@@ -237,19 +237,21 @@ write_outputs (LabLessonRun  *run,
   g_autofree char *figures = g_build_filename (run->dir, "figures", NULL);
   g_autofree char *tables = g_build_filename (run->dir, "tables", NULL);
   g_autofree char *record = g_build_filename (run->dir, "record.json", NULL);
+  g_autofree char *text = g_build_filename (run->dir, "report-text.json", NULL);
   guint n_pages = 0;
 
   /* The reading on the first page, under the lesson's description (block 0),
    * as the window shows it: the class sees the conclusion, then the numbers. */
-  if (run->reading->len > 0)
+  if (run->reading_shown->len > 0)
     {
       lab_report_set_cursor (run->report, 1);
-      lab_report_add_heading (run->report, "What this shows");
-      lab_report_add_paragraph (run->report, run->reading->str);
+      lab_report_add_heading (run->report, _("What this shows"));
+      lab_report_add_paragraph (run->report, run->reading_shown->str);
       lab_report_set_cursor (run->report, G_MAXUINT);
     }
   if (!lab_report_write_pdf (run->report, pdf, &n_pages, error)
-      || !lab_report_write_files (run->report, figures, tables, 1200, error))
+      || !lab_report_write_files (run->report, figures, tables, 1200, error)
+      || !lab_report_write_text (run->report, text, run->reading_shown->str, error))
     return FALSE;
   for (guint i = 0; i < lab_report_n_figures (run->report); i++)
     {
@@ -277,6 +279,8 @@ run_clear (LabLessonRun *run)
   g_free (run->what);
   if (run->reading)
     g_string_free (run->reading, TRUE);
+  if (run->reading_shown)
+    g_string_free (run->reading_shown, TRUE);
 }
 
 char *
@@ -311,10 +315,11 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   run.cancellable = cancellable;
   run.timer = g_timer_new ();
   run.reading = g_string_new (NULL);
+  run.reading_shown = g_string_new (NULL);
   run.record = lab_run_record_new (lesson->name, lab_lesson_setting_name (config->setting));
   lab_run_record_set_config (run.record, dataset, run.config.seed, run.config.threads,
                              config->max_images, config->max_epochs);
-  run.report = lab_report_new (lesson->title, NULL);
+  run.report = lab_report_new (_(lesson->title), NULL);
 
   if (!open_datasets (&run, error) || (lesson->check && !lesson->check (&run, error)))
     goto out;
@@ -325,7 +330,7 @@ lab_lesson_run (const LabLessonInfo   *lesson,
   if (!make_dirs (run.dir, error))
     goto out;
 
-  lab_report_add_paragraph (run.report, lesson->teaches);
+  lab_report_add_paragraph (run.report, _(lesson->teaches));
   if (!lesson->run (&run, error) || lab_lesson_cancelled (&run, error) || !write_outputs (&run, error))
     goto out;
 

@@ -8,6 +8,7 @@
 
 #include <cairo-pdf.h>
 
+#include "lab-format.h"
 #include "lab-save.h"
 
 /* A Pango layout of text in the report's font, wrapped at width. */
@@ -189,28 +190,60 @@ row_height (Layout       *l,
   return h + 2 * ROW_PAD;
 }
 
+/* The widest word of text, which a column must not be narrower than: Pango
+ * would break it in the middle ("Paramètre-s"). */
+static double
+widest_word (cairo_t    *cr,
+             const char *text,
+             gboolean    bold)
+{
+  g_auto(GStrv) words = g_strsplit_set (text, " \n", -1);
+  double w = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    if (words[i][0] != '\0')
+      w = MAX (w, text_width (cr, words[i], TABLE_SIZE, bold));
+  return w;
+}
+
 static void
 table_block (Layout *l,
              Table  *t)
 {
   g_autofree double *col_w = g_new0 (double, t->n_columns);
-  double total = 0, header_h;
+  g_autofree double *min_w = g_new0 (double, t->n_columns);
+  double total = 0, total_min = 0, header_h;
 
-  /* Columns share the width in proportion to their widest cell (bounded
-   * so one long cell cannot squeeze the others to nothing). */
+  /* Columns take their widest cell (bounded so one long cell cannot
+   * squeeze the others to nothing) and share what is left over in
+   * proportion; when the cells are too wide together (longer words in
+   * French and German), the columns that can wrap give up width in
+   * proportion to what they can give, none below its widest word. */
   for (guint c = 0; c < t->n_columns; c++)
     {
       col_w[c] = text_width (l->cr, t->header[c], TABLE_SIZE, TRUE);
+      min_w[c] = widest_word (l->cr, t->header[c], TRUE);
       for (guint r = 0; r < t->rows->len; r++)
         {
           char **row = g_ptr_array_index (t->rows, r);
           col_w[c] = MAX (col_w[c], text_width (l->cr, row[c], TABLE_SIZE, FALSE));
+          min_w[c] = MAX (min_w[c], widest_word (l->cr, row[c], FALSE));
         }
       col_w[c] = CLAMP (col_w[c] + 2 * ROW_PAD + 4, 30, CONTENT_W * 0.45);
+      min_w[c] = MIN (min_w[c] + 2 * ROW_PAD + 4, col_w[c]);
       total += col_w[c];
+      total_min += min_w[c];
     }
-  for (guint c = 0; c < t->n_columns; c++)
-    col_w[c] *= CONTENT_W / total;
+  if (total <= CONTENT_W || total_min >= CONTENT_W)
+    for (guint c = 0; c < t->n_columns; c++)
+      col_w[c] *= CONTENT_W / total;
+  else
+    {
+      double give = (total - CONTENT_W) / (total - total_min);
+
+      for (guint c = 0; c < t->n_columns; c++)
+        col_w[c] -= (col_w[c] - min_w[c]) * give;
+    }
 
   header_h = row_height (l, t->header, t->n_columns, col_w, TRUE);
   /* A short table stays in one piece: on the next page rather than split
@@ -311,8 +344,12 @@ lab_report_write_pdf (LabReport   *self,
   /* Through lab_save: the previous report survives any failure. */
   LabSave *save = lab_save_begin (path, error);
 
+  gpointer previous;
+
   if (save == NULL)
     return FALSE;
+  /* The figures' axes in the user's numbers, as the rest of the text. */
+  previous = lab_format_numbers_use (TRUE);
   surface = cairo_pdf_surface_create_for_stream (write_to_save, save, PAGE_W, PAGE_H);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "LatentLab");
@@ -355,6 +392,7 @@ lab_report_write_pdf (LabReport   *self,
   cairo_surface_finish (surface);
   status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
+  lab_format_numbers_restore (previous);
   /* A write failure is already in the save, with its reason. */
   if (status != CAIRO_STATUS_SUCCESS)
     lab_save_fail (save, g_strdup (cairo_status_to_string (status)));

@@ -32,8 +32,12 @@ typedef struct
   char       *name;
   char       *caption;
   guint       n_columns;
+  /* As people read them (translated, the user's numbers: the PDF, the
+   * window) and as the CSV has them (English, "C" numbers). */
   char      **header;      /* (n_columns) */
   GPtrArray  *rows;        /* (element-type GStrv) n_columns each */
+  char      **csv_header;
+  GPtrArray  *csv_rows;
 } Table;
 
 typedef struct

@@ -4,9 +4,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <locale.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
 #include "lab-figure.h"
+#include "lab-format.h"
 #include "lab-save.h"
 
 static void
@@ -26,6 +31,8 @@ table_free (gpointer data)
   g_free (t->caption);
   g_strfreev (t->header);
   g_ptr_array_unref (t->rows);
+  g_strfreev (t->csv_header);
+  g_ptr_array_unref (t->csv_rows);
   g_free (t);
 }
 
@@ -138,12 +145,42 @@ lab_report_add_table (LabReport          *self,
   t->caption = g_strdup (caption);
   t->n_columns = n_columns;
   t->header = g_new0 (char *, n_columns + 1);
+  t->csv_header = g_new0 (char *, n_columns + 1);
   for (guint c = 0; c < n_columns; c++)
-    t->header[c] = g_strdup (header[c] ? header[c] : "");
+    {
+      t->csv_header[c] = g_strdup (header[c] ? header[c] : "");
+      t->header[c] = g_strdup (t->csv_header[c][0] ? _(t->csv_header[c]) : "");
+    }
   t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  t->csv_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   g_ptr_array_add (self->tables, t);
   add_block (self, BLOCK_TABLE, NULL, self->tables->len - 1);
   return self->tables->len - 1;
+}
+
+static char **
+copy_row (const Table        *t,
+          const char * const *cells)
+{
+  char **row = g_new0 (char *, t->n_columns + 1);
+
+  for (guint c = 0; c < t->n_columns; c++)
+    row[c] = g_strdup (cells[c] ? cells[c] : "");
+  return row;
+}
+
+void
+lab_report_add_row_shown (LabReport          *self,
+                          guint               table,
+                          const char * const *csv_cells,
+                          const char * const *shown_cells)
+{
+  Table *t;
+
+  g_return_if_fail (table < self->tables->len);
+  t = g_ptr_array_index (self->tables, table);
+  g_ptr_array_add (t->rows, copy_row (t, shown_cells));
+  g_ptr_array_add (t->csv_rows, copy_row (t, csv_cells));
 }
 
 void
@@ -151,15 +188,7 @@ lab_report_add_row (LabReport          *self,
                     guint               table,
                     const char * const *cells)
 {
-  Table *t;
-  char **row;
-
-  g_return_if_fail (table < self->tables->len);
-  t = g_ptr_array_index (self->tables, table);
-  row = g_new0 (char *, t->n_columns + 1);
-  for (guint c = 0; c < t->n_columns; c++)
-    row[c] = g_strdup (cells[c] ? cells[c] : "");
-  g_ptr_array_add (t->rows, row);
+  lab_report_add_row_shown (self, table, cells, cells);
 }
 
 static Figure *
@@ -433,9 +462,12 @@ lab_report_write_files (LabReport   *self,
       g_autofree char *file = g_strconcat (f->name, ".png", NULL);
       g_autofree char *path = g_build_filename (figures_dir, file, NULL);
       FigureRef ref = { self, i };
+      gpointer previous = lab_format_numbers_use (TRUE);
+      gboolean ok = lab_figure_save_as (draw_figure_ref, &ref, LAB_FIGURE_PNG, width_px,
+                                        MAX (h, 1), path, error);
 
-      if (!lab_figure_save_as (draw_figure_ref, &ref, LAB_FIGURE_PNG, width_px, MAX (h, 1), path,
-                               error))
+      lab_format_numbers_restore (previous);
+      if (!ok)
         return FALSE;
     }
   for (guint i = 0; i < self->tables->len; i++)
@@ -446,13 +478,75 @@ lab_report_write_files (LabReport   *self,
       GString *out = g_string_new (NULL);
       gboolean ok;
 
-      csv_line (out, t->header, t->n_columns);
-      for (guint r = 0; r < t->rows->len; r++)
-        csv_line (out, g_ptr_array_index (t->rows, r), t->n_columns);
+      csv_line (out, t->csv_header, t->n_columns);
+      for (guint r = 0; r < t->csv_rows->len; r++)
+        csv_line (out, g_ptr_array_index (t->csv_rows, r), t->n_columns);
       ok = lab_save_contents (path, out->str, out->len, error);
       g_string_free (out, TRUE);
       if (!ok)
         return FALSE;
     }
   return TRUE;
+}
+
+static void
+add_strings (JsonBuilder  *b,
+             char * const *cells,
+             guint         n)
+{
+  json_builder_begin_array (b);
+  for (guint c = 0; c < n; c++)
+    json_builder_add_string_value (b, cells[c]);
+  json_builder_end_array (b);
+}
+
+gboolean
+lab_report_write_text (LabReport   *self,
+                       const char  *path,
+                       const char  *reading,
+                       GError     **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  const char *language = g_getenv ("LANGUAGE");
+  gsize len;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "latentlab-report-text-1");
+  /* What gettext chose from, for a reader that wonders why a cached
+   * report speaks another language than the window. */
+  json_builder_set_member_name (b, "language");
+  json_builder_add_string_value (b, language && *language ? language
+                                                          : setlocale (LC_MESSAGES, NULL));
+  json_builder_set_member_name (b, "reading");
+  json_builder_add_string_value (b, reading ? reading : "");
+  json_builder_set_member_name (b, "tables");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < self->tables->len; i++)
+    {
+      Table *t = g_ptr_array_index (self->tables, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, t->name);
+      json_builder_set_member_name (b, "caption");
+      json_builder_add_string_value (b, t->caption ? t->caption : "");
+      json_builder_set_member_name (b, "rows");
+      json_builder_begin_array (b);
+      add_strings (b, t->header, t->n_columns);
+      for (guint r = 0; r < t->rows->len; r++)
+        add_strings (b, g_ptr_array_index (t->rows, r), t->n_columns);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, &len);
+  return lab_save_contents (path, text, len, error);
 }

@@ -27,16 +27,22 @@ void        lab_report_add_paragraph  (LabReport           *self,
                                        const char          *text);
 void        lab_report_add_page_break (LabReport           *self);
 /* A table of n_columns; name (a file name stem: "results") names its CSV.
+ * header holds English msgids: the CSV keeps them, the PDF translates them.
  * Returns its index for lab_report_add_row. */
 guint       lab_report_add_table      (LabReport           *self,
                                        const char          *name,
                                        const char          *caption,
                                        guint                n_columns,
                                        const char * const  *header);
-/* n_columns cells (NULL: empty). */
+/* n_columns cells (NULL: empty), the same in the CSV and the PDF. */
 void        lab_report_add_row        (LabReport           *self,
                                        guint                table,
                                        const char * const  *cells);
+/* A row as the CSV has it (English, "C" numbers) and as people read it. */
+void        lab_report_add_row_shown  (LabReport           *self,
+                                       guint                table,
+                                       const char * const  *csv_cells,
+                                       const char * const  *shown_cells);
 /* Takes plot. aspect = height / width. */
 void        lab_report_add_plot       (LabReport           *self,
                                        const char          *name,
@@ -85,7 +91,19 @@ void        lab_report_draw_figure    (LabReport           *self,
                                        double               width,
                                        double               height);
 
-/* The PDF, written under a temporary name beside path and renamed over it.
+/* The report's text as the window shows it, to path as JSON:
+ * {"format": "latentlab-report-text-1", "language", "reading", "tables":
+ * [{"name", "caption", "rows": [[header...], [cell...], ...]}]}, every
+ * string as people read it (translated, the user's numbers: a text to
+ * show, not data; the data are record.json and the CSV tables). */
+gboolean    lab_report_write_text     (LabReport           *self,
+                                       const char          *path,
+                                       const char          *reading,
+                                       GError             **error);
+
+/* The PDF and the figures are drawn in the user's LC_NUMERIC (their axes'
+ * numbers); the CSV tables keep "C" numbers.
+ * The PDF, written under a temporary name beside path and renamed over it.
  * Returns the number of pages in *n_pages (may be NULL). */
 gboolean    lab_report_write_pdf      (LabReport           *self,
                                        const char          *path,
