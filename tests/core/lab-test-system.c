@@ -5,7 +5,10 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+
+#include "lab-format.h"
 
 static struct rlimit saved_as;
 
@@ -162,4 +165,16 @@ lab_test_write_file (const char *dir,
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
   g_assert_true (g_file_set_contents (path, contents, len, NULL));
+}
+
+void
+lab_test_user_locale (void)
+{
+  if (!lab_format_init_locale ())
+    g_error ("the locale %s is not available to the C library (LOCPATH=%s): tests/make-locales.sh "
+             "compiles it with localedef, which needs the Debian package locales (build-aux/setup "
+             "installs it)", g_getenv ("LC_ALL"), g_getenv ("LOCPATH"));
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR"));
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }

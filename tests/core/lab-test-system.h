@@ -36,4 +36,11 @@ void    lab_test_write_file         (const char *dir,
                                      const void *contents,
                                      gssize      len);
 
+/* For the tests that run in a user's locale (LC_ALL, LANGUAGE and
+ * LATENTLAB_LOCALEDIR from tests/meson.build): the locale as the programs
+ * take it (lab_format_init_locale) and the build tree's catalogues. Without
+ * the locale nothing such a test checks means anything: it fails and says
+ * so, rather than pass in "C". */
+void    lab_test_user_locale        (void);
+
 G_END_DECLS

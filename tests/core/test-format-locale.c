@@ -22,6 +22,7 @@
 #include "lab-session-file.h"
 #include "lab-synthetic.h"
 #include "lab-test-models.h"
+#include "lab-test-system.h"
 
 typedef struct
 {
@@ -280,15 +281,8 @@ main (int argc, char **argv)
       want = &expected[i];
   if (want == NULL)
     g_error ("LANGUAGE is “%s”, not fr or de: run through meson test", language ? language : "");
-  /* As the programs start. Without the locale nothing here means anything:
-   * fail and say so, rather than pass in "C". */
-  if (!lab_format_init_locale ())
-    g_error ("the locale %s is not available to the C library (LOCPATH=%s): tests/make-locales.sh "
-             "compiles it with localedef, which needs the Debian package locales (build-aux/setup "
-             "installs it)", g_getenv ("LC_ALL"), g_getenv ("LOCPATH"));
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("LATENTLAB_LOCALEDIR"));
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  /* As the programs start. */
+  lab_test_user_locale ();
 
   g_test_init (&argc, &argv, NULL);
   /* files first: the window's test leaves this thread localized */

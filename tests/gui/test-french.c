@@ -3,8 +3,9 @@
  * the messages), and the build tree's compiled translations (LATENTLAB_LOCALEDIR, bound
  * by lab_test_init). Every page of the window, whichever pages there are,
  * has a French title and French labels, and so has the main menu; the
- * known pages show the labels a French class reads. Screenshots of the
- * Data and Train pages go under the build dir (french-PAGE.png). */
+ * known pages show the labels a French class reads; a lesson's results
+ * (made by the core) are French too. Screenshots of the Data, Train and
+ * Lessons pages go under the build dir (french-PAGE.png). */
 
 #include <locale.h>
 
@@ -13,6 +14,7 @@
 
 #include "lab-application.h"
 #include "lab-data-page-private.h"
+#include "lab-lessons-page.h"
 #include "lab-test-util.h"
 #include "lab-transfer.h"
 #include "lab-window-private.h"
@@ -36,6 +38,8 @@ static const struct
   { "classify", "Classer", "Classifieurs latents" },
   { "inside", "Intérieur", "_Image de test" },
 };
+
+static char *cache_home;
 
 static guint32
 read_u32 (const char *mo,
@@ -238,12 +242,86 @@ test_core_strings (void)
                    ==, "%s fichiers non chargés");
 }
 
+static gboolean
+lesson_shown (gpointer data)
+{
+  LabLessonsPage *page = LAB_LESSONS_PAGE (lab_window_get_page (data, "lessons"));
+
+  return lab_lesson_results_get_dir (lab_lessons_page_get_results (page)) != NULL
+         && lab_test_action_enabled (data, "run-lesson");
+}
+
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A lesson run from the Lessons page on a 1024 x 768 window: its reading
+ * and its tables' headers, row labels and settings in French. */
+static void
+test_lesson_results (void)
+{
+  LabWindow *window = lab_window_new (app);
+  LabLessonsPage *page = LAB_LESSONS_PAGE (lab_window_get_page (window, "lessons"));
+  GtkWidget *results = GTK_WIDGET (lab_lessons_page_get_results (page));
+  GtkWidget *reading;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1024, 768);
+  g_object_set (page, "max-images", 150, "max-epochs", 1, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  lab_test_spin_until (data_loaded, window, 30);
+  lab_test_activate (window, "show-page", g_variant_new_string ("lessons"));
+  lab_test_change_state (window, "lesson", g_variant_new_string ("conv-vs-dense"));
+  lab_test_spin_for (0.5);
+  lab_test_activate (window, "run-lesson", NULL);
+  lab_test_spin_until (lesson_shown, window, 240);
+  lab_test_spin_for (0.5);
+
+  reading = lab_test_find_descendant (results, GTK_TYPE_LABEL, "lesson-reading");
+  g_assert_nonnull (reading);
+  g_test_message ("reading: %s", gtk_label_get_label (GTK_LABEL (reading)));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (reading)), "L’auto-encodeur "));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (reading)),
+                            "Les convolutions partagent leurs poids"));
+  for (const char *const *text = (const char *const[]) { "Modèle", "Paramètres", "MSE (test)",
+                                                         "Réglage", "Époques", "Fils d’exécution",
+                                                         "cae-tiny, stacked et deep-dense", NULL };
+       *text; text++)
+    if (!has_label (results, *text))
+      g_error ("the lesson's results do not show “%s”", *text);
+  /* The French headers are longer than the English: the results table
+   * still fits the pane whole at 1024 x 768, no column cut at the right. */
+  {
+    GtkWidget *table = lab_test_find_descendant (results, GTK_TYPE_GRID, "lesson-table");
+    int table_w = 0;
+
+    g_assert_nonnull (table);
+    gtk_widget_measure (table, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &table_w, NULL, NULL);
+    g_test_message ("the results table: %d px, shown %d", table_w,
+                    gtk_widget_get_width (gtk_widget_get_parent (table)));
+    g_assert_cmpint (table_w, <=, gtk_widget_get_width (gtk_widget_get_parent (table)));
+  }
+  lab_test_assert_screenshot (GTK_WIDGET (window), "french-lessons.png", 50, 50.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_autofree char *mo = NULL;
+  int status;
 
+  /* Before GLib reads it: lessons cache into a folder of this test alone. */
+  cache_home = g_dir_make_tmp ("latentlab-french-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   app = lab_test_init (&argc, &argv);
   g_assert_cmpstr (setlocale (LC_MESSAGES, NULL), ==, "C.UTF-8");
   g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "fr");
@@ -252,5 +330,9 @@ main (int    argc,
   g_test_add_func ("/french/core-strings", test_core_strings);
   g_test_add_func ("/french/pages", test_pages);
   g_test_add_func ("/french/menu", test_menu);
-  return lab_test_run ();
+  g_test_add_func ("/french/lesson-results", test_lesson_results);
+  status = lab_test_run ();
+  lab_test_remove_tree (cache_home);
+  g_free (cache_home);
+  return status;
 }
