@@ -16,6 +16,9 @@ struct _LabPlotView
   LabLinePlot *plot;      /* owned */
   guint        n_draws;
   double       legend_height;  /* below the plot area at the allocated width */
+  /* The inside legend went below the plot area (no corner was free): held
+   * there, across lab_plot_view_reset(), until the plot is emptied. */
+  gboolean     legend_held_below;
 };
 
 G_DEFINE_FINAL_TYPE (LabPlotView, lab_plot_view, GTK_TYPE_WIDGET)
@@ -93,6 +96,37 @@ queue_update (LabPlotView *self)
     gtk_widget_queue_draw (widget);
 }
 
+static gboolean
+has_points (LabLinePlot *plot)
+{
+  for (guint i = 0; i < lab_line_plot_get_n_series (plot); i++)
+    if (lab_line_plot_get_n_points (plot, i) > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* An inside legend that found no free corner went below the plot area, the
+ * curves giving up the height it takes there. Points arrive one by one (a
+ * noise sweep's levels, epochs): the next ones may free a corner and the
+ * one after take it again, and each move would make the curves' height
+ * jump. So once it went below it stays below (the plot is told so and
+ * told again after a reset) until the plot has no points, as when a new
+ * model's run begins; a window resized larger keeps it there too. */
+static void
+hold_legend (LabPlotView *self,
+             int          width,
+             int          height)
+{
+  double x, y, w, h;
+  gboolean below;
+
+  if (!self->legend_held_below
+      && lab_line_plot_get_legend_area (self->plot, width, height, &x, &y, &w, &h, &below) && below
+      && lab_line_plot_get_legend_height (self->plot, width) == 0)
+    self->legend_held_below = TRUE;
+  lab_line_plot_set_legend_below (self->plot, self->legend_held_below);
+}
+
 static void
 lab_plot_view_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
@@ -100,6 +134,7 @@ lab_plot_view_snapshot (GtkWidget   *widget,
   LabPlotView *self = LAB_PLOT_VIEW (widget);
 
   lab_line_plot_set_scale (self->plot, lab_presentation_get_scale (widget));
+  hold_legend (self, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
   if (lab_widget_snapshot_figure (widget, snapshot, lab_line_plot_draw_figure, self->plot))
     self->n_draws++;
 }
@@ -171,6 +206,7 @@ lab_plot_view_reset (LabPlotView *self)
   lab_line_plot_free (self->plot);
   self->plot = lab_line_plot_new ();
   lab_line_plot_set_scale (self->plot, lab_presentation_get_scale (GTK_WIDGET (self)));
+  lab_line_plot_set_legend_below (self->plot, self->legend_held_below);
   queue_update (self);
   return self->plot;
 }
@@ -180,6 +216,9 @@ lab_plot_view_changed (LabPlotView *self)
 {
   g_return_if_fail (LAB_IS_PLOT_VIEW (self));
 
+  if (!has_points (self->plot))
+    self->legend_held_below = FALSE;
+  lab_line_plot_set_legend_below (self->plot, self->legend_held_below);
   queue_update (self);
 }
 

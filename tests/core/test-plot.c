@@ -343,6 +343,90 @@ test_plot_legend_corner_points (void)
   g_assert_cmpuint (right, ==, 0);
 }
 
+/* Dark gray ink (text) of a drawing's rows [r0, r1) and columns [c0, c1):
+ * the legend's names, which nothing else in a plot area draws. */
+static guint
+count_ink (cairo_surface_t *surface,
+           int r0, int r1, int c0, int c1)
+{
+  unsigned char *data = cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  guint n = 0;
+
+  for (int r = MAX (r0, 0); r < MIN (r1, cairo_image_surface_get_height (surface)); r++)
+    for (int c = MAX (c0, 0); c < MIN (c1, cairo_image_surface_get_width (surface)); c++)
+      {
+        guint32 px = *(guint32 *) (data + r * stride + c * 4);
+        guint red = (px >> 16) & 0xff, green = (px >> 8) & 0xff, blue = px & 0xff;
+
+        n += red == green && green == blue && red < 80;
+      }
+  return n;
+}
+
+/* Where every corner of the plot area holds data (two diagonals, as the
+ * Denoise page's PSNR of the denoised and of the noisy input can cross a
+ * projector's small plot), an inside legend goes below the plot area,
+ * hiding none of the curves, and the curves give up its height; where a
+ * corner is free it stays there, unless held below. */
+static void
+test_plot_legend_no_free_corner (void)
+{
+  g_autoptr(LabLinePlot) plot = lab_line_plot_new ();
+  const int width = 480, height = 320;
+  double x, y, w, h, lx, ly, lw, lh;
+  cairo_surface_t *surface;
+  gboolean below = FALSE;
+
+  lab_line_plot_set_labels (plot, "noise factor", "PSNR (dB)");
+  lab_line_plot_add_series (plot, "denoised", 0, LAB_LINE_STYLE_POINTS);
+  lab_line_plot_add_series (plot, "noisy input", 1, LAB_LINE_STYLE_POINTS);
+  for (int i = 0; i <= 10; i++)
+    {
+      lab_line_plot_append (plot, 0, i / 10.0, 10 + i);
+      lab_line_plot_append (plot, 1, i / 10.0, 20 - i);
+    }
+  g_assert_true (lab_line_plot_get_area (plot, width, height, &x, &y, &w, &h));
+  g_assert_true (lab_line_plot_get_legend_area (plot, width, height, &lx, &ly, &lw, &lh, &below));
+  g_test_message ("plot area %.0f,%.0f %.0f×%.0f; legend %.0f,%.0f %.0f×%.0f", x, y, w, h, lx, ly, lw, lh);
+  g_assert_true (below);
+  /* below the plot area and its x axis title, inside the figure */
+  g_assert_cmpfloat (ly, >=, y + h + 30);
+  g_assert_cmpfloat (ly + lh, <=, height);
+  g_assert_cmpfloat (lx, >=, 0);
+  g_assert_cmpfloat (lx + lw, <=, width);
+  /* its two entries side by side: one row */
+  g_assert_cmpfloat (lh, <, 30);
+  g_assert_cmpfloat (h, >=, height - 34 - 48 - 8 - lh - 16);
+  /* an inside legend's move takes no height from the widget's request */
+  g_assert_cmpfloat (lab_line_plot_get_legend_height (plot, width), ==, 0);
+
+  /* The names' ink is under the plot area, none over the curves. */
+  surface = lab_test_draw_figure (lab_line_plot_draw_figure, plot, width, height);
+  g_assert_cmpuint (count_ink (surface, (int) y + 1, (int) (y + h) - 1, (int) x + 1, (int) (x + w) - 1), ==, 0);
+  g_assert_cmpuint (count_ink (surface, (int) ly, (int) (ly + lh), (int) lx, (int) (lx + lw)), >=, 40);
+  cairo_surface_destroy (surface);
+
+  /* A free corner (the top right, where the denoised curve stays low)
+   * keeps the legend there ... */
+  lab_line_plot_clear (plot);
+  for (int i = 0; i <= 10; i++)
+    {
+      lab_line_plot_append (plot, 0, i / 10.0, 10 + i / 2.0);
+      lab_line_plot_append (plot, 1, i / 10.0, 20 - i);
+    }
+  g_assert_true (lab_line_plot_get_legend_area (plot, width, height, &lx, &ly, &lw, &lh, &below));
+  g_assert_true (lab_line_plot_get_area (plot, width, height, &x, &y, &w, &h));
+  g_test_message ("free corner: legend %.0f,%.0f in %.0f,%.0f %.0f×%.0f", lx, ly, x, y, w, h);
+  g_assert_false (below);
+  g_assert_cmpfloat (ly, <, y + h);
+  /* ... unless held below */
+  lab_line_plot_set_legend_below (plot, TRUE);
+  g_assert_true (lab_line_plot_get_legend_area (plot, width, height, &lx, &ly, &lw, &lh, &below));
+  g_assert_true (below);
+  g_assert_cmpfloat (ly, >=, y + h);
+}
+
 /* A legend outside with a line per layer goes beside the plot area while
  * that leaves the curves room, else below it, where it adds its height
  * (the widget grows by it) and the curves keep the figure's width; the
@@ -681,6 +765,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/log-x-shared-ticks", test_plot_log_x_shared_ticks);
   g_test_add_func ("/plot/log-x-unround", test_plot_log_x_unround);
   g_test_add_func ("/plot/legend-below", test_plot_legend_below);
+  g_test_add_func ("/plot/legend-no-free-corner", test_plot_legend_no_free_corner);
   g_test_add_func ("/plot/narrow-x-ticks", test_plot_narrow_x_ticks);
   g_test_add_func ("/plot/title-fits", test_plot_title_fits);
   return g_test_run ();

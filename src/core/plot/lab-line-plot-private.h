@@ -28,6 +28,7 @@ struct _LabLinePlot
   gboolean   log_x;
   gboolean   log_y;
   gboolean   legend_outside;  /* beside or below the plot area rather than over it */
+  gboolean   legend_below;    /* below the plot area whatever the data */
   double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
   GPtrArray *series;        /* (element-type LabLineSeries) */
   GArray    *markers;       /* (element-type Marker) */
@@ -41,11 +42,18 @@ typedef struct
   double   left, top, pw, ph;  /* the plot area */
   double   y_title_x;          /* the rotated y title's centre */
   /* The legend's box (lw 0: none), the height it takes below the plot
-   * area (0: it is beside it or over it), and the columns its entries
+   * area (0: it is beside it or over it; an inside legend goes there
+   * where every corner would hide data), and the columns its entries
    * fill there, row by row (1 elsewhere). */
   double   lx, ly, lw, lh;
   double   below;
   guint    legend_columns;
+  /* An inside legend moved below: its entries one after another in
+   * flow_lines lines, the widest flow_width wide (without the box's
+   * padding), rather than in columns. */
+  gboolean flow;
+  guint    flow_lines;
+  double   flow_width;
 } LabLinePlotLayout;
 
 static inline gboolean
@@ -99,7 +107,8 @@ double lab_line_plot_legend_size  (LabLinePlot       *self,
                                    double             width,
                                    LabLinePlotLayout *layout);
 /* The legend's place (lx, ly of layout, whose plot area is set): beside,
- * below, or in the corner of the plot area where it hides the least. */
+ * below, or in a corner of the plot area where it hides no data, else
+ * below it after all, the plot area (ph) giving up the height. */
 void   lab_line_plot_legend_place (LabLinePlot       *self,
                                    double             width,
                                    LabLinePlotLayout *layout);

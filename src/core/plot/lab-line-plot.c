@@ -110,6 +110,13 @@ lab_line_plot_set_legend_outside (LabLinePlot *self,
 }
 
 void
+lab_line_plot_set_legend_below (LabLinePlot *self,
+                                gboolean     below)
+{
+  self->legend_below = below;
+}
+
+void
 lab_line_plot_set_log_x (LabLinePlot *self,
                          gboolean     log_x)
 {
@@ -175,6 +182,12 @@ lab_line_plot_append_with_error (LabLinePlot *self,
   g_array_append_val (s->points, x);
   g_array_append_val (s->points, y);
   g_array_append_val (s->errors, error);
+}
+
+guint
+lab_line_plot_get_n_series (LabLinePlot *self)
+{
+  return self->series->len;
 }
 
 guint
@@ -307,13 +320,24 @@ bounds (LabLinePlot *self,
   return TRUE;
 }
 
+/* About how many labelled ticks a linear y axis ph high (logical px)
+ * has: 5, fewer where their labels would run into each other (a
+ * projector's small plot, a legend below it). */
+static guint
+y_tick_target (double ph)
+{
+  return CLAMP ((guint) (MAX (ph, 0) / 24), 2, 5);
+}
+
 /* The widest y tick label, at the font size the ticks are drawn with:
- * the same labels (and the same rule for which get one) as the drawing's. */
+ * the same labels (and the same rule for which get one) as the drawing's
+ * on a y axis ph high, or a shorter one. */
 static double
 y_tick_width (LabLinePlot *self,
               cairo_t     *cr,
               double       y0,
-              double       y1)
+              double       y1,
+              double       ph)
 {
   double widest = 0, ticks[32];
   char buf[32];
@@ -335,7 +359,7 @@ y_tick_width (LabLinePlot *self,
     }
   else
     {
-      n = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
+      n = lab_nice_ticks (y0, y1, y_tick_target (ph), ticks, G_N_ELEMENTS (ticks));
       for (guint i = 0; i < n; i++)
         {
           cairo_text_extents_t ext;
@@ -351,12 +375,14 @@ y_tick_width (LabLinePlot *self,
 
 /* The left margin: from the edge, the rotated y title (its line height at
  * the axis-title font size), a gap, the widest tick label and the tick
- * gap. *title_x gets the title's centre. */
+ * gap, for a plot area ph high (before a legend below takes some).
+ * *title_x gets the title's centre. */
 static double
 left_margin (LabLinePlot *self,
              cairo_t     *cr,
              double       y0,
              double       y1,
+             double       ph,
              double      *title_x)
 {
   const double edge = 4, gap = 8, tick_gap = 6;
@@ -373,7 +399,7 @@ left_margin (LabLinePlot *self,
       title_h = fext.ascent + fext.descent;
     }
   *title_x = edge + title_h / 2;
-  return ceil (edge + title_h + gap + y_tick_width (self, cr, y0, y1) + tick_gap);
+  return ceil (edge + title_h + gap + y_tick_width (self, cr, y0, y1, ph) + tick_gap);
 }
 
 /* A log x axis labels each x the series share when they are a few round
@@ -494,7 +520,7 @@ layout (LabLinePlot       *self,
 
   /* The y ticks' labels depend on the range only, so the left margin fits
    * the widest of them beside the y title, whatever their text. */
-  l->left = left_margin (self, cr, l->y0, l->y1, &l->y_title_x);
+  l->left = left_margin (self, cr, l->y0, l->y1, height - l->top - 48, &l->y_title_x);
   /* A legend of many lines (a line per layer) beside the plot rather than
    * over the curves, the plot area giving up its width, or below it when
    * that would leave the curves too little. */
@@ -570,7 +596,7 @@ lab_line_plot_draw (LabLinePlot *self,
     lab_plot_log_grid (cr, FALSE, y0, y1, top + ph, top, left, left + pw, NULL, 0);
   else
     {
-      n_ticks = lab_nice_ticks (y0, y1, 5, ticks, G_N_ELEMENTS (ticks));
+      n_ticks = lab_nice_ticks (y0, y1, y_tick_target (ph), ticks, G_N_ELEMENTS (ticks));
       for (guint i = 0; i < n_ticks; i++)
         lab_plot_grid_tick (cr, FALSE, round (PY (ticks[i])) + 0.5, left, left + pw, 6, 0.91,
                             ticks[i], n_ticks > 1 ? ticks[1] - ticks[0] : 1);
@@ -579,10 +605,17 @@ lab_line_plot_draw (LabLinePlot *self,
   /* axes frame */
   lab_plot_frame (cr, left, top, pw, ph);
 
-  /* axis labels */
+  /* axis labels; a y title longer than the plot area is high (a legend
+   * below it) reaches down from the top edge rather than past it */
   cairo_set_font_size (cr, 13);
-  lab_plot_axis_labels (cr, self->x_label, left + pw / 2, top + ph + 30,
-                        self->y_label, l.y_title_x, top + ph / 2);
+  {
+    cairo_text_extents_t ext = { 0 };
+
+    if (self->y_label != NULL)
+      cairo_text_extents (cr, self->y_label, &ext);
+    lab_plot_axis_labels (cr, self->x_label, left + pw / 2, top + ph + 30,
+                          self->y_label, l.y_title_x, MAX (top + ph / 2, ext.x_advance / 2 + 4));
+  }
 
   /* markers */
   for (guint i = 0; i < self->markers->len; i++)
@@ -709,10 +742,10 @@ lab_line_plot_get_legend_height (LabLinePlot *self,
   cairo_t *cr = measuring_context (self);
   LabLinePlotLayout l;
 
-  /* the legend's size depends on the width alone */
+  /* an outside legend's size depends on the width alone */
   layout (self, cr, width / self->scale, G_MAXINT16, &l);
   cairo_destroy (cr);
-  return l.below * self->scale;
+  return self->legend_outside ? l.below * self->scale : 0;
 }
 
 gboolean
@@ -734,6 +767,29 @@ lab_line_plot_get_area (LabLinePlot *self,
   *w = l.pw * self->scale;
   *h = l.ph * self->scale;
   return fits;
+}
+
+gboolean
+lab_line_plot_get_legend_area (LabLinePlot *self,
+                               double       width,
+                               double       height,
+                               double      *x,
+                               double      *y,
+                               double      *w,
+                               double      *h,
+                               gboolean    *below)
+{
+  cairo_t *cr = measuring_context (self);
+  LabLinePlotLayout l = { 0 };
+  gboolean fits = layout (self, cr, width / self->scale, height / self->scale, &l);
+
+  cairo_destroy (cr);
+  *x = l.lx * self->scale;
+  *y = l.ly * self->scale;
+  *w = l.lw * self->scale;
+  *h = l.lh * self->scale;
+  *below = l.below > 0;
+  return fits && self->series->len > 0;
 }
 
 void

@@ -42,6 +42,12 @@ void         lab_line_plot_set_log_y     (LabLinePlot  *self,
  * narrow (a side column on a projector). */
 void         lab_line_plot_set_legend_outside (LabLinePlot *self,
                                           gboolean      outside);
+/* Keeps the legend below the plot area, as where every corner of it would
+ * hide data, whatever the data: a widget whose points arrive one by one
+ * holds it there once it went there, so that the curves' height does not
+ * jump back and forth. Default FALSE. */
+void         lab_line_plot_set_legend_below (LabLinePlot *self,
+                                          gboolean      below);
 /* A logarithmic x axis (label budgets); non-positive values are not drawn. */
 void         lab_line_plot_set_log_x     (LabLinePlot  *self,
                                           gboolean      log_x);
@@ -69,6 +75,7 @@ void         lab_line_plot_append_with_error (LabLinePlot *self,
                                           double        x,
                                           double        y,
                                           double        error);
+guint        lab_line_plot_get_n_series  (LabLinePlot  *self);
 guint        lab_line_plot_get_n_points  (LabLinePlot  *self,
                                           guint         series);
 /* Point i of a series; FALSE when out of range. */
@@ -89,7 +96,8 @@ void         lab_line_plot_draw          (LabLinePlot  *self,
                                           double        height);
 /* The height a legend outside takes below the plot area when the plot is
  * drawn width wide (pixels, at the plot's scale): 0 where it goes beside
- * the plot area or over it. A widget adds it to the height it asks for,
+ * the plot area, and for a legend inside (which goes below only where
+ * the data leave it no corner, taking the height from the curves). A widget adds it to the height it asks for,
  * so that the curves keep theirs. */
 double       lab_line_plot_get_legend_height (LabLinePlot *self,
                                           double        width);
@@ -102,6 +110,17 @@ gboolean     lab_line_plot_get_area      (LabLinePlot  *self,
                                           double       *y,
                                           double       *w,
                                           double       *h);
+/* The legend's box in a drawing width x height, in pixels; FALSE when
+ * there is none (no series, or too small to draw). *below: whether it is
+ * below the plot area (where it hides none of the curves). */
+gboolean     lab_line_plot_get_legend_area (LabLinePlot *self,
+                                          double        width,
+                                          double        height,
+                                          double       *x,
+                                          double       *y,
+                                          double       *w,
+                                          double       *h,
+                                          gboolean     *below);
 /* lab_line_plot_draw as a LabFigureDrawFunc (lab-figure.h). */
 void         lab_line_plot_draw_figure   (gpointer      plot,
                                           cairo_t      *cr,
