@@ -1,5 +1,7 @@
 #define G_LOG_DOMAIN "latentlab"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-error.h"
@@ -16,6 +18,34 @@ figure_func_quark (void)
   return g_quark_from_static_string ("lab-widget-figure-func");
 }
 
+/* GTK 4.8's GL renderer draws a cairo node as a texture of the node's
+ * size, sampled GL_NEAREST where the node lies in the window. Half a
+ * device pixel off the pixel grid, every column and row of the window
+ * falls on the edge between two texels and rounding picks one or the
+ * other: some texel columns are dropped and their neighbours doubled
+ * (a light gray "0" in the confusion matrix lost its left stroke, a row
+ * of counts their bottom). The cairo renderer draws the node in place and
+ * shows none of it. A container can put a widget there (a GtkFixed, a
+ * viewport scrolled to a fractional value, a CSS size in em), so the
+ * figure goes on whole device pixels, at most half a pixel from where it
+ * was put. */
+static graphene_point_t
+to_whole_pixels (GtkWidget *widget)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  graphene_point_t at;
+  double sx = 0, sy = 0;
+
+  if (native == NULL
+      || !gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (0, 0), &at))
+    return GRAPHENE_POINT_INIT (0, 0);
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  at.x = (at.x + sx) * scale;
+  at.y = (at.y + sy) * scale;
+  return GRAPHENE_POINT_INIT ((round (at.x) - at.x) / scale, (round (at.y) - at.y) / scale);
+}
+
 gboolean
 lab_widget_snapshot_figure (GtkWidget         *widget,
                             GtkSnapshot       *snapshot,
@@ -24,13 +54,18 @@ lab_widget_snapshot_figure (GtkWidget         *widget,
 {
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
+  graphene_point_t snap;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
     return FALSE;
+  snap = to_whole_pixels (widget);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &snap);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   draw (figure, cr, width, height);
   cairo_destroy (cr);
+  gtk_snapshot_restore (snapshot);
   return TRUE;
 }
 

@@ -355,6 +355,133 @@ test_classify_transfer_figures (Fixture       *f,
   lab_test_assert_screenshot (GTK_WIDGET (f->window), "screenshot-classify-transfer-1280.png", 64, 200.0);
 }
 
+static gboolean
+both_drawn (gpointer data)
+{
+  LabConfusionView **views = data;
+
+  return lab_confusion_view_get_n_draws (views[0]) > 0 && lab_confusion_view_get_n_draws (views[1]) > 0;
+}
+
+/* Appends to origins the place in the window (dx, dy: the translation so
+ * far) of each cairo node under node that is width x height: a figure's
+ * drawing, as the renderer gets it. */
+static void
+find_cairo_nodes (GskRenderNode *node,
+                  double         dx,
+                  double         dy,
+                  int            width,
+                  int            height,
+                  GArray        *origins)
+{
+  switch (gsk_render_node_get_node_type (node))
+    {
+    case GSK_CONTAINER_NODE:
+      for (guint i = 0; i < gsk_container_node_get_n_children (node); i++)
+        find_cairo_nodes (gsk_container_node_get_child (node, i), dx, dy, width, height, origins);
+      break;
+    case GSK_TRANSFORM_NODE:
+      {
+        GskTransform *transform = gsk_transform_node_get_transform (node);
+        float tx = 0, ty = 0;
+
+        /* the window's are translations */
+        g_assert_cmpint (gsk_transform_get_category (transform), >=, GSK_TRANSFORM_CATEGORY_2D_TRANSLATE);
+        gsk_transform_to_translate (transform, &tx, &ty);
+        find_cairo_nodes (gsk_transform_node_get_child (node), dx + tx, dy + ty, width, height, origins);
+      }
+      break;
+    case GSK_CLIP_NODE:
+      find_cairo_nodes (gsk_clip_node_get_child (node), dx, dy, width, height, origins);
+      break;
+    case GSK_ROUNDED_CLIP_NODE:
+      find_cairo_nodes (gsk_rounded_clip_node_get_child (node), dx, dy, width, height, origins);
+      break;
+    case GSK_OPACITY_NODE:
+      find_cairo_nodes (gsk_opacity_node_get_child (node), dx, dy, width, height, origins);
+      break;
+    case GSK_DEBUG_NODE:
+      find_cairo_nodes (gsk_debug_node_get_child (node), dx, dy, width, height, origins);
+      break;
+    case GSK_CAIRO_NODE:
+      {
+        graphene_rect_t b;
+
+        gsk_render_node_get_bounds (node, &b);
+        if ((int) b.size.width == width && (int) b.size.height == height)
+          {
+            graphene_point_t at = GRAPHENE_POINT_INIT (dx + b.origin.x, dy + b.origin.y);
+
+            g_array_append_val (origins, at);
+          }
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+/* A figure put half a pixel off the pixel grid (a GtkFixed can, a
+ * viewport scrolled to a fractional value) goes to the renderer on whole
+ * pixels: the GL renderer samples a cairo node's texture GL_NEAREST where
+ * the node lies, and half a pixel off it dropped texel columns and rows
+ * (light gray zeros lost their left stroke). Two confusion matrices, one
+ * at (0, 0), one at (460.5, 0.5): both drawings at whole pixels, the
+ * second at most half a pixel from where the GtkFixed put it. */
+static void
+test_classify_whole_pixels (void)
+{
+  static const char * const names[] = { "0", "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  const graphene_point_t at[2] = { GRAPHENE_POINT_INIT (0, 0), GRAPHENE_POINT_INIT (460.5, 0.5) };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *fixed = gtk_fixed_new ();
+  g_autoptr(GArray) origins = g_array_new (FALSE, FALSE, sizeof (graphene_point_t));
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  LabConfusionView *views[2];
+  GtkSnapshot *snapshot;
+  guint counts[100];
+  int width, height;
+
+  for (guint i = 0; i < 100; i++)
+    counts[i] = i / 10 == i % 10 ? 90 + i / 10 : (i % 7 == 0 ? 3 : 0);
+  for (guint v = 0; v < 2; v++)
+    {
+      views[v] = LAB_CONFUSION_VIEW (lab_confusion_view_new ());
+      gtk_widget_set_size_request (GTK_WIDGET (views[v]), 300, 300);
+      lab_confusion_view_set_matrix (views[v], "90% of 1,000 test images", counts, 10, names);
+      gtk_fixed_put (GTK_FIXED (fixed), GTK_WIDGET (views[v]), at[v].x, at[v].y);
+    }
+  gtk_window_set_child (GTK_WINDOW (window), fixed);
+  gtk_window_set_default_size (GTK_WINDOW (window), 940, 480);
+  gtk_window_present (GTK_WINDOW (window));
+  lab_test_spin_until (both_drawn, views, 10);
+  lab_test_screenshot (window, "classify-whole-pixels.png", NULL, NULL);
+
+  width = gtk_widget_get_width (GTK_WIDGET (views[0]));
+  height = gtk_widget_get_height (GTK_WIDGET (views[0]));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (views[1])), ==, width);
+  paintable = gtk_widget_paintable_new (window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), gtk_widget_get_width (window),
+                          gtk_widget_get_height (window));
+  node = gtk_snapshot_free_to_node (snapshot);
+  find_cairo_nodes (node, 0, 0, width, height, origins);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  g_assert_cmpuint (origins->len, ==, 2);
+  for (guint i = 0; i < origins->len; i++)
+    {
+      graphene_point_t *o = &g_array_index (origins, graphene_point_t, i);
+
+      g_test_message ("a matrix drawn at %.2f, %.2f", o->x, o->y);
+      g_assert_cmpfloat (o->x, ==, round (o->x));
+      g_assert_cmpfloat (o->y, ==, round (o->y));
+      g_assert_cmpfloat (fabs (o->x - at[i].x), <=, 0.5);
+      g_assert_cmpfloat (fabs (o->y - at[i].y), <=, 0.5);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -367,6 +494,7 @@ main (int argc, char **argv)
   ADD ("/classify/transfer", test_classify_transfer);
   ADD ("/classify/transfer-figures", test_classify_transfer_figures);
 #undef ADD
+  g_test_add_func ("/classify/whole-pixels", test_classify_whole_pixels);
 
   return lab_test_run ();
 }
