@@ -36,6 +36,9 @@ lab_format_init_locale (void)
 /* The numbers the window shows (lab_format_localize_thread's), for every
  * thread; (locale_t) 0 until then, and always in the CLI. */
 static locale_t shown_numbers;
+/* The locale lab_format_localize_thread made for this thread, freed when
+ * a later call replaces it. */
+static __thread locale_t thread_numbers;
 
 gboolean
 lab_format_localize_thread (void)
@@ -53,6 +56,9 @@ lab_format_localize_thread (void)
       return FALSE;
     }
   uselocale (numeric);
+  if (thread_numbers != (locale_t) 0)
+    freelocale (thread_numbers);
+  thread_numbers = numeric;
   /* A copy of its own, kept for the process's life whatever becomes of the
    * thread's; locale objects are read-only and safe to use from several
    * threads. */

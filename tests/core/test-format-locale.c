@@ -230,7 +230,7 @@ test_format_files (void)
   g_rmdir (c_dir);
   g_rmdir (user_dir);
   setlocale (LC_NUMERIC, "C");
-  freelocale (uselocale (LC_GLOBAL_LOCALE));
+  uselocale (LC_GLOBAL_LOCALE);  /* lab-format keeps and frees the locale it made */
 
   lab_gallery_free (s.gallery);
   lab_embedding_free (s.map);
