@@ -8,6 +8,9 @@
 #include "lab-format.h"
 
 #define NEIGHBOURS LAB_EMBED_DEFAULT_K
+/* The longer side of a neighbour's thumbnail, in pixels: an MNIST digit
+ * at its own size with a margin, a row that leaves the map its room. */
+#define NEIGHBOUR_PX 32
 
 struct _LabDecodePanel
 {
@@ -99,12 +102,14 @@ show_neighbours (LabDecodePanel *self,
 {
   const LabEmbedding *emb = self->emb;
 
-  gtk_widget_set_visible (self->neighbours_panel, n > 0);
+  /* Shown or not, the row keeps its place (child-visible, not visible):
+   * the first click on a map must not move the map or the Keep button. */
+  gtk_widget_set_child_visible (self->neighbours_panel, n > 0);
   for (guint i = 0; i < NEIGHBOURS; i++)
     {
       gboolean shown = i < n;
 
-      gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->neighbour_views[i])), shown);
+      gtk_widget_set_child_visible (gtk_widget_get_parent (GTK_WIDGET (self->neighbour_views[i])), shown);
       if (shown)
         {
           guint index = emb->indices[rows[i]];
@@ -138,7 +143,10 @@ lab_decode_panel_set_embedding (LabDecodePanel     *self,
   self->decoder = decoder;
   self->images = images;
   self->n_neighbours = 0;
-  gtk_widget_set_visible (self->neighbours_panel, FALSE);
+  /* The maps that decode a blend of the nearest points keep a row for
+   * them from the start; PCA and a raw 2-D latent decode the spot itself. */
+  gtk_widget_set_visible (self->neighbours_panel, emb != NULL && !lab_embed_method_is_invertible (emb->method));
+  gtk_widget_set_child_visible (self->neighbours_panel, FALSE);
 }
 
 void
@@ -332,9 +340,13 @@ lab_decode_panel_init (LabDecodePanel *self)
       GtkWidget *view = lab_image_view_new ();
       GtkWidget *label = gtk_label_new (NULL);
 
-      lab_image_view_set_pixel_size (LAB_IMAGE_VIEW (view), 44);
+      g_autofree char *widest = lab_format_percent_localized (100, 0);
+
+      lab_image_view_set_pixel_size (LAB_IMAGE_VIEW (view), NEIGHBOUR_PX);
       gtk_widget_add_css_class (view, "thumbnail");
       gtk_widget_add_css_class (label, "neighbour-weight");
+      /* The widest weight from the start, so the row's width never grows. */
+      gtk_label_set_label (GTK_LABEL (label), widest);
       gtk_box_append (GTK_BOX (box), view);
       gtk_box_append (GTK_BOX (box), label);
       gtk_box_append (self->neighbours_box, box);
