@@ -1,6 +1,9 @@
 #define G_LOG_DOMAIN "latentlab"
 
+#include <signal.h>
+
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "lab-application.h"
 #include "lab-blas.h"
@@ -228,6 +231,15 @@ lab_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* A signal to end (the terminal closed, a logout, Ctrl+C there) quits as
+ * Quit does: each window's session is kept for Restore Last Session. */
+static gboolean
+quit_on_signal (gpointer app)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 lab_application_startup (GApplication *app)
 {
@@ -287,6 +299,9 @@ lab_application_startup (GApplication *app)
     }
 
   gtk_window_set_default_icon_name (LAB_APP_ID);
+  g_unix_signal_add (SIGTERM, quit_on_signal, app);
+  g_unix_signal_add (SIGINT, quit_on_signal, app);
+  g_unix_signal_add (SIGHUP, quit_on_signal, app);
 }
 
 /* The main loop has ended: no worker may outlive it, see lab_job_shutdown(). */

@@ -11,7 +11,9 @@
  * digits (6,000 training, 1,000 test images). */
 
 #include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
@@ -538,6 +540,10 @@ test_session_autosave (void)
   g_unlink (last);
   g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
   g_assert_true (g_file_test (last, G_FILE_TEST_IS_REGULAR));
+  /* So does a signal to end: the terminal closed, a logout. */
+  g_unlink (last);
+  g_assert_cmpint (kill (getpid (), SIGTERM), ==, 0);
+  lab_test_spin_until (autosaved, last, 30);
   gtk_window_destroy (GTK_WINDOW (b.window));
   g_unlink (last);
 }
