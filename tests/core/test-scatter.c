@@ -354,6 +354,57 @@ test_scatter_png (void)
   g_rmdir (dir);
 }
 
+/* A short plot (a projector's, in presentation mode) closes the legend's
+ * rows up so that all ten digits stay listed and clickable; only where
+ * even close rows cannot fit does the legend leave some out. */
+static void
+test_scatter_legend_short (void)
+{
+  g_autofree float *points = NULL;
+  g_autofree guint8 *labels = NULL;
+  g_autoptr(LabScatterPlot) plot = make_plot (300, &points, &labels);
+  double lx, ly, lw, lh, x9, y9, w9, h9;
+
+  /* 10 rows of 28 px do not fit in this plot area; of 20 they do. */
+  lab_scatter_plot_set_size (plot, W, 300);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpfloat (lh, <, 28);
+  g_assert_cmpfloat (lh, >=, 20);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 9, &x9, &y9, &w9, &h9));
+  g_assert_cmpfloat_with_epsilon (y9, ly + 9 * lh, 1e-9);
+  g_assert_cmpfloat (y9 + h9, <=, 300);
+  for (int c = 0; c < 10; c++)
+    g_assert_cmpint (lab_scatter_plot_legend_hit (plot, lx + lw / 2, ly + c * lh + lh / 2), ==, c);
+
+  /* Twice the scale on the same device size: the same, drawn larger. */
+  lab_scatter_plot_set_scale (plot, 2);
+  lab_scatter_plot_set_size (plot, 2 * W, 600);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 9, &x9, &y9, &w9, &h9));
+  g_assert_cmpfloat (y9 + h9, <=, 600);
+
+  /* With the hint above the rows ("click to hide or show"): kept where
+   * the close rows fit below it (the legend starts 16 px down), left
+   * out where only that leaves room for all ten. */
+  lab_scatter_plot_set_scale (plot, 1);
+  lab_scatter_plot_set_legend_hint (plot, "click to hide or show");
+  lab_scatter_plot_set_size (plot, W, 330);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 9, &x9, &y9, &w9, &h9));
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpfloat (ly, ==, 16 + 30);
+  lab_scatter_plot_set_size (plot, W, 300);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 9, &x9, &y9, &w9, &h9));
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpfloat (ly, ==, 16 + 8);
+  g_assert_cmpfloat (lh, >=, 20);
+  lab_scatter_plot_set_legend_hint (plot, NULL);
+
+  /* Too short even for close rows: the full-height ones that fit. */
+  lab_scatter_plot_set_size (plot, W, 180);
+  g_assert_true (lab_scatter_plot_get_legend_entry (plot, 0, &lx, &ly, &lw, &lh));
+  g_assert_cmpfloat (lh, ==, 28);
+  g_assert_false (lab_scatter_plot_get_legend_entry (plot, 9, &x9, &y9, &w9, &h9));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -361,6 +412,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/scatter/view", test_scatter_view);
   g_test_add_func ("/scatter/hit", test_scatter_hit);
+  g_test_add_func ("/scatter/legend-short", test_scatter_legend_short);
   g_test_add_func ("/scatter/draw", test_scatter_draw);
   g_test_add_func ("/scatter/values", test_scatter_values);
   g_test_add_func ("/scatter/png", test_scatter_png);

@@ -377,7 +377,7 @@ draw_legend (LabScatterPlot *self,
              cairo_t        *cr)
 {
   double top = self->ly + self->lhead;
-  double h = self->lhead + LEGEND_ROW * self->legend_rows + 6;
+  double h = self->lhead + self->legend_row * self->legend_rows + 6;
 
   if (lab_scatter_plot_shows_colorbar (self))
     {
@@ -396,12 +396,12 @@ draw_legend (LabScatterPlot *self,
   cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, 11);
   cairo_set_source_rgb (cr, 0.45, 0.45, 0.45);
-  if (self->legend_hint != NULL)
+  if (self->legend_hint != NULL && self->lhead == LEGEND_HEAD_HINT)
     lab_plot_text_at (cr, self->legend_hint, self->lx + LEGEND_PAD, self->ly + 10, 0, 0);
 
   for (guint c = 0; c < self->legend_rows; c++)
     {
-      double cy = top + LEGEND_ROW * c + LEGEND_ROW / 2.0;
+      double cy = top + self->legend_row * c + self->legend_row / 2.0;
       double sx = self->lx + LEGEND_PAD + LEGEND_SWATCH;
       gboolean hidden = self->hidden[c];
       char count[32];
@@ -428,7 +428,7 @@ draw_legend (LabScatterPlot *self,
       else
         cairo_set_source_rgb (cr, 0.12, 0.12, 0.12);
       cairo_save (cr);
-      cairo_rectangle (cr, sx + LEGEND_SWATCH + 8, cy - LEGEND_ROW / 2.0, 220, LEGEND_ROW);
+      cairo_rectangle (cr, sx + LEGEND_SWATCH + 8, cy - self->legend_row / 2.0, 220, self->legend_row);
       cairo_clip (cr);
       lab_plot_text_at (cr, self->class_names[c], sx + LEGEND_SWATCH + 10, cy, 0, 0.5);
       cairo_restore (cr);

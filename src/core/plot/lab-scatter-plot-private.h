@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 #define TITLE_HEIGHT   30
 #define LEGEND_GAP     14
 #define LEGEND_ROW     28
+#define LEGEND_ROW_MIN 20     /* rows close up to this before any is left out */
+#define LEGEND_HEAD    8      /* above the first row: a margin, */
+#define LEGEND_HEAD_HINT 30   /* or the hint ("click to hide or show") */
 #define LEGEND_PAD     10
 #define LEGEND_FONT    15
 #define LEGEND_SWATCH  9
@@ -74,6 +77,7 @@ struct _LabScatterPlot
   double    lx, ly, lw;      /* legend box: left, top, width */
   double    lhead;           /* above the first entry: the hint, or a margin */
   guint     legend_rows;     /* entries shown (the rest do not fit) */
+  double    legend_row;      /* an entry's height: LEGEND_ROW, less to fit them all */
 
   /* overlays */
   gboolean  marker_shown;

@@ -18,6 +18,7 @@ lab_scatter_plot_new (void)
   self->fitted = TRUE;
   self->hover = -1;
   self->scale = 1;
+  self->legend_row = LEGEND_ROW;
   self->threshold = NAN;
   self->measure_surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   self->measure = cairo_create (self->measure_surface);
@@ -252,11 +253,23 @@ lab_scatter_plot_set_size (LabScatterPlot *self,
   self->lw = legend;
   self->lx = self->ax + self->aw + LEGEND_GAP;
   self->ly = top;
-  /* The legend's header line, then as many rows as fit. */
+  /* The legend's header line, then its rows: closer together where that
+   * fits them all (ten digits on a projector's short plot), without the
+   * hint if that is what it takes; else as many as fit, with a line saying
+   * how many are left out. */
   self->legend_rows = self->n_classes;
-  self->lhead = self->legend_hint != NULL ? 30 : 8;
+  self->legend_row = LEGEND_ROW;
+  self->lhead = self->legend_hint != NULL ? LEGEND_HEAD_HINT : LEGEND_HEAD;
   if (self->ah < self->lhead + LEGEND_ROW * self->n_classes)
-    self->legend_rows = (guint) MAX (0, (self->ah - self->lhead - LEGEND_ROW) / LEGEND_ROW);
+    {
+      if (self->ah < self->lhead + LEGEND_ROW_MIN * self->n_classes
+          && self->ah >= LEGEND_HEAD + LEGEND_ROW_MIN * self->n_classes)
+        self->lhead = LEGEND_HEAD;
+      if (self->ah >= self->lhead + LEGEND_ROW_MIN * self->n_classes)
+        self->legend_row = MIN (LEGEND_ROW, (self->ah - self->lhead) / self->n_classes);
+      else
+        self->legend_rows = (guint) MAX (0, (self->ah - self->lhead - LEGEND_ROW) / LEGEND_ROW);
+    }
   if (self->fitted)
     lab_scatter_plot_fit (self);
 }
@@ -497,9 +510,9 @@ lab_scatter_plot_legend_hit (LabScatterPlot *self,
     return -1;
   if (self->n_classes == 0 || px < self->lx || px > self->lx + self->lw || py < top)
     return -1;
-  if ((py - top) / LEGEND_ROW >= self->legend_rows)
+  if ((py - top) / self->legend_row >= self->legend_rows)
     return -1;
-  return (int) ((py - top) / LEGEND_ROW);
+  return (int) ((py - top) / self->legend_row);
 }
 
 gboolean
@@ -513,9 +526,9 @@ lab_scatter_plot_get_legend_entry (LabScatterPlot *self,
   if (label >= self->legend_rows || lab_scatter_plot_shows_colorbar (self))
     return FALSE;
   *x = self->lx * self->scale;
-  *y = (self->ly + self->lhead + LEGEND_ROW * label) * self->scale;
+  *y = (self->ly + self->lhead + self->legend_row * label) * self->scale;
   *width = self->lw * self->scale;
-  *height = LEGEND_ROW * self->scale;
+  *height = self->legend_row * self->scale;
   return TRUE;
 }
 
