@@ -32,6 +32,13 @@ test_plot_nice_ticks (void)
 
   n = lab_nice_ticks (3.0, 3.0, 5, t, 32);
   g_assert_cmpuint (n, ==, 1);
+
+  /* Never one tick alone over a range (a projector's short map axis):
+   * steps of 5 would give only "0" here, steps of 2 give five. */
+  n = lab_nice_ticks (-4.4, 4.6, 2, t, 32);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpfloat_with_epsilon (t[0], -4.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t[4], 4.0, 1e-12);
 }
 
 /* A log axis labels ticks at the values a plot over a few of them shows:

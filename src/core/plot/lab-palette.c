@@ -111,9 +111,17 @@ lab_nice_ticks (double  lo,
       return n;
     }
   step = nice_step (hi - lo, target);
-  for (t = ceil (lo / step - 1e-9) * step; t <= hi + step * 1e-9 && n < max; t += step)
-    ticks[n++] = fabs (t) < step * 1e-9 ? 0.0 : t;
-  return n;
+  for (guint finer = 0; ; finer++)
+    {
+      n = 0;
+      for (t = ceil (lo / step - 1e-9) * step; t <= hi + step * 1e-9 && n < max; t += step)
+        ticks[n++] = fabs (t) < step * 1e-9 ? 0.0 : t;
+      /* One tick alone gives the axis no scale (-4.4 to 4.6 in steps of 5
+       * is "0"): the next finer step, 5 -> 2 -> 1 -> 0.5. */
+      if (n >= 2 || n == max || finer == 3)
+        return n;
+      step = nice_step (step, 2);
+    }
 }
 
 guint
