@@ -33,49 +33,15 @@ lab_format_init_locale (void)
   return found;
 }
 
-/* The numbers the window shows (lab_format_localize_thread's), for every
- * thread; (locale_t) 0 until then, and always in the CLI. */
-static locale_t shown_numbers;
-/* The locale lab_format_localize_thread made for this thread, freed when
- * a later call replaces it. */
-static __thread locale_t thread_numbers;
-
-gboolean
-lab_format_localize_thread (void)
-{
-  /* The process's locale (its messages above all) with the user's
-   * numbers; kept for the thread's life, the main thread's is the
-   * process's. */
-  locale_t base = duplocale (LC_GLOBAL_LOCALE);
-  locale_t numeric = base != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "", base) : (locale_t) 0;
-
-  if (numeric == (locale_t) 0)
-    {
-      if (base != (locale_t) 0)
-        freelocale (base);
-      return FALSE;
-    }
-  uselocale (numeric);
-  if (thread_numbers != (locale_t) 0)
-    freelocale (thread_numbers);
-  thread_numbers = numeric;
-  /* A copy of its own, kept for the process's life whatever becomes of the
-   * thread's; locale objects are read-only and safe to use from several
-   * threads. */
-  if (g_atomic_pointer_get (&shown_numbers) == (locale_t) 0)
-    {
-      locale_t shown = duplocale (numeric);
-
-      if (shown != (locale_t) 0 && !g_atomic_pointer_compare_and_exchange (&shown_numbers, NULL, shown))
-        freelocale (shown);
-    }
-  return TRUE;
-}
-
-/* The process's locale with "C" numbers ([0]) and with the user's ([1],
- * (locale_t) 0 when the C library does not have them), made once and kept
- * for the process's life. */
+/* The process's locale with "C" numbers ([0]) and with the user's LC_NUMERIC
+ * ([1], (locale_t) 0 when the C library does not have it), made once from
+ * the locale lab_format_init_locale set (the messages above all) and kept
+ * for the process's life. Every thread that prints in either uses these
+ * two: locale objects are read-only and safe to share, and a thread that
+ * ends leaves nothing of its own to free. */
 static locale_t numbers_locales[2];
+/* Whether the window shows [1]: lab_format_localize_thread ran. */
+static gint shown_user;
 
 static void
 numbers_locales_init (void)
@@ -84,30 +50,51 @@ numbers_locales_init (void)
 
   if (g_once_init_enter (&once))
     {
-      locale_t base_c = duplocale (LC_GLOBAL_LOCALE);
-      locale_t base_user = duplocale (LC_GLOBAL_LOCALE);
+      static const char *const numeric[2] = { "C", "" };
 
-      numbers_locales[0] = base_c != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "C", base_c)
-                                                   : (locale_t) 0;
-      numbers_locales[1] = base_user != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, "", base_user)
-                                                      : (locale_t) 0;
-      if (numbers_locales[1] == (locale_t) 0 && base_user != (locale_t) 0)
-        freelocale (base_user);
-      if (numbers_locales[0] == (locale_t) 0 && base_c != (locale_t) 0)
-        freelocale (base_c);
+      for (guint i = 0; i < 2; i++)
+        {
+          locale_t base = duplocale (LC_GLOBAL_LOCALE);
+
+          numbers_locales[i] = base != (locale_t) 0 ? newlocale (LC_NUMERIC_MASK, numeric[i], base)
+                                                    : (locale_t) 0;
+          if (numbers_locales[i] == (locale_t) 0 && base != (locale_t) 0)
+            freelocale (base);
+        }
       g_once_init_leave (&once, 1);
     }
+}
+
+/* The locale with those numbers, [0] when the user's are missing;
+ * (locale_t) 0 when the C library made neither. */
+static locale_t
+numbers_locale (gboolean user)
+{
+  numbers_locales_init ();
+  if (user && numbers_locales[1] != (locale_t) 0)
+    return numbers_locales[1];
+  return numbers_locales[0];
+}
+
+gboolean
+lab_format_localize_thread (void)
+{
+  locale_t numbers;
+
+  numbers_locales_init ();
+  numbers = numbers_locales[1];
+  if (numbers == (locale_t) 0)
+    return FALSE;
+  uselocale (numbers);
+  g_atomic_int_set (&shown_user, TRUE);
+  return TRUE;
 }
 
 gpointer
 lab_format_numbers_use (gboolean user)
 {
-  locale_t wanted;
+  locale_t wanted = numbers_locale (user);
 
-  numbers_locales_init ();
-  wanted = numbers_locales[user ? 1 : 0];
-  if (wanted == (locale_t) 0)
-    wanted = numbers_locales[0];
   /* Without either the global locale, whose numbers are "C" (lab_format_init_locale). */
   return (gpointer) uselocale (wanted != (locale_t) 0 ? wanted : LC_GLOBAL_LOCALE);
 }
@@ -119,43 +106,87 @@ lab_format_numbers_restore (gpointer previous)
 }
 
 char *
-lab_format_shown (const char *format,
-                  ...)
+lab_format_vprintf_in (gboolean    user,
+                       const char *format,
+                       va_list     args)
 {
-  locale_t numbers = g_atomic_pointer_get (&shown_numbers);
-  locale_t before = numbers != (locale_t) 0 ? uselocale (numbers) : (locale_t) 0;
+  gpointer previous = lab_format_numbers_use (user);
+  char *text = g_strdup_vprintf (format, args);
+
+  lab_format_numbers_restore (previous);
+  return text;
+}
+
+char *
+lab_format_printf_in (gboolean    user,
+                      const char *format,
+                      ...)
+{
   va_list args;
   char *text;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  text = lab_format_vprintf_in (user, format, args);
   va_end (args);
-  if (numbers != (locale_t) 0)
-    uselocale (before);
+  return text;
+}
+
+char *
+lab_format_count_in (gboolean user,
+                     guint64  n)
+{
+  locale_t numbers = numbers_locale (user);
+  const char *separator = numbers != (locale_t) 0 ? nl_langinfo_l (THOUSEP, numbers) : NULL;
+
+  /* The C locale has no grouping: "%'" would print "60000" there. */
+  if (separator != NULL && separator[0] != '\0')
+    return lab_format_printf_in (user, "%'" G_GUINT64_FORMAT, n);
+  return lab_format_count (n);
+}
+
+char *
+lab_format_percent_in (gboolean user,
+                       double   percent,
+                       int      decimals)
+{
+  g_autofree char *number = lab_format_printf_in (user, "%.*f", decimals, percent);
+
+  /* Translators: a percentage, %s the number ("94.20"): French and German
+   * put a no-break space before the sign ("%s\u00a0%%") */
+  return g_strdup_printf (_("%s%%"), number);
+}
+
+/* The window's numbers, from any thread. */
+static gboolean
+shows_user (void)
+{
+  return g_atomic_int_get (&shown_user);
+}
+
+char *
+lab_format_shown (const char *format,
+                  ...)
+{
+  va_list args;
+  char *text;
+
+  va_start (args, format);
+  text = lab_format_vprintf_in (shows_user (), format, args);
+  va_end (args);
   return text;
 }
 
 char *
 lab_format_count_localized (guint64 n)
 {
-  locale_t numbers = g_atomic_pointer_get (&shown_numbers);
-  const char *separator = numbers != (locale_t) 0 ? nl_langinfo_l (THOUSEP, numbers) : NULL;
-
-  /* The C locale has no grouping: "%'" would print "60000" there. */
-  if (separator != NULL && separator[0] != '\0')
-    return lab_format_shown ("%'" G_GUINT64_FORMAT, n);
-  return lab_format_count (n);
+  return lab_format_count_in (shows_user (), n);
 }
 
 char *
 lab_format_percent_localized (double percent,
                               int    decimals)
 {
-  g_autofree char *number = lab_format_shown ("%.*f", decimals, percent);
-
-  /* Translators: a percentage, %s the number ("94.20"): French and German
-   * put a no-break space before the sign ("%s\u00a0%%") */
-  return g_strdup_printf (_("%s%%"), number);
+  return lab_format_percent_in (shows_user (), percent, decimals);
 }
 
 char *

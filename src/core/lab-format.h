@@ -24,16 +24,34 @@ gboolean lab_format_init_locale     (void);
  * (from the environment, as setlocale (LC_ALL, "") reads it): printf's
  * decimal sign, and digit grouping with its ' flag; and the first call
  * makes those the numbers the window shows, for the formatters below on
- * every thread. FALSE (and "C") when the C library does not have it. */
+ * every thread. FALSE (and "C") when the C library does not have it. Any
+ * thread may call it, one that then ends too: the locale it uses is
+ * lab-format's, one for the process. */
 gboolean lab_format_localize_thread (void);
 
 /* For a thread that writes text for people and files alike (a lesson's
  * report and its record): from now on the calling thread prints numbers in
  * the user's LC_NUMERIC (user TRUE; "C" when the C library does not have
  * it) or in "C" (user FALSE), until lab_format_numbers_restore() with what
- * this returned. The messages stay the process's. */
+ * this returned. The messages stay the process's. The window's numbers
+ * (lab_format_shown and the rest below) are these same user's ones. */
 gpointer lab_format_numbers_use     (gboolean  user);
 void     lab_format_numbers_restore (gpointer  previous);
+
+/* Formatters with those numbers, whatever the calling thread's: printf,
+ * a count with the digit grouping they have ("60 000"; "60,000" as
+ * lab_format_count in "C"), and a percentage as below. */
+char    *lab_format_printf_in       (gboolean    user,
+                                     const char *format,
+                                     ...) G_GNUC_PRINTF (2, 3);
+char    *lab_format_vprintf_in      (gboolean    user,
+                                     const char *format,
+                                     va_list     args) G_GNUC_PRINTF (2, 0);
+char    *lab_format_count_in        (gboolean    user,
+                                     guint64     n);
+char    *lab_format_percent_in      (gboolean    user,
+                                     double      percent,
+                                     int         decimals);
 
 /* 60000 -> "60,000": groups of three digits with a comma, in every locale;
  * what the CLI prints and Keras-style summaries show. */

@@ -72,6 +72,34 @@ print_shown (gpointer data)
   return g_strjoin ("|", count, rate, percent, NULL);
 }
 
+/* A thread that shows numbers as the window's thread does, and ends. */
+static gpointer
+localize_and_print (gpointer data)
+{
+  if (!lab_format_localize_thread ())
+    return NULL;
+  return g_strdup_printf ("%.2f|%'d", 0.5, 4385);
+}
+
+/* Threads that call lab_format_localize_thread and exit: each prints the
+ * user's numbers, and what lab-format made for it does not outlive it (in
+ * the sanitized build LeakSanitizer checks that when the test exits). */
+static void
+test_format_thread_exits (void)
+{
+  g_autofree char *wanted = g_strconcat ("0,50|", want->count, NULL);
+  g_autofree char *here = g_strdup_printf ("%.2f", 0.5);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_thread_join (g_thread_new ("localized", localize_and_print, NULL));
+
+      g_assert_cmpstr (text, ==, wanted);
+    }
+  /* and this thread's numbers are its own */
+  g_assert_cmpstr (here, ==, "0.50");
+}
+
 static void
 test_format_window (void)
 {
@@ -230,7 +258,7 @@ test_format_files (void)
   g_rmdir (c_dir);
   g_rmdir (user_dir);
   setlocale (LC_NUMERIC, "C");
-  uselocale (LC_GLOBAL_LOCALE);  /* lab-format keeps and frees the locale it made */
+  uselocale (LC_GLOBAL_LOCALE);  /* lab-format keeps the locale it made */
 
   lab_gallery_free (s.gallery);
   lab_embedding_free (s.map);
@@ -287,6 +315,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* files first: the window's test leaves this thread localized */
   g_test_add_func ("/format-locale/files", test_format_files);
+  g_test_add_func ("/format-locale/thread-exits", test_format_thread_exits);
   g_test_add_func ("/format-locale/window", test_format_window);
   g_test_add_func ("/format-locale/describe", test_format_describe);
   return g_test_run ();
