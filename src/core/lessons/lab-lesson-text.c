@@ -5,31 +5,10 @@
 
 #include "lab-lesson-private.h"
 
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 
 #include "lab-format.h"
-
-/* format with args in "C" numbers, and its translation in the user's. */
-static void
-format_both (char       **c_text,
-             char       **shown,
-             const char  *format,
-             const char  *translated,
-             va_list      args)
-{
-  va_list copy;
-  gpointer previous;
-
-  va_copy (copy, args);
-  previous = lab_format_numbers_use (FALSE);
-  *c_text = g_strdup_vprintf (format, args);
-  lab_format_numbers_use (TRUE);
-  *shown = g_strdup_vprintf (translated, copy);
-  lab_format_numbers_restore (previous);
-  va_end (copy);
-}
 
 /* gettext of "" is the catalogue's header. */
 static const char *
@@ -38,19 +17,43 @@ translate (const char *msgid)
   return msgid[0] != '\0' ? _(msgid) : msgid;
 }
 
+/* The core of lab_lesson_read, _read_n and _cell: the English text with
+ * args in "C" numbers appended to c_text, its translation (plural NULL) or
+ * the translation of singular or plural for n in the user's numbers to
+ * shown. */
+static void
+say_both (GString    *c_text,
+          GString    *shown,
+          const char *singular,
+          const char *plural,
+          gulong      n,
+          va_list     args)
+{
+  const char *format = plural == NULL || n == 1 ? singular : plural;
+  const char *translated = plural == NULL ? translate (singular)
+                                          : g_dngettext (GETTEXT_PACKAGE, singular, plural, n);
+  va_list copy;
+  gpointer previous;
+
+  va_copy (copy, args);
+  previous = lab_format_numbers_use (FALSE);
+  g_string_append_vprintf (c_text, format, args);
+  lab_format_numbers_use (TRUE);
+  g_string_append_vprintf (shown, translated, copy);
+  lab_format_numbers_restore (previous);
+  va_end (copy);
+}
+
 void
 lab_lesson_read (LabLessonRun *run,
                  const char   *format,
                  ...)
 {
-  g_autofree char *c_text = NULL, *shown = NULL;
   va_list args;
 
   va_start (args, format);
-  format_both (&c_text, &shown, format, translate (format), args);
+  say_both (run->reading, run->reading_shown, format, NULL, 0, args);
   va_end (args);
-  g_string_append (run->reading, c_text);
-  g_string_append (run->reading_shown, shown);
 }
 
 void
@@ -60,29 +63,23 @@ lab_lesson_read_n (LabLessonRun *run,
                    gulong        n,
                    ...)
 {
-  g_autofree char *c_text = NULL, *shown = NULL;
   va_list args;
 
   va_start (args, n);
-  format_both (&c_text, &shown, n == 1 ? singular : plural,
-               g_dngettext (GETTEXT_PACKAGE, singular, plural, n), args);
+  say_both (run->reading, run->reading_shown, singular, plural, n, args);
   va_end (args);
-  g_string_append (run->reading, c_text);
-  g_string_append (run->reading_shown, shown);
 }
 
 char *
 lab_lesson_shown (const char *format,
                   ...)
 {
-  gpointer previous = lab_format_numbers_use (TRUE);
   va_list args;
   char *text;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  text = lab_format_vprintf_in (TRUE, format, args);
   va_end (args);
-  lab_format_numbers_restore (previous);
   return text;
 }
 
@@ -91,14 +88,7 @@ lab_lesson_shown (const char *format,
 char *
 lab_lesson_count_shown (guint64 n)
 {
-  gpointer previous = lab_format_numbers_use (TRUE);
-  const struct lconv *lc = localeconv ();
-  /* The C locale has no grouping: "%'" would print "60000" there. */
-  char *text = lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0'
-               ? g_strdup_printf ("%'" G_GUINT64_FORMAT, n) : lab_format_count (n);
-
-  lab_format_numbers_restore (previous);
-  return text;
+  return lab_format_count_in (TRUE, n);
 }
 
 void
@@ -131,13 +121,13 @@ lab_lesson_cell (LabLessonRow *row,
                  const char   *format,
                  ...)
 {
-  char *c_text, *shown;
+  GString *c_text = g_string_new (NULL), *shown = g_string_new (NULL);
   va_list args;
 
   va_start (args, format);
-  format_both (&c_text, &shown, format, translate (format), args);
+  say_both (c_text, shown, format, NULL, 0, args);
   va_end (args);
-  add_cell (row, c_text, shown);
+  add_cell (row, g_string_free (c_text, FALSE), g_string_free (shown, FALSE));
 }
 
 void
@@ -166,7 +156,7 @@ void
 lab_lesson_cell_count (LabLessonRow *row,
                        guint64       n)
 {
-  add_cell (row, lab_format_count (n), lab_lesson_count_shown (n));
+  add_cell (row, lab_format_count (n), lab_format_count_in (TRUE, n));
 }
 
 void
@@ -185,21 +175,11 @@ lab_lesson_cell_percent (LabLessonRow *row,
                          double        percent,
                          int           decimals)
 {
-  g_autofree char *number = NULL;
-  gpointer previous;
-
   if (!isfinite (percent))
-    {
-      lab_lesson_cell_text (row, "–");
-      return;
-    }
-  previous = lab_format_numbers_use (TRUE);
-  number = g_strdup_printf ("%.*f", decimals, percent);
-  lab_format_numbers_use (FALSE);
-  add_cell (row, g_strdup_printf ("%.*f%%", decimals, percent),
-            /* lab-format.c's msgid: "%s\u00a0%%" in French and German */
-            g_strdup_printf (_("%s%%"), number));
-  lab_format_numbers_restore (previous);
+    lab_lesson_cell_text (row, "–");
+  else
+    add_cell (row, lab_format_printf_in (FALSE, "%.*f%%", decimals, percent),
+              lab_format_percent_in (TRUE, percent, decimals));
 }
 
 void
