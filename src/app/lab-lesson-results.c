@@ -36,16 +36,59 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
+/* A heading longer than this many characters wraps onto two lines ("Train
+ * loss", "Latent SVM"), and
+ * a row's name (the first column) longer than ROW_NAME_ONE_LINE_CHARS:
+ * the seed-001 table's seven columns ("Train loss, seed 001", "here",
+ * ...) and the results table's "bicubic upsampling (for sr-ae)" then fit
+ * the results pane at 1024 x 768, the numbers being narrower than their
+ * headings. Numbers never wrap. */
+#define HEADING_ONE_LINE_CHARS  8
+#define ROW_NAME_ONE_LINE_CHARS 18
+
+/* text with its space nearest the middle made a line break: two lines
+ * about as long as each other, the longer one the width it takes. */
+static char *
+two_lines (const char *text)
+{
+  glong chars = g_utf8_strlen (text, -1), best = -1;
+  char *lines = g_strdup (text);
+  glong i = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), i++)
+    if (*p == ' ' && (best < 0 || ABS (2 * i - chars) < ABS (2 * best - chars)))
+      best = i;
+  if (best >= 0)
+    *g_utf8_offset_to_pointer (lines, best) = '\n';
+  return lines;
+}
+
+/* A table's cell: text longer than one_line characters (0: never) on two
+ * lines. Right-aligned but in the first column, as the numbers are. */
+static GtkWidget *
+cell_label (const char *text,
+            guint       column,
+            glong       one_line)
+{
+  g_autofree char *lines = one_line > 0 && g_utf8_strlen (text, -1) > one_line ? two_lines (text)
+                                                                               : g_strdup (text);
+  GtkWidget *label = gtk_label_new (lines);
+
+  gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
+  gtk_label_set_justify (GTK_LABEL (label), column == 0 ? GTK_JUSTIFY_LEFT : GTK_JUSTIFY_RIGHT);
+  return label;
+}
+
 /* A table as a grid of labels, scrolled sideways when it is wider than
- * the page (six columns of figures at 1024 x 768), so that it never makes
- * the page, and the window, wider than the screen. */
+ * the page even so, so that it never makes the page, and the window,
+ * wider than the screen. */
 static GtkWidget *
 table_widget (const LabLessonTable *table)
 {
   GtkWidget *grid = gtk_grid_new ();
   GtkWidget *scrolled = gtk_scrolled_window_new ();
 
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
   gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
   gtk_widget_add_css_class (grid, "lesson-table");
   for (guint row = 0; row < table->rows->len; row++)
@@ -54,9 +97,11 @@ table_widget (const LabLessonTable *table)
 
       for (guint c = 0; fields[c] != NULL; c++)
         {
-          GtkWidget *label = gtk_label_new (fields[c]);
+          GtkWidget *label = cell_label (fields[c], c, row == 0 ? HEADING_ONE_LINE_CHARS
+                                                     : c == 0 ? ROW_NAME_ONE_LINE_CHARS : 0);
 
-          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0 : 1);
+          /* headings over their numbers, a two-line one's last line too */
+          gtk_label_set_yalign (GTK_LABEL (label), row == 0 ? 1 : 0.5);
           gtk_label_set_selectable (GTK_LABEL (label), TRUE);
           gtk_widget_add_css_class (label, row == 0 ? "heading" : "numeric");
           gtk_grid_attach (GTK_GRID (grid), label, c, row, 1, 1);

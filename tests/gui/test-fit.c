@@ -8,8 +8,10 @@
  * inside the window, and no scrolled window hides content sideways. A
  * screenshot of every page in every mode goes under the build dir
  * (fit-MODE-PAGE.png). And no two controls shown at once share a
- * mnemonic (Alt+letter). tests/gui/meson.build runs it in English, French
- * and German (LANGUAGE). */
+ * mnemonic (Alt+letter). The Lessons page shows a run of the first
+ * lesson (three architectures, capped to a few images and an epoch, into
+ * a cache folder of this test alone), whose tables are seen whole.
+ * tests/gui/meson.build runs it in English, French and German (LANGUAGE). */
 
 #include <gtk/gtk.h>
 
@@ -17,6 +19,7 @@
 #include "lab-classify-page-private.h"
 #include "lab-inside-page-private.h"
 #include "lab-latent-page-private.h"
+#include "lab-lessons-page.h"
 #include "lab-presentation.h"
 #include "lab-test-models.h"
 #include "lab-test-util.h"
@@ -28,6 +31,7 @@
 #define USABLE_HEIGHT 720
 
 static LabApplication *app;
+static char *cache_home;
 
 static const char *pages[] = { "data", "train", "denoise", "latent", "lessons", "classify", "inside" };
 
@@ -64,6 +68,12 @@ static gboolean
 classify_idle (gpointer data)
 {
   return !lab_classify_run_is_running (data);
+}
+
+static gboolean
+lesson_shown (gpointer data)
+{
+  return lab_lesson_results_get_dir (lab_lessons_page_get_results (data)) != NULL;
 }
 
 /* "GtkLabel.title" */
@@ -205,6 +215,42 @@ dump (GtkWidget *widget,
     }
 }
 
+/* Appends to wide each mapped lesson table under widget whose natural
+ * width is more than its scrolled window shows: a teacher would have to
+ * scroll sideways through the numbers. Returns how many tables it saw. */
+static guint
+find_wide_tables (GtkWidget *widget,
+                  GPtrArray *wide)
+{
+  guint n = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (!gtk_widget_get_mapped (child))
+        continue;
+      if (GTK_IS_GRID (child) && gtk_widget_has_css_class (child, "lesson-table"))
+        {
+          GtkWidget *pane = gtk_widget_get_ancestor (child, GTK_TYPE_SCROLLED_WINDOW);
+          int columns = 0, nat = 0;
+
+          while (gtk_grid_get_child_at (GTK_GRID (child), columns, 0) != NULL)
+            columns++;
+          gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat, NULL, NULL);
+          g_test_message ("lesson table of %d columns: %d px wide, its pane %d", columns, nat,
+                          gtk_widget_get_width (pane));
+          if (nat > gtk_widget_get_width (pane))
+            g_ptr_array_add (wide, g_strdup_printf ("a table of %d columns, %d px in %d", columns, nat,
+                                                    gtk_widget_get_width (pane)));
+          n++;
+          continue;
+        }
+      n += find_wide_tables (child, wide);
+    }
+  return n;
+}
+
 /* natural: the page's natural width fits (else its minimum, which with
  * the widgets' own wrapping still clips nothing). tab: the screenshot's
  * name after the page's. */
@@ -287,6 +333,19 @@ assert_page_tab_fits (Fixture    *f,
   g_assert_cmpint (win_min_h, <=, lab_window_get_presentation (f->window) ? SCREEN_HEIGHT : USABLE_HEIGHT);
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpuint (clashes->len, ==, 0);
+  /* The lesson's tables (results, seed 001's seven columns beside this
+   * run's, settings) whole, at their natural width, where the page has
+   * its natural width (with the sidebar shown in presentation mode, they
+   * may scroll). */
+  if (natural && g_strcmp0 (page_name, "lessons") == 0)
+    {
+      g_autoptr(GPtrArray) wide = g_ptr_array_new_with_free_func (g_free);
+
+      g_assert_cmpuint (find_wide_tables (page, wide), >=, 2);
+      for (guint i = 0; i < wide->len; i++)
+        g_test_message ("scrolls sideways: %s", (char *) wide->pdata[i]);
+      g_assert_cmpuint (wide->len, ==, 0);
+    }
 }
 
 static void
@@ -451,6 +510,16 @@ fixture_setup (Fixture       *f,
   lab_test_activate (f->window, "run-classifier", NULL);
   lab_test_spin_until (classify_idle, lab_classify_page_get_run (classify), 120);
 
+  /* The first lesson run, on a few images for an epoch. */
+  {
+    LabLessonsPage *lessons = LAB_LESSONS_PAGE (lab_window_get_page (f->window, "lessons"));
+
+    g_object_set (lessons, "max-images", 150, "max-epochs", 1, NULL);
+    lab_window_set_visible_page (f->window, "lessons");
+    lab_test_activate (f->window, "run-lesson", NULL);
+    lab_test_spin_until (lesson_shown, lessons, 240);
+  }
+
   /* Train's, Latent's, Classify's Advanced, and the Data page's list of
    * files it skipped (hidden until a folder has some). */
   g_assert_cmpuint (expand_all (GTK_WIDGET (f->window)), >=, 3);
@@ -505,7 +574,15 @@ test_fit (Fixture       *f,
 int
 main (int argc, char **argv)
 {
+  int status;
+
+  /* Before GLib reads it: the lesson caches into a folder of this test alone. */
+  cache_home = g_dir_make_tmp ("latentlab-fit-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
   app = lab_test_init (&argc, &argv);
   g_test_add ("/fit/1024x768", Fixture, NULL, fixture_setup, test_fit, fixture_teardown);
-  return lab_test_run ();
+  status = lab_test_run ();
+  lab_test_remove_tree (cache_home);
+  g_free (cache_home);
+  return status;
 }
