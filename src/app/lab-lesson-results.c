@@ -36,42 +36,173 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
-/* A heading longer than this many characters wraps onto two lines ("Train
- * loss", "Latent SVM"), and
- * a row's name (the first column) longer than ROW_NAME_ONE_LINE_CHARS:
- * the seed-001 table's seven columns ("Train loss, seed 001", "here",
- * ...) and the results table's "bicubic upsampling (for sr-ae)" then fit
- * the results pane at 1024 x 768, the numbers being narrower than their
- * headings. Numbers never wrap. */
-#define HEADING_ONE_LINE_CHARS  8
-#define ROW_NAME_ONE_LINE_CHARS 18
+/* How a table's cells break into lines, so that the tables fit the
+ * results pane at 1024 x 768 in English, French and German, on a desk and
+ * projected: the numbers are narrower than their headings, so a heading
+ * longer than HEADING_ONE_LINE characters goes on two lines ("Train
+ * loss," / "seed 001"), and a hyphenated one at its hyphen ("Test-" /
+ * "MSE"); on three where two would still be wider than HEADING_TWO_LINES
+ * and three are narrower by THREE_LINES_GAIN ("Perte" / "d’entraînement,"
+ * / "seed 001"). A row's name (the first column) likewise past
+ * ROW_NAME_ONE_LINE ("bicubic upsampling" / "(for sr-ae)", "bikubisches" /
+ * "Hochskalieren" / "(für sr-ae)"); any other text past TEXT_ONE_LINE (a
+ * setting's value) on two lines. Lines break at spaces, after a hyphen
+ * before a capital, never inside a model's name ("convae-bn"), and at a
+ * translation's soft hyphens, shown as a hyphen there and nowhere else
+ * (German's "Trainings-" / "verlust"). Numbers never break. */
+#define HEADING_ONE_LINE   8
+#define HEADING_TWO_LINES  10
+#define ROW_NAME_ONE_LINE  18
+#define ROW_NAME_TWO_LINES 18
+#define TEXT_ONE_LINE      36
+#define THREE_LINES_GAIN   3
+#define MAX_BREAKS         16
+#define SOFT_HYPHEN        0x00AD
 
-/* text with its space nearest the middle made a line break: two lines
- * about as long as each other, the longer one the width it takes. */
-static char *
-two_lines (const char *text)
+/* The places text may break at, as the character offsets of the lines
+ * they would start (a space's own, which the break drops), at most
+ * MAX_BREAKS; *hyphen whether one is after a hyphen. */
+static guint
+break_points (const char *text,
+              glong      *at,
+              gboolean   *hyphen)
 {
-  glong chars = g_utf8_strlen (text, -1), best = -1;
-  char *lines = g_strdup (text);
+  guint n = 0;
+  glong i = 0;
+
+  *hyphen = FALSE;
+  for (const char *p = text; *p != '\0' && n < MAX_BREAKS; p = g_utf8_next_char (p), i++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == ' ')
+        at[n++] = i;
+      else if (i > 0 && (c == SOFT_HYPHEN || (c == '-' && g_unichar_isupper (g_utf8_get_char (p + 1)))))
+        {
+          at[n++] = i + 1;
+          *hyphen |= c == '-';
+        }
+    }
+  return n;
+}
+
+/* text broken before the characters at offsets breaks[n] (increasing): a
+ * space broken at dropped, a soft hyphen shown where a line ends with it
+ * and dropped elsewhere. A new string. */
+static char *
+render_lines (const char  *text,
+              const glong *breaks,
+              guint        n)
+{
+  GString *lines = g_string_new (NULL);
+  guint k = 0;
   glong i = 0;
 
   for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), i++)
-    if (*p == ' ' && (best < 0 || ABS (2 * i - chars) < ABS (2 * best - chars)))
-      best = i;
-  if (best >= 0)
-    *g_utf8_offset_to_pointer (lines, best) = '\n';
-  return lines;
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (k < n && breaks[k] == i)
+        {
+          g_string_append_c (lines, '\n');
+          k++;
+          if (c == ' ')
+            continue;
+        }
+      if (c == SOFT_HYPHEN)
+        {
+          if (k < n && breaks[k] == i + 1)
+            g_string_append_c (lines, '-');
+          continue;
+        }
+      g_string_append_len (lines, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (lines, FALSE);
 }
 
-/* A table's cell: text longer than one_line characters (0: never) on two
- * lines. Right-aligned but in the first column, as the numbers are. */
+/* The longest of text's lines, in characters. */
+static glong
+widest_line_of (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  glong widest = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    widest = MAX (widest, g_utf8_strlen (lines[i], -1));
+  return widest;
+}
+
+/* text on up to max_lines lines (2 or 3), its longest line as short as
+ * may be (the earliest breaks of those as short). A new string. */
+static char *
+break_lines (const char *text,
+             guint       max_lines)
+{
+  glong at[MAX_BREAKS];
+  gboolean hyphen;
+  guint n = break_points (text, at, &hyphen);
+  char *best = render_lines (text, NULL, 0);
+  glong best_w = widest_line_of (best);
+
+  for (guint a = 0; a < n; a++)
+    for (guint b = a; b < (max_lines > 2 ? n : a + 1); b++)
+      {
+        /* b == a: that break alone */
+        glong breaks[2] = { at[a], at[b] };
+        char *lines = render_lines (text, breaks, b == a ? 1 : 2);
+        glong w = widest_line_of (lines);
+
+        if (w < best_w)
+          {
+            g_free (best);
+            best = lines;
+            best_w = w;
+          }
+        else
+          g_free (lines);
+      }
+  return best;
+}
+
+/* text on one line when it is one_line characters or fewer (and, with
+ * at_hyphen, has no hyphen to break at), else on two, or on three where
+ * two would still be wider than two_lines (0: never three) and three are
+ * THREE_LINES_GAIN narrower. A new string. */
+static char *
+cell_text (const char *text,
+           glong       one_line,
+           glong       two_lines,
+           gboolean    at_hyphen)
+{
+  g_autofree char *one = render_lines (text, NULL, 0);
+  g_autofree char *two = NULL;
+  g_autofree char *three = NULL;
+  glong at[MAX_BREAKS], w2, w3;
+  gboolean hyphen;
+
+  break_points (text, at, &hyphen);
+  if (g_utf8_strlen (one, -1) <= one_line && !(at_hyphen && hyphen))
+    return g_steal_pointer (&one);
+  two = break_lines (text, 2);
+  w2 = widest_line_of (two);
+  if (two_lines == 0 || w2 <= two_lines)
+    return g_steal_pointer (&two);
+  three = break_lines (text, 3);
+  w3 = widest_line_of (three);
+  return w3 + THREE_LINES_GAIN <= w2 ? g_steal_pointer (&three) : g_steal_pointer (&two);
+}
+
+/* A table's cell: its heading (row 0), name (column 0) or value broken
+ * into lines as cell_text() does. Right-aligned but in the first column,
+ * as the numbers are. */
 static GtkWidget *
 cell_label (const char *text,
-            guint       column,
-            glong       one_line)
+            guint       row,
+            guint       column)
 {
-  g_autofree char *lines = one_line > 0 && g_utf8_strlen (text, -1) > one_line ? two_lines (text)
-                                                                               : g_strdup (text);
+  g_autofree char *lines = row == 0 ? cell_text (text, HEADING_ONE_LINE, HEADING_TWO_LINES, TRUE)
+                         : column == 0 ? cell_text (text, ROW_NAME_ONE_LINE, ROW_NAME_TWO_LINES, FALSE)
+                         : cell_text (text, TEXT_ONE_LINE, 0, FALSE);
   GtkWidget *label = gtk_label_new (lines);
 
   gtk_label_set_xalign (GTK_LABEL (label), column == 0 ? 0 : 1);
@@ -97,8 +228,7 @@ table_widget (const LabLessonTable *table)
 
       for (guint c = 0; fields[c] != NULL; c++)
         {
-          GtkWidget *label = cell_label (fields[c], c, row == 0 ? HEADING_ONE_LINE_CHARS
-                                                     : c == 0 ? ROW_NAME_ONE_LINE_CHARS : 0);
+          GtkWidget *label = cell_label (fields[c], row, c);
 
           /* headings over their numbers, a two-line one's last line too */
           gtk_label_set_yalign (GTK_LABEL (label), row == 0 ? 1 : 0.5);

@@ -251,12 +251,34 @@ lesson_shown (gpointer data)
          && lab_test_action_enabled (data, "run-lesson");
 }
 
+/* A label's text on one line: a line break read as a space, or as
+ * nothing after a hyphen (a table's "MSE de" / "test," and "Test-" /
+ * "MSE" headings). */
+static char *
+one_line (const char *label)
+{
+  GString *line = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p != '\n')
+      g_string_append_c (line, *p);
+    else if (p == label || p[-1] != '-')
+      g_string_append_c (line, ' ');
+  return g_string_free (line, FALSE);
+}
+
+/* Whether a label under widget reads text, its line breaks as spaces. */
 static gboolean
 has_label (GtkWidget  *widget,
            const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return TRUE;
+  if (GTK_IS_LABEL (widget))
+    {
+      g_autofree char *line = one_line (gtk_label_get_label (GTK_LABEL (widget)));
+
+      if (g_strcmp0 (line, text) == 0)
+        return TRUE;
+    }
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     if (has_label (child, text))
       return TRUE;
