@@ -130,13 +130,10 @@ lab_line_plot_legend_size (LabLinePlot       *self,
   return 0;
 }
 
-/* How much of the series a box (bx, by, bw, bh) over the plot area would
- * hide: their points, points 4 px apart along each line's segments and
- * the ends of error bars that fall inside it, the points counting most. */
-static guint
-hidden_by (const LabLinePlot       *self,
-           const LabLinePlotLayout *l,
-           double bx, double by, double bw, double bh)
+guint
+lab_line_plot_hidden_by (const LabLinePlot       *self,
+                         const LabLinePlotLayout *l,
+                         double bx, double by, double bw, double bh)
 {
   guint n = 0;
 
@@ -219,7 +216,7 @@ lab_line_plot_legend_place (LabLinePlot       *self,
 
       for (guint c = 0; c < G_N_ELEMENTS (xs) && best > 0 && l->lh + 16 < l->ph; c++)
         {
-          guint hidden = hidden_by (self, l, xs[c] - 4, ys[c] - 4, l->lw + 8, l->lh + 8);
+          guint hidden = lab_line_plot_hidden_by (self, l, xs[c] - 4, ys[c] - 4, l->lw + 8, l->lh + 8);
 
           if (hidden < best)
             {

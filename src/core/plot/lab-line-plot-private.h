@@ -6,8 +6,16 @@
 
 G_BEGIN_DECLS
 
-/* What lab-line-plot.c and lab-line-plot-legend.c share: the plot's
- * fields, its mapping of data to plot space, and where its parts go. */
+/* What lab-line-plot.c and its legend's and markers' files share: the
+ * plot's fields, its mapping of data to plot space, and where its parts
+ * go. */
+
+/* A vertical dashed line at x, with its label (NULL or "": none). */
+typedef struct
+{
+  double  x;
+  char   *label;
+} LabLineMarker;
 
 typedef struct
 {
@@ -31,7 +39,7 @@ struct _LabLinePlot
   gboolean   legend_below;    /* below the plot area whatever the data */
   double     x_lo, x_hi;    /* fixed range when x_lo < x_hi */
   GPtrArray *series;        /* (element-type LabLineSeries) */
-  GArray    *markers;       /* (element-type Marker) */
+  GArray    *markers;       /* (element-type LabLineMarker) */
 };
 
 /* Where a drawing's parts go, in logical units (before the scale). */
@@ -115,5 +123,21 @@ void   lab_line_plot_legend_place (LabLinePlot       *self,
 void   lab_line_plot_legend_draw  (LabLinePlot       *self,
                                    cairo_t           *cr,
                                    const LabLinePlotLayout *layout);
+/* How much of the series a box (bx, by, bw, bh) over the plot area would
+ * hide: their points, points 4 px apart along each line's segments and
+ * the ends of error bars that fall inside it, the points counting most. */
+guint  lab_line_plot_hidden_by    (const LabLinePlot       *self,
+                                   const LabLinePlotLayout *layout,
+                                   double bx, double by, double bw, double bh);
+/* The markers in the x range: their dashed lines, drawn under the
+ * series, and their labels, over them, each beside its line where it
+ * hides no curve, no legend and no other marker's label or line
+ * (lab-line-plot-marker.c). */
+void   lab_line_plot_markers_draw_lines  (LabLinePlot             *self,
+                                          cairo_t                 *cr,
+                                          const LabLinePlotLayout *layout);
+void   lab_line_plot_markers_draw_labels (LabLinePlot             *self,
+                                          cairo_t                 *cr,
+                                          const LabLinePlotLayout *layout);
 
 G_END_DECLS

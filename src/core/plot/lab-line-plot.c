@@ -9,12 +9,6 @@
 #include "lab-figure.h"
 #include "lab-plot-draw.h"
 
-typedef struct
-{
-  double  x;
-  char   *label;
-} Marker;
-
 static void
 series_free (gpointer data)
 {
@@ -29,7 +23,7 @@ series_free (gpointer data)
 static void
 marker_clear (gpointer data)
 {
-  g_free (((Marker *) data)->label);
+  g_free (((LabLineMarker *) data)->label);
 }
 
 LabLinePlot *
@@ -39,7 +33,7 @@ lab_line_plot_new (void)
 
   self->scale = 1;
   self->series = g_ptr_array_new_with_free_func (series_free);
-  self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
+  self->markers = g_array_new (FALSE, FALSE, sizeof (LabLineMarker));
   g_array_set_clear_func (self->markers, marker_clear);
   return self;
 }
@@ -233,7 +227,7 @@ lab_line_plot_add_marker (LabLinePlot *self,
                           double       x,
                           const char  *label)
 {
-  Marker m = { x, g_strdup (label) };
+  LabLineMarker m = { x, g_strdup (label) };
 
   g_array_append_val (self->markers, m);
 }
@@ -617,39 +611,7 @@ lab_line_plot_draw (LabLinePlot *self,
                           self->y_label, l.y_title_x, MAX (top + ph / 2, ext.x_advance / 2 + 4));
   }
 
-  /* markers */
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      Marker *m = &g_array_index (self->markers, Marker, i);
-      double px;
-      const double dash[] = { 5, 4 };
-
-      if ((self->log_x && m->x <= 0) || lab_line_plot_tx (self, m->x) < x0 || lab_line_plot_tx (self, m->x) > x1)
-        continue;
-      px = round (PX (lab_line_plot_tx (self, m->x))) + 0.5;
-      cairo_set_source_rgb (cr, 0.35, 0.35, 0.35);
-      cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, px, top);
-      cairo_line_to (cr, px, top + ph);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      if (m->label != NULL)
-        {
-          gboolean on_left = px > left + pw * 0.7;
-          cairo_text_extents_t ext;
-          double from, to, y = top + 4;
-
-          cairo_set_font_size (cr, 12);
-          cairo_text_extents (cr, m->label, &ext);
-          from = on_left ? px - 4 - ext.x_advance : px + 4;
-          to = on_left ? px - 4 : px + 4 + ext.x_advance;
-          /* Below the legend where it would hide the label. */
-          if (self->series->len > 0 && l.below == 0 && to > l.lx && from < l.lx + l.lw
-              && y < l.ly + l.lh)
-            y = l.ly + l.lh + 4;
-          lab_plot_text_at (cr, m->label, from, y, 0, 0);
-        }
-    }
+  lab_line_plot_markers_draw_lines (self, cr, &l);
 
   /* series, clipped to the plot area */
   cairo_save (cr);
@@ -715,6 +677,7 @@ lab_line_plot_draw (LabLinePlot *self,
     }
   cairo_restore (cr);
 
+  lab_line_plot_markers_draw_labels (self, cr, &l);
   lab_line_plot_legend_draw (self, cr, &l);
 #undef PX
 #undef PY
