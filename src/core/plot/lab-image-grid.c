@@ -495,6 +495,53 @@ text_lines (cairo_t    *cr,
   return lines;
 }
 
+/* The widest of lines at cr's font. */
+static double
+widest_line (cairo_t   *cr,
+             GPtrArray *lines)
+{
+  double widest = 0;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      cairo_text_extents_t ext;
+
+      cairo_text_extents (cr, g_ptr_array_index (lines, i), &ext);
+      widest = MAX (widest, ext.x_advance);
+    }
+  return widest;
+}
+
+/* The captions' size in points for cells cell wide: CAPTION_PT, or
+ * smaller where one of them would be wider than its image (large type,
+ * small cells) and run into its neighbours; the same for every caption
+ * of the grid, so that a row's numbers ("9.9 dB", "10.0 dB") read as one
+ * size, as do the rows. */
+static double
+caption_points (LabImageGrid *self,
+                cairo_t      *cr,
+                double        cell)
+{
+  double size = CAPTION_PT * PT_TO_PX * self->text_scale, widest = 0;
+
+  cairo_save (cr);
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, size);
+  for (guint r = 0; r < self->n_rows; r++)
+    for (guint i = 0; self->rows[r].captions != NULL && i < self->rows[r].captions->len; i++)
+      {
+        g_autoptr(GPtrArray) lines = text_lines (cr, g_ptr_array_index (self->rows[r].captions, i),
+                                                 cell, FALSE);
+
+        widest = MAX (widest, widest_line (cr, lines));
+      }
+  cairo_restore (cr);
+  if (widest <= cell || cell <= 0)
+    return CAPTION_PT;
+  /* a hair under, so that draw_text finds it fits */
+  return MAX (6.0 / (PT_TO_PX * self->text_scale), CAPTION_PT * cell / widest * 0.999);
+}
+
 /* text in the box (x, y, width, height), centred vertically, aligned left
  * (align 0) or centred (0.5), white at alpha. */
 static void
@@ -521,21 +568,13 @@ draw_text (LabImageGrid *self,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size (cr, size);
   lines = text_lines (cr, text, width, wrap);
-  /* A caption wider than its image (large type, small cells) gets smaller
-   * rather than run into its neighbours. */
+  /* A title wider than its box gets smaller rather than run past it. */
   if (!wrap)
     {
-      double widest = 0;
+      double widest = widest_line (cr, lines);
 
-      for (guint i = 0; i < lines->len; i++)
-        {
-          cairo_text_extents_t ext;
-
-          cairo_text_extents (cr, g_ptr_array_index (lines, i), &ext);
-          widest = MAX (widest, ext.x_advance);
-        }
       if (widest > width && width > 0)
-        cairo_set_font_size (cr, MAX (6.0, points * PT_TO_PX * self->text_scale * width / widest));
+        cairo_set_font_size (cr, MAX (6.0, size * width / widest));
     }
   cairo_font_extents (cr, &font);
   line_height = font.ascent + font.descent;
@@ -571,7 +610,7 @@ lab_image_grid_draw (LabImageGrid *self,
                      double        height)
 {
   Layout lay;
-  double x0, y0, y;
+  double x0, y0, y, caption_pt;
 
   g_return_if_fail (self != NULL);
 
@@ -587,6 +626,7 @@ lab_image_grid_draw (LabImageGrid *self,
       return;
     }
   compute_layout (self, width, height, &lay);
+  caption_pt = caption_points (self, cr, lay.cell);
   x0 = MAX (PAD, round ((width - lay.width) / 2));
   y0 = MAX (PAD, round ((height - lay.height) / 2));
 
@@ -632,7 +672,7 @@ lab_image_grid_draw (LabImageGrid *self,
                 /* Within its image's width: the gap stays between captions. */
                 draw_text (self, cr, g_ptr_array_index (row->captions, i),
                            x, y + lay.cell + 2, lay.cell,
-                           caption_height (self, row) - 2, 0.5, CAPTION_PT, FALSE, FALSE, 0.85);
+                           caption_height (self, row) - 2, 0.5, caption_pt, FALSE, FALSE, 0.85);
             }
           y += lay.cell + caption_height (self, row) + self->row_gap;
         }
