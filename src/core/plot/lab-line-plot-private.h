@@ -6,9 +6,9 @@
 
 G_BEGIN_DECLS
 
-/* What lab-line-plot.c and its legend's and markers' files share: the
- * plot's fields, its mapping of data to plot space, and where its parts
- * go. */
+/* What lab-line-plot.c and its axes', legend's and markers' files share:
+ * the plot's fields, its mapping of data to plot space, and where its
+ * parts go. */
 
 /* A vertical dashed line at x, with its label (NULL or "": none). */
 typedef struct
@@ -105,6 +105,31 @@ lab_line_plot_point_error (const LabLineSeries *s,
 
   return isfinite (e) && e > 0 ? e : 0;
 }
+
+/* The axes' ticks and the left margin their labels take
+ * (lab-line-plot-axes.c). */
+/* About how many labelled ticks a linear y axis ph high (logical px)
+ * has: 5, fewer where their labels would run into each other. */
+guint  lab_line_plot_y_tick_target (double ph);
+/* The left margin for the y title and the widest y tick label of a plot
+ * area ph high over [y0, y1]; *title_x gets the title's centre. */
+double lab_line_plot_left_margin   (LabLinePlot *self,
+                                    cairo_t     *cr,
+                                    double       y0,
+                                    double       y1,
+                                    double       ph,
+                                    double      *title_x);
+/* The labelled ticks of the x axis over [x0, x1] drawn from left to
+ * left + pw in a figure width wide, into ticks[max]: their count. */
+guint  lab_line_plot_x_ticks       (LabLinePlot *self,
+                                    cairo_t     *cr,
+                                    double       x0,
+                                    double       x1,
+                                    double       left,
+                                    double       pw,
+                                    double       width,
+                                    double      *ticks,
+                                    guint        max);
 
 /* The legend's size (lw, lh, below and legend_columns of layout) in a figure width wide whose plot area would start at
  * layout->left: beside the plot area when outside and that leaves the
